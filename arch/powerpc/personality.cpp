@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+// POWER (book3s-64, HV) as /dev/kvm presents it on a ppc64le host
+// (arch/powerpc/kvm/powerpc.c, Debian's ppc64el configuration).
+#include "virt/kvm/vm.h"
+
+namespace kvm {
+namespace ppc {
+
+constexpr u32 kMaxVcpus = 2048;             // KVM_MAX_VCPUS = NR_CPUS
+constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // MAX_SMT_THREADS * KVM_MAX_VCORES
+
+// kvm_arch_init_vm(): 0 picks the default (HV), KVM_VM_PPC_HV asks for it;
+// the emulated host has no PR KVM.
+kx::Status parse_vm_type(unsigned long type, VmConfig* config) {
+  if (type != 0 && type != KX_VM_PPC_HV) return kx::error(kx::kEINVAL);
+  config->ppc_type = KX_VM_PPC_HV;
+  return kx::Status::ok();
+}
+
+long nr_vcpus(const Vm*) { return kx::min<long>(kx_num_online_cpus(), kMaxVcpus); }
+
+constexpr CapRow kCaps[] = {
+    {KX_CAP_USER_MEMORY, 1, nullptr},
+    {KX_CAP_DESTROY_MEMORY_REGION_WORKS, 1, nullptr},
+    {KX_CAP_JOIN_MEMORY_REGIONS_WORKS, 1, nullptr},
+    {KX_CAP_CHECK_EXTENSION_VM, 1, nullptr},
+    {KX_CAP_NR_MEMSLOTS, 32767, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},
+    {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_NR_VCPUS, 0, nr_vcpus},
+    {KX_CAP_MAX_VCPUS, kMaxVcpus, nullptr},
+    {KX_CAP_MAX_VCPU_ID, kMaxVcpuIds, nullptr},
+};
+
+}  // namespace ppc
+
+const Personality kPpcPersonality = {
+    .name = "ppc",
+    .id = KX_PPC,
+    .vcpu_mmap_pages = 2,
+    .max_vcpus = ppc::kMaxVcpus,
+    .max_vcpu_ids = ppc::kMaxVcpuIds,
+    .user_mem_slots = 32767,
+    .address_spaces = 1,
+    .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
+    .caps = ppc::kCaps,
+    .ncaps = kx::array_size(ppc::kCaps),
+    .parse_vm_type = ppc::parse_vm_type,
+    .vcpu_precreate = nullptr,
+    .run_check = nullptr,
+    .vm_attr = nullptr,
+    .vcpu_attr = nullptr,
+    .unknown_vm_ioctl_errno = -kx::kENOTTY,
+    .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
+    .guest_sysreg = nullptr,
+    .guest_hypercall = nullptr,
+};
+
+}  // namespace kvm

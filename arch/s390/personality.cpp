@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+// s390 as /dev/kvm presents it (arch/s390/kvm/kvm-s390.c) on a machine
+// with the extended SCA (z14 and later).
+#include "virt/kvm/vm.h"
+
+namespace kvm {
+namespace s390 {
+
+constexpr u32 kMaxVcpus = 248;  // KVM_S390_ESCA_CPU_SLOTS
+
+// Debian builds without CONFIG_KVM_S390_UCONTROL: only type 0.
+kx::Status parse_vm_type(unsigned long type, VmConfig*) {
+  return type == 0 ? kx::Status::ok() : kx::error(kx::kEINVAL);
+}
+
+// kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
+kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
+
+long nr_vcpus(const Vm*) { return kx::min<long>(kx_num_online_cpus(), kMaxVcpus); }
+
+constexpr CapRow kCaps[] = {
+    {KX_CAP_USER_MEMORY, 1, nullptr},
+    {KX_CAP_DESTROY_MEMORY_REGION_WORKS, 1, nullptr},
+    {KX_CAP_JOIN_MEMORY_REGIONS_WORKS, 1, nullptr},
+    {KX_CAP_CHECK_EXTENSION_VM, 1, nullptr},
+    {KX_CAP_NR_MEMSLOTS, 32767, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},
+    {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_NR_VCPUS, 0, nr_vcpus},
+    {KX_CAP_MAX_VCPUS, kMaxVcpus, nullptr},
+    {KX_CAP_MAX_VCPU_ID, kMaxVcpus, nullptr},
+};
+
+}  // namespace s390
+
+const Personality kS390Personality = {
+    .name = "s390",
+    .id = KX_S390,
+    .vcpu_mmap_pages = 1,
+    .max_vcpus = s390::kMaxVcpus,
+    .max_vcpu_ids = s390::kMaxVcpus,
+    .user_mem_slots = 32767,
+    .address_spaces = 1,
+    .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
+    .caps = s390::kCaps,
+    .ncaps = kx::array_size(s390::kCaps),
+    .parse_vm_type = s390::parse_vm_type,
+    .vcpu_precreate = nullptr,
+    .run_check = nullptr,
+    .vm_attr = s390::vm_attr,
+    .vcpu_attr = nullptr,
+    .unknown_vm_ioctl_errno = -kx::kENOTTY,
+    .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
+    .guest_sysreg = nullptr,
+    .guest_hypercall = nullptr,
+};
+
+}  // namespace kvm

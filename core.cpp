@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+// The core as one translation unit. Inline, template and vtable code that
+// two C++ objects both emit ends up in COMDAT sections; in a kernel module
+// that breaks the link under ftrace (__mcount_loc entries pointing into a
+// discarded COMDAT) and duplicates .return_sites. One object emits each
+// once. Documentation/design.rst has the measurements.
+#include <kx/enforce.h>
+
+#include "virt/kvm/core_api.cpp"
+#include "virt/kvm/device.cpp"
+#include "virt/kvm/io_bus.cpp"
+#include "virt/kvm/memslot.cpp"
+#include "virt/kvm/personality.cpp"
+#include "virt/kvm/vcpu.cpp"
+#include "virt/kvm/vfio.cpp"
+#include "virt/kvm/vm.cpp"
+#include "arch/arm64/personality.cpp"
+#include "arch/powerpc/personality.cpp"
+#include "arch/s390/personality.cpp"

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The KVM ABI constants the core uses, under KX_ names so that the core
+ * needs no <linux/kvm.h>. Values are KVM's; kvm_ext/abi_check.c proves each
+ * one equal to the kernel's uapi headers at build time.
+ */
+#ifndef KVM_EXT_ABI_H
+#define KVM_EXT_ABI_H
+
+#define KX_API_VERSION 12
+#define KX_PAGE_SHIFT 12
+#define KX_PAGE_SIZE (1ULL << KX_PAGE_SHIFT)
+
+/* Capabilities (KVM_CAP_*) */
+#define KX_CAP_USER_MEMORY 3
+#define KX_CAP_NR_VCPUS 9
+#define KX_CAP_NR_MEMSLOTS 10
+#define KX_CAP_SYNC_MMU 16
+#define KX_CAP_DESTROY_MEMORY_REGION_WORKS 21
+#define KX_CAP_JOIN_MEMORY_REGIONS_WORKS 30
+#define KX_CAP_MAX_VCPUS 66
+#define KX_CAP_READONLY_MEM 81
+#define KX_CAP_DEVICE_CTRL 89
+#define KX_CAP_CHECK_EXTENSION_VM 105
+#define KX_CAP_MULTI_ADDRESS_SPACE 118
+#define KX_CAP_MAX_VCPU_ID 128
+#define KX_CAP_IMMEDIATE_EXIT 136
+#define KX_CAP_ARM_VM_IPA_SIZE 165
+
+/* KVM_SET_USER_MEMORY_REGION flags */
+#define KX_MEM_LOG_DIRTY_PAGES (1U << 0)
+#define KX_MEM_READONLY (1U << 1)
+
+/* Exit reasons */
+#define KX_EXIT_UNKNOWN 0
+#define KX_EXIT_MMIO 6
+#define KX_EXIT_INTR 10
+
+/* Device types */
+#define KX_DEV_TYPE_FSL_MPIC_20 1
+#define KX_DEV_TYPE_FSL_MPIC_42 2
+#define KX_DEV_TYPE_XICS 3
+#define KX_DEV_TYPE_VFIO 4
+#define KX_DEV_TYPE_ARM_VGIC_V2 5
+#define KX_DEV_TYPE_FLIC 6
+#define KX_DEV_TYPE_ARM_VGIC_V3 7
+#define KX_DEV_TYPE_ARM_VGIC_ITS 8
+#define KX_DEV_TYPE_XIVE 9
+#define KX_DEV_TYPE_ARM_PV_TIME 10
+
+/* VFIO pseudo-device attributes */
+#define KX_DEV_VFIO_GROUP 1
+#define KX_DEV_VFIO_GROUP_ADD 1
+#define KX_DEV_VFIO_GROUP_DEL 2
+#define KX_DEV_VFIO_GROUP_SET_SPAPR_TCE 3
+
+/* arm64 KVM_CREATE_VM type */
+#define KX_VM_TYPE_ARM_IPA_SIZE_MASK 0xffULL
+#define KX_ARM64_DEFAULT_IPA_BITS 40
+#define KX_ARM64_MIN_IPA_BITS 32
+
+/* ppc KVM_CREATE_VM type */
+#define KX_VM_PPC_HV 1
+#define KX_VM_PPC_PR 2
+
+/* The guest-access extension (include/uapi/linux/kvm_ext.h) */
+#define KX_ACCESS_MEM 0
+#define KX_ACCESS_SYSREG 1
+#define KX_ACCESS_HYPERCALL 2
+#define KX_ACCESS_WRITE (1U << 0)
+#define KX_ACCESS_RESULT_RAM 1
+#define KX_ACCESS_RESULT_KERNEL 2
+#define KX_ACCESS_RESULT_EXIT 3
+
+#endif /* KVM_EXT_ABI_H */

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C ABI of the kvm_ext core: everything the kernel shim (and KUnit)
+ * calls. Every int-returning function returns 0 (or a documented positive
+ * value) or a negative errno, and changes nothing when it fails.
+ *
+ * Structures here are the core's own, not <linux/kvm.h>'s: the shim copies
+ * the uapi structure in and out and the core never sees user pointers other
+ * than as numbers passed to kx_copy_{from,to}_user().
+ */
+#ifndef KVM_EXT_CORE_H
+#define KVM_EXT_CORE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum kx_personality {
+	KX_ARM64 = 0,
+	KX_PPC = 1,
+	KX_S390 = 2,
+	KX_NR_PERSONALITIES = 3,
+};
+
+struct kx_vm;
+struct kx_vcpu;
+struct kx_device;
+
+/* Module life: the registry and global state. */
+int kx_core_init(void);
+void kx_core_exit(void);
+
+/* Personalities */
+const char *kx_personality_name(enum kx_personality p);
+long kx_check_extension(enum kx_personality p, struct kx_vm *vm, long cap);
+int kx_vcpu_mmap_pages(enum kx_personality p);
+/* What an unknown ioctl on a VM (vcpu = 0) or vCPU fd returns there. */
+int kx_unknown_ioctl_errno(enum kx_personality p, int vcpu);
+
+/*
+ * VMs: one reference per fd; the last kx_vm_put() destroys the VM. The
+ * owner (the creating mm, for the shim) is kept opaque and handed to
+ * kx_owner_put() when the VM dies.
+ */
+int kx_vm_create(enum kx_personality p, unsigned long type, void *owner,
+		 struct kx_vm **out);
+void *kx_vm_owner(struct kx_vm *vm);
+void kx_vm_get(struct kx_vm *vm);
+void kx_vm_put(struct kx_vm *vm);
+enum kx_personality kx_vm_personality(struct kx_vm *vm);
+unsigned int kx_vm_count(void);
+
+struct kx_memory_region {
+	unsigned int slot;
+	unsigned int flags;
+	unsigned long long guest_phys_addr;
+	unsigned long long memory_size;
+	unsigned long long userspace_addr;
+};
+int kx_vm_set_memory_region(struct kx_vm *vm, const struct kx_memory_region *r);
+
+struct kx_attr {
+	unsigned int flags;
+	unsigned int group;
+	unsigned long long attr;
+	unsigned long long addr; /* user pointer */
+};
+
+enum kx_attr_op { KX_ATTR_SET, KX_ATTR_GET, KX_ATTR_HAS };
+
+/*
+ * KVM_{SET,GET,HAS}_DEVICE_ATTR on a VM, vCPU or device fd. uattr is the
+ * ioctl's user pointer to struct kvm_device_attr (same layout as kx_attr):
+ * the core copies it in itself, after the checks KVM makes before copying.
+ */
+int kx_vm_attr(struct kx_vm *vm, enum kx_attr_op op, unsigned long long uattr);
+
+/* vCPUs belong to their VM and die with it. */
+int kx_vm_create_vcpu(struct kx_vm *vm, unsigned int id, struct kx_vcpu **out);
+/* The fd could not be made: forget the vCPU as if never created. */
+void kx_vm_abort_vcpu(struct kx_vm *vm, struct kx_vcpu *vcpu);
+struct kx_vm *kx_vcpu_vm(struct kx_vcpu *vcpu);
+unsigned int kx_vcpu_id(struct kx_vcpu *vcpu);
+/* Kernel address of page `index` of the vCPU's mmap (0: kvm_run). */
+void *kx_vcpu_page(struct kx_vcpu *vcpu, unsigned long index);
+int kx_vcpu_attr(struct kx_vcpu *vcpu, enum kx_attr_op op, unsigned long long uattr);
+
+/* What the shim writes into struct kvm_run when an ioctl exits. */
+struct kx_exit {
+	unsigned int reason; /* KVM_EXIT_* */
+	unsigned int mmio_len;
+	unsigned long long mmio_addr;
+	unsigned char mmio_data[8];
+	unsigned char mmio_is_write;
+};
+
+struct kx_run {
+	unsigned char immediate_exit; /* in */
+	struct kx_exit exit;          /* out */
+};
+int kx_vcpu_run(struct kx_vcpu *vcpu, struct kx_run *run);
+
+
+/* The guest-access extension; fields as struct kvm_ext_guest_access. */
+struct kx_guest_access {
+	unsigned int kind;
+	unsigned int flags;
+	unsigned long long addr;
+	unsigned int len;
+	unsigned int result;
+	unsigned long long data;
+};
+int kx_vcpu_guest_access(struct kx_vcpu *vcpu, struct kx_guest_access *acc,
+			 struct kx_exit *exit);
+
+/* Devices */
+struct kx_device_ops {
+	const char *name;
+	/* Called with the VM lock held; may refuse (one per VM, ...). */
+	int (*create)(struct kx_device *dev, unsigned int type);
+	void (*init)(struct kx_device *dev);
+	/* At VM destruction, for devices without release. */
+	void (*destroy)(struct kx_device *dev);
+	/* When the device fd closes; the device then frees itself. */
+	void (*release)(struct kx_device *dev);
+	int (*set_attr)(struct kx_device *dev, const struct kx_attr *a);
+	int (*get_attr)(struct kx_device *dev, const struct kx_attr *a);
+	int (*has_attr)(struct kx_device *dev, const struct kx_attr *a);
+	long (*ioctl)(struct kx_device *dev, unsigned int cmd, unsigned long arg);
+};
+
+#define KX_MAX_DEVICE_TYPES 16
+
+int kx_register_device_ops(enum kx_personality p, unsigned int type,
+			   const struct kx_device_ops *ops);
+void kx_unregister_device_ops(enum kx_personality p, unsigned int type);
+
+/*
+ * KVM_CREATE_DEVICE. With KX_CREATE_DEVICE_TEST only the type is checked
+ * and *out is NULL. On success the device is on the VM's list; the caller
+ * makes its fd or calls kx_device_abort().
+ */
+#define KX_CREATE_DEVICE_TEST 1
+int kx_vm_create_device(struct kx_vm *vm, unsigned int type, unsigned int flags,
+			struct kx_device **out);
+void kx_device_abort(struct kx_device *dev);
+/* The device fd closed. */
+void kx_device_release(struct kx_device *dev);
+const char *kx_device_name(struct kx_device *dev);
+struct kx_vm *kx_device_vm(struct kx_device *dev);
+int kx_device_attr(struct kx_device *dev, enum kx_attr_op op, unsigned long long uattr);
+long kx_device_ioctl(struct kx_device *dev, unsigned int cmd, unsigned long arg);
+void *kx_device_private(struct kx_device *dev);
+void kx_device_set_private(struct kx_device *dev, void *priv);
+
+/* Built-in device types, registered by the shim at module init. */
+extern const struct kx_device_ops kx_vfio_device_ops;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KVM_EXT_CORE_H */

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Platform hooks: what the C++ core needs from its environment. The kernel
+ * shim (kvm_ext/platform.c) implements them with the kernel's own
+ * primitives; the host build (tools/testing/host/platform_host.cpp) with
+ * libc and pthreads. The core reaches nothing else outside itself.
+ *
+ * Locks and wait queues are embedded in core objects as opaque, aligned
+ * storage; each platform checks at build time that its real type fits.
+ */
+#ifndef KVM_EXT_PLATFORM_H
+#define KVM_EXT_PLATFORM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KX_MUTEX_BYTES 256
+#define KX_SPINLOCK_BYTES 128
+#define KX_WAITQ_BYTES 192
+#define KX_LOCK_CLASS_BYTES 32
+
+struct kx_mutex {
+	unsigned long long storage[KX_MUTEX_BYTES / 8];
+};
+
+struct kx_spinlock {
+	unsigned long long storage[KX_SPINLOCK_BYTES / 8];
+};
+
+struct kx_waitq {
+	unsigned long long storage[KX_WAITQ_BYTES / 8];
+};
+
+/*
+ * Static storage for a lockdep class key: one per kind of lock, so that
+ * lockdep sees "VM lock" and "vCPU lock" as different classes even though
+ * every lock is initialised by the same hook.
+ */
+struct kx_lock_class {
+	unsigned long long key[KX_LOCK_CLASS_BYTES / 8];
+	const char *name;
+};
+
+/* Memory. Zeroed, charged to the caller's memcg; NULL on failure. */
+void *kx_alloc(unsigned long size);
+void kx_free(void *ptr);
+/* One zeroed page that user space can mmap (kvm_run). */
+void *kx_page_alloc(void);
+void kx_page_free(void *page);
+
+void kx_mutex_init(struct kx_mutex *m, struct kx_lock_class *cls);
+void kx_mutex_destroy(struct kx_mutex *m);
+void kx_mutex_lock(struct kx_mutex *m);
+int kx_mutex_lock_killable(struct kx_mutex *m); /* 0 or -EINTR */
+int kx_mutex_trylock(struct kx_mutex *m); /* 1 when taken */
+void kx_mutex_unlock(struct kx_mutex *m);
+int kx_mutex_is_locked(struct kx_mutex *m);
+
+void kx_spin_init(struct kx_spinlock *s, struct kx_lock_class *cls);
+void kx_spin_lock(struct kx_spinlock *s);
+void kx_spin_unlock(struct kx_spinlock *s);
+
+void kx_waitq_init(struct kx_waitq *wq);
+void kx_waitq_destroy(struct kx_waitq *wq);
+/*
+ * Sleeps interruptibly until cond(ctx) is true (0) or a signal is pending
+ * (-EINTR). cond is evaluated with no lock held.
+ */
+int kx_waitq_wait(struct kx_waitq *wq, int (*cond)(void *ctx), void *ctx);
+void kx_waitq_wake_all(struct kx_waitq *wq);
+
+/*
+ * User memory of the process that issued the current ioctl. Return 0 or
+ * -EFAULT. kx_user_range_ok is the kernel's access_ok().
+ */
+int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len);
+int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len);
+int kx_user_range_ok(unsigned long long uaddr, unsigned long long len);
+
+/* Host facts the personalities report (KVM_CAP_NR_VCPUS). */
+unsigned int kx_num_online_cpus(void);
+
+/*
+ * Files named by fd in the caller's table (the VFIO pseudo-device).
+ * kx_file_get: 0, -EBADF (no such fd). The handle is opaque.
+ */
+int kx_file_get(int fd, void **file);
+void kx_file_put(void *file);
+int kx_file_is_vfio_group(void *file);
+
+/* Drops what kx_vm_create() was given as the VM's owner. */
+void kx_owner_put(void *owner);
+
+/* Fatal core invariant violation: BUG() in the kernel, abort() on the host. */
+void kx_panic(const char *msg);
+
+/* Tracepoint for one guest access (no printk: this is per operation). */
+void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
+			   unsigned long long addr, unsigned int len,
+			   int is_write, int handled_by);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KVM_EXT_PLATFORM_H */

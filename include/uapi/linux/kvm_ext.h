@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kvm_ext user-space API: what <linux/kvm.h> on the VMM's host lacks.
+ *
+ * Everything else is KVM's own ABI: include <linux/kvm.h> and open
+ * /dev/kvm_ext/<arch> (arm64, ppc, s390) instead of /dev/kvm.
+ *
+ * 1. Architecture constants of the emulated guest architectures that the
+ *    host's <asm/kvm.h> does not define, with the values of the arch uapi
+ *    headers (a host test checks them against Debian's
+ *    linux-libc-dev-{arm64,ppc64el,s390x}-cross).
+ * 2. The guest-access extension: one vCPU ioctl through which a test or a
+ *    VMM acts as the guest.
+ */
+#ifndef _UAPI_LINUX_KVM_EXT_H
+#define _UAPI_LINUX_KVM_EXT_H
+
+#include <linux/ioctl.h>
+#include <linux/kvm.h>
+#include <linux/types.h>
+
+/* arm64: KVM_CREATE_VM type (arch/arm64/include/uapi/asm/kvm.h and kvm.h) */
+#ifndef KVM_VM_TYPE_ARM_IPA_SIZE_MASK
+#define KVM_VM_TYPE_ARM_IPA_SIZE_MASK	0xffULL
+#define KVM_VM_TYPE_ARM_IPA_SIZE(x)	((x) & KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
+#endif
+
+/* ppc: KVM_CREATE_VM type */
+#ifndef KVM_VM_PPC_HV
+#define KVM_VM_PPC_HV 1
+#define KVM_VM_PPC_PR 2
+#endif
+
+/* s390: KVM_CREATE_VM type */
+#ifndef KVM_VM_S390_UCONTROL
+#define KVM_VM_S390_UCONTROL 1
+#endif
+
+/*
+ * KVM_EXT_GUEST_ACCESS (vCPU ioctl): perform one guest access as the vCPU.
+ *
+ * kind KVM_EXT_ACCESS_MEM: a load or store of len (1, 2, 4, 8) bytes at
+ *   guest physical address addr, within one page. RAM (a memslot) is read
+ *   or written in the VMM's backing memory, and a store marks the page
+ *   dirty when the slot logs dirty pages (result KVM_EXT_RESULT_RAM). A
+ *   store to a read-only slot, or an access outside every slot, is MMIO: a
+ *   region of an in-kernel device handles it (KVM_EXT_RESULT_KERNEL), or
+ *   kvm_run is filled as for KVM_EXIT_MMIO and the result is
+ *   KVM_EXT_RESULT_EXIT (a load then returns 0).
+ * kind KVM_EXT_ACCESS_SYSREG: a system-register access (arm64: addr is the
+ *   KVM_REG_ARM64_SYSREG encoding; the GICv3 CPU interface handles ICC_*).
+ * kind KVM_EXT_ACCESS_HYPERCALL: a hypercall, addr its number.
+ *
+ * data holds the value, little-endian in the low len bytes: in for a
+ * store, out for a load. Errors: EINVAL (bad kind, flags, len or a page
+ * crossing; reserved not zero), EFAULT (the struct, or the VMM's backing
+ * memory, is not accessible), ENXIO (no handler for that register or
+ * hypercall), EIO (not the VM's creator process), EINTR.
+ */
+struct kvm_ext_guest_access {
+	__u32 kind;
+	__u32 flags;
+	__u64 addr;
+	__u32 len;
+	__u32 result;	/* out */
+	__u64 data;	/* in/out */
+	__u64 reserved[4];
+};
+
+#define KVM_EXT_ACCESS_MEM		0
+#define KVM_EXT_ACCESS_SYSREG		1
+#define KVM_EXT_ACCESS_HYPERCALL	2
+
+#define KVM_EXT_ACCESS_WRITE		(1U << 0)
+
+#define KVM_EXT_RESULT_RAM		1
+#define KVM_EXT_RESULT_KERNEL		2
+#define KVM_EXT_RESULT_EXIT		3
+
+/* 0xef: far above every KVMIO number Linux has used. */
+#define KVM_EXT_GUEST_ACCESS	_IOWR(KVMIO, 0xef, struct kvm_ext_guest_access)
+
+#endif /* _UAPI_LINUX_KVM_EXT_H */

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Build-time proof that the core's constants (include/kvm_ext/abi.h,
+ * include/kx/errno.h) and C ABI structures match the kernel's uapi. No
+ * code: a mismatch fails the build.
+ */
+#include <linux/build_bug.h>
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/kvm.h>
+#include <linux/stddef.h>
+#include <uapi/linux/kvm_ext.h>
+
+#include <kvm_ext/abi.h>
+#include <kvm_ext/core.h>
+
+#define KX_SAME(name) static_assert(KX_##name == KVM_##name, #name)
+
+KX_SAME(API_VERSION);
+KX_SAME(CAP_USER_MEMORY);
+KX_SAME(CAP_NR_VCPUS);
+KX_SAME(CAP_NR_MEMSLOTS);
+KX_SAME(CAP_SYNC_MMU);
+KX_SAME(CAP_DESTROY_MEMORY_REGION_WORKS);
+KX_SAME(CAP_JOIN_MEMORY_REGIONS_WORKS);
+KX_SAME(CAP_MAX_VCPUS);
+KX_SAME(CAP_READONLY_MEM);
+KX_SAME(CAP_DEVICE_CTRL);
+KX_SAME(CAP_CHECK_EXTENSION_VM);
+KX_SAME(CAP_MULTI_ADDRESS_SPACE);
+KX_SAME(CAP_MAX_VCPU_ID);
+KX_SAME(CAP_IMMEDIATE_EXIT);
+KX_SAME(CAP_ARM_VM_IPA_SIZE);
+KX_SAME(MEM_LOG_DIRTY_PAGES);
+KX_SAME(MEM_READONLY);
+KX_SAME(EXIT_UNKNOWN);
+KX_SAME(EXIT_MMIO);
+KX_SAME(EXIT_INTR);
+KX_SAME(DEV_TYPE_FSL_MPIC_20);
+KX_SAME(DEV_TYPE_FSL_MPIC_42);
+KX_SAME(DEV_TYPE_XICS);
+KX_SAME(DEV_TYPE_VFIO);
+KX_SAME(DEV_TYPE_ARM_VGIC_V2);
+KX_SAME(DEV_TYPE_FLIC);
+KX_SAME(DEV_TYPE_ARM_VGIC_V3);
+KX_SAME(DEV_TYPE_ARM_VGIC_ITS);
+KX_SAME(DEV_TYPE_XIVE);
+KX_SAME(DEV_TYPE_ARM_PV_TIME);
+KX_SAME(DEV_VFIO_GROUP);
+KX_SAME(DEV_VFIO_GROUP_ADD);
+KX_SAME(DEV_VFIO_GROUP_DEL);
+KX_SAME(DEV_VFIO_GROUP_SET_SPAPR_TCE);
+KX_SAME(CREATE_DEVICE_TEST);
+KX_SAME(VM_TYPE_ARM_IPA_SIZE_MASK);
+KX_SAME(VM_PPC_HV);
+KX_SAME(VM_PPC_PR);
+static_assert(KX_DEV_TYPE_ARM_PV_TIME < KX_MAX_DEVICE_TYPES);
+static_assert(KX_PAGE_SIZE == PAGE_SIZE);
+
+/* The guest-access extension: the core's names for the uapi values. */
+static_assert(KX_ACCESS_MEM == KVM_EXT_ACCESS_MEM);
+static_assert(KX_ACCESS_SYSREG == KVM_EXT_ACCESS_SYSREG);
+static_assert(KX_ACCESS_HYPERCALL == KVM_EXT_ACCESS_HYPERCALL);
+static_assert(KX_ACCESS_WRITE == KVM_EXT_ACCESS_WRITE);
+static_assert(KX_ACCESS_RESULT_RAM == KVM_EXT_RESULT_RAM);
+static_assert(KX_ACCESS_RESULT_KERNEL == KVM_EXT_RESULT_KERNEL);
+static_assert(KX_ACCESS_RESULT_EXIT == KVM_EXT_RESULT_EXIT);
+
+/* The core copies struct kvm_device_attr into struct kx_attr as is. */
+static_assert(sizeof(struct kx_attr) == sizeof(struct kvm_device_attr));
+static_assert(offsetof(struct kx_attr, flags) == offsetof(struct kvm_device_attr, flags));
+static_assert(offsetof(struct kx_attr, group) == offsetof(struct kvm_device_attr, group));
+static_assert(offsetof(struct kx_attr, attr) == offsetof(struct kvm_device_attr, attr));
+static_assert(offsetof(struct kx_attr, addr) == offsetof(struct kvm_device_attr, addr));
+
+/* include/kx/errno.h */
+#define KX_ERRNO(e, v) static_assert(e == v, #e)
+KX_ERRNO(EPERM, 1);
+KX_ERRNO(ENOENT, 2);
+KX_ERRNO(EINTR, 4);
+KX_ERRNO(EIO, 5);
+KX_ERRNO(ENXIO, 6);
+KX_ERRNO(E2BIG, 7);
+KX_ERRNO(ENOEXEC, 8);
+KX_ERRNO(EBADF, 9);
+KX_ERRNO(EAGAIN, 11);
+KX_ERRNO(ENOMEM, 12);
+KX_ERRNO(EFAULT, 14);
+KX_ERRNO(EBUSY, 16);
+KX_ERRNO(EEXIST, 17);
+KX_ERRNO(ENODEV, 19);
+KX_ERRNO(EINVAL, 22);
+KX_ERRNO(ENOTTY, 25);
+KX_ERRNO(ENOSPC, 28);
+KX_ERRNO(ERANGE, 34);
+KX_ERRNO(ENOSYS, 38);
+KX_ERRNO(EOPNOTSUPP, 95);

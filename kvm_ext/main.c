@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ext: KVM's device-control ABI for guest architectures the host may
+ * not have. Module init, the per-personality misc devices and the system
+ * fd ioctls (KVM_GET_API_VERSION, KVM_CHECK_EXTENSION,
+ * KVM_GET_VCPU_MMAP_SIZE, KVM_CREATE_VM).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include <kvm_ext/abi.h>
+#include "kvm_ext.h"
+
+struct kvm_ext_node {
+	enum kx_personality personality;
+	struct miscdevice misc;
+};
+
+static struct kvm_ext_node *node_of(struct file *filp)
+{
+	/* misc_open() leaves the miscdevice in private_data. */
+	struct miscdevice *misc = filp->private_data;
+
+	return container_of(misc, struct kvm_ext_node, misc);
+}
+
+static long kvm_ext_dev_ioctl(struct file *filp, unsigned int ioctl,
+			      unsigned long arg)
+{
+	enum kx_personality p = node_of(filp)->personality;
+
+	switch (ioctl) {
+	case KVM_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return KVM_API_VERSION;
+	case KVM_CREATE_VM:
+		return kvm_ext_dev_create_vm(p, arg);
+	case KVM_CHECK_EXTENSION:
+		return kvm_ext_check_extension(p, NULL, arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return kx_vcpu_mmap_pages(p) * PAGE_SIZE;
+	default:
+		/* kvm_arch_dev_ioctl() of each architecture */
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations kvm_ext_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_ext_dev_ioctl,
+	.compat_ioctl = kvm_ext_dev_ioctl,
+	.llseek = noop_llseek,
+};
+
+#define KVM_EXT_NODE(pers, nm) {					\
+	.personality = pers,						\
+	.misc = {							\
+		.minor = MISC_DYNAMIC_MINOR,				\
+		.name = "kvm_ext_" nm,					\
+		.nodename = "kvm_ext/" nm,				\
+		.mode = 0660,						\
+		.fops = &kvm_ext_dev_fops,				\
+	},								\
+}
+
+static struct kvm_ext_node kvm_ext_nodes[] = {
+	KVM_EXT_NODE(KX_ARM64, "arm64"),
+	KVM_EXT_NODE(KX_PPC, "ppc"),
+	KVM_EXT_NODE(KX_S390, "s390"),
+};
+
+struct kvm_ext_builtin_device {
+	enum kx_personality personality;
+	unsigned int type;
+	const struct kx_device_ops *ops;
+};
+
+/* Device types per personality, as each architecture's kvm_init path. */
+static const struct kvm_ext_builtin_device kvm_ext_devices[] = {
+	{ KX_ARM64, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
+	{ KX_PPC, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
+	{ KX_S390, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
+};
+
+static void kvm_ext_unregister_devices(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_ext_devices); i++)
+		kx_unregister_device_ops(kvm_ext_devices[i].personality,
+					 kvm_ext_devices[i].type);
+}
+
+static int kvm_ext_register_devices(void)
+{
+	int i, r;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_ext_devices); i++) {
+		r = kx_register_device_ops(kvm_ext_devices[i].personality,
+					   kvm_ext_devices[i].type,
+					   kvm_ext_devices[i].ops);
+		if (r) {
+			kvm_ext_unregister_devices();
+			return r;
+		}
+	}
+	return 0;
+}
+
+static int __init kvm_ext_init(void)
+{
+	int i, r;
+
+	r = kvm_ext_platform_init();
+	if (r)
+		return r;
+	r = kx_core_init();
+	if (r)
+		goto err_platform;
+	r = kvm_ext_register_devices();
+	if (r)
+		goto err_core;
+	r = kvm_ext_debugfs_init();
+	if (r)
+		goto err_devices;
+	for (i = 0; i < ARRAY_SIZE(kvm_ext_nodes); i++) {
+		r = misc_register(&kvm_ext_nodes[i].misc);
+		if (r)
+			goto err_misc;
+	}
+	return 0;
+
+err_misc:
+	while (--i >= 0)
+		misc_deregister(&kvm_ext_nodes[i].misc);
+	kvm_ext_debugfs_exit();
+err_devices:
+	kvm_ext_unregister_devices();
+err_core:
+	kx_core_exit();
+err_platform:
+	kvm_ext_platform_exit();
+	return r;
+}
+
+static void __exit kvm_ext_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(kvm_ext_nodes) - 1; i >= 0; i--)
+		misc_deregister(&kvm_ext_nodes[i].misc);
+	kvm_ext_debugfs_exit();
+	kvm_ext_unregister_devices();
+	kx_core_exit();
+	/* Every fd holds a module reference, so nothing can be live here. */
+	WARN(kx_vm_count() || kvm_ext_live_allocations(),
+	     "kvm_ext: %u VMs, %ld allocations left at unload\n",
+	     kx_vm_count(), kvm_ext_live_allocations());
+	kvm_ext_platform_exit();
+}
+
+module_init(kvm_ext_init);
+module_exit(kvm_ext_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KVM device-control ABI for arm64, POWER and s390 guests on any host");
+MODULE_VERSION("0.1");

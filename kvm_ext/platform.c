@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The platform hooks of include/kvm_ext/platform.h over the kernel's own
+ * primitives: kvmalloc with memcg accounting, mutexes and spinlocks that
+ * lockdep sees, wait queues, uaccess.
+ */
+#include <linux/atomic.h>
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+#include <linux/wait.h>
+
+#include <kvm_ext/platform.h>
+#include "kvm_ext.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static_assert(sizeof(struct mutex) <= sizeof(struct kx_mutex));
+static_assert(sizeof(spinlock_t) <= sizeof(struct kx_spinlock));
+static_assert(sizeof(wait_queue_head_t) <= sizeof(struct kx_waitq));
+static_assert(sizeof(struct lock_class_key) <= sizeof(((struct kx_lock_class *)0)->key));
+static_assert(__alignof__(struct mutex) <= __alignof__(struct kx_mutex));
+
+/* Live allocations of the core; must be zero at unload. */
+static atomic_long_t kvm_ext_allocs = ATOMIC_LONG_INIT(0);
+
+long kvm_ext_live_allocations(void)
+{
+	return atomic_long_read(&kvm_ext_allocs);
+}
+
+int kvm_ext_platform_init(void)
+{
+	return 0;
+}
+
+void kvm_ext_platform_exit(void)
+{
+}
+
+void *kx_alloc(unsigned long size)
+{
+	void *p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+
+	if (p)
+		atomic_long_inc(&kvm_ext_allocs);
+	return p;
+}
+
+void kx_free(void *ptr)
+{
+	if (!ptr)
+		return;
+	atomic_long_dec(&kvm_ext_allocs);
+	kvfree(ptr);
+}
+
+void *kx_page_alloc(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!page)
+		return NULL;
+	atomic_long_inc(&kvm_ext_allocs);
+	return page_address(page);
+}
+
+void kx_page_free(void *page)
+{
+	if (!page)
+		return;
+	atomic_long_dec(&kvm_ext_allocs);
+	free_page((unsigned long)page);
+}
+
+static struct lock_class_key *lock_key(struct kx_lock_class *cls)
+{
+	return (struct lock_class_key *)cls->key;
+}
+
+void kx_mutex_init(struct kx_mutex *m, struct kx_lock_class *cls)
+{
+	__mutex_init((struct mutex *)m, cls->name, lock_key(cls));
+}
+
+void kx_mutex_destroy(struct kx_mutex *m)
+{
+	mutex_destroy((struct mutex *)m);
+}
+
+void kx_mutex_lock(struct kx_mutex *m)
+{
+	mutex_lock((struct mutex *)m);
+}
+
+int kx_mutex_lock_killable(struct kx_mutex *m)
+{
+	return mutex_lock_killable((struct mutex *)m) ? -EINTR : 0;
+}
+
+int kx_mutex_trylock(struct kx_mutex *m)
+{
+	return mutex_trylock((struct mutex *)m);
+}
+
+void kx_mutex_unlock(struct kx_mutex *m)
+{
+	mutex_unlock((struct mutex *)m);
+}
+
+int kx_mutex_is_locked(struct kx_mutex *m)
+{
+	return mutex_is_locked((struct mutex *)m);
+}
+
+void kx_spin_init(struct kx_spinlock *s, struct kx_lock_class *cls)
+{
+	spinlock_t *lock = (spinlock_t *)s;
+
+	spin_lock_init(lock);
+	lockdep_set_class_and_name(lock, lock_key(cls), cls->name);
+}
+
+void kx_spin_lock(struct kx_spinlock *s)
+{
+	spin_lock((spinlock_t *)s);
+}
+
+void kx_spin_unlock(struct kx_spinlock *s)
+{
+	spin_unlock((spinlock_t *)s);
+}
+
+void kx_waitq_init(struct kx_waitq *wq)
+{
+	init_waitqueue_head((wait_queue_head_t *)wq);
+}
+
+void kx_waitq_destroy(struct kx_waitq *wq)
+{
+}
+
+int kx_waitq_wait(struct kx_waitq *wq, int (*cond)(void *ctx), void *ctx)
+{
+	int r = wait_event_interruptible(*(wait_queue_head_t *)wq, cond(ctx));
+
+	return r ? -EINTR : 0;
+}
+
+void kx_waitq_wake_all(struct kx_waitq *wq)
+{
+	wake_up_all((wait_queue_head_t *)wq);
+}
+
+int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len)
+{
+	return copy_from_user(dst, u64_to_user_ptr(uaddr), len) ? -EFAULT : 0;
+}
+
+int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len)
+{
+	return copy_to_user(u64_to_user_ptr(uaddr), src, len) ? -EFAULT : 0;
+}
+
+int kx_user_range_ok(unsigned long long uaddr, unsigned long long len)
+{
+	if (uaddr != (unsigned long)uaddr || len != (unsigned long)len)
+		return 0;
+	return access_ok(u64_to_user_ptr(uaddr), len);
+}
+
+unsigned int kx_num_online_cpus(void)
+{
+	return num_online_cpus();
+}
+
+int kx_file_get(int fd, void **file)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	*file = f;
+	return 0;
+}
+
+void kx_file_put(void *file)
+{
+	fput(file);
+}
+
+/*
+ * A VFIO group file, as KVM's kvm_vfio_file_is_group(): asked of the vfio
+ * module through symbol_get() so that kvm_ext does not depend on it. No
+ * vfio loaded means no file can be a group.
+ */
+int kx_file_is_vfio_group(void *file)
+{
+	bool (*fn)(struct file *file);
+	bool ret;
+
+	fn = symbol_get(vfio_file_is_group);
+	if (!fn)
+		return 0;
+	ret = fn(file);
+	symbol_put(vfio_file_is_group);
+	return ret;
+}
+
+void kx_owner_put(void *owner)
+{
+	mmdrop(owner);
+}
+
+void kx_panic(const char *msg)
+{
+	panic("kvm_ext: %s\n", msg);
+}
+
+void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
+			   unsigned long long addr, unsigned int len,
+			   int is_write, int handled_by)
+{
+	trace_kvm_ext_guest_access(vcpu_id, kind, addr, len, is_write,
+				   handled_by);
+}
+
+/*
+ * The C++ core has pure virtual functions; a call through one means a
+ * broken object. The C++ ABI names this hook.
+ */
+void __cxa_pure_virtual(void);
+void __cxa_pure_virtual(void)
+{
+	BUG();
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM, vCPU and device file descriptors. Every fd holds one VM reference
+ * and a module reference (through its fops); the ioctls decode, copy and
+ * call the core.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/kvm_ext.h>
+
+#include "kvm_ext.h"
+
+/*
+ * VM ioctls only from the creating mm, as KVM: the VM's memory map is
+ * that process's address space.
+ */
+static bool kvm_ext_wrong_mm(struct kx_vm *vm)
+{
+	return kx_vm_owner(vm) != current->mm;
+}
+
+long kvm_ext_check_extension(enum kx_personality p, struct kx_vm *vm,
+			     long cap)
+{
+	return kx_check_extension(p, vm, cap);
+}
+
+static enum kx_attr_op attr_op(unsigned int ioctl)
+{
+	switch (ioctl) {
+	case KVM_SET_DEVICE_ATTR:
+		return KX_ATTR_SET;
+	case KVM_GET_DEVICE_ATTR:
+		return KX_ATTR_GET;
+	default:
+		return KX_ATTR_HAS;
+	}
+}
+
+/* Devices */
+
+static int kvm_ext_device_release(struct inode *inode, struct file *filp)
+{
+	struct kx_device *dev = filp->private_data;
+	struct kx_vm *vm = kx_device_vm(dev);
+
+	kx_device_release(dev);
+	kx_vm_put(vm);
+	return 0;
+}
+
+static long kvm_ext_device_ioctl(struct file *filp, unsigned int ioctl,
+				 unsigned long arg)
+{
+	struct kx_device *dev = filp->private_data;
+
+	if (kvm_ext_wrong_mm(kx_device_vm(dev)))
+		return -EIO;
+
+	switch (ioctl) {
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return kx_device_attr(dev, attr_op(ioctl), arg);
+	default:
+		return kx_device_ioctl(dev, ioctl, arg);
+	}
+}
+
+static const struct file_operations kvm_ext_device_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_ext_device_ioctl,
+	.compat_ioctl = kvm_ext_device_ioctl,
+	.release = kvm_ext_device_release,
+	.llseek = noop_llseek,
+};
+
+static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_create_device cd;
+	struct kx_device *dev = NULL;
+	int r, fd;
+
+	if (copy_from_user(&cd, argp, sizeof(cd)))
+		return -EFAULT;
+	r = kx_vm_create_device(vm, cd.type, cd.flags & KVM_CREATE_DEVICE_TEST,
+				&dev);
+	if (r || !dev)
+		return r;
+
+	kx_vm_get(vm);
+	fd = anon_inode_getfd(kx_device_name(dev), &kvm_ext_device_fops, dev,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		kx_device_abort(dev);
+		kx_vm_put(vm);
+		return fd;
+	}
+	cd.fd = fd;
+	/* As KVM: the fd stays installed even if the copy back faults. */
+	if (copy_to_user(argp, &cd, sizeof(cd)))
+		return -EFAULT;
+	return 0;
+}
+
+/* vCPUs */
+
+static vm_fault_t kvm_ext_vcpu_fault(struct vm_fault *vmf)
+{
+	struct kx_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	void *addr = kx_vcpu_page(vcpu, vmf->pgoff);
+	struct page *page;
+
+	if (!addr)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(addr);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct kvm_ext_vcpu_vm_ops = {
+	.fault = kvm_ext_vcpu_fault,
+};
+
+static int kvm_ext_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &kvm_ext_vcpu_vm_ops;
+	return 0;
+}
+
+static int kvm_ext_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct kx_vcpu *vcpu = filp->private_data;
+
+	kx_vm_put(kx_vcpu_vm(vcpu));
+	return 0;
+}
+
+static void kvm_ext_write_exit(struct kx_vcpu *vcpu, const struct kx_exit *e)
+{
+	struct kvm_run *run = kx_vcpu_page(vcpu, 0);
+
+	run->exit_reason = e->reason;
+	if (e->reason == KVM_EXIT_MMIO) {
+		run->mmio.phys_addr = e->mmio_addr;
+		run->mmio.len = e->mmio_len;
+		run->mmio.is_write = e->mmio_is_write;
+		memcpy(run->mmio.data, e->mmio_data, sizeof(run->mmio.data));
+	}
+}
+
+static long kvm_ext_vcpu_run(struct kx_vcpu *vcpu, unsigned long arg)
+{
+	struct kvm_run *run = kx_vcpu_page(vcpu, 0);
+	struct kx_run r = { .immediate_exit = READ_ONCE(run->immediate_exit) };
+	int ret;
+
+	if (arg)
+		return -EINVAL;
+	r.exit.reason = READ_ONCE(run->exit_reason);
+	ret = kx_vcpu_run(vcpu, &r);
+	kvm_ext_write_exit(vcpu, &r.exit);
+	return ret;
+}
+
+static long kvm_ext_vcpu_guest_access(struct kx_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_ext_guest_access uacc;
+	struct kx_guest_access acc;
+	struct kx_exit exit = { .reason = KVM_EXIT_UNKNOWN };
+	int i, r;
+
+	if (copy_from_user(&uacc, argp, sizeof(uacc)))
+		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(uacc.reserved); i++)
+		if (uacc.reserved[i])
+			return -EINVAL;
+	acc.kind = uacc.kind;
+	acc.flags = uacc.flags;
+	acc.addr = uacc.addr;
+	acc.len = uacc.len;
+	acc.data = uacc.data;
+	acc.result = 0;
+	r = kx_vcpu_guest_access(vcpu, &acc, &exit);
+	if (r)
+		return r;
+	if (acc.result == KVM_EXT_RESULT_EXIT)
+		kvm_ext_write_exit(vcpu, &exit);
+	uacc.data = acc.data;
+	uacc.result = acc.result;
+	if (copy_to_user(argp, &uacc, sizeof(uacc)))
+		return -EFAULT;
+	return 0;
+}
+
+static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			       unsigned long arg)
+{
+	struct kx_vcpu *vcpu = filp->private_data;
+	struct kx_vm *vm = kx_vcpu_vm(vcpu);
+
+	if (kvm_ext_wrong_mm(vm))
+		return -EIO;
+	if (_IOC_TYPE(ioctl) != KVMIO)
+		return -EINVAL;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		return kvm_ext_vcpu_run(vcpu, arg);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return kx_vcpu_attr(vcpu, attr_op(ioctl), arg);
+	case KVM_EXT_GUEST_ACCESS:
+		return kvm_ext_vcpu_guest_access(vcpu, (void __user *)arg);
+	default:
+		return kx_unknown_ioctl_errno(kx_vm_personality(vm), 1);
+	}
+}
+
+static const struct file_operations kvm_ext_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_ext_vcpu_ioctl,
+	.compat_ioctl = kvm_ext_vcpu_ioctl,
+	.mmap = kvm_ext_vcpu_mmap,
+	.release = kvm_ext_vcpu_release,
+	.llseek = noop_llseek,
+};
+
+static int kvm_ext_vm_create_vcpu(struct kx_vm *vm, unsigned long id)
+{
+	struct kx_vcpu *vcpu;
+	char name[16];
+	int r, fd;
+
+	/* KVM takes the id as a u32: higher bits are dropped, not refused. */
+	r = kx_vm_create_vcpu(vm, (u32)id, &vcpu);
+	if (r)
+		return r;
+
+	kx_vm_get(vm);
+	snprintf(name, sizeof(name), "kvm-vcpu:%u", (u32)id);
+	fd = anon_inode_getfd(name, &kvm_ext_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		kx_vm_abort_vcpu(vm, vcpu);
+		kx_vm_put(vm);
+	}
+	return fd;
+}
+
+/* VMs */
+
+static int kvm_ext_vm_release(struct inode *inode, struct file *filp)
+{
+	kx_vm_put(filp->private_data);
+	return 0;
+}
+
+static long kvm_ext_vm_set_memory_region(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_userspace_memory_region mem;
+	struct kx_memory_region r;
+
+	if (copy_from_user(&mem, argp, sizeof(mem)))
+		return -EFAULT;
+	r.slot = mem.slot;
+	r.flags = mem.flags;
+	r.guest_phys_addr = mem.guest_phys_addr;
+	r.memory_size = mem.memory_size;
+	r.userspace_addr = mem.userspace_addr;
+	return kx_vm_set_memory_region(vm, &r);
+}
+
+static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
+			     unsigned long arg)
+{
+	struct kx_vm *vm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+
+	if (kvm_ext_wrong_mm(vm))
+		return -EIO;
+
+	switch (ioctl) {
+	case KVM_CREATE_VCPU:
+		return kvm_ext_vm_create_vcpu(vm, arg);
+	case KVM_SET_USER_MEMORY_REGION:
+		return kvm_ext_vm_set_memory_region(vm, argp);
+	case KVM_CHECK_EXTENSION:
+		return kvm_ext_check_extension(kx_vm_personality(vm), vm, arg);
+	case KVM_CREATE_DEVICE:
+		return kvm_ext_vm_create_device(vm, argp);
+	case KVM_SET_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_HAS_DEVICE_ATTR:
+		return kx_vm_attr(vm, attr_op(ioctl), arg);
+	default:
+		return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
+	}
+}
+
+static const struct file_operations kvm_ext_vm_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kvm_ext_vm_ioctl,
+	.compat_ioctl = kvm_ext_vm_ioctl,
+	.release = kvm_ext_vm_release,
+	.llseek = noop_llseek,
+};
+
+long kvm_ext_dev_create_vm(enum kx_personality p, unsigned long type)
+{
+	struct kx_vm *vm;
+	int r, fd;
+
+	/* The VM pins its creator's mm_struct (not the address space). */
+	mmgrab(current->mm);
+	r = kx_vm_create(p, type, current->mm, &vm);
+	if (r) {
+		mmdrop(current->mm);
+		return r;
+	}
+	fd = anon_inode_getfd("kvm-vm", &kvm_ext_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		kx_vm_put(vm);
+	return fd;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0
+// The C ABI (include/kvm_ext/core.h) over the C++ core. Handles are the
+// core's objects under opaque C names.
+#include "vm.h"
+
+namespace kvm {
+void registry_init();
+void registry_exit();
+}  // namespace kvm
+
+using kvm::Device;
+using kvm::Vcpu;
+using kvm::Vm;
+
+namespace {
+
+Vm* vm_of(kx_vm* vm) { return reinterpret_cast<Vm*>(vm); }
+kx_vm* handle(Vm* vm) { return reinterpret_cast<kx_vm*>(vm); }
+Vcpu* vcpu_of(kx_vcpu* vcpu) { return reinterpret_cast<Vcpu*>(vcpu); }
+kx_vcpu* handle(Vcpu* vcpu) { return reinterpret_cast<kx_vcpu*>(vcpu); }
+Device* dev_of(kx_device* dev) { return reinterpret_cast<Device*>(dev); }
+kx_device* handle(Device* dev) { return reinterpret_cast<kx_device*>(dev); }
+
+// struct kvm_device_attr, copied in once the ioctl is known to be handled.
+kx::Result<kx_attr> copy_attr(unsigned long long uattr) {
+  kx_attr a;
+  if (kx_copy_from_user(&a, uattr, sizeof(a))) return kx::kEFAULT;
+  return a;
+}
+
+}  // namespace
+
+extern "C" {
+
+int kx_core_init(void) {
+  kvm::registry_init();
+  return 0;
+}
+
+void kx_core_exit(void) { kvm::registry_exit(); }
+
+const char* kx_personality_name(kx_personality p) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per ? per->name : nullptr;
+}
+
+long kx_check_extension(kx_personality p, kx_vm* vm, long cap) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per ? kvm::check_extension(*per, vm_of(vm), cap) : 0;
+}
+
+int kx_vcpu_mmap_pages(kx_personality p) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per ? per->vcpu_mmap_pages : 0;
+}
+
+int kx_unknown_ioctl_errno(kx_personality p, int vcpu) {
+  const kvm::Personality* per = kvm::personality(p);
+  if (!per) return -kx::kEINVAL;
+  return vcpu ? per->unknown_vcpu_ioctl_errno : per->unknown_vm_ioctl_errno;
+}
+
+int kx_vm_create(kx_personality p, unsigned long type, void* owner, kx_vm** out) {
+  const kvm::Personality* per = kvm::personality(p);
+  if (!per) return -kx::kEINVAL;
+  kx::Result<Vm*> vm = Vm::Create(per, type, owner);
+  if (vm.is_error()) return vm.error().raw();
+  *out = handle(vm.value());
+  return 0;
+}
+
+void kx_vm_get(kx_vm* vm) { vm_of(vm)->get(); }
+void kx_vm_put(kx_vm* vm) { vm_of(vm)->put(); }
+void* kx_vm_owner(kx_vm* vm) { return vm_of(vm)->owner(); }
+kx_personality kx_vm_personality(kx_vm* vm) { return vm_of(vm)->personality().id; }
+unsigned int kx_vm_count(void) { return kvm::vm_count(); }
+
+int kx_vm_set_memory_region(kx_vm* vm, const kx_memory_region* r) {
+  return vm_of(vm)->set_memory_region(*r).raw();
+}
+
+int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {
+  Vm* v = vm_of(vm);
+  if (!v->personality().vm_attr) return v->personality().unknown_vm_ioctl_errno;
+  kx::Result<kx_attr> a = copy_attr(uattr);
+  if (a.is_error()) return a.error().raw();
+  return v->attr(op, a.value()).raw();
+}
+
+int kx_vm_create_vcpu(kx_vm* vm, unsigned int id, kx_vcpu** out) {
+  kx::Result<Vcpu*> vcpu = vm_of(vm)->create_vcpu(id);
+  if (vcpu.is_error()) return vcpu.error().raw();
+  *out = handle(vcpu.value());
+  return 0;
+}
+
+void kx_vm_abort_vcpu(kx_vm* vm, kx_vcpu* vcpu) { vm_of(vm)->abort_vcpu(vcpu_of(vcpu)); }
+kx_vm* kx_vcpu_vm(kx_vcpu* vcpu) { return handle(&vcpu_of(vcpu)->vm()); }
+unsigned int kx_vcpu_id(kx_vcpu* vcpu) { return vcpu_of(vcpu)->id(); }
+void* kx_vcpu_page(kx_vcpu* vcpu, unsigned long index) { return vcpu_of(vcpu)->page(index); }
+
+int kx_vcpu_attr(kx_vcpu* vcpu, kx_attr_op op, unsigned long long uattr) {
+  Vcpu* v = vcpu_of(vcpu);
+  const kvm::Personality& p = v->vm().personality();
+  if (!p.vcpu_attr) return p.unknown_vcpu_ioctl_errno;
+  kx::Result<kx_attr> a = copy_attr(uattr);
+  if (a.is_error()) return a.error().raw();
+  return v->attr(op, a.value()).raw();
+}
+
+int kx_vcpu_run(kx_vcpu* vcpu, kx_run* run) { return vcpu_of(vcpu)->run(run).raw(); }
+
+int kx_vcpu_guest_access(kx_vcpu* vcpu, kx_guest_access* acc, kx_exit* exit) {
+  if (acc->flags & ~KX_ACCESS_WRITE) return -kx::kEINVAL;
+  kvm::GuestAccess access = {
+      .kind = acc->kind,
+      .write = (acc->flags & KX_ACCESS_WRITE) != 0,
+      .addr = acc->addr,
+      .len = acc->len,
+      .data = acc->data,
+      .result = 0,
+  };
+  kx::Status s = vcpu_of(vcpu)->guest_access(access, exit);
+  if (s.is_error()) return s.raw();
+  acc->data = access.data;
+  acc->result = access.result;
+  return 0;
+}
+
+int kx_register_device_ops(kx_personality p, unsigned int type, const kx_device_ops* ops) {
+  return kvm::DeviceRegistry::add(p, type, ops).raw();
+}
+
+void kx_unregister_device_ops(kx_personality p, unsigned int type) {
+  kvm::DeviceRegistry::remove(p, type);
+}
+
+int kx_vm_create_device(kx_vm* vm, unsigned int type, unsigned int flags, kx_device** out) {
+  kx::Result<Device*> dev = vm_of(vm)->create_device(type, flags);
+  if (dev.is_error()) return dev.error().raw();
+  *out = handle(dev.value());
+  return 0;
+}
+
+void kx_device_abort(kx_device* dev) { dev_of(dev)->vm().abort_device(dev_of(dev)); }
+void kx_device_release(kx_device* dev) { dev_of(dev)->vm().release_device(dev_of(dev)); }
+const char* kx_device_name(kx_device* dev) { return dev_of(dev)->ops()->name; }
+kx_vm* kx_device_vm(kx_device* dev) { return handle(&dev_of(dev)->vm()); }
+void* kx_device_private(kx_device* dev) { return dev_of(dev)->priv; }
+void kx_device_set_private(kx_device* dev, void* priv) { dev_of(dev)->priv = priv; }
+
+// kvm_device_ioctl_attr(): a missing accessor is -EPERM, before the copy.
+int kx_device_attr(kx_device* dev, kx_attr_op op, unsigned long long uattr) {
+  const kx_device_ops* ops = dev_of(dev)->ops();
+  int (*accessor)(kx_device*, const kx_attr*) =
+      op == KX_ATTR_SET ? ops->set_attr : op == KX_ATTR_GET ? ops->get_attr : ops->has_attr;
+  if (!accessor) return -kx::kEPERM;
+  kx::Result<kx_attr> a = copy_attr(uattr);
+  if (a.is_error()) return a.error().raw();
+  return accessor(dev, &a.value());
+}
+
+long kx_device_ioctl(kx_device* dev, unsigned int cmd, unsigned long arg) {
+  const kx_device_ops* ops = dev_of(dev)->ops();
+  return ops->ioctl ? ops->ioctl(dev, cmd, arg) : -kx::kENOTTY;
+}
+
+}  // extern "C"

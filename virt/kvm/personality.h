@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+// A personality is one guest architecture as /dev/kvm presents it there:
+// its limits, its KVM_CHECK_EXTENSION answers and its arch hooks. Each is a
+// constant table in arch/<name>/; the generic core consults nothing else.
+#pragma once
+
+#include <kvm_ext/core.h>
+#include <kx/result.h>
+#include <kx/types.h>
+
+namespace kvm {
+
+class Vm;
+class Vcpu;
+struct VmConfig;
+struct GuestAccess;
+
+// One KVM_CHECK_EXTENSION row: a constant, or a function of the VM (which
+// may be null for a query on the system fd).
+struct CapRow {
+  long cap;
+  long value;
+  long (*query)(const Vm* vm);
+};
+
+struct Personality {
+  const char* name;
+  kx_personality id;
+  // KVM_GET_VCPU_MMAP_SIZE in pages: kvm_run plus, where the architecture
+  // has CONFIG_KVM_MMIO, the coalesced MMIO ring page.
+  int vcpu_mmap_pages;
+  u32 max_vcpus;     // KVM_CAP_MAX_VCPUS
+  u32 max_vcpu_ids;  // KVM_CAP_MAX_VCPU_ID: ids are below this
+  u32 user_mem_slots;
+  u32 address_spaces;
+  u32 valid_mem_flags;
+  const CapRow* caps;
+  usize ncaps;
+
+  // KVM_CREATE_VM's type argument, in this architecture's meaning.
+  kx::Status (*parse_vm_type)(unsigned long type, VmConfig* config);
+  // kvm_arch_vcpu_precreate: architecture rules on top of the id bound.
+  kx::Status (*vcpu_precreate)(Vm& vm, u32 id);
+  // KVM_RUN's entry checks (initialised, finalized, ...).
+  kx::Status (*run_check)(Vcpu& vcpu);
+  // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not
+  // handled on this architecture and fails as any unknown ioctl there.
+  kx::Status (*vm_attr)(Vm& vm, kx_attr_op op, const kx_attr& attr);
+  kx::Status (*vcpu_attr)(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+  // What kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl() return for an
+  // ioctl they do not know (a negative errno).
+  int unknown_vm_ioctl_errno;
+  int unknown_vcpu_ioctl_errno;
+  // System-register access or hypercall through the guest-access
+  // extension. Null: -ENXIO.
+  kx::Status (*guest_sysreg)(Vcpu& vcpu, GuestAccess& access);
+  kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access);
+};
+
+const Personality* personality(kx_personality id);
+long check_extension(const Personality& p, const Vm* vm, long cap);
+
+extern const Personality kArm64Personality;
+extern const Personality kPpcPersonality;
+extern const Personality kS390Personality;
+
+}  // namespace kvm

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vm.h"
+
+namespace kvm {
+
+kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
+  kx::AllocChecker ac;
+  Vcpu* vcpu = new (&ac) Vcpu(vm, id);
+  if (!ac.check()) return kx::kENOMEM;
+  for (int i = 0; i < vm->personality().vcpu_mmap_pages; i++) {
+    vcpu->pages_[i] = kx_page_alloc();
+    if (!vcpu->pages_[i]) {
+      kx::destroy(vcpu);
+      return kx::kENOMEM;
+    }
+  }
+  return vcpu;
+}
+
+Vcpu::~Vcpu() {
+  for (void* page : pages_) {
+    if (page) kx_page_free(page);
+  }
+}
+
+void* Vcpu::page(unsigned long index) const {
+  if (index >= static_cast<unsigned long>(vm_->personality().vcpu_mmap_pages)) return nullptr;
+  return pages_[index];
+}
+
+// KVM_RUN: the architecture's entry checks, then an idle guest that waits
+// for a signal (KVM_EXIT_INTR). The vCPU mutex stays held throughout, as in
+// KVM, which is what makes a running vCPU "busy" to lock_all_vcpus().
+kx::Status Vcpu::run(kx_run* run) {
+  if (mutex.lock_killable() != 0)
+    return kx::error(kx::kEINTR);
+  kx::Status status;
+  if (vm_->personality().run_check) status = vm_->personality().run_check(*this);
+  if (status.is_ok()) {
+    has_run_.store(true);
+    run->exit.reason = KX_EXIT_INTR;
+    if (run->immediate_exit) {
+      status = kx::error(kx::kEINTR);
+    } else {
+      running_.store(true);
+      // Nothing wakes an idle guest yet but a signal; devices that inject
+      // interrupts will extend the condition.
+      auto has_work = [] { return false; };
+      status = kx::Status::from_raw(wait_.wait(&has_work));
+      running_.store(false);
+    }
+  }
+  mutex.unlock();
+  return status;
+}
+
+kx::Status Vcpu::attr(kx_attr_op op, const kx_attr& a) {
+  const Personality& p = vm_->personality();
+  if (mutex.lock_killable() != 0)
+    return kx::error(kx::kEINTR);
+  kx::Status status = p.vcpu_attr(*this, op, a);
+  mutex.unlock();
+  return status;
+}
+
+kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
+  if (mutex.lock_killable() != 0)
+    return kx::error(kx::kEINTR);
+  kx::Status status;
+  const Personality& p = vm_->personality();
+  switch (access.kind) {
+    case KX_ACCESS_MEM:
+      if (access.len != 1 && access.len != 2 && access.len != 4 && access.len != 8) {
+        status = kx::error(kx::kEINVAL);
+      } else if ((access.addr & (KX_PAGE_SIZE - 1)) + access.len > KX_PAGE_SIZE) {
+        status = kx::error(kx::kEINVAL);  // one page per access
+      } else {
+        status = access_ram(access);
+        if (status == kx::error(kx::kENOENT)) status = access_mmio(access, exit);
+      }
+      break;
+    case KX_ACCESS_SYSREG:
+      status = p.guest_sysreg ? p.guest_sysreg(*this, access) : kx::error(kx::kENXIO);
+      break;
+    case KX_ACCESS_HYPERCALL:
+      status = p.guest_hypercall ? p.guest_hypercall(*this, access) : kx::error(kx::kENXIO);
+      break;
+    default:
+      status = kx::error(kx::kEINVAL);
+  }
+  mutex.unlock();
+  if (status.is_ok())
+    kx_trace_guest_access(id_, access.kind, access.addr, access.len, access.write,
+                          static_cast<int>(access.result));
+  return status;
+}
+
+// RAM: the slot's backing user memory, read or written in place. -ENOENT
+// means "not RAM": no slot, or a store to a read-only slot (then MMIO).
+kx::Status Vcpu::access_ram(GuestAccess& access) {
+  kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
+  const u64 gfn = access.addr >> KX_PAGE_SHIFT;
+  Memslot* slot = vm_->slots(0).by_gfn(gfn);
+  if (!slot) return kx::error(kx::kENOENT);
+  if (access.write && (slot->flags & KX_MEM_READONLY)) return kx::error(kx::kENOENT);
+  const u64 uaddr = slot->userspace_addr + (access.addr - (slot->base_gfn << KX_PAGE_SHIFT));
+  if (access.write) {
+    if (kx_copy_to_user(uaddr, &access.data, access.len) != 0) return kx::error(kx::kEFAULT);
+    // After the store: a clear racing with it either sees the bit or the
+    // bit is set again here, so no write is lost.
+    if (slot->logging()) slot->dirty.set(gfn - slot->base_gfn);
+  } else {
+    u64 data = 0;
+    if (kx_copy_from_user(&data, uaddr, access.len) != 0) return kx::error(kx::kEFAULT);
+    access.data = data;
+  }
+  access.result = KX_ACCESS_RESULT_RAM;
+  return kx::Status::ok();
+}
+
+// MMIO: an in-kernel device region, else an exit to user space with
+// KVM_EXIT_MMIO filled in, as KVM does for an access no device claims.
+kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
+  {
+    kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
+    const IoBus::Region* region = vm_->mmio_bus().find(access.addr, access.len);
+    if (region) {
+      const u64 offset = access.addr - region->base;
+      KX_TRY(access.write ? region->handler->write(*this, offset, access.len, access.data)
+                          : region->handler->read(*this, offset, access.len, &access.data));
+      access.result = KX_ACCESS_RESULT_KERNEL;
+      return kx::Status::ok();
+    }
+  }
+  exit->reason = KX_EXIT_MMIO;
+  exit->mmio_addr = access.addr;
+  exit->mmio_len = access.len;
+  exit->mmio_is_write = access.write;
+  for (u32 i = 0; i < 8; i++)
+    exit->mmio_data[i] = access.write && i < access.len ? static_cast<u8>(access.data >> (8 * i)) : 0;
+  if (!access.write) access.data = 0;
+  access.result = KX_ACCESS_RESULT_EXIT;
+  return kx::Status::ok();
+}
+
+}  // namespace kvm

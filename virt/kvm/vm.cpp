@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vm.h"
+
+namespace kvm {
+
+KX_LOCK_CLASS(vm_lock);
+KX_LOCK_CLASS(vm_slots_lock);
+KX_LOCK_CLASS(vcpu_mutex);
+
+namespace {
+// Live VMs, for kx_vm_count() (module unload sanity and tests).
+kx::Atomic<u32> g_vm_count;
+// KVM_MEM_MAX_NR_PAGES: slot sizes in pages must fit 31 bits.
+constexpr u64 kMaxSlotPages = (1ull << 31) - 1;
+}  // namespace
+
+u32 vm_count() { return g_vm_count.load(); }
+
+kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner) {
+  VmConfig config;
+  KX_TRY(p->parse_vm_type(type, &config));
+  kx::AllocChecker ac;
+  Vm* vm = new (&ac) Vm(p, config, owner);
+  if (!ac.check()) return kx::kENOMEM;
+  g_vm_count.fetch_add(1);
+  return vm;
+}
+
+void Vm::put() {
+  if (refs_.fetch_sub(1) == 1) kx::destroy(this);
+}
+
+Vm::~Vm() {
+  // As kvm_destroy_devices(): devices with a release hook already left
+  // the list when their fd closed; the rest are destroyed here.
+  while (Device* dev = devices.pop_front()) {
+    dev->ops()->destroy(reinterpret_cast<kx_device*>(dev));
+    kx::destroy(dev);
+  }
+  while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
+  if (owner_) kx_owner_put(owner_);
+  g_vm_count.fetch_sub(1);
+}
+
+// KVM_SET_USER_MEMORY_REGION, in __kvm_set_memory_region()'s order of checks.
+kx::Status Vm::set_memory_region(const kx_memory_region& r) {
+  const Personality& p = *personality_;
+  const u32 as_id = r.slot >> 16;
+  const u16 id = static_cast<u16>(r.slot);
+
+  if (id >= p.user_mem_slots) return kx::error(kx::kEINVAL);
+  if (r.flags & ~p.valid_mem_flags) return kx::error(kx::kEINVAL);
+  if (!kx::is_aligned(r.memory_size, KX_PAGE_SIZE)) return kx::error(kx::kEINVAL);
+  if (!kx::is_aligned(r.guest_phys_addr, KX_PAGE_SIZE)) return kx::error(kx::kEINVAL);
+  if (!kx::is_aligned(r.userspace_addr, KX_PAGE_SIZE) ||
+      !kx_user_range_ok(r.userspace_addr, r.memory_size))
+    return kx::error(kx::kEINVAL);
+  if (as_id >= p.address_spaces) return kx::error(kx::kEINVAL);
+  if (kx::range_wraps(r.guest_phys_addr, r.memory_size)) return kx::error(kx::kEINVAL);
+  if ((r.memory_size >> KX_PAGE_SHIFT) > kMaxSlotPages) return kx::error(kx::kEINVAL);
+
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  MemslotSet& set = slots_[as_id];
+  Memslot* old = set.by_id(id);
+  const u64 base_gfn = r.guest_phys_addr >> KX_PAGE_SHIFT;
+  const u64 npages = r.memory_size >> KX_PAGE_SHIFT;
+
+  if (npages == 0) {  // delete
+    if (!old) return kx::error(kx::kEINVAL);
+    set.remove(old);
+    kx::destroy(old);
+    return kx::Status::ok();
+  }
+
+  if (!old) {  // create
+    if (set.overlaps(base_gfn, npages, nullptr)) return kx::error(kx::kEEXIST);
+    KX_TRY(arch_check_slot(base_gfn, npages));
+    kx::AllocChecker ac;
+    Memslot* slot = new (&ac) Memslot;
+    if (!ac.check()) return kx::error(kx::kENOMEM);
+    slot->id = id;
+    slot->as_id = static_cast<u16>(as_id);
+    slot->flags = r.flags;
+    slot->base_gfn = base_gfn;
+    slot->npages = npages;
+    slot->userspace_addr = r.userspace_addr;
+    if ((r.flags & KX_MEM_LOG_DIRTY_PAGES) && !slot->dirty.init(npages)) {
+      kx::destroy(slot);
+      return kx::error(kx::kENOMEM);
+    }
+    kx::Status s = set.insert(slot);
+    if (s.is_error()) kx::destroy(slot);
+    return s;
+  }
+
+  // Modify: only the base (move) and the dirty-logging flag may change.
+  if (r.userspace_addr != old->userspace_addr || npages != old->npages ||
+      ((r.flags ^ old->flags) & KX_MEM_READONLY))
+    return kx::error(kx::kEINVAL);
+  const bool move = base_gfn != old->base_gfn;
+  if (!move && r.flags == old->flags) return kx::Status::ok();
+  if (move) {
+    if (set.overlaps(base_gfn, npages, old)) return kx::error(kx::kEEXIST);
+    KX_TRY(arch_check_slot(base_gfn, npages));
+  }
+
+  // Logging turned on allocates a bitmap, turned off frees it; a move
+  // keeps the bitmap the slot had (kvm_prepare_memory_region()).
+  const bool log = r.flags & KX_MEM_LOG_DIRTY_PAGES;
+  if (log && !old->logging() && !old->dirty.init(npages)) return kx::error(kx::kENOMEM);
+  if (!log && old->logging()) (void)old->dirty.init(0);
+  old->flags = r.flags;
+  if (move) {
+    old->base_gfn = base_gfn;
+    set.moved(old);
+  }
+  return kx::Status::ok();
+}
+
+kx::Status Vm::arch_check_slot(u64 base_gfn, u64 npages) const {
+  // arm64's kvm_arch_prepare_memory_region(): the slot must lie within the
+  // VM's IPA space.
+  if (config_.ipa_bits && base_gfn + npages > (1ull << (config_.ipa_bits - KX_PAGE_SHIFT)))
+    return kx::error(kx::kEFAULT);
+  return kx::Status::ok();
+}
+
+kx::Result<Vcpu*> Vm::create_vcpu(u32 id) {
+  const Personality& p = *personality_;
+  if (id >= p.max_vcpu_ids) return kx::kEINVAL;
+  {
+    kx::Guard<kx::Mutex> guard(&lock);
+    if (created_vcpus_ >= p.max_vcpus) return kx::kEINVAL;
+    if (p.vcpu_precreate) KX_TRY(p.vcpu_precreate(*this, id));
+    created_vcpus_++;
+  }
+
+  kx::Result<Vcpu*> made = Vcpu::Create(this, id);
+  kx::Guard<kx::Mutex> guard(&lock);
+  if (made.is_ok()) {
+    for (Vcpu* v : vcpus_) {
+      if (v->id() == id) {
+        kx::destroy(made.value());
+        made = kx::kEEXIST;
+        break;
+      }
+    }
+  }
+  if (made.is_error()) {
+    created_vcpus_--;
+    return made;
+  }
+  vcpus_.push_back(made.value());
+  online_vcpus_.fetch_add(1);
+  return made;
+}
+
+void Vm::abort_vcpu(Vcpu* vcpu) {
+  kx::Guard<kx::Mutex> guard(&lock);
+  vcpus_.remove(vcpu);
+  online_vcpus_.fetch_sub(1);
+  created_vcpus_--;
+  kx::destroy(vcpu);
+}
+
+bool Vm::lock_all_vcpus() {
+  for (Vcpu* v : vcpus_) {
+    if (!v->mutex.try_lock()) {
+      for (Vcpu* u : vcpus_) {
+        if (u == v) break;
+        u->mutex.unlock();
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+void Vm::unlock_all_vcpus() {
+  for (Vcpu* v : vcpus_) v->mutex.unlock();
+}
+
+bool Vm::any_vcpu_has_run() {
+  for (Vcpu* v : vcpus_) {
+    if (v->has_run()) return true;
+  }
+  return false;
+}
+
+kx::Result<Device*> Vm::create_device(u32 type, u32 flags) {
+  const kx_device_ops* ops = DeviceRegistry::find(personality_->id, type);
+  if (!ops) return kx::kENODEV;
+  if (flags & KX_CREATE_DEVICE_TEST) return static_cast<Device*>(nullptr);
+
+  kx::AllocChecker ac;
+  Device* dev = new (&ac) Device(this, ops, type);
+  if (!ac.check()) return kx::kENOMEM;
+  {
+    kx::Guard<kx::Mutex> guard(&lock);
+    const int r = ops->create(reinterpret_cast<kx_device*>(dev), type);
+    if (r < 0) {
+      kx::destroy(dev);
+      return kx::Status::from_raw(r);
+    }
+    devices.push_front(dev);
+  }
+  if (ops->init) ops->init(reinterpret_cast<kx_device*>(dev));
+  return dev;
+}
+
+// The fd could not be made: undo create_device() as kvm_ioctl_create_device().
+void Vm::abort_device(Device* dev) {
+  const kx_device_ops* ops = dev->ops();
+  {
+    kx::Guard<kx::Mutex> guard(&lock);
+    devices.remove(dev);
+    if (ops->release) {
+      ops->release(reinterpret_cast<kx_device*>(dev));
+      kx::destroy(dev);
+      return;
+    }
+  }
+  ops->destroy(reinterpret_cast<kx_device*>(dev));
+  kx::destroy(dev);
+}
+
+void Vm::release_device(Device* dev) {
+  const kx_device_ops* ops = dev->ops();
+  if (!ops->release) return;
+  kx::Guard<kx::Mutex> guard(&lock);
+  devices.remove(dev);
+  ops->release(reinterpret_cast<kx_device*>(dev));
+  kx::destroy(dev);
+}
+
+kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) {
+  return personality_->vm_attr(*this, op, a);
+}
+
+}  // namespace kvm

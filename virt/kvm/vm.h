@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+// The VM, its vCPUs and its devices: the spine every device stands on.
+//
+// Lifetimes follow KVM: each fd (VM, vCPU, device) holds one reference on
+// the VM; vCPUs and devices without a release hook die with the VM; a
+// device with one dies when its fd closes.
+//
+// Lock order (lockdep checks it in the kernel build):
+//   Vcpu::mutex -> Vm::lock -> Vm::slots_lock
+// lock_all_vcpus() takes every Vcpu::mutex by trylock under Vm::lock, as
+// KVM's kvm_lock_all_vcpus(), so a vCPU in KVM_RUN makes it fail (-EBUSY).
+#pragma once
+
+#include <kvm_ext/abi.h>
+#include <kvm_ext/core.h>
+#include <kx/alloc.h>
+#include <kx/atomic.h>
+#include <kx/list.h>
+#include <kx/lock.h>
+#include <kx/vector.h>
+
+#include "io_bus.h"
+#include "memslot.h"
+#include "personality.h"
+
+namespace kvm {
+
+class Vm;
+
+u32 vm_count();
+
+extern kx::LockClass vm_lock_class;
+extern kx::LockClass vm_slots_lock_class;
+extern kx::LockClass vcpu_mutex_class;
+
+// What KVM_CREATE_VM's type argument selected.
+struct VmConfig {
+  u32 ipa_bits = 0;  // arm64
+  u32 ppc_type = 0;  // ppc: KVM_VM_PPC_HV
+};
+
+struct GuestAccess {
+  u32 kind;
+  bool write;
+  u64 addr;
+  u32 len;
+  u64 data;
+  u32 result;
+};
+
+class Vcpu {
+ public:
+  static kx::Result<Vcpu*> Create(Vm* vm, u32 id);
+  ~Vcpu();
+
+  Vm& vm() const { return *vm_; }
+  u32 id() const { return id_; }
+  void* page(unsigned long index) const;
+
+  kx::Status run(kx_run* run) KX_EXCLUDES(mutex);
+  kx::Status attr(kx_attr_op op, const kx_attr& a) KX_EXCLUDES(mutex);
+  kx::Status guest_access(GuestAccess& access, kx_exit* exit) KX_EXCLUDES(mutex);
+
+  bool has_run() const { return has_run_.load(); }
+  bool running() const { return running_.load(); }
+
+  kx::Mutex mutex{&vcpu_mutex_class};
+  kx::ListNode vm_node;
+
+ private:
+  Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
+  kx::Status access_ram(GuestAccess& access);
+  kx::Status access_mmio(GuestAccess& access, kx_exit* exit);
+
+  Vm* vm_;
+  u32 id_;
+  void* pages_[2] = {};
+  kx::Atomic<bool> has_run_;
+  kx::Atomic<bool> running_;
+  kx::WaitQueue wait_;
+};
+
+class Device {
+ public:
+  Device(Vm* vm, const kx_device_ops* ops, u32 type) : vm_(vm), ops_(ops), type_(type) {}
+
+  Vm& vm() const { return *vm_; }
+  const kx_device_ops* ops() const { return ops_; }
+  u32 type() const { return type_; }
+  void* priv = nullptr;
+  kx::ListNode vm_node;
+
+ private:
+  Vm* vm_;
+  const kx_device_ops* ops_;
+  u32 type_;
+};
+
+// The per-personality table of device types, as KVM's
+// kvm_device_ops_table (which stock kernels do not export).
+class DeviceRegistry {
+ public:
+  static kx::Status add(kx_personality p, u32 type, const kx_device_ops* ops);
+  static void remove(kx_personality p, u32 type);
+  static const kx_device_ops* find(kx_personality p, u32 type);
+};
+
+class Vm {
+ public:
+  static kx::Result<Vm*> Create(const Personality* p, unsigned long type, void* owner);
+
+  void get() { refs_.fetch_add(1); }
+  void put();
+
+  const Personality& personality() const { return *personality_; }
+  const VmConfig& config() const { return config_; }
+  void* owner() const { return owner_; }
+
+  kx::Status set_memory_region(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
+  kx::Result<Vcpu*> create_vcpu(u32 id) KX_EXCLUDES(lock);
+  void abort_vcpu(Vcpu* vcpu) KX_EXCLUDES(lock);
+  kx::Result<Device*> create_device(u32 type, u32 flags) KX_EXCLUDES(lock);
+  void abort_device(Device* dev) KX_EXCLUDES(lock);
+  void release_device(Device* dev) KX_EXCLUDES(lock);
+  kx::Status attr(kx_attr_op op, const kx_attr& a);
+
+  u32 online_vcpus() const { return online_vcpus_.load(); }
+  u32 max_vcpus() const { return personality_->max_vcpus; }
+
+  // Takes every vCPU mutex or none; false if one is held (a vCPU in
+  // KVM_RUN or in another ioctl).
+  bool lock_all_vcpus() KX_REQUIRES(lock);
+  void unlock_all_vcpus() KX_REQUIRES(lock);
+  bool any_vcpu_has_run() KX_REQUIRES(lock);
+
+  // Guest physical memory (address space 0), under slots_lock.
+  MemslotSet& slots(u32 as_id) KX_REQUIRES(slots_lock) { return slots_[as_id]; }
+  IoBus& mmio_bus() KX_REQUIRES(slots_lock) { return mmio_bus_; }
+
+  kx::Mutex lock{&vm_lock_class};
+  kx::Mutex slots_lock{&vm_slots_lock_class};
+
+  // Devices of this VM (KVM's kvm->devices), under lock.
+  kx::IntrusiveList<Device, &Device::vm_node> devices KX_GUARDED_BY(lock);
+
+ private:
+  Vm(const Personality* p, const VmConfig& c, void* owner)
+      : personality_(p), config_(c), owner_(owner) {}
+  kx::Status arch_check_slot(u64 base_gfn, u64 npages) const;
+  ~Vm();
+  friend void kx::destroy<Vm>(Vm*);
+
+  const Personality* personality_;
+  VmConfig config_;
+  void* owner_;
+  kx::Atomic<u32> refs_{1};
+  kx::Atomic<u32> online_vcpus_;
+  u32 created_vcpus_ KX_GUARDED_BY(lock) = 0;
+  kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
+  MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
+  IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);
+};
+
+}  // namespace kvm
