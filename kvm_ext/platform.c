@@ -129,12 +129,12 @@ void kx_spin_init(struct kx_spinlock *s, struct kx_lock_class *cls)
 	lockdep_set_class_and_name(lock, lock_key(cls), cls->name);
 }
 
-void kx_spin_lock(struct kx_spinlock *s)
+void kx_spin_lock(struct kx_spinlock *s) __acquires(s)
 {
 	spin_lock((spinlock_t *)s);
 }
 
-void kx_spin_unlock(struct kx_spinlock *s)
+void kx_spin_unlock(struct kx_spinlock *s) __releases(s)
 {
 	spin_unlock((spinlock_t *)s);
 }

@@ -21,8 +21,8 @@ class Atomic {
   T fetch_and(T v) { return __atomic_fetch_and(&value_, v, __ATOMIC_ACQ_REL); }
   T exchange(T v) { return __atomic_exchange_n(&value_, v, __ATOMIC_ACQ_REL); }
   bool compare_exchange(T& expected, T desired) {
-    return __atomic_compare_exchange_n(&value_, &expected, desired, false,
-                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return __atomic_compare_exchange_n(&value_, &expected, desired, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
   }
 
  private:

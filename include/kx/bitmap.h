@@ -26,13 +26,23 @@ class Bitmap {
 
   // Allocates `bits` zeroed bits (or all ones when `set`). Fails cleanly.
   [[nodiscard]] bool init(u64 bits, bool set = false) {
+    if (bits == 0) {
+      reset();
+      return true;
+    }
     u64* words = alloc_array<u64>(bitmap_words(bits));
-    if (!words && bits) return false;
+    if (!words) return false;
     free_array(words_);
     words_ = words;
     bits_ = bits;
     if (set) set_all();
     return true;
+  }
+
+  void reset() {
+    free_array(words_);
+    words_ = nullptr;
+    bits_ = 0;
   }
 
   u64 bits() const { return bits_; }
@@ -43,7 +53,8 @@ class Bitmap {
 
   bool test(u64 bit) const {
     return (__atomic_load_n(&words_[bit / kBitsPerWord], __ATOMIC_RELAXED) >>
-            (bit % kBitsPerWord)) & 1;
+            (bit % kBitsPerWord)) &
+           1;
   }
   void set(u64 bit) { __atomic_fetch_or(&words_[bit / kBitsPerWord], mask(bit), __ATOMIC_RELAXED); }
   void clear(u64 bit) {

@@ -25,7 +25,6 @@ enum Errno : int {
   kENOSPC = 28,
   kENOTTY = 25,
   kERANGE = 34,
-  kENOSYS = 38,
   kEOPNOTSUPP = 95,
 };
 

@@ -73,8 +73,7 @@ class IntrusiveList {
   }
   static T* owner(ListNode* n) {
     // offsetof for a pointer-to-member: the node's offset within T.
-    const uptr offset =
-        reinterpret_cast<uptr>(&(reinterpret_cast<T*>(0x1000)->*Node)) - 0x1000;
+    const uptr offset = reinterpret_cast<uptr>(&(reinterpret_cast<T*>(0x1000)->*Node)) - 0x1000;
     return reinterpret_cast<T*>(reinterpret_cast<uptr>(n) - offset);
   }
 

@@ -35,8 +35,7 @@ namespace kx {
 using LockClass = kx_lock_class;
 
 // A lockdep class per kind of lock: KX_LOCK_CLASS(vm_lock) in one source.
-#define KX_LOCK_CLASS(ident) \
-  kx::LockClass ident##_class = {{}, "kvm_ext." #ident}
+#define KX_LOCK_CLASS(ident) kx::LockClass ident##_class = {{}, "kvm_ext." #ident}
 
 class KX_CAPABILITY("mutex") Mutex {
  public:

@@ -58,12 +58,12 @@ class [[nodiscard]] Result {
 
 // Propagates an error out of the calling function; yields the value of a
 // Result otherwise. A GNU statement expression, as SerenityOS's TRY.
-#define KX_TRY(expr)                             \
-  ({                                             \
-    auto _kx_try_result = (expr);                \
-    if (_kx_try_result.is_error()) [[unlikely]]  \
-      return _kx_try_result.error();             \
-    kx::TryValue(kx::move(_kx_try_result));      \
+#define KX_TRY(expr)                            \
+  ({                                            \
+    auto _kx_try_result = (expr);               \
+    if (_kx_try_result.is_error()) [[unlikely]] \
+      return _kx_try_result.error();            \
+    kx::TryValue(kx::move(_kx_try_result));     \
   })
 
 namespace kx {

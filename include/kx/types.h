@@ -59,13 +59,16 @@ constexpr usize array_size(const T (&)[N]) {
 // True if [base, base + size) wraps around the address space.
 constexpr bool range_wraps(u64 base, u64 size) { return base + size < base; }
 
-constexpr bool is_aligned(u64 value, u64 alignment) {
-  return (value & (alignment - 1)) == 0;
-}
+constexpr bool is_aligned(u64 value, u64 alignment) { return (value & (alignment - 1)) == 0; }
 
 }  // namespace kx
 
-// Placement new: the only form of new the core uses. Allocation goes through
-// kx::make() so that a failure is a value, never an exception.
+// Placement new: the only form of new the core uses besides the AllocChecker
+// one (kx/alloc.h). A hosted translation unit (a host test that includes
+// core headers) takes the standard library's identical declaration.
+#if __STDC_HOSTED__
+#include <new>
+#else
 inline void* operator new(usize, void* where) noexcept { return where; }
 inline void* operator new[](usize, void* where) noexcept { return where; }
+#endif

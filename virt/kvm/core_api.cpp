@@ -152,8 +152,9 @@ void kx_device_set_private(kx_device* dev, void* priv) { dev_of(dev)->priv = pri
 // kvm_device_ioctl_attr(): a missing accessor is -EPERM, before the copy.
 int kx_device_attr(kx_device* dev, kx_attr_op op, unsigned long long uattr) {
   const kx_device_ops* ops = dev_of(dev)->ops();
-  int (*accessor)(kx_device*, const kx_attr*) =
-      op == KX_ATTR_SET ? ops->set_attr : op == KX_ATTR_GET ? ops->get_attr : ops->has_attr;
+  int (*accessor)(kx_device*, const kx_attr*) = op == KX_ATTR_SET   ? ops->set_attr
+                                                : op == KX_ATTR_GET ? ops->get_attr
+                                                                    : ops->has_attr;
   if (!accessor) return -kx::kEPERM;
   kx::Result<kx_attr> a = copy_attr(uattr);
   if (a.is_error()) return a.error().raw();

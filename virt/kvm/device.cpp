@@ -15,7 +15,8 @@ bool g_registry_ready;
 const kx_device_ops* g_ops[KX_NR_PERSONALITIES][KX_MAX_DEVICE_TYPES];
 
 void registry_lock() {
-  if (!__atomic_load_n(&g_registry_ready, __ATOMIC_ACQUIRE)) kx_panic("device registry used before kx_core_init");
+  if (!__atomic_load_n(&g_registry_ready, __ATOMIC_ACQUIRE))
+    kx_panic("device registry used before kx_core_init");
   kx_mutex_lock(&g_registry_lock);
 }
 

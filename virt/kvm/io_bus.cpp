@@ -8,8 +8,7 @@ kx::Status IoBus::add(u64 base, u64 size, IoHandler* handler) {
   if (regions_.size() >= kMaxIoRegions) return kx::error(kx::kENOSPC);
   usize at = 0;
   while (at < regions_.size() && regions_[at].base < base) at++;
-  if (at > 0 && regions_[at - 1].base + regions_[at - 1].size > base)
-    return kx::error(kx::kEEXIST);
+  if (at > 0 && regions_[at - 1].base + regions_[at - 1].size > base) return kx::error(kx::kEEXIST);
   if (at < regions_.size() && base + size > regions_[at].base) return kx::error(kx::kEEXIST);
   return regions_.insert(at, Region{base, size, handler});
 }

@@ -32,8 +32,7 @@ void* Vcpu::page(unsigned long index) const {
 // for a signal (KVM_EXIT_INTR). The vCPU mutex stays held throughout, as in
 // KVM, which is what makes a running vCPU "busy" to lock_all_vcpus().
 kx::Status Vcpu::run(kx_run* run) {
-  if (mutex.lock_killable() != 0)
-    return kx::error(kx::kEINTR);
+  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
   kx::Status status;
   if (vm_->personality().run_check) status = vm_->personality().run_check(*this);
   if (status.is_ok()) {
@@ -56,16 +55,14 @@ kx::Status Vcpu::run(kx_run* run) {
 
 kx::Status Vcpu::attr(kx_attr_op op, const kx_attr& a) {
   const Personality& p = vm_->personality();
-  if (mutex.lock_killable() != 0)
-    return kx::error(kx::kEINTR);
+  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
   kx::Status status = p.vcpu_attr(*this, op, a);
   mutex.unlock();
   return status;
 }
 
 kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
-  if (mutex.lock_killable() != 0)
-    return kx::error(kx::kEINTR);
+  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
   kx::Status status;
   const Personality& p = vm_->personality();
   switch (access.kind) {
@@ -137,7 +134,8 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
   exit->mmio_len = access.len;
   exit->mmio_is_write = access.write;
   for (u32 i = 0; i < 8; i++)
-    exit->mmio_data[i] = access.write && i < access.len ? static_cast<u8>(access.data >> (8 * i)) : 0;
+    exit->mmio_data[i] =
+        access.write && i < access.len ? static_cast<u8>(access.data >> (8 * i)) : 0;
   if (!access.write) access.data = 0;
   access.result = KX_ACCESS_RESULT_EXIT;
   return kx::Status::ok();

@@ -31,10 +31,15 @@ void Vm::put() {
 }
 
 Vm::~Vm() {
-  // As kvm_destroy_devices(): devices with a release hook already left
-  // the list when their fd closed; the rest are destroyed here.
+  // As kvm_destroy_devices(). A device with a release hook normally left
+  // the list when its fd closed (the fd held a VM reference); one still
+  // here never got an fd, and release is its only teardown.
   while (Device* dev = devices.pop_front()) {
-    dev->ops()->destroy(reinterpret_cast<kx_device*>(dev));
+    const kx_device_ops* ops = dev->ops();
+    if (ops->destroy)
+      ops->destroy(reinterpret_cast<kx_device*>(dev));
+    else
+      ops->release(reinterpret_cast<kx_device*>(dev));
     kx::destroy(dev);
   }
   while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
@@ -108,7 +113,7 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
   // keeps the bitmap the slot had (kvm_prepare_memory_region()).
   const bool log = r.flags & KX_MEM_LOG_DIRTY_PAGES;
   if (log && !old->logging() && !old->dirty.init(npages)) return kx::error(kx::kENOMEM);
-  if (!log && old->logging()) (void)old->dirty.init(0);
+  if (!log && old->logging()) old->dirty.reset();
   old->flags = r.flags;
   if (move) {
     old->base_gfn = base_gfn;
@@ -233,8 +238,6 @@ void Vm::release_device(Device* dev) {
   kx::destroy(dev);
 }
 
-kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) {
-  return personality_->vm_attr(*this, op, a);
-}
+kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }
 
 }  // namespace kvm

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm_ext: `make` builds kvm_ext.ko; `make check` runs everything CI runs;
+# `make run` boots Debian's stock kernel under QEMU with the module and the
+# demo; `make bench` measures. Kbuild (the Kbuild file) builds the module.
+
+KDIR ?= $(shell scripts/kdir.sh)
+B := $(CURDIR)/build
+HOST_CXX ?= g++
+HOST_CXXFLAGS := -std=gnu++20 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+CORE_FLAGS := -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+	-fno-use-cxa-atexit -nostdinc++
+INCLUDES := -I$(CURDIR)/include -I$(CURDIR)
+
+CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
+	arch/*/*/*.cpp arch/*/*.h include/kx/*.h include/kvm_ext/*.h)
+HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
+
+.PHONY: all module check run bench host-test abi-test static-check sparse \
+	qemu-test deps clean format
+
+all: module
+
+deps:
+	@scripts/deps.sh
+
+module:
+	@mkdir -p $(B)
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) modules 2>&1 | tee $(B)/module.log
+	@scripts/check-module.sh $(CURDIR)/kvm_ext.ko $(CURDIR)/core.o $(B)/module.log
+
+sparse:
+	@mkdir -p $(B)
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(B)/sparse.log
+	@! grep -E "^[^ ]*\.c:[0-9]+:[0-9]+: (warning|error)" $(B)/sparse.log
+
+# --- host build of the same core sources -----------------------------------
+
+$(B)/host/core.o: $(CORE_SRCS)
+	@mkdir -p $(dir $@)
+	$(HOST_CXX) $(HOST_CXXFLAGS) $(CORE_FLAGS) $(INCLUDES) -c -o $@ core.cpp
+
+$(B)/host/%.o: tools/testing/host/%.cpp $(wildcard tools/testing/host/*.h) $(CORE_SRCS)
+	@mkdir -p $(dir $@)
+	$(HOST_CXX) $(HOST_CXXFLAGS) $(INCLUDES) -Itools/testing/host -c -o $@ $<
+
+$(B)/host/core_test: $(B)/host/core.o $(B)/host/platform_host.o \
+		$(patsubst tools/testing/host/%.cpp,$(B)/host/%.o,$(HOST_TESTS))
+	$(HOST_CXX) $(HOST_CXXFLAGS) -o $@ $^ -lgtest -lgtest_main -lpthread
+
+host-test: $(B)/host/core_test
+	@scripts/run-suite.sh host $(B) $(B)/host/core_test
+
+# --- userspace ABI suite, demo and benchmark (static, for the initramfs) ----
+
+abi-test:
+	@$(MAKE) -s -C tools/testing/abi O=$(B)/guest
+
+$(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror $(INCLUDES) -o $@ $<
+
+$(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror $(INCLUDES) -o $@ $<
+
+qemu-test: module abi-test
+	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
+		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
+		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+run: deps module $(B)/guest/kvm_ext_demo
+	scripts/qemu-run.sh --timeout 600 --script tools/kvm_ext/guest-demo.sh \
+		kvm_ext.ko $(B)/guest/kvm_ext_demo
+
+bench: deps module $(B)/guest/kvm_ext_bench
+	scripts/qemu-run.sh --timeout 900 --script tools/testing/bench/guest-bench.sh \
+		kvm_ext.ko $(B)/guest/kvm_ext_bench
+
+static-check: module
+	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
+
+check:
+	@rm -rf $(B)/results
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory static-check || true
+	@$(MAKE) --no-print-directory host-test || true
+	@$(MAKE) --no-print-directory qemu-test || true
+	@scripts/summarize.sh $(B)/results
+
+format:
+	clang-format -i $(filter %.cpp %.h,$(CORE_SRCS)) tools/testing/host/*.cpp tools/testing/host/*.h
+
+clean:
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
+	rm -rf $(B)

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# static-checks.sh BUILD_DIR: the static checks of `make check`, one
+# PASS:/FAIL: line each (run-suite.sh counts them).
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$1
+cd "$root"
+mkdir -p "$build"
+
+check() {
+	local name=$1
+	shift
+	if "$@" > "$build/static-$name.log" 2>&1; then
+		echo "PASS: $name"
+	else
+		echo "FAIL: $name"
+		sed 's/^/    /' "$build/static-$name.log" | head -50
+	fi
+}
+
+no_kernel_headers_in_core() {
+	! grep -rnE '^#include <(linux|asm|asm-generic|uapi|trace)/' \
+		core.cpp virt arch include/kx include/kvm_ext
+}
+
+clang_format_clean() {
+	clang-format --dry-run -Werror core.cpp virt/kvm/*.cpp virt/kvm/*.h \
+		arch/*/*.cpp include/kx/*.h tools/testing/host/*.cpp tools/testing/host/*.h
+}
+
+checkpatch_clean() {
+	local src out
+	src=$(scripts/kernel-source.sh) || return 1
+	out=$(perl "$src/scripts/checkpatch.pl" --no-tree --terse -f \
+		kvm_ext/*.c kvm_ext/*.h include/kvm_ext/*.h include/uapi/linux/kvm_ext.h)
+	echo "$out"
+	! grep -qE '(ERROR|WARNING):' <<< "$out"
+}
+
+sparse_clean() {
+	make -s sparse
+}
+
+check module-artifacts scripts/check-module.sh kvm_ext.ko core.o "$build/module.log"
+check sparse sparse_clean
+check checkpatch checkpatch_clean
+check clang-format clang_format_clean
+check core-includes-no-kernel-header no_kernel_headers_in_core
+tools/testing/uapi/check-arch-constants.sh
+exit 0

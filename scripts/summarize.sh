@@ -1,0 +1,21 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# summarize.sh RESULTS_DIR: totals over every suite `make check` ran, as the
+# plain last line "N passed, N failed". Fails if any suite failed or if an
+# expected suite left no record (it did not run at all).
+set -uo pipefail
+dir=$1
+expected="static host qemu"
+passed=0 failed=0
+for s in $expected; do
+	if [ ! -f "$dir/$s.counts" ]; then
+		echo "suite $s: did not run"
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r p f < "$dir/$s.counts"
+	echo "suite $s: $p passed, $f failed"
+	passed=$((passed + p)) failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

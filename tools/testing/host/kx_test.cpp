@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+// The freestanding support library (include/kx).
+#include <gtest/gtest.h>
+
+#include <kx/alloc.h>
+#include <kx/bitmap.h>
+#include <kx/list.h>
+#include <kx/result.h>
+#include <kx/vector.h>
+
+#include "platform_host.h"
+
+namespace {
+
+struct Item {
+  int value;
+  kx::ListNode node;
+};
+
+TEST(IntrusiveList, PushPopRemoveAndIterate) {
+  kx::IntrusiveList<Item, &Item::node> list;
+  Item a{1, {}}, b{2, {}}, c{3, {}};
+  EXPECT_TRUE(list.empty());
+  list.push_back(&a);
+  list.push_back(&b);
+  list.push_front(&c);
+  EXPECT_EQ(list.size(), 3u);
+  int order[3], i = 0;
+  for (Item* it : list) order[i++] = it->value;
+  EXPECT_EQ(order[0], 3);
+  EXPECT_EQ(order[1], 1);
+  EXPECT_EQ(order[2], 2);
+  // Removal of the current element during iteration is safe.
+  for (Item* it : list) {
+    if (it->value == 1) list.remove(it);
+  }
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_FALSE(a.node.linked());
+  EXPECT_EQ(list.pop_front(), &c);
+  EXPECT_EQ(list.pop_front(), &b);
+  EXPECT_EQ(list.pop_front(), nullptr);
+}
+
+TEST(Bitmap, SetClearCountAndTail) {
+  kx::Bitmap bm;
+  ASSERT_TRUE(bm.init(130));
+  EXPECT_EQ(bm.words(), 3u);
+  bm.set(0);
+  bm.set(64);
+  bm.set(129);
+  EXPECT_TRUE(bm.test(64));
+  EXPECT_FALSE(bm.test(65));
+  EXPECT_EQ(bm.count(), 3u);
+  EXPECT_EQ(bm.clear_word_mask(1, 1), 1u);
+  EXPECT_EQ(bm.clear_word_mask(1, 1), 0u);
+  EXPECT_EQ(bm.take_word(2), 2u);
+  EXPECT_EQ(bm.count(), 1u);
+  bm.set_all();
+  EXPECT_EQ(bm.count(), 130u);  // bits past the end stay clear
+}
+
+TEST(Bitmap, InitFailureKeepsOldBits) {
+  kx::Bitmap bm;
+  ASSERT_TRUE(bm.init(64, true));
+  host::fail_allocation_after(0);
+  EXPECT_FALSE(bm.init(128));
+  EXPECT_EQ(bm.bits(), 64u);
+  EXPECT_EQ(bm.count(), 64u);
+}
+
+TEST(Vector, InsertEraseAndFailedGrowth) {
+  kx::Vector<int> v;
+  for (int i = 0; i < 8; i++) ASSERT_TRUE(v.push_back(i).is_ok());
+  host::fail_allocation_after(0);
+  EXPECT_EQ(v.push_back(8).raw(), -kx::kENOMEM);
+  EXPECT_EQ(v.size(), 8u);
+  ASSERT_TRUE(v.insert(0, -1).is_ok());
+  EXPECT_EQ(v[0], -1);
+  EXPECT_EQ(v[8], 7);
+  v.erase(0);
+  EXPECT_EQ(v[0], 0);
+}
+
+kx::Result<int> half(int x) {
+  if (x % 2) return kx::kEINVAL;
+  return x / 2;
+}
+
+kx::Result<int> quarter(int x) {
+  int h = KX_TRY(half(x));
+  return KX_TRY(half(h));
+}
+
+TEST(Result, TryPropagatesErrors) {
+  EXPECT_EQ(quarter(8).value(), 2);
+  EXPECT_EQ(quarter(6).error().raw(), -kx::kEINVAL);
+  EXPECT_EQ(kx::Status::from_raw(5).raw(), -5);
+  EXPECT_EQ(kx::Status::from_raw(-5).raw(), -5);
+}
+
+struct Counted {
+  static int live;
+  Counted() { live++; }
+  ~Counted() { live--; }
+};
+int Counted::live = 0;
+
+TEST(AllocChecker, ReportsFailureWithoutConstructing) {
+  const long before = host::live_allocations();
+  kx::AllocChecker ac;
+  host::fail_allocation_after(0);
+  Counted* c = new (&ac) Counted;
+  EXPECT_FALSE(ac.check());
+  EXPECT_EQ(c, nullptr);
+  EXPECT_EQ(Counted::live, 0);
+  c = new (&ac) Counted;
+  ASSERT_TRUE(ac.check());
+  EXPECT_EQ(Counted::live, 1);
+  kx::destroy(c);
+  EXPECT_EQ(Counted::live, 0);
+  EXPECT_EQ(host::live_allocations(), before);
+}
+
+}  // namespace

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+// The platform hooks in user space: libc allocation with failure injection
+// and a live count, pthread locks, condition-variable wait queues, and
+// "user memory" that is this process's own (addresses below one page and
+// at or above kUserTop fault, as unmapped and kernel addresses would).
+#include "platform_host.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <kvm_ext/platform.h>
+
+namespace {
+
+std::atomic<long> g_live{0};
+std::atomic<long> g_attempts{0};
+std::atomic<long> g_fail_after{-1};
+std::atomic<bool> g_signal{false};
+
+bool should_fail() {
+  g_attempts.fetch_add(1);
+  long n = g_fail_after.load();
+  if (n < 0) return false;
+  if (n == 0) {
+    g_fail_after.store(-1);
+    return true;
+  }
+  g_fail_after.store(n - 1);
+  return false;
+}
+
+struct HostWaitq {
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+};
+
+static_assert(sizeof(pthread_mutex_t) <= sizeof(kx_mutex));
+static_assert(sizeof(pthread_mutex_t) <= sizeof(kx_spinlock));
+static_assert(sizeof(HostWaitq) <= sizeof(kx_waitq));
+
+pthread_mutex_t* as_mutex(kx_mutex* m) { return reinterpret_cast<pthread_mutex_t*>(m); }
+pthread_mutex_t* as_mutex(kx_spinlock* s) { return reinterpret_cast<pthread_mutex_t*>(s); }
+HostWaitq* as_waitq(kx_waitq* w) { return reinterpret_cast<HostWaitq*>(w); }
+
+bool user_ok(unsigned long long uaddr, unsigned long len) {
+  return uaddr >= 4096 && uaddr < host::kUserTop && len <= host::kUserTop - uaddr;
+}
+
+}  // namespace
+
+namespace host {
+long live_allocations() { return g_live.load(); }
+void fail_allocation_after(long n) { g_fail_after.store(n); }
+long allocations_attempted() { return g_attempts.load(); }
+void reset_allocation_counters() {
+  g_attempts.store(0);
+  g_fail_after.store(-1);
+}
+void raise_signal() { g_signal.store(true); }
+void clear_signal() { g_signal.store(false); }
+}  // namespace host
+
+extern "C" {
+
+void* kx_alloc(unsigned long size) {
+  if (should_fail()) return nullptr;
+  void* p = calloc(1, size ? size : 1);
+  if (p) g_live.fetch_add(1);
+  return p;
+}
+
+void kx_free(void* ptr) {
+  if (!ptr) return;
+  g_live.fetch_sub(1);
+  free(ptr);
+}
+
+void* kx_page_alloc(void) {
+  if (should_fail()) return nullptr;
+  void* p = aligned_alloc(4096, 4096);
+  if (!p) return nullptr;
+  memset(p, 0, 4096);
+  g_live.fetch_add(1);
+  return p;
+}
+
+void kx_page_free(void* page) { kx_free(page); }
+
+void kx_mutex_init(kx_mutex* m, kx_lock_class*) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
+  pthread_mutex_init(as_mutex(m), &attr);
+  pthread_mutexattr_destroy(&attr);
+}
+void kx_mutex_destroy(kx_mutex* m) {
+  if (pthread_mutex_destroy(as_mutex(m)) != 0) kx_panic("destroying a held mutex");
+}
+void kx_mutex_lock(kx_mutex* m) {
+  if (pthread_mutex_lock(as_mutex(m)) != 0) kx_panic("recursive mutex_lock");
+}
+int kx_mutex_lock_killable(kx_mutex* m) {
+  kx_mutex_lock(m);
+  return 0;
+}
+int kx_mutex_trylock(kx_mutex* m) { return pthread_mutex_trylock(as_mutex(m)) == 0; }
+void kx_mutex_unlock(kx_mutex* m) {
+  if (pthread_mutex_unlock(as_mutex(m)) != 0) kx_panic("unlocking a mutex not held");
+}
+int kx_mutex_is_locked(kx_mutex* m) {
+  if (pthread_mutex_trylock(as_mutex(m)) == 0) {
+    pthread_mutex_unlock(as_mutex(m));
+    return 0;
+  }
+  return 1;
+}
+
+void kx_spin_init(kx_spinlock* s, kx_lock_class*) { pthread_mutex_init(as_mutex(s), nullptr); }
+void kx_spin_lock(kx_spinlock* s) { pthread_mutex_lock(as_mutex(s)); }
+void kx_spin_unlock(kx_spinlock* s) { pthread_mutex_unlock(as_mutex(s)); }
+
+void kx_waitq_init(kx_waitq* wq) {
+  pthread_mutex_init(&as_waitq(wq)->lock, nullptr);
+  pthread_cond_init(&as_waitq(wq)->cond, nullptr);
+}
+void kx_waitq_destroy(kx_waitq* wq) {
+  pthread_cond_destroy(&as_waitq(wq)->cond);
+  pthread_mutex_destroy(&as_waitq(wq)->lock);
+}
+int kx_waitq_wait(kx_waitq* wq, int (*cond)(void*), void* ctx) {
+  HostWaitq* w = as_waitq(wq);
+  for (;;) {
+    if (cond(ctx)) return 0;
+    if (g_signal.load()) return -EINTR;
+    pthread_mutex_lock(&w->lock);
+    timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 1000000;
+    if (ts.tv_nsec >= 1000000000) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000;
+    }
+    pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+    pthread_mutex_unlock(&w->lock);
+  }
+}
+void kx_waitq_wake_all(kx_waitq* wq) {
+  pthread_mutex_lock(&as_waitq(wq)->lock);
+  pthread_cond_broadcast(&as_waitq(wq)->cond);
+  pthread_mutex_unlock(&as_waitq(wq)->lock);
+}
+
+int kx_copy_from_user(void* dst, unsigned long long uaddr, unsigned long len) {
+  if (!user_ok(uaddr, len)) return -EFAULT;
+  memcpy(dst, reinterpret_cast<const void*>(uaddr), len);
+  return 0;
+}
+int kx_copy_to_user(unsigned long long uaddr, const void* src, unsigned long len) {
+  if (!user_ok(uaddr, len)) return -EFAULT;
+  memcpy(reinterpret_cast<void*>(uaddr), src, len);
+  return 0;
+}
+int kx_user_range_ok(unsigned long long uaddr, unsigned long long len) {
+  return uaddr < host::kUserTop && len <= host::kUserTop - uaddr;
+}
+
+unsigned int kx_num_online_cpus(void) {
+  return static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+int kx_file_get(int fd, void** file) {
+  if (fd < 0 || fcntl(fd, F_GETFD) < 0) return -EBADF;
+  *file = reinterpret_cast<void*>(static_cast<intptr_t>(fd) + 1);
+  return 0;
+}
+void kx_file_put(void*) {}
+int kx_file_is_vfio_group(void*) { return 0; }
+
+void kx_owner_put(void*) {}
+
+void kx_panic(const char* msg) {
+  fprintf(stderr, "kx_panic: %s\n", msg);
+  abort();
+}
+
+void kx_trace_guest_access(unsigned int, unsigned int, unsigned long long, unsigned int, int, int) {
+}
+
+}  // extern "C"

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+// Test controls of the host platform (platform_host.cpp).
+#pragma once
+
+#include <cstdint>
+
+namespace host {
+
+// Live allocations (kx_alloc + kx_page_alloc) not yet freed.
+long live_allocations();
+// Make the n-th following allocation fail (0: the next one); -1 disables.
+void fail_allocation_after(long n);
+// Allocations attempted since the last reset (for failure sweeps).
+long allocations_attempted();
+void reset_allocation_counters();
+// Pretend a signal is pending for every thread blocked in kx_waitq_wait.
+void raise_signal();
+void clear_signal();
+// User addresses at or above this fault in kx_copy_{from,to}_user.
+constexpr uint64_t kUserTop = 0x0000800000000000ull;
+
+}  // namespace host
