@@ -60,11 +60,11 @@ abi-test:
 
 $(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
-	gcc -static -O2 -Wall -Wextra -Werror $(INCLUDES) -o $@ $<
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
 $(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
-	gcc -static -O2 -Wall -Wextra -Werror $(INCLUDES) -o $@ $<
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
 qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \

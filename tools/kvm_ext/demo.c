@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ext_demo: a VMM-style walk through what kvm_ext implements, once per
+ * personality: open the node, ask it what it can do, create a VM with RAM,
+ * vCPUs and a device, act as the guest, run a vCPU. Prints what it did.
+ *
+ * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/kvm_ext.h>
+
+#define RAM_GPA 0x40000000ULL
+#define RAM_SIZE (2ULL << 20)
+
+static int failures;
+
+static long xioctl(int fd, unsigned long req, unsigned long arg, const char *what)
+{
+	long r = ioctl(fd, req, arg);
+
+	if (r < 0)
+		printf("    %-44s -> -1 (%s)\n", what, strerror(errno));
+	else
+		printf("    %-44s -> %ld\n", what, r);
+	return r < 0 ? -errno : r;
+}
+
+static void must(int ok, const char *what)
+{
+	if (!ok) {
+		printf("    !! %s\n", what);
+		failures++;
+	}
+}
+
+static const char *result_name(unsigned int r)
+{
+	switch (r) {
+	case KVM_EXT_RESULT_RAM:
+		return "RAM";
+	case KVM_EXT_RESULT_KERNEL:
+		return "in-kernel device";
+	case KVM_EXT_RESULT_EXIT:
+		return "exit to the VMM";
+	default:
+		return "?";
+	}
+}
+
+static void guest_access(int vcpu, struct kvm_run *run, unsigned int flags,
+			 unsigned long long gpa, unsigned int len,
+			 unsigned long long data)
+{
+	struct kvm_ext_guest_access a = {
+		.kind = KVM_EXT_ACCESS_MEM, .flags = flags, .addr = gpa,
+		.len = len, .data = data,
+	};
+	int r = ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a);
+
+	if (r) {
+		printf("    guest %s 0x%llx: %s\n", flags ? "store" : "load", gpa,
+		       strerror(errno));
+		failures++;
+		return;
+	}
+	printf("    guest %-5s %u bytes at 0x%llx = 0x%llx: %s", flags ? "store" : "load",
+	       len, gpa, (unsigned long long)a.data, result_name(a.result));
+	if (a.result == KVM_EXT_RESULT_EXIT)
+		printf(" (kvm_run: exit_reason %u, mmio.phys_addr 0x%llx, len %u)",
+		       run->exit_reason, (unsigned long long)run->mmio.phys_addr,
+		       run->mmio.len);
+	printf("\n");
+}
+
+static void demo(const char *node)
+{
+	const char *arch = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
+	int sys, vm, vcpu[2], dev, i;
+	long mmap_size;
+	struct kvm_run *run;
+	unsigned char *ram;
+
+	printf("== %s (%s)\n", node, arch);
+	sys = open(node, O_RDWR | O_CLOEXEC);
+	if (sys < 0) {
+		printf("    open: %s\n", strerror(errno));
+		failures++;
+		return;
+	}
+	must(xioctl(sys, KVM_GET_API_VERSION, 0, "KVM_GET_API_VERSION") == 12, "API 12");
+	xioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS, "KVM_CHECK_EXTENSION(MAX_VCPUS)");
+	xioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS, "KVM_CHECK_EXTENSION(NR_MEMSLOTS)");
+	xioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM, "KVM_CHECK_EXTENSION(READONLY_MEM)");
+	xioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE,
+	       "KVM_CHECK_EXTENSION(ARM_VM_IPA_SIZE)");
+	mmap_size = xioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0, "KVM_GET_VCPU_MMAP_SIZE");
+
+	vm = xioctl(sys, KVM_CREATE_VM, 0, "KVM_CREATE_VM(0)");
+	must(vm >= 0, "VM created");
+	if (vm < 0)
+		goto out_sys;
+
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct kvm_userspace_memory_region mem = {
+		.slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES,
+		.guest_phys_addr = RAM_GPA, .memory_size = RAM_SIZE,
+		.userspace_addr = (unsigned long)ram,
+	};
+	must(xioctl(vm, KVM_SET_USER_MEMORY_REGION, (unsigned long)&mem,
+		    "KVM_SET_USER_MEMORY_REGION(slot 0, 2 MiB, log)") == 0, "RAM slot");
+
+	for (i = 0; i < 2; i++) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "KVM_CREATE_VCPU(%d)", i);
+		vcpu[i] = xioctl(vm, KVM_CREATE_VCPU, i, what);
+		must(vcpu[i] >= 0, "vCPU created");
+	}
+	must(xioctl(vm, KVM_CREATE_VCPU, 0, "KVM_CREATE_VCPU(0) again") == -EEXIST,
+	     "duplicate id is EEXIST");
+
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO, .flags = KVM_CREATE_DEVICE_TEST };
+
+	must(xioctl(vm, KVM_CREATE_DEVICE, (unsigned long)&cd,
+		    "KVM_CREATE_DEVICE(VFIO, TEST)") == 0, "VFIO type exists");
+	cd.flags = 0;
+	must(xioctl(vm, KVM_CREATE_DEVICE, (unsigned long)&cd, "KVM_CREATE_DEVICE(VFIO)") == 0,
+	     "VFIO created");
+	dev = cd.fd;
+	struct kvm_device_attr attr = { .group = KVM_DEV_VFIO_GROUP,
+					.attr = KVM_DEV_VFIO_GROUP_ADD };
+
+	must(xioctl(dev, KVM_HAS_DEVICE_ATTR, (unsigned long)&attr,
+		    "KVM_HAS_DEVICE_ATTR(VFIO_GROUP_ADD)") == 0, "VFIO attr");
+
+	run = mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu[0], 0);
+	must(run != MAP_FAILED, "kvm_run mapped");
+	if (run != MAP_FAILED) {
+		guest_access(vcpu[0], run, KVM_EXT_ACCESS_WRITE, RAM_GPA + 0x1000, 8,
+			     0x0123456789abcdefULL);
+		printf("    VMM sees RAM[0x1000] = 0x%llx\n",
+		       *(unsigned long long *)(ram + 0x1000));
+		must(*(unsigned long long *)(ram + 0x1000) == 0x0123456789abcdefULL,
+		     "store reached RAM");
+		guest_access(vcpu[0], run, 0, RAM_GPA + 0x1000, 4, 0);
+		guest_access(vcpu[0], run, KVM_EXT_ACCESS_WRITE, 0x09000000, 4, 0x41);
+		must(run->exit_reason == KVM_EXIT_MMIO, "unbacked store exits MMIO");
+
+		run->immediate_exit = 1;
+		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
+		printf("    kvm_run exit_reason %u\n", run->exit_reason);
+		munmap(run, mmap_size);
+	}
+
+	close(dev);
+	for (i = 0; i < 2; i++)
+		if (vcpu[i] >= 0)
+			close(vcpu[i]);
+	close(vm);
+	munmap(ram, RAM_SIZE);
+out_sys:
+	close(sys);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const nodes[] = {
+		"/dev/kvm_ext/arm64", "/dev/kvm_ext/ppc", "/dev/kvm_ext/s390",
+	};
+	int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1)
+		for (i = 1; i < argc; i++)
+			demo(argv[i]);
+	else
+		for (i = 0; i < 3; i++)
+			demo(nodes[i]);
+	printf("demo: %s\n", failures ? "FAILED" : "all steps as expected");
+	return failures ? 1 : 0;
+}
