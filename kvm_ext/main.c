@@ -45,6 +45,11 @@ static long kvm_ext_dev_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg)
 			return -EINVAL;
 		return kx_vcpu_mmap_pages(p) * PAGE_SIZE;
+	case KVM_TRACE_ENABLE:
+	case KVM_TRACE_PAUSE:
+	case KVM_TRACE_DISABLE:
+		/* Long removed from KVM, still answered this way. */
+		return -EOPNOTSUPP;
 	default:
 		/* kvm_arch_dev_ioctl() of each architecture */
 		return -EINVAL;

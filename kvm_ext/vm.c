@@ -91,8 +91,12 @@ static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
 		return -EFAULT;
 	r = kx_vm_create_device(vm, cd.type, cd.flags & KVM_CREATE_DEVICE_TEST,
 				&dev);
-	if (r || !dev)
+	if (r)
 		return r;
+	if (!dev) {
+		/* KVM_CREATE_DEVICE_TEST: KVM still copies the struct back. */
+		return copy_to_user(argp, &cd, sizeof(cd)) ? -EFAULT : 0;
+	}
 
 	kx_vm_get(vm);
 	fd = anon_inode_getfd(kx_device_name(dev), &kvm_ext_device_fops, dev,
@@ -143,10 +147,13 @@ static int kvm_ext_vcpu_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/* Writes an exit into kvm_run; one the core did not set leaves it alone. */
 static void kvm_ext_write_exit(struct kx_vcpu *vcpu, const struct kx_exit *e)
 {
 	struct kvm_run *run = kx_vcpu_page(vcpu, 0);
 
+	if (!e->set)
+		return;
 	run->exit_reason = e->reason;
 	if (e->reason == KVM_EXIT_MMIO) {
 		run->mmio.phys_addr = e->mmio_addr;
@@ -164,7 +171,6 @@ static long kvm_ext_vcpu_run(struct kx_vcpu *vcpu, unsigned long arg)
 
 	if (arg)
 		return -EINVAL;
-	r.exit.reason = READ_ONCE(run->exit_reason);
 	ret = kx_vcpu_run(vcpu, &r);
 	kvm_ext_write_exit(vcpu, &r.exit);
 	return ret;
@@ -191,8 +197,7 @@ static long kvm_ext_vcpu_guest_access(struct kx_vcpu *vcpu, void __user *argp)
 	r = kx_vcpu_guest_access(vcpu, &acc, &exit);
 	if (r)
 		return r;
-	if (acc.result == KVM_EXT_RESULT_EXIT)
-		kvm_ext_write_exit(vcpu, &exit);
+	kvm_ext_write_exit(vcpu, &exit);
 	uacc.data = acc.data;
 	uacc.result = acc.result;
 	if (copy_to_user(argp, &uacc, sizeof(uacc)))

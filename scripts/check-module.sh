@@ -18,7 +18,11 @@ if readelf -SW "$obj" | grep -qE '\.(init_array|ctors|eh_frame)\b'; then
 	readelf -SW "$obj" | grep -E '\.(init_array|ctors|eh_frame)\b' >&2
 	bad=1
 fi
-undef=$(nm -u "$ko" | awk '{print $2}' |
+# nm into a file first: nm | grep -q can die of SIGPIPE under pipefail.
+syms=$(mktemp)
+trap 'rm -f "$syms"' EXIT
+nm "$ko" > "$syms"
+undef=$(awk '$1 == "U" {print $2}' "$syms" |
 	grep -E '^(__cxa_|_Znw|_Zna|_Zdl|_Zda|_Unwind|_ZTI|_ZTS|__gxx_personality)' |
 	grep -v '^__cxa_pure_virtual$' || true)
 if [ -n "$undef" ]; then
@@ -26,7 +30,7 @@ if [ -n "$undef" ]; then
 	echo "$undef" >&2
 	bad=1
 fi
-if ! nm "$ko" | grep -qE ' T __cxa_pure_virtual$'; then
+if ! grep -qE ' T __cxa_pure_virtual$' "$syms"; then
 	echo "check-module: __cxa_pure_virtual is not defined in $ko" >&2
 	bad=1
 fi

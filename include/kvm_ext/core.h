@@ -85,8 +85,12 @@ unsigned int kx_vcpu_id(struct kx_vcpu *vcpu);
 void *kx_vcpu_page(struct kx_vcpu *vcpu, unsigned long index);
 int kx_vcpu_attr(struct kx_vcpu *vcpu, enum kx_attr_op op, unsigned long long uattr);
 
-/* What the shim writes into struct kvm_run when an ioctl exits. */
+/*
+ * What the shim writes into struct kvm_run when an ioctl exits; with set
+ * 0, kvm_run stays as it was (a KVM_RUN refused at entry, immediate_exit).
+ */
 struct kx_exit {
+	unsigned char set;
 	unsigned int reason; /* KVM_EXIT_* */
 	unsigned int mmio_len;
 	unsigned long long mmio_addr;

@@ -37,8 +37,8 @@ kx::Status Vcpu::run(kx_run* run) {
   if (vm_->personality().run_check) status = vm_->personality().run_check(*this);
   if (status.is_ok()) {
     has_run_.store(true);
-    run->exit.reason = KX_EXIT_INTR;
     if (run->immediate_exit) {
+      // As every architecture: -EINTR, kvm_run untouched.
       status = kx::error(kx::kEINTR);
     } else {
       running_.store(true);
@@ -47,6 +47,10 @@ kx::Status Vcpu::run(kx_run* run) {
       auto has_work = [] { return false; };
       status = kx::Status::from_raw(wait_.wait(&has_work));
       running_.store(false);
+      if (status == kx::error(kx::kEINTR)) {
+        run->exit.set = 1;
+        run->exit.reason = KX_EXIT_INTR;
+      }
     }
   }
   mutex.unlock();
@@ -129,6 +133,7 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
       return kx::Status::ok();
     }
   }
+  exit->set = 1;
   exit->reason = KX_EXIT_MMIO;
   exit->mmio_addr = access.addr;
   exit->mmio_len = access.len;

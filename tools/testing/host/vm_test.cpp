@@ -111,7 +111,7 @@ TEST_F(CoreTest, RunHonoursImmediateExitAndSignals) {
   kx_run run = {};
   run.immediate_exit = 1;
   EXPECT_EQ(kx_vcpu_run(c, &run), -EINTR);
-  EXPECT_EQ(run.exit.reason, static_cast<unsigned>(KX_EXIT_INTR));
+  EXPECT_EQ(run.exit.set, 0);  // kvm_run is left as it was
 
   run = {};
   std::thread t([] {
@@ -119,6 +119,7 @@ TEST_F(CoreTest, RunHonoursImmediateExitAndSignals) {
     host::raise_signal();
   });
   EXPECT_EQ(kx_vcpu_run(c, &run), -EINTR);
+  EXPECT_EQ(run.exit.set, 1);
   EXPECT_EQ(run.exit.reason, static_cast<unsigned>(KX_EXIT_INTR));
   t.join();
   kx_vm_put(v);
@@ -130,6 +131,7 @@ TEST_F(CoreTest, Arm64RunWithoutInitIsEnoexec) {
   ASSERT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
   kx_run run = {};
   EXPECT_EQ(kx_vcpu_run(c, &run), -ENOEXEC);
+  EXPECT_EQ(run.exit.set, 0);
   kx_vm_put(v);
 }
 

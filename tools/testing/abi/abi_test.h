@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_ext ABI conformance suite: the helper layer, the personality table
+ * and the test table types.
+ *
+ * Every test is one row of a table (struct abi_test): a function, a
+ * description and the api.rst section it checks. A test creates its own
+ * VMs through the helpers below, which track every fd and mapping they make;
+ * the runner closes and unmaps whatever a test left behind and then checks
+ * that no fd, VM or module allocation leaked.
+ */
+#ifndef KVM_EXT_ABI_TEST_H
+#define KVM_EXT_ABI_TEST_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <linux/kvm.h>
+#include <uapi/linux/kvm_ext.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PAGE_SZ 4096UL
+
+/* ------------------------------------------------------------ personalities */
+
+enum pers_id { P_ARM64, P_PPC, P_S390, P_NR };
+
+#define M_ARM64 (1U << P_ARM64)
+#define M_PPC (1U << P_PPC)
+#define M_S390 (1U << P_S390)
+#define M_ALL (M_ARM64 | M_PPC | M_S390)
+
+/* What /dev/kvm answers on that architecture (Linux 6.1, Debian config). */
+struct personality {
+	const char *name;
+	enum pers_id id;
+	long vcpu_mmap_size;		/* KVM_GET_VCPU_MMAP_SIZE */
+	long max_vcpus;			/* KVM_CAP_MAX_VCPUS */
+	long max_vcpu_id;		/* KVM_CAP_MAX_VCPU_ID */
+	long cap_readonly_mem;		/* KVM_CAP_READONLY_MEM */
+	long cap_ipa_size;		/* KVM_CAP_ARM_VM_IPA_SIZE */
+	__u32 valid_mem_flags;		/* KVM_SET_USER_MEMORY_REGION flags */
+	int unknown_vm_ioctl_errno;	/* kvm_arch_vm_ioctl() default */
+	int unknown_vcpu_ioctl_errno;	/* kvm_arch_vcpu_ioctl() default */
+	int vm_attr_errno;		/* VM fd KVM_*_DEVICE_ATTR, unknown group */
+	bool vm_attr_copies;		/* ... copies the attr first (EFAULT) */
+	int vcpu_attr_errno;		/* vCPU fd KVM_*_DEVICE_ATTR, unknown group */
+	bool vcpu_attr_copies;
+	int fresh_run_errno;		/* KVM_RUN of a never-initialised vCPU; 0: runs */
+	bool spapr_tce;			/* CONFIG_SPAPR_TCE_IOMMU (VFIO SET_SPAPR_TCE) */
+	/* Device types Linux never registers on this architecture. */
+	const __u32 *foreign_devs;
+	size_t n_foreign_devs;
+	/* The in-kernel irqchip device Linux may provide (VGIC_V3, XICS, FLIC). */
+	__u32 irqchip_dev;
+	const char *irqchip_name;
+};
+
+const struct personality *personality_by_name(const char *name);
+
+/* ------------------------------------------------------------ test table */
+
+#define T_EXT (1U << 0) /* kvm_ext behaviour (extension or idle guest): skipped on /dev/kvm */
+
+struct abi_test {
+	const char *desc;
+	const char *ref;
+	void (*fn)(const struct abi_test *t);
+	unsigned int mask;	/* personalities it applies to; 0 = all */
+	unsigned int flags;	/* T_EXT */
+	long a, b;		/* parameters for table-driven tests */
+};
+
+struct abi_test_group {
+	const struct abi_test *tests;
+	size_t n;
+};
+
+#define TEST_GROUP(name)                                                        \
+	const struct abi_test_group name##_group = { name##_tests, ARRAY_SIZE(name##_tests) }
+
+extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
+	device_group, attr_group, run_group, guest_access_group;
+
+/* ------------------------------------------------------------ run state */
+
+extern const struct personality *P;	/* the target's personality */
+extern int g_sys;			/* the system fd (open for the whole run) */
+extern bool g_is_ext;			/* a kvm_ext node, not a real /dev/kvm */
+extern void *g_bad_ptr;			/* a PROT_NONE page: faults in copy_*_user */
+extern long g_online_cpus;
+
+/* ------------------------------------------------------------ checks */
+
+/*
+ * expect_errno(expr, E): expr (an ioctl) fails with -1/E; E == 0 means it
+ * succeeds (returns >= 0). expect_ok(expr) is expect_errno(expr, 0) that
+ * yields expr's value. expect_eq(got, want) compares as 64-bit integers.
+ * All record the first failure of the test ("got X expected Y") and keep
+ * going, so that one run shows every broken rule.
+ */
+bool expect_errno_at(const char *file, int line, const char *expr, long ret, int err, int want);
+bool expect_eq_at(const char *file, int line, const char *expr, long long got, long long want);
+void fail_at(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#define expect_errno(expr, want)                                                \
+	({                                                                      \
+		long r__ = (long)(expr);                                        \
+		int e__ = errno;                                                \
+		expect_errno_at(__FILE__, __LINE__, #expr, r__, e__, (want));   \
+	})
+#define expect_ok(expr)                                                         \
+	({                                                                      \
+		long r__ = (long)(expr);                                        \
+		int e__ = errno;                                                \
+		expect_errno_at(__FILE__, __LINE__, #expr, r__, e__, 0);        \
+		r__;                                                            \
+	})
+#define expect_eq(got, want)                                                    \
+	expect_eq_at(__FILE__, __LINE__, #got, (long long)(got), (long long)(want))
+#define expect_true(cond) expect_eq_at(__FILE__, __LINE__, #cond, !!(cond), 1)
+#define fail(...) fail_at(__FILE__, __LINE__, __VA_ARGS__)
+
+/* The test is not applicable here: "ok N - ... # SKIP reason". */
+void skip_test(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends to the test's description, e.g. the expected value. */
+void desc_append(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A TAP diagnostic line printed after the test's result. */
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool test_failed(void);
+
+/* Forked children: ship the child's check results to the parent. */
+void child_begin(void);			/* in the child, first */
+void child_report(int wfd);		/* in the child, before _exit() */
+void child_merge(int rfd);		/* in the parent */
+
+/* ------------------------------------------------------------ resources */
+
+int track_fd(int fd);			/* returns fd; ignores fd < 0 */
+void untrack_fd(int fd);
+void xclose(int fd);			/* close() and forget */
+void *track_map(void *p, size_t len);	/* returns p; ignores MAP_FAILED */
+void xmunmap(void *p, size_t len);	/* munmap() and forget */
+
+/* These expect success (a failure is recorded) and track what they make. */
+int new_vm(unsigned long type);
+int new_vcpu(int vm, unsigned long id);
+struct kvm_run *map_run(int vcpu);	/* KVM_GET_VCPU_MMAP_SIZE bytes */
+void *alloc_mem(size_t len);		/* anonymous, zeroed, RW */
+int new_vfio(int vm);
+
+/* Raw ioctl wrappers: return the ioctl's value (-1 with errno on error). */
+long check_ext(int fd, long cap);
+int set_region(int vm, __u32 slot, __u32 flags, __u64 gpa, __u64 size, const void *uaddr);
+int create_device(int vm, __u32 type, __u32 flags, __u32 *fd_out);
+int dev_attr(int fd, unsigned long ioctl, __u32 group, __u64 attr, __u64 addr);
+int guest_access(int vcpu, __u32 kind, __u32 flags, __u64 addr, __u32 len, __u64 *data,
+		 __u32 *result);
+/* KVM_RUN that cannot block: immediate_exit set where the vCPU would run. */
+int run_nonblocking(int vcpu, struct kvm_run *run);
+
+/* /sys/kernel/debug/kvm_ext/<name> as a number, -1 if absent. */
+long debugfs_read(const char *name);
+const char *errno_name(int err);
+
+#endif /* KVM_EXT_ABI_TEST_H */

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Rule 4: KVM_CREATE_VCPU (api.rst 4.7) and the vCPU mapping (api.rst 4.5, 5). */
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "abi_test.h"
+
+#define REF_VCPU "api.rst 4.7 KVM_CREATE_VCPU"
+#define REF_MMAP "api.rst 4.5 KVM_GET_VCPU_MMAP_SIZE"
+
+static void t_vcpu_id0(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	if (vm >= 0)
+		new_vcpu(vm, 0);
+}
+
+static void t_vcpu_dup(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	if (vm < 0)
+		return;
+	new_vcpu(vm, 0);
+	new_vcpu(vm, 1);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), EEXIST);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 1)), EEXIST);
+	/* a failed create leaves the count alone: another id still works */
+	new_vcpu(vm, 2);
+}
+
+static void t_vcpu_id_limit(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	if (vm < 0)
+		return;
+	desc_append(" (%ld)", P->max_vcpu_id);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, P->max_vcpu_id)), EINVAL);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0xffffffffUL)), EINVAL);
+	new_vcpu(vm, P->max_vcpu_id - 1);
+}
+
+/* The id is a u32: the upper half of the argument is dropped. */
+static void t_vcpu_id_u32(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	if (vm < 0)
+		return;
+	new_vcpu(vm, (1UL << 32) | 5);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 5)), EEXIST);
+}
+
+/* s390: all 248 ids; then the vCPU count limit (not the id) refuses one more. */
+static void t_vcpu_max(const struct abi_test *t)
+{
+	int vm = new_vm(0), created = 0;
+	long id;
+
+	(void)t;
+	if (vm < 0)
+		return;
+	for (id = 0; id < P->max_vcpus; id++) {
+		long fd = ioctl(vm, KVM_CREATE_VCPU, id);
+
+		if (fd < 0) {
+			expect_errno_at(__FILE__, __LINE__, "KVM_CREATE_VCPU(id)", fd, errno, 0);
+			diag("  id %ld refused", id);
+			break;
+		}
+		track_fd((int)fd);
+		created++;
+	}
+	expect_eq(created, P->max_vcpus);
+	/* a duplicate id would be -EEXIST: -EINVAL here is the count limit */
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), EINVAL);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, P->max_vcpus - 1)), EINVAL);
+}
+
+/* The kvm_run mapping: MAP_SHARED RW, every page readable, kvm_run zeroed. */
+static void t_vcpu_mmap(const struct abi_test *t)
+{
+	int vm = new_vm(0), vcpu;
+	struct kvm_run *run;
+	volatile unsigned char *p;
+	unsigned long sum = 0, off;
+
+	(void)t;
+	vcpu = vm >= 0 ? new_vcpu(vm, 0) : -1;
+	run = map_run(vcpu);
+	if (!run)
+		return;
+	expect_eq(run->exit_reason, KVM_EXIT_UNKNOWN);
+	expect_eq(run->immediate_exit, 0);
+	expect_eq(run->request_interrupt_window, 0);
+	expect_eq(run->flags, 0);
+	p = (volatile unsigned char *)run;
+	for (off = 0; off < (unsigned long)P->vcpu_mmap_size; off += PAGE_SZ)
+		sum += p[off];
+	(void)sum;
+	run->immediate_exit = 1;
+	expect_eq(run->immediate_exit, 1);
+	run->immediate_exit = 0;
+	/* a second mapping shows the same page */
+	p = mmap(NULL, PAGE_SZ, PROT_READ, MAP_SHARED, vcpu, 0);
+	if (expect_true(p != MAP_FAILED)) {
+		track_map((void *)p, PAGE_SZ);
+		run->request_interrupt_window = 1;
+		expect_eq(((volatile struct kvm_run *)p)->request_interrupt_window, 1);
+		run->request_interrupt_window = 0;
+	}
+}
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Touching the vCPU mapping beyond KVM_GET_VCPU_MMAP_SIZE raises SIGBUS. */
+static void t_vcpu_mmap_beyond(const struct abi_test *t)
+{
+	int vm = new_vm(0), vcpu;
+	size_t len = P->vcpu_mmap_size + PAGE_SZ;
+	struct sigaction sa, old;
+	volatile unsigned char *p;
+	volatile int faulted = 0;
+	volatile unsigned char v = 0;
+
+	(void)t;
+	vcpu = vm >= 0 ? new_vcpu(vm, 0) : -1;
+	if (vcpu < 0)
+		return;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	if (!expect_true(p != MAP_FAILED))
+		return;
+	track_map((void *)p, len);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(bus_jmp, 1) == 0)
+		v = p[P->vcpu_mmap_size];
+	else
+		faulted = 1;
+	sigaction(SIGBUS, &old, NULL);
+	(void)v;
+	if (!faulted)
+		fail("reading offset %ld of the vCPU mapping did not raise SIGBUS",
+		     P->vcpu_mmap_size);
+	/* the pages within the size still work in the same mapping */
+	expect_eq(((volatile struct kvm_run *)p)->exit_reason, KVM_EXIT_UNKNOWN);
+}
+
+static const struct abi_test vcpu_tests[] = {
+	{ "KVM_CREATE_VCPU id 0 succeeds", REF_VCPU, t_vcpu_id0, 0, 0, 0, 0 },
+	{ "KVM_CREATE_VCPU with an existing id -EEXIST", REF_VCPU, t_vcpu_dup, 0, 0, 0, 0 },
+	{ "KVM_CREATE_VCPU id >= KVM_CAP_MAX_VCPU_ID -EINVAL, MAX_VCPU_ID-1 succeeds", REF_VCPU,
+	  t_vcpu_id_limit, 0, 0, 0, 0 },
+	{ "KVM_CREATE_VCPU takes the id as a u32 (1<<32|5 creates id 5)", REF_VCPU, t_vcpu_id_u32,
+	  0, 0, 0, 0 },
+	{ "KVM_CREATE_VCPU ids 0..247 succeed, one vCPU more than KVM_CAP_MAX_VCPUS -EINVAL",
+	  REF_VCPU, t_vcpu_max, M_S390, 0, 0, 0 },
+	{ "vCPU fd mmap of KVM_GET_VCPU_MMAP_SIZE bytes (MAP_SHARED, RW), kvm_run zeroed",
+	  REF_MMAP, t_vcpu_mmap, 0, 0, 0, 0 },
+	{ "vCPU mapping beyond KVM_GET_VCPU_MMAP_SIZE raises SIGBUS on touch", REF_MMAP,
+	  t_vcpu_mmap_beyond, 0, 0, 0, 0 },
+};
+
+TEST_GROUP(vcpu);
