@@ -7,12 +7,14 @@
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/kvm_ext.h>
@@ -21,6 +23,11 @@
 #define RAM_SIZE (2ULL << 20)
 
 static int failures;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
 
 static long xioctl(int fd, unsigned long req, unsigned long arg, const char *what)
 {
@@ -156,7 +163,19 @@ static void demo(const char *node)
 
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
-		printf("    kvm_run exit_reason %u\n", run->exit_reason);
+		run->immediate_exit = 0;
+		/* The idle guest runs until a signal: SIGALRM in 100 ms. */
+		struct itimerval it = { .it_value = { .tv_usec = 100000 } };
+
+		setitimer(ITIMER_REAL, &it, NULL);
+		if (xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (until SIGALRM)") == -EINTR)
+			must(run->exit_reason == KVM_EXIT_INTR, "signal exits with KVM_EXIT_INTR");
+		printf("    kvm_run exit_reason %u%s\n", run->exit_reason,
+		       run->exit_reason == KVM_EXIT_INTR ? " (KVM_EXIT_INTR)" : "");
+		memset(&it, 0, sizeof(it));
+		setitimer(ITIMER_REAL, &it, NULL);
+		if (strcmp(arch, "arm64") == 0)
+			printf("    (arm64 refuses KVM_RUN before KVM_ARM_VCPU_INIT: ENOEXEC, as KVM)\n");
 		munmap(run, mmap_size);
 	}
 
@@ -177,7 +196,11 @@ int main(int argc, char **argv)
 	};
 	int i;
 
+	struct sigaction sa = { .sa_handler = on_alarm };
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* No SA_RESTART: KVM_RUN must see the signal and return -EINTR. */
+	sigaction(SIGALRM, &sa, NULL);
 	if (argc > 1)
 		for (i = 1; i < argc; i++)
 			demo(argv[i]);

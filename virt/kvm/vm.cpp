@@ -202,12 +202,17 @@ kx::Result<Device*> Vm::create_device(u32 type, u32 flags) {
   if (!ac.check()) return kx::kENOMEM;
   {
     kx::Guard<kx::Mutex> guard(&lock);
+    if (nr_devices_ >= kMaxDevicesPerVm) {
+      kx::destroy(dev);
+      return kx::kENOSPC;
+    }
     const int r = ops->create(reinterpret_cast<kx_device*>(dev), type);
     if (r < 0) {
       kx::destroy(dev);
       return kx::Status::from_raw(r);
     }
     devices.push_front(dev);
+    nr_devices_++;
   }
   if (ops->init) ops->init(reinterpret_cast<kx_device*>(dev));
   return dev;
@@ -219,6 +224,7 @@ void Vm::abort_device(Device* dev) {
   {
     kx::Guard<kx::Mutex> guard(&lock);
     devices.remove(dev);
+    nr_devices_--;
     if (ops->release) {
       ops->release(reinterpret_cast<kx_device*>(dev));
       kx::destroy(dev);
@@ -234,6 +240,7 @@ void Vm::release_device(Device* dev) {
   if (!ops->release) return;
   kx::Guard<kx::Mutex> guard(&lock);
   devices.remove(dev);
+  nr_devices_--;
   ops->release(reinterpret_cast<kx_device*>(dev));
   kx::destroy(dev);
 }

@@ -105,6 +105,10 @@ class DeviceRegistry {
   static const kx_device_ops* find(kx_personality p, u32 type);
 };
 
+// kvm_ext's bound on devices per VM (KVM's is memory alone): creating one
+// more fails with -ENOSPC.
+constexpr u32 kMaxDevicesPerVm = 256;
+
 class Vm {
  public:
   static kx::Result<Vm*> Create(const Personality* p, unsigned long type, void* owner);
@@ -156,6 +160,7 @@ class Vm {
   kx::Atomic<u32> refs_{1};
   kx::Atomic<u32> online_vcpus_;
   u32 created_vcpus_ KX_GUARDED_BY(lock) = 0;
+  u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);

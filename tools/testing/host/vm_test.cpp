@@ -196,8 +196,12 @@ TEST_F(CoreTest, DeviceRegistryCreateTestAndLifetimes) {
   EXPECT_EQ(kx_device_ioctl(d, 0x1234, 0), -ENOTTY);
   kx_device_release(d);  // no release hook: lives until the VM dies
   EXPECT_EQ(Probe::destroyed, 0);
+  // The per-VM bound: kMaxDevicesPerVm in all, then -ENOSPC.
+  for (unsigned i = 1; i < 256; i++) ASSERT_EQ(kx_vm_create_device(v, 11, 0, &d), 0) << i;
+  EXPECT_EQ(kx_vm_create_device(v, 11, 0, &d), -ENOSPC);
+  EXPECT_EQ(kx_vm_create_device(v, 11, KX_CREATE_DEVICE_TEST, &d), 0);
   kx_vm_put(v);
-  EXPECT_EQ(Probe::destroyed, 1);
+  EXPECT_EQ(Probe::destroyed, 256);
   kx_unregister_device_ops(KX_ARM64, 11);
 }
 
