@@ -1,11 +1,13 @@
 #!/bin/bash
+# The check functions are called through check(), which shellcheck cannot see.
+# shellcheck disable=SC2317
 # SPDX-License-Identifier: GPL-2.0
 # static-checks.sh BUILD_DIR: the static checks of `make check`, one
 # PASS:/FAIL: line each (run-suite.sh counts them).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$1
-cd "$root"
+cd "$root" || exit 1
 mkdir -p "$build"
 
 check() {
@@ -38,6 +40,11 @@ checkpatch_clean() {
 	! grep -qE '(ERROR|WARNING):' <<< "$out"
 }
 
+shellcheck_clean() {
+	shellcheck scripts/*.sh tools/testing/uapi/*.sh tools/testing/abi/*.sh \
+		tools/kvm_ext/*.sh tools/testing/bench/*.sh .ci/run
+}
+
 sparse_clean() {
 	make -s sparse
 }
@@ -47,5 +54,6 @@ check sparse sparse_clean
 check checkpatch checkpatch_clean
 check clang-format clang_format_clean
 check core-includes-no-kernel-header no_kernel_headers_in_core
+check shellcheck shellcheck_clean
 tools/testing/uapi/check-arch-constants.sh
 exit 0

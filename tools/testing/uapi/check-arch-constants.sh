@@ -21,7 +21,7 @@ values() {
 		echo "#include <$header>"
 		echo "int main(void) {"
 		for n in "$@"; do
-			echo "printf(\"$n %llu\\n\", (unsigned long long)($n));"
+			printf 'printf("%s %%llu\\n", (unsigned long long)(%s));\n' "$n" "$n"
 		done
 		echo "return 0; }"
 	} > "$tmp/v.c"
