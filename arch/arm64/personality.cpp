@@ -30,21 +30,11 @@ kx::Status run_check(Vcpu&) { return kx::error(kx::kENOEXEC); }
 // kvm_arm_vcpu_arch_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vcpu_attr(Vcpu&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
-long nr_vcpus(const Vm*) { return kx::min<long>(kx_num_online_cpus(), kMaxVcpus); }
-
 constexpr CapRow kCaps[] = {
-    {KX_CAP_USER_MEMORY, 1, nullptr},
-    {KX_CAP_DESTROY_MEMORY_REGION_WORKS, 1, nullptr},
-    {KX_CAP_JOIN_MEMORY_REGIONS_WORKS, 1, nullptr},
-    {KX_CAP_CHECK_EXTENSION_VM, 1, nullptr},
-    {KX_CAP_NR_MEMSLOTS, 32767, nullptr},
     {KX_CAP_SYNC_MMU, 1, nullptr},
     {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_READONLY_MEM, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
-    {KX_CAP_NR_VCPUS, 0, nr_vcpus},
-    {KX_CAP_MAX_VCPUS, kMaxVcpus, nullptr},
-    {KX_CAP_MAX_VCPU_ID, kMaxVcpus, nullptr},
     {KX_CAP_ARM_VM_IPA_SIZE, kIpaLimit, nullptr},
 };
 

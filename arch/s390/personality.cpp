@@ -16,20 +16,10 @@ kx::Status parse_vm_type(unsigned long type, VmConfig*) {
 // kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
-long nr_vcpus(const Vm*) { return kx::min<long>(kx_num_online_cpus(), kMaxVcpus); }
-
 constexpr CapRow kCaps[] = {
-    {KX_CAP_USER_MEMORY, 1, nullptr},
-    {KX_CAP_DESTROY_MEMORY_REGION_WORKS, 1, nullptr},
-    {KX_CAP_JOIN_MEMORY_REGIONS_WORKS, 1, nullptr},
-    {KX_CAP_CHECK_EXTENSION_VM, 1, nullptr},
-    {KX_CAP_NR_MEMSLOTS, 32767, nullptr},
     {KX_CAP_SYNC_MMU, 1, nullptr},
     {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
-    {KX_CAP_NR_VCPUS, 0, nr_vcpus},
-    {KX_CAP_MAX_VCPUS, kMaxVcpus, nullptr},
-    {KX_CAP_MAX_VCPU_ID, kMaxVcpus, nullptr},
 };
 
 }  // namespace s390

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "personality.h"
 
+#include <kvm_ext/abi.h>
+#include <kvm_ext/platform.h>
+#include <kx/types.h>
+
 namespace kvm {
 
 const Personality* personality(kx_personality id) {
@@ -16,14 +20,45 @@ const Personality* personality(kx_personality id) {
   }
 }
 
-// KVM_CHECK_EXTENSION: the personality's table is the whole answer; a
-// capability kvm_ext does not implement is absent and answers 0.
-long check_extension(const Personality& p, const Vm* vm, long cap) {
-  for (usize i = 0; i < p.ncaps; i++) {
-    const CapRow& row = p.caps[i];
-    if (row.cap == cap) return row.query ? row.query(vm) : row.value;
+namespace generic {
+
+long user_mem_slots(const Personality& p, const Vm*) { return p.user_mem_slots; }
+long nr_vcpus(const Personality& p, const Vm*) {
+  return kx::min<long>(kx_num_online_cpus(), p.max_vcpus);
+}
+long max_vcpus(const Personality& p, const Vm*) { return p.max_vcpus; }
+long max_vcpu_ids(const Personality& p, const Vm*) { return p.max_vcpu_ids; }
+
+// kvm_vm_ioctl_check_extension_generic(), for what kvm_ext implements, and
+// the rows every architecture answers from its limits.
+constexpr CapRow kGenericCaps[] = {
+    {KX_CAP_USER_MEMORY, 1, nullptr},
+    {KX_CAP_DESTROY_MEMORY_REGION_WORKS, 1, nullptr},
+    {KX_CAP_JOIN_MEMORY_REGIONS_WORKS, 1, nullptr},
+    {KX_CAP_CHECK_EXTENSION_VM, 1, nullptr},
+    {KX_CAP_NR_MEMSLOTS, 0, user_mem_slots},
+    {KX_CAP_NR_VCPUS, 0, nr_vcpus},
+    {KX_CAP_MAX_VCPUS, 0, max_vcpus},
+    {KX_CAP_MAX_VCPU_ID, 0, max_vcpu_ids},
+};
+
+const CapRow* find_row(const CapRow* rows, usize n, long cap) {
+  for (usize i = 0; i < n; i++) {
+    if (rows[i].cap == cap) return &rows[i];
   }
-  return 0;
+  return nullptr;
+}
+
+}  // namespace generic
+
+// KVM_CHECK_EXTENSION: the generic rows, then the architecture's; a
+// capability kvm_ext does not implement is in neither and answers 0.
+long check_extension(const Personality& p, const Vm* vm, long cap) {
+  const CapRow* row =
+      generic::find_row(generic::kGenericCaps, kx::array_size(generic::kGenericCaps), cap);
+  if (!row) row = generic::find_row(p.caps, p.ncaps, cap);
+  if (!row) return 0;
+  return row->query ? row->query(p, vm) : row->value;
 }
 
 }  // namespace kvm

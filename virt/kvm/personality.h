@@ -15,12 +15,14 @@ class Vcpu;
 struct VmConfig;
 struct GuestAccess;
 
-// One KVM_CHECK_EXTENSION row: a constant, or a function of the VM (which
-// may be null for a query on the system fd).
+struct Personality;
+
+// One KVM_CHECK_EXTENSION row: a constant, or a function of the
+// personality and the VM (null for a query on the system fd).
 struct CapRow {
   long cap;
   long value;
-  long (*query)(const Vm* vm);
+  long (*query)(const Personality& p, const Vm* vm);
 };
 
 struct Personality {
@@ -34,6 +36,9 @@ struct Personality {
   u32 user_mem_slots;
   u32 address_spaces;
   u32 valid_mem_flags;
+  // The architecture's own rows (kvm_vm_ioctl_check_extension()); the
+  // generic ones, and those that follow from the limits above, are in
+  // personality.cpp for every architecture.
   const CapRow* caps;
   usize ncaps;
 
