@@ -2,7 +2,9 @@
 // KVM_SET_USER_MEMORY_REGION rules (api.rst 4.35) and guest accesses.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cerrno>
+#include <thread>
 #include <cstdlib>
 #include <cstring>
 
@@ -181,6 +183,42 @@ TEST_F(MemslotTest, ManySlotsLookUpByGfn) {
     ASSERT_EQ(access(0, 0x1000000 + (63 - i) * 2 * kPage + kPage, 1, &data, &result), 0);
     EXPECT_EQ(result, static_cast<unsigned>(KX_ACCESS_RESULT_EXIT));
   }
+}
+
+// A vCPU blocked in KVM_RUN holds its mutex: lock_all_vcpus() fails, as the
+// -EBUSY rules of the device documents need; once it has run, it has run.
+TEST_F(MemslotTest, BlockedRunCountsAsRunningForLockAllVcpus) {
+  kx_vm* ppc;
+  kx_vcpu* c;
+  ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &ppc), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(ppc, 0, &c), 0);
+  auto* vm = reinterpret_cast<kvm::Vm*>(ppc);
+  vm->lock.lock();
+  EXPECT_FALSE(vm->any_vcpu_has_run());
+  ASSERT_TRUE(vm->lock_all_vcpus());
+  vm->unlock_all_vcpus();
+  vm->lock.unlock();
+
+  host::clear_signal();
+  std::atomic<int> result{1};
+  std::thread runner([&] {
+    kx_run run = {};
+    result = kx_vcpu_run(c, &run);
+  });
+  while (!reinterpret_cast<kvm::Vcpu*>(c)->running()) std::this_thread::yield();
+  vm->lock.lock();
+  EXPECT_FALSE(vm->lock_all_vcpus());
+  EXPECT_TRUE(vm->any_vcpu_has_run());
+  vm->lock.unlock();
+  host::raise_signal();
+  runner.join();
+  host::clear_signal();
+  EXPECT_EQ(result.load(), -EINTR);
+  vm->lock.lock();
+  EXPECT_TRUE(vm->lock_all_vcpus());
+  vm->unlock_all_vcpus();
+  vm->lock.unlock();
+  kx_vm_put(ppc);
 }
 
 // Every allocation of a scenario fails in turn: each failure is a clean
