@@ -37,6 +37,39 @@ long kvm_ext_live_allocations(void)
 	return atomic_long_read(&kvm_ext_allocs);
 }
 
+#ifdef KVM_EXT_KUNIT
+/*
+ * The test build can fail the n-th following core allocation, so KUnit
+ * can prove every failure path clean. The shipped module has no such
+ * switch (failslab covers it there).
+ */
+static atomic_long_t kvm_ext_fail_after = ATOMIC_LONG_INIT(-1);
+static atomic_long_t kvm_ext_attempts = ATOMIC_LONG_INIT(0);
+
+void kvm_ext_test_fail_alloc_after(long n)
+{
+	atomic_long_set(&kvm_ext_attempts, 0);
+	atomic_long_set(&kvm_ext_fail_after, n);
+}
+
+long kvm_ext_test_alloc_attempts(void)
+{
+	return atomic_long_read(&kvm_ext_attempts);
+}
+
+static bool kvm_ext_alloc_should_fail(void)
+{
+	atomic_long_inc(&kvm_ext_attempts);
+	return atomic_long_dec_if_positive(&kvm_ext_fail_after) == -1 &&
+	       atomic_long_cmpxchg(&kvm_ext_fail_after, 0, -1) == 0;
+}
+#else
+static bool kvm_ext_alloc_should_fail(void)
+{
+	return false;
+}
+#endif
+
 int kvm_ext_platform_init(void)
 {
 	return 0;
@@ -48,7 +81,11 @@ void kvm_ext_platform_exit(void)
 
 void *kx_alloc(unsigned long size)
 {
-	void *p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	void *p;
+
+	if (kvm_ext_alloc_should_fail())
+		return NULL;
+	p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 
 	if (p)
 		atomic_long_inc(&kvm_ext_allocs);
@@ -65,8 +102,11 @@ void kx_free(void *ptr)
 
 void *kx_page_alloc(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	struct page *page;
 
+	if (kvm_ext_alloc_should_fail())
+		return NULL;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page)
 		return NULL;
 	atomic_long_inc(&kvm_ext_allocs);

@@ -5,7 +5,7 @@
 # Runs one suite of `make check`, echoing its output, and records how many
 # tests passed and failed in BUILD_DIR/results/NAME.counts. It understands
 # GoogleTest summaries, TAP ("ok"/"not ok", from the command's output or the
-# file after --out) and "PASS: x"/"FAIL: x" lines. A command that fails
+# file after --out) and "PASS: x"/"FAIL: x"/"SKIP: x" lines. A command that fails
 # without reporting a failed test counts as one failure of its own: a suite
 # can never pass by crashing or printing nothing.
 set -uo pipefail
@@ -35,7 +35,10 @@ if grep -qE '^\[==========\] [0-9]+ tests? from' "$log"; then
 fi
 src=$log
 [ -n "$tapfile" ] && [ -f "$tapfile" ] && src=$tapfile
+# A TAP "ok ... # SKIP" is a skip, not a pass.
+skipped=$(($(count '^ok [0-9]+.*# SKIP' "$src") + $(count '^SKIP: ' "$log")))
 passed=$((passed + $(count '^ok [0-9]+' "$src") + $(count '^PASS: ' "$log")))
+passed=$((passed - $(count '^ok [0-9]+.*# SKIP' "$src")))
 failed=$((failed + $(count '^not ok [0-9]+' "$src") + $(count '^FAIL: ' "$log")))
 
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
@@ -46,6 +49,6 @@ if [ "$rc" -eq 0 ] && [ "$passed" -eq 0 ]; then
 	echo "FAIL: suite $name ran no test" | tee -a "$log"
 	failed=1
 fi
-echo "$passed $failed" > "$build/results/$name.counts"
-echo "== suite $name: $passed passed, $failed failed"
+echo "$passed $failed $skipped" > "$build/results/$name.counts"
+echo "== suite $name: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -6,16 +6,21 @@
 set -uo pipefail
 dir=$1
 expected="static host qemu"
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 for s in $expected; do
 	if [ ! -f "$dir/$s.counts" ]; then
 		echo "suite $s: did not run"
 		failed=$((failed + 1))
 		continue
 	fi
-	read -r p f < "$dir/$s.counts"
-	echo "suite $s: $p passed, $f failed"
-	passed=$((passed + p)) failed=$((failed + f))
+	read -r p f k < "$dir/$s.counts"
+	k=${k:-0}
+	echo "suite $s: $p passed, $f failed, $k skipped"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
 done
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

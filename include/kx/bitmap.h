@@ -11,6 +11,15 @@ namespace kx {
 
 constexpr usize kBitsPerWord = 64;
 
+// Without -mpopcnt (the kernel's flags) __builtin_popcountll becomes a
+// libgcc call that no module can link: count bits by hand.
+constexpr u32 popcount(u64 x) {
+  x = x - ((x >> 1) & 0x5555555555555555ull);
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<u32>((x * 0x0101010101010101ull) >> 56);
+}
+
 constexpr usize bitmap_words(u64 bits) {
   return static_cast<usize>((bits + kBitsPerWord - 1) / kBitsPerWord);
 }
@@ -76,7 +85,7 @@ class Bitmap {
   }
   u64 count() const {
     u64 n = 0;
-    for (usize w = 0; w < words(); w++) n += __builtin_popcountll(words_[w]);
+    for (usize w = 0; w < words(); w++) n += popcount(words_[w]);
     return n;
   }
 

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suites for kvm_ext, in kvm_ext_kunit.ko (make KVM_EXT_KUNIT=y):
+ * the core driven through its C ABI inside a KASAN/lockdep/kmemleak
+ * kernel, against the live kvm_ext.ko with the device types its init
+ * registered.
+ *
+ * KUnit's kthreads have no user address space, so paths that copy user
+ * memory are checked here only up to their -EFAULT; the conformance suite
+ * covers them from user space.
+ */
+#include <kunit/test.h>
+#include <linux/errno.h>
+#include <linux/kvm.h>
+#include <linux/module.h>
+
+#include <kvm_ext/abi.h>
+#include <kvm_ext/core.h>
+#include <kvm_ext/selftest.h>
+
+MODULE_IMPORT_NS(KVM_EXT_KUNIT);
+
+/* A VM that the test owns; freed by the resource at test exit. */
+static struct kx_vm *test_vm(struct kunit *test, enum kx_personality p)
+{
+	struct kx_vm *vm = NULL;
+
+	KUNIT_ASSERT_EQ(test, kx_vm_create(p, 0, NULL, &vm), 0);
+	return vm;
+}
+
+/* include/kx */
+
+static void kx_list_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kx_selftest_list(), 0);
+}
+
+static void kx_bitmap_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kx_selftest_bitmap(), 0);
+}
+
+static void kx_vector_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kx_selftest_vector(), 0);
+}
+
+static void kx_result_and_lock_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kx_selftest_result(), 0);
+}
+
+static void kx_alloc_checker_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, kx_selftest_alloc_checker(), 0);
+}
+
+static struct kunit_case kx_cases[] = {
+	KUNIT_CASE(kx_list_test),
+	KUNIT_CASE(kx_bitmap_test),
+	KUNIT_CASE(kx_vector_test),
+	KUNIT_CASE(kx_result_and_lock_test),
+	KUNIT_CASE(kx_alloc_checker_test),
+	{}
+};
+
+static struct kunit_suite kx_suite = {
+	.name = "kvm_ext_kx",
+	.test_cases = kx_cases,
+};
+
+/* VMs, vCPUs, memslots */
+
+static void vm_types_test(struct kunit *test)
+{
+	struct kx_vm *vm;
+
+	KUNIT_EXPECT_EQ(test, kx_vm_create(KX_ARM64, 31, NULL, &vm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kx_vm_create(KX_ARM64, 0x100 | 40, NULL, &vm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kx_vm_create(KX_PPC, KVM_VM_PPC_PR, NULL, &vm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kx_vm_create(KX_S390, 1, NULL, &vm), -EINVAL);
+	KUNIT_ASSERT_EQ(test, kx_vm_create(KX_ARM64, 48, NULL, &vm), 0);
+	kx_vm_put(vm);
+}
+
+static void vm_refcount_test(struct kunit *test)
+{
+	unsigned int before = kx_vm_count();
+	struct kx_vm *vm = test_vm(test, KX_PPC);
+
+	KUNIT_EXPECT_EQ(test, kx_vm_count(), before + 1);
+	kx_vm_get(vm);
+	kx_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, kx_vm_count(), before + 1);
+	kx_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, kx_vm_count(), before);
+}
+
+static void vcpu_ids_test(struct kunit *test)
+{
+	struct kx_vm *vm = test_vm(test, KX_S390);
+	struct kx_vcpu *vcpu;
+
+	KUNIT_EXPECT_EQ(test, kx_vm_create_vcpu(vm, 0, &vcpu), 0);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_vcpu(vm, 0, &vcpu), -EEXIST);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_vcpu(vm, 248, &vcpu), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_vcpu(vm, 247, &vcpu), 0);
+	KUNIT_EXPECT_EQ(test, kx_vcpu_id(vcpu), 247U);
+	KUNIT_EXPECT_NOT_NULL(test, kx_vcpu_page(vcpu, 0));
+	KUNIT_EXPECT_NULL(test, kx_vcpu_page(vcpu, 1));
+	kx_vm_put(vm);
+}
+
+static void vcpu_run_test(struct kunit *test)
+{
+	struct kx_vm *arm = test_vm(test, KX_ARM64), *ppc = test_vm(test, KX_PPC);
+	struct kx_vcpu *a, *p;
+	struct kx_run run = { .immediate_exit = 1 };
+
+	KUNIT_ASSERT_EQ(test, kx_vm_create_vcpu(arm, 0, &a), 0);
+	KUNIT_ASSERT_EQ(test, kx_vm_create_vcpu(ppc, 0, &p), 0);
+	KUNIT_EXPECT_EQ(test, kx_vcpu_run(a, &run), -ENOEXEC);
+	KUNIT_EXPECT_EQ(test, kx_vcpu_run(p, &run), -EINTR);
+	KUNIT_EXPECT_EQ(test, run.exit.set, 0);
+	kx_vm_put(arm);
+	kx_vm_put(ppc);
+}
+
+static int set_region(struct kx_vm *vm, unsigned int slot, unsigned int flags,
+		      u64 gpa, u64 size, u64 uaddr)
+{
+	struct kx_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = uaddr,
+	};
+
+	return kx_vm_set_memory_region(vm, &r);
+}
+
+static void memslot_rules_test(struct kunit *test)
+{
+	struct kx_vm *vm = test_vm(test, KX_ARM64);
+	const u64 ua = 0x10000000;
+
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 4, 0, PAGE_SIZE, ua), -EINVAL);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 32767, 0, 0, PAGE_SIZE, ua), -EINVAL);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 1 << 16, 0, 0, PAGE_SIZE, ua), -EINVAL);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 0, 0, 0, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 0, 1ULL << 40, PAGE_SIZE, ua), -EFAULT);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, KVM_MEM_LOG_DIRTY_PAGES, 0x100000,
+					 16 * PAGE_SIZE, ua), 0);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 1, 0, 0x100000 + PAGE_SIZE, PAGE_SIZE,
+					 ua), -EEXIST);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 0, 0x200000, 16 * PAGE_SIZE, ua), 0);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 0, 0x200000, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, set_region(vm, 0, 0, 0x200000, 0, 0), -EINVAL);
+	kx_vm_put(vm);
+}
+
+static void guest_mmio_exit_test(struct kunit *test)
+{
+	struct kx_vm *vm = test_vm(test, KX_ARM64);
+	struct kx_vcpu *vcpu;
+	struct kx_guest_access acc = {
+		.kind = KX_ACCESS_MEM, .flags = KX_ACCESS_WRITE,
+		.addr = 0x9000000, .len = 4, .data = 0x11223344,
+	};
+	struct kx_exit exit = {};
+
+	KUNIT_ASSERT_EQ(test, kx_vm_create_vcpu(vm, 0, &vcpu), 0);
+	KUNIT_EXPECT_EQ(test, kx_vcpu_guest_access(vcpu, &acc, &exit), 0);
+	KUNIT_EXPECT_EQ(test, acc.result, (unsigned int)KX_ACCESS_RESULT_EXIT);
+	KUNIT_EXPECT_EQ(test, exit.reason, (unsigned int)KVM_EXIT_MMIO);
+	KUNIT_EXPECT_EQ(test, exit.mmio_addr, 0x9000000ULL);
+	KUNIT_EXPECT_EQ(test, exit.mmio_data[0], 0x44);
+	acc.kind = KX_ACCESS_SYSREG;
+	KUNIT_EXPECT_EQ(test, kx_vcpu_guest_access(vcpu, &acc, &exit), -ENXIO);
+	acc.kind = KX_ACCESS_MEM;
+	acc.len = 3;
+	KUNIT_EXPECT_EQ(test, kx_vcpu_guest_access(vcpu, &acc, &exit), -EINVAL);
+	kx_vm_put(vm);
+}
+
+static struct kunit_case vm_cases[] = {
+	KUNIT_CASE(vm_types_test),
+	KUNIT_CASE(vm_refcount_test),
+	KUNIT_CASE(vcpu_ids_test),
+	KUNIT_CASE(vcpu_run_test),
+	KUNIT_CASE(memslot_rules_test),
+	KUNIT_CASE(guest_mmio_exit_test),
+	{}
+};
+
+static struct kunit_suite vm_suite = {
+	.name = "kvm_ext_vm",
+	.test_cases = vm_cases,
+};
+
+/* The device registry and attribute dispatch */
+
+static int probe_created, probe_destroyed;
+
+static int probe_create(struct kx_device *dev, unsigned int type)
+{
+	probe_created++;
+	return 0;
+}
+
+static void probe_destroy(struct kx_device *dev)
+{
+	probe_destroyed++;
+}
+
+static const struct kx_device_ops probe_ops = {
+	.name = "kvm-ext-kunit-probe",
+	.create = probe_create,
+	.destroy = probe_destroy,
+};
+
+#define PROBE_TYPE 15
+
+static void registry_test(struct kunit *test)
+{
+	struct kx_vm *vm;
+	struct kx_device *dev = (void *)1;
+
+	KUNIT_ASSERT_EQ(test, kx_register_device_ops(KX_ARM64, PROBE_TYPE, &probe_ops), 0);
+	KUNIT_EXPECT_EQ(test, kx_register_device_ops(KX_ARM64, PROBE_TYPE, &probe_ops),
+			-EEXIST);
+	/* The shim registered VFIO for every personality at module init. */
+	KUNIT_EXPECT_EQ(test, kx_register_device_ops(KX_PPC, KVM_DEV_TYPE_VFIO, &probe_ops),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, kx_register_device_ops(KX_ARM64, KX_MAX_DEVICE_TYPES,
+						     &probe_ops), -EINVAL);
+
+	vm = test_vm(test, KX_ARM64);
+	probe_created = probe_destroyed = 0;
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, PROBE_TYPE, KX_CREATE_DEVICE_TEST,
+						  &dev), 0);
+	KUNIT_EXPECT_NULL(test, dev);
+	KUNIT_EXPECT_EQ(test, probe_created, 0);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, 0, 0, &dev), -ENODEV);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, PROBE_TYPE + 1, 0, &dev), -ENODEV);
+	KUNIT_ASSERT_EQ(test, kx_vm_create_device(vm, PROBE_TYPE, 0, &dev), 0);
+	KUNIT_EXPECT_STREQ(test, kx_device_name(dev), "kvm-ext-kunit-probe");
+	/* No accessors: -EPERM before the argument is read. */
+	KUNIT_EXPECT_EQ(test, kx_device_attr(dev, KX_ATTR_SET, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, kx_device_attr(dev, KX_ATTR_GET, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, kx_device_attr(dev, KX_ATTR_HAS, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, kx_device_ioctl(dev, 0x1234, 0), (long)-ENOTTY);
+	kx_device_release(dev); /* no release hook: it stays with the VM */
+	KUNIT_EXPECT_EQ(test, probe_destroyed, 0);
+	kx_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, probe_destroyed, 1);
+	kx_unregister_device_ops(KX_ARM64, PROBE_TYPE);
+}
+
+static void vfio_device_test(struct kunit *test)
+{
+	struct kx_vm *vm = test_vm(test, KX_S390);
+	struct kx_device *dev, *again;
+
+	KUNIT_ASSERT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_VFIO, 0, &dev), 0);
+	kx_vm_get(vm); /* the device fd's reference */
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_VFIO, 0, &again), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kx_device_attr(dev, KX_ATTR_GET, 0), -EPERM);
+	KUNIT_EXPECT_EQ(test, kx_device_attr(dev, KX_ATTR_HAS, 0), -EFAULT);
+	kx_device_release(dev);
+	kx_vm_put(vm);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_VFIO, 0, &dev), 0);
+	kx_device_abort(dev); /* as when the fd cannot be made */
+	kx_vm_put(vm);
+}
+
+static void vm_vcpu_attr_test(struct kunit *test)
+{
+	struct kx_vm *arm = test_vm(test, KX_ARM64), *s390 = test_vm(test, KX_S390);
+	struct kx_vm *ppc = test_vm(test, KX_PPC);
+	struct kx_vcpu *vcpu;
+
+	KUNIT_EXPECT_EQ(test, kx_vm_attr(arm, KX_ATTR_HAS, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, kx_vm_attr(ppc, KX_ATTR_HAS, 0), -ENOTTY);
+	KUNIT_EXPECT_EQ(test, kx_vm_attr(s390, KX_ATTR_HAS, 0), -EFAULT);
+	KUNIT_ASSERT_EQ(test, kx_vm_create_vcpu(arm, 0, &vcpu), 0);
+	KUNIT_EXPECT_EQ(test, kx_vcpu_attr(vcpu, KX_ATTR_SET, 0), -EFAULT);
+	kx_vm_put(arm);
+	kx_vm_put(s390);
+	kx_vm_put(ppc);
+}
+
+static struct kunit_case device_cases[] = {
+	KUNIT_CASE(registry_test),
+	KUNIT_CASE(vfio_device_test),
+	KUNIT_CASE(vm_vcpu_attr_test),
+	{}
+};
+
+static struct kunit_suite device_suite = {
+	.name = "kvm_ext_device",
+	.test_cases = device_cases,
+};
+
+/* Every allocation of a scenario fails in turn: -ENOMEM, nothing leaked. */
+
+static int alloc_scenario(void)
+{
+	struct kx_vm *vm;
+	struct kx_vcpu *vcpu;
+	struct kx_device *dev;
+	int r;
+
+	r = kx_vm_create(KX_ARM64, 0, NULL, &vm);
+	if (r)
+		return r;
+	r = kx_vm_create_vcpu(vm, 1, &vcpu);
+	if (!r)
+		r = set_region(vm, 3, KVM_MEM_LOG_DIRTY_PAGES, 0x400000, 64 * PAGE_SIZE,
+			       0x10000000);
+	if (!r)
+		r = kx_vm_create_device(vm, KVM_DEV_TYPE_VFIO, 0, &dev);
+	if (!r)
+		kx_device_abort(dev);
+	kx_vm_put(vm);
+	return r;
+}
+
+static void alloc_failure_sweep_test(struct kunit *test)
+{
+	long live = kvm_ext_live_allocations();
+	long n;
+
+	for (n = 0; n < 64; n++) {
+		int r;
+		bool injected;
+
+		kvm_ext_test_fail_alloc_after(n);
+		r = alloc_scenario();
+		injected = kvm_ext_test_alloc_attempts() > n;
+		kvm_ext_test_fail_alloc_after(-1);
+		KUNIT_EXPECT_EQ(test, kvm_ext_live_allocations(), live);
+		if (!injected) {
+			KUNIT_EXPECT_EQ(test, r, 0);
+			break;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, r, -ENOMEM, "allocation %ld", n);
+	}
+	KUNIT_EXPECT_LT(test, n, 64L);
+}
+
+static struct kunit_case alloc_cases[] = {
+	KUNIT_CASE(alloc_failure_sweep_test),
+	{}
+};
+
+static struct kunit_suite alloc_suite = {
+	.name = "kvm_ext_alloc_failure",
+	.test_cases = alloc_cases,
+};
+
+kunit_test_suites(&kx_suite, &vm_suite, &device_suite, &alloc_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit suites for kvm_ext");
