@@ -62,6 +62,10 @@ $(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
+$(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -pthread -I$(CURDIR)/include/uapi -o $@ $<
+
 $(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<

@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ext_stress: random, concurrent ioctls against one kvm_ext node for a
+ * bounded time. Worker threads create and close VMs, vCPUs and devices,
+ * change memslots, set/get/has attributes, map kvm_run, act as the guest
+ * and sit in KVM_RUN while a kicker thread keeps signalling them; now and
+ * then a forked child tries the inherited fds (-EIO). fds are shared
+ * through a table: a user dup()s an entry under the table lock, so a close
+ * never hands a reused fd number to another thread, while dups keep VMs
+ * alive past their VM fd's close as real VMMs do.
+ *
+ * The pass condition is in the harness (no detector report, no hang); the
+ * program itself fails on an errno outside the ABI's set, a positive return
+ * where none is documented, or the module's allocation counter not back to
+ * zero at the end.
+ *
+ * usage: kvm_ext_stress NODE [SECONDS] [THREADS] [SEED]
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/kvm_ext.h>
+
+#define NVM 6
+#define NVCPU 24
+#define NDEV 6
+#define RAM_SIZE (4UL << 20)
+
+static const char *node;
+static int sysfd;
+static unsigned char *ram;
+static atomic_int stop;
+static atomic_long ops, bad;
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static int vms[NVM], vcpus[NVCPU], devs[NDEV];
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static unsigned int rnd(unsigned int *seed, unsigned int n)
+{
+	return rand_r(seed) % n;
+}
+
+/* Errnos the ABI documents for the calls made here. */
+static int allowed_errno(int e)
+{
+	switch (e) {
+	case EINVAL: case EEXIST: case ENOENT: case EBADF: case EINTR:
+	case ENOEXEC: case EBUSY: case EFAULT: case ENODEV: case EPERM:
+	case ENXIO: case ENOTTY: case EIO: case ENOSPC: case ENOMEM:
+	case EMFILE: case EOPNOTSUPP:
+		return 1;
+	}
+	return 0;
+}
+
+static long check(long r, int returns_fd, const char *what)
+{
+	atomic_fetch_add(&ops, 1);
+	if (r < 0 && !allowed_errno(errno)) {
+		fprintf(stderr, "stress: %s: unexpected errno %d (%s)\n", what, errno,
+			strerror(errno));
+		atomic_fetch_add(&bad, 1);
+	} else if (r > 0 && !returns_fd) {
+		fprintf(stderr, "stress: %s: unexpected positive return %ld\n", what, r);
+		atomic_fetch_add(&bad, 1);
+	}
+	return r;
+}
+
+/* A dup of a random live entry, or -1. */
+static int take(int *table, int n, unsigned int *seed)
+{
+	int i = rnd(seed, n), fd = -1;
+
+	pthread_mutex_lock(&table_lock);
+	if (table[i] >= 0)
+		fd = dup(table[i]);
+	pthread_mutex_unlock(&table_lock);
+	return fd;
+}
+
+static void put_entry(int *table, int n, unsigned int *seed, int fd)
+{
+	int i = rnd(seed, n), old;
+
+	pthread_mutex_lock(&table_lock);
+	old = table[i];
+	table[i] = fd;
+	pthread_mutex_unlock(&table_lock);
+	if (old >= 0)
+		close(old);
+}
+
+static void drop_entry(int *table, int n, unsigned int *seed)
+{
+	put_entry(table, n, seed, -1);
+}
+
+static void op_memslot(int vm, unsigned int *seed)
+{
+	struct kvm_userspace_memory_region m = {
+		.slot = rnd(seed, 16) | (rnd(seed, 8) == 0 ? 1U << 16 : 0),
+		.flags = rnd(seed, 4),
+		.guest_phys_addr = (uint64_t)rnd(seed, 64) << 16,
+		.memory_size = rnd(seed, 5) == 0 ? 0 : (uint64_t)(1 + rnd(seed, 16)) << 12,
+		.userspace_addr = (uintptr_t)ram + ((uint64_t)rnd(seed, 512) << 12),
+	};
+
+	check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
+}
+
+static void op_attr(int fd, unsigned int *seed)
+{
+	static const unsigned long req[] = {
+		KVM_SET_DEVICE_ATTR, KVM_GET_DEVICE_ATTR, KVM_HAS_DEVICE_ATTR,
+	};
+	int32_t payload = rnd(seed, 64);
+	struct kvm_device_attr a = {
+		.group = rnd(seed, 4), .attr = rnd(seed, 4),
+		.addr = rnd(seed, 4) ? (uintptr_t)&payload : 0,
+	};
+
+	check(ioctl(fd, req[rnd(seed, 3)], &a), 0, "DEVICE_ATTR");
+}
+
+static void op_guest(int vcpu, unsigned int *seed)
+{
+	static const unsigned int lens[] = { 1, 2, 4, 8, 3 };
+	struct kvm_ext_guest_access a = {
+		.kind = rnd(seed, 4),
+		.flags = rnd(seed, 2),
+		.addr = ((uint64_t)rnd(seed, 64) << 16) + rnd(seed, 4096),
+		.len = lens[rnd(seed, 5)],
+		.data = rand_r(seed),
+	};
+
+	check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a), 0, "GUEST_ACCESS");
+}
+
+static void op_run(int vcpu, unsigned int *seed)
+{
+	long size = ioctl(sysfd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	struct kvm_run *run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+
+	if (run == MAP_FAILED)
+		return;
+	run->immediate_exit = rnd(seed, 2);
+	/* Blocks until the kicker's next signal unless immediate_exit. */
+	check(ioctl(vcpu, KVM_RUN, 0), 0, "KVM_RUN");
+	munmap(run, size);
+}
+
+static void op_fork(int vm)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* Another mm: every VM ioctl is -EIO. */
+		long r = ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY);
+
+		_exit(r == -1 && errno == EIO ? 0 : 10 + (r < 0 ? errno : 100));
+	}
+	if (pid > 0) {
+		int status = 0;
+
+		/* The kicker's signals interrupt waitpid too. */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		atomic_fetch_add(&ops, 1);
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "stress: child's VM ioctl was not -EIO (status %#x)\n",
+				status);
+			atomic_fetch_add(&bad, 1);
+		}
+	}
+}
+
+static void *worker(void *arg)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)arg;
+
+	while (!atomic_load(&stop)) {
+		int fd;
+
+		switch (rnd(&seed, 14)) {
+		case 0:
+			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
+			if (fd >= 0)
+				put_entry(vms, NVM, &seed, fd);
+			break;
+		case 1:
+			drop_entry(vms, NVM, &seed);
+			break;
+		case 2:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				int v = check(ioctl(fd, KVM_CREATE_VCPU, rnd(&seed, 6)), 1,
+					      "CREATE_VCPU");
+
+				if (v >= 0)
+					put_entry(vcpus, NVCPU, &seed, v);
+				close(fd);
+			}
+			break;
+		case 3:
+			drop_entry(vcpus, NVCPU, &seed);
+			break;
+		case 4:
+		case 5:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				op_memslot(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 6:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				struct kvm_create_device cd = {
+					.type = rnd(&seed, 12), .flags = rnd(&seed, 4) == 0,
+				};
+
+				if (check(ioctl(fd, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE") == 0 &&
+				    !cd.flags)
+					put_entry(devs, NDEV, &seed, cd.fd);
+				close(fd);
+			}
+			break;
+		case 7:
+			drop_entry(devs, NDEV, &seed);
+			break;
+		case 8:
+			fd = take(devs, NDEV, &seed);
+			if (fd < 0)
+				fd = take(vms, NVM, &seed);
+			if (fd < 0)
+				fd = take(vcpus, NVCPU, &seed);
+			if (fd >= 0) {
+				op_attr(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 9:
+		case 10:
+			fd = take(vcpus, NVCPU, &seed);
+			if (fd >= 0) {
+				op_guest(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 11:
+		case 12:
+			fd = take(vcpus, NVCPU, &seed);
+			if (fd >= 0) {
+				op_run(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 13:
+			if (rnd(&seed, 20) == 0) {
+				fd = take(vms, NVM, &seed);
+				if (fd >= 0) {
+					op_fork(fd);
+					close(fd);
+				}
+			}
+			break;
+		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int seconds = argc > 2 ? atoi(argv[2]) : 20;
+	int nthreads = argc > 3 ? atoi(argv[3]) : 4;
+	unsigned int seed = argc > 4 ? strtoul(argv[4], NULL, 0) : (unsigned int)time(NULL);
+	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_t threads[16];
+	struct timespec end, now;
+	FILE *f;
+	long allocs = -1;
+	int i;
+
+	if (argc < 2 || nthreads < 1 || nthreads > 16) {
+		fprintf(stderr, "usage: %s NODE [SECONDS] [THREADS 1-16] [SEED]\n", argv[0]);
+		return 2;
+	}
+	node = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* No SA_RESTART: a signalled KVM_RUN returns -EINTR. */
+	sigaction(SIGUSR1, &sa, NULL);
+	sysfd = open(node, O_RDWR | O_CLOEXEC);
+	if (sysfd < 0) {
+		perror(node);
+		return 1;
+	}
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (i = 0; i < NVM; i++)
+		vms[i] = -1;
+	for (i = 0; i < NVCPU; i++)
+		vcpus[i] = -1;
+	for (i = 0; i < NDEV; i++)
+		devs[i] = -1;
+
+	printf("stress: %s, %d threads, %d s, seed %u\n", node, nthreads, seconds, seed);
+	for (i = 0; i < nthreads; i++)
+		pthread_create(&threads[i], NULL, worker, (void *)(uintptr_t)(seed + i));
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	do {
+		struct timespec kick = { .tv_nsec = 5 * 1000 * 1000 };
+
+		nanosleep(&kick, NULL);
+		for (i = 0; i < nthreads; i++)
+			pthread_kill(threads[i], SIGUSR1);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec < end.tv_sec ||
+		 (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+	atomic_store(&stop, 1);
+	for (i = 0; i < nthreads; i++) {
+		/* Keep kicking until each worker has left KVM_RUN. */
+		while (pthread_tryjoin_np(threads[i], NULL) != 0) {
+			pthread_kill(threads[i], SIGUSR1);
+			usleep(1000);
+		}
+	}
+	for (i = 0; i < NVM; i++)
+		if (vms[i] >= 0)
+			close(vms[i]);
+	for (i = 0; i < NVCPU; i++)
+		if (vcpus[i] >= 0)
+			close(vcpus[i]);
+	for (i = 0; i < NDEV; i++)
+		if (devs[i] >= 0)
+			close(devs[i]);
+	close(sysfd);
+
+	f = fopen("/sys/kernel/debug/kvm_ext/allocations", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &allocs) != 1)
+			allocs = -1;
+		fclose(f);
+	}
+	printf("stress: %ld ioctls, %ld unexpected results, module allocations left %ld\n",
+	       atomic_load(&ops), atomic_load(&bad), allocs);
+	if (atomic_load(&bad) || allocs != 0) {
+		printf("FAIL: stress %s\n", node);
+		return 1;
+	}
+	printf("PASS: stress %s (%ld ioctls in %d s)\n", node, atomic_load(&ops), seconds);
+	return 0;
+}
