@@ -66,6 +66,10 @@ $(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I$(CURDIR)/include/uapi -o $@ $<
 
+$(B)/guest/kvm_ext_failslab: tools/testing/failslab/failslab_sweep.c include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+
 $(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<

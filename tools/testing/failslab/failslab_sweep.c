@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ext_failslab: fail each slab allocation of an ioctl in turn, with
+ * the kernel's fault injection (failslab, through /proc/thread-self/fail-nth
+ * so that only this thread's allocations fail, during that one ioctl), and
+ * check what the ABI promises: the call either succeeds or fails with
+ * -ENOMEM, a failed call changes nothing, and nothing leaks (the module's
+ * allocation counter here; kmemleak in the guest script).
+ *
+ * The failing allocation may be the module's (the core's kvzalloc) or the
+ * kernel's on the module's behalf (the anon inode file of a new fd): both
+ * must unwind cleanly. A kvzalloc whose kmalloc fails falls back to
+ * vmalloc and may succeed: that is a success, checked as one.
+ *
+ * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug
+ * kernel). usage: kvm_ext_failslab NODE
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/kvm_ext.h>
+
+#define MAX_NTH 200
+#define RAM_SIZE (8UL << 20)
+
+static int sysfd, failures, checks;
+static unsigned char *ram;
+
+static void write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, value, strlen(value)) < 0) {
+		fprintf(stderr, "failslab: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	close(fd);
+}
+
+static long read_long(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY);
+	long n = -1;
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) > 0)
+			n = strtol(buf, NULL, 0);
+		close(fd);
+	}
+	return n;
+}
+
+static long allocations(void)
+{
+	return read_long("/sys/kernel/debug/kvm_ext/allocations");
+}
+
+static void arm_nth(int n)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%d", n);
+	write_file("/proc/thread-self/fail-nth", buf);
+}
+
+/* 0 when the armed failure was consumed; disarms otherwise. */
+static int nth_left(void)
+{
+	long left = read_long("/proc/thread-self/fail-nth");
+
+	if (left > 0)
+		arm_nth(0);
+	return (int)left;
+}
+
+static void expect(int ok, const char *what, int n)
+{
+	checks++;
+	if (!ok) {
+		printf("FAIL: %s (failing allocation %d)\n", what, n);
+		failures++;
+	}
+}
+
+/* A guest load's result: RAM (1) or MMIO exit (3) tells whether a slot is there. */
+static unsigned int probe(int vcpu, uint64_t gpa)
+{
+	struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_MEM, .addr = gpa, .len = 1 };
+
+	return ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? 0 : a.result;
+}
+
+typedef int (*scenario_fn)(int n);
+
+/* KVM_CREATE_VM */
+static int sc_create_vm(int n)
+{
+	long before = read_long("/sys/kernel/debug/kvm_ext/vms");
+	int vm, e, left;
+
+	arm_nth(n);
+	vm = ioctl(sysfd, KVM_CREATE_VM, 0);
+	e = errno;
+	left = nth_left();
+	if (vm >= 0) {
+		close(vm);
+	} else {
+		expect(e == ENOMEM, "KVM_CREATE_VM fails only with ENOMEM", n);
+		expect(read_long("/sys/kernel/debug/kvm_ext/vms") == before,
+		       "a failed KVM_CREATE_VM leaves no VM", n);
+	}
+	return left;
+}
+
+/* KVM_CREATE_VCPU: a failed one leaves its id and count free. */
+static int sc_create_vcpu(int n)
+{
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), vcpu, e, left;
+
+	arm_nth(n);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 3);
+	e = errno;
+	left = nth_left();
+	if (vcpu < 0) {
+		expect(e == ENOMEM, "KVM_CREATE_VCPU fails only with ENOMEM", n);
+		vcpu = ioctl(vm, KVM_CREATE_VCPU, 3);
+		expect(vcpu >= 0, "the id of a failed KVM_CREATE_VCPU is free", n);
+	}
+	if (vcpu >= 0)
+		close(vcpu);
+	close(vm);
+	return left;
+}
+
+/* KVM_CREATE_DEVICE: a failed VFIO device does not block the next one. */
+static int sc_create_device(int n)
+{
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), r, e, left;
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
+
+	arm_nth(n);
+	r = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+	e = errno;
+	left = nth_left();
+	if (r < 0) {
+		expect(e == ENOMEM, "KVM_CREATE_DEVICE fails only with ENOMEM", n);
+		r = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+		expect(r == 0, "a failed VFIO create leaves room for one", n);
+	}
+	if (r == 0)
+		close(cd.fd);
+	close(vm);
+	return left;
+}
+
+/*
+ * KVM_SET_USER_MEMORY_REGION: create a logging slot next to an existing
+ * one, then turn logging on for the existing one; a failure leaves both
+ * slots as they were.
+ */
+static int sc_memslot(int n)
+{
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	struct kvm_userspace_memory_region a = {
+		.slot = 0, .guest_phys_addr = 0x100000, .memory_size = 1UL << 20,
+		.userspace_addr = (uintptr_t)ram,
+	};
+	struct kvm_userspace_memory_region b = {
+		.slot = 1, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = 0x800000,
+		.memory_size = 4UL << 20, .userspace_addr = (uintptr_t)ram + (2UL << 20),
+	};
+	int r1, r2, e1, e2, left;
+
+	ioctl(vm, KVM_SET_USER_MEMORY_REGION, &a);
+	a.flags = KVM_MEM_LOG_DIRTY_PAGES;
+	arm_nth(n);
+	r1 = ioctl(vm, KVM_SET_USER_MEMORY_REGION, &b);
+	e1 = errno;
+	r2 = ioctl(vm, KVM_SET_USER_MEMORY_REGION, &a);
+	e2 = errno;
+	left = nth_left();
+	if (r1 < 0) {
+		expect(e1 == ENOMEM, "a new slot fails only with ENOMEM", n);
+		expect(probe(vcpu, 0x800000) == KVM_EXT_RESULT_EXIT, "a failed slot is absent", n);
+	} else {
+		expect(probe(vcpu, 0x800000) == KVM_EXT_RESULT_RAM, "a created slot is RAM", n);
+	}
+	if (r2 < 0)
+		expect(e2 == ENOMEM, "turning logging on fails only with ENOMEM", n);
+	expect(probe(vcpu, 0x100000) == KVM_EXT_RESULT_RAM, "the old slot stays", n);
+	close(vcpu);
+	close(vm);
+	return left;
+}
+
+static const struct {
+	const char *name;
+	scenario_fn fn;
+} scenarios[] = {
+	{ "KVM_CREATE_VM", sc_create_vm },
+	{ "KVM_CREATE_VCPU", sc_create_vcpu },
+	{ "KVM_CREATE_DEVICE", sc_create_device },
+	{ "KVM_SET_USER_MEMORY_REGION", sc_memslot },
+};
+
+int main(int argc, char **argv)
+{
+	long base;
+	unsigned int i;
+	int n, total = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s NODE\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* GFP_KERNEL allocations are exempt unless ignore-gfp-wait is off. */
+	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
+	write_file("/sys/kernel/debug/failslab/verbose", "0");
+	sysfd = open(argv[1], O_RDWR | O_CLOEXEC);
+	if (sysfd < 0) {
+		perror(argv[1]);
+		return 2;
+	}
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	base = allocations();
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		for (n = 1; n <= MAX_NTH; n++) {
+			int left = scenarios[i].fn(n);
+
+			expect(allocations() == base, "no allocation left behind", n);
+			if (left != 0)
+				break; /* the n-th allocation was never reached */
+		}
+		total += n - 1;
+		expect(n <= MAX_NTH, "the scenario ends within MAX_NTH allocations", n);
+		printf("%s: %s: failed allocations 1..%d in turn\n", argv[1], scenarios[i].name,
+		       n - 1);
+	}
+	printf("%s: %d injected failures, %d checks, %d failed\n", argv[1], total, checks,
+	       failures);
+	printf("%s: failslab sweep %s\n", failures ? "FAIL" : "PASS", argv[1]);
+	return failures ? 1 : 0;
+}
