@@ -27,7 +27,14 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
 }
 
 void Vm::put() {
-  if (refs_.fetch_sub(1) == 1) kx::destroy(this);
+  if (refs_.fetch_sub(1) == 1) {
+    kx::destroy(this);
+#ifdef KX_TEST_INJECT_USE_AFTER_FREE
+    // Test-only (scripts/detector-proof.sh): a read of the freed VM, which
+    // KASAN must report from inside the C++ core. Never in a real build.
+    (void)*reinterpret_cast<volatile const u8*>(this);
+#endif
+  }
 }
 
 Vm::~Vm() {

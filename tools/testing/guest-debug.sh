@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs in the QEMU debug kernel (scripts/debug-run.sh): the conformance
+# suite, the stress program and the failslab sweep with kvm_ext loaded, then
+# kmemleak over all of it. The harness fails the run on any KASAN, UBSAN,
+# lockdep, WARN/BUG or hung-task report on the console.
+rc=0
+[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+insmod ./kvm_ext.ko || exit 1
+for p in arm64 ppc s390; do
+	./kvm_ext_abi_test "/dev/kvm_ext/$p" || rc=1
+done
+for p in arm64 ppc s390; do
+	./kvm_ext_stress "/dev/kvm_ext/$p" "${STRESS_SECONDS:-10}" 4 || rc=1
+done
+for p in arm64 ppc s390; do
+	./kvm_ext_failslab "/dev/kvm_ext/$p" || rc=1
+done
+allocs=$(cat /sys/kernel/debug/kvm_ext/allocations)
+if [ "$allocs" = 0 ]; then
+	echo "PASS: module allocations back to 0"
+else
+	echo "FAIL: module allocations $allocs after the debug suites"
+	rc=1
+fi
+rmmod kvm_ext || rc=1
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	echo scan > /sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if [ -n "$leaks" ]; then
+		echo "FAIL: kmemleak after the debug suites"
+		echo "$leaks"
+		rc=1
+	else
+		echo "PASS: kmemleak clean after the debug suites"
+	fi
+fi
+exit $rc
