@@ -19,7 +19,7 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module check run bench host-test abi-test static-check sparse \
-	qemu-test deps clean format
+	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format
 
 all: module
 
@@ -79,6 +79,22 @@ qemu-test: module abi-test
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
 
+# --- the debug kernel: KUnit, conformance+stress+failslab, detector proof ---
+
+kunit:
+	@scripts/run-suite.sh kunit $(B) scripts/kunit-run.sh $(B)
+
+debug-test: abi-test $(B)/guest/kvm_ext_stress $(B)/guest/kvm_ext_failslab
+	@scripts/run-suite.sh debug $(B) scripts/debug-run.sh $(B) --out $(B)/debug.tap
+
+detector-proof:
+	@scripts/run-suite.sh detector-proof $(B) scripts/detector-proof.sh $(B)
+
+# A stress run alone, on the stock kernel (STRESS_SECONDS=N to lengthen).
+stress: module $(B)/guest/kvm_ext_stress
+	scripts/qemu-run.sh --timeout 900 --env STRESS_SECONDS=$${STRESS_SECONDS:-30} \
+		--script tools/testing/stress/guest-stress.sh kvm_ext.ko $(B)/guest/kvm_ext_stress
+
 run: deps module $(B)/guest/kvm_ext_demo
 	scripts/qemu-run.sh --timeout 600 --script tools/kvm_ext/guest-demo.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_demo
@@ -90,12 +106,12 @@ bench: deps module $(B)/guest/kvm_ext_bench
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
+CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof
+
 check:
 	@rm -rf $(B)/results
 	@scripts/deps.sh
-	@$(MAKE) --no-print-directory static-check || true
-	@$(MAKE) --no-print-directory host-test || true
-	@$(MAKE) --no-print-directory qemu-test || true
+	@for s in $(CHECK_SUITES); do $(MAKE) --no-print-directory $$s || true; done
 	@scripts/summarize.sh $(B)/results
 
 format:
