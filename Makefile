@@ -79,6 +79,17 @@ qemu-test: module abi-test
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
 
+# --- libFuzzer over the host build of the core (clang-14) ---
+
+fuzz-short:
+	@scripts/run-suite.sh fuzz $(B) $(MAKE) -s --no-print-directory \
+		-C tools/testing/fuzz O=$(B)/fuzz CORE_FLAGS="$(CORE_FLAGS)" check
+
+# FUZZ_SECONDS=N (default 3600); the corpus accumulates in $(B)/fuzz/corpus/spine.
+fuzz:
+	@$(MAKE) -s --no-print-directory -C tools/testing/fuzz O=$(B)/fuzz \
+		CORE_FLAGS="$(CORE_FLAGS)" fuzz
+
 # --- the debug kernel: KUnit, conformance+stress+failslab, detector proof ---
 
 kunit:
@@ -106,7 +117,7 @@ bench: deps module $(B)/guest/kvm_ext_bench
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof
+CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short
 
 check:
 	@rm -rf $(B)/results
@@ -115,7 +126,8 @@ check:
 	@scripts/summarize.sh $(B)/results
 
 format:
-	clang-format -i $(filter %.cpp %.h,$(CORE_SRCS)) tools/testing/host/*.cpp tools/testing/host/*.h
+	clang-format -i $(filter %.cpp %.h,$(CORE_SRCS)) tools/testing/host/*.cpp tools/testing/host/*.h \
+		tools/testing/fuzz/*.cpp kunit/*.cpp
 
 clean:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true

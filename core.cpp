@@ -8,6 +8,7 @@
 
 #include "virt/kvm/core_api.cpp"
 #include "virt/kvm/device.cpp"
+#include "virt/kvm/dirty_log.cpp"
 #include "virt/kvm/io_bus.cpp"
 #include "virt/kvm/memslot.cpp"
 #include "virt/kvm/personality.cpp"

@@ -283,6 +283,34 @@ static long kvm_ext_vm_set_memory_region(struct kx_vm *vm, void __user *argp)
 	return kx_vm_set_memory_region(vm, &r);
 }
 
+static long kvm_ext_vm_enable_cap(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	return kx_vm_enable_cap(vm, cap.cap, cap.flags, cap.args[0]);
+}
+
+static long kvm_ext_vm_get_dirty_log(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_dirty_log log;
+
+	if (copy_from_user(&log, argp, sizeof(log)))
+		return -EFAULT;
+	return kx_vm_get_dirty_log(vm, log.slot, log.padding2);
+}
+
+static long kvm_ext_vm_clear_dirty_log(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_clear_dirty_log log;
+
+	if (copy_from_user(&log, argp, sizeof(log)))
+		return -EFAULT;
+	return kx_vm_clear_dirty_log(vm, log.slot, log.first_page, log.num_pages,
+				     log.padding2);
+}
+
 static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -301,13 +329,21 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvm_ext_check_extension(kx_vm_personality(vm), vm, arg);
 	case KVM_CREATE_DEVICE:
 		return kvm_ext_vm_create_device(vm, argp);
+	case KVM_ENABLE_CAP:
+		return kvm_ext_vm_enable_cap(vm, argp);
+	case KVM_GET_DIRTY_LOG:
+		return kvm_ext_vm_get_dirty_log(vm, argp);
+	case KVM_CLEAR_DIRTY_LOG:
+		/* Only where CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT is. */
+		if (!kx_has_clear_dirty_log(kx_vm_personality(vm)))
+			break;
+		return kvm_ext_vm_clear_dirty_log(vm, argp);
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		return kx_vm_attr(vm, attr_op(ioctl), arg);
-	default:
-		return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 	}
+	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 }
 
 static const struct file_operations kvm_ext_vm_fops = {

@@ -114,9 +114,12 @@ fi
 
 # ---------------------------------------------------------------- build
 export CCACHE_DIR=$cache/ccache
-# Paths under the cache become relative in ccache's hash: the source tree and
-# every build directory sit at fixed depths below it.
-export CCACHE_BASEDIR=$cache
+# The compile commands already hash stably: the source tree has one absolute
+# path and kbuild names O= paths relative to the build directory (./include).
+# A base_dir covering the source tree would make ccache hand gcc
+# ../../src/linux-source-6.1/... file names, which -fmacro-prefix-map no
+# longer strips: WARN, BUG and UBSAN reports would print them.
+unset CCACHE_BASEDIR
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-4G}
 cc="ccache $cc_bin"
 jobs=$(nproc)

@@ -17,7 +17,7 @@ PKGS=(
     qemu-system-x86 busybox-static cpio kmod gzip
     sparse ccache
     libgtest-dev googletest cmake
-    clang clang-format
+    clang clang-format libclang-rt-14-dev llvm-14
     python3
     linux-libc-dev-arm64-cross linux-libc-dev-ppc64el-cross linux-libc-dev-s390x-cross
     linux-source-6.1

@@ -5,7 +5,7 @@
 # expected suite left no record (it did not run at all).
 set -uo pipefail
 dir=$1
-expected="static host qemu kunit debug detector-proof"
+expected="static host qemu kunit debug detector-proof fuzz"
 passed=0 failed=0 skipped=0
 for s in $expected; do
 	if [ ! -f "$dir/$s.counts" ]; then

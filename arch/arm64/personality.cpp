@@ -49,6 +49,7 @@ const Personality kArm64Personality = {
     .user_mem_slots = 32767,
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES | KX_MEM_READONLY,
+    .manual_dirty_log_caps = KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KX_DIRTY_LOG_INITIALLY_SET,
     .caps = arm64::kCaps,
     .ncaps = kx::array_size(arm64::kCaps),
     .parse_vm_type = arm64::parse_vm_type,

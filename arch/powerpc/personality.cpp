@@ -34,6 +34,7 @@ const Personality kPpcPersonality = {
     .user_mem_slots = 32767,
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
+    .manual_dirty_log_caps = 0,
     .caps = ppc::kCaps,
     .ncaps = kx::array_size(ppc::kCaps),
     .parse_vm_type = ppc::parse_vm_type,

@@ -33,6 +33,7 @@ const Personality kS390Personality = {
     .user_mem_slots = 32767,
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
+    .manual_dirty_log_caps = 0,
     .caps = s390::kCaps,
     .ncaps = kx::array_size(s390::kCaps),
     .parse_vm_type = s390::parse_vm_type,

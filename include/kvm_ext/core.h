@@ -59,6 +59,17 @@ struct kx_memory_region {
 };
 int kx_vm_set_memory_region(struct kx_vm *vm, const struct kx_memory_region *r);
 
+/* KVM_ENABLE_CAP on a VM fd (struct kvm_enable_cap's cap, flags, args[0]). */
+int kx_vm_enable_cap(struct kx_vm *vm, unsigned long long cap, unsigned int flags,
+		     unsigned long long arg0);
+/* KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG; bitmap is a user pointer. */
+int kx_vm_get_dirty_log(struct kx_vm *vm, unsigned int slot, unsigned long long bitmap);
+int kx_vm_clear_dirty_log(struct kx_vm *vm, unsigned int slot,
+			  unsigned long long first_page, unsigned int num_pages,
+			  unsigned long long bitmap);
+/* Whether the personality has KVM_CLEAR_DIRTY_LOG at all. */
+int kx_has_clear_dirty_log(enum kx_personality p);
+
 struct kx_attr {
 	unsigned int flags;
 	unsigned int group;

@@ -48,6 +48,15 @@ class Bitmap {
     return true;
   }
 
+  void swap(Bitmap& other) {
+    u64* w = words_;
+    u64 b = bits_;
+    words_ = other.words_;
+    bits_ = other.bits_;
+    other.words_ = w;
+    other.bits_ = b;
+  }
+
   void reset() {
     free_array(words_);
     words_ = nullptr;

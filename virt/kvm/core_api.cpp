@@ -79,6 +79,25 @@ int kx_vm_set_memory_region(kx_vm* vm, const kx_memory_region* r) {
   return vm_of(vm)->set_memory_region(*r).raw();
 }
 
+int kx_vm_enable_cap(kx_vm* vm, unsigned long long cap, unsigned int flags,
+                     unsigned long long arg0) {
+  return vm_of(vm)->enable_cap(cap, flags, arg0).raw();
+}
+
+int kx_vm_get_dirty_log(kx_vm* vm, unsigned int slot, unsigned long long bitmap) {
+  return vm_of(vm)->get_dirty_log(slot, bitmap).raw();
+}
+
+int kx_vm_clear_dirty_log(kx_vm* vm, unsigned int slot, unsigned long long first_page,
+                          unsigned int num_pages, unsigned long long bitmap) {
+  return vm_of(vm)->clear_dirty_log(slot, first_page, num_pages, bitmap).raw();
+}
+
+int kx_has_clear_dirty_log(kx_personality p) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per && per->manual_dirty_log_caps != 0;
+}
+
 int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {
   Vm* v = vm_of(vm);
   if (!v->personality().vm_attr) return v->personality().unknown_vm_ioctl_errno;

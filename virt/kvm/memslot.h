@@ -5,6 +5,8 @@
 
 #include <kvm_ext/core.h>
 #include <kx/bitmap.h>
+
+#include "dirty_log.h"
 #include <kx/result.h>
 #include <kx/vector.h>
 
@@ -17,12 +19,12 @@ struct Memslot {
   u64 base_gfn = 0;
   u64 npages = 0;
   u64 userspace_addr = 0;
-  // Allocated while KVM_MEM_LOG_DIRTY_PAGES is set.
-  kx::Bitmap dirty;
+  // Enabled while KVM_MEM_LOG_DIRTY_PAGES is set.
+  DirtyBitmap dirty;
 
   bool contains_gfn(u64 gfn) const { return gfn >= base_gfn && gfn - base_gfn < npages; }
   u64 end_gfn() const { return base_gfn + npages; }
-  bool logging() const { return dirty.allocated(); }
+  bool logging() const { return dirty.enabled(); }
 };
 
 // Slots of one address space, kept sorted twice: by id for the ioctl, by

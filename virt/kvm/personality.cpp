@@ -28,6 +28,9 @@ long nr_vcpus(const Personality& p, const Vm*) {
 }
 long max_vcpus(const Personality& p, const Vm*) { return p.max_vcpus; }
 long max_vcpu_ids(const Personality& p, const Vm*) { return p.max_vcpu_ids; }
+long manual_dirty_log_caps(const Personality& p, const Vm*) {
+  return static_cast<long>(p.manual_dirty_log_caps);
+}
 
 // kvm_vm_ioctl_check_extension_generic(), for what kvm_ext implements, and
 // the rows every architecture answers from its limits.
@@ -40,6 +43,8 @@ constexpr CapRow kGenericCaps[] = {
     {KX_CAP_NR_VCPUS, 0, nr_vcpus},
     {KX_CAP_MAX_VCPUS, 0, max_vcpus},
     {KX_CAP_MAX_VCPU_ID, 0, max_vcpu_ids},
+    {KX_CAP_ENABLE_CAP_VM, 1, nullptr},
+    {KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, manual_dirty_log_caps},
 };
 
 const CapRow* find_row(const CapRow* rows, usize n, long cap) {

@@ -36,6 +36,10 @@ struct Personality {
   u32 user_mem_slots;
   u32 address_spaces;
   u32 valid_mem_flags;
+  // KVM_DIRTY_LOG_MANUAL_CAPS where the architecture has
+  // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT (KVM_CLEAR_DIRTY_LOG and
+  // KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2); 0 elsewhere.
+  u64 manual_dirty_log_caps;
   // The architecture's own rows (kvm_vm_ioctl_check_extension()); the
   // generic ones, and those that follow from the limits above, are in
   // personality.cpp for every architecture.

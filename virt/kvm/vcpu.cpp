@@ -96,23 +96,14 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
   return status;
 }
 
-// RAM: the slot's backing user memory, read or written in place. -ENOENT
-// means "not RAM": no slot, or a store to a read-only slot (then MMIO).
+// RAM through the VM's guest-memory helper. -ENOENT means "not RAM": no
+// slot, or a store to a read-only slot (then MMIO).
 kx::Status Vcpu::access_ram(GuestAccess& access) {
-  kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
-  const u64 gfn = access.addr >> KX_PAGE_SHIFT;
-  Memslot* slot = vm_->slots(0).by_gfn(gfn);
-  if (!slot) return kx::error(kx::kENOENT);
-  if (access.write && (slot->flags & KX_MEM_READONLY)) return kx::error(kx::kENOENT);
-  const u64 uaddr = slot->userspace_addr + (access.addr - (slot->base_gfn << KX_PAGE_SHIFT));
   if (access.write) {
-    if (kx_copy_to_user(uaddr, &access.data, access.len) != 0) return kx::error(kx::kEFAULT);
-    // After the store: a clear racing with it either sees the bit or the
-    // bit is set again here, so no write is lost.
-    if (slot->logging()) slot->dirty.set(gfn - slot->base_gfn);
+    KX_TRY(vm_->write_guest(access.addr, &access.data, access.len));
   } else {
     u64 data = 0;
-    if (kx_copy_from_user(&data, uaddr, access.len) != 0) return kx::error(kx::kEFAULT);
+    KX_TRY(vm_->read_guest(access.addr, &data, access.len));
     access.data = data;
   }
   access.result = KX_ACCESS_RESULT_RAM;

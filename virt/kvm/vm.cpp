@@ -96,9 +96,12 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
     slot->base_gfn = base_gfn;
     slot->npages = npages;
     slot->userspace_addr = r.userspace_addr;
-    if ((r.flags & KX_MEM_LOG_DIRTY_PAGES) && !slot->dirty.init(npages)) {
-      kx::destroy(slot);
-      return kx::error(kx::kENOMEM);
+    if (r.flags & KX_MEM_LOG_DIRTY_PAGES) {
+      kx::Status s = slot->dirty.enable(npages, initially_set());
+      if (s.is_error()) {
+        kx::destroy(slot);
+        return s;
+      }
     }
     kx::Status s = set.insert(slot);
     if (s.is_error()) kx::destroy(slot);
@@ -119,8 +122,8 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
   // Logging turned on allocates a bitmap, turned off frees it; a move
   // keeps the bitmap the slot had (kvm_prepare_memory_region()).
   const bool log = r.flags & KX_MEM_LOG_DIRTY_PAGES;
-  if (log && !old->logging() && !old->dirty.init(npages)) return kx::error(kx::kENOMEM);
-  if (!log && old->logging()) old->dirty.reset();
+  if (log && !old->logging()) KX_TRY(old->dirty.enable(npages, initially_set()));
+  if (!log && old->logging()) old->dirty.disable();
   old->flags = r.flags;
   if (move) {
     old->base_gfn = base_gfn;
@@ -250,6 +253,87 @@ void Vm::release_device(Device* dev) {
   nr_devices_--;
   ops->release(reinterpret_cast<kx_device*>(dev));
   kx::destroy(dev);
+}
+
+// kvm_vm_ioctl_enable_cap_generic() for what kvm_ext implements; every
+// architecture refuses the rest (and any flags) with -EINVAL.
+kx::Status Vm::enable_cap(u64 cap, u32 flags, u64 arg0) {
+  const u64 caps = personality_->manual_dirty_log_caps;
+  if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && caps) {
+    // INITIALLY_SET only with ENABLE.
+    const u64 allowed =
+        (arg0 & KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE) ? caps : KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE;
+    if (flags || (arg0 & ~allowed)) return kx::error(kx::kEINVAL);
+    // As Linux: the mode changes at once; slots already logging keep
+    // their bitmaps, INITIALLY_SET applies to logs enabled from now on.
+    manual_protect_.store(arg0);
+    return kx::Status::ok();
+  }
+  return kx::error(kx::kEINVAL);
+}
+
+bool Vm::initially_set() const {
+  return (manual_protect_.load() & KX_DIRTY_LOG_INITIALLY_SET) != 0;
+}
+
+// The slot of a KVM_GET/CLEAR_DIRTY_LOG: -EINVAL for a bad address space
+// or id, -ENOENT without a slot or a log.
+kx::Result<Memslot*> Vm::logging_slot(u32 slot) {
+  const u32 as_id = slot >> 16;
+  const u16 id = static_cast<u16>(slot);
+  if (as_id >= personality_->address_spaces || id >= personality_->user_mem_slots)
+    return kx::kEINVAL;
+  Memslot* s = slots_[as_id].by_id(id);
+  if (!s || !s->logging()) return kx::kENOENT;
+  return s;
+}
+
+kx::Status Vm::get_dirty_log(u32 slot, u64 uaddr) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  Memslot* s = KX_TRY(logging_slot(slot));
+  return s->dirty.get(uaddr, manual_dirty_log_protect());
+}
+
+// kvm_clear_dirty_log_protect(), in its order of checks.
+kx::Status Vm::clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uaddr) {
+  const u32 as_id = slot >> 16;
+  const u16 id = static_cast<u16>(slot);
+  if (as_id >= personality_->address_spaces || id >= personality_->user_mem_slots)
+    return kx::error(kx::kEINVAL);
+  if (first_page & 63) return kx::error(kx::kEINVAL);
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  Memslot* s = KX_TRY(logging_slot(slot));
+  const u64 npages = s->npages;
+  if (first_page > npages || num_pages > npages - first_page ||
+      (num_pages < npages - first_page && (num_pages & 63)))
+    return kx::error(kx::kEINVAL);
+  if (num_pages == 0) return kx::Status::ok();
+  return s->dirty.clear(first_page, num_pages, uaddr);
+}
+
+kx::Status Vm::read_guest(u64 gpa, void* data, u32 len) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  Memslot* slot = slots_[0].by_gfn(gpa >> KX_PAGE_SHIFT);
+  if (!slot || (gpa + len - 1) >> KX_PAGE_SHIFT >= slot->end_gfn()) return kx::error(kx::kENOENT);
+  const u64 uaddr = slot->userspace_addr + (gpa - (slot->base_gfn << KX_PAGE_SHIFT));
+  return kx_copy_from_user(data, uaddr, len) ? kx::error(kx::kEFAULT) : kx::Status::ok();
+}
+
+kx::Status Vm::write_guest(u64 gpa, const void* data, u32 len) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  Memslot* slot = slots_[0].by_gfn(gpa >> KX_PAGE_SHIFT);
+  if (!slot || (slot->flags & KX_MEM_READONLY) ||
+      (gpa + len - 1) >> KX_PAGE_SHIFT >= slot->end_gfn())
+    return kx::error(kx::kENOENT);
+  const u64 offset = gpa - (slot->base_gfn << KX_PAGE_SHIFT);
+  if (kx_copy_to_user(slot->userspace_addr + offset, data, len)) return kx::error(kx::kEFAULT);
+  // After the store: a get or clear racing with it either saw the bit or
+  // the bit is set again here.
+  if (slot->logging()) {
+    for (u64 page = offset >> KX_PAGE_SHIFT; page <= (offset + len - 1) >> KX_PAGE_SHIFT; page++)
+      slot->dirty.mark(page);
+  }
+  return kx::Status::ok();
 }
 
 kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }

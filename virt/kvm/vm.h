@@ -128,6 +128,22 @@ class Vm {
   void release_device(Device* dev) KX_EXCLUDES(lock);
   kx::Status attr(kx_attr_op op, const kx_attr& a);
 
+  // KVM_ENABLE_CAP on the VM.
+  kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
+  // KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG into/from a user bitmap.
+  kx::Status get_dirty_log(u32 slot, u64 uaddr) KX_EXCLUDES(slots_lock);
+  kx::Status clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uaddr)
+      KX_EXCLUDES(slots_lock);
+  bool manual_dirty_log_protect() const { return manual_protect_.load() != 0; }
+
+  // Guest RAM through the memslots of address space 0: the one path by
+  // which a vCPU (the guest-access extension) or an in-kernel device (ITS
+  // tables, XIVE queues, pending tables) reads or writes guest memory. A
+  // write marks its page dirty when the slot logs. -ENOENT: no slot there,
+  // or (write) a read-only slot; -EFAULT: the VMM's memory is not there.
+  kx::Status read_guest(u64 gpa, void* data, u32 len) KX_EXCLUDES(slots_lock);
+  kx::Status write_guest(u64 gpa, const void* data, u32 len) KX_EXCLUDES(slots_lock);
+
   u32 online_vcpus() const { return online_vcpus_.load(); }
   u32 max_vcpus() const { return personality_->max_vcpus; }
 
@@ -151,6 +167,8 @@ class Vm {
   Vm(const Personality* p, const VmConfig& c, void* owner)
       : personality_(p), config_(c), owner_(owner) {}
   kx::Status arch_check_slot(u64 base_gfn, u64 npages) const;
+  bool initially_set() const;
+  kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
   ~Vm();
   friend void kx::destroy<Vm>(Vm*);
 
@@ -158,6 +176,7 @@ class Vm {
   VmConfig config_;
   void* owner_;
   kx::Atomic<u32> refs_{1};
+  kx::Atomic<u64> manual_protect_;
   kx::Atomic<u32> online_vcpus_;
   u32 created_vcpus_ KX_GUARDED_BY(lock) = 0;
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
