@@ -110,9 +110,13 @@ run: deps module $(B)/guest/kvm_ext_demo
 	scripts/qemu-run.sh --timeout 600 --script tools/kvm_ext/guest-demo.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_demo
 
-bench: deps module $(B)/guest/kvm_ext_bench
-	scripts/qemu-run.sh --timeout 900 --script tools/testing/bench/guest-bench.sh \
-		kvm_ext.ko $(B)/guest/kvm_ext_bench
+$(B)/guest/kvm_ext_bench_dirty: tools/testing/bench/dirty_log.c
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty
+	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
+		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty
 
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
