@@ -87,6 +87,69 @@ static void guest_access(int vcpu, struct kvm_run *run, unsigned int flags,
 	printf("\n");
 }
 
+static int popcount_bitmap(const unsigned long long *bm, int words)
+{
+	int n = 0, i;
+
+	for (i = 0; i < words; i++)
+		n += __builtin_popcountll(bm[i]);
+	return n;
+}
+
+/*
+ * A migration round (arm64: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2): enable
+ * manual protection with every page initially dirty, get the log, clear it
+ * in chunks as the pages are "sent", dirty a few pages as the guest, get
+ * again.
+ */
+static void dirty_log_round(int vm, int vcpu, struct kvm_run *run)
+{
+	enum { PAGES = 256, CHUNK = 64 };
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+		.args = { KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KVM_DIRTY_LOG_INITIALLY_SET },
+	};
+	struct kvm_userspace_memory_region mem = {
+		.slot = 1, .flags = KVM_MEM_LOG_DIRTY_PAGES,
+		.guest_phys_addr = RAM_GPA + RAM_SIZE, .memory_size = PAGES * 4096ULL,
+	};
+	unsigned long long bm[PAGES / 64];
+	struct kvm_dirty_log log = { .slot = 1, .dirty_bitmap = bm };
+	void *ram = mmap(NULL, PAGES * 4096UL, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int first;
+
+	mem.userspace_addr = (unsigned long)ram;
+	printf("    -- dirty-log round (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)\n");
+	must(xioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+		    "KVM_CHECK_EXTENSION(MANUAL_DIRTY_LOG_PROTECT2)") == 3, "ENABLE|INITIALLY_SET");
+	must(xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&cap,
+		    "KVM_ENABLE_CAP(PROTECT2, ENABLE|INITIALLY_SET)") == 0, "PROTECT2 on");
+	must(xioctl(vm, KVM_SET_USER_MEMORY_REGION, (unsigned long)&mem,
+		    "KVM_SET_USER_MEMORY_REGION(slot 1, 1 MiB, log)") == 0, "logging slot");
+	must(xioctl(vm, KVM_GET_DIRTY_LOG, (unsigned long)&log, "KVM_GET_DIRTY_LOG") == 0, "get");
+	printf("    dirty pages: %d of %d (initially set)\n", popcount_bitmap(bm, PAGES / 64), PAGES);
+	for (first = 0; first < PAGES; first += CHUNK) {
+		struct kvm_clear_dirty_log clear = {
+			.slot = 1, .first_page = first, .num_pages = CHUNK,
+			.dirty_bitmap = &bm[first / 64],
+		};
+
+		must(ioctl(vm, KVM_CLEAR_DIRTY_LOG, &clear) == 0, "clear chunk");
+	}
+	printf("    KVM_CLEAR_DIRTY_LOG of %d pages in %d chunks of %d\n", PAGES, PAGES / CHUNK, CHUNK);
+	guest_access(vcpu, run, KVM_EXT_ACCESS_WRITE, mem.guest_phys_addr + 5 * 4096, 8, 1);
+	guest_access(vcpu, run, KVM_EXT_ACCESS_WRITE, mem.guest_phys_addr + 77 * 4096, 8, 2);
+	guest_access(vcpu, run, KVM_EXT_ACCESS_WRITE, mem.guest_phys_addr + 200 * 4096, 8, 3);
+	must(xioctl(vm, KVM_GET_DIRTY_LOG, (unsigned long)&log, "KVM_GET_DIRTY_LOG") == 0, "get");
+	printf("    dirty pages: %d (pages 5, 77, 200: %s)\n", popcount_bitmap(bm, PAGES / 64),
+	       (bm[0] >> 5 & 1) && (bm[1] >> 13 & 1) && (bm[3] >> 8 & 1) ? "yes" : "NO");
+	must(popcount_bitmap(bm, PAGES / 64) == 3, "exactly the stored pages are dirty");
+	mem.memory_size = 0;
+	ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mem);
+	munmap(ram, PAGES * 4096UL);
+}
+
 static void demo(const char *node)
 {
 	const char *arch = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
@@ -160,6 +223,9 @@ static void demo(const char *node)
 		guest_access(vcpu[0], run, 0, RAM_GPA + 0x1000, 4, 0);
 		guest_access(vcpu[0], run, KVM_EXT_ACCESS_WRITE, 0x09000000, 4, 0x41);
 		must(run->exit_reason == KVM_EXIT_MMIO, "unbacked store exits MMIO");
+
+		if (strcmp(arch, "arm64") == 0)
+			dirty_log_round(vm, vcpu[0], run);
 
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
