@@ -16,6 +16,7 @@ int kx_selftest_bitmap(void);
 int kx_selftest_vector(void);
 int kx_selftest_result(void);
 int kx_selftest_alloc_checker(void);
+int kx_selftest_dirty_bitmap(void);
 
 /* Test-build platform controls (kvm_ext/platform.c, KVM_EXT_KUNIT only). */
 void kvm_ext_test_fail_alloc_after(long n);
