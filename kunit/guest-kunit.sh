@@ -27,6 +27,9 @@ rmmod kvm_ext
 # kmemleak: objects allocated and lost while the modules ran. Two scans,
 # as kmemleak reports an object only once it has stayed unreferenced.
 if [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak never reports an object younger than 5 s: let the last
+	# ones (rmmod's) age, then scan twice.
+	sleep 6
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	leaks=$(cat /sys/kernel/debug/kmemleak)

@@ -25,6 +25,9 @@ else
 fi
 rmmod kvm_ext || rc=1
 if [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak never reports an object younger than 5 s: let the last
+	# ones (rmmod's) age, then scan twice.
+	sleep 6
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	leaks=$(cat /sys/kernel/debug/kmemleak)

@@ -11,6 +11,9 @@ for p in arm64 ppc s390; do
 done
 rmmod kvm_ext
 if [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak never reports an object younger than 5 s: let the last
+	# ones (rmmod's) age, then scan twice.
+	sleep 6
 	echo scan > /sys/kernel/debug/kmemleak
 	echo scan > /sys/kernel/debug/kmemleak
 	leaks=$(cat /sys/kernel/debug/kmemleak)
