@@ -42,6 +42,7 @@ struct personality {
 	long cap_readonly_mem;		/* KVM_CAP_READONLY_MEM */
 	long cap_ipa_size;		/* KVM_CAP_ARM_VM_IPA_SIZE */
 	__u32 valid_mem_flags;		/* KVM_SET_USER_MEMORY_REGION flags */
+	__u64 manual_dirty_log_caps;	/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2; 0: no CLEAR_DIRTY_LOG */
 	int unknown_vm_ioctl_errno;	/* kvm_arch_vm_ioctl() default */
 	int unknown_vcpu_ioctl_errno;	/* kvm_arch_vcpu_ioctl() default */
 	int vm_attr_errno;		/* VM fd KVM_*_DEVICE_ATTR, unknown group */
@@ -82,7 +83,7 @@ struct abi_test_group {
 	const struct abi_test_group name##_group = { name##_tests, ARRAY_SIZE(name##_tests) }
 
 extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
-	device_group, attr_group, run_group, guest_access_group;
+	device_group, attr_group, run_group, guest_access_group, dirty_log_group;
 
 /* ------------------------------------------------------------ run state */
 

@@ -35,6 +35,9 @@ static const struct personality personalities[] = {
 		.cap_readonly_mem = 1,
 		.cap_ipa_size = 48,
 		.valid_mem_flags = KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY,
+		/* arch/arm64/include/asm/kvm_host.h KVM_DIRTY_LOG_MANUAL_CAPS */
+		.manual_dirty_log_caps =
+			KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KVM_DIRTY_LOG_INITIALLY_SET,
 		.unknown_vm_ioctl_errno = EINVAL,
 		.unknown_vcpu_ioctl_errno = EINVAL,
 		.vm_attr_errno = EINVAL, /* no VM attributes in 6.1: unknown VM ioctl */
@@ -58,6 +61,7 @@ static const struct personality personalities[] = {
 		.cap_readonly_mem = 0,
 		.cap_ipa_size = 0,
 		.valid_mem_flags = KVM_MEM_LOG_DIRTY_PAGES,
+		.manual_dirty_log_caps = 0, /* no KVM_GENERIC_DIRTYLOG_READ_PROTECT */
 		.unknown_vm_ioctl_errno = ENOTTY,
 		.unknown_vcpu_ioctl_errno = EINVAL,
 		.vm_attr_errno = ENOTTY,
@@ -81,6 +85,7 @@ static const struct personality personalities[] = {
 		.cap_readonly_mem = 0,
 		.cap_ipa_size = 0,
 		.valid_mem_flags = KVM_MEM_LOG_DIRTY_PAGES,
+		.manual_dirty_log_caps = 0, /* no KVM_GENERIC_DIRTYLOG_READ_PROTECT */
 		.unknown_vm_ioctl_errno = ENOTTY,
 		.unknown_vcpu_ioctl_errno = ENOTTY,
 		.vm_attr_errno = ENXIO, /* kvm_s390_vm_*_attr() */
