@@ -14,6 +14,86 @@
 #include <kvm_ext/abi.h>
 #include "kvm_ext.h"
 
+/*
+ * The emulated arm64 host, as module parameters (writable: tests switch
+ * them to cover "the host lacks it"). Each new VM snapshots them. A write
+ * the core refuses (an impossible host) fails and changes nothing.
+ */
+static struct kx_arm64_host arm64_host = {
+	.sve = 1,
+	.sve_vqs = 0xb, /* 128, 256 and 512 bits */
+	.ptrauth_address = 1,
+	.ptrauth_generic = 1,
+	.pmuv3 = 1,
+	.el1_32bit = 0,
+	.ipa_bits = 48,
+};
+static bool kvm_ext_core_ready;
+
+static int arm64_host_apply(const struct kx_arm64_host *next)
+{
+	int r = kvm_ext_core_ready ? kx_arm64_set_host(next) : 0;
+
+	if (!r)
+		arm64_host = *next;
+	return r;
+}
+
+static int arm64_host_set_bool(const char *val, const struct kernel_param *kp)
+{
+	struct kx_arm64_host next = arm64_host;
+	size_t off = (unsigned char *)kp->arg - (unsigned char *)&arm64_host;
+	bool v;
+
+	if (kstrtobool(val, &v))
+		return -EINVAL;
+	*((unsigned char *)&next + off) = v;
+	return arm64_host_apply(&next);
+}
+
+static int arm64_host_get_bool(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", *(unsigned char *)kp->arg ? 'Y' : 'N');
+}
+
+static int arm64_host_set_uint(const char *val, const struct kernel_param *kp)
+{
+	struct kx_arm64_host next = arm64_host;
+	size_t off = (unsigned char *)kp->arg - (unsigned char *)&arm64_host;
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v))
+		return -EINVAL;
+	*(unsigned int *)((unsigned char *)&next + off) = v;
+	return arm64_host_apply(&next);
+}
+
+static const struct kernel_param_ops arm64_host_bool_ops = {
+	.set = arm64_host_set_bool,
+	.get = arm64_host_get_bool,
+};
+
+static const struct kernel_param_ops arm64_host_uint_ops = {
+	.set = arm64_host_set_uint,
+	.get = param_get_uint,
+};
+
+module_param_cb(arm64_sve, &arm64_host_bool_ops, &arm64_host.sve, 0644);
+MODULE_PARM_DESC(arm64_sve, "emulated arm64 host has SVE (default Y)");
+module_param_cb(arm64_sve_vqs, &arm64_host_uint_ops, &arm64_host.sve_vqs, 0644);
+MODULE_PARM_DESC(arm64_sve_vqs,
+		 "SVE vector lengths: bit n for (n+1) x 128 bits, up to 2048 (default 0xb: 128, 256, 512)");
+module_param_cb(arm64_ptrauth_address, &arm64_host_bool_ops, &arm64_host.ptrauth_address, 0644);
+MODULE_PARM_DESC(arm64_ptrauth_address, "emulated host has address pointer auth (default Y)");
+module_param_cb(arm64_ptrauth_generic, &arm64_host_bool_ops, &arm64_host.ptrauth_generic, 0644);
+MODULE_PARM_DESC(arm64_ptrauth_generic, "emulated host has generic pointer auth (default Y)");
+module_param_cb(arm64_pmuv3, &arm64_host_bool_ops, &arm64_host.pmuv3, 0644);
+MODULE_PARM_DESC(arm64_pmuv3, "emulated host has PMUv3 (default Y)");
+module_param_cb(arm64_el1_32bit, &arm64_host_bool_ops, &arm64_host.el1_32bit, 0644);
+MODULE_PARM_DESC(arm64_el1_32bit, "emulated host runs AArch32 at EL1 (default N)");
+module_param_cb(arm64_ipa_bits, &arm64_host_uint_ops, &arm64_host.ipa_bits, 0644);
+MODULE_PARM_DESC(arm64_ipa_bits, "emulated host IPA limit in bits, 32-52 (default 48)");
+
 struct kvm_ext_node {
 	enum kx_personality personality;
 	struct miscdevice misc;
@@ -128,6 +208,10 @@ static int __init kvm_ext_init(void)
 	r = kx_core_init();
 	if (r)
 		goto err_platform;
+	r = kx_arm64_set_host(&arm64_host);
+	if (r)
+		goto err_core;
+	kvm_ext_core_ready = true;
 	r = kvm_ext_register_devices();
 	if (r)
 		goto err_core;
@@ -162,6 +246,7 @@ static void __exit kvm_ext_exit(void)
 		misc_deregister(&kvm_ext_nodes[i].misc);
 	kvm_ext_debugfs_exit();
 	kvm_ext_unregister_devices();
+	kvm_ext_core_ready = false;
 	kx_core_exit();
 	/* Every fd holds a module reference, so nothing can be live here. */
 	WARN(kx_vm_count() || kvm_ext_live_allocations(),

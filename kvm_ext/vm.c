@@ -205,6 +205,28 @@ static long kvm_ext_vcpu_guest_access(struct kx_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
+/* arm64's vCPU configuration ioctls. */
+static long kvm_ext_vcpu_arm64_ioctl(struct kx_vcpu *vcpu, unsigned int ioctl,
+				     unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+	struct kvm_vcpu_init init;
+
+	switch (ioctl) {
+	case KVM_ARM_VCPU_INIT:
+		if (copy_from_user(&init, argp, sizeof(init)))
+			return -EFAULT;
+		return kx_vcpu_arm64_init(vcpu, init.target, init.features);
+	case KVM_ARM_VCPU_FINALIZE:
+		return kx_vcpu_arm64_finalize(vcpu, arg);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		return kx_vcpu_one_reg(vcpu, ioctl == KVM_SET_ONE_REG, arg);
+	default:
+		return -ENOIOCTLCMD;
+	}
+}
+
 static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 			       unsigned long arg)
 {
@@ -225,9 +247,14 @@ static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return kx_vcpu_attr(vcpu, attr_op(ioctl), arg);
 	case KVM_EXT_GUEST_ACCESS:
 		return kvm_ext_vcpu_guest_access(vcpu, (void __user *)arg);
-	default:
-		return kx_unknown_ioctl_errno(kx_vm_personality(vm), 1);
 	}
+	if (kx_vm_personality(vm) == KX_ARM64) {
+		long r = kvm_ext_vcpu_arm64_ioctl(vcpu, ioctl, arg);
+
+		if (r != -ENOIOCTLCMD)
+			return r;
+	}
+	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 1);
 }
 
 static const struct file_operations kvm_ext_vcpu_fops = {
@@ -311,6 +338,13 @@ static long kvm_ext_vm_clear_dirty_log(struct kx_vm *vm, void __user *argp)
 				     log.padding2);
 }
 
+static long kvm_ext_vm_arm64_preferred_target(void __user *argp)
+{
+	struct kvm_vcpu_init init = { .target = kx_arm64_preferred_target() };
+
+	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+}
+
 static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -342,6 +376,10 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		return kx_vm_attr(vm, attr_op(ioctl), arg);
+	case KVM_ARM_PREFERRED_TARGET:
+		if (kx_vm_personality(vm) != KX_ARM64)
+			break;
+		return kvm_ext_vm_arm64_preferred_target(argp);
 	}
 	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 }

@@ -5,37 +5,69 @@
 namespace kvm {
 namespace arm64 {
 
-// The emulated host: a GICv3 server with a 48-bit physical address space.
-constexpr u32 kIpaLimit = 48;
 constexpr u32 kMaxVcpus = 512;  // VGIC_V3_MAX_CPUS
 
+// kvm_arm_setup_stage2(): bits 0-7 the IPA size, 0 the 40-bit default.
 kx::Status parse_vm_type(unsigned long type, VmConfig* config) {
+  const HostCaps h = host();
   if (type & ~KX_VM_TYPE_ARM_IPA_SIZE_MASK) return kx::error(kx::kEINVAL);
   u32 bits = static_cast<u32>(type & KX_VM_TYPE_ARM_IPA_SIZE_MASK);
   if (bits == 0) {
     bits = KX_ARM64_DEFAULT_IPA_BITS;
-    if (bits > kIpaLimit) return kx::error(kx::kEINVAL);
-  } else if (bits > kIpaLimit || bits < KX_ARM64_MIN_IPA_BITS) {
+    if (bits > h.ipa_bits) return kx::error(kx::kEINVAL);
+  } else if (bits > h.ipa_bits || bits < KX_ARM64_MIN_IPA_BITS) {
     return kx::error(kx::kEINVAL);
   }
   config->ipa_bits = bits;
+  config->arm64_host = h;
   return kx::Status::ok();
 }
 
-// kvm_vcpu_initialized(): KVM_ARM_VCPU_INIT has not landed in kvm_ext yet,
-// so no vCPU is initialised and KVM_RUN answers as KVM does for one that
-// was never initialised.
-kx::Status run_check(Vcpu&) { return kx::error(kx::kENOEXEC); }
+kx::Status vcpu_create(Vcpu& vcpu) {
+  kx::AllocChecker ac;
+  vcpu.arch = new (&ac) VcpuState;
+  return ac.check() ? kx::Status::ok() : kx::error(kx::kENOMEM);
+}
+
+void vcpu_destroy(Vcpu& vcpu) {
+  VcpuState* s = &state(vcpu);
+  kx::free_array(s->sve_state);
+  kx::destroy(s);
+  vcpu.arch = nullptr;
+}
+
+// kvm_arch_vcpu_ioctl_run() and kvm_vcpu_first_run_init(): a vCPU never
+// initialised is -ENOEXEC, one whose SVE is not finalized -EPERM.
+kx::Status run_check(Vcpu& vcpu) {
+  const VcpuState& s = state(vcpu);
+  if (!s.initialized()) return kx::error(kx::kENOEXEC);
+  if (!s.finalized()) return kx::error(kx::kEPERM);
+  return kx::Status::ok();
+}
 
 // kvm_arm_vcpu_arch_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vcpu_attr(Vcpu&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
+
+// What the emulated host offers, read when asked (the system fd) or
+// from the VM's snapshot.
+HostCaps caps_of(const Vm* vm) { return vm ? vm->config().arm64_host : host(); }
+long cap_sve(const Personality&, const Vm* vm) { return caps_of(vm).sve; }
+long cap_ptrauth(const Personality&, const Vm* vm) { return caps_of(vm).full_ptrauth(); }
+long cap_pmuv3(const Personality&, const Vm* vm) { return caps_of(vm).pmuv3; }
+long cap_el1_32bit(const Personality&, const Vm* vm) { return caps_of(vm).el1_32bit; }
+long cap_ipa(const Personality&, const Vm* vm) { return caps_of(vm).ipa_bits; }
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
     {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_READONLY_MEM, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
-    {KX_CAP_ARM_VM_IPA_SIZE, kIpaLimit, nullptr},
+    {KX_CAP_ARM_VM_IPA_SIZE, 0, cap_ipa},
+    {KX_CAP_ARM_SVE, 0, cap_sve},
+    {KX_CAP_ARM_PTRAUTH_ADDRESS, 0, cap_ptrauth},
+    {KX_CAP_ARM_PTRAUTH_GENERIC, 0, cap_ptrauth},
+    {KX_CAP_ARM_PMU_V3, 0, cap_pmuv3},
+    {KX_CAP_ARM_EL1_32BIT, 0, cap_el1_32bit},
 };
 
 }  // namespace arm64
@@ -54,6 +86,8 @@ const Personality kArm64Personality = {
     .ncaps = kx::array_size(arm64::kCaps),
     .parse_vm_type = arm64::parse_vm_type,
     .vcpu_precreate = nullptr,
+    .vcpu_create = arm64::vcpu_create,
+    .vcpu_destroy = arm64::vcpu_destroy,
     .run_check = arm64::run_check,
     .vm_attr = nullptr,
     .vcpu_attr = arm64::vcpu_attr,

@@ -128,6 +128,35 @@ struct kx_guest_access {
 int kx_vcpu_guest_access(struct kx_vcpu *vcpu, struct kx_guest_access *acc,
 			 struct kx_exit *exit);
 
+/*
+ * arm64. The emulated host (module parameters): what KVM_CHECK_EXTENSION
+ * reports and vCPU configuration allows, snapshotted by each new VM.
+ * sve_vqs: bit vq-1 for each vector length of vq x 128 bits (vq 1..16).
+ */
+struct kx_arm64_host {
+	unsigned char sve;
+	unsigned char ptrauth_address;
+	unsigned char ptrauth_generic;
+	unsigned char pmuv3;
+	unsigned char el1_32bit;
+	unsigned int sve_vqs;
+	unsigned int ipa_bits;
+};
+int kx_arm64_set_host(const struct kx_arm64_host *h); /* -EINVAL if impossible */
+void kx_arm64_get_host(struct kx_arm64_host *h);
+/* KVM_ARM_PREFERRED_TARGET's target (features are all clear). */
+unsigned int kx_arm64_preferred_target(void);
+/* KVM_ARM_VCPU_INIT (struct kvm_vcpu_init: target, features[7]). */
+int kx_vcpu_arm64_init(struct kx_vcpu *vcpu, unsigned int target,
+		       const unsigned int features[7]);
+/* KVM_ARM_VCPU_FINALIZE; uaddr points at the int feature. */
+int kx_vcpu_arm64_finalize(struct kx_vcpu *vcpu, unsigned long long uaddr);
+/*
+ * KVM_GET_ONE_REG / KVM_SET_ONE_REG; ureg points at struct kvm_one_reg,
+ * read after the "initialised?" check as in Linux.
+ */
+int kx_vcpu_one_reg(struct kx_vcpu *vcpu, int set, unsigned long long ureg);
+
 /* Devices */
 struct kx_device_ops {
 	const char *name;

@@ -34,7 +34,45 @@ extern "C" {
 
 int kx_core_init(void) {
   kvm::registry_init();
+  kvm::arm64::host_init();
   return 0;
+}
+
+int kx_arm64_set_host(const kx_arm64_host* h) {
+  kvm::arm64::HostCaps c;
+  c.sve = h->sve;
+  c.sve_vqs = h->sve_vqs;
+  c.ptrauth_address = h->ptrauth_address;
+  c.ptrauth_generic = h->ptrauth_generic;
+  c.pmuv3 = h->pmuv3;
+  c.el1_32bit = h->el1_32bit;
+  c.ipa_bits = h->ipa_bits;
+  return kvm::arm64::set_host(c).raw();
+}
+
+void kx_arm64_get_host(kx_arm64_host* h) {
+  const kvm::arm64::HostCaps c = kvm::arm64::host();
+  h->sve = c.sve;
+  h->sve_vqs = c.sve_vqs;
+  h->ptrauth_address = c.ptrauth_address;
+  h->ptrauth_generic = c.ptrauth_generic;
+  h->pmuv3 = c.pmuv3;
+  h->el1_32bit = c.el1_32bit;
+  h->ipa_bits = c.ipa_bits;
+}
+
+unsigned int kx_arm64_preferred_target(void) { return kvm::arm64::kTargetGenericV8; }
+
+int kx_vcpu_arm64_init(kx_vcpu* vcpu, unsigned int target, const unsigned int features[7]) {
+  return kvm::arm64::vcpu_init(*vcpu_of(vcpu), target, features).raw();
+}
+
+int kx_vcpu_arm64_finalize(kx_vcpu* vcpu, unsigned long long uaddr) {
+  return kvm::arm64::vcpu_finalize(*vcpu_of(vcpu), uaddr).raw();
+}
+
+int kx_vcpu_one_reg(kx_vcpu* vcpu, int set, unsigned long long ureg) {
+  return kvm::arm64::one_reg(*vcpu_of(vcpu), set != 0, ureg).raw();
 }
 
 void kx_core_exit(void) { kvm::registry_exit(); }

@@ -50,6 +50,9 @@ struct Personality {
   kx::Status (*parse_vm_type)(unsigned long type, VmConfig* config);
   // kvm_arch_vcpu_precreate: architecture rules on top of the id bound.
   kx::Status (*vcpu_precreate)(Vm& vm, u32 id);
+  // Architecture state of a new vCPU (Vcpu::arch), and its teardown.
+  kx::Status (*vcpu_create)(Vcpu& vcpu);
+  void (*vcpu_destroy)(Vcpu& vcpu);
   // KVM_RUN's entry checks (initialised, finalized, ...).
   kx::Status (*run_check)(Vcpu& vcpu);
   // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not

@@ -7,6 +7,14 @@ kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
   kx::AllocChecker ac;
   Vcpu* vcpu = new (&ac) Vcpu(vm, id);
   if (!ac.check()) return kx::kENOMEM;
+  const Personality& p = vm->personality();
+  if (p.vcpu_create) {
+    kx::Status s = p.vcpu_create(*vcpu);
+    if (s.is_error()) {
+      kx::destroy(vcpu);
+      return s;
+    }
+  }
   for (int i = 0; i < vm->personality().vcpu_mmap_pages; i++) {
     vcpu->pages_[i] = kx_page_alloc();
     if (!vcpu->pages_[i]) {
@@ -18,6 +26,8 @@ kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
 }
 
 Vcpu::~Vcpu() {
+  const Personality& p = vm_->personality();
+  if (arch && p.vcpu_destroy) p.vcpu_destroy(*this);
   for (void* page : pages_) {
     if (page) kx_page_free(page);
   }

@@ -19,6 +19,7 @@
 #include <kx/lock.h>
 #include <kx/vector.h>
 
+#include "arch/arm64/arm64.h"
 #include "io_bus.h"
 #include "memslot.h"
 #include "personality.h"
@@ -35,8 +36,9 @@ extern kx::LockClass vcpu_mutex_class;
 
 // What KVM_CREATE_VM's type argument selected.
 struct VmConfig {
-  u32 ipa_bits = 0;  // arm64
-  u32 ppc_type = 0;  // ppc: KVM_VM_PPC_HV
+  u32 ipa_bits = 0;            // arm64
+  u32 ppc_type = 0;            // ppc: KVM_VM_PPC_HV
+  arm64::HostCaps arm64_host;  // the emulated host when the VM was made
 };
 
 struct GuestAccess {
@@ -66,6 +68,8 @@ class Vcpu {
 
   kx::Mutex mutex{&vcpu_mutex_class};
   kx::ListNode vm_node;
+  // The architecture's per-vCPU state (Personality::vcpu_create), under mutex.
+  void* arch = nullptr;
 
  private:
   Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
@@ -180,6 +184,11 @@ class Vm {
   kx::Atomic<u32> online_vcpus_;
   u32 created_vcpus_ KX_GUARDED_BY(lock) = 0;
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
+
+ public:
+  // Architecture VM state set by vCPU configuration (arm64: the EL1
+  // register width once the first vCPU fixed it), under lock.
+  u32 arch_flags KX_GUARDED_BY(lock) = 0;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);

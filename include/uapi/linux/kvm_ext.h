@@ -25,6 +25,40 @@
 #define KVM_VM_TYPE_ARM_IPA_SIZE(x)	((x) & KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
 #endif
 
+/*
+ * arm64 vCPU configuration (arch/arm64/include/uapi/asm/kvm.h): what
+ * KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT, KVM_ARM_VCPU_FINALIZE and the
+ * SVE vector-length pseudo-register need on a host whose <asm/kvm.h> is not
+ * arm64's. <linux/kvm.h> already has the ioctl numbers; they take
+ * sizeof(struct kvm_vcpu_init) where used, so this definition serves them.
+ */
+#ifndef KVM_ARM_TARGET_GENERIC_V8
+#define KVM_ARM_TARGET_GENERIC_V8	5
+
+#define KVM_ARM_VCPU_POWER_OFF		0
+#define KVM_ARM_VCPU_EL1_32BIT		1
+#define KVM_ARM_VCPU_PSCI_0_2		2
+#define KVM_ARM_VCPU_PMU_V3		3
+#define KVM_ARM_VCPU_SVE		4
+#define KVM_ARM_VCPU_PTRAUTH_ADDRESS	5
+#define KVM_ARM_VCPU_PTRAUTH_GENERIC	6
+
+struct kvm_vcpu_init {
+	__u32 target;
+	__u32 features[7];
+};
+
+#define KVM_REG_ARM_COPROC_MASK		0x000000000FFF0000
+#define KVM_REG_ARM_COPROC_SHIFT	16
+#define KVM_REG_ARM64_SVE		(0x15 << KVM_REG_ARM_COPROC_SHIFT)
+#define KVM_ARM64_SVE_VQ_MIN		1
+#define KVM_ARM64_SVE_VQ_MAX		512
+#define KVM_REG_ARM64_SVE_VLS		(KVM_REG_ARM64 | KVM_REG_ARM64_SVE | \
+					 KVM_REG_SIZE_U512 | 0xffff)
+#define KVM_ARM64_SVE_VLS_WORDS	\
+	((KVM_ARM64_SVE_VQ_MAX - KVM_ARM64_SVE_VQ_MIN) / 64 + 1)
+#endif
+
 /* ppc: KVM_CREATE_VM type */
 #ifndef KVM_VM_PPC_HV
 #define KVM_VM_PPC_HV 1

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+// The emulated arm64 host and the arm64 vCPU configuration state
+// (KVM_ARM_VCPU_INIT features, SVE vector lengths, finalization).
+#pragma once
+
+#include <kvm_ext/core.h>
+#include <kx/result.h>
+#include <kx/types.h>
+
+namespace kvm {
+
+class Vcpu;
+class Vm;
+
+namespace arm64 {
+
+constexpr u32 kTargetGenericV8 = 5;  // KVM_ARM_TARGET_GENERIC_V8
+constexpr u32 kMaxFeatures = 7;      // KVM_VCPU_MAX_FEATURES
+enum Feature : u32 {
+  kPowerOff = 0,
+  kEl132Bit = 1,
+  kPsci02 = 2,
+  kPmuV3 = 3,
+  kSve = 4,
+  kPtrauthAddress = 5,
+  kPtrauthGeneric = 6,
+};
+// SVE vector lengths in quadwords (128 bits): the architecture allows
+// 1..16 (up to 2048 bits); the uapi's VLS register has room for 512.
+constexpr u32 kSveVqMax = 16;
+constexpr u32 kVlsWords = 8;  // KVM_ARM64_SVE_VLS_WORDS
+
+// What the emulated host CPU offers, snapshotted into each VM at creation.
+struct HostCaps {
+  bool sve = true;
+  u32 sve_vqs = 0b1011;  // bit vq-1: 128, 256 and 512 bits
+  bool ptrauth_address = true;
+  bool ptrauth_generic = true;
+  bool pmuv3 = true;
+  bool el1_32bit = false;
+  u32 ipa_bits = 48;
+
+  bool sve_vq(u32 vq) const { return vq >= 1 && vq <= kSveVqMax && (sve_vqs >> (vq - 1)) & 1; }
+  u32 sve_max_vq() const { return sve_vqs ? 32 - __builtin_clz(sve_vqs) : 0; }
+  bool full_ptrauth() const { return ptrauth_address && ptrauth_generic; }
+};
+
+HostCaps host();
+void host_init();
+kx::Status set_host(const HostCaps& h);
+
+// Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE.
+struct VcpuState {
+  s32 target = -1;
+  u32 features = 0;
+  bool sve_finalized = false;
+  u32 sve_max_vq = 0;
+  // Z0-31, P0-15, FFR at the finalized vector length.
+  u8* sve_state = nullptr;
+
+  bool initialized() const { return target != -1; }
+  bool has(Feature f) const { return (features >> f) & 1; }
+  bool finalized() const { return !has(kSve) || sve_finalized; }
+};
+
+VcpuState& state(Vcpu& vcpu);
+
+kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]);
+kx::Status vcpu_finalize(Vcpu& vcpu, u64 uaddr);
+kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
+
+}  // namespace arm64
+}  // namespace kvm
