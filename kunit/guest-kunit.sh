@@ -10,8 +10,10 @@
 set -e
 kmsg() { echo "$*" > /dev/kmsg; }
 
-# Whatever boot left unreferenced is not ours.
-[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+# guest-lib.sh is copied next to this script in the guest.
+# shellcheck disable=SC1091
+. ./guest-lib.sh
+kmemleak_clear
 
 insmod ./kvm_ext.ko
 kmsg "@@KVM_EXT_KTAP_BEGIN@@"
@@ -24,19 +26,4 @@ echo "allocations after the suites: $(cat /sys/kernel/debug/kvm_ext/allocations)
 [ "$(cat /sys/kernel/debug/kvm_ext/allocations)" = 0 ]
 rmmod kvm_ext
 
-# kmemleak: objects allocated and lost while the modules ran. Two scans,
-# as kmemleak reports an object only once it has stayed unreferenced.
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	# kmemleak never reports an object younger than 5 s: let the last
-	# ones (rmmod's) age, then scan twice.
-	sleep 6
-	echo scan > /sys/kernel/debug/kmemleak
-	echo scan > /sys/kernel/debug/kmemleak
-	leaks=$(cat /sys/kernel/debug/kmemleak)
-	if [ -n "$leaks" ]; then
-		echo "kmemleak reports:"
-		echo "$leaks"
-		exit 1
-	fi
-	echo "kmemleak: no leaks"
-fi
+kmemleak_check "the KUnit suites"

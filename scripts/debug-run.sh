@@ -22,5 +22,6 @@ make -s abi-test "$build/guest/kvm_ext_stress" "$build/guest/kvm_ext_failslab" |
 exec scripts/qemu-run.sh --kernel "$kdir/arch/x86/boot/bzImage" --timeout 1500 \
 	--append kasan_multi_shot --env "STRESS_SECONDS=${STRESS_SECONDS:-10}" \
 	--log "$build/debug-console.log" "$@" --script tools/testing/guest-debug.sh \
+	tools/testing/guest-lib.sh \
 	"$tree/kvm_ext.ko" "$build/guest/kvm_ext_abi_test" "$build/guest/kvm_ext_stress" \
 	"$build/guest/kvm_ext_failslab"

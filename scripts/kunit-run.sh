@@ -32,7 +32,8 @@ suites=$(grep -oE 'kunit_test_suites\([^)]*\)' kunit/kvm_ext_kunit.c | grep -o '
 console=$build/kunit-console.log
 scripts/qemu-run.sh --kernel "$kdir/arch/x86/boot/bzImage" --timeout 600 \
 	--allow-taint OEN --append kasan_multi_shot --env "KUNIT_SUITES=$suites" \
-	--log "$console" --script kunit/guest-kunit.sh "$tree/kvm_ext.ko" "$tree/kvm_ext_kunit.ko"
+	--log "$console" --script kunit/guest-kunit.sh tools/testing/guest-lib.sh \
+	"$tree/kvm_ext.ko" "$tree/kvm_ext_kunit.ko"
 harness=$?
 
 sed -n '/@@KVM_EXT_KTAP_BEGIN@@/,/@@KVM_EXT_KTAP_END@@/p' "$console" > "$build/kunit.ktap"

@@ -4,8 +4,11 @@
 # suite, the stress program and the failslab sweep with kvm_ext loaded, then
 # kmemleak over all of it. The harness fails the run on any KASAN, UBSAN,
 # lockdep, WARN/BUG or hung-task report on the console.
+# guest-lib.sh is copied next to this script in the guest.
+# shellcheck disable=SC1091
+. ./guest-lib.sh
 rc=0
-[ -w /sys/kernel/debug/kmemleak ] && echo clear > /sys/kernel/debug/kmemleak
+kmemleak_clear
 insmod ./kvm_ext.ko || exit 1
 for p in arm64 ppc s390; do
 	./kvm_ext_abi_test "/dev/kvm_ext/$p" || rc=1
@@ -24,19 +27,5 @@ else
 	rc=1
 fi
 rmmod kvm_ext || rc=1
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	# kmemleak never reports an object younger than 5 s: let the last
-	# ones (rmmod's) age, then scan twice.
-	sleep 6
-	echo scan > /sys/kernel/debug/kmemleak
-	echo scan > /sys/kernel/debug/kmemleak
-	leaks=$(cat /sys/kernel/debug/kmemleak)
-	if [ -n "$leaks" ]; then
-		echo "FAIL: kmemleak after the debug suites"
-		echo "$leaks"
-		rc=1
-	else
-		echo "PASS: kmemleak clean after the debug suites"
-	fi
-fi
+kmemleak_check "the debug suites" || rc=1
 exit $rc
