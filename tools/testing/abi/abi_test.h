@@ -83,7 +83,8 @@ struct abi_test_group {
 	const struct abi_test_group name##_group = { name##_tests, ARRAY_SIZE(name##_tests) }
 
 extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
-	device_group, attr_group, run_group, guest_access_group, dirty_log_group;
+	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
+	arm64_vcpu_group;
 
 /* ------------------------------------------------------------ run state */
 
