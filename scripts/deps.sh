@@ -18,7 +18,7 @@ PKGS=(
     sparse ccache
     libgtest-dev googletest cmake
     clang clang-format libclang-rt-14-dev llvm-14
-    python3
+    python3 python3-docutils
     linux-libc-dev-arm64-cross linux-libc-dev-ppc64el-cross linux-libc-dev-s390x-cross
     linux-source-6.1
     bc flex bison libelf-dev libssl-dev dwarves zstd xz-utils

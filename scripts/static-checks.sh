@@ -55,6 +55,12 @@ shellcheck_clean() {
 		kunit/*.sh .ci/run
 }
 
+# Debian's python3 and python3-docutils (scripts/deps.sh), not whatever
+# python3 comes first in PATH.
+rst_clean() {
+	/usr/bin/python3 scripts/check-rst.py Documentation/*.rst
+}
+
 sparse_clean() {
 	make -s sparse
 }
@@ -65,5 +71,6 @@ check checkpatch checkpatch_clean
 check clang-format clang_format_clean
 check core-includes-no-kernel-header no_kernel_headers_in_core
 check shellcheck shellcheck_clean
+check documentation-rst rst_clean
 tools/testing/uapi/check-arch-constants.sh
 exit 0
