@@ -19,10 +19,12 @@ ARM64, PPC, S390 = 0, 1, 2
 (CREATE_VM, CLOSE_VM, SET_MEM, CREATE_VCPU, CLOSE_VCPU, RUN, GUEST_ACCESS,
  CREATE_DEVICE, DEVICE_ATTR, CLOSE_DEVICE, DEVICE_IOCTL, VM_ATTR, VCPU_ATTR,
  CHECK_EXTENSION, FAIL_ALLOC, VCPU_BURST, DEVICE_BURST, MISC,
- TEARDOWN_ORDER) = range(19)
+ TEARDOWN_ORDER, ENABLE_CAP, GET_DIRTY_LOG, CLEAR_DIRTY_LOG) = range(22)
 
 ATTR_SET, ATTR_GET, ATTR_HAS = 0, 1, 2
 LOG_DIRTY, READONLY = 1, 2
+# KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2's args[0]
+MANUAL_ENABLE, INITIALLY_SET = 1, 2
 VFIO_GROUP, VFIO_ADD, VFIO_DEL, VFIO_SPAPR = 1, 1, 2, 3
 # create_device type byte: tb % 4 == 0 -> VFIO, 1 -> the harness's dummy.
 DEV_VFIO, DEV_DUMMY = 0, 1
@@ -38,6 +40,10 @@ class Seed:
 
     def u16(self, v):
         self.b += struct.pack('<H', v)
+        return self
+
+    def u32(self, v):
+        self.b += struct.pack('<I', v)
         return self
 
     def u64(self, v):
@@ -63,6 +69,15 @@ class Seed:
         assert pages < 64
         return self.raw(pages << 2 | 1).u16(offset)
 
+    def slot_page(self, nth, page, sub=0):  # access_gpa_sel mode 0, kind 4
+        assert page < 256 and sub < 256
+        return self.raw(4 << 2, nth, page, sub)
+
+    def log_slot(self, nth, as_id=None):  # log_slot_sel: nth slot's id
+        if as_id is None:
+            return self.raw(nth << 2)
+        return self.raw(nth << 2 | 2).u16(as_id)
+
     # Operations.
     def create_vm(self, p, vm_type=0, owner=1):
         assert vm_type < 64
@@ -74,6 +89,11 @@ class Seed:
     def set_mem(self, vm, slot, flags, gpa_pages, size_pages, arena_page):
         self.raw(SET_MEM, vm, 0, slot, flags)
         return self.gpa_pages(gpa_pages).size_pages(size_pages).arena(arena_page)
+
+    def set_mem_big(self, vm, slot, flags, gpa_pages, pages, arena_page):
+        # slot_size_sel mode 3: any number of pages
+        self.raw(SET_MEM, vm, 0, slot, flags).gpa_pages(gpa_pages)
+        return self.raw(3).u64(pages * 4096).arena(arena_page)
 
     def move_slot(self, vm, nth, flags, gpa_pages):  # kind 1: same uaddr/size
         return self.raw(SET_MEM, vm, 1, nth, flags).gpa_pages(gpa_pages)
@@ -98,6 +118,47 @@ class Seed:
         if data is None:
             return self.raw(0)
         return self.raw(1).u64(data)
+
+    def store(self, vcpu, nth, page, data, sub=0):  # 8 bytes in the nth slot
+        self.raw(GUEST_ACCESS, vcpu, 0, 1).slot_page(nth, page, sub)
+        return self.raw(3, 1).u64(data)
+
+    def enable_cap(self, vm, arg, cap='protect2', flags=0):
+        cb = {'protect2': 0, 'protect': 2, 'enable_cap_vm': 7}[cap]
+        assert arg < 8 and flags & (flags - 1) == 0 and flags < 1 << 15
+        return self.raw(ENABLE_CAP, vm, cb, 0xf0 + flags.bit_length() - 1 if flags else 0, arg)
+
+    # User bitmaps: a buffer of the model's size, or one that faults.
+    BITMAPS = {'ok': 0, 'null': 5, 'top': 5 | 1 << 3, 'max': 5 | 2 << 3, 'low': 5 | 3 << 3}
+
+    def get_log(self, vm, nth, bitmap='ok', as_id=None):
+        self.raw(GET_DIRTY_LOG, vm).log_slot(nth, as_id)
+        return self.raw(self.BITMAPS[bitmap])
+
+    def clear_log(self, vm, nth, first, num, mask='ones', as_id=None):
+        """first: pages, num: pages or 'end'; mask: 'ones', 'model' (what
+        the log holds; 'model-lowest', -rest, -alternate: part of each
+        word), 'zero', ('bytes', b'...'), ('word', w) or a faulting bitmap
+        name."""
+        self.raw(CLEAR_DIRTY_LOG, vm).log_slot(nth, as_id)
+        if first % 64 == 0 and first < 64 * 64:
+            self.raw(first // 64 << 2)
+        else:
+            self.raw(3).u64(first)
+        if num == 'end':
+            self.raw(0)
+        elif num % 64 == 0 and num < 64 * 64:
+            self.raw(num // 64 << 2 | 1)
+        else:
+            self.raw(3).u32(num)
+        if isinstance(mask, tuple) and mask[0] == 'bytes':
+            assert 1 <= len(mask[1]) <= 32
+            return self.raw(2, len(mask[1]) - 1, *mask[1])
+        if isinstance(mask, tuple):
+            return self.raw(3).u64(mask[1])
+        modes = {'ones': 0, 'model': 1, 'model-lowest': 1 | 1 << 3,
+                 'model-rest': 1 | 2 << 3, 'model-alternate': 1 | 3 << 3, 'zero': 4}
+        return self.raw(modes[mask] if mask in modes else self.BITMAPS[mask])
 
     def create_device(self, vm, dev_type, test=False, abort=False, refuse=0):
         return self.raw(CREATE_DEVICE, vm, dev_type, 1 if test else 0,
@@ -270,6 +331,89 @@ def seeds():
     s.close_vm(0).close_vm(0)
     s.misc(2).misc(3)
     out['seed-device-vcpu-limits'] = s.end(2)
+
+    # A PROTECT2 round on arm64: the cap's rules, a 200-page slot logging
+    # under INITIALLY_SET, get (all set), clear in chunks, guest stores,
+    # get, clear what get returned; back to legacy mode; a move keeps the
+    # log, logging off frees it.
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0)
+    s.check_extension(0, 22).check_extension(0, 21).check_extension(0, 20)
+    s.enable_cap(0, 4).enable_cap(0, INITIALLY_SET)  # unknown bit; no ENABLE
+    s.enable_cap(0, MANUAL_ENABLE, flags=1).enable_cap(0, 1, cap='protect')
+    s.enable_cap(0, 1, cap='enable_cap_vm')
+    s.enable_cap(0, MANUAL_ENABLE | INITIALLY_SET)
+    s.set_mem_big(0, 1, LOG_DIRTY, 0, 200, 0)
+    s.get_log(0, 0)
+    s.clear_log(0, 0, 0, 64)
+    s.clear_log(0, 0, 64, 64, ('bytes', b'\x55\x00\xff'))
+    s.clear_log(0, 0, 128, 'end', ('word', 0x8000000000000001))
+    s.get_log(0, 0)
+    for page in (0, 5, 64, 130, 199):
+        s.store(0, 0, page, 0x1000 + page)
+    s.get_log(0, 0).get_log(0, 0)  # manual: a copy, twice the same
+    s.get_log(0, 0, 'top')  # manual get faults: nothing changes
+    s.clear_log(0, 0, 0, 'end', 'zero')  # clears nothing
+    s.clear_log(0, 0, 0, 128, 'model-lowest')  # page 0 of pages 0, 5
+    s.get_log(0, 0)
+    s.clear_log(0, 0, 0, 128, 'model')
+    s.get_log(0, 0)
+    s.clear_log(0, 0, 128, 'end', 'ones')
+    s.get_log(0, 0)
+    s.store(0, 0, 7, 1).store(0, 0, 199, 2)
+    s.enable_cap(0, 0)  # legacy again: get returns and clears
+    s.get_log(0, 0).get_log(0, 0)
+    s.store(0, 0, 100, 3)
+    s.move_slot(0, 0, LOG_DIRTY, 32)  # a move keeps the log
+    s.get_log(0, 0)
+    s.move_slot(0, 0, 0, 32).get_log(0, 0)  # off: -ENOENT
+    s.enable_cap(0, MANUAL_ENABLE)
+    s.move_slot(0, 0, LOG_DIRTY, 32).get_log(0, 0)  # on again: clear
+    out['seed-dirty-log-protect2-round'] = s.end(0)
+
+    # Legacy get and -EFAULT: the bits stay; the slot checks.
+    for name, p in (('arm64', ARM64), ('s390', S390)):
+        s = Seed().create_vm(p).create_vcpu(0, 0)
+        s.set_mem_big(0, 0, LOG_DIRTY, 16, 130, 0)
+        s.set_mem(0, 1, 0, 0, 4, 256)  # not logging
+        s.enable_cap(0, MANUAL_ENABLE)  # -EINVAL on s390
+        s.enable_cap(0, 0)
+        for page in (1, 63, 64, 129):
+            s.store(0, 0, page, page)
+        s.get_log(0, 0, 'null').get_log(0, 0, 'top')
+        s.get_log(0, 0, 'max').get_log(0, 0, 'low')
+        s.get_log(0, 0)
+        s.get_log(0, 0)  # cleared
+        s.store(0, 0, 2, 9)
+        s.get_log(0, 0, 'null').get_log(0, 0)
+        s.get_log(0, 1)  # no log: -ENOENT
+        s.get_log(0, 0, as_id=1)  # address space: -EINVAL
+        s.raw(GET_DIRTY_LOG, 0, 1, 0xf1, 0)  # id nr_memslots: -EINVAL
+        s.clear_log(0, 0, 0, 64)  # arm64 only
+        s.delete_slot(0, 0).get_log(0, 0)
+        out['seed-dirty-log-legacy-efault-' + name] = s.end(1)
+
+    # KVM_CLEAR_DIRTY_LOG's checks in kvm_clear_dirty_log_protect()'s
+    # order, and a faulting clear that clears nothing.
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0)
+    s.enable_cap(0, MANUAL_ENABLE | INITIALLY_SET)
+    s.clear_log(0, 0, 0, 64)  # no slot: -ENOENT
+    s.clear_log(0, 0, 1, 64)  # first_page % 64 first: -EINVAL
+    s.clear_log(0, 0, 0, 64, as_id=1)
+    s.set_mem_big(0, 3, 0, 0, 1000, 0)
+    s.clear_log(0, 0, 0, 64)  # no log: -ENOENT
+    s.fail_alloc(1).move_slot(0, 0, LOG_DIRTY, 0)  # the staging copy fails
+    s.clear_log(0, 0, 0, 64)  # still no log: -ENOENT
+    s.move_slot(0, 0, LOG_DIRTY, 0)
+    s.clear_log(0, 0, 1024, 0)  # beyond: -EINVAL
+    s.clear_log(0, 0, 960, 64)  # runs past: -EINVAL
+    s.clear_log(0, 0, 0, 100)  # not a multiple of 64: -EINVAL
+    s.clear_log(0, 0, 960, 40, 'ones')  # ends at the end
+    s.clear_log(0, 0, 0, 0, 'null')  # nothing read
+    s.clear_log(0, 0, 0, 64, 'null').clear_log(0, 0, 64, 64, 'max')
+    s.get_log(0, 0)
+    s.clear_log(0, 0, 0, 'end', ('bytes', bytes(range(1, 33))))
+    s.get_log(0, 0)
+    out['seed-dirty-log-clear-checks'] = s.end(0)
     return out
 
 

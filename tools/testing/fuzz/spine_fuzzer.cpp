@@ -28,8 +28,12 @@
 // immediate_exit, or a pending signal, or arm64 which refuses), guest
 // access, create (or abort, or TEST) device, device/VM/vCPU attributes,
 // device ioctl, close device, check extension, vCPU and device bursts,
-// allocation-failure injection for the next operation, and the order in
-// which the remaining fds are closed at the end.
+// allocation-failure injection for the next operation, the order in which
+// the remaining fds are closed at the end, and dirty logging:
+// KVM_ENABLE_CAP (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 with fuzzed flags and
+// args[0], the obsolete cap 166, others), KVM_GET_DIRTY_LOG and
+// KVM_CLEAR_DIRTY_LOG (the latter only where kx_has_clear_dirty_log(), as
+// the shim gates it).
 //
 // Every call is checked against a model of the ABI: the exact return value
 // (0, a documented positive value, or the one negative errno KVM's order
@@ -41,6 +45,20 @@
 // follows), devices' create/init/destroy contracts, and, with no VM left
 // and at the end of each input, host::live_allocations() back to where it
 // started. A violation aborts with the trace of the input's operations.
+//
+// Dirty logging (userspace-api.rst "Dirty logging") is modelled per slot:
+// the set of pages stored to by guest accesses while the slot logs, all
+// of them when the log is turned on under INITIALLY_SET; a legacy GET
+// returns and clears it, a manual-protect GET copies it, a CLEAR clears
+// exactly mask & [first_page, first_page + num_pages); logging turned off
+// (or the slot deleted) frees it, a move keeps it. Every successful GET is
+// compared bit for bit with the model, and so is every log the model
+// tracks at the end of the input; a failed GET or CLEAR changes
+// nothing (a legacy GET that faults keeps its bits: kvm_ext's documented
+// difference from 6.1) and writes nothing to the user bitmap; CLEAR's
+// errors come in kvm_clear_dirty_log_protect()'s order; neither call
+// allocates. User bitmaps are heap buffers of exactly the size the model
+// gives (ASan reports a copy past them) or addresses that fault.
 //
 // The host platform's file hooks are wrapped at link time (the Makefile's
 // -Wl,--wrap): two fds the harness opens count as VFIO group files, so the
@@ -58,6 +76,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdarg>
@@ -66,6 +85,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -173,16 +193,26 @@ struct Arch {
   bool vcpu_attr;  // vCPU ones
   int run_errno;   // KVM_RUN refused at entry (0: the vCPU runs)
   bool spapr_tce;  // KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE exists
+  // Personality::manual_dirty_log_caps as userspace-api.rst documents it
+  // ("Dirty logging"); checked against KVM_CHECK_EXTENSION at start-up.
+  long doc_manual_caps;
   // From the ABI at start-up.
   long max_vcpus, max_vcpu_ids, nr_memslots, ipa_limit, address_spaces;
   bool readonly;
   int mmap_pages, unknown_vm, unknown_vcpu;
+  // KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, and whether the shim lets
+  // KVM_CLEAR_DIRTY_LOG through (kx_has_clear_dirty_log()).
+  long manual_caps;
+  bool has_clear;
 };
 
+constexpr long kManualCaps = KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KX_DIRTY_LOG_INITIALLY_SET;
+
 Arch g_arch[KX_NR_PERSONALITIES] = {
-    /* arm64 */ {false, true, -ENOEXEC, false, 0, 0, 0, 0, 0, false, 0, 0, 0},
-    /* ppc   */ {false, false, 0, true, 0, 0, 0, 0, 0, false, 0, 0, 0},
-    /* s390  */ {true, false, 0, false, 0, 0, 0, 0, 0, false, 0, 0, 0},
+    /* arm64 */ {false, true, -ENOEXEC, false, kManualCaps, 0, 0, 0, 0, 0, false, 0, 0, 0, 0,
+                 false},
+    /* ppc   */ {false, false, 0, true, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false},
+    /* s390  */ {true, false, 0, false, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false},
 };
 
 const long kCaps[] = {
@@ -206,13 +236,27 @@ const long kCaps[] = {
     -1,
     LONG_MAX,
     LONG_MIN,
+    KX_CAP_ENABLE_CAP_VM,
+    KX_CAP_MANUAL_DIRTY_LOG_PROTECT,
+    KX_CAP_MANUAL_DIRTY_LOG_PROTECT2,
 };
 constexpr int kNumCaps = sizeof(kCaps) / sizeof(kCaps[0]);
 long g_cap_snapshot[KX_NR_PERSONALITIES][kNumCaps];
 
+// Slots above this many pages (a 256 KiB bitmap) log dirty pages in the
+// core but not in the model: their KVM_GET/CLEAR_DIRTY_LOG calls are
+// checked for the errno only, with a faulting user bitmap.
+constexpr uint64_t kModelMaxPages = 1ull << 21;
+
 struct SlotModel {
   uint32_t flags;
   uint64_t base_gfn, npages, uaddr;
+  // While KX_MEM_LOG_DIRTY_PAGES is set: the dirty log, in the user
+  // bitmap's layout (page n is bit n % 64 of word n / 64), when
+  // dirty_known (npages <= kModelMaxPages).
+  std::vector<uint64_t> dirty;
+  bool dirty_known = false;
+  bool logging() const { return flags & KX_MEM_LOG_DIRTY_PAGES; }
 };
 
 struct VmModel {
@@ -227,6 +271,8 @@ struct VmModel {
   std::set<uint32_t> vcpu_ids;
   uint32_t nr_devices = 0;
   bool vfio_on_list = false;
+  // KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)'s args[0] (0: legacy).
+  uint64_t manual = 0;
 };
 
 struct VcpuFd {
@@ -790,20 +836,47 @@ MemPlan plan_set_mem(const VmModel& v, const kx_memory_region& r) {
   return {0, allocs, MemPlan::kModify};
 }
 
+uint64_t log_words(uint64_t npages) { return (npages + 63) / 64; }
+
+// The log turned on: all clear, or all set (and nothing past the slot's
+// end) when the VM enabled KVM_DIRTY_LOG_INITIALLY_SET.
+void log_enable(const VmModel& v, SlotModel& s) {
+  s.dirty.clear();
+  s.dirty_known = s.npages <= kModelMaxPages;
+  if (!s.dirty_known) return;
+  const bool set = v.manual & KX_DIRTY_LOG_INITIALLY_SET;
+  s.dirty.assign(log_words(s.npages), set ? ~0ull : 0);
+  if (set && s.npages % 64) s.dirty.back() = (1ull << (s.npages % 64)) - 1;
+}
+
+void log_disable(SlotModel& s) {
+  std::vector<uint64_t>().swap(s.dirty);
+  s.dirty_known = false;
+}
+
 void apply_set_mem(VmModel& v, const kx_memory_region& r, const MemPlan& plan) {
   const uint16_t id = static_cast<uint16_t>(r.slot);
   switch (plan.change) {
-    case MemPlan::kCreate:
-      v.slots[id] =
-          SlotModel{r.flags, r.guest_phys_addr / kPage, r.memory_size / kPage, r.userspace_addr};
+    case MemPlan::kCreate: {
+      SlotModel& s = v.slots[id];
+      s = SlotModel{r.flags, r.guest_phys_addr / kPage, r.memory_size / kPage, r.userspace_addr};
+      if (s.logging()) log_enable(v, s);
       break;
+    }
     case MemPlan::kDelete:
       v.slots.erase(id);
       break;
-    case MemPlan::kModify:
-      v.slots[id].flags = r.flags;
-      v.slots[id].base_gfn = r.guest_phys_addr / kPage;
+    case MemPlan::kModify: {
+      // A move keeps the log; the flag turned on starts a new one, turned
+      // off frees it.
+      SlotModel& s = v.slots[id];
+      const bool was = s.logging();
+      s.flags = r.flags;
+      s.base_gfn = r.guest_phys_addr / kPage;
+      if (s.logging() && !was) log_enable(v, s);
+      if (!s.logging() && was) log_disable(s);
       break;
+    }
     case MemPlan::kNone:
       break;
   }
@@ -816,6 +889,8 @@ struct AccessPlan {
   uint32_t result;
   bool unsafe;    // would touch host memory outside the arena: not issued
   uint64_t host;  // KX_ACCESS_RESULT_RAM: where
+  uint16_t slot;  // ... in which slot
+  uint64_t page;  // ... and which of its pages
 };
 
 AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
@@ -833,7 +908,7 @@ AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
         const uint64_t host = s.uaddr + (acc.addr - s.base_gfn * kPage);
         if (!user_ok(host, acc.len)) return {-EFAULT, 0, false, 0};
         if (!in_ram(host, acc.len)) return {0, 0, true, 0};
-        return {0, KX_ACCESS_RESULT_RAM, false, host};
+        return {0, KX_ACCESS_RESULT_RAM, false, host, id, gfn - s.base_gfn};
       }
       return {0, KX_ACCESS_RESULT_EXIT, false, 0};
     }
@@ -885,6 +960,9 @@ void guest_access(const VcpuFd& c, unsigned kind, unsigned flags, uint64_t addr,
       CHECK(acc.data == data, "%s: write changed data", what);
       CHECK(memcmp(reinterpret_cast<void*>(plan.host), &data, len) == 0,
             "%s: RAM at %#llx does not hold the stored bytes", what, (unsigned long long)plan.host);
+      // The store dirties its page when the slot logs.
+      SlotModel& s = g->vms[c.vm].slots[plan.slot];
+      if (s.logging() && s.dirty_known) s.dirty[plan.page / 64] |= 1ull << (plan.page % 64);
     } else {
       CHECK(acc.data == before, "%s: load %#llx, RAM holds %#llx", what,
             (unsigned long long)acc.data, (unsigned long long)before);
@@ -967,6 +1045,9 @@ enum Op {
   kDeviceBurst,
   kMisc,
   kTeardownOrder,
+  kEnableCap,
+  kGetDirtyLog,
+  kClearDirtyLog,
   kNumOps,
 };
 
@@ -1584,6 +1665,8 @@ void op_misc(Input& in) {
         CHECK((kx_personality_name(kp) != nullptr) == valid, "kx_personality_name(%d)", p);
         CHECK(kx_vcpu_mmap_pages(kp) == (valid ? g_arch[p].mmap_pages : 0),
               "kx_vcpu_mmap_pages(%d)", p);
+        CHECK(kx_has_clear_dirty_log(kp) == (valid && g_arch[p].has_clear),
+              "kx_has_clear_dirty_log(%d)", p);
         const int vm_e = kx_unknown_ioctl_errno(kp, 0), vcpu_e = kx_unknown_ioctl_errno(kp, 1);
         CHECK(vm_e < 0 && vcpu_e < 0, "kx_unknown_ioctl_errno(%d) not negative", p);
         if (!valid) CHECK(vm_e == -EINVAL && vcpu_e == -EINVAL, "unknown errno, no personality");
@@ -1629,6 +1712,281 @@ void op_misc(Input& in) {
       }
       break;
     }
+  }
+}
+
+// ---------------------------------------------------------- dirty logging
+
+// KVM_ENABLE_CAP on the VM: kvm_vm_ioctl_enable_cap_generic()'s
+// KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 where the personality has it, -EINVAL
+// for everything else (the obsolete cap 166 included).
+void op_enable_cap(Input& in) {
+  static const uint64_t kArgs[] = {1ull << 63 | 1, 1ull << 63, ~0ull, 0x100 | 1, 5, 7,
+                                   1ull << 32 | 1, 3 | 8};
+  const int vi = pick_vm(in.u8());
+  const uint8_t cb = in.u8();
+  uint64_t cap = KX_CAP_MANUAL_DIRTY_LOG_PROTECT2;
+  if (cb % 4 == 2) cap = KX_CAP_MANUAL_DIRTY_LOG_PROTECT;
+  if (cb % 4 == 3) cap = cb & 4 ? KX_CAP_ENABLE_CAP_VM : in.u64();
+  const uint8_t fb = in.u8();
+  const uint32_t flags = fb < 0xf0 ? 0 : fb < 0xff ? 1u << (fb - 0xf0) : in.u32();
+  const uint8_t ab = in.u8();
+  const uint64_t arg0 = ab < 0xf0 ? ab % 8 : ab < 0xff ? kArgs[ab & 7] : in.u64();
+  trace("enable_cap vm %d cap %llu flags %#x args[0] %#llx", vi, (unsigned long long)cap, flags,
+        (unsigned long long)arg0);
+  if (vi < 0) return;
+  VmModel& v = g->vms[vi];
+  const Arch& a = g_arch[v.p];
+  int want = -EINVAL;
+  if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && a.manual_caps) {
+    // INITIALLY_SET only with ENABLE.
+    const uint64_t allowed = arg0 & KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE
+                                 ? static_cast<uint64_t>(a.manual_caps)
+                                 : KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE;
+    if (!flags && !(arg0 & ~allowed)) want = 0;
+  }
+  const long live = host::live_allocations();
+  const int r = kx_vm_enable_cap(v.h, cap, flags, arg0);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_vm_enable_cap", r, want, false);
+  CHECK(host::live_allocations() == live, "kx_vm_enable_cap allocated");
+  if (r == 0) v.manual = arg0;
+}
+
+// The slot of a KVM_GET/CLEAR_DIRTY_LOG: an existing slot's id, one of
+// slot_sel's, an existing id with address-space bits, or anything.
+uint32_t log_slot_sel(Input& in, const VmModel* v, const Arch& a) {
+  const uint8_t b = in.u8();
+  uint16_t id = (b >> 2) & 7;
+  nth_slot(v, b >> 2, &id);
+  switch (b & 3) {
+    case 0:
+      return id;
+    case 1:
+      return slot_sel(in, a);
+    case 2:
+      return id | static_cast<uint32_t>(in.u16()) << 16;
+    default:
+      return in.u32();
+  }
+}
+
+// What the slot check of both ioctls gives: -EINVAL for the address space
+// or id, -ENOENT without a slot or without a log, else the slot.
+struct LogTarget {
+  int err;
+  SlotModel* s;
+};
+
+LogTarget log_target(VmModel& v, uint32_t slot) {
+  const Arch& a = g_arch[v.p];
+  if ((slot >> 16) >= a.address_spaces || (slot & 0xffff) >= a.nr_memslots)
+    return {-EINVAL, nullptr};
+  auto it = v.slots.find(static_cast<uint16_t>(slot));
+  if (it == v.slots.end() || !it->second.logging()) return {-ENOENT, nullptr};
+  return {0, &it->second};
+}
+
+// User bitmaps: a heap buffer of exactly the bytes the call may touch
+// (ASan reports anything past it), or an address every copy faults on.
+const uint64_t kFaultingBitmaps[] = {0, host::kUserTop - 4, ~0ull, 8};
+constexpr uint8_t kBitmapFill = 0xa5;
+
+void op_get_dirty_log(Input& in) {
+  const int vi = pick_vm(in.u8());
+  VmModel* v = vi >= 0 ? &g->vms[vi] : nullptr;
+  const uint32_t slot = log_slot_sel(in, v, g_arch[v ? v->p : KX_ARM64]);
+  const uint8_t bb = in.u8();
+  trace("get_dirty_log vm %d slot %#x bitmap %s", vi, slot, bb % 8 < 5 ? "buffer" : "faulting");
+  if (!v) return;
+  const LogTarget t = log_target(*v, slot);
+  // Sized from the model's slot (one word when there is none: a core that
+  // copies anyway overruns it).
+  const uint64_t words = t.s ? log_words(t.s->npages) : 1;
+  const bool faulting = bb % 8 >= 5 || (t.s && !t.s->dirty_known);
+  std::unique_ptr<uint64_t[]> buf;
+  uint64_t uaddr = kFaultingBitmaps[(bb >> 3) % 4];
+  if (!faulting) {
+    buf.reset(new uint64_t[words]);
+    memset(buf.get(), kBitmapFill, words * 8);
+    uaddr = reinterpret_cast<uint64_t>(buf.get());
+  }
+  const int want = t.err ? t.err : faulting ? -EFAULT : 0;
+  const bool manual = v->manual != 0;
+  const long live = host::live_allocations();
+  const int r = kx_vm_get_dirty_log(v->h, slot, uaddr);
+  char where[24] = "buffer";
+  if (!buf) snprintf(where, sizeof(where), "%#llx", (unsigned long long)uaddr);
+  trace("  -> %d (model %d; %s, %llu words, bitmap %s)", r, want, manual ? "manual" : "legacy",
+        (unsigned long long)words, where);
+  expect_ret("kx_vm_get_dirty_log", r, want, false);
+  CHECK(host::live_allocations() == live, "kx_vm_get_dirty_log allocated");
+  if (r != 0) {
+    // A failed call changes nothing: the log is checked by the next get.
+    for (uint64_t i = 0; buf && i < words * 8; i++)
+      CHECK(reinterpret_cast<uint8_t*>(buf.get())[i] == kBitmapFill,
+            "failed get_dirty_log (%d) wrote the user bitmap at byte %llu", r,
+            (unsigned long long)i);
+    return;
+  }
+  SlotModel& s = *t.s;
+  for (uint64_t w = 0; w < words; w++) {
+    CHECK(buf[w] == s.dirty[w],
+          "get_dirty_log slot %#x (%llu pages, %s): word %llu is %#llx, model %#llx", slot,
+          (unsigned long long)s.npages, manual ? "manual" : "legacy", (unsigned long long)w,
+          (unsigned long long)buf[w], (unsigned long long)s.dirty[w]);
+  }
+  uint64_t dirty = 0;
+  for (uint64_t w = 0; w < words; w++) dirty += __builtin_popcountll(s.dirty[w]);
+  trace("  %llu pages dirty", (unsigned long long)dirty);
+  // Legacy: returned and cleared. Manual protect: a copy.
+  if (!manual) std::fill(s.dirty.begin(), s.dirty.end(), 0);
+}
+
+uint64_t first_page_sel(Input& in, uint64_t npages) {
+  const uint8_t b = in.u8();
+  const uint64_t special[] = {
+      1,          63,    npages, (npages + 63) & ~63ull, npages & ~63ull, (npages & ~63ull) + 64,
+      1ull << 63, ~63ull};
+  switch (b & 3) {
+    case 0:
+      return 64ull * (b >> 2);
+    case 1:
+      return 64ull * in.u16();
+    case 2:
+      return special[(b >> 2) % 8];
+    default:
+      return in.u64();
+  }
+}
+
+uint32_t num_pages_sel(Input& in, uint64_t npages, uint64_t first) {
+  const uint8_t b = in.u8();
+  const uint64_t rest = first <= npages ? npages - first : 64;
+  const uint64_t special[] = {0,        1,         63,       64,          65,       npages,
+                              rest + 1, rest + 64, rest - 1, 0xffffffffu, 1u << 31, rest & ~63ull};
+  switch (b & 3) {
+    case 0:  // to the slot's end
+      return static_cast<uint32_t>(rest);
+    case 1:
+      return 64u * (b >> 2);
+    case 2:
+      return static_cast<uint32_t>(special[(b >> 2) % 12]);
+    default:
+      return in.u32();
+  }
+}
+
+// Only where the shim lets KVM_CLEAR_DIRTY_LOG through
+// (kx_has_clear_dirty_log(); the core itself does not check the
+// personality).
+void op_clear_dirty_log(Input& in) {
+  const int vi = pick_vm(in.u8());
+  VmModel* v = vi >= 0 ? &g->vms[vi] : nullptr;
+  const uint32_t slot = log_slot_sel(in, v, g_arch[v ? v->p : KX_ARM64]);
+  // Page counts from the slot with that id, logging or not.
+  uint64_t npages = 0;
+  const SlotModel* any = nullptr;
+  if (v) {
+    auto it = v->slots.find(static_cast<uint16_t>(slot));
+    if (it != v->slots.end()) any = &it->second;
+  }
+  if (any) npages = any->npages;
+  const uint64_t first = first_page_sel(in, npages);
+  const uint32_t num = num_pages_sel(in, npages, first);
+  const uint8_t mb = in.u8();
+  // The mask: as many words as num_pages needs (none for 0), up to what
+  // the model tracks; a longer one is passed as a faulting address.
+  const uint64_t words = log_words(num);
+  const uint64_t max_words = kModelMaxPages / 64;
+  const bool faulting = mb % 8 >= 5 || words > max_words;
+  const uint64_t n = faulting ? 0 : words;
+  std::unique_ptr<uint64_t[]> mask(new uint64_t[n]);
+  switch (mb % 8) {
+    case 0:
+      for (uint64_t i = 0; i < n; i++) mask[i] = ~0ull;
+      break;
+    case 1:  // what the log holds there ("clear what get returned"),
+             // all of it or part of each word
+      for (uint64_t i = 0; i < n; i++) {
+        const uint64_t w = first / 64 + i;
+        const uint64_t m = any && any->dirty_known && first % 64 == 0 && w < any->dirty.size()
+                               ? any->dirty[w]
+                               : ~0ull;
+        switch ((mb >> 3) % 4) {
+          case 0:
+            mask[i] = m;
+            break;
+          case 1:
+            mask[i] = m & -m;  // its lowest page
+            break;
+          case 2:
+            mask[i] = m & (m - 1);  // all but its lowest page
+            break;
+          default:
+            mask[i] = m & 0x5555555555555555ull;
+            break;
+        }
+      }
+      break;
+    case 2: {  // bytes of the input, repeated
+      uint8_t bytes[32];
+      const unsigned k = in.u8() % 32 + 1;
+      for (unsigned i = 0; i < k; i++) bytes[i] = in.u8();
+      for (uint64_t i = 0; i < n * 8; i++) reinterpret_cast<uint8_t*>(mask.get())[i] = bytes[i % k];
+      break;
+    }
+    case 3: {  // one word, repeated
+      const uint64_t w = in.u64();
+      for (uint64_t i = 0; i < n; i++) mask[i] = w;
+      break;
+    }
+    case 4:
+      for (uint64_t i = 0; i < n; i++) mask[i] = 0;
+      break;
+    default:
+      break;
+  }
+  const uint64_t uaddr =
+      faulting ? kFaultingBitmaps[(mb >> 3) % 4] : reinterpret_cast<uint64_t>(mask.get());
+  trace("clear_dirty_log vm %d slot %#x first_page %llu num_pages %u mask mode %u (%s %#llx)", vi,
+        slot, (unsigned long long)first, num, mb % 8, faulting ? "faulting" : "first word",
+        (unsigned long long)(faulting ? uaddr
+                             : n      ? mask[0]
+                                      : 0));
+  if (!v) return;
+  if (!g_arch[v->p].has_clear) {
+    trace("  (no KVM_CLEAR_DIRTY_LOG on this personality: the shim refuses it)");
+    return;
+  }
+  // kvm_clear_dirty_log_protect()'s order of checks.
+  LogTarget t = log_target(*v, slot);
+  int want;
+  if (t.err == -EINVAL)
+    want = -EINVAL;
+  else if (first & 63)
+    want = -EINVAL;
+  else if (t.err)
+    want = t.err;
+  else if (first > t.s->npages || num > t.s->npages - first ||
+           (num < t.s->npages - first && (num & 63)))
+    want = -EINVAL;
+  else if (num == 0)
+    want = 0;
+  else
+    want = faulting ? -EFAULT : 0;
+  const long live = host::live_allocations();
+  const int r = kx_vm_clear_dirty_log(v->h, slot, first, num, uaddr);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_vm_clear_dirty_log", r, want, false);
+  CHECK(host::live_allocations() == live, "kx_vm_clear_dirty_log allocated");
+  if (r != 0 || num == 0 || !t.s->dirty_known) return;
+  // Exactly the mask's bits within [first, first + num).
+  CHECK(first / 64 + words <= t.s->dirty.size(), "model: clear past the log");
+  for (uint64_t i = 0; i < words; i++) {
+    uint64_t m = mask[i];
+    if (i == words - 1 && num % 64) m &= (1ull << (num % 64)) - 1;
+    t.s->dirty[first / 64 + i] &= ~m;
   }
 }
 
@@ -1695,6 +2053,15 @@ void run_input(Input& in, uint8_t* teardown_order) {
         *teardown_order = in.u8() % 3;
         trace("teardown order %u", *teardown_order);
         break;
+      case kEnableCap:
+        op_enable_cap(in);
+        break;
+      case kGetDirtyLog:
+        op_get_dirty_log(in);
+        break;
+      case kClearDirtyLog:
+        op_clear_dirty_log(in);
+        break;
       default:
         op_misc(in);
         break;
@@ -1705,8 +2072,34 @@ void run_input(Input& in, uint8_t* teardown_order) {
   }
 }
 
+// At the end of an input, every log the model tracks is read once more
+// (legacy or manual, as the VM is) and compared: a call that changed a log
+// it should not have is caught even when no later get looked at it.
+void audit_dirty_logs() {
+  for (int vi = 0; vi < kMaxVms; vi++) {
+    VmModel& v = g->vms[vi];
+    if (!v.alive) continue;
+    for (auto& [id, s] : v.slots) {
+      if (!s.logging() || !s.dirty_known) continue;
+      const uint64_t words = log_words(s.npages);
+      std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);
+      const int r = kx_vm_get_dirty_log(v.h, id, reinterpret_cast<uint64_t>(buf.get()));
+      trace("audit: get_dirty_log vm %d slot %#x -> %d", vi, id, r);
+      expect_ret("kx_vm_get_dirty_log (audit)", r, 0, false);
+      for (uint64_t w = 0; w < words; w++) {
+        CHECK(buf[w] == s.dirty[w],
+              "audit: dirty log of vm %d slot %#x (%llu pages, %s): word %llu is %#llx, model "
+              "%#llx",
+              vi, id, (unsigned long long)s.npages, v.manual ? "manual" : "legacy",
+              (unsigned long long)w, (unsigned long long)buf[w], (unsigned long long)s.dirty[w]);
+      }
+    }
+  }
+}
+
 // Closes every fd: devices, vCPUs, VMs, rotated by `order`.
 void teardown(uint8_t order) {
+  audit_dirty_logs();
   trace("teardown");
   for (int pass = 0; pass < 3; pass++) {
     const int what = (pass + order) % 3;
@@ -1802,6 +2195,18 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     a.mmap_pages = kx_vcpu_mmap_pages(kp);
     a.unknown_vm = kx_unknown_ioctl_errno(kp, 0);
     a.unknown_vcpu = kx_unknown_ioctl_errno(kp, 1);
+    a.manual_caps = kx_check_extension(kp, nullptr, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+    a.has_clear = kx_has_clear_dirty_log(kp) != 0;
+    CHECK(a.manual_caps == a.doc_manual_caps,
+          "personality %d: KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 %ld, documented %ld", p, a.manual_caps,
+          a.doc_manual_caps);
+    CHECK(a.has_clear == (a.manual_caps != 0),
+          "personality %d: KVM_CLEAR_DIRTY_LOG %d without/with PROTECT2 %ld", p, a.has_clear,
+          a.manual_caps);
+    CHECK(kx_check_extension(kp, nullptr, KX_CAP_MANUAL_DIRTY_LOG_PROTECT) == 0,
+          "personality %d: the obsolete KVM_CAP_MANUAL_DIRTY_LOG_PROTECT advertised", p);
+    CHECK(kx_check_extension(kp, nullptr, KX_CAP_ENABLE_CAP_VM) == 1,
+          "personality %d: KVM_CAP_ENABLE_CAP_VM", p);
     CHECK(a.max_vcpus > 0 && a.max_vcpu_ids >= a.max_vcpus && a.nr_memslots > 0 &&
               a.nr_memslots <= 0x10000 && a.mmap_pages >= 1,
           "personality %d: implausible limits", p);
