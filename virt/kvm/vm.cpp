@@ -296,6 +296,10 @@ kx::Status Vm::get_dirty_log(u32 slot, u64 uaddr) {
 
 // kvm_clear_dirty_log_protect(), in its order of checks.
 kx::Status Vm::clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uaddr) {
+  // Without CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT the ioctl does not
+  // exist (the shim also answers so before reading its argument).
+  if (!personality_->manual_dirty_log_caps)
+    return kx::Status::from_raw(personality_->unknown_vm_ioctl_errno);
   const u32 as_id = slot >> 16;
   const u16 id = static_cast<u16>(slot);
   if (as_id >= personality_->address_spaces || id >= personality_->user_mem_slots)

@@ -80,6 +80,7 @@ TEST_F(DirtyLogTest, CapabilityAndEnableCapRules) {
   kx_vm* ppc;
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &ppc), 0);
   EXPECT_EQ(kx_vm_enable_cap(ppc, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, 1), -EINVAL);
+  EXPECT_EQ(kx_vm_clear_dirty_log(ppc, 0, 0, 64, 0), -ENOTTY);  // no such ioctl there
   kx_vm_put(ppc);
 }
 
