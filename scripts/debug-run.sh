@@ -18,7 +18,7 @@ if ! make -C "$kdir" M="$tree" modules > "$build/debug-module.log" 2>&1 ||
 	echo "FAIL: module build against the debug kernel"
 	exit 1
 fi
-make -s abi-test "$build/guest/kvm_ext_stress" "$build/guest/kvm_ext_failslab" || exit 1
+make -s B="$build" abi-test "$build/guest/kvm_ext_stress" "$build/guest/kvm_ext_failslab" || exit 1
 exec scripts/qemu-run.sh --kernel "$kdir/arch/x86/boot/bzImage" --timeout 1500 \
 	--append kasan_multi_shot --env "STRESS_SECONDS=${STRESS_SECONDS:-10}" \
 	--log "$build/debug-console.log" "$@" --script tools/testing/guest-debug.sh \

@@ -14,7 +14,7 @@ cd "$root" || exit 1
 kdir=$(scripts/debug-kernel.sh) || { echo "FAIL: detector proof: debug kernel build"; exit 0; }
 tree=$(scripts/debug-tree.sh "$build" uaf-tree)
 if ! make -C "$kdir" M="$tree" KVM_EXT_INJECT_UAF=y modules > "$build/uaf-module.log" 2>&1 ||
-	! make -s "$build/guest/kvm_ext_demo"; then
+	! make -s B="$build" "$build/guest/kvm_ext_demo"; then
 	cat "$build/uaf-module.log"
 	echo "FAIL: detector proof: build"
 	exit 0
