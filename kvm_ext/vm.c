@@ -5,6 +5,7 @@
  * call the core.
  */
 #include <linux/anon_inodes.h>
+#include <linux/compat.h>
 #include <linux/file.h>
 #include <linux/kvm.h>
 #include <linux/mm.h>
@@ -319,13 +320,23 @@ static long kvm_ext_vm_enable_cap(struct kx_vm *vm, void __user *argp)
 	return kx_vm_enable_cap(vm, cap.cap, cap.flags, cap.args[0]);
 }
 
+/*
+ * The bitmap pointer of struct kvm_dirty_log and kvm_clear_dirty_log shares
+ * a u64 with padding; a 32-bit process sets only the low half (KVM reads
+ * it through compat_kvm_dirty_log).
+ */
+static u64 kvm_ext_dirty_bitmap_ptr(u64 field)
+{
+	return in_compat_syscall() ? (u64)(u32)field : field;
+}
+
 static long kvm_ext_vm_get_dirty_log(struct kx_vm *vm, void __user *argp)
 {
 	struct kvm_dirty_log log;
 
 	if (copy_from_user(&log, argp, sizeof(log)))
 		return -EFAULT;
-	return kx_vm_get_dirty_log(vm, log.slot, log.padding2);
+	return kx_vm_get_dirty_log(vm, log.slot, kvm_ext_dirty_bitmap_ptr(log.padding2));
 }
 
 static long kvm_ext_vm_clear_dirty_log(struct kx_vm *vm, void __user *argp)
@@ -335,7 +346,7 @@ static long kvm_ext_vm_clear_dirty_log(struct kx_vm *vm, void __user *argp)
 	if (copy_from_user(&log, argp, sizeof(log)))
 		return -EFAULT;
 	return kx_vm_clear_dirty_log(vm, log.slot, log.first_page, log.num_pages,
-				     log.padding2);
+				     kvm_ext_dirty_bitmap_ptr(log.padding2));
 }
 
 static long kvm_ext_vm_arm64_preferred_target(void __user *argp)
