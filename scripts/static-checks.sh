@@ -73,4 +73,5 @@ check core-includes-no-kernel-header no_kernel_headers_in_core
 check shellcheck shellcheck_clean
 check documentation-rst rst_clean
 tools/testing/uapi/check-arch-constants.sh
+tools/testing/uapi/check-arm64-kvm-regs.sh
 exit 0

@@ -38,6 +38,7 @@ struct HostCaps {
   bool ptrauth_generic = true;
   bool pmuv3 = true;
   bool el1_32bit = false;
+  bool el0_32bit = true;
   u32 ipa_bits = 48;
 
   bool sve_vq(u32 vq) const { return vq >= 1 && vq <= kSveVqMax && (sve_vqs >> (vq - 1)) & 1; }
@@ -49,8 +50,15 @@ HostCaps host();
 void host_init();
 kx::Status set_host(const HostCaps& h);
 
+// struct kvm_regs (arm64 uapi): the core registers as ONE_REG addresses
+// them, by offset in 32-bit units. 864 bytes; the offsets vcpu.cpp uses
+// are checked against the arm64 uapi header by
+// tools/testing/uapi/check-arm64-kvm-regs.sh.
+constexpr usize kCoreRegsBytes = 864;
+
 // Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE.
 struct VcpuState {
+  alignas(16) u8 core[kCoreRegsBytes] = {};
   s32 target = -1;
   u32 features = 0;
   bool sve_finalized = false;
@@ -68,6 +76,7 @@ VcpuState& state(Vcpu& vcpu);
 kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]);
 kx::Status vcpu_finalize(Vcpu& vcpu, u64 uaddr);
 kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
+kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
 
 }  // namespace arm64
 }  // namespace kvm

@@ -20,6 +20,19 @@ constexpr u64 kRegArm64 = 0x6000000000000000ull;
 constexpr u64 kRegSizeMask = 0x00f0000000000000ull;
 constexpr u64 kRegSve = 0x15ull << 16;
 constexpr u64 kRegSveVls = kRegArm64 | kRegSve | 0x0060000000000000ull | 0xffff;
+constexpr u64 kRegArchMask = 0xff00000000000000ull;
+constexpr u64 kRegCore = 0x10ull << 16;
+constexpr u64 kRegCoprocMask = 0x000000000fff0000ull;
+
+// struct kvm_regs in 32-bit units (see kCoreRegsBytes).
+constexpr u32 kCoreWords = kCoreRegsBytes / 4;
+constexpr u32 kOffSp = 62, kOffPc = 64, kOffPstate = 66, kOffSpsr = 72, kOffVregs = 84;
+constexpr u32 kOffFpsr = 212, kOffFpcr = 213;
+
+// PSTATE modes (PSR_AA32_MODE_*, PSR_MODE_EL*).
+constexpr u64 kModeMask = 0x1f, kMode32Bit = 0x10;
+constexpr u64 kResetPstateEl1 = 0x5 | 0x100 | 0x80 | 0x40 | 0x200;  // EL1h, A, I, F, D
+constexpr u64 kResetPstateSvc = 0x13 | 0x100 | 0x80 | 0x40;         // SVC, A, I, F
 
 // The SVE register file at a vector length of vq quadwords.
 usize sve_state_bytes(u32 vq) { return 32 * vq * 16 + 16 * vq * 2 + vq * 2; }
@@ -48,6 +61,36 @@ kx::Status set_host(const HostCaps& h) {
 }
 
 VcpuState& state(Vcpu& vcpu) { return *static_cast<VcpuState*>(vcpu.arch); }
+
+namespace {
+
+u64& core_u64(VcpuState& s, u32 off) { return *reinterpret_cast<u64*>(&s.core[off * 4]); }
+
+// kvm_reset_vcpu(): core registers zero, PSTATE the reset mode.
+void reset_core(VcpuState& s, bool el1_32bit) {
+  for (u8& b : s.core) b = 0;
+  core_u64(s, kOffPstate) = el1_32bit ? kResetPstateSvc : kResetPstateEl1;
+}
+
+// core_reg_size_from_offset(): the size of the register starting at
+// `off`, or 0 where none starts. V registers belong to the SVE registers
+// on an SVE vCPU.
+u32 core_reg_size(const VcpuState& s, u64 off) {
+  u32 size;
+  if (off <= kOffSpsr + 2 * 4)  // X0-30, SP, PC, PSTATE, SP_EL1, ELR_EL1, SPSR[0-4]
+    size = 8;
+  else if (off >= kOffVregs && off < kOffVregs + 32 * 4)
+    size = 16;
+  else if (off == kOffFpsr || off == kOffFpcr)
+    size = 4;
+  else
+    return 0;
+  if (off % (size / 4)) return 0;
+  if (size == 16 && s.has(kSve)) return 0;
+  return size;
+}
+
+}  // namespace
 
 // KVM_ARM_VCPU_INIT. Linux applies feature bits as it checks them and
 // fixes the VM's register width before the later checks; here a refused
@@ -96,6 +139,7 @@ kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
     if (wants(kSve) && !s.sve_finalized) s.sve_max_vq = h.sve_max_vq();
     s.features = want;
     s.target = static_cast<s32>(target);
+    reset_core(s, wants(kEl132Bit));
   }
   vcpu.mutex.unlock();
   return status;
@@ -183,10 +227,65 @@ kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg) {
     status = kx::error(kx::kEINVAL);
   else if (reg[0] == kRegSveVls)
     status = set ? set_vls(vcpu, reg[1]) : get_vls(vcpu, reg[1]);
+  else if ((reg[0] & kRegCoprocMask) == kRegCore)
+    status = core_reg(vcpu, set, reg[0], reg[1]);
   else
     status = kx::error(kx::kENOENT);
   vcpu.mutex.unlock();
   return status;
+}
+
+// get_core_reg() / set_core_reg(), under the vCPU mutex: an offset past
+// struct kvm_regs -ENOENT, one where no register of the id's size starts
+// -EINVAL, a PSTATE mode the vCPU cannot be in -EINVAL; writing a 32-bit
+// PSTATE narrows the registers that mode banks, as Linux does.
+kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr) {
+  VcpuState& s = state(vcpu);
+  const u64 off = id & ~(kRegArchMask | kRegSizeMask | kRegCore);
+  const u64 size = 1ull << ((id & kRegSizeMask) >> 52);
+  if (off >= kCoreWords || off + size / 4 >= kCoreWords) return kx::error(kx::kENOENT);
+  if (core_reg_size(s, off) != size) return kx::error(kx::kEINVAL);
+  if (!set) {
+    return kx_copy_to_user(uaddr, &s.core[off * 4], size) ? kx::error(kx::kEFAULT)
+                                                          : kx::Status::ok();
+  }
+  alignas(16) u8 value[16];
+  if (kx_copy_from_user(value, uaddr, size)) return kx::error(kx::kEFAULT);
+  if (off == kOffPstate) {
+    const u64 mode = *reinterpret_cast<u64*>(value) & kModeMask;
+    const HostCaps& h = vcpu.vm().config().arm64_host;
+    const bool el1_32 = s.has(kEl132Bit);
+    switch (mode) {
+      case 0x10:  // USR
+        if (!h.el0_32bit) return kx::error(kx::kEINVAL);
+        break;
+      case 0x11:
+      case 0x12:
+      case 0x13:
+      case 0x17:
+      case 0x1b:
+      case 0x1f:  // FIQ..SYS
+        if (!el1_32) return kx::error(kx::kEINVAL);
+        break;
+      case 0x0:
+      case 0x4:
+      case 0x5:  // EL0t, EL1t, EL1h
+        if (el1_32) return kx::error(kx::kEINVAL);
+        break;
+      default:
+        return kx::error(kx::kEINVAL);
+    }
+  }
+  for (u64 i = 0; i < size; i++) s.core[off * 4 + i] = value[i];
+  const u64 pstate = core_u64(s, kOffPstate);
+  if (pstate & kMode32Bit) {
+    // USR and SYS bank r0-r14 (x0-x14); privileged modes all of them.
+    const u64 mode = pstate & kModeMask;
+    const u32 nr = (mode == 0x10 || mode == 0x1f) ? 15 : 31;
+    for (u32 i = 0; i < nr; i++) core_u64(s, 2 * i) = static_cast<u32>(core_u64(s, 2 * i));
+    core_u64(s, kOffPc) = static_cast<u32>(core_u64(s, kOffPc));
+  }
+  return kx::Status::ok();
 }
 
 }  // namespace arm64

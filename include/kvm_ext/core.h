@@ -139,6 +139,7 @@ struct kx_arm64_host {
 	unsigned char ptrauth_generic;
 	unsigned char pmuv3;
 	unsigned char el1_32bit;
+	unsigned char el0_32bit;
 	unsigned int sve_vqs;
 	unsigned int ipa_bits;
 };

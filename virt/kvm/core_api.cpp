@@ -46,6 +46,7 @@ int kx_arm64_set_host(const kx_arm64_host* h) {
   c.ptrauth_generic = h->ptrauth_generic;
   c.pmuv3 = h->pmuv3;
   c.el1_32bit = h->el1_32bit;
+  c.el0_32bit = h->el0_32bit;
   c.ipa_bits = h->ipa_bits;
   return kvm::arm64::set_host(c).raw();
 }
@@ -58,6 +59,7 @@ void kx_arm64_get_host(kx_arm64_host* h) {
   h->ptrauth_generic = c.ptrauth_generic;
   h->pmuv3 = c.pmuv3;
   h->el1_32bit = c.el1_32bit;
+  h->el0_32bit = c.el0_32bit;
   h->ipa_bits = c.ipa_bits;
 }
 

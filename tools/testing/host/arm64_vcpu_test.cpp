@@ -144,6 +144,76 @@ TEST_F(Arm64VcpuTest, LongAndHoledVectorLengthSets) {
   EXPECT_EQ(vqs[0], 0x2bu);
 }
 
+// Core register ids: KVM_REG_ARM64 | size | KVM_REG_ARM_CORE | offset in u32s.
+constexpr uint64_t core(uint64_t size_code, uint64_t off) {
+  return 0x6000000000000000ull | (size_code << 52) | (0x10ull << 16) | off;
+}
+constexpr uint64_t kU32 = 2, kU64 = 3, kU128 = 4;
+
+int reg_io(kx_vcpu* v, bool set, uint64_t id, void* val) {
+  uint64_t reg[2] = {id, reinterpret_cast<uintptr_t>(val)};
+  return kx_vcpu_one_reg(v, set, reinterpret_cast<uintptr_t>(reg));
+}
+
+TEST_F(Arm64VcpuTest, CoreRegistersResetRoundTripAndRules) {
+  ASSERT_EQ(init(vcpu_, 0), 0);
+  uint64_t v = 0;
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 66), &v), 0);
+  EXPECT_EQ(v, 0x3c5u);  // reset PSTATE: EL1h, DAIF masked
+  for (uint64_t i = 0; i < 31; i++) {
+    v = 0x1111111111111111ull * (i % 15 + 1);
+    ASSERT_EQ(reg_io(vcpu_, true, core(kU64, 2 * i), &v), 0) << i;
+  }
+  for (uint64_t i = 0; i < 31; i++) {
+    ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 2 * i), &v), 0);
+    EXPECT_EQ(v, 0x1111111111111111ull * (i % 15 + 1));
+  }
+  unsigned __int128 q = (static_cast<unsigned __int128>(0xabcdull) << 64) | 0x1234, r = 0;
+  ASSERT_EQ(reg_io(vcpu_, true, core(kU128, 84 + 4 * 31), &q), 0);  // V31
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU128, 84 + 4 * 31), &r), 0);
+  EXPECT_TRUE(r == q);
+  uint32_t w = 0x3000000;
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU32, 213), &w), 0);         // FPCR
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 213), &v), -EINVAL);   // wrong size
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 1), &v), -EINVAL);     // not a register start
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 82), &v), -EINVAL);    // padding
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 216), &v), -ENOENT);   // past kvm_regs
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU128, 214), &q), -ENOENT);  // runs past it
+  v = 0x13;                                                       // AArch32 SVC on a 64-bit vCPU
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 66), &v), -EINVAL);
+  v = 0x7;  // no such mode
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 66), &v), -EINVAL);
+  v = 0x4;  // EL1t
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 66), &v), 0);
+  EXPECT_EQ(reg_io(vcpu_, false, core(kU64, 66), nullptr), -EFAULT);
+  // A re-INIT resets the registers.
+  ASSERT_EQ(init(vcpu_, 0), 0);
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 0), &v), 0);
+  EXPECT_EQ(v, 0u);
+}
+
+TEST_F(Arm64VcpuTest, VRegistersAreSveRegistersOnAnSveVcpu) {
+  ASSERT_EQ(init(vcpu_, 1u << kSve), 0);
+  unsigned __int128 q = 0;
+  EXPECT_EQ(reg_io(vcpu_, false, core(kU128, 84), &q), -EINVAL);
+  uint32_t w = 0;
+  EXPECT_EQ(reg_io(vcpu_, false, core(kU32, 212), &w), 0);  // FPSR stays
+}
+
+TEST_F(Arm64VcpuTest, Aarch32PstateNarrowsBankedRegisters) {
+  host_change([](kx_arm64_host* h) { h->el1_32bit = 1; });
+  ASSERT_EQ(init(vcpu_, 1u << kEl132), 0);
+  uint64_t v = 0;
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 66), &v), 0);
+  EXPECT_EQ(v, 0x1d3u);  // reset PSTATE: SVC, AIF masked
+  v = ~0ull;
+  ASSERT_EQ(reg_io(vcpu_, true, core(kU64, 2 * 20), &v), 0);  // x20: banked in privileged modes
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 2 * 20), &v), 0);
+  EXPECT_EQ(v, 0xffffffffu);
+  v = 0x5;  // EL1h on a 32-bit vCPU
+  EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 66), &v), -EINVAL);
+}
+
 TEST_F(Arm64VcpuTest, ImpossibleHostsAreRefused) {
   kx_arm64_host h = defaults_;
   h.ipa_bits = 20;
