@@ -66,9 +66,13 @@ namespace {
 
 u64& core_u64(VcpuState& s, u32 off) { return *reinterpret_cast<u64*>(&s.core[off * 4]); }
 
-// kvm_reset_vcpu(): core registers zero, PSTATE the reset mode.
+// kvm_reset_vcpu(): the general-purpose and FP/SIMD registers and the
+// four AArch32 SPSRs are zeroed, PSTATE takes the reset mode. SP_EL1,
+// ELR_EL1 and SPSR_EL1 are system registers with no reset value in KVM's
+// table: they keep what they had (zero on a new vCPU).
 void reset_core(VcpuState& s, bool el1_32bit) {
-  for (u8& b : s.core) b = 0;
+  for (u32 w = 0; w < kOffSp + 6; w++) reinterpret_cast<u32*>(s.core)[w] = 0;  // X, SP, PC, PSTATE
+  for (u32 w = kOffSpsr + 2; w < kCoreWords; w++) reinterpret_cast<u32*>(s.core)[w] = 0;
   core_u64(s, kOffPstate) = el1_32bit ? kResetPstateSvc : kResetPstateEl1;
 }
 

@@ -186,10 +186,15 @@ TEST_F(Arm64VcpuTest, CoreRegistersResetRoundTripAndRules) {
   v = 0x4;  // EL1t
   EXPECT_EQ(reg_io(vcpu_, true, core(kU64, 66), &v), 0);
   EXPECT_EQ(reg_io(vcpu_, false, core(kU64, 66), nullptr), -EFAULT);
-  // A re-INIT resets the registers.
+  // A re-INIT resets the registers, but not SP_EL1, ELR_EL1, SPSR_EL1
+  // (system registers KVM's reset table leaves alone).
+  v = 0x5555;
+  ASSERT_EQ(reg_io(vcpu_, true, core(kU64, 68), &v), 0);
   ASSERT_EQ(init(vcpu_, 0), 0);
   ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 0), &v), 0);
   EXPECT_EQ(v, 0u);
+  ASSERT_EQ(reg_io(vcpu_, false, core(kU64, 68), &v), 0);
+  EXPECT_EQ(v, 0x5555u);
 }
 
 TEST_F(Arm64VcpuTest, VRegistersAreSveRegistersOnAnSveVcpu) {
