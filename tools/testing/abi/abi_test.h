@@ -168,4 +168,29 @@ int run_nonblocking(int vcpu, struct kvm_run *run);
 long debugfs_read(const char *name);
 const char *errno_name(int err);
 
+
+/* module_params.c: kvm_ext's emulated-host parameters (0/-1+errno on write). */
+int param_write(const char *name, const char *val);
+const char *param_read(const char *name); /* without the newline; "" if unreadable */
+long param_num(const char *name);
+void restore_params(void); /* every parameter back to kvm_ext/main.c's default */
+#define expect_param_write(name, val, want) expect_errno(param_write(name, val), want)
+
+/*
+ * A test that writes module parameters: its body runs between two
+ * restore_params() (the checks never abort the body, and the body must not
+ * return past a parameter write without restoring).
+ */
+#define PARAM_TEST(name)                                                        \
+	static void name##_body(void);                                          \
+	static void name(const struct abi_test *t)                              \
+	{                                                                       \
+		(void)t;                                                        \
+		restore_params();                                               \
+		if (!test_failed())                                             \
+			name##_body();                                          \
+		restore_params();                                               \
+	}                                                                       \
+	static void name##_body(void)
+
 #endif /* KVM_EXT_ABI_TEST_H */

@@ -43,8 +43,8 @@
  * their end (PARAM_TEST). On a real /dev/kvm the tests that need host
  * SVE or AArch32 EL0 skip themselves where the host lacks it.
  *
- * ppc and s390: KVM_GET/SET_ONE_REG are not implemented on those
- * personalities yet, so nothing here runs there.
+ * arm64 only: the ppc and s390 register sets (KVM_REG_PPC_*, s390's
+ * ONE_REG ids) belong to those personalities' own work.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -90,87 +90,6 @@
 
 #define ONES (~0ULL)
 #define LOW32 0xffffffffULL
-
-/* ------------------------------------------------------------ module parameters */
-
-#define PARAM_DIR "/sys/module/kvm_ext/parameters/"
-
-static int param_write(const char *name, const char *val)
-{
-	char path[128];
-	ssize_t n;
-	int fd, err;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	err = errno;
-	close(fd);
-	errno = err;
-	return n < 0 ? -1 : 0;
-}
-
-static const char *param_read(const char *name)
-{
-	static char buf[64];
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	buf[0] = 0;
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return buf;
-}
-
-#define expect_param_write(name, val, want) expect_errno(param_write(name, val), want)
-
-/* Defaults (kvm_ext/main.c); arm64_sve_vqs first: valid whatever arm64_sve is. */
-static const struct {
-	const char *name, *val, *shown;
-} param_defaults[] = {
-	{ "arm64_sve_vqs", "0xb", "11" },	  { "arm64_sve", "Y", "Y" },
-	{ "arm64_ptrauth_address", "Y", "Y" }, { "arm64_ptrauth_generic", "Y", "Y" },
-	{ "arm64_pmuv3", "Y", "Y" },		  { "arm64_el1_32bit", "N", "N" },
-	{ "arm64_el0_32bit", "Y", "Y" },	  { "arm64_ipa_bits", "48", "48" },
-};
-
-static void restore_params(void)
-{
-	size_t i;
-	const char *s;
-
-	for (i = 0; i < ARRAY_SIZE(param_defaults); i++) {
-		if (param_write(param_defaults[i].name, param_defaults[i].val))
-			fail("restoring %s=%s failed: %s", param_defaults[i].name,
-			     param_defaults[i].val, errno_name(errno));
-		s = param_read(param_defaults[i].name);
-		if (strcmp(s, param_defaults[i].shown))
-			fail("%s reads '%s' expected '%s'", param_defaults[i].name, s,
-			     param_defaults[i].shown);
-	}
-}
-
-/* Body between two restore_params() (it must not return past a write unrestored). */
-#define PARAM_TEST(name)                                                        \
-	static void name##_body(void);                                          \
-	static void name(const struct abi_test *t)                              \
-	{                                                                       \
-		(void)t;                                                        \
-		restore_params();                                               \
-		if (!test_failed())                                             \
-			name##_body();                                          \
-		restore_params();                                               \
-	}                                                                       \
-	static void name##_body(void)
 
 /* ------------------------------------------------------------ vCPU helpers */
 

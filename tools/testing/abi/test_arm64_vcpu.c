@@ -52,101 +52,12 @@
 #define VLS_WORDS KVM_ARM64_SVE_VLS_WORDS
 #define VLS_DEFAULT 0xbULL /* arm64_sve_vqs default: 128, 256, 512 bits */
 
-/* ------------------------------------------------------------ module parameters */
-
-#define PARAM_DIR "/sys/module/kvm_ext/parameters/"
-
-/* Like an ioctl: 0, or -1 with errno. */
-static int param_write(const char *name, const char *val)
-{
-	char path[128];
-	ssize_t n;
-	int fd, err;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, val, strlen(val));
-	err = errno;
-	close(fd);
-	errno = err;
-	return n < 0 ? -1 : 0;
-}
-
-/* The parameter's value as sysfs shows it, without the newline ("" if unreadable). */
-static const char *param_read(const char *name)
-{
-	static char buf[64];
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	buf[0] = 0;
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return buf;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = 0;
-	buf[strcspn(buf, "\n")] = 0;
-	return buf;
-}
-
-static long param_num(const char *name)
-{
-	const char *s = param_read(name);
-
-	return *s ? strtol(s, NULL, 0) : -1;
-}
-
-#define expect_param_write(name, val, want) expect_errno(param_write(name, val), want)
 #define expect_param_str(name, want)                                            \
 	({                                                                      \
 		const char *s__ = param_read(name);                             \
 		if (strcmp(s__, want))                                          \
 			fail("%s reads '%s' expected '%s'", name, s__, want);   \
 	})
-
-/* Defaults (kvm_ext/main.c); arm64_sve_vqs first: valid whatever arm64_sve is. */
-static const struct {
-	const char *name, *val, *shown;
-} param_defaults[] = {
-	{ "arm64_sve_vqs", "0xb", "11" },	  { "arm64_sve", "Y", "Y" },
-	{ "arm64_ptrauth_address", "Y", "Y" }, { "arm64_ptrauth_generic", "Y", "Y" },
-	{ "arm64_pmuv3", "Y", "Y" },		  { "arm64_el1_32bit", "N", "N" },
-	{ "arm64_ipa_bits", "48", "48" },
-};
-
-static void restore_params(void)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(param_defaults); i++) {
-		if (param_write(param_defaults[i].name, param_defaults[i].val))
-			fail("restoring %s=%s failed: %s", param_defaults[i].name,
-			     param_defaults[i].val, errno_name(errno));
-		expect_param_str(param_defaults[i].name, param_defaults[i].shown);
-	}
-}
-
-/*
- * A test that writes module parameters: its body runs, then every parameter
- * is put back to its default (the checks never abort the body, and the
- * body must not leave early past a parameter write without restoring).
- */
-#define PARAM_TEST(name)                                                        \
-	static void name##_body(void);                                          \
-	static void name(const struct abi_test *t)                              \
-	{                                                                       \
-		(void)t;                                                        \
-		restore_params();                                               \
-		if (!test_failed())                                             \
-			name##_body();                                          \
-		restore_params();                                               \
-	}                                                                       \
-	static void name##_body(void)
 
 /* ------------------------------------------------------------ helpers */
 

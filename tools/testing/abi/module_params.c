@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ext's module parameters (the emulated arm64 host) as the arm64 tests
+ * switch them: /sys/module/kvm_ext/parameters/, restored to the defaults of
+ * kvm_ext/main.c around every test that writes one.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abi_test.h"
+
+#define PARAM_DIR "/sys/module/kvm_ext/parameters/"
+
+int param_write(const char *name, const char *val)
+{
+	char path[128];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, val, strlen(val));
+	err = errno;
+	close(fd);
+	errno = err;
+	return n < 0 ? -1 : 0;
+}
+
+const char *param_read(const char *name)
+{
+	static char buf[64];
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	buf[0] = 0;
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+long param_num(const char *name)
+{
+	const char *s = param_read(name);
+
+	return *s ? strtol(s, NULL, 0) : -1;
+}
+
+/* Defaults (kvm_ext/main.c); arm64_sve_vqs first: valid whatever arm64_sve is. */
+static const struct {
+	const char *name, *val, *shown;
+} param_defaults[] = {
+	{ "arm64_sve_vqs", "0xb", "11" },	  { "arm64_sve", "Y", "Y" },
+	{ "arm64_ptrauth_address", "Y", "Y" }, { "arm64_ptrauth_generic", "Y", "Y" },
+	{ "arm64_pmuv3", "Y", "Y" },		  { "arm64_el1_32bit", "N", "N" },
+	{ "arm64_el0_32bit", "Y", "Y" },	  { "arm64_ipa_bits", "48", "48" },
+};
+
+void restore_params(void)
+{
+	size_t i;
+	const char *s;
+
+	for (i = 0; i < ARRAY_SIZE(param_defaults); i++) {
+		if (param_write(param_defaults[i].name, param_defaults[i].val))
+			fail("restoring %s=%s failed: %s", param_defaults[i].name,
+			     param_defaults[i].val, errno_name(errno));
+		s = param_read(param_defaults[i].name);
+		if (strcmp(s, param_defaults[i].shown))
+			fail("%s reads '%s' expected '%s'", param_defaults[i].name, s,
+			     param_defaults[i].shown);
+	}
+}
