@@ -163,6 +163,11 @@ int guest_access(int vcpu, __u32 kind, __u32 flags, __u64 addr, __u32 len, __u64
 		 __u32 *result);
 /* KVM_RUN that cannot block: immediate_exit set where the vCPU would run. */
 int run_nonblocking(int vcpu, struct kvm_run *run);
+/*
+ * KVM_RUN of an idle, runnable vCPU blocks until a signal (SIGALRM every
+ * 50 ms, no SA_RESTART), then fails -EINTR with KVM_EXIT_INTR.
+ */
+void expect_run_until_signal(int vcpu, struct kvm_run *run);
 
 /* /sys/kernel/debug/kvm_ext/<name> as a number, -1 if absent. */
 long debugfs_read(const char *name);

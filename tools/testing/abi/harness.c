@@ -16,11 +16,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "abi_test.h"
@@ -420,6 +423,52 @@ int run_nonblocking(int vcpu, struct kvm_run *run)
 	if (run)
 		run->immediate_exit = 1;
 	return ioctl(vcpu, KVM_RUN, 0);
+}
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void expect_run_until_signal(int vcpu, struct kvm_run *run)
+{
+	struct itimerval it = { { 0, 50000 }, { 0, 50000 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa, old;
+	double t0, dt;
+	int r, err;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sa.sa_flags = 0; /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	alarms = 0;
+	run->immediate_exit = 0;
+	t0 = now();
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ioctl(vcpu, KVM_RUN, 0);
+	err = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	dt = now() - t0;
+	sigaction(SIGALRM, &old, NULL);
+
+	expect_errno_at(__FILE__, __LINE__, "ioctl(vcpu, KVM_RUN, 0)", r, err, EINTR);
+	expect_eq(run->exit_reason, KVM_EXIT_INTR);
+	if (!expect_true(alarms >= 1) || dt < 0.040)
+		fail("KVM_RUN returned after %.3f s, %d signals: it did not wait for the signal",
+		     dt, (int)alarms);
+	diag("  KVM_RUN returned after %.1f ms", dt * 1000);
 }
 
 long debugfs_read(const char *name)

@@ -885,52 +885,6 @@ static void t_run_gating(const struct abi_test *t)
 	expect_errno(run_nonblocking(vcpu2, run), EINTR);
 }
 
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarms++;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* An idle initialised vCPU runs until a signal (SIGALRM, no SA_RESTART). */
-static void run_until_signal(int vcpu, struct kvm_run *run)
-{
-	struct itimerval it = { { 0, 50000 }, { 0, 50000 } }, off = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa, old;
-	double t0, dt;
-	int r, err;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
-	alarms = 0;
-	run->immediate_exit = 0;
-	t0 = now();
-	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(vcpu, KVM_RUN, 0);
-	err = errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	dt = now() - t0;
-	sigaction(SIGALRM, &old, NULL);
-
-	expect_errno_at(__FILE__, __LINE__, "ioctl(vcpu, KVM_RUN, 0)", r, err, EINTR);
-	expect_eq(run->exit_reason, KVM_EXIT_INTR);
-	if (!expect_true(alarms >= 1) || dt < 0.040)
-		fail("KVM_RUN returned after %.3f s, %d signals: it did not wait for the signal",
-		     dt, (int)alarms);
-}
-
 static void t_run_blocks(const struct abi_test *t)
 {
 	struct kvm_run *run;
@@ -942,7 +896,7 @@ static void t_run_blocks(const struct abi_test *t)
 	run = map_run(vcpu);
 	if (!run)
 		return;
-	run_until_signal(vcpu, run);
+	expect_run_until_signal(vcpu, run);
 	expect_errno(run_nonblocking(vcpu, run), EINTR);
 
 	vcpu = new_vcpu(vm, 1);
@@ -952,7 +906,7 @@ static void t_run_blocks(const struct abi_test *t)
 	expect_errno(vcpu_init(vm, vcpu, F(KVM_ARM_VCPU_SVE)), 0);
 	expect_errno(ioctl(vcpu, KVM_RUN, 0), EPERM);
 	expect_errno(finalize(vcpu, KVM_ARM_VCPU_SVE), 0);
-	run_until_signal(vcpu, run);
+	expect_run_until_signal(vcpu, run);
 	expect_errno(run_nonblocking(vcpu, run), EINTR);
 }
 

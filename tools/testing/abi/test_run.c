@@ -93,55 +93,15 @@ static void t_run_entry_untouched(const struct abi_test *t)
 	expect_eq(memcmp(c.run->mmio.data, data, sizeof(data)), 0);
 }
 
-static volatile sig_atomic_t alarms;
-
-static void on_alarm(int sig)
-{
-	(void)sig;
-	alarms++;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ppc, s390: the idle guest runs until a signal: -EINTR, KVM_EXIT_INTR. */
 static void t_run_blocks(const struct abi_test *t)
 {
-	struct itimerval it = { { 0, 50000 }, { 0, 50000 } }, off = { { 0, 0 }, { 0, 0 } };
-	struct sigaction sa, old;
 	struct run_ctx c;
-	double t0, dt;
-	int r, err;
 
 	(void)t;
 	if (!setup(&c))
 		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sa.sa_flags = 0; /* no SA_RESTART */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, &old);
-	alarms = 0;
-	c.run->immediate_exit = 0;
-	t0 = now();
-	setitimer(ITIMER_REAL, &it, NULL);
-	r = ioctl(c.vcpu, KVM_RUN, 0);
-	err = errno;
-	setitimer(ITIMER_REAL, &off, NULL);
-	dt = now() - t0;
-	sigaction(SIGALRM, &old, NULL);
-
-	expect_errno_at(__FILE__, __LINE__, "ioctl(vcpu, KVM_RUN, 0)", r, err, EINTR);
-	expect_eq(c.run->exit_reason, KVM_EXIT_INTR);
-	if (!expect_true(alarms >= 1) || dt < 0.040)
-		fail("KVM_RUN returned after %.3f s, %d signals: it did not wait for the signal",
-		     dt, (int)alarms);
-	diag("  KVM_RUN returned after %.1f ms", dt * 1000);
+	expect_run_until_signal(c.vcpu, c.run);
 	/* and runs again */
 	expect_eq(run_nonblocking(c.vcpu, c.run), -1);
 }
