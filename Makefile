@@ -130,7 +130,8 @@ check:
 	@scripts/summarize.sh $(B)/results
 
 format:
-	clang-format -i $(filter %.cpp %.h,$(CORE_SRCS)) tools/testing/host/*.cpp tools/testing/host/*.h \
+	clang-format -i $(filter-out include/kvm_ext/%,$(filter %.cpp %.h,$(CORE_SRCS))) \
+		tools/testing/host/*.cpp tools/testing/host/*.h \
 		tools/testing/fuzz/*.cpp kunit/*.cpp
 
 clean:

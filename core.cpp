@@ -16,6 +16,8 @@
 #include "virt/kvm/vfio.cpp"
 #include "virt/kvm/vm.cpp"
 #include "arch/arm64/personality.cpp"
+#include "arch/arm64/regs.cpp"
+#include "arch/arm64/sys_regs.cpp"
 #include "arch/arm64/vcpu.cpp"
 #include "arch/powerpc/personality.cpp"
 #include "arch/s390/personality.cpp"

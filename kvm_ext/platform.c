@@ -6,6 +6,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/file.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -220,6 +221,11 @@ int kx_user_range_ok(unsigned long long uaddr, unsigned long long len)
 unsigned int kx_num_online_cpus(void)
 {
 	return num_online_cpus();
+}
+
+unsigned long long kx_now_ns(void)
+{
+	return ktime_get_ns();
 }
 
 int kx_file_get(int fd, void **file)

@@ -223,6 +223,8 @@ static long kvm_ext_vcpu_arm64_ioctl(struct kx_vcpu *vcpu, unsigned int ioctl,
 	case KVM_GET_ONE_REG:
 	case KVM_SET_ONE_REG:
 		return kx_vcpu_one_reg(vcpu, ioctl == KVM_SET_ONE_REG, arg);
+	case KVM_GET_REG_LIST:
+		return kx_vcpu_arm64_reg_list(vcpu, arg);
 	default:
 		return -ENOIOCTLCMD;
 	}

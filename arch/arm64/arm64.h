@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kvm_ext/core.h>
+#include <kx/atomic.h>
 #include <kx/result.h>
 #include <kx/types.h>
 
@@ -56,7 +57,14 @@ kx::Status set_host(const HostCaps& h);
 // tools/testing/uapi/check-arm64-kvm-regs.sh.
 constexpr usize kCoreRegsBytes = 864;
 
-// Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE.
+// The system registers with per-vCPU storage (sys_regs.cpp's table).
+constexpr u32 kSysRegSlots = 240;
+
+// KVM's GPA_INVALID: no PV stolen-time structure placed.
+constexpr u64 kGpaInvalid = ~0ull;
+
+// Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE, and the
+// registers ONE_REG reaches. Under Vcpu::mutex.
 struct VcpuState {
   alignas(16) u8 core[kCoreRegsBytes] = {};
   s32 target = -1;
@@ -65,18 +73,65 @@ struct VcpuState {
   u32 sve_max_vq = 0;
   // Z0-31, P0-15, FFR at the finalized vector length.
   u8* sve_state = nullptr;
+  u64 sys[kSysRegSlots] = {};
+  u64 vtimer_ctl = 0;
+  u64 vtimer_cval = 0;
+  u64 pvtime_base = kGpaInvalid;
 
   bool initialized() const { return target != -1; }
   bool has(Feature f) const { return (features >> f) & 1; }
   bool finalized() const { return !has(kSve) || sve_finalized; }
+  bool has_ptrauth() const { return has(kPtrauthAddress) && has(kPtrauthGeneric); }
+};
+
+// Per-VM state the vCPU registers share (KVM's kvm->arch): the virtual
+// counter offset, the PSCI version and SMCCC feature bitmaps, and the
+// AA64PFR0_EL1.CSV2/CSV3 the VMM chose. Each field is read and written
+// whole; the firmware bitmaps change under Vm::lock (see fw_reg_set()).
+struct VmState {
+  kx::Atomic<u64> cntvoff;
+  kx::Atomic<u32> psci_version;
+  kx::Atomic<u64> fw_bmap[3];
+  kx::Atomic<u32> pfr0_csv2;
+  kx::Atomic<u32> pfr0_csv3;
 };
 
 VcpuState& state(Vcpu& vcpu);
+VmState& vm_state(Vm& vm);
 
 kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]);
 kx::Status vcpu_finalize(Vcpu& vcpu, u64 uaddr);
 kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
+kx::Status get_reg_list(Vcpu& vcpu, u64 ulist);
 kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
+kx::Status pvtime_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+
+// The registers ONE_REG reaches, by block. Each get/set takes the id and
+// the user address of the value; each list appends the block's ids to a
+// RegIdSink in KVM_GET_REG_LIST order.
+struct RegIdSink {
+  u64* out = nullptr;  // null: count only
+  u32 n = 0;
+  void add(u64 id) {
+    if (out) out[n] = id;
+    n++;
+  }
+};
+
+void vm_state_init(VmState& vm, const HostCaps& h);
+void reset_sys_regs(Vcpu& vcpu);
+kx::Status sys_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
+void list_sys_regs(Vcpu& vcpu, RegIdSink& sink);
+kx::Status fw_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
+void list_fw_regs(RegIdSink& sink);
+bool is_timer_reg(u64 id);
+kx::Status timer_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
+void list_timer_regs(RegIdSink& sink);
+void timer_vcpu_create(Vcpu& vcpu);
+
+// The emulated virtual counter: nanoseconds, so 1 GHz (the frequency
+// Armv8.6 fixes); CNTVCT = now - the VM's offset.
+u64 counter_now();
 
 }  // namespace arm64
 }  // namespace kvm

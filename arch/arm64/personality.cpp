@@ -23,10 +23,26 @@ kx::Status parse_vm_type(unsigned long type, VmConfig* config) {
   return kx::Status::ok();
 }
 
+kx::Status vm_create(Vm& vm) {
+  kx::AllocChecker ac;
+  VmState* s = new (&ac) VmState;
+  if (!ac.check()) return kx::error(kx::kENOMEM);
+  vm_state_init(*s, vm.config().arm64_host);
+  vm.arch = s;
+  return kx::Status::ok();
+}
+
+void vm_destroy(Vm& vm) {
+  kx::destroy(&vm_state(vm));
+  vm.arch = nullptr;
+}
+
 kx::Status vcpu_create(Vcpu& vcpu) {
   kx::AllocChecker ac;
   vcpu.arch = new (&ac) VcpuState;
-  return ac.check() ? kx::Status::ok() : kx::error(kx::kENOMEM);
+  if (!ac.check()) return kx::error(kx::kENOMEM);
+  timer_vcpu_create(vcpu);
+  return kx::Status::ok();
 }
 
 void vcpu_destroy(Vcpu& vcpu) {
@@ -45,8 +61,13 @@ kx::Status run_check(Vcpu& vcpu) {
   return kx::Status::ok();
 }
 
-// kvm_arm_vcpu_arch_{set,get,has}_attr(): no group is implemented yet.
-kx::Status vcpu_attr(Vcpu&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
+// kvm_arm_vcpu_arch_{set,get,has}_attr(). The PMU and timer groups need
+// the in-kernel GIC and come with it.
+constexpr u32 kVcpuPvtimeCtrl = 2;  // KVM_ARM_VCPU_PVTIME_CTRL
+kx::Status vcpu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr) {
+  if (attr.group == kVcpuPvtimeCtrl) return pvtime_attr(vcpu, op, attr);
+  return kx::error(kx::kENXIO);
+}
 
 // What the emulated host offers, read when asked (the system fd) or
 // from the VM's snapshot.
@@ -85,6 +106,8 @@ const Personality kArm64Personality = {
     .caps = arm64::kCaps,
     .ncaps = kx::array_size(arm64::kCaps),
     .parse_vm_type = arm64::parse_vm_type,
+    .vm_create = arm64::vm_create,
+    .vm_destroy = arm64::vm_destroy,
     .vcpu_precreate = nullptr,
     .vcpu_create = arm64::vcpu_create,
     .vcpu_destroy = arm64::vcpu_destroy,

@@ -2,6 +2,7 @@
 // arm64 vCPU configuration: KVM_ARM_VCPU_INIT (kvm_vcpu_set_target() and
 // kvm_reset_vcpu()), KVM_ARM_VCPU_FINALIZE, and the SVE vector-length
 // pseudo-register KVM_REG_ARM64_SVE_VLS (api.rst 4.82, 4.68, 4.119).
+#include "arch/arm64/reg_ids.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -15,14 +16,6 @@ HostCaps g_host;
 // Vm::arch_flags
 constexpr u32 kWidthConfigured = 1u << 0;
 constexpr u32 kWidth32 = 1u << 1;
-
-constexpr u64 kRegArm64 = 0x6000000000000000ull;
-constexpr u64 kRegSizeMask = 0x00f0000000000000ull;
-constexpr u64 kRegSve = 0x15ull << 16;
-constexpr u64 kRegSveVls = kRegArm64 | kRegSve | 0x0060000000000000ull | 0xffff;
-constexpr u64 kRegArchMask = 0xff00000000000000ull;
-constexpr u64 kRegCore = 0x10ull << 16;
-constexpr u64 kRegCoprocMask = 0x000000000fff0000ull;
 
 // struct kvm_regs in 32-bit units (see kCoreRegsBytes).
 constexpr u32 kCoreWords = kCoreRegsBytes / 4;
@@ -61,6 +54,7 @@ kx::Status set_host(const HostCaps& h) {
 }
 
 VcpuState& state(Vcpu& vcpu) { return *static_cast<VcpuState*>(vcpu.arch); }
+VmState& vm_state(Vm& vm) { return *static_cast<VmState*>(vm.arch); }
 
 namespace {
 
@@ -144,6 +138,8 @@ kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
     s.features = want;
     s.target = static_cast<s32>(target);
     reset_core(s, wants(kEl132Bit));
+    reset_sys_regs(vcpu);
+    s.vtimer_ctl = 0;  // kvm_timer_vcpu_reset(); CVAL keeps its value
   }
   vcpu.mutex.unlock();
   return status;
@@ -171,70 +167,6 @@ kx::Status vcpu_finalize(Vcpu& vcpu, u64 uaddr) {
     else
       status = kx::error(kx::kENOMEM);
   }
-  vcpu.mutex.unlock();
-  return status;
-}
-
-namespace {
-
-// get_sve_vls(): the host's lengths up to the vCPU's maximum.
-kx::Status get_vls(Vcpu& vcpu, u64 uaddr) {
-  const VcpuState& s = state(vcpu);
-  if (!s.has(kSve)) return kx::error(kx::kENOENT);
-  const HostCaps& h = vcpu.vm().config().arm64_host;
-  u64 vqs[kVlsWords] = {};
-  for (u32 vq = 1; vq <= s.sve_max_vq; vq++) {
-    if (h.sve_vq(vq)) vqs[(vq - 1) / 64] |= 1ull << ((vq - 1) % 64);
-  }
-  return kx_copy_to_user(uaddr, vqs, sizeof(vqs)) ? kx::error(kx::kEFAULT) : kx::Status::ok();
-}
-
-// set_sve_vls(): only until finalized; a set the host cannot give exactly
-// up to its maximum, a maximum above the host's, or no length at all is
-// -EINVAL.
-kx::Status set_vls(Vcpu& vcpu, u64 uaddr) {
-  VcpuState& s = state(vcpu);
-  if (!s.has(kSve)) return kx::error(kx::kENOENT);
-  if (s.sve_finalized) return kx::error(kx::kEPERM);
-  u64 vqs[kVlsWords];
-  if (kx_copy_from_user(vqs, uaddr, sizeof(vqs))) return kx::error(kx::kEFAULT);
-  auto present = [&vqs](u32 vq) { return (vqs[(vq - 1) / 64] >> ((vq - 1) % 64)) & 1; };
-  const HostCaps& h = vcpu.vm().config().arm64_host;
-  u32 max_vq = 0;
-  for (u32 vq = 1; vq <= kVlsWords * 64; vq++) {
-    if (present(vq)) max_vq = vq;
-  }
-  if (max_vq > h.sve_max_vq()) return kx::error(kx::kEINVAL);
-  for (u32 vq = 1; vq <= max_vq; vq++) {
-    if (present(vq) != h.sve_vq(vq)) return kx::error(kx::kEINVAL);
-  }
-  if (max_vq < 1) return kx::error(kx::kEINVAL);
-  s.sve_max_vq = max_vq;
-  return kx::Status::ok();
-}
-
-}  // namespace
-
-// KVM_GET_ONE_REG / KVM_SET_ONE_REG: -ENOEXEC before KVM_ARM_VCPU_INIT,
-// -EINVAL outside the arm64 id space (kvm_arm_{get,set}_reg()). Only the
-// SVE vector-length register is implemented so far; every other id is
-// -ENOENT, what Linux answers for an id it does not know.
-kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg) {
-  if (vcpu.mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
-  kx::Status status;
-  u64 reg[2];  // struct kvm_one_reg: id, addr
-  if (!state(vcpu).initialized())
-    status = kx::error(kx::kENOEXEC);
-  else if (kx_copy_from_user(reg, ureg, sizeof(reg)))
-    status = kx::error(kx::kEFAULT);
-  else if ((reg[0] & ~kRegSizeMask) >> 32 != kRegArm64 >> 32)
-    status = kx::error(kx::kEINVAL);
-  else if (reg[0] == kRegSveVls)
-    status = set ? set_vls(vcpu, reg[1]) : get_vls(vcpu, reg[1]);
-  else if ((reg[0] & kRegCoprocMask) == kRegCore)
-    status = core_reg(vcpu, set, reg[0], reg[1]);
-  else
-    status = kx::error(kx::kENOENT);
   vcpu.mutex.unlock();
   return status;
 }

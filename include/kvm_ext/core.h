@@ -157,6 +157,8 @@ int kx_vcpu_arm64_finalize(struct kx_vcpu *vcpu, unsigned long long uaddr);
  * read after the "initialised?" check as in Linux.
  */
 int kx_vcpu_one_reg(struct kx_vcpu *vcpu, int set, unsigned long long ureg);
+/* KVM_GET_REG_LIST; ulist points at struct kvm_reg_list. */
+int kx_vcpu_arm64_reg_list(struct kx_vcpu *vcpu, unsigned long long ulist);
 
 /* Devices */
 struct kx_device_ops {

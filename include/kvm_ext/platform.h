@@ -80,6 +80,8 @@ int kx_user_range_ok(unsigned long long uaddr, unsigned long long len);
 
 /* Host facts the personalities report (KVM_CAP_NR_VCPUS). */
 unsigned int kx_num_online_cpus(void);
+/* Monotonic time in nanoseconds (the emulated arm64 counter). */
+unsigned long long kx_now_ns(void);
 
 /*
  * Files named by fd in the caller's table (the VFIO pseudo-device).

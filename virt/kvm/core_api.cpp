@@ -77,6 +77,10 @@ int kx_vcpu_one_reg(kx_vcpu* vcpu, int set, unsigned long long ureg) {
   return kvm::arm64::one_reg(*vcpu_of(vcpu), set != 0, ureg).raw();
 }
 
+int kx_vcpu_arm64_reg_list(kx_vcpu* vcpu, unsigned long long ulist) {
+  return kvm::arm64::get_reg_list(*vcpu_of(vcpu), ulist).raw();
+}
+
 void kx_core_exit(void) { kvm::registry_exit(); }
 
 const char* kx_personality_name(kx_personality p) {

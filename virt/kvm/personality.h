@@ -48,6 +48,10 @@ struct Personality {
 
   // KVM_CREATE_VM's type argument, in this architecture's meaning.
   kx::Status (*parse_vm_type)(unsigned long type, VmConfig* config);
+  // Architecture state of a new VM (Vm::arch), and its teardown after
+  // the VM's vCPUs and devices are gone. Null: none.
+  kx::Status (*vm_create)(Vm& vm);
+  void (*vm_destroy)(Vm& vm);
   // kvm_arch_vcpu_precreate: architecture rules on top of the id bound.
   kx::Status (*vcpu_precreate)(Vm& vm, u32 id);
   // Architecture state of a new vCPU (Vcpu::arch), and its teardown.

@@ -23,6 +23,13 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
   Vm* vm = new (&ac) Vm(p, config, owner);
   if (!ac.check()) return kx::kENOMEM;
   g_vm_count.fetch_add(1);
+  if (p->vm_create) {
+    kx::Status s = p->vm_create(*vm);
+    if (!s.is_ok()) {
+      kx::destroy(vm);
+      return s.error();
+    }
+  }
   return vm;
 }
 
@@ -50,6 +57,7 @@ Vm::~Vm() {
     kx::destroy(dev);
   }
   while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
+  if (arch && personality_->vm_destroy) personality_->vm_destroy(*this);
   if (owner_) kx_owner_put(owner_);
   g_vm_count.fetch_sub(1);
 }
@@ -321,6 +329,12 @@ kx::Status Vm::read_guest(u64 gpa, void* data, u32 len) {
   if (!slot || (gpa + len - 1) >> KX_PAGE_SHIFT >= slot->end_gfn()) return kx::error(kx::kENOENT);
   const u64 uaddr = slot->userspace_addr + (gpa - (slot->base_gfn << KX_PAGE_SHIFT));
   return kx_copy_from_user(data, uaddr, len) ? kx::error(kx::kEFAULT) : kx::Status::ok();
+}
+
+bool Vm::gfn_writable(u64 gfn) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  const Memslot* slot = slots_[0].by_gfn(gfn);
+  return slot && !(slot->flags & KX_MEM_READONLY);
 }
 
 kx::Status Vm::write_guest(u64 gpa, const void* data, u32 len) {

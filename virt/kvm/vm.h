@@ -148,6 +148,8 @@ class Vm {
   kx::Status read_guest(u64 gpa, void* data, u32 len) KX_EXCLUDES(slots_lock);
   kx::Status write_guest(u64 gpa, const void* data, u32 len) KX_EXCLUDES(slots_lock);
 
+  // gfn_to_hva() succeeds: a writable memslot of address space 0 holds gfn.
+  bool gfn_writable(u64 gfn) KX_EXCLUDES(slots_lock);
   u32 online_vcpus() const { return online_vcpus_.load(); }
   u32 max_vcpus() const { return personality_->max_vcpus; }
 
@@ -189,6 +191,8 @@ class Vm {
   // Architecture VM state set by vCPU configuration (arm64: the EL1
   // register width once the first vCPU fixed it), under lock.
   u32 arch_flags KX_GUARDED_BY(lock) = 0;
+  // The architecture's per-VM state (Personality::vm_create).
+  void* arch = nullptr;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);

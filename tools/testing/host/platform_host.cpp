@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -173,6 +174,12 @@ int kx_user_range_ok(unsigned long long uaddr, unsigned long long len) {
 
 unsigned int kx_num_online_cpus(void) {
   return static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+unsigned long long kx_now_ns(void) {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<unsigned long long>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
 int kx_file_get(int fd, void** file) {
