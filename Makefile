@@ -114,9 +114,14 @@ $(B)/guest/kvm_ext_bench_dirty: tools/testing/bench/dirty_log.c
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty
+$(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+
+bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty $(B)/guest/kvm_ext_bench_regs
 	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
-		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty
+		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty \
+		$(B)/guest/kvm_ext_bench_regs
 
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)

@@ -29,6 +29,11 @@ fi
 
 # The suites kunit_test_suites() lists: the KTAP plan the guest announces.
 suites=$(grep -oE 'kunit_test_suites\([^)]*\)' kunit/kvm_ext_kunit.c | grep -o '&' | wc -l)
+if [ "$suites" -eq 0 ]; then
+	# A plan of 0 would make an empty run look clean.
+	echo "FAIL: kunit: no suites found in kunit_test_suites() (keep the call on one line)"
+	exit 0
+fi
 console=$build/kunit-console.log
 scripts/qemu-run.sh --kernel "$kdir/arch/x86/boot/bzImage" --timeout 600 \
 	--allow-taint OEN --append kasan_multi_shot --env "KUNIT_SUITES=$suites" \

@@ -84,6 +84,9 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_READONLY_MEM, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
     {KX_CAP_ARM_VM_IPA_SIZE, 0, cap_ipa},
+    {KX_CAP_ONE_REG, 1, nullptr},
+    {KX_CAP_VCPU_ATTRIBUTES, 1, nullptr},
+    {KX_CAP_STEAL_TIME, 1, nullptr},  // the PVTIME attribute (sched_info_on())
     {KX_CAP_ARM_SVE, 0, cap_sve},
     {KX_CAP_ARM_PTRAUTH_ADDRESS, 0, cap_ptrauth},
     {KX_CAP_ARM_PTRAUTH_GENERIC, 0, cap_ptrauth},

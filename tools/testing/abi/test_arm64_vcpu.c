@@ -218,6 +218,10 @@ static void t_caps_default(const struct abi_test *t)
 		{ KVM_CAP_ARM_PMU_V3, "KVM_CAP_ARM_PMU_V3", 1 },
 		{ KVM_CAP_ARM_EL1_32BIT, "KVM_CAP_ARM_EL1_32BIT", 0 },
 		{ KVM_CAP_ARM_VM_IPA_SIZE, "KVM_CAP_ARM_VM_IPA_SIZE", 48 },
+		/* the registers (ONE_REG, GET_REG_LIST) and PVTIME are complete */
+		{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG", 1 },
+		{ KVM_CAP_VCPU_ATTRIBUTES, "KVM_CAP_VCPU_ATTRIBUTES", 1 },
+		{ KVM_CAP_STEAL_TIME, "KVM_CAP_STEAL_TIME", 1 },
 	};
 	int vm = new_vm(0);
 	size_t i;
