@@ -12,6 +12,7 @@ namespace kvm {
 
 class Vcpu;
 class Vm;
+struct GuestAccess;
 
 namespace arm64 {
 
@@ -105,6 +106,7 @@ kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
 kx::Status get_reg_list(Vcpu& vcpu, u64 ulist);
 kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
 kx::Status pvtime_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access);
 
 // The registers ONE_REG reaches, by block. Each get/set takes the id and
 // the user address of the value; each list appends the block's ids to a

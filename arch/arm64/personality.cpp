@@ -120,7 +120,7 @@ const Personality kArm64Personality = {
     .unknown_vm_ioctl_errno = -kx::kEINVAL,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,
-    .guest_hypercall = nullptr,
+    .guest_hypercall = arm64::guest_hypercall,
 };
 
 }  // namespace kvm

@@ -366,9 +366,11 @@ kx::Status get_reg_list(Vcpu& vcpu, u64 ulist) {
   } else {
     list_regs(vcpu, count);
     const u64 needed = count.n;
+    // Linux keeps the caller's n in an unsigned int: a 64-bit n is
+    // truncated before the comparison.
     if (kx_copy_to_user(ulist, &needed, sizeof(needed)))
       status = kx::error(kx::kEFAULT);
-    else if (n < needed)
+    else if (static_cast<u32>(n) < needed)
       status = kx::error(kx::kE2BIG);
   }
   if (status.is_ok()) {
@@ -407,6 +409,47 @@ kx::Status pvtime_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr) {
   // gfn_to_hva() must succeed: a writable memslot holds the page.
   if (!vcpu.vm().gfn_writable(ipa >> KX_PAGE_SHIFT)) return kx::error(kx::kEINVAL);
   s.pvtime_base = ipa;
+  return kx::Status::ok();
+}
+
+// ---- PV stolen time, the guest side (pvtime.c, hypercalls.c) ----
+
+namespace {
+constexpr u64 kSmcccHvPvTimeFeatures = 0xc5000020;  // ARM_SMCCC_HV_PV_TIME_FEATURES
+constexpr u64 kSmcccHvPvTimeSt = 0xc5000021;        // ARM_SMCCC_HV_PV_TIME_ST
+constexpr u64 kSmcccRetSuccess = 0;
+constexpr u64 kSmcccRetNotSupported = ~0ull;  // -1
+constexpr u32 kStdHypBmap = 1;                // KVM_REG_ARM_STD_HYP_BMAP
+constexpr u64 kStdHypBitPvTime = 1;           // KVM_REG_ARM_STD_HYP_BIT_PV_TIME
+constexpr u32 kStolenTimeBytes = 64;          // struct pvclock_vcpu_stolen_time
+}  // namespace
+
+// The PV-time hypercalls through the guest-access extension (addr: the
+// SMCCC function id, data: arg1 in, the guest's x0 out). The VMM's
+// KVM_REG_ARM_STD_HYP_BMAP decides whether the guest may make them
+// (kvm_hvc_call_allowed()); PV_TIME_ST writes the zeroed structure at the
+// IPA the VMM set (kvm_init_stolen_time()), through Vm::write_guest(), so
+// its page is dirty-logged. Other ids have no handler here (-ENXIO).
+// Called with the vCPU mutex held.
+kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access) {
+  if (access.addr != kSmcccHvPvTimeFeatures && access.addr != kSmcccHvPvTimeSt)
+    return kx::error(kx::kENXIO);
+  const VcpuState& s = state(vcpu);
+  const bool allowed = vm_state(vcpu.vm()).fw_bmap[kStdHypBmap].load() & kStdHypBitPvTime;
+  u64 ret = kSmcccRetNotSupported;
+  if (allowed && access.addr == kSmcccHvPvTimeFeatures) {
+    const u64 feature = static_cast<u32>(access.data);
+    if ((feature == kSmcccHvPvTimeFeatures || feature == kSmcccHvPvTimeSt) &&
+        s.pvtime_base != kGpaInvalid)
+      ret = kSmcccRetSuccess;
+  } else if (allowed && s.pvtime_base != kGpaInvalid) {
+    static constexpr u8 kInitValues[kStolenTimeBytes] = {};
+    // As kvm_init_stolen_time(), a failed write is not the guest's error.
+    (void)vcpu.vm().write_guest(s.pvtime_base, kInitValues, sizeof(kInitValues));
+    ret = s.pvtime_base;
+  }
+  access.data = ret;
+  access.result = KX_ACCESS_RESULT_KERNEL;
   return kx::Status::ok();
 }
 

@@ -138,6 +138,10 @@ kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
     s.features = want;
     s.target = static_cast<s32>(target);
     reset_core(s, wants(kEl132Bit));
+    // kvm_vcpu_reset_sve(): a finalized vCPU's Z, P and FFR are zeroed.
+    if (s.sve_finalized) {
+      for (usize i = 0; i < sve_state_bytes(s.sve_max_vq); i++) s.sve_state[i] = 0;
+    }
     reset_sys_regs(vcpu);
     s.vtimer_ctl = 0;  // kvm_timer_vcpu_reset(); CVAL keeps its value
   }

@@ -159,6 +159,19 @@ TEST_F(Arm64RegsTest, RegListRules) {
   EXPECT_EQ(kx_vcpu_arm64_reg_list(v, reinterpret_cast<uintptr_t>(&n)), -E2BIG);
   EXPECT_EQ(n, 43u + 50 + 7 + 157 + 1 + 3);  // core, SVE, fw, sys, ZCR_EL1, CCSIDR
   EXPECT_EQ(kx_vcpu_arm64_reg_list(v, 0), -EFAULT);
+  n = 1ull << 32;  // kvm_arch_vcpu_ioctl() keeps n in an unsigned int
+  EXPECT_EQ(kx_vcpu_arm64_reg_list(v, reinterpret_cast<uintptr_t>(&n)), -E2BIG);
+}
+
+TEST_F(Arm64RegsTest, ReinitZeroesTheSveRegisters) {
+  kx_vcpu* v = vcpu(vm_, 0, 1u << kSve);
+  uint8_t z[256];
+  memset(z, 0x77, sizeof(z));
+  ASSERT_EQ(reg(v, true, zreg(5, 0), z), 0);
+  unsigned int f[7] = {1u << kSve};
+  ASSERT_EQ(kx_vcpu_arm64_init(v, 5, f), 0);
+  ASSERT_EQ(reg(v, false, zreg(5, 0), z), 0);
+  for (int i = 0; i < 256; i++) ASSERT_EQ(z[i], 0) << i;
 }
 
 // Every listed register reads, and takes back what it read.
@@ -372,6 +385,47 @@ TEST_F(Arm64RegsTest, PvtimeAttribute) {
   uint64_t got = 0;
   EXPECT_EQ(attr(KX_ATTR_GET, 0, &got), 0);
   EXPECT_EQ(got, 0x100040u);
+}
+
+// The guest side: PV_TIME_FEATURES and PV_TIME_ST (SMCCC), gated by the
+// VMM's KVM_REG_ARM_STD_HYP_BMAP; ST zeroes the structure through the
+// dirty log.
+TEST_F(Arm64RegsTest, PvtimeHypercalls) {
+  kx_vcpu* v = vcpu(vm_, 0, 0);
+  alignas(4096) static uint8_t ram[1 << 16];
+  memset(ram, 0xee, sizeof(ram));
+  kx_memory_region m = {};
+  m.flags = KX_MEM_LOG_DIRTY_PAGES;
+  m.guest_phys_addr = 0x100000;
+  m.memory_size = sizeof(ram);
+  m.userspace_addr = reinterpret_cast<uintptr_t>(ram);
+  ASSERT_EQ(kx_vm_set_memory_region(vm_, &m), 0);
+  auto hvc = [&](uint64_t fn, uint64_t arg) {
+    kx_guest_access a = {KX_ACCESS_HYPERCALL, 0, fn, 8, 0, arg};
+    kx_exit e = {};
+    EXPECT_EQ(kx_vcpu_guest_access(v, &a, &e), 0);
+    return a.data;
+  };
+  const uint64_t kFeatures = 0xc5000020, kSt = 0xc5000021, kNotSupported = ~0ull;
+  EXPECT_EQ(hvc(kFeatures, kSt), kNotSupported);  // no IPA set yet
+  EXPECT_EQ(hvc(kSt, 0), kNotSupported);
+  uint64_t ipa = 0x102040;
+  kx_attr at = {0, 2, 0, reinterpret_cast<uintptr_t>(&ipa)};
+  ASSERT_EQ(kx_vcpu_attr(v, KX_ATTR_SET, reinterpret_cast<uintptr_t>(&at)), 0);
+  EXPECT_EQ(hvc(kFeatures, kSt), 0u);
+  EXPECT_EQ(hvc(kFeatures, 0x12345), kNotSupported);
+  EXPECT_EQ(hvc(kSt, 0), 0x102040u);
+  for (int i = 0; i < 64; i++) ASSERT_EQ(ram[0x2040 + i], 0) << i;
+  EXPECT_EQ(ram[0x2040 + 64], 0xee);
+  uint64_t log[1] = {};
+  ASSERT_EQ(kx_vm_get_dirty_log(vm_, 0, reinterpret_cast<uintptr_t>(log)), 0);
+  EXPECT_EQ(log[0], 1u << 2);          // page 2 of the slot
+  ASSERT_EQ(set64(v, bmap(1), 0), 0);  // the VMM withdraws PV time
+  EXPECT_EQ(hvc(kFeatures, kSt), kNotSupported);
+  EXPECT_EQ(hvc(kSt, 0), kNotSupported);
+  kx_guest_access psci = {KX_ACCESS_HYPERCALL, 0, 0x84000000, 8, 0, 0};
+  kx_exit e = {};
+  EXPECT_EQ(kx_vcpu_guest_access(v, &psci, &e), -ENXIO);  // no handler
 }
 
 }  // namespace
