@@ -258,6 +258,11 @@ TEST_F(Arm64RegsTest, SystemRegisterRules) {
   EXPECT_EQ(reg(v, false, sys(3, 0, 1, 2, 0), &x), -ENOENT);   // ZCR_EL1
   EXPECT_EQ(reg(v, false, (sys(3, 0, 13, 0, 4) & ~kSizeMask) | kU32, &x), -ENOENT);
   EXPECT_EQ(reg(v, true, sys(3, 3, 14, 2, 1), nullptr), -EFAULT);
+  // An id outside the documented blocks is no register (6.1 would find
+  // MIDR_EL1 and TPIDR_EL1 here: Documentation/differences.rst).
+  const uint64_t other_block = (0x12ull << 16) ^ (0x13ull << 16);
+  EXPECT_EQ(reg(v, false, sys(3, 0, 0, 0, 0) ^ other_block, &x), -ENOENT);
+  EXPECT_EQ(reg(v, true, sys(3, 0, 13, 0, 4) ^ other_block, &x), -ENOENT);
   // Re-init resets.
   unsigned int f[7] = {1u << kPmu};
   ASSERT_EQ(kx_vcpu_arm64_init(v, 5, f), 0);
