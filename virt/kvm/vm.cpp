@@ -26,6 +26,7 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
   if (p->vm_create) {
     kx::Status s = p->vm_create(*vm);
     if (!s.is_ok()) {
+      vm->owner_ = nullptr;  // a failed create leaves the owner to the caller
       kx::destroy(vm);
       return s.error();
     }

@@ -163,6 +163,31 @@ TEST_F(Arm64RegsTest, RegListRules) {
   EXPECT_EQ(kx_vcpu_arm64_reg_list(v, reinterpret_cast<uintptr_t>(&n)), -E2BIG);
 }
 
+// KVM_CREATE_VM failing on any allocation (the VM, its arm64 state)
+// leaves the owner reference to the caller, who drops it (the shim's
+// mmdrop()); a created VM drops it once, when it dies.
+TEST_F(Arm64RegsTest, FailedVmCreateLeavesTheOwnerAlone) {
+  int owner;
+  for (long n = 0;; n++) {
+    const long puts = host::owner_puts();
+    host::reset_allocation_counters();
+    host::fail_allocation_after(n);
+    kx_vm* vm = nullptr;
+    const int r = kx_vm_create(KX_ARM64, 0, &owner, &vm);
+    const bool injected = host::allocations_attempted() > n;
+    host::reset_allocation_counters();
+    if (!injected) {
+      ASSERT_EQ(r, 0);
+      EXPECT_EQ(host::owner_puts(), puts);
+      kx_vm_put(vm);
+      EXPECT_EQ(host::owner_puts(), puts + 1);
+      break;
+    }
+    EXPECT_EQ(r, -ENOMEM) << n;
+    EXPECT_EQ(host::owner_puts(), puts) << "allocation " << n;
+  }
+}
+
 TEST_F(Arm64RegsTest, ReinitZeroesTheSveRegisters) {
   kx_vcpu* v = vcpu(vm_, 0, 1u << kSve);
   uint8_t z[256];

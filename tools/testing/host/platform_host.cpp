@@ -21,6 +21,7 @@
 namespace {
 
 std::atomic<long> g_live{0};
+std::atomic<long> g_owner_puts{0};
 std::atomic<long> g_attempts{0};
 std::atomic<long> g_fail_after{-1};
 std::atomic<bool> g_signal{false};
@@ -64,6 +65,7 @@ void reset_allocation_counters() {
   g_attempts.store(0);
   g_fail_after.store(-1);
 }
+long owner_puts() { return g_owner_puts.load(); }
 void raise_signal() { g_signal.store(true); }
 void clear_signal() { g_signal.store(false); }
 }  // namespace host
@@ -190,7 +192,7 @@ int kx_file_get(int fd, void** file) {
 void kx_file_put(void*) {}
 int kx_file_is_vfio_group(void*) { return 0; }
 
-void kx_owner_put(void*) {}
+void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }
 
 void kx_panic(const char* msg) {
   fprintf(stderr, "kx_panic: %s\n", msg);

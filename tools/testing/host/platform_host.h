@@ -13,6 +13,8 @@ void fail_allocation_after(long n);
 // Allocations attempted since the last reset (for failure sweeps).
 long allocations_attempted();
 void reset_allocation_counters();
+// kx_owner_put() calls so far (a VM drops its owner exactly once).
+long owner_puts();
 // Pretend a signal is pending for every thread blocked in kx_waitq_wait.
 void raise_signal();
 void clear_signal();
