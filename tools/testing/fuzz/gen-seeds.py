@@ -19,7 +19,8 @@ ARM64, PPC, S390 = 0, 1, 2
 (CREATE_VM, CLOSE_VM, SET_MEM, CREATE_VCPU, CLOSE_VCPU, RUN, GUEST_ACCESS,
  CREATE_DEVICE, DEVICE_ATTR, CLOSE_DEVICE, DEVICE_IOCTL, VM_ATTR, VCPU_ATTR,
  CHECK_EXTENSION, FAIL_ALLOC, VCPU_BURST, DEVICE_BURST, MISC,
- TEARDOWN_ORDER, ENABLE_CAP, GET_DIRTY_LOG, CLEAR_DIRTY_LOG) = range(22)
+ TEARDOWN_ORDER, ENABLE_CAP, GET_DIRTY_LOG, CLEAR_DIRTY_LOG,
+ ARM_INIT, ARM_FINALIZE, ONE_REG, REG_LIST, PVTIME, ARM_HOST) = range(28)
 
 ATTR_SET, ATTR_GET, ATTR_HAS = 0, 1, 2
 LOG_DIRTY, READONLY = 1, 2
@@ -28,6 +29,22 @@ MANUAL_ENABLE, INITIALLY_SET = 1, 2
 VFIO_GROUP, VFIO_ADD, VFIO_DEL, VFIO_SPAPR = 1, 1, 2, 3
 # create_device type byte: tb % 4 == 0 -> VFIO, 1 -> the harness's dummy.
 DEV_VFIO, DEV_DUMMY = 0, 1
+
+# arm64: KVM_ARM_VCPU_INIT feature bits, and indexes into the harness's
+# kSampleIds (stable whatever the vCPU lists).
+POWER_OFF, EL1_32BIT, PSCI_0_2, PMU_V3, SVE, PTRAUTH_A, PTRAUTH_G = range(7)
+F_ALL = 1 << SVE | 1 << PTRAUTH_A | 1 << PTRAUTH_G | 1 << PMU_V3 | 1 << PSCI_0_2
+(R_X0, R_X30, R_SP, R_PC, R_PSTATE, R_SP_EL1, R_SPSR0, R_SPSR1, R_V0, R_V31, R_FPSR,
+ R_FPCR, R_VLS, R_Z0, R_Z31, R_P0, R_P15, R_FFR, R_PSCI, R_WA1, R_WA2, R_WA3,
+ R_BMAP0, R_BMAP1, R_BMAP2, R_CTL, R_CNT, R_CVAL, R_MIDR, R_MPIDR, R_CLIDR, R_CTR,
+ R_PFR0, R_DFR0, R_ID_PFR0, R_ID_DFR0, R_ISAR1, R_ISAR2, R_ZFR0, R_MMFR0, R_ZCR,
+ R_APIAKEYLO, R_OSLSR, R_SCTLR, R_PMCR, R_PMCCNTR, R_PMSWINC, R_PMEVCNTR0,
+ R_PMEVTYPER0, R_PMINTENCLR, R_CCSIDR0, R_CCSIDR1, R_CCSIDR2, R_CCSIDR3) = range(54)
+# kRegValues
+(V_0, V_1, V_2, V_3, V_0X10, V_0X12, V_0X13, V_0X1F, V_EL1H, V_SVC, V_PSCI_1_0,
+ V_PSCI_1_1, V_7, V_8, V_0XA, V_ONES) = range(16)
+REG_GET, REG_SET, REG_GET_SET = 0, 1, 6
+PV_SET, PV_GET, PV_HAS, PV_HVC = 0, 1, 2, 3
 
 
 class Seed:
@@ -210,6 +227,124 @@ class Seed:
 
     def misc(self, what, idx=0):
         return self.raw(MISC, what, idx)
+
+    # arm64 vCPUs (op_arm_init ... op_arm_host).
+    def arm_init(self, vcpu, features, target=5, junk_bit=None):
+        self.raw(ARM_INIT, vcpu, 0 if target == 5 else 0xf0 | target)
+        if junk_bit is not None:  # features_sel 0xc0..0xef: bits 0-6 and one more
+            return self.raw(0xc0, features, junk_bit)
+        assert features < 0x80
+        return self.raw(features)
+
+    def arm_finalize(self, vcpu, what=SVE, fault=None):
+        self.raw(ARM_FINALIZE, vcpu, 0 if what == SVE else 0xf0 | what)
+        return self.raw(0 if fault is None else 7 | fault << 3)
+
+    # one_reg: the id ('pool', i) | ('mut', i, kind, *arg bytes) |
+    # ('sample', k) | ('raw', id); the value ('zero',) | ('word', w) |
+    # ('bytes', b'..') | ('flip', bit) | ('const', k) | ('ones',) |
+    # ('fault', k) | ('nibble', pos, value).
+    def one_reg(self, vcpu, mode, reg, value=('zero',), ureg_fault=False):
+        self.raw(ONE_REG, vcpu, mode | (7 << 3 if ureg_fault else 0))
+        kind = reg[0]
+        if kind == 'pool':
+            self.raw(0).u16(reg[1])
+        elif kind == 'mut':
+            self.raw(4 | reg[2] << 3).u16(reg[1])
+            if reg[2] in (3, 6):
+                self.u16(reg[3])
+            else:
+                self.raw(reg[3])
+        elif kind == 'sample':
+            self.raw(6, reg[1])
+        else:
+            self.raw(7).u64(reg[1])
+        kind = value[0]
+        if kind == 'zero':
+            return self.raw(0)
+        if kind == 'word':
+            return self.raw(1).u64(value[1])
+        if kind == 'bytes':
+            assert 1 <= len(value[1]) <= 32
+            return self.raw(2, len(value[1]) - 1, *value[1])
+        if kind == 'flip':
+            return self.raw(3).u16(value[1])
+        if kind == 'const':
+            return self.raw(4, value[1])
+        if kind == 'ones':
+            return self.raw(5)
+        if kind == 'fault':
+            return self.raw(6 | value[1] << 3)
+        return self.raw(7, value[1], value[2])
+
+    def get(self, vcpu, reg):
+        return self.one_reg(vcpu, REG_GET, ('sample', reg))
+
+    def set(self, vcpu, reg, value):
+        return self.one_reg(vcpu, REG_SET, ('sample', reg), value)
+
+    def roundtrip(self, vcpu, reg):
+        return self.one_reg(vcpu, REG_GET_SET, ('sample', reg))
+
+    # n: 'zero', 'short' (one less than the count), 'exact', ('more', k),
+    # ('u16', n), ('high', hi, lo): hi << 32 | lo, ('u64', n), ('fault', k).
+    def reg_list(self, vcpu, n='exact', sample_start=0):
+        modes = {'zero': 0, 'short': 1, 'exact': 2}
+        if n in modes:
+            self.raw(REG_LIST, vcpu, modes[n])
+        elif n[0] == 'more':
+            self.raw(REG_LIST, vcpu, 3 | n[1] << 3)
+        elif n[0] == 'u16':
+            self.raw(REG_LIST, vcpu, 4).u16(n[1])
+        elif n[0] == 'high':
+            assert 1 <= n[1] <= 4
+            self.raw(REG_LIST, vcpu, 5, n[1] - 1).u16(n[2])
+        elif n[0] == 'u64':
+            self.raw(REG_LIST, vcpu, 6).u64(n[1])
+        else:
+            self.raw(REG_LIST, vcpu, 7 | n[1] << 3)
+        return self.raw(sample_start)
+
+    # ipa: ('slot', nth, index): the nth slot + 64 * index; ('slot+', nth,
+    # off): + off; ('past', nth); 'invalid'; ('u64', ipa); ('low', index);
+    # ('fault', k).
+    def pvtime(self, vcpu, op, ipa=('low', 0), attr=0, uattr_fault=False):
+        self.raw(PVTIME, vcpu, op | (7 << 2 if uattr_fault else 0))
+        assert attr < 8
+        self.raw(0 if attr == 0 else 0xf0 | attr)
+        kind = ipa if isinstance(ipa, str) else ipa[0]
+        if kind == 'slot':
+            return self.raw(0, ipa[1]).u16(ipa[2])
+        if kind == 'slot+':
+            return self.raw(1, ipa[1]).u16(ipa[2])
+        if kind == 'past':
+            return self.raw(2, ipa[1])
+        if kind == 'invalid':
+            return self.raw(3, 0)
+        if kind == 'u64':
+            return self.raw(4, 0).u64(ipa[1])
+        if kind == 'low':
+            return self.raw(5, 0).u16(ipa[1])
+        return self.raw(6 | ipa[1] << 3, 0)
+
+    # The guest's PV-time hypercalls: fid 0 PV_TIME_FEATURES, 1 PV_TIME_ST,
+    # 2 and 3 ids without a handler; arg 0 PV_TIME_FEATURES, 1 PV_TIME_ST,
+    # 2 PV_TIME_ST with bit 32 set, 3 zero, or ('u64', x).
+    def hypercall(self, vcpu, fid, arg=1):
+        if isinstance(arg, tuple):
+            return self.raw(PVTIME, vcpu, PV_HVC, fid | 4 << 2).u64(arg[1])
+        return self.raw(PVTIME, vcpu, PV_HVC, fid | arg << 2)
+
+    def arm_host(self, sve=1, ptrauth=(1, 1), pmuv3=1, el1_32bit=0, el0_32bit=1, vqs=0,
+                 defaults=False):
+        """vqs: an index into the harness's kVqs (0b1011, 1, 0xffff, 0x8001,
+        3, 0x80, 0, 0x10000) or ('u32', vqs)."""
+        if defaults:
+            return self.raw(ARM_HOST, 0x80, 0)
+        hb = sve | ptrauth[0] << 1 | ptrauth[1] << 2 | pmuv3 << 3 | el1_32bit << 4 | el0_32bit << 5
+        if isinstance(vqs, tuple):
+            return self.raw(ARM_HOST, hb, 0xf0).u32(vqs[1])
+        return self.raw(ARM_HOST, hb, vqs)
 
     def end(self, order=0):  # the order the fds left open are closed in
         return self.raw(TEARDOWN_ORDER, order) if order else self
@@ -414,6 +549,121 @@ def seeds():
     s.clear_log(0, 0, 0, 'end', ('bytes', bytes(range(1, 33))))
     s.get_log(0, 0)
     out['seed-dirty-log-clear-checks'] = s.end(0)
+
+    # arm64 registers, a plain vCPU: every call refused before INIT, INIT's
+    # checks, GET_REG_LIST's n (short, exact, bits above 32, faulting; each
+    # full list is swept: every id read and written back), ONE_REG by
+    # block, mutated and raw ids, a faulting struct and value.
+    s = Seed().create_vm(ARM64).set_mem(0, 0, 0, 16, 4, 0).create_vcpu(0, 5)
+    s.get(0, R_X0).reg_list(0).arm_finalize(0).pvtime(0, PV_HAS)
+    s.run(0, 2)  # never initialised: -ENOEXEC
+    s.arm_init(0, 1 << PSCI_0_2, target=3)  # -EINVAL
+    s.arm_init(0, 1 << PSCI_0_2, junk_bit=40)  # -ENOENT
+    s.arm_init(0, 1 << SVE | 1 << PTRAUTH_A)  # half of pointer auth
+    s.arm_init(0, 1 << PSCI_0_2)
+    s.arm_init(0, 1 << PSCI_0_2 | 1 << PMU_V3)  # a re-init that differs
+    s.arm_init(0, 1 << PSCI_0_2)  # the same again: a reset
+    s.reg_list(0, 'zero').reg_list(0, 'short').reg_list(0, ('high', 1, 5))
+    s.reg_list(0, ('fault', 1)).reg_list(0, ('more', 3), 7)
+    s.arm_finalize(0)  # no SVE: -EINVAL
+    for reg in (R_X30, R_PC, R_PSTATE, R_V31, R_FPCR, R_PSCI, R_WA2, R_CNT, R_MIDR,
+                R_PFR0, R_OSLSR, R_PMCR, R_CCSIDR1, R_VLS, R_Z0):
+        s.roundtrip(0, reg)
+    s.set(0, R_PSTATE, ('const', V_SVC))  # a 32-bit mode of a 64-bit vCPU
+    s.set(0, R_PSTATE, ('const', V_0X10))  # USR: AArch32 EL0
+    s.set(0, R_PSCI, ('const', V_PSCI_1_0)).set(0, R_PSCI, ('const', V_1))
+    s.set(0, R_WA2, ('const', V_0X12)).set(0, R_WA1, ('const', V_3))
+    s.set(0, R_PFR0, ('nibble', 14, 0))  # CSV2 lowered, for the VM
+    s.set(0, R_MIDR, ('flip', 4)).set(0, R_CCSIDR0, ('flip', 0))
+    s.set(0, R_SCTLR, ('bytes', b'\x01\x02\x03')).get(0, R_SCTLR)
+    s.set(0, R_X0, ('fault', 2)).get(0, R_X0)
+    s.one_reg(0, REG_GET, ('sample', R_X0), ureg_fault=True)
+    s.one_reg(0, REG_GET, ('mut', 33, 0, 4))  # PSTATE as a u128
+    s.one_reg(0, REG_SET, ('mut', 100, 2, 0), ('word', 0))  # a sysreg, coproc 0x10
+    s.one_reg(0, REG_GET, ('mut', 90, 6, 0xc000))
+    s.one_reg(0, REG_GET, ('raw', 0x6030000000160003))
+    s.one_reg(0, REG_GET, ('raw', 0x4030000000100000))  # arm, not arm64
+    s.reg_list(0, 'exact', 5)
+    out['seed-arm64-regs-plain'] = s.end(0)
+
+    # SVE with every feature: VLS before finalize, the list refused until
+    # FINALIZE, KVM_RUN's gates, slices, a re-init after finalize (SVE
+    # zeroed), FINALIZE's allocation failing, a PSCI 0.1 vCPU next to 0.2
+    # ones.
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1).create_vcpu(0, 7)
+    s.arm_init(0, F_ALL)
+    s.get(0, R_VLS).set(0, R_VLS, ('flip', 3))  # 128 and 256 bits only
+    s.get(0, R_Z0).reg_list(0, 'zero').run(0, 0)  # -EPERM three times
+    s.arm_finalize(0, what=3).arm_finalize(0, fault=0)
+    s.arm_finalize(0).arm_finalize(0)  # 0, then -EPERM
+    s.set(0, R_VLS, ('flip', 3))  # finalized: -EPERM
+    s.set(0, R_Z31, ('bytes', bytes(range(1, 33)))).get(0, R_Z31)
+    s.set(0, R_FFR, ('ones',)).get(0, R_FFR).set(0, R_V0, ('zero',))
+    s.one_reg(0, REG_GET, ('mut', 44, 1, 3))  # Z0 slice 3: -ENOENT
+    s.reg_list(0, 'short').reg_list(0, 'exact', 2)
+    s.arm_init(0, F_ALL)  # SVE zeroed by the reset
+    s.get(0, R_Z31)
+    s.arm_init(1, 1 << SVE)
+    s.fail_alloc(0).arm_finalize(1).arm_finalize(1)
+    s.fail_alloc(0).reg_list(1, 'exact')
+    s.arm_init(2, 0)  # PSCI 0.1
+    s.roundtrip(2, R_PSCI)  # the VM's version becomes 0.1
+    s.roundtrip(0, R_PSCI).get(1, R_PSCI)
+    s.run(0, 0)
+    s.set(0, R_BMAP1, ('const', V_0))  # the VM ran: -EBUSY
+    s.set(0, R_APIAKEYLO, ('word', 0x0123456789abcdef)).roundtrip(1, R_APIAKEYLO)
+    s.roundtrip(0, R_PMCCNTR).set(0, R_PMCR, ('const', V_ONES)).roundtrip(0, R_PMEVCNTR0)
+    s.reg_list(1, 'exact').reg_list(2, 'short')
+    out['seed-arm64-regs-sve-all'] = s.end(1)
+
+    # An AArch32-EL1 host without SVE, PMU or full pointer auth: the VM's
+    # width fixed by its first vCPU, the 32-bit PSTATE modes; the host
+    # parameters' own checks.
+    s = Seed().arm_host(sve=0, ptrauth=(1, 0), pmuv3=0, el1_32bit=1, el0_32bit=1)
+    s.create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1)
+    s.arm_init(1, 1 << SVE).arm_init(1, 1 << PMU_V3)
+    s.arm_init(1, 1 << PTRAUTH_A | 1 << PTRAUTH_G)
+    s.arm_init(0, 1 << EL1_32BIT | 1 << PSCI_0_2)
+    s.arm_init(1, 1 << PSCI_0_2)  # 64-bit in a 32-bit VM: -EINVAL
+    s.arm_init(1, 1 << EL1_32BIT)
+    for v in (V_0X10, V_0X12, V_0X1F, V_EL1H, V_0X13, V_7):
+        s.set(0, R_PSTATE, ('const', v)).get(0, R_X30)
+    s.set(0, R_X30, ('ones',)).set(0, R_PSTATE, ('const', V_0X10)).get(0, R_X30)
+    s.reg_list(0, 'exact').roundtrip(0, R_ID_PFR0).roundtrip(0, R_ID_DFR0)
+    s.arm_host(sve=1, vqs=6).arm_host(sve=1, vqs=7).arm_host(sve=1, vqs=('u32', 0x20000))
+    s.arm_host(sve=1, el0_32bit=0, vqs=2)
+    s.create_vm(ARM64).create_vcpu(1, 0).arm_init(2, F_ALL)
+    s.get(2, R_VLS).set(2, R_VLS, ('const', V_7)).arm_finalize(2)
+    s.reg_list(2, 'exact').roundtrip(2, R_ID_PFR0).set(2, R_ID_PFR0, ('flip', 0))
+    s.arm_host(defaults=True)
+    out['seed-arm64-host-aa32'] = s.end(2)
+
+    # PV stolen time: the attribute's rules, then the guest's hypercalls
+    # (gated by STD_HYP_BMAP; PV_TIME_ST zeroes the structure, which the
+    # dirty log sees).
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1)
+    s.set_mem(0, 0, LOG_DIRTY, 32, 2, 8).set_mem(0, 1, READONLY, 40, 1, 16)
+    s.hypercall(0, 0, 1).hypercall(0, 1)  # no IPA yet: NOT_SUPPORTED
+    s.pvtime(0, PV_HAS).pvtime(0, PV_HAS, attr=1).pvtime(0, PV_GET)
+    s.pvtime(0, PV_GET, ('fault', 2)).pvtime(0, PV_SET, uattr_fault=True)
+    s.pvtime(0, PV_SET, ('slot+', 0, 8))  # misaligned
+    s.pvtime(0, PV_SET, ('slot', 1, 0))  # read-only slot
+    s.pvtime(0, PV_SET, ('past', 0)).pvtime(0, PV_SET, 'invalid')
+    s.pvtime(0, PV_SET, ('fault', 0))
+    s.pvtime(0, PV_SET, ('slot', 0, 65))  # page 1 of the slot
+    s.pvtime(0, PV_SET, ('slot', 0, 0))  # -EEXIST
+    s.pvtime(0, PV_GET)
+    s.get_log(0, 0)
+    s.hypercall(0, 2).hypercall(0, 0, 0).hypercall(0, 0, 2).hypercall(0, 0, 3)
+    s.hypercall(0, 1).hypercall(1, 1)  # vCPU 1: no IPA
+    s.get_log(0, 0)  # page 1 dirty
+    s.arm_init(0, 1 << PSCI_0_2)
+    s.set(0, R_BMAP1, ('const', V_0)).hypercall(0, 1).hypercall(0, 0, 1)
+    s.set(0, R_BMAP1, ('const', V_1)).hypercall(0, 1)
+    s.set(0, R_BMAP1, ('const', V_2))  # not a feature: -EINVAL
+    s.delete_slot(0, 0).hypercall(0, 1)  # the write finds no slot
+    s.pvtime(1, PV_SET, ('slot', 0, 0))  # slot 1 is read-only: -EINVAL
+    out['seed-arm64-pvtime'] = s.end(0)
     return out
 
 

@@ -25,7 +25,7 @@
 // that operation's argument bytes; a short input reads as zeros), over at
 // most kMaxVms VMs of the three personalities: create/close VM, set memory
 // region, create (or abort) vCPU, close vCPU, KVM_RUN (never blocking:
-// immediate_exit, or a pending signal, or arm64 which refuses), guest
+// immediate_exit, or a pending signal, or an arm64 vCPU refused at entry), guest
 // access, create (or abort, or TEST) device, device/VM/vCPU attributes,
 // device ioctl, close device, check extension, vCPU and device bursts,
 // allocation-failure injection for the next operation, the order in which
@@ -33,7 +33,14 @@
 // KVM_ENABLE_CAP (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 with fuzzed flags and
 // args[0], the obsolete cap 166, others), KVM_GET_DIRTY_LOG and
 // KVM_CLEAR_DIRTY_LOG (the latter only where kx_has_clear_dirty_log(), as
-// the shim gates it).
+// the shim gates it); and arm64 vCPUs: KVM_ARM_VCPU_INIT (target mostly
+// GENERIC_V8, features mostly bits 0-6), KVM_ARM_VCPU_FINALIZE,
+// KVM_GET/SET_ONE_REG (ids mostly from the vCPU's last KVM_GET_REG_LIST,
+// else mutations of them or raw ids; values from the input, or what a GET
+// reads with a bit or nibble changed; faulting structs and values),
+// KVM_GET_REG_LIST (n short, exact, above 2^32, from the input; faulting),
+// the PVTIME attribute and PV-time hypercalls, and the emulated host's
+// parameters (kx_arm64_set_host(), restored after each input).
 //
 // Every call is checked against a model of the ABI: the exact return value
 // (0, a documented positive value, or the one negative errno KVM's order
@@ -59,6 +66,23 @@
 // errors come in kvm_clear_dirty_log_protect()'s order; neither call
 // allocates. User bitmaps are heap buffers of exactly the size the model
 // gives (ASan reports a copy past them) or addresses that fault.
+//
+// arm64 vCPUs (userspace-api.rst "arm64") are modelled per vCPU (init,
+// features, finalized, last register list, PVTIME IPA) and per VM (the
+// host snapshot, the EL1 width, whether a vCPU ran, the SMCCC bitmaps):
+// INIT, FINALIZE, GET_REG_LIST and the PVTIME attribute exactly, in 6.1's
+// order of checks; KVM_RUN's -ENOEXEC/-EPERM gates; ONE_REG exactly up to
+// the id (-ENOEXEC before INIT, -EFAULT, -EINVAL outside the arm64 space),
+// then within {0, -EINVAL, -ENOENT} plus -EFAULT only for a faulting
+// value, -EPERM only in the SVE block, -EBUSY only for an SMCCC bitmap of
+// a VM that ran. The list has the documented count for the features, no
+// duplicates, and never changes; every listed id reads (writing exactly
+// its size) and takes back the value it read (but SVE_VLS after FINALIZE,
+// and PSCI 0.1 on a PSCI 0.2 vCPU, as 6.1); a failed write changes
+// nothing; INIT resets the core registers, MPIDR_EL1 and a finalized
+// vCPU's SVE registers; a short n is -E2BIG with the count written back
+// and no id. The PV-time hypercalls answer by the STD_HYP bitmap and the
+// PVTIME IPA; PV_TIME_ST zeroes the structure and dirties its page.
 //
 // The host platform's file hooks are wrapped at link time (the Makefile's
 // -Wl,--wrap): two fds the harness opens count as VFIO group files, so the
@@ -96,6 +120,8 @@
 #include "platform_host.h"
 
 namespace {
+
+using ULL = unsigned long long;
 
 constexpr int kMaxOps = 64;
 constexpr int kMaxVms = 6;
@@ -190,8 +216,8 @@ class Input {
 struct Arch {
   // What arch/<name>/personality.cpp does today (not advertised by a cap).
   bool vm_attr;    // VM KVM_{SET,GET,HAS}_DEVICE_ATTR handled (no group yet)
-  bool vcpu_attr;  // vCPU ones
-  int run_errno;   // KVM_RUN refused at entry (0: the vCPU runs)
+  bool vcpu_attr;  // vCPU ones (arm64: KVM_ARM_VCPU_PVTIME_CTRL, vcpu_attr_call)
+  int run_errno;   // KVM_RUN refused at entry (0: the vCPU runs; arm64: run_gate)
   bool spapr_tce;  // KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE exists
   // Personality::manual_dirty_log_caps as userspace-api.rst documents it
   // ("Dirty logging"); checked against KVM_CHECK_EXTENSION at start-up.
@@ -209,8 +235,7 @@ struct Arch {
 constexpr long kManualCaps = KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KX_DIRTY_LOG_INITIALLY_SET;
 
 Arch g_arch[KX_NR_PERSONALITIES] = {
-    /* arm64 */ {false, true, -ENOEXEC, false, kManualCaps, 0, 0, 0, 0, 0, false, 0, 0, 0, 0,
-                 false},
+    /* arm64 */ {false, true, 0, false, kManualCaps, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false},
     /* ppc   */ {false, false, 0, true, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false},
     /* s390  */ {true, false, 0, false, 0, 0, 0, 0, 0, 0, false, 0, 0, 0, 0, false},
 };
@@ -239,6 +264,9 @@ const long kCaps[] = {
     KX_CAP_ENABLE_CAP_VM,
     KX_CAP_MANUAL_DIRTY_LOG_PROTECT,
     KX_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+    KX_CAP_ONE_REG,
+    KX_CAP_VCPU_ATTRIBUTES,
+    KX_CAP_STEAL_TIME,
 };
 constexpr int kNumCaps = sizeof(kCaps) / sizeof(kCaps[0]);
 long g_cap_snapshot[KX_NR_PERSONALITIES][kNumCaps];
@@ -273,6 +301,28 @@ struct VmModel {
   bool vfio_on_list = false;
   // KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)'s args[0] (0: legacy).
   uint64_t manual = 0;
+  // arm64: the emulated host the VM snapshotted at creation, the EL1
+  // width its first initialised vCPU fixed, and whether any of its vCPUs
+  // got past KVM_RUN's entry checks (the SMCCC bitmaps' -EBUSY).
+  kx_arm64_host host = {};
+  bool width_set = false, width32 = false;
+  bool ran = false;
+  // The SMCCC feature bitmaps (KVM_REG_ARM_{STD,STD_HYP,VENDOR_HYP}_BMAP):
+  // all of each block's features until the VMM writes them.
+  uint64_t fw_bmap[3] = {0x1, 0x1, 0x3};
+};
+
+// An arm64 vCPU as KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE left it.
+struct ArmVcpu {
+  bool inited = false;
+  uint32_t features = 0;   // bits 0..6 (KVM_VCPU_MAX_FEATURES)
+  bool finalized = false;  // KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) done
+  // The last successful KVM_GET_REG_LIST (features cannot change once
+  // initialised, so neither can the list) and a sorted copy.
+  std::vector<uint64_t> list, sorted;
+  uint64_t pvtime = ~0ull;  // KVM_ARM_VCPU_PVTIME_IPA (GPA_INVALID)
+  bool has(int f) const { return (features >> f) & 1; }
+  bool listed(uint64_t id) const { return std::binary_search(sorted.begin(), sorted.end(), id); }
 };
 
 struct VcpuFd {
@@ -280,6 +330,7 @@ struct VcpuFd {
   kx_vcpu* h = nullptr;
   int vm = -1;
   uint32_t id = 0;
+  ArmVcpu arm;
 };
 
 struct DevFd {
@@ -305,6 +356,11 @@ struct State {
   bool inject = false;
   int burst_budget = kBurstBudget;
   std::vector<uint64_t> touched;  // RAM pages written or read this input
+  kx_arm64_host host = {};        // kx_arm64_set_host()'s, reset per input
+  // The last register list of any vCPU (ids for vCPUs that have none),
+  // and how many full GET/SET sweeps of a list this input may still do.
+  std::vector<uint64_t> any_list;
+  int sweeps = 2;
 };
 
 State* g;
@@ -914,7 +970,7 @@ AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
     }
     case KX_ACCESS_SYSREG:
     case KX_ACCESS_HYPERCALL:
-      return {-ENXIO, 0, false, 0};  // no personality implements them yet
+      return {-ENXIO, 0, false, 0};  // none but arm64's hypercalls (arm64_hypercall)
     default:
       return {-EINVAL, 0, false, 0};
   }
@@ -924,11 +980,18 @@ void touch(uint64_t host) { g->touched.push_back(host & ~(kPage - 1)); }
 
 constexpr unsigned kResultSentinel = 0xdeadbeef;
 
+void arm64_hypercall(const VcpuFd& c, unsigned flags, uint64_t addr, unsigned len, uint64_t data,
+                     const char* what);
+
 // One access, issued only when the model says it stays in the arena, and
 // checked against the model in full.
 void guest_access(const VcpuFd& c, unsigned kind, unsigned flags, uint64_t addr, unsigned len,
                   uint64_t data, const char* what) {
   const VmModel& v = g->vms[c.vm];
+  if (kind == KX_ACCESS_HYPERCALL && v.p == KX_ARM64 && !(flags & ~KX_ACCESS_WRITE)) {
+    arm64_hypercall(c, flags, addr, len, data, what);
+    return;
+  }
   kx_guest_access acc = {kind, flags, addr, len, kResultSentinel, data};
   const AccessPlan plan = plan_access(v, acc);
   if (plan.unsafe) {
@@ -1048,6 +1111,12 @@ enum Op {
   kEnableCap,
   kGetDirtyLog,
   kClearDirtyLog,
+  kArmInit,
+  kArmFinalize,
+  kOneReg,
+  kRegList,
+  kPvtime,
+  kArmHost,
   kNumOps,
 };
 
@@ -1109,6 +1178,17 @@ void op_create_vm(Input& in) {
   g->live_vms++;
   CHECK(kx_vm_personality(h) == p, "kx_vm_personality");
   CHECK(kx_vm_owner(h) == owner, "kx_vm_owner");
+  if (p == KX_ARM64) {
+    // The VM's capabilities are the emulated host it snapshotted.
+    const kx_arm64_host& hc = g->host;
+    v.host = hc;
+    CHECK(kx_check_extension(KX_ARM64, h, KX_CAP_ARM_SVE) == hc.sve &&
+              kx_check_extension(KX_ARM64, h, KX_CAP_ARM_PMU_V3) == hc.pmuv3 &&
+              kx_check_extension(KX_ARM64, h, KX_CAP_ARM_EL1_32BIT) == hc.el1_32bit &&
+              kx_check_extension(KX_ARM64, h, KX_CAP_ARM_PTRAUTH_ADDRESS) ==
+                  (hc.ptrauth_address && hc.ptrauth_generic),
+          "arm64 VM capabilities differ from the host it was created on");
+  }
 }
 
 void op_close_vm(Input& in) {
@@ -1263,7 +1343,7 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
     vm_put(vi);
     return;
   }
-  g->vcpus[fd_slot] = VcpuFd{true, h, vi, id};
+  g->vcpus[fd_slot] = VcpuFd{true, h, vi, id, ArmVcpu()};
 }
 
 void op_create_vcpu(Input& in) {
@@ -1287,24 +1367,35 @@ void op_close_vcpu(Input& in) {
   vm_put(c.vm);
 }
 
+// KVM_RUN's entry checks: arm64's kvm_vcpu_first_run_init() (never
+// initialised -ENOEXEC, SVE not finalized -EPERM); the others have none.
+int run_gate(const VcpuFd& c) {
+  const VmModel& v = g->vms[c.vm];
+  if (v.p != KX_ARM64) return g_arch[v.p].run_errno;
+  if (!c.arm.inited) return -ENOEXEC;
+  if (c.arm.has(4 /* SVE */) && !c.arm.finalized) return -EPERM;
+  return 0;
+}
+
 void op_run(Input& in) {
   const int ci = pick_vcpu(in.u8());
   const uint8_t mode = in.u8() % 3;
   trace("run vcpu %d mode %u", ci, mode);
   if (ci < 0) return;
   const VcpuFd& c = g->vcpus[ci];
-  const Arch& a = g_arch[g->vms[c.vm].p];
+  const int gate = run_gate(c);
   kx_run run = {};
   // Mode 0: immediate_exit. 1: a signal pending. 2: neither, only where
   // KVM_RUN is refused at entry (it would block otherwise).
   run.immediate_exit = mode == 0;
-  const bool signal = mode == 1 || (mode == 2 && a.run_errno == 0);
+  const bool signal = mode == 1 || (mode == 2 && gate == 0);
   if (signal) host::raise_signal();
   const int r = kx_vcpu_run(c.h, &run);
   host::clear_signal();
   trace("  -> %d exit %u/%u", r, run.exit.set, run.exit.reason);
-  if (a.run_errno) {
-    expect_ret("kx_vcpu_run", r, a.run_errno, false);
+  if (gate == 0) g->vms[c.vm].ran = true;
+  if (gate) {
+    expect_ret("kx_vcpu_run", r, gate, false);
     CHECK(!run.exit.set, "refused KVM_RUN set an exit");
   } else if (run.immediate_exit) {
     expect_ret("kx_vcpu_run", r, -EINTR, false);
@@ -1543,18 +1634,16 @@ void op_vm_attr(Input& in) {
   expect_ret("kx_vm_attr", r, want, false);
 }
 
+void vcpu_attr_call(VcpuFd& c, int op, const AttrSpec& s);
+
 void op_vcpu_attr(Input& in) {
   const int ci = pick_vcpu(in.u8());
   const int op = in.u8() % 3;
   const AttrSpec s = attr_sel(in);
-  trace("vcpu_attr vcpu %d %s uattr %s group %u", ci, op_name(op), s.uattr_faults ? "bad" : "ok",
-        s.a.group);
+  trace("vcpu_attr vcpu %d %s uattr %s group %u attr %llu", ci, op_name(op),
+        s.uattr_faults ? "bad" : "ok", s.a.group, s.a.attr);
   if (ci < 0) return;
-  const Arch& a = g_arch[g->vms[g->vcpus[ci].vm].p];
-  const int want = !a.vcpu_attr ? a.unknown_vcpu : s.uattr_faults ? -EFAULT : -ENXIO;
-  const int r = kx_vcpu_attr(g->vcpus[ci].h, static_cast<kx_attr_op>(op), s.uattr);
-  trace("  -> %d (model %d)", r, want);
-  expect_ret("kx_vcpu_attr", r, want, false);
+  vcpu_attr_call(g->vcpus[ci], op, s);
 }
 
 void op_check_extension(Input& in) {
@@ -1990,6 +2079,926 @@ void op_clear_dirty_log(Input& in) {
   }
 }
 
+// ------------------------------------------------------------ arm64 vCPUs
+//
+// KVM_ARM_VCPU_INIT, KVM_ARM_VCPU_FINALIZE, KVM_{GET,SET}_ONE_REG and
+// KVM_GET_REG_LIST (kx_vcpu_arm64_*, kx_vcpu_one_reg: kvm_ext/vm.c calls
+// them on arm64 vCPUs only, and so does the harness), the vCPU attribute
+// KVM_ARM_VCPU_PVTIME_CTRL, and the emulated host (kx_arm64_set_host()).
+kx_arm64_host g_default_host;
+
+namespace a64 {
+
+constexpr uint64_t kArch = 0x6000000000000000ull;
+constexpr uint64_t kSizeMask = 0x00f0000000000000ull;
+constexpr uint64_t kU32 = 0x0020000000000000ull, kU64 = 0x0030000000000000ull,
+                   kU128 = 0x0040000000000000ull, kU256 = 0x0050000000000000ull,
+                   kU512 = 0x0060000000000000ull, kU2048 = 0x0080000000000000ull;
+constexpr uint64_t kCoprocMask = 0x0fff0000ull;
+constexpr uint64_t kCore = 0x10ull << 16, kDemux = 0x11ull << 16, kSys = 0x13ull << 16,
+                   kFw = 0x14ull << 16, kSve = 0x15ull << 16, kFwBmap = 0x16ull << 16;
+
+constexpr uint64_t core(uint64_t size, uint64_t off) { return kArch | size | kCore | off; }
+constexpr uint64_t sys(uint64_t op0, uint64_t op1, uint64_t crn, uint64_t crm, uint64_t op2) {
+  return kArch | kU64 | kSys | op0 << 14 | op1 << 11 | crn << 7 | crm << 3 | op2;
+}
+constexpr uint64_t zreg(uint64_t n, uint64_t s) { return kArch | kU2048 | kSve | n << 5 | s; }
+constexpr uint64_t preg(uint64_t n, uint64_t s) {
+  return kArch | kU256 | kSve | 0x400 | n << 5 | s;
+}
+constexpr uint64_t demux(uint64_t csselr) { return kArch | kU32 | kDemux | csselr; }
+constexpr uint64_t fw(uint64_t r) { return kArch | kU64 | kFw | r; }
+constexpr uint64_t fw_bmap(uint64_t r) { return kArch | kU64 | kFwBmap | r; }
+constexpr uint64_t kVls = kArch | kU512 | kSve | 0xffff;
+constexpr uint64_t kPsciVersion = fw(0);
+constexpr uint64_t kTimerCtl = sys(3, 3, 14, 3, 1), kTimerCnt = sys(3, 3, 14, 3, 2);
+constexpr uint64_t kMpidr = sys(3, 0, 0, 0, 5);
+// struct kvm_regs, in 32-bit words.
+constexpr uint64_t kOffPstate = 66, kOffSpsr = 72, kOffVregs = 84, kOffFpsr = 212, kOffFpcr = 213;
+
+// KVM_ARM_VCPU_INIT's features (KVM_VCPU_MAX_FEATURES 7) and target.
+enum Feature { kPowerOff, kEl132, kPsci02, kPmuV3, kSveF, kPacA, kPacG, kNumFeatures };
+constexpr unsigned kTargetGenericV8 = 5;
+constexpr uint64_t kPsciV01 = 1;
+// VCPU_RESET_PSTATE_EL1 (EL1h, DAIF masked) and _SVC (SVC, AIF masked).
+constexpr uint64_t kResetPstateEl1 = 0x3c5, kResetPstateSvc = 0x1d3;
+// KVM_ARM_VCPU_PVTIME_CTRL / KVM_ARM_VCPU_PVTIME_IPA
+constexpr uint32_t kPvtimeCtrl = 2;
+constexpr uint64_t kPvtimeIpa = 0;
+
+size_t reg_bytes(uint64_t id) { return size_t{1} << ((id & kSizeMask) >> 52); }
+bool arm64_space(uint64_t id) { return (id & ~kSizeMask) >> 32 == kArch >> 32; }
+uint64_t coproc(uint64_t id) { return id & kCoprocMask; }
+
+// KVM_GET_REG_LIST's count as userspace-api.rst gives it (6.1's
+// get-reg-list selftest): core 75, or 43 with SVE plus SVE's 50 and
+// ZCR_EL1; firmware 7, timer 3, 5 invariant and 149 table system
+// registers, 3 CCSIDRs; pointer auth 10 more, PMUv3 74.
+uint32_t reg_count(const ArmVcpu& m) {
+  uint32_t n = m.has(kSveF) ? 43 + 50 + 1 : 75;
+  n += 7 + 3 + 5 + 149 + 3;
+  if (m.has(kPacA)) n += 10;
+  if (m.has(kPmuV3)) n += 74;
+  return n;
+}
+
+// Ids for a vCPU no list is known for: some of every block.
+const uint64_t kSampleIds[] = {
+    core(kU64, 0),
+    core(kU64, 60),
+    core(kU64, 62),
+    core(kU64, 64),
+    core(kU64, kOffPstate),
+    core(kU64, 68),
+    core(kU64, kOffSpsr),
+    core(kU64, kOffSpsr + 2),
+    core(kU128, kOffVregs),
+    core(kU128, kOffVregs + 124),
+    core(kU32, kOffFpsr),
+    core(kU32, kOffFpcr),
+    kVls,
+    zreg(0, 0),
+    zreg(31, 0),
+    preg(0, 0),
+    preg(15, 0),
+    preg(16, 0),  // FFR
+    fw(0),
+    fw(1),
+    fw(2),
+    fw(3),
+    fw_bmap(0),
+    fw_bmap(1),
+    fw_bmap(2),
+    kTimerCtl,
+    kTimerCnt,
+    sys(3, 3, 14, 0, 2),  // TIMER_CVAL
+    sys(3, 0, 0, 0, 0),   // MIDR_EL1
+    kMpidr,
+    sys(3, 1, 0, 0, 1),    // CLIDR_EL1
+    sys(3, 3, 0, 0, 1),    // CTR_EL0
+    sys(3, 0, 0, 4, 0),    // ID_AA64PFR0_EL1
+    sys(3, 0, 0, 5, 0),    // ID_AA64DFR0_EL1
+    sys(3, 0, 0, 1, 0),    // ID_PFR0_EL1
+    sys(3, 0, 0, 1, 2),    // ID_DFR0_EL1
+    sys(3, 0, 0, 6, 1),    // ID_AA64ISAR1_EL1
+    sys(3, 0, 0, 6, 2),    // ID_AA64ISAR2_EL1
+    sys(3, 0, 0, 4, 4),    // ID_AA64ZFR0_EL1
+    sys(3, 0, 0, 7, 0),    // ID_AA64MMFR0_EL1
+    sys(3, 0, 1, 2, 0),    // ZCR_EL1
+    sys(3, 0, 2, 1, 0),    // APIAKEYLO_EL1
+    sys(2, 0, 1, 1, 4),    // OSLSR_EL1
+    sys(3, 0, 1, 0, 0),    // SCTLR_EL1
+    sys(3, 3, 9, 12, 0),   // PMCR_EL0
+    sys(3, 3, 9, 13, 0),   // PMCCNTR_EL0
+    sys(3, 3, 9, 12, 4),   // PMSWINC_EL0
+    sys(3, 3, 14, 8, 0),   // PMEVCNTR0_EL0
+    sys(3, 3, 14, 12, 0),  // PMEVTYPER0_EL0
+    sys(3, 0, 9, 14, 2),   // PMINTENCLR_EL1
+    demux(0),
+    demux(1),
+    demux(2),
+    demux(3),
+};
+constexpr size_t kNumSampleIds = sizeof(kSampleIds) / sizeof(kSampleIds[0]);
+
+// Values a register write tends to care about: PSTATE modes, PSCI
+// versions, SMCCC workaround levels and bitmaps, OSLSR.
+const uint64_t kRegValues[] = {0,     1,     2,       3,       0x10, 0x12, 0x13, 0x1f,
+                               0x3c5, 0x1d3, 0x10000, 0x10001, 7,    8,    0xa,  ~0ull};
+
+// Addresses every copy faults on, whatever its length (platform_host.cpp).
+const uint64_t kFaulting[] = {0, 8, 4095, host::kUserTop, ~0ull};
+
+constexpr uint8_t kRegFill = 0xa5;
+constexpr uint64_t kIdFill = 0xa5a5a5a5a5a5a5a5ull;
+
+// A register value buffer on the heap: KVM_REG_SIZE(id) bytes, and at
+// least 8 (6.1's system register writes read a u64 whatever the id's
+// size). ASan reports a copy past it.
+struct RegBuf {
+  explicit RegBuf(uint64_t id) : n(std::max<size_t>(8, reg_bytes(id))), p(new uint8_t[n]) {
+    memset(p.get(), kRegFill, n);
+  }
+  uint64_t addr() const { return reinterpret_cast<uint64_t>(p.get()); }
+  uint64_t u64() const {
+    uint64_t v;
+    memcpy(&v, p.get(), sizeof(v));
+    return v;
+  }
+  size_t n;
+  std::unique_ptr<uint8_t[]> p;
+};
+
+}  // namespace a64
+
+using namespace a64;
+
+int pick_arm64_vcpu(uint8_t b) {
+  int idx[kMaxVcpuFds], n = 0;
+  for (int i = 0; i < kMaxVcpuFds; i++) {
+    if (g->vcpus[i].open && g->vms[g->vcpus[i].vm].p == KX_ARM64) idx[n++] = i;
+  }
+  return n ? idx[b % n] : -1;
+}
+
+// One KVM_{GET,SET}_ONE_REG: struct kvm_one_reg on the stack (ASan's
+// redzones around it), or at a faulting address.
+int one_reg(const VcpuFd& c, bool set, uint64_t id, uint64_t uaddr, int ureg_fault = -1) {
+  uint64_t reg[2] = {id, uaddr};
+  const uint64_t ureg =
+      ureg_fault >= 0 ? kFaulting[ureg_fault % 5] : reinterpret_cast<uint64_t>(reg);
+  const int r = kx_vcpu_one_reg(c.h, set, ureg);
+  CHECK(reg[0] == id && reg[1] == uaddr, "ONE_REG wrote its struct kvm_one_reg");
+  return r;
+}
+
+// A successful GET wrote KVM_REG_SIZE(id) bytes: nothing past them.
+void check_get_tail(uint64_t id, const RegBuf& b) {
+  for (size_t i = reg_bytes(id); i < b.n; i++)
+    CHECK(b.p[i] == kRegFill, "KVM_GET_ONE_REG %#llx wrote byte %zu past its %zu", (ULL)id, i,
+          reg_bytes(id));
+}
+
+// A successful GET: KVM_REG_SIZE(id) bytes written, nothing past them,
+// and what the model knows (the VM's SMCCC bitmaps).
+void check_get_value(const VcpuFd& c, uint64_t id, const RegBuf& b) {
+  check_get_tail(id, b);
+  if (id >= fw_bmap(0) && id <= fw_bmap(2)) {
+    const uint64_t want = g->vms[c.vm].fw_bmap[id - fw_bmap(0)];
+    CHECK(b.u64() == want, "SMCCC bitmap %#llx reads %#llx, model %#llx", (ULL)id, (ULL)b.u64(),
+          (ULL)want);
+  }
+}
+
+// What a SET of the value a GET just returned gives for a listed id: 0,
+// but for KVM_REG_ARM64_SVE_VLS after KVM_ARM_VCPU_FINALIZE (-EPERM) and
+// a PSCI_VERSION of 0.1 (another vCPU of the VM wrote it) on a vCPU with
+// KVM_ARM_VCPU_PSCI_0_2 (-EINVAL: 6.1's kvm_arm_set_fw_reg() too).
+int roundtrip_want(const ArmVcpu& m, uint64_t id, const RegBuf& b) {
+  if (id == kVls && m.finalized) return -EPERM;
+  if (id == kPsciVersion && b.u64() == kPsciV01 && m.has(kPsci02)) return -EINVAL;
+  return 0;
+}
+
+// A listed register reads, and takes back what it read.
+void check_listed(const VcpuFd& c, uint64_t id) {
+  RegBuf b(id);
+  int r = one_reg(c, false, id, b.addr());
+  CHECK(r == 0, "listed register %#llx: KVM_GET_ONE_REG returned %d", (ULL)id, r);
+  check_get_value(c, id, b);
+  const int want = roundtrip_want(c.arm, id, b);
+  r = one_reg(c, true, id, b.addr());
+  CHECK(r == want,
+        "listed register %#llx: KVM_SET_ONE_REG of the value read (%#llx) returned %d, "
+        "model %d",
+        (ULL)id, (ULL)b.u64(), r, want);
+}
+
+// What KVM_{GET,SET}_ONE_REG of an id in the arm64 space may return: 0
+// or the errno a block's rules give, each only where it can arise.
+void check_one_reg_ret(const VcpuFd& c, bool set, uint64_t id, bool value_faults, int r) {
+  const char* op = set ? "KVM_SET_ONE_REG" : "KVM_GET_ONE_REG";
+  switch (r) {
+    case 0:
+      CHECK(!value_faults, "%s %#llx succeeded with a faulting value address", op, (ULL)id);
+      break;
+    case -EINVAL:
+    case -ENOENT:
+      break;
+    case -EFAULT:
+      CHECK(value_faults, "%s %#llx: -EFAULT with a valid value buffer", op, (ULL)id);
+      break;
+    case -EPERM:
+      CHECK(coproc(id) == kSve, "%s %#llx: -EPERM outside the SVE block", op, (ULL)id);
+      break;
+    case -EBUSY:
+      CHECK(set && coproc(id) == kFwBmap && g->vms[c.vm].ran,
+            "%s %#llx: -EBUSY, not an SMCCC bitmap of a VM that ran", op, (ULL)id);
+      break;
+    default:
+      fail("%s %#llx returned %d: not 0 or an errno of the arm64 registers", op, (ULL)id, r);
+  }
+  if (c.arm.listed(id) && !value_faults) {
+    if (!set) CHECK(r == 0, "listed register %#llx: KVM_GET_ONE_REG returned %d", (ULL)id, r);
+    CHECK(r != -ENOENT, "listed register %#llx: %s returned -ENOENT", (ULL)id, op);
+  }
+}
+
+// KVM_ARM_VCPU_INIT as kvm_vcpu_set_target() and kvm_reset_vcpu() check
+// it: the target, then each feature bit in order (unknown -ENOENT, a
+// re-init that differs -EINVAL), then what the VM's host lacks, pointer
+// auth halves, the VM's EL1 width.
+int plan_init(const VmModel& v, const ArmVcpu& m, unsigned target, const uint32_t f[7]) {
+  if (target != kTargetGenericV8) return -EINVAL;
+  for (unsigned i = 0; i < 7 * 32; i++) {
+    const bool set = (f[i / 32] >> (i % 32)) & 1;
+    if (set && i >= kNumFeatures) return -ENOENT;
+    if (m.inited && i < kNumFeatures && m.has(i) != set) return -EINVAL;
+  }
+  const uint32_t want = f[0];
+  auto wants = [want](int b) { return (want >> b) & 1; };
+  const kx_arm64_host& h = v.host;
+  if (wants(kSveF) && !h.sve) return -EINVAL;
+  if ((wants(kPacA) || wants(kPacG)) &&
+      !(wants(kPacA) && wants(kPacG) && h.ptrauth_address && h.ptrauth_generic))
+    return -EINVAL;
+  if (wants(kPmuV3) && !h.pmuv3) return -EINVAL;
+  const bool is32 = wants(kEl132);
+  if (v.width_set ? is32 != v.width32 : is32 && !h.el1_32bit) return -EINVAL;
+  return 0;
+}
+
+// After a successful KVM_ARM_VCPU_INIT, kvm_reset_vcpu()'s values: X0-30,
+// SP, PC, the AArch32 SPSRs, V0-31, FPSR and FPCR zero, PSTATE the reset
+// mode, MPIDR_EL1 from the vCPU id, and a finalized vCPU's Z, P and FFR
+// zero (kvm_vcpu_reset_sve()).
+void check_reset(const VcpuFd& c, bool sve_was_finalized) {
+  const ArmVcpu& m = c.arm;
+  auto expect = [&c](uint64_t id, uint64_t want) {
+    RegBuf b(id);
+    const int r = one_reg(c, false, id, b.addr());
+    CHECK(r == 0, "after KVM_ARM_VCPU_INIT: KVM_GET_ONE_REG %#llx returned %d", (ULL)id, r);
+    for (size_t i = 0; i < reg_bytes(id); i++) {
+      const uint8_t w = i < 8 ? static_cast<uint8_t>(want >> (8 * i)) : 0;
+      CHECK(b.p[i] == w, "after KVM_ARM_VCPU_INIT: register %#llx byte %zu is %#x, reset value %#x",
+            (ULL)id, i, b.p[i], w);
+    }
+  };
+  for (uint64_t off = 0; off < kOffPstate; off += 2) expect(core(kU64, off), 0);
+  expect(core(kU64, kOffPstate), m.has(kEl132) ? kResetPstateSvc : kResetPstateEl1);
+  for (uint64_t off = kOffSpsr + 2; off <= kOffSpsr + 8; off += 2) expect(core(kU64, off), 0);
+  if (!m.has(kSveF)) {
+    for (uint64_t i = 0; i < 32; i++) expect(core(kU128, kOffVregs + 4 * i), 0);
+  }
+  expect(core(kU32, kOffFpsr), 0);
+  expect(core(kU32, kOffFpcr), 0);
+  const uint64_t id = c.id;
+  expect(kMpidr, 1ull << 31 | (id & 0xf) | ((id >> 4) & 0xff) << 8 | ((id >> 12) & 0xff) << 16);
+  if (m.has(kSveF) && sve_was_finalized) {
+    for (uint64_t n = 0; n < 32; n++) expect(zreg(n, 0), 0);
+    for (uint64_t n = 0; n <= 16; n++) expect(preg(n, 0), 0);
+  }
+}
+
+// KVM_ARM_VCPU_INIT's features: mostly bits 0-6 (any, or a preset), now
+// and then another bit or whole words.
+void features_sel(Input& in, uint32_t f[7]) {
+  static const uint32_t kPresets[] = {
+      0,
+      1u << kPsci02,
+      1u << kSveF | 1u << kPsci02,
+      1u << kPacA | 1u << kPacG | 1u << kPsci02,
+      1u << kPmuV3 | 1u << kPsci02,
+      1u << kSveF | 1u << kPacA | 1u << kPacG | 1u << kPmuV3 | 1u << kPsci02,
+      1u << kEl132 | 1u << kPsci02,
+      1u << kPowerOff | 1u << kSveF | 1u << kPmuV3,
+  };
+  for (int i = 0; i < 7; i++) f[i] = 0;
+  const uint8_t b = in.u8();
+  if (b < 0x80) {
+    f[0] = b;
+  } else if (b < 0xc0) {
+    f[0] = kPresets[b % 8];
+  } else if (b < 0xf0) {
+    f[0] = in.u8() & 0x7f;
+    const unsigned bit = in.u8() % (7 * 32);
+    f[bit / 32] |= 1u << (bit % 32);
+  } else if (b < 0xff) {
+    f[0] = in.u32();
+  } else {
+    for (int i = 0; i < 7; i++) f[i] = in.u32();
+  }
+}
+
+void op_arm_init(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t tb = in.u8();
+  const unsigned target = tb < 0xf0 ? kTargetGenericV8 : tb < 0xf8 ? tb & 7 : in.u32();
+  uint32_t f[7];
+  features_sel(in, f);
+  trace("arm64_init vcpu %d target %u features %#x %#x %#x %#x %#x %#x %#x", ci, target, f[0], f[1],
+        f[2], f[3], f[4], f[5], f[6]);
+  if (ci < 0) return;
+  VcpuFd& c = g->vcpus[ci];
+  VmModel& v = g->vms[c.vm];
+  const int want = plan_init(v, c.arm, target, f);
+  const int r = kx_vcpu_arm64_init(c.h, target, f);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_vcpu_arm64_init", r, want, false);
+  if (r != 0) return;  // a refused call changes nothing (userspace-api.rst)
+  const bool was_finalized = c.arm.finalized;
+  c.arm.inited = true;
+  c.arm.features = f[0];
+  v.width_set = true;
+  v.width32 = c.arm.has(kEl132);
+  check_reset(c, was_finalized);
+}
+
+// KVM_ARM_VCPU_FINALIZE: -ENOEXEC before init (the argument unread),
+// -EFAULT, then kvm_arm_vcpu_finalize(): only SVE on an SVE vCPU, once.
+void op_arm_finalize(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t wb = in.u8();
+  const int what = wb < 0xe0 ? kSveF : wb < 0xf8 ? wb & 7 : static_cast<int>(in.u32());
+  const uint8_t pb = in.u8();
+  const bool faults = pb % 8 == 7;
+  trace("arm64_finalize vcpu %d what %d%s", ci, what, faults ? " (faulting)" : "");
+  if (ci < 0) return;
+  VcpuFd& c = g->vcpus[ci];
+  std::unique_ptr<int> arg(new int(what));
+  const uint64_t uaddr = faults ? kFaulting[(pb >> 3) % 5] : reinterpret_cast<uint64_t>(arg.get());
+  int want = 0;
+  if (!c.arm.inited)
+    want = -ENOEXEC;
+  else if (faults)
+    want = -EFAULT;
+  else if (what != kSveF || !c.arm.has(kSveF))
+    want = -EINVAL;
+  else if (c.arm.finalized)
+    want = -EPERM;
+  const int r = kx_vcpu_arm64_finalize(c.h, uaddr);
+  trace("  -> %d (model %d)", r, want);
+  // The SVE register file is allocated here.
+  expect_ret("kx_vcpu_arm64_finalize", r, want, want == 0 && g->inject);
+  CHECK(*arg == what, "KVM_ARM_VCPU_FINALIZE wrote its argument");
+  if (r == 0) c.arm.finalized = true;
+}
+
+// A register id: mostly one the vCPU's list (or another vCPU's, or the
+// samples) has, else a mutation of one (size, SVE slice, coprocessor, low
+// bits, one bit, a neighbour, the encoding, the architecture), a sample,
+// or anything.
+uint64_t mutate_id(Input& in, uint64_t id, unsigned kind) {
+  switch (kind % 8) {
+    case 0:
+      return (id & ~kSizeMask) | static_cast<uint64_t>(in.u8() & 0xf) << 52;
+    case 1:
+      return (id & ~0x1full) | (in.u8() & 0x1f);
+    case 2: {
+      const uint8_t b = in.u8();
+      const uint64_t cp = b < 0xf0 ? 0x10 + b % 8 : in.u16() & 0xfff;
+      return (id & ~kCoprocMask) | cp << 16;
+    }
+    case 3:
+      return id ^ in.u16();
+    case 4:
+      return id ^ 1ull << (in.u8() % 64);
+    case 5:
+      return id + static_cast<int8_t>(in.u8());
+    case 6:
+      return (id & ~0xffffull) | in.u16();
+    default:
+      return (id & ~(0xffull << 56)) | static_cast<uint64_t>(in.u8()) << 56;
+  }
+}
+
+uint64_t reg_id_sel(Input& in, const VcpuFd* c) {
+  const uint8_t b = in.u8();
+  const std::vector<uint64_t>* pool = nullptr;
+  if (c && !c->arm.list.empty())
+    pool = &c->arm.list;
+  else if (!g->any_list.empty())
+    pool = &g->any_list;
+  auto from_pool = [&in, pool]() -> uint64_t {
+    const uint16_t i = in.u16();
+    return pool ? (*pool)[i % pool->size()] : kSampleIds[i % kNumSampleIds];
+  };
+  switch (b % 8) {
+    case 4:
+    case 5: {
+      const uint64_t id = from_pool();
+      return mutate_id(in, id, b >> 3);
+    }
+    case 6:
+      return kSampleIds[in.u8() % kNumSampleIds];
+    case 7:
+      return in.u64();
+    default:
+      return from_pool();
+  }
+}
+
+// The value of a KVM_SET_ONE_REG: zeros, input bytes, a constant, ones, a
+// faulting address, or what a GET reads with one bit or one nibble
+// changed.
+struct ValueSpec {
+  unsigned mode;
+  uint64_t word;
+  uint8_t bytes[32];
+  unsigned nbytes;
+  uint16_t pos;
+  uint8_t nibble;
+  uint64_t fault_addr;
+  bool faults() const { return mode == 6; }
+};
+
+ValueSpec value_sel(Input& in) {
+  ValueSpec v = {};
+  const uint8_t b = in.u8();
+  v.mode = b % 8;
+  switch (v.mode) {
+    case 1:
+      v.word = in.u64();
+      break;
+    case 2:
+      v.nbytes = in.u8() % 32 + 1;
+      for (unsigned i = 0; i < v.nbytes; i++) v.bytes[i] = in.u8();
+      break;
+    case 3:
+      v.pos = in.u16();
+      break;
+    case 4:
+      v.word = kRegValues[in.u8() % 16];
+      break;
+    case 6:
+      v.fault_addr = kFaulting[(b >> 3) % 5];
+      break;
+    case 7:
+      v.pos = in.u8();
+      v.nibble = in.u8() & 0xf;
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+void fill_value(const ValueSpec& v, const VcpuFd& c, uint64_t id, RegBuf& b) {
+  const size_t size = reg_bytes(id);
+  switch (v.mode) {
+    case 0:
+      memset(b.p.get(), 0, b.n);
+      break;
+    case 1:
+      for (size_t i = 0; i < b.n; i++) b.p[i] = static_cast<uint8_t>(v.word >> (8 * (i % 8)));
+      break;
+    case 2:
+      for (size_t i = 0; i < b.n; i++) b.p[i] = v.bytes[i % v.nbytes];
+      break;
+    case 4:
+      memset(b.p.get(), 0, b.n);
+      memcpy(b.p.get(), &v.word, sizeof(v.word));
+      break;
+    case 5:
+      memset(b.p.get(), 0xff, b.n);
+      break;
+    case 3:
+    case 7:
+      if (one_reg(c, false, id, b.addr()) != 0) memset(b.p.get(), 0, b.n);
+      if (v.mode == 3) {
+        b.p[(v.pos / 8) % size] ^= 1u << (v.pos % 8);
+      } else {
+        const size_t nib = v.pos % (2 * size);
+        uint8_t& byte = b.p[nib / 2];
+        byte = nib % 2 ? (byte & 0x0f) | v.nibble << 4 : (byte & 0xf0) | v.nibble;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// The timer's CTL (ISTATUS) and CNT read differently as time passes.
+bool time_dependent(uint64_t id) { return id == kTimerCtl || id == kTimerCnt; }
+
+void op_one_reg(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t sb = in.u8();
+  const VcpuFd* cp = ci >= 0 ? &g->vcpus[ci] : nullptr;
+  const uint64_t id = reg_id_sel(in, cp);
+  const ValueSpec vs = value_sel(in);
+  const bool roundtrip = (sb >> 1) % 4 == 3;
+  const bool set = roundtrip || (sb & 1);
+  const int ureg_fault = (sb >> 3) % 8 == 7 ? sb >> 6 : -1;
+  trace("one_reg vcpu %d %s id %#llx value mode %u%s", ci,
+        roundtrip ? "GET+SET"
+        : set     ? "SET"
+                  : "GET",
+        (ULL)id, roundtrip ? 0 : vs.mode, ureg_fault >= 0 ? " (struct faults)" : "");
+  if (!cp) return;
+  const VcpuFd& c = *cp;
+  RegBuf b(id);
+  const bool value_faults = !roundtrip && vs.faults();
+  const uint64_t uaddr = value_faults ? vs.fault_addr : b.addr();
+
+  // Before the id is looked at: exact.
+  int want = 1;
+  if (!c.arm.inited)
+    want = -ENOEXEC;
+  else if (ureg_fault >= 0)
+    want = -EFAULT;
+  else if (!arm64_space(id))
+    want = -EINVAL;
+  if (want != 1) {
+    const int r = one_reg(c, set, id, uaddr, ureg_fault);
+    trace("  -> %d (model %d)", r, want);
+    expect_ret("kx_vcpu_one_reg", r, want, false);
+    for (size_t i = 0; i < b.n; i++)
+      CHECK(b.p[i] == kRegFill, "refused KVM_GET/SET_ONE_REG touched the value");
+    return;
+  }
+
+  if (roundtrip) {
+    int r = one_reg(c, false, id, b.addr());
+    check_one_reg_ret(c, false, id, false, r);
+    if (r != 0) {
+      trace("  GET -> %d", r);
+      return;
+    }
+    check_get_value(c, id, b);
+    const int rt = c.arm.listed(id) ? roundtrip_want(c.arm, id, b) : 1;
+    r = one_reg(c, true, id, b.addr());
+    trace("  GET %#llx..., SET it -> %d%s", (ULL)b.u64(), r, rt == 1 ? " (not listed)" : "");
+    check_one_reg_ret(c, true, id, false, r);
+    if (rt != 1) expect_ret("KVM_SET_ONE_REG of the value read", r, rt, false);
+    return;
+  }
+
+  if (set && !value_faults) fill_value(vs, c, id, b);
+  // A failed write changes nothing: read before and after.
+  const bool probe = set && !value_faults && !time_dependent(id);
+  RegBuf before(id);
+  const int rb = probe ? one_reg(c, false, id, before.addr()) : -1;
+  const int r = one_reg(c, set, id, uaddr);
+  trace("  %s%#llx... -> %d", set ? "value " : "", (ULL)(value_faults ? uaddr : b.u64()), r);
+  check_one_reg_ret(c, set, id, value_faults, r);
+  if (!set && r == 0) check_get_value(c, id, b);
+  if (set && r == 0 && id >= fw_bmap(0) && id <= fw_bmap(2))
+    g->vms[c.vm].fw_bmap[id - fw_bmap(0)] = b.u64();
+  if (probe && r != 0 && rb == 0) {
+    RegBuf after(id);
+    const int ra = one_reg(c, false, id, after.addr());
+    CHECK(ra == 0 && memcmp(before.p.get(), after.p.get(), before.n) == 0,
+          "failed KVM_SET_ONE_REG %#llx (%d) changed the register (GET %d)", (ULL)id, r, ra);
+  }
+}
+
+// A successful list: every id in the arm64 space with a size ONE_REG
+// copies, none twice, the same list as before (the features cannot
+// change); then every id (a sample once this input's sweeps are spent)
+// reads and takes back its value.
+void record_list(VcpuFd& c, const uint64_t* ids, uint32_t n, uint8_t sample_start) {
+  std::vector<uint64_t> list(ids, ids + n);
+  std::vector<uint64_t> sorted = list;
+  std::sort(sorted.begin(), sorted.end());
+  for (uint32_t i = 0; i < n; i++) {
+    CHECK(arm64_space(list[i]) && reg_bytes(list[i]) <= 256,
+          "KVM_GET_REG_LIST: id %u %#llx is no arm64 register id", i, (ULL)list[i]);
+    CHECK(i == 0 || sorted[i] != sorted[i - 1], "KVM_GET_REG_LIST lists %#llx twice",
+          (ULL)sorted[i]);
+  }
+  if (!c.arm.list.empty()) {
+    CHECK(c.arm.list == list, "KVM_GET_REG_LIST changed without a KVM_ARM_VCPU_INIT");
+  }
+  c.arm.list = list;
+  c.arm.sorted = sorted;
+  g->any_list = list;
+  if (g->sweeps > 0) {
+    g->sweeps--;
+    for (uint64_t id : list) check_listed(c, id);
+    trace("  all %u listed registers read and written back", n);
+    return;
+  }
+  const uint32_t stride = n / 16 ? n / 16 : 1;
+  for (uint32_t k = 0; k < 16 && k < n; k++) check_listed(c, list[(sample_start + k * stride) % n]);
+  trace("  16 listed registers read and written back");
+}
+
+// One KVM_GET_REG_LIST with n: a heap buffer for n and as many ids as the
+// call may write (ASan: not one more), or a faulting address.
+int reg_list_call(VcpuFd& c, uint64_t n, int fault, uint8_t sample_start) {
+  const uint32_t need = c.arm.inited ? reg_count(c.arm) : 0;
+  const uint32_t n_cmp = static_cast<uint32_t>(n);  // arm.c keeps n in an unsigned int
+  int want = 0;
+  if (!c.arm.inited)
+    want = -ENOEXEC;
+  else if (c.arm.has(kSveF) && !c.arm.finalized)
+    want = -EPERM;
+  else if (fault >= 0)
+    want = -EFAULT;
+  else if (n_cmp < need)
+    want = -E2BIG;
+  const uint64_t words = 1 + std::min<uint64_t>(n, need ? need : 512);
+  std::unique_ptr<uint64_t[]> buf(new uint64_t[words]);
+  buf[0] = n;
+  for (uint64_t i = 1; i < words; i++) buf[i] = kIdFill;
+  const uint64_t uaddr = fault >= 0 ? kFaulting[fault % 5] : reinterpret_cast<uint64_t>(buf.get());
+  const int r = kx_vcpu_arm64_reg_list(c.h, uaddr);
+  trace("  n %llu -> %d (model %d), n now %llu", (ULL)n, r, want, (ULL)buf[0]);
+  // The id array is allocated when the list is copied out.
+  expect_ret("kx_vcpu_arm64_reg_list", r, want, want == 0 && g->inject);
+  if (fault >= 0) return r;
+  if (r == -ENOEXEC || r == -EPERM)
+    CHECK(buf[0] == n, "refused KVM_GET_REG_LIST wrote n");
+  else
+    CHECK(buf[0] == need, "KVM_GET_REG_LIST wrote n %llu, %u registers listed", (ULL)buf[0], need);
+  if (r != 0) {
+    for (uint64_t i = 1; i < words; i++)
+      CHECK(buf[i] == kIdFill, "failed KVM_GET_REG_LIST (%d) wrote id %llu", r, (ULL)i - 1);
+    return r;
+  }
+  record_list(c, &buf[1], need, sample_start);
+  return r;
+}
+
+// n: none, one short, exactly the count, more, or from the input (small,
+// with bits above 32, anything); or a faulting address. A -E2BIG is
+// followed by a call with the count it reported, as userspace does.
+void op_reg_list(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t nb = in.u8();
+  uint64_t raw = 0;
+  if (nb % 8 == 4) raw = in.u16();
+  if (nb % 8 == 5) raw = static_cast<uint64_t>(in.u8() % 4 + 1) << 32 | in.u16();
+  if (nb % 8 == 6) raw = in.u64();
+  const uint8_t sample_start = in.u8();
+  trace("reg_list vcpu %d n mode %u", ci, nb % 8);
+  if (ci < 0) return;
+  VcpuFd& c = g->vcpus[ci];
+  const uint64_t need = c.arm.inited ? reg_count(c.arm) : 0;
+  uint64_t n = raw;
+  switch (nb % 8) {
+    case 0:
+      n = 0;
+      break;
+    case 1:
+      n = need ? need - 1 : 0;
+      break;
+    case 2:
+      n = need;
+      break;
+    case 3:
+      n = need + (nb >> 3);
+      break;
+    default:
+      break;
+  }
+  const int fault = nb % 8 == 7 ? (nb >> 3) % 5 : -1;
+  if (reg_list_call(c, n, fault, sample_start) == -E2BIG)
+    reg_list_call(c, reg_count(c.arm), -1, sample_start);
+}
+
+// KVM_{SET,GET,HAS}_DEVICE_ATTR on a vCPU: the personality's unknown-ioctl
+// errno where vCPU attributes are not handled, -EFAULT for the struct,
+// -ENXIO but for arm64's KVM_ARM_VCPU_PVTIME_CTRL/_IPA, whose rules are
+// kvm_arm_pvtime_{set,get,has}_attr()'s: reads GPA_INVALID until set;
+// a set needs 64-byte alignment, no earlier set, and a writable memslot
+// at the address.
+bool writable_gfn(const VmModel& v, uint64_t gfn) {
+  for (const auto& [id, s] : v.slots) {
+    if (gfn >= s.base_gfn && gfn - s.base_gfn < s.npages) return !(s.flags & KX_MEM_READONLY);
+  }
+  return false;
+}
+
+void vcpu_attr_call(VcpuFd& c, int op, const AttrSpec& s) {
+  const VmModel& v = g->vms[c.vm];
+  const Arch& a = g_arch[v.p];
+  const bool pvtime = v.p == KX_ARM64 && s.a.group == kPvtimeCtrl && s.a.attr == kPvtimeIpa;
+  uint64_t payload = 0;
+  if (!s.payload_faults) memcpy(&payload, reinterpret_cast<const void*>(s.a.addr), 8);
+  int want = 0;
+  if (!a.vcpu_attr)
+    want = a.unknown_vcpu;
+  else if (s.uattr_faults)
+    want = -EFAULT;
+  else if (!pvtime)
+    want = -ENXIO;
+  else if (op == KX_ATTR_HAS)
+    want = 0;
+  else if (s.payload_faults)
+    want = -EFAULT;
+  else if (op == KX_ATTR_GET)
+    want = 0;
+  else if (payload % 64)
+    want = -EINVAL;
+  else if (c.arm.pvtime != ~0ull)
+    want = -EEXIST;
+  else if (!writable_gfn(v, payload / kPage))
+    want = -EINVAL;
+  const int r = kx_vcpu_attr(c.h, static_cast<kx_attr_op>(op), s.uattr);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_vcpu_attr", r, want, false);
+  if (s.payload_faults) return;
+  uint64_t after;
+  memcpy(&after, reinterpret_cast<const void*>(s.a.addr), 8);
+  if (r == 0 && op == KX_ATTR_GET) {
+    CHECK(after == c.arm.pvtime, "KVM_ARM_VCPU_PVTIME_IPA reads %#llx, model %#llx", (ULL)after,
+          (ULL)c.arm.pvtime);
+  } else {
+    CHECK(after == payload, "vCPU attribute %s (%d) wrote its payload", op_name(op), r);
+  }
+  if (r == 0 && op == KX_ATTR_SET) c.arm.pvtime = payload;
+}
+
+constexpr uint64_t kPvTimeFeatures = 0xc5000020, kPvTimeSt = 0xc5000021;
+
+// The PVTIME attribute with addresses that matter: in a slot (aligned or
+// not), just past one, GPA_INVALID, low, anything, or a faulting payload;
+// or the guest's side, the PV-time hypercalls.
+void op_pvtime(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t ob = in.u8();
+  const int op = ob % 4;
+  if (op == 3) {
+    const uint8_t hb = in.u8();
+    static const uint64_t kIds[] = {kPvTimeFeatures, kPvTimeSt, kPvTimeSt + 1, 0xc5000000};
+    const uint64_t fid = kIds[hb % 4];
+    static const uint64_t kArgs[] = {kPvTimeFeatures, kPvTimeSt, 1ull << 32 | kPvTimeSt, 0};
+    const uint64_t arg = (hb >> 2) % 8 < 4 ? kArgs[(hb >> 2) % 4] : in.u64();
+    trace("pv-time hypercall vcpu %d %#llx arg %#llx", ci, (ULL)fid, (ULL)arg);
+    if (ci >= 0) arm64_hypercall(g->vcpus[ci], 0, fid, 8, arg, "kx_vcpu_guest_access");
+    return;
+  }
+  const uint8_t ab = in.u8();
+  const uint64_t attr = ab < 0xe0 ? kPvtimeIpa : ab < 0xf8 ? ab & 7 : in.u64();
+  const VmModel* v = ci >= 0 ? &g->vms[g->vcpus[ci].vm] : nullptr;
+  const uint8_t pb = in.u8();
+  const SlotModel* s = nth_slot(v, in.u8(), nullptr);
+  const uint64_t base = s ? s->base_gfn * kPage : 0, size = s ? s->npages * kPage : kPage;
+  uint64_t ipa = 0;
+  switch (pb % 8) {
+    case 0:
+      ipa = base + in.u16() * 64ull % size;
+      break;
+    case 1:
+      ipa = base + in.u16() % size;
+      break;
+    case 2:
+      ipa = base + size;
+      break;
+    case 3:
+      ipa = ~0ull;
+      break;
+    case 4:
+      ipa = in.u64();
+      break;
+    case 5:
+      ipa = in.u16() * 64ull;
+      break;
+    default:
+      break;
+  }
+  AttrSpec sp = {};
+  sp.a.group = kPvtimeCtrl;
+  sp.a.attr = attr;
+  sp.payload_faults = pb % 8 >= 6;
+  uint8_t* payload = g_user + kPayloadOffset;
+  memcpy(payload, &ipa, sizeof(ipa));
+  sp.a.addr = sp.payload_faults ? kFaulting[(pb >> 3) % 5] : reinterpret_cast<uint64_t>(payload);
+  sp.uattr_faults = (ob >> 2) % 8 == 7;
+  memcpy(g_user, &sp.a, sizeof(sp.a));
+  sp.uattr = sp.uattr_faults ? kFaulting[(ob >> 5) % 5] : reinterpret_cast<uint64_t>(g_user);
+  trace("pvtime vcpu %d %s attr %llu ipa %#llx%s%s", ci, op_name(op), (ULL)attr, (ULL)ipa,
+        sp.payload_faults ? " (payload faults)" : "", sp.uattr_faults ? " (uattr faults)" : "");
+  if (ci < 0) return;
+  vcpu_attr_call(g->vcpus[ci], op, sp);
+}
+
+// The PV-time hypercalls through the guest-access extension (addr: the
+// SMCCC function id; data: arg1 in, x0 out), as kvm_hvc_call_handler():
+// other ids have no handler (-ENXIO); without PV_TIME in the VM's
+// STD_HYP bitmap, or before the VMM set the IPA, x0 is
+// SMCCC_RET_NOT_SUPPORTED. PV_TIME_FEATURES answers 0 for itself and
+// PV_TIME_ST; PV_TIME_ST returns the IPA and zeroes the 64-byte stolen
+// time structure there (kvm_init_stolen_time()) when a writable slot
+// holds it, which marks the page in the slot's dirty log.
+constexpr uint64_t kSmcccNotSupported = ~0ull;
+constexpr uint32_t kStolenTimeBytes = 64;
+
+void arm64_hypercall(const VcpuFd& c, unsigned flags, uint64_t addr, unsigned len, uint64_t data,
+                     const char* what) {
+  VmModel& v = g->vms[c.vm];
+  const bool allowed = v.fw_bmap[1] & 1;
+  const uint64_t base = c.arm.pvtime;
+  int want = 0;
+  uint64_t ret = kSmcccNotSupported;
+  SlotModel* slot = nullptr;
+  uint64_t hva = 0;
+  if (addr != kPvTimeFeatures && addr != kPvTimeSt) {
+    want = -ENXIO;
+  } else if (addr == kPvTimeFeatures) {
+    const uint32_t f = static_cast<uint32_t>(data);
+    if (allowed && (f == kPvTimeFeatures || f == kPvTimeSt) && base != ~0ull) ret = 0;
+  } else if (allowed && base != ~0ull) {
+    ret = base;
+    for (auto& [id, s] : v.slots) {
+      const uint64_t gfn = base / kPage;
+      if (gfn < s.base_gfn || gfn - s.base_gfn >= s.npages) continue;
+      if (!(s.flags & KX_MEM_READONLY)) {
+        slot = &s;
+        hva = s.uaddr + (base - s.base_gfn * kPage);
+      }
+      break;
+    }
+    if (slot && !user_ok(hva, kStolenTimeBytes)) slot = nullptr;  // the write faults: ignored
+    if (slot && !in_ram(hva, kStolenTimeBytes)) {
+      trace("  %s: PV_TIME_ST skipped (host address outside the arena)", what);
+      return;
+    }
+  }
+  uint8_t* st = slot ? reinterpret_cast<uint8_t*>(hva) : nullptr;
+  if (st) {
+    touch(hva);
+    memset(st, 0x5a, kStolenTimeBytes);  // as the VMM could have left it
+  }
+  kx_guest_access acc = {KX_ACCESS_HYPERCALL, flags, addr, len, kResultSentinel, data};
+  kx_exit exit = {};
+  exit.reason = KX_EXIT_UNKNOWN;
+  const int r = kx_vcpu_guest_access(c.h, &acc, &exit);
+  trace("  %s: hypercall %#llx arg %#llx -> %d result %u x0 %#llx (model %d, %#llx)", what,
+        (ULL)addr, (ULL)data, r, acc.result, (ULL)acc.data, want, (ULL)ret);
+  expect_ret(what, r, want, false);
+  CHECK(!exit.set, "%s: a hypercall set an exit", what);
+  if (r != 0) {
+    CHECK(acc.result == kResultSentinel && acc.data == data, "%s: failed hypercall changed it",
+          what);
+    return;
+  }
+  CHECK(acc.result == KX_ACCESS_RESULT_KERNEL && acc.data == ret,
+        "%s: hypercall %#llx: result %u x0 %#llx, model %u %#llx", what, (ULL)addr, acc.result,
+        (ULL)acc.data, KX_ACCESS_RESULT_KERNEL, (ULL)ret);
+  if (!st) return;
+  for (uint32_t i = 0; i < kStolenTimeBytes; i++)
+    CHECK(st[i] == 0, "PV_TIME_ST left byte %u of the stolen-time structure at %#llx", i,
+          (ULL)base);
+  const uint64_t page = base / kPage - slot->base_gfn;
+  if (slot->logging() && slot->dirty_known) slot->dirty[page / 64] |= 1ull << (page % 64);
+}
+
+// kx_arm64_set_host() (the module parameters): VMs created after it see
+// the new host. The IPA limit stays (KVM_CHECK_EXTENSION's snapshot).
+void op_arm_host(Input& in) {
+  static const uint32_t kVqs[] = {0xb, 0x1, 0xffff, 0x8001, 0x3, 0x80, 0, 0x10000};
+  const uint8_t hb = in.u8();
+  const uint8_t vb = in.u8();
+  kx_arm64_host h = g_default_host;
+  if (!(hb & 0x80)) {
+    h.sve = hb & 1;
+    h.ptrauth_address = (hb >> 1) & 1;
+    h.ptrauth_generic = (hb >> 2) & 1;
+    h.pmuv3 = (hb >> 3) & 1;
+    h.el1_32bit = (hb >> 4) & 1;
+    h.el0_32bit = (hb >> 5) & 1;
+    h.sve_vqs = vb < 0xf0 ? kVqs[vb % 8] : in.u32();
+  }
+  trace("arm64_host sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u", h.sve, h.sve_vqs,
+        h.ptrauth_address, h.ptrauth_generic, h.pmuv3, h.el1_32bit, h.el0_32bit);
+  const int want = h.sve && (h.sve_vqs == 0 || h.sve_vqs >> 16) ? -EINVAL : 0;
+  const int r = kx_arm64_set_host(&h);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_arm64_set_host", r, want, false);
+  if (r == 0) g->host = h;
+  kx_arm64_host now;
+  kx_arm64_get_host(&now);
+  const kx_arm64_host& m = g->host;
+  CHECK(now.sve == m.sve && now.sve_vqs == m.sve_vqs && now.ptrauth_address == m.ptrauth_address &&
+            now.ptrauth_generic == m.ptrauth_generic && now.pmuv3 == m.pmuv3 &&
+            now.el1_32bit == m.el1_32bit && now.el0_32bit == m.el0_32bit &&
+            now.ipa_bits == m.ipa_bits,
+        "kx_arm64_get_host() differs from the host last set");
+}
+
 void run_input(Input& in, uint8_t* teardown_order) {
   long pending = -1;
   for (int n = 0; n < kMaxOps && !in.empty(); n++) {
@@ -2061,6 +3070,24 @@ void run_input(Input& in, uint8_t* teardown_order) {
         break;
       case kClearDirtyLog:
         op_clear_dirty_log(in);
+        break;
+      case kArmInit:
+        op_arm_init(in);
+        break;
+      case kArmFinalize:
+        op_arm_finalize(in);
+        break;
+      case kOneReg:
+        op_one_reg(in);
+        break;
+      case kRegList:
+        op_reg_list(in);
+        break;
+      case kPvtime:
+        op_pvtime(in);
+        break;
+      case kArmHost:
+        op_arm_host(in);
         break;
       default:
         op_misc(in);
@@ -2180,6 +3207,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     CHECK(fd >= 0, "open /dev/null");
   }
   CHECK(kx_core_init() == 0, "kx_core_init");
+  kx_arm64_get_host(&g_default_host);
   for (int p = 0; p < KX_NR_PERSONALITIES; p++) {
     const auto kp = static_cast<kx_personality>(p);
     CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_VFIO, &kx_vfio_device_ops) == 0, "register VFIO");
@@ -2225,10 +3253,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   host::reset_allocation_counters();
   host::clear_signal();
   g_live_baseline = host::live_allocations();
+  state.host = g_default_host;
   Input in(data, size);
   uint8_t order = 0;
   run_input(in, &order);
   teardown(order);
+  CHECK(kx_arm64_set_host(&g_default_host) == 0, "restoring the default arm64 host");
   for (uint64_t page : state.touched) madvise(reinterpret_cast<void*>(page), kPage, MADV_DONTNEED);
   g = nullptr;
   return 0;
