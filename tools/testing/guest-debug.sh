@@ -14,7 +14,9 @@ for p in arm64 ppc s390; do
 	./kvm_ext_abi_test "/dev/kvm_ext/$p" || rc=1
 done
 for p in arm64 ppc s390; do
-	./kvm_ext_stress "/dev/kvm_ext/$p" "${STRESS_SECONDS:-10}" 4 || rc=1
+	# 4 threads for STRESS_SECONDS, then the join; a hang fails in minutes.
+	with_deadline $((${STRESS_SECONDS:-10} * 3 + 120)) \
+		./kvm_ext_stress "/dev/kvm_ext/$p" "${STRESS_SECONDS:-10}" 4 || rc=1
 done
 for p in arm64 ppc s390; do
 	./kvm_ext_failslab "/dev/kvm_ext/$p" || rc=1

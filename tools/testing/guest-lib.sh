@@ -26,3 +26,26 @@ kmemleak_check() {
 	fi
 	echo "PASS: kmemleak clean after $1"
 }
+
+# with_deadline SECONDS CMD...: runs CMD; if it is still running after
+# SECONDS, dumps the blocked tasks (sysrq w) to the console so that a hang
+# says where it hangs, kills CMD and fails. Returns CMD's status otherwise.
+with_deadline() {
+	limit=$1
+	shift
+	"$@" &
+	pid=$!
+	waited=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$waited" -ge "$limit" ]; then
+			echo "FAIL: $* still running after ${limit}s; blocked tasks follow"
+			echo w > /proc/sysrq-trigger
+			kill -9 "$pid"
+			wait "$pid"
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	wait "$pid"
+}
