@@ -19,5 +19,6 @@
 #include "arch/arm64/regs.cpp"
 #include "arch/arm64/sys_regs.cpp"
 #include "arch/arm64/vcpu.cpp"
+#include "arch/arm64/vgic/device.cpp"
 #include "arch/powerpc/personality.cpp"
 #include "arch/s390/personality.cpp"

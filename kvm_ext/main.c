@@ -172,6 +172,8 @@ struct kvm_ext_builtin_device {
 /* Device types per personality, as each architecture's kvm_init path. */
 static const struct kvm_ext_builtin_device kvm_ext_devices[] = {
 	{ KX_ARM64, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
+	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops },
+	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops },
 	{ KX_PPC, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
 	{ KX_S390, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
 };

@@ -8,6 +8,8 @@
 #include <kx/result.h>
 #include <kx/types.h>
 
+#include "arch/arm64/vgic/vgic.h"
+
 namespace kvm {
 
 class Vcpu;
@@ -95,6 +97,7 @@ struct VmState {
   kx::Atomic<u64> fw_bmap[3];
   kx::Atomic<u32> pfr0_csv2;
   kx::Atomic<u32> pfr0_csv3;
+  vgic::Dist vgic;  // under Vm::lock
 };
 
 VcpuState& state(Vcpu& vcpu);

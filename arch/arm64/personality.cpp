@@ -37,6 +37,15 @@ void vm_destroy(Vm& vm) {
   vm.arch = nullptr;
 }
 
+// kvm_vm_ioctl_create_vcpu() against the GIC's limit (kvm->max_vcpus),
+// then kvm_arch_vcpu_precreate(): no vCPU joins an initialised GIC.
+kx::Status vcpu_precreate(Vm& vm, u32) {
+  const vgic::Dist& d = vm_state(vm).vgic;
+  if (vm.created_vcpus() >= vgic::max_vcpus(d, kMaxVcpus)) return kx::error(kx::kEINVAL);
+  if (d.in_kernel() && d.initialized) return kx::error(kx::kEBUSY);
+  return kx::Status::ok();
+}
+
 kx::Status vcpu_create(Vcpu& vcpu) {
   kx::AllocChecker ac;
   vcpu.arch = new (&ac) VcpuState;
@@ -111,7 +120,7 @@ const Personality kArm64Personality = {
     .parse_vm_type = arm64::parse_vm_type,
     .vm_create = arm64::vm_create,
     .vm_destroy = arm64::vm_destroy,
-    .vcpu_precreate = nullptr,
+    .vcpu_precreate = arm64::vcpu_precreate,
     .vcpu_create = arm64::vcpu_create,
     .vcpu_destroy = arm64::vcpu_destroy,
     .run_check = arm64::run_check,

@@ -202,6 +202,8 @@ void kx_device_set_private(struct kx_device *dev, void *priv);
 
 /* Built-in device types, registered by the shim at module init. */
 extern const struct kx_device_ops kx_vfio_device_ops;
+extern const struct kx_device_ops kx_vgic_v2_device_ops;
+extern const struct kx_device_ops kx_vgic_v3_device_ops;
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,8 @@ class Vector {
   const T& operator[](usize i) const { return data_[i]; }
   T* begin() { return data_; }
   T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
 
   // Makes room for `n` elements in total; nothing changes on failure.
   Status reserve(usize n) {

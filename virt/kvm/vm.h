@@ -151,6 +151,7 @@ class Vm {
   // gfn_to_hva() succeeds: a writable memslot of address space 0 holds gfn.
   bool gfn_writable(u64 gfn) KX_EXCLUDES(slots_lock);
   u32 online_vcpus() const { return online_vcpus_.load(); }
+  u32 created_vcpus() const KX_REQUIRES(lock) { return created_vcpus_; }
   u32 max_vcpus() const { return personality_->max_vcpus; }
 
   // Takes every vCPU mutex or none; false if one is held (a vCPU in

@@ -64,7 +64,7 @@ static int allowed_errno(int e)
 	case EINVAL: case EEXIST: case ENOENT: case EBADF: case EINTR:
 	case ENOEXEC: case EBUSY: case EFAULT: case ENODEV: case EPERM:
 	case ENXIO: case ENOTTY: case EIO: case ENOSPC: case ENOMEM:
-	case EMFILE: case EOPNOTSUPP:
+	case EMFILE: case EOPNOTSUPP: case E2BIG:
 		return 1;
 	}
 	return 0;
