@@ -174,6 +174,14 @@ long debugfs_read(const char *name);
 const char *errno_name(int err);
 
 
+/* arm64_vcpu.c: arm64 vCPU helpers (raw ioctl results, -1 with errno). */
+__u32 target_of(int vm);
+int vcpu_init(int vm, int vcpu, __u32 features);
+int finalize_sve(int vcpu);
+int one_reg(int vcpu, bool set, __u64 id, const void *addr);
+unsigned int reg_size(__u64 id);
+bool host_supports(__u32 features);	/* fails on kvm_ext, skips on /dev/kvm */
+
 /* module_params.c: kvm_ext's emulated-host parameters (0/-1+errno on write). */
 int param_write(const char *name, const char *val);
 const char *param_read(const char *name); /* without the newline; "" if unreadable */

@@ -93,26 +93,6 @@
 
 /* ------------------------------------------------------------ vCPU helpers */
 
-static __u32 target_of(int vm)
-{
-	struct kvm_vcpu_init init;
-
-	memset(&init, 0, sizeof(init));
-	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
-		return KVM_ARM_TARGET_GENERIC_V8;
-	return init.target;
-}
-
-static int vcpu_init(int vm, int vcpu, __u32 features)
-{
-	struct kvm_vcpu_init init;
-
-	memset(&init, 0, sizeof(init));
-	init.target = target_of(vm);
-	init.features[0] = features;
-	return ioctl(vcpu, KVM_ARM_VCPU_INIT, &init);
-}
-
 /* A VM with a vCPU, initialised with `features` (-1: left uninitialised). */
 static bool setup(int *vm, int *vcpu, long features)
 {

@@ -92,45 +92,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static __u32 target_of(int vm)
-{
-	struct kvm_vcpu_init init;
-
-	memset(&init, 0, sizeof(init));
-	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
-		return KVM_ARM_TARGET_GENERIC_V8;
-	return init.target;
-}
-
-static int vcpu_init(int vm, int vcpu, __u32 features)
-{
-	struct kvm_vcpu_init init;
-
-	memset(&init, 0, sizeof(init));
-	init.target = target_of(vm);
-	init.features[0] = features;
-	return ioctl(vcpu, KVM_ARM_VCPU_INIT, &init);
-}
-
-static int finalize_sve(int vcpu)
-{
-	int what = KVM_ARM_VCPU_SVE;
-
-	return ioctl(vcpu, KVM_ARM_VCPU_FINALIZE, &what);
-}
-
-static int one_reg(int vcpu, bool set, __u64 id, const void *addr)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (__u64)(uintptr_t)addr };
-
-	return ioctl(vcpu, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &r);
-}
-
-static unsigned int reg_size(__u64 id)
-{
-	return 1U << ((id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
-}
-
 static const char *reg_name(__u64 id)
 {
 	static char bufs[2][48];
@@ -146,34 +107,6 @@ static const char *reg_name(__u64 id)
 	else
 		snprintf(b, sizeof(bufs[0]), "%#llx", (unsigned long long)id);
 	return b;
-}
-
-static bool host_supports(__u32 features)
-{
-	static const struct {
-		__u32 feature;
-		long cap;
-		const char *name;
-	} caps[] = {
-		{ F_SVE, KVM_CAP_ARM_SVE, "KVM_CAP_ARM_SVE" },
-		{ F_PMU, KVM_CAP_ARM_PMU_V3, "KVM_CAP_ARM_PMU_V3" },
-		{ F(KVM_ARM_VCPU_PTRAUTH_ADDRESS), KVM_CAP_ARM_PTRAUTH_ADDRESS,
-		  "KVM_CAP_ARM_PTRAUTH_ADDRESS" },
-		{ F(KVM_ARM_VCPU_PTRAUTH_GENERIC), KVM_CAP_ARM_PTRAUTH_GENERIC,
-		  "KVM_CAP_ARM_PTRAUTH_GENERIC" },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(caps); i++) {
-		if (!(features & caps[i].feature) || check_ext(g_sys, caps[i].cap) > 0)
-			continue;
-		if (g_is_ext)
-			fail("%s is not set with the default parameters", caps[i].name);
-		else
-			skip_test("the host has no %s", caps[i].name);
-		return false;
-	}
-	return true;
 }
 
 /* ------------------------------------------------------------ the snapshot */

@@ -67,16 +67,6 @@ static int preferred_target(int vm, struct kvm_vcpu_init *init)
 	return ioctl(vm, KVM_ARM_PREFERRED_TARGET, init);
 }
 
-/* The target to pass to KVM_ARM_VCPU_INIT (5 on kvm_ext, the host's on /dev/kvm). */
-static __u32 target_of(int vm)
-{
-	struct kvm_vcpu_init init;
-
-	if (preferred_target(vm, &init))
-		return KVM_ARM_TARGET_GENERIC_V8;
-	return init.target;
-}
-
 static int vcpu_init3(int vcpu, __u32 target, __u32 f0, __u32 f3)
 {
 	struct kvm_vcpu_init init;
@@ -88,21 +78,9 @@ static int vcpu_init3(int vcpu, __u32 target, __u32 f0, __u32 f3)
 	return ioctl(vcpu, KVM_ARM_VCPU_INIT, &init);
 }
 
-static int vcpu_init(int vm, int vcpu, __u32 features)
-{
-	return vcpu_init3(vcpu, target_of(vm), features, 0);
-}
-
 static int finalize(int vcpu, int what)
 {
 	return ioctl(vcpu, KVM_ARM_VCPU_FINALIZE, &what);
-}
-
-static int one_reg(int vcpu, bool set, __u64 id, void *addr)
-{
-	struct kvm_one_reg r = { .id = id, .addr = (__u64)(uintptr_t)addr };
-
-	return ioctl(vcpu, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &r);
 }
 
 static int get_vls(int vcpu, __u64 *vls)
