@@ -70,7 +70,7 @@ $(B)/guest/kvm_ext_failslab: tools/testing/failslab/failslab_sweep.c include/uap
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
-$(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
@@ -110,11 +110,11 @@ run: deps module $(B)/guest/kvm_ext_demo
 	scripts/qemu-run.sh --timeout 600 --script tools/kvm_ext/guest-demo.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_demo
 
-$(B)/guest/kvm_ext_bench_dirty: tools/testing/bench/dirty_log.c
+$(B)/guest/kvm_ext_bench_dirty: tools/testing/bench/dirty_log.c tools/testing/bench/bench.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 

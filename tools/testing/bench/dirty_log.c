@@ -27,6 +27,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "bench.h"
+
 #define GIB (1ULL << 30)
 #define PAGES_64G ((64 * GIB) >> 12)
 #define BITMAP_BYTES (PAGES_64G / 8)
@@ -38,23 +40,7 @@ static uint64_t *bitmap, *mask;
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp);
-	return v[n / 2];
+	return now_ns() / 1e9;
 }
 
 static void die(const char *what)

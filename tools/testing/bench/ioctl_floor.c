@@ -19,22 +19,9 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "bench.h"
+
 #define BATCH 2000
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -76,8 +63,8 @@ int main(int argc, char **argv)
 		noop[i] = (t1 - t0) / BATCH;
 		has[i] = (t2 - t1) / BATCH;
 	}
-	qsort(noop, rounds, sizeof(*noop), cmp);
-	qsort(has, rounds, sizeof(*has), cmp);
+	qsort(noop, rounds, sizeof(*noop), cmp_double);
+	qsort(has, rounds, sizeof(*has), cmp_double);
 	printf("ioctl floor (%s, %d rounds of %d, medians):\n", node, rounds, BATCH);
 	printf("  no-op device ioctl (-ENOTTY):       %8.0f ns\n", noop[rounds / 2]);
 	printf("  KVM_HAS_DEVICE_ATTR (trivial attr): %8.0f ns\n", has[rounds / 2]);

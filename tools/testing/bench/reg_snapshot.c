@@ -18,26 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
+
+#include "bench.h"
 #include <linux/kvm_ext.h>
 
 #define NOOP_BATCH 2000
 #define SNAP_BATCH 10
 #define MAX_REGS 1024
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static struct kvm_reg_list *list;
 static unsigned char value[256];
@@ -108,8 +95,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%d register reads failed\n", bad);
 		return 1;
 	}
-	qsort(noop, rounds, sizeof(*noop), cmp);
-	qsort(snap, rounds, sizeof(*snap), cmp);
+	qsort(noop, rounds, sizeof(*noop), cmp_double);
+	qsort(snap, rounds, sizeof(*snap), cmp_double);
 	printf("register snapshot (%s, SVE VL 512 + ptrauth + PMU, %llu registers, %d rounds, medians):\n",
 	       node, list->n, rounds);
 	printf("  no-op device ioctl (-ENOTTY):         %10.0f ns\n", noop[rounds / 2]);
