@@ -29,6 +29,11 @@ MANUAL_ENABLE, INITIALLY_SET = 1, 2
 VFIO_GROUP, VFIO_ADD, VFIO_DEL, VFIO_SPAPR = 1, 1, 2, 3
 # create_device type byte: tb % 4 == 0 -> VFIO, 1 -> the harness's dummy.
 DEV_VFIO, DEV_DUMMY = 0, 1
+# tb % 4 == 2 with tb >> 2 >= 48: the arm64 VGIC types, v2 (even), v3 (odd).
+DEV_VGIC_V2, DEV_VGIC_V3 = 48 << 2 | 2, 49 << 2 | 2
+# op_vgic_attr's group byte (kGroups) and attributes.
+VGIC_GROUP = {0: 0, 3: 3, 4: 5, 1: 6}
+V2_DIST, V2_CPU, V3_DIST, V3_REDIST, V3_REDIST_REGION = 0, 1, 2, 3, 5
 
 # arm64: KVM_ARM_VCPU_INIT feature bits, and indexes into the harness's
 # kSampleIds (stable whatever the vCPU lists).
@@ -203,6 +208,21 @@ class Seed:
 
     def device_attr(self, dev, op, group, attr, payload):
         return self.raw(DEVICE_ATTR, dev, op).attr(group, attr, payload)
+
+    def vgic_attr(self, dev, op, group, attr, payload):
+        """op_vgic_attr: uattr valid; payload ('raw', u64), ('nr', index
+        into kNr), ('addr', selector byte[, offset byte]), or ('fault', k)."""
+        self.raw(DEVICE_ATTR, dev, op, 0, VGIC_GROUP[group], attr, 0)
+        kind = payload[0]
+        if kind == 'raw':
+            return self.raw(5).u64(payload[1])
+        if kind == 'fault':
+            return self.raw(6 | payload[1] << 3)
+        self.raw(0)
+        return self.raw(*payload[1:])
+
+    def rdreg(self, count, base, index, flags=0):
+        return count << 52 | base | flags << 12 | index
 
     def vm_attr(self, vm, op, group, attr, payload):
         return self.raw(VM_ATTR, vm, op).attr(group, attr, payload)
@@ -664,6 +684,73 @@ def seeds():
     s.delete_slot(0, 0).hypercall(0, 1)  # the write finds no slot
     s.pvtime(1, PV_SET, ('slot', 0, 0))  # slot 1 is read-only: -EINVAL
     out['seed-arm64-pvtime'] = s.end(0)
+
+    # The VGIC, v2: placement (-EEXIST, alignment, past the IPA space, the
+    # other model's attributes), NR_IRQS, INIT and the vCPU limits.
+    s = Seed().create_vm(ARM64, 36).create_vcpu(0, 0).create_vcpu(0, 1)
+    s.create_device(0, DEV_VGIC_V2, test=True).create_device(0, DEV_VGIC_V2)
+    s.create_device(0, DEV_VGIC_V3)  # -EEXIST
+    s.vgic_attr(0, ATTR_HAS, 0, V2_CPU, ('raw', 0)).vgic_attr(0, ATTR_HAS, 0, V3_DIST, ('raw', 0))
+    s.vgic_attr(0, ATTR_GET, 0, V2_DIST, ('raw', 0))
+    s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('raw', 0x8000800))  # misaligned
+    s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('addr', 4 << 3 | 5))  # 2^48: -E2BIG
+    s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('addr', 0 << 3 | 4))  # top - 4K
+    s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('raw', 0x8000000))  # -EEXIST
+    s.vgic_attr(0, ATTR_SET, 0, V2_CPU, ('addr', 0 << 3 | 4))  # top - 4K + 8K
+    s.vgic_attr(0, ATTR_SET, 0, V2_CPU, ('raw', 0x8010000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0x8010000))  # -ENXIO
+    s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('fault', 0))
+    s.vgic_attr(0, ATTR_GET, 0, V2_CPU, ('raw', 0))
+    s.vgic_attr(0, ATTR_GET, 3, 0, ('raw', 0))
+    s.vgic_attr(0, ATTR_SET, 3, 0, ('nr', 4))  # 1023
+    s.vgic_attr(0, ATTR_SET, 3, 0, ('nr', 1))  # 96
+    s.vgic_attr(0, ATTR_SET, 3, 0, ('nr', 3))  # -EBUSY
+    s.vgic_attr(0, ATTR_GET, 4, 0, ('raw', 0)).vgic_attr(0, ATTR_SET, 4, 1, ('raw', 0))
+    s.vcpu_burst(0, 2, 8)  # up to 8, then -EINVAL
+    s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0)).vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0))
+    s.create_vm(ARM64).vcpu_burst(1, 0, 9)
+    s.create_device(1, DEV_VGIC_V2)  # -E2BIG
+    s.create_device(1, DEV_VGIC_V3, abort=True)
+    s.create_device(1, DEV_VGIC_V3)  # -EEXIST: the aborted fd's GIC stays
+    s.close_device(0)
+    s.create_vcpu(0, 12)  # -EINVAL
+    out['seed-vgic-v2'] = s.end(1)
+
+    # The VGIC, v3: the distributor, the legacy redistributor region and
+    # indexed ones (order, overlaps, mixing, flags), a GIC after a run.
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1)
+    s.create_device(0, DEV_VGIC_V3)
+    s.vgic_attr(0, ATTR_SET, 0, V3_DIST, ('raw', 0x8000000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0x8000000))  # overlaps the distributor
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0x80a0000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0x90a0000))  # -EEXIST
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0xa000000, 1)))  # mixed
+    s.vgic_attr(0, ATTR_GET, 0, V3_REDIST, ('raw', 0))
+    s.vgic_attr(0, ATTR_GET, 0, V3_REDIST_REGION, ('raw', 0))
+    s.vgic_attr(0, ATTR_GET, 0, V3_REDIST_REGION, ('raw', 1))  # -ENOENT
+    s.vgic_attr(0, ATTR_GET, 0, V2_CPU, ('raw', 0))  # -ENXIO
+    s.create_vcpu(0, 2)  # the legacy region grows
+    s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0)).vgic_attr(0, ATTR_GET, 3, 0, ('raw', 0))
+    s.create_vcpu(0, 3)  # -EBUSY after INIT
+    s.create_vm(ARM64).create_vcpu(1, 0).create_device(1, DEV_VGIC_V3)
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(2, 0x100000, 1)))  # index 1
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(2, 0x100000, 0, 1)))  # flags
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(0, 0x100000, 0)))  # count 0
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(2, 0x100000, 0)))
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0x120000, 1)))  # overlap
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0x140000, 1)))
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST, ('raw', 0x200000))  # mixed
+    s.vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('addr', 0, 4 << 3 | 4))  # next, top - 256K
+    s.vgic_attr(1, ATTR_SET, 0, V3_DIST, ('addr', 3 << 3 | 3, 0))  # on a region
+    s.vgic_attr(1, ATTR_GET, 0, V3_REDIST_REGION, ('raw', 1))
+    s.vgic_attr(1, ATTR_GET, 0, V3_REDIST_REGION, ('fault', 1))
+    s.vgic_attr(1, ATTR_HAS, 0, V3_REDIST_REGION, ('raw', 0))
+    s.vgic_attr(1, ATTR_HAS, 1, 0, ('raw', 0))
+    s.fail_alloc(0).vgic_attr(1, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0x300000, 3)))
+    s.create_vm(ARM64).create_vcpu(2, 0)
+    s.arm_init(4, 0).run(4, 0)  # vCPU fd 4
+    s.create_device(2, DEV_VGIC_V3)  # -EBUSY: a vCPU ran
+    out['seed-vgic-v3'] = s.end(0)
     return out
 
 

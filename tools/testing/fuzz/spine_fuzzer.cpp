@@ -84,6 +84,20 @@
 // and no id. The PV-time hypercalls answer by the STD_HYP bitmap and the
 // PVTIME IPA; PV_TIME_ST zeroes the structure and dirties its page.
 //
+// arm64's in-kernel GIC (userspace-api.rst "Devices available", VGIC
+// step 1) is modelled per VM: its model, the distributor, v2 CPU interface
+// and v3 redistributor regions (legacy and indexed), the number of SPIs
+// and CTRL_INIT. The VGIC device types (5 and 7, registered on arm64
+// only, as the shim does) are created exactly (one GIC per VM -EEXIST,
+// after a vCPU ran -EBUSY, too many vCPUs for the model -E2BIG; the GIC
+// stays when its fd fails; the device stays with the VM when its fd
+// closes), and so is KVM_CREATE_VCPU against the model's vCPU limit and
+// CTRL_INIT. GRP_ADDR (addresses from a pool: aligned or not, on or next
+// to frames already placed, at and past the IPA limit, raw), GRP_NR_IRQS,
+// GRP_CTRL and HAS are checked exactly in device.cpp's order, a GET
+// writes exactly its value's size, and at the end of the input every GIC
+// with a device fd open is read back in full against the model.
+//
 // The host platform's file hooks are wrapped at link time (the Makefile's
 // -Wl,--wrap): two fds the harness opens count as VFIO group files, so the
 // VFIO device's group list is reachable, and every kx_file_get() must be
@@ -135,7 +149,8 @@ constexpr uint64_t kMaxSlotPages = (1ull << 31) - 1;
 // kvm_ext's bound on devices per VM (virt/kvm/vm.h, kMaxDevicesPerVm).
 constexpr uint32_t kMaxDevicesPerVm = 256;
 // The harness's own destroy-only device type (no release hook), next to
-// the VFIO pseudo-device (release only).
+// the VFIO pseudo-device (release only) and, on arm64, the VGIC types
+// (destroy only).
 constexpr unsigned kDummyType = KX_MAX_DEVICE_TYPES - 1;
 constexpr unsigned kDummyIoctl = 0x1234;
 constexpr long kDummyIoctlValue = 42;
@@ -287,6 +302,22 @@ struct SlotModel {
   bool logging() const { return flags & KX_MEM_LOG_DIRTY_PAGES; }
 };
 
+// arm64's in-kernel GIC (arch/arm64/vgic, step 1): the model, where its
+// frames sit, its redistributor regions, its number of SPIs, CTRL_INIT.
+constexpr uint64_t kGicUndef = ~0ull;
+struct GicRegion {
+  uint64_t base;
+  uint32_t count;  // 0: the legacy single region, sized by the online vCPUs
+  uint32_t index;
+};
+struct GicModel {
+  unsigned model = 0;  // 0, KX_DEV_TYPE_ARM_VGIC_V2 or _V3
+  uint64_t dist = kGicUndef, cpu = kGicUndef;
+  std::vector<GicRegion> regions;
+  uint32_t nr_spis = 0;
+  bool initialized = false;
+};
+
 struct VmModel {
   bool alive = false;
   kx_vm* h = nullptr;
@@ -310,6 +341,7 @@ struct VmModel {
   // The SMCCC feature bitmaps (KVM_REG_ARM_{STD,STD_HYP,VENDOR_HYP}_BMAP):
   // all of each block's features until the VMM writes them.
   uint64_t fw_bmap[3] = {0x1, 0x1, 0x3};
+  GicModel gic;
 };
 
 // An arm64 vCPU as KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE left it.
@@ -339,6 +371,7 @@ struct DevFd {
   int vm = -1;
   bool dummy = false;
   std::set<int> groups;  // VFIO: the group fds added
+  unsigned vgic = 0;     // a VGIC device: its type (5 or 7)
 };
 
 struct DummyState {
@@ -757,6 +790,8 @@ struct AttrSpec {
 alignas(64) uint8_t g_user[1024];
 constexpr size_t kPayloadOffset = 512;
 
+void place_uattr(AttrSpec& s, uint8_t um);
+
 AttrSpec attr_sel(Input& in) {
   AttrSpec s = {};
   const uint8_t um = in.u8();
@@ -805,6 +840,13 @@ AttrSpec attr_sel(Input& in) {
       s.payload_faults = true;
       break;
   }
+  place_uattr(s, um);
+  return s;
+}
+
+// struct kvm_device_attr itself: at a (possibly misaligned) spot of
+// g_user, or at an address that faults.
+void place_uattr(AttrSpec& s, uint8_t um) {
   switch (um % 8) {
     case 5:
       s.uattr = 0;
@@ -825,7 +867,6 @@ AttrSpec attr_sel(Input& in) {
       break;
     }
   }
-  return s;
 }
 
 const char* op_name(int op) {
@@ -1303,6 +1344,9 @@ int free_dev_fd() {
   return -1;
 }
 
+// VGIC_V2_MAX_CPUS, VGIC_V3_MAX_CPUS
+uint32_t gic_max_cpus(unsigned model) { return model == KX_DEV_TYPE_ARM_VGIC_V2 ? 8 : 512; }
+
 // kx_vm_create_vcpu against the model; the shim's fd step after it: keep
 // an fd (fd_slot >= 0), close it at once (-1), or fail to make it (abort).
 void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
@@ -1313,6 +1357,10 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
     want = -EINVAL;
   else if (v.vcpu_ids.size() >= static_cast<size_t>(a.max_vcpus))
     want = -EINVAL;
+  else if (v.gic.model && v.vcpu_ids.size() >= gic_max_cpus(v.gic.model))
+    want = -EINVAL;  // kvm->max_vcpus, which the GIC set
+  else if (v.gic.model && v.gic.initialized)
+    want = -EBUSY;  // kvm_arch_vcpu_precreate()
   else if (v.vcpu_ids.count(id))
     want = -EEXIST;
   kx_vcpu* h = reinterpret_cast<kx_vcpu*>(0x1);
@@ -1433,6 +1481,9 @@ void op_create_device(Input& in) {
   unsigned type = KX_DEV_TYPE_VFIO;
   if (tb % 4 == 1) type = kDummyType;
   if (tb % 4 == 2) type = tb >> 2;
+  // arm64's VGIC types, more often than the raw 5 and 7.
+  if (tb % 4 == 2 && tb >> 2 >= 48)
+    type = (tb >> 2) & 1 ? KX_DEV_TYPE_ARM_VGIC_V3 : KX_DEV_TYPE_ARM_VGIC_V2;
   if (tb % 4 == 3) type = in.u32();
   const uint8_t fb = in.u8();
   unsigned flags = fb & 1 ? KX_CREATE_DEVICE_TEST : 0;
@@ -1448,9 +1499,12 @@ void op_create_device(Input& in) {
   if (vi < 0) return;
   VmModel& v = g->vms[vi];
   const bool vfio = type == KX_DEV_TYPE_VFIO, dummy = type == kDummyType;
+  // The VGIC types are registered on arm64 only.
+  const bool vgic =
+      v.p == KX_ARM64 && (type == KX_DEV_TYPE_ARM_VGIC_V2 || type == KX_DEV_TYPE_ARM_VGIC_V3);
   int want = 0;
   bool enomem_ok = false;
-  if (!vfio && !dummy) {
+  if (!vfio && !dummy && !vgic) {
     want = -ENODEV;
   } else if (flags & KX_CREATE_DEVICE_TEST) {
     want = 0;
@@ -1462,6 +1516,12 @@ void op_create_device(Input& in) {
       want = -EBUSY;
     else if (dummy && refuse)
       want = refuse;
+    else if (vgic && v.gic.model)  // kvm_vgic_create(): one GIC per VM
+      want = -EEXIST;
+    else if (vgic && v.ran)
+      want = -EBUSY;
+    else if (vgic && v.vcpu_ids.size() > gic_max_cpus(type))
+      want = -E2BIG;
   }
   kx_device* h = reinterpret_cast<kx_device*>(0x1);
   g_dummy_refuse = refuse;
@@ -1478,7 +1538,14 @@ void op_create_device(Input& in) {
     return;
   }
   CHECK(kx_device_vm(h) == v.h, "kx_device_vm");
-  CHECK(strcmp(kx_device_name(h), vfio ? "kvm-vfio" : "fuzz-dummy") == 0, "kx_device_name");
+  const char* name = vfio                              ? "kvm-vfio"
+                     : dummy                           ? "fuzz-dummy"
+                     : type == KX_DEV_TYPE_ARM_VGIC_V2 ? "kvm-arm-vgic-v2"
+                                                       : "kvm-arm-vgic-v3";
+  CHECK(strcmp(kx_device_name(h), name) == 0, "kx_device_name");
+  // The GIC is the VM's from now on, even if the fd fails (6.1's
+  // vgic_destroy() frees only the device).
+  if (vgic) v.gic.model = type;
   if (dummy) {
     CHECK(g_dummies.count(h) && g_dummies[h].inited, "dummy device created without init");
     CHECK(kx_device_private(h) == g_dummies[h].priv, "dummy private data");
@@ -1494,7 +1561,7 @@ void op_create_device(Input& in) {
   }
   v.nr_devices++;
   if (vfio) v.vfio_on_list = true;
-  g->devs[fd] = DevFd{true, h, vi, dummy};
+  g->devs[fd] = DevFd{true, h, vi, dummy, {}, vgic ? type : 0};
 }
 
 // The device fd closes: kvm_ext_device_release().
@@ -1505,10 +1572,10 @@ void close_device(DevFd& d) {
   kx_device_release(d.h);
   d.open = false;
   d.groups.clear();
-  if (!d.dummy) {  // a release hook: the device leaves the VM now
+  if (!d.dummy && !d.vgic) {  // a release hook: the device leaves the VM now
     v.nr_devices--;
     v.vfio_on_list = false;
-  } else {
+  } else if (d.dummy) {
     CHECK(g_dummies.count(d.h), "destroy-only device destroyed at fd close");
   }
   vm_put(d.vm);
@@ -1521,9 +1588,15 @@ void op_close_device(Input& in) {
   close_device(g->devs[di]);
 }
 
+void op_vgic_attr(Input& in, DevFd& d, int op);
+
 void op_device_attr(Input& in) {
   const int di = pick_dev(in.u8());
   const int op = in.u8() % 3;
+  if (di >= 0 && g->devs[di].vgic) {
+    op_vgic_attr(in, g->devs[di], op);
+    return;
+  }
   const AttrSpec s = attr_sel(in);
   trace("device_attr dev %d %s uattr %s group %u attr %llu addr %#llx", di, op_name(op),
         s.uattr_faults ? "bad" : "ok", s.a.group, s.a.attr, s.a.addr);
@@ -1766,6 +1839,10 @@ void op_misc(Input& in) {
       const auto p = static_cast<kx_personality>(idx % 3);
       expect_ret("re-register VFIO",
                  kx_register_device_ops(p, KX_DEV_TYPE_VFIO, &kx_vfio_device_ops), -EEXIST, false);
+      if (p == KX_ARM64)
+        expect_ret("re-register VGIC v3",
+                   kx_register_device_ops(p, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops),
+                   -EEXIST, false);
       expect_ret("register type 16", kx_register_device_ops(p, KX_MAX_DEVICE_TYPES, &kDummyOps),
                  -EINVAL, false);
       expect_ret("register no personality",
@@ -2076,6 +2153,333 @@ void op_clear_dirty_log(Input& in) {
     uint64_t m = mask[i];
     if (i == words - 1 && num % 64) m &= (1ull << (num % 64)) - 1;
     t.s->dirty[first / 64 + i] &= ~m;
+  }
+}
+
+// ------------------------------------------------------------ arm64 VGIC
+
+// The VGIC devices (arch/arm64/vgic/device.cpp, step 1) against GicModel:
+// GRP_ADDR, GRP_NR_IRQS, GRP_CTRL INIT and HAS, exactly, in device.cpp's
+// (6.1's) order of checks; a failed call changes nothing (the model is
+// not updated; audit_gics() reads it all back at the end); a GET writes
+// exactly its value's size, anything else nothing.
+constexpr uint32_t kGicGrpAddr = 0, kGicGrpNrIrqs = 3, kGicGrpCtrl = 4;
+constexpr uint64_t kGicV2Dist = 0, kGicV2Cpu = 1, kGicV3Dist = 2, kGicV3Redist = 3,
+                   kGicV3RedistRegion = 5;
+constexpr uint64_t kGicRedistSize = 0x20000, kGicV3Align = 0x10000;
+constexpr uint64_t kRdIndexMask = 0xfff, kRdFlagsMask = 0xf000, kRdBaseMask = 0x000fffffffff0000ull;
+constexpr uint8_t kPayloadFill = 0xa5;
+
+// vgic_check_iorange()
+int gic_check_iorange(const VmModel& v, uint64_t cur, uint64_t addr, uint64_t align,
+                      uint64_t size) {
+  if (cur != kGicUndef) return -EEXIST;
+  if (addr % align || size % align) return -EINVAL;
+  if (addr + size < addr) return -EINVAL;
+  const uint64_t phys = 1ull << v.ipa_bits;
+  if (addr & ~(phys - 1) || addr + size > phys) return -E2BIG;
+  return 0;
+}
+
+uint64_t gic_region_size(const VmModel& v, uint32_t count) {
+  return (count ? count : v.vcpu_ids.size()) * kGicRedistSize;
+}
+
+bool gic_overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size) {
+  return a + a_size > b && b + b_size > a;
+}
+
+// vgic_v3_alloc_redist_region(), with the legacy form refused after
+// indexed ones as well (differences.rst).
+int gic_add_region_want(const VmModel& v, uint32_t index, uint64_t base, uint32_t count) {
+  const GicModel& m = v.gic;
+  const uint64_t size = gic_region_size(v, count);
+  if (base + size < base) return -EINVAL;
+  if (m.regions.empty()) {
+    if (index != 0) return -EINVAL;
+  } else {
+    const GicRegion& last = m.regions.back();
+    if (!count != !last.count) return -EINVAL;
+    if (!count) return -EEXIST;
+    if (index != last.index + 1) return -EINVAL;
+  }
+  if (!count && m.dist != kGicUndef && gic_overlaps(base, size, m.dist, 0x10000)) return -EINVAL;
+  for (const GicRegion& r : m.regions) {
+    if (gic_overlaps(base, size, r.base, gic_region_size(v, r.count))) return -EINVAL;
+  }
+  return gic_check_iorange(v, kGicUndef, base, kGicV3Align, size);
+}
+
+bool gic_has(unsigned type, const kx_attr& a) {
+  if (a.group == kGicGrpAddr)
+    return type == KX_DEV_TYPE_ARM_VGIC_V2
+               ? a.attr == kGicV2Dist || a.attr == kGicV2Cpu
+               : a.attr == kGicV3Dist || a.attr == kGicV3Redist || a.attr == kGicV3RedistRegion;
+  if (a.group == kGicGrpNrIrqs) return true;
+  return a.group == kGicGrpCtrl && a.attr == 0;
+}
+
+// Where a GIC frame may go: aligned or not, on or next to a frame already
+// placed, at and past the end of the VM's IPA space, or anything.
+uint64_t gic_addr_sel(Input& in, const VmModel& v) {
+  const uint8_t b = in.u8();
+  const uint64_t k = b >> 3;
+  const uint64_t top = 1ull << v.ipa_bits;
+  switch (b % 8) {
+    case 0:
+      return k * 0x10000;
+    case 1:
+      return k * 0x1000;
+    case 2:
+      return k * 0x10000 + (k & 1 ? 0x800 : 0x8000);
+    case 3: {
+      std::vector<uint64_t> at;
+      if (v.gic.dist != kGicUndef) at.push_back(v.gic.dist);
+      if (v.gic.cpu != kGicUndef) at.push_back(v.gic.cpu);
+      for (const GicRegion& r : v.gic.regions) {
+        at.push_back(r.base);
+        at.push_back(r.base + gic_region_size(v, r.count));
+      }
+      static const uint64_t kOff[] = {0,           0x1000,  -0x1000ull,  0x10000,
+                                      -0x10000ull, 0x20000, -0x20000ull, 0x2000};
+      const uint64_t off = kOff[in.u8() % 8];
+      return (at.empty() ? 0x8000000 : at[k % at.size()]) + off;
+    }
+    case 4: {
+      static const uint64_t kBack[] = {0x1000,  0x2000, 0x10000, 0x20000,
+                                       0x40000, 0,      0x30000, 0x100000};
+      return top - kBack[k % 8];
+    }
+    case 5: {
+      const uint64_t kSpecial[] = {top,        top << 1,           kGicUndef, 1ull << 52,
+                                   1ull << 48, 0xffffffffffff0000, 0x8000000, 0x80a0000};
+      return kSpecial[k % 8];
+    }
+    default:
+      return in.u64();
+  }
+}
+
+// KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION's value: count << 52 | base[51:16]
+// | flags[15:12] | index[11:0], mostly the next index with no flags.
+uint64_t gic_rdreg_sel(Input& in, const VmModel& v) {
+  const uint8_t b = in.u8();
+  if (b % 8 == 7) return in.u64();
+  static const uint64_t kCounts[] = {1, 1, 2, 3, 8, 0, 0xfff, 16};
+  const uint64_t count = kCounts[(b >> 3) % 8];
+  uint64_t index = v.gic.regions.empty() ? 0 : v.gic.regions.back().index + 1;
+  if (b & 0x80) index = b & 0x40 ? 0xfff : (b & 7);
+  const uint64_t flags = b % 8 == 6 ? 0x1000ull << (b >> 6) : 0;
+  const uint64_t base = gic_addr_sel(in, v);
+  return count << 52 | (b % 8 == 5 ? base : base & kRdBaseMask) | flags | (index & kRdIndexMask);
+}
+
+uint32_t gic_nr_irqs_sel(Input& in) {
+  static const uint32_t kNr[] = {64, 96, 256, 1024, 1023, 1056, 32, 0, 63, 992, 128, 0xffffffe0};
+  const uint8_t b = in.u8();
+  return b < 0xe0 ? kNr[b % 12] : in.u32();
+}
+
+void op_vgic_attr(Input& in, DevFd& d, int op) {
+  VmModel& v = g->vms[d.vm];
+  GicModel& m = v.gic;
+  AttrSpec s = {};
+  const uint8_t um = in.u8();
+  const uint8_t gb = in.u8();
+  static const uint32_t kGroups[] = {0, 0, 0, 3, 3, 4, 1, 2};
+  s.a.group = gb < 0xf0 ? kGroups[gb % 8] : in.u32();
+  const uint8_t ab = in.u8();
+  s.a.attr = ab < 0xf0 ? ab % 7 : in.u64();
+  s.a.flags = in.u8();
+  const uint8_t pm = in.u8();
+  uint8_t* payload = g_user + kPayloadOffset;
+  memset(payload, kPayloadFill, 16);
+  uint64_t value = 0;
+  s.a.addr = reinterpret_cast<uint64_t>(payload);
+  if (pm % 8 < 5) {
+    if (s.a.group == kGicGrpNrIrqs)
+      value = 0xa5a5a5a500000000ull | gic_nr_irqs_sel(in);
+    else if (s.a.attr == kGicV3RedistRegion)
+      value = gic_rdreg_sel(in, v);
+    else
+      value = gic_addr_sel(in, v);
+  } else if (pm % 8 == 5) {
+    value = in.u64();
+  } else {
+    static const uint64_t kBad[] = {0, host::kUserTop, ~0ull, 8};
+    s.a.addr = kBad[(pm >> 3) % 4];
+    s.payload_faults = true;
+  }
+  if (!s.payload_faults) memcpy(payload, &value, sizeof(value));
+  place_uattr(s, um);
+  trace("vgic_attr dev %d (v%d) %s uattr %s group %u attr %llu value %#llx%s", int(&d - g->devs),
+        d.vgic == KX_DEV_TYPE_ARM_VGIC_V2 ? 2 : 3, op_name(op), s.uattr_faults ? "bad" : "ok",
+        s.a.group, s.a.attr, (ULL)value, s.payload_faults ? " (faults)" : "");
+
+  // The model.
+  enum { kNone, kSetDist, kSetCpu, kAddRegion, kSetNrIrqs, kInit } change = kNone;
+  GicRegion region = {};
+  int want = 0;
+  bool enomem_ok = false;
+  uint64_t out = 0;
+  size_t out_len = 0;  // what a successful GET writes
+  const uint64_t attr = s.a.attr;
+  if (s.uattr_faults) {
+    want = -EFAULT;
+  } else if (op == KX_ATTR_HAS) {
+    want = gic_has(d.vgic, s.a) ? 0 : -ENXIO;
+  } else if (s.a.group == kGicGrpAddr) {
+    const unsigned model =
+        attr == kGicV2Dist || attr == kGicV2Cpu ? KX_DEV_TYPE_ARM_VGIC_V2
+        : attr == kGicV3Dist || attr == kGicV3Redist || attr == kGicV3RedistRegion
+            ? KX_DEV_TYPE_ARM_VGIC_V3
+            : 0;
+    if ((op == KX_ATTR_SET || attr == kGicV3RedistRegion) && s.payload_faults) {
+      want = -EFAULT;  // the value is read first
+    } else if (!model || model != m.model) {
+      want = -ENXIO;
+    } else if (op == KX_ATTR_SET) {
+      if (attr == kGicV3Redist) {
+        region = GicRegion{value, 0, 0};
+        want = gic_add_region_want(v, 0, value, 0);
+        change = kAddRegion;
+      } else if (attr == kGicV3RedistRegion) {
+        const uint32_t count = static_cast<uint32_t>(value >> 52);
+        region = GicRegion{value & kRdBaseMask, count, static_cast<uint32_t>(value & kRdIndexMask)};
+        if (!count || (value & kRdFlagsMask))
+          want = -EINVAL;
+        else
+          want = gic_add_region_want(v, region.index, region.base, count);
+        change = kAddRegion;
+      } else if (attr == kGicV2Cpu) {
+        want = gic_check_iorange(v, m.cpu, value, 0x1000, 0x2000);
+        change = kSetCpu;
+      } else {
+        want = attr == kGicV2Dist ? gic_check_iorange(v, m.dist, value, 0x1000, 0x1000)
+                                  : gic_check_iorange(v, m.dist, value, 0x10000, 0x10000);
+        change = kSetDist;
+      }
+      enomem_ok = change == kAddRegion && want == 0 && g->inject;
+    } else {
+      if (attr == kGicV3Redist) {
+        out = m.regions.empty() ? kGicUndef : m.regions[0].base;
+      } else if (attr == kGicV3RedistRegion) {
+        const uint32_t index = value & kRdIndexMask;
+        want = -ENOENT;
+        for (const GicRegion& r : m.regions) {
+          if (r.index != index) continue;
+          out = index | r.base | static_cast<uint64_t>(r.count) << 52;
+          want = 0;
+          break;
+        }
+      } else {
+        out = attr == kGicV2Cpu ? m.cpu : m.dist;
+      }
+      if (want == 0 && s.payload_faults) want = -EFAULT;
+      out_len = 8;
+    }
+  } else if (s.a.group == kGicGrpNrIrqs) {
+    const uint32_t nr = static_cast<uint32_t>(value);
+    if (op == KX_ATTR_SET) {
+      if (s.payload_faults)
+        want = -EFAULT;
+      else if (nr < 64 || nr > 1024 || nr % 32)
+        want = -EINVAL;
+      else if (m.initialized || m.nr_spis)
+        want = -EBUSY;
+      change = kSetNrIrqs;
+    } else {
+      out = m.nr_spis + 32;
+      out_len = 4;
+      if (s.payload_faults) want = -EFAULT;
+    }
+  } else if (s.a.group == kGicGrpCtrl && attr == 0 && op == KX_ATTR_SET) {
+    change = kInit;  // idempotent; -EBUSY only while a vCPU is being created
+  } else {
+    want = -ENXIO;
+  }
+
+  const int r = kx_device_attr(d.h, static_cast<kx_attr_op>(op), s.uattr);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_device_attr (VGIC)", r, want, enomem_ok);
+  if (!s.payload_faults) {
+    uint8_t expect[16];
+    memset(expect, kPayloadFill, sizeof(expect));
+    memcpy(expect, &value, sizeof(value));
+    if (r == 0 && op == KX_ATTR_GET) memcpy(expect, &out, out_len);
+    CHECK(memcmp(payload, expect, sizeof(expect)) == 0,
+          "VGIC %s group %u attr %llu (%d): payload %#llx, expected %#llx", op_name(op), s.a.group,
+          s.a.attr, r, (ULL) * reinterpret_cast<uint64_t*>(payload),
+          (ULL) * reinterpret_cast<uint64_t*>(expect));
+  }
+  if (r != 0 || op != KX_ATTR_SET) return;
+  switch (change) {
+    case kSetDist:
+      m.dist = value;
+      break;
+    case kSetCpu:
+      m.cpu = value;
+      break;
+    case kAddRegion:
+      m.regions.push_back(region);
+      break;
+    case kSetNrIrqs:
+      m.nr_spis = static_cast<uint32_t>(value) - 32;
+      break;
+    case kInit:
+      if (!m.nr_spis) m.nr_spis = 256 - 32;
+      m.initialized = true;
+      break;
+    default:
+      break;
+  }
+}
+
+// One GET through a VGIC device's fd, checked against `want` and `expect`.
+void gic_get(const DevFd& d, uint32_t group, uint64_t attr, uint64_t in_value, int want,
+             uint64_t expect, size_t len) {
+  kx_attr* a = reinterpret_cast<kx_attr*>(g_user);
+  uint8_t* payload = g_user + kPayloadOffset;
+  memset(payload, kPayloadFill, 16);
+  memcpy(payload, &in_value, sizeof(in_value));
+  *a = kx_attr{};
+  a->group = group;
+  a->attr = attr;
+  a->addr = reinterpret_cast<uint64_t>(payload);
+  const int r = kx_device_attr(d.h, KX_ATTR_GET, reinterpret_cast<uint64_t>(a));
+  trace("audit: VGIC GET group %u attr %llu (%#llx) -> %d (model %d)", group, (ULL)attr,
+        (ULL)in_value, r, want);
+  expect_ret("kx_device_attr (VGIC audit)", r, want, false);
+  if (r) return;
+  uint64_t got = 0;
+  memcpy(&got, payload, len);
+  CHECK(got == expect, "audit: VGIC group %u attr %llu reads %#llx, model %#llx", group, (ULL)attr,
+        (ULL)got, (ULL)expect);
+}
+
+// At the end of an input, every GIC with a device fd open is read back.
+void audit_gics() {
+  bool done[kMaxVms] = {};
+  for (const DevFd& d : g->devs) {
+    if (!d.open || !d.vgic || done[d.vm]) continue;
+    done[d.vm] = true;
+    const VmModel& v = g->vms[d.vm];
+    const GicModel& m = v.gic;
+    const bool v2 = m.model == KX_DEV_TYPE_ARM_VGIC_V2;
+    CHECK(m.model == d.vgic, "model: VGIC device v%u on a GIC of type %u", d.vgic, m.model);
+    gic_get(d, kGicGrpAddr, kGicV2Dist, 0, v2 ? 0 : -ENXIO, m.dist, 8);
+    gic_get(d, kGicGrpAddr, kGicV2Cpu, 0, v2 ? 0 : -ENXIO, m.cpu, 8);
+    gic_get(d, kGicGrpAddr, kGicV3Dist, 0, v2 ? -ENXIO : 0, m.dist, 8);
+    gic_get(d, kGicGrpAddr, kGicV3Redist, 0, v2 ? -ENXIO : 0,
+            m.regions.empty() ? kGicUndef : m.regions[0].base, 8);
+    for (const GicRegion& r : m.regions) {
+      gic_get(d, kGicGrpAddr, kGicV3RedistRegion, r.index, 0,
+              r.index | r.base | static_cast<uint64_t>(r.count) << 52, 8);
+    }
+    const uint32_t next = m.regions.empty() ? 0 : m.regions.back().index + 1;
+    if (!v2 && next <= kRdIndexMask)
+      gic_get(d, kGicGrpAddr, kGicV3RedistRegion, next, -ENOENT, 0, 8);
+    gic_get(d, kGicGrpNrIrqs, 0, 0, 0, m.nr_spis + 32, 4);
   }
 }
 
@@ -3127,6 +3531,7 @@ void audit_dirty_logs() {
 // Closes every fd: devices, vCPUs, VMs, rotated by `order`.
 void teardown(uint8_t order) {
   audit_dirty_logs();
+  audit_gics();
   trace("teardown");
   for (int pass = 0; pass < 3; pass++) {
     const int what = (pass + order) % 3;
@@ -3212,6 +3617,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const auto kp = static_cast<kx_personality>(p);
     CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_VFIO, &kx_vfio_device_ops) == 0, "register VFIO");
     CHECK(kx_register_device_ops(kp, kDummyType, &kDummyOps) == 0, "register dummy");
+    if (kp == KX_ARM64) {  // as the shim: the VGIC types on arm64 only
+      CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops) == 0,
+            "register VGIC v2");
+      CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops) == 0,
+            "register VGIC v3");
+    }
     Arch& a = g_arch[p];
     a.max_vcpus = kx_check_extension(kp, nullptr, KX_CAP_MAX_VCPUS);
     a.max_vcpu_ids = kx_check_extension(kp, nullptr, KX_CAP_MAX_VCPU_ID);
