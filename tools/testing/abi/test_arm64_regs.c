@@ -59,6 +59,7 @@
 #include <unistd.h>
 
 #include "abi_test.h"
+#include "arm64_ids.h"
 
 #define REF_LIST "api.rst 4.84 KVM_GET_REG_LIST"
 #define REF_ONE "api.rst 4.68 KVM_SET_ONE_REG, 4.69 KVM_GET_ONE_REG"
@@ -71,24 +72,7 @@
 #define REF_RESET "api.rst 4.82 KVM_ARM_VCPU_INIT (system registers reset)"
 #define REF_PVTIME "devices/vcpu.rst 3.1 KVM_ARM_VCPU_PVTIME_IPA"
 
-#define F(bit) (1U << (bit))
-#define F_PTRAUTH (F(KVM_ARM_VCPU_PTRAUTH_ADDRESS) | F(KVM_ARM_VCPU_PTRAUTH_GENERIC))
-#define F_SVE F(KVM_ARM_VCPU_SVE)
-#define F_PMU F(KVM_ARM_VCPU_PMU_V3)
-#define F_PSCI F(KVM_ARM_VCPU_PSCI_0_2)
-
-/*
- * Register ids (arm64 uapi asm/kvm.h, which the x86 build host lacks; the
- * names are local so that they cannot clash with include/uapi).
- */
-#define COPROC(x) ((__u64)(x) << 16)
-#define C_MASK 0x0fff0000ULL
-#define C_CORE COPROC(0x10)
-#define C_DEMUX COPROC(0x11)
-#define C_SYSREG COPROC(0x13)
-#define C_FW COPROC(0x14)
-#define C_SVE COPROC(0x15)
-#define C_BMAP COPROC(0x16)
+/* More register ids (arm64_ids.h has the fields and SYSREG/CORE). */
 #define SZ_SHIFT KVM_REG_SIZE_SHIFT
 #define U32 KVM_REG_SIZE_U32
 #define U64 KVM_REG_SIZE_U64
@@ -96,12 +80,6 @@
 #define U256 KVM_REG_SIZE_U256
 #define U512 KVM_REG_SIZE_U512
 #define U2048 KVM_REG_SIZE_U2048
-#define ENC(op0, op1, crn, crm, op2)                                            \
-	(((__u64)(op0) << 14) | ((__u64)(op1) << 11) | ((__u64)(crn) << 7) |    \
-	 ((__u64)(crm) << 3) | (__u64)(op2))
-#define SYSREG(op0, op1, crn, crm, op2)                                         \
-	(KVM_REG_ARM64 | U64 | C_SYSREG | ENC(op0, op1, crn, crm, op2))
-#define CORE(size, off) (KVM_REG_ARM64 | (size) | C_CORE | (__u64)(off))
 #define FW(n) (KVM_REG_ARM64 | U64 | C_FW | (__u64)(n))
 #define BMAP(n) (KVM_REG_ARM64 | U64 | C_BMAP | (__u64)(n))
 #define ZREG(n, i) (KVM_REG_ARM64 | U2048 | C_SVE | ((__u64)(n) << 5) | (__u64)(i))

@@ -37,33 +37,14 @@
 #include <unistd.h>
 
 #include "abi_test.h"
+#include "arm64_ids.h"
 
 #define REF_SNAP                                                                \
 	"api.rst 4.84 KVM_GET_REG_LIST, 4.68/4.69 ONE_REG, 4.82 KVM_ARM_VCPU_INIT, " \
 	"4.119 KVM_ARM_VCPU_FINALIZE"
 #define REF_SVE "api.rst 4.68 (arm64 core registers [1], SVE registers), 4.119"
 
-#define F(bit) (1U << (bit))
-#define F_PTRAUTH (F(KVM_ARM_VCPU_PTRAUTH_ADDRESS) | F(KVM_ARM_VCPU_PTRAUTH_GENERIC))
-#define F_SVE F(KVM_ARM_VCPU_SVE)
-#define F_PMU F(KVM_ARM_VCPU_PMU_V3)
-#define F_PSCI F(KVM_ARM_VCPU_PSCI_0_2)
-
-/* Register ids (arm64 uapi asm/kvm.h; local names, see test_arm64_regs.c). */
-#define COPROC(x) ((__u64)(x) << 16)
-#define C_MASK 0x0fff0000ULL
-#define C_CORE COPROC(0x10)
-#define C_DEMUX COPROC(0x11)
-#define C_SYSREG COPROC(0x13)
-#define C_FW COPROC(0x14)
-#define C_SVE COPROC(0x15)
-#define C_BMAP COPROC(0x16)
-#define ENC(op0, op1, crn, crm, op2)                                            \
-	(((__u64)(op0) << 14) | ((__u64)(op1) << 11) | ((__u64)(crn) << 7) |    \
-	 ((__u64)(crm) << 3) | (__u64)(op2))
-#define SYSREG(op0, op1, crn, crm, op2)                                         \
-	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | C_SYSREG | ENC(op0, op1, crn, crm, op2))
-#define CORE(size, off) (KVM_REG_ARM64 | (size) | C_CORE | (__u64)(off))
+/* More register ids (arm64_ids.h has the fields and SYSREG/CORE). */
 #define ZREG(n) (KVM_REG_ARM64 | KVM_REG_SIZE_U2048 | C_SVE | ((__u64)(n) << 5))
 #define VLS KVM_REG_ARM64_SVE_VLS
 
