@@ -242,26 +242,33 @@ u32 max_vcpus(const Dist& d, u32 arch_max) {
 }  // namespace arm64
 }  // namespace kvm
 
-extern "C" const kx_device_ops kx_vgic_v2_device_ops = {
-    .name = "kvm-arm-vgic-v2",
-    .create = kvm::arm64::vgic::create,
-    .init = nullptr,
-    .destroy = kvm::arm64::vgic::destroy,
-    .release = nullptr,
-    .set_attr = kvm::arm64::vgic::set_attr,
-    .get_attr = kvm::arm64::vgic::get_attr,
-    .has_attr = kvm::arm64::vgic::has_attr<kvm::arm64::vgic::kModelV2>,
-    .ioctl = nullptr,
-};
+namespace kvm {
+namespace arm64 {
+namespace vgic {
+namespace {
 
-extern "C" const kx_device_ops kx_vgic_v3_device_ops = {
-    .name = "kvm-arm-vgic-v3",
-    .create = kvm::arm64::vgic::create,
-    .init = nullptr,
-    .destroy = kvm::arm64::vgic::destroy,
-    .release = nullptr,
-    .set_attr = kvm::arm64::vgic::set_attr,
-    .get_attr = kvm::arm64::vgic::get_attr,
-    .has_attr = kvm::arm64::vgic::has_attr<kvm::arm64::vgic::kModelV3>,
-    .ioctl = nullptr,
-};
+// The two models share every hook but HAS_DEVICE_ATTR's address rows.
+template <u32 kModel>
+constexpr kx_device_ops device_ops(const char* name) {
+  return {
+      .name = name,
+      .create = create,
+      .init = nullptr,
+      .destroy = destroy,
+      .release = nullptr,
+      .set_attr = set_attr,
+      .get_attr = get_attr,
+      .has_attr = has_attr<kModel>,
+      .ioctl = nullptr,
+  };
+}
+
+}  // namespace
+}  // namespace vgic
+}  // namespace arm64
+}  // namespace kvm
+
+extern "C" const kx_device_ops kx_vgic_v2_device_ops =
+    kvm::arm64::vgic::device_ops<kvm::arm64::vgic::kModelV2>("kvm-arm-vgic-v2");
+extern "C" const kx_device_ops kx_vgic_v3_device_ops =
+    kvm::arm64::vgic::device_ops<kvm::arm64::vgic::kModelV3>("kvm-arm-vgic-v3");
