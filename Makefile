@@ -15,7 +15,7 @@ CORE_FLAGS := -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics \
 INCLUDES := -I$(CURDIR)/include -I$(CURDIR)
 
 CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
-	arch/*/*/*.cpp arch/*/*.h include/kx/*.h include/kvm_ext/*.h)
+	arch/*/*/*.cpp arch/*/*.h arch/*/*/*.h include/kx/*.h include/kvm_ext/*.h)
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module check run bench host-test abi-test static-check sparse \

@@ -180,6 +180,20 @@ void kx_spin_unlock(struct kx_spinlock *s) __releases(s)
 	spin_unlock((spinlock_t *)s);
 }
 
+unsigned long kx_spin_lock_irqsave(struct kx_spinlock *s) __acquires(s)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave((spinlock_t *)s, flags);
+	return flags;
+}
+
+void kx_spin_unlock_irqrestore(struct kx_spinlock *s, unsigned long flags)
+	__releases(s)
+{
+	spin_unlock_irqrestore((spinlock_t *)s, flags);
+}
+
 void kx_waitq_init(struct kx_waitq *wq)
 {
 	init_waitqueue_head((wait_queue_head_t *)wq);

@@ -358,6 +358,26 @@ static long kvm_ext_vm_arm64_preferred_target(void __user *argp)
 	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
 }
 
+/*
+ * KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS, which on arm64 writes the struct
+ * back unchanged (kvm_vm_ioctl_irq_line() sets no status there).
+ */
+static long kvm_ext_vm_irq_line(struct kx_vm *vm, void __user *argp,
+				bool status)
+{
+	struct kvm_irq_level irq;
+	int r;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	r = kx_vm_irq_line(vm, irq.irq, irq.level);
+	if (r)
+		return r;
+	if (status && copy_to_user(argp, &irq, sizeof(irq)))
+		return -EFAULT;
+	return 0;
+}
+
 static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -393,6 +413,11 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 		if (kx_vm_personality(vm) != KX_ARM64)
 			break;
 		return kvm_ext_vm_arm64_preferred_target(argp);
+	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:
+		if (!kx_has_irq_line(kx_vm_personality(vm)))
+			break;
+		return kvm_ext_vm_irq_line(vm, argp, ioctl == KVM_IRQ_LINE_STATUS);
 	}
 	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 }

@@ -80,6 +80,10 @@ struct VcpuState {
   u64 vtimer_ctl = 0;
   u64 vtimer_cval = 0;
   u64 pvtime_base = kGpaInvalid;
+  // KVM_ARM_IRQ_TYPE_CPU: the IRQ (bit 0) and FIQ (bit 1) lines.
+  kx::Atomic<u32> cpu_lines;
+  // The GIC's view of this vCPU, under the GIC's lock (vgic/vgic.h).
+  vgic::CpuIf gic;
 
   bool initialized() const { return target != -1; }
   bool has(Feature f) const { return (features >> f) & 1; }
@@ -125,6 +129,7 @@ struct RegIdSink {
 
 void vm_state_init(VmState& vm, const HostCaps& h);
 void reset_sys_regs(Vcpu& vcpu);
+u64 vcpu_mpidr(Vcpu& vcpu);
 kx::Status sys_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
 void list_sys_regs(Vcpu& vcpu, RegIdSink& sink);
 kx::Status fw_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);

@@ -33,6 +33,7 @@ kx::Status vm_create(Vm& vm) {
 }
 
 void vm_destroy(Vm& vm) {
+  vgic::vm_destroy(vm);
   kx::destroy(&vm_state(vm));
   vm.arch = nullptr;
 }
@@ -42,8 +43,7 @@ void vm_destroy(Vm& vm) {
 kx::Status vcpu_precreate(Vm& vm, u32) {
   const vgic::Dist& d = vm_state(vm).vgic;
   if (vm.created_vcpus() >= vgic::max_vcpus(d, kMaxVcpus)) return kx::error(kx::kEINVAL);
-  if (d.in_kernel() && d.initialized) return kx::error(kx::kEBUSY);
-  return kx::Status::ok();
+  return vgic::vcpu_precreate(vm, d);
 }
 
 kx::Status vcpu_create(Vcpu& vcpu) {
@@ -55,6 +55,7 @@ kx::Status vcpu_create(Vcpu& vcpu) {
 }
 
 void vcpu_destroy(Vcpu& vcpu) {
+  vgic::vcpu_destroy(vcpu);
   VcpuState* s = &state(vcpu);
   kx::free_array(s->sve_state);
   kx::destroy(s);
@@ -67,7 +68,59 @@ kx::Status run_check(Vcpu& vcpu) {
   const VcpuState& s = state(vcpu);
   if (!s.initialized()) return kx::error(kx::kENOEXEC);
   if (!s.finalized()) return kx::error(kx::kEPERM);
-  return kx::Status::ok();
+  return vgic::map_resources(vcpu);
+}
+
+// With the in-kernel GIC, its CPU interface decides; without, the
+// vCPU's IRQ and FIQ lines userspace drives.
+bool vcpu_has_interrupt(Vcpu& vcpu) {
+  return vgic::vcpu_has_pending(vcpu) || state(vcpu).cpu_lines.load() != 0;
+}
+
+// KVM_ARM_IRQ_TYPE_CPU (vcpu_interrupt_line()): the vCPU's IRQ (0) or FIQ
+// (1) input, for a VMM that emulates the interrupt controller itself.
+kx::Status cpu_line(Vm& vm, u32 vcpu_idx, u32 num, u32 level) {
+  if (num > 1) return kx::error(kx::kEINVAL);
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  u32 i = 0;
+  for (Vcpu* v : vm.vcpus_) {
+    if (i++ != vcpu_idx) continue;
+    kx::Atomic<u32>& lines = state(*v).cpu_lines;
+    if (level)
+      lines.fetch_or(1u << num);
+    else
+      lines.fetch_and(~(1u << num));
+    v->kick();
+    return kx::Status::ok();
+  }
+  return kx::error(kx::kEINVAL);
+}
+
+// KVM_IRQ_LINE (kvm_vm_ioctl_irq_line()): type in bits 27:24, the vCPU
+// index in 23:16 and 31:28 (KVM_CAP_ARM_IRQ_LINE_LAYOUT_2), the number in
+// 15:0. CPU lines only without an in-kernel GIC, SPIs and PPIs only with.
+kx::Status irq_line(Vm& vm, u32 irq, u32 level) {
+  constexpr u32 kTypeCpu = 0, kTypeSpi = 1, kTypePpi = 2;
+  const u32 type = (irq >> 24) & 0xf;
+  const u32 vcpu_idx = ((irq >> 16) & 0xff) + ((irq >> 28) & 0xf) * 256;
+  const u32 num = irq & 0xffff;
+  bool in_kernel;
+  {
+    kx::Guard<kx::Mutex> guard(&vm.lock);
+    in_kernel = vm_state(vm).vgic.in_kernel();
+  }
+  switch (type) {
+    case kTypeCpu:
+      if (in_kernel) return kx::error(kx::kENXIO);
+      if (vcpu_idx >= vm.online_vcpus()) return kx::error(kx::kEINVAL);
+      return cpu_line(vm, vcpu_idx, num, level);
+    case kTypeSpi:
+    case kTypePpi:
+      if (!in_kernel) return kx::error(kx::kENXIO);
+      if (type == kTypePpi && vcpu_idx >= vm.online_vcpus()) return kx::error(kx::kEINVAL);
+      return vgic::irq_line(vm, type, vcpu_idx, num, level != 0);
+  }
+  return kx::error(kx::kEINVAL);
 }
 
 // kvm_arm_vcpu_arch_{set,get,has}_attr(). The PMU and timer groups need
@@ -96,6 +149,8 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ONE_REG, 1, nullptr},
     {KX_CAP_VCPU_ATTRIBUTES, 1, nullptr},
     {KX_CAP_STEAL_TIME, 1, nullptr},  // the PVTIME attribute (sched_info_on())
+    {KX_CAP_IRQCHIP, 1, nullptr},     // vgic_present: the emulated host has a GICv3
+    {KX_CAP_ARM_IRQ_LINE_LAYOUT_2, 1, nullptr},
     {KX_CAP_ARM_SVE, 0, cap_sve},
     {KX_CAP_ARM_PTRAUTH_ADDRESS, 0, cap_ptrauth},
     {KX_CAP_ARM_PTRAUTH_GENERIC, 0, cap_ptrauth},
@@ -124,11 +179,13 @@ const Personality kArm64Personality = {
     .vcpu_create = arm64::vcpu_create,
     .vcpu_destroy = arm64::vcpu_destroy,
     .run_check = arm64::run_check,
+    .vcpu_has_interrupt = arm64::vcpu_has_interrupt,
+    .irq_line = arm64::irq_line,
     .vm_attr = nullptr,
     .vcpu_attr = arm64::vcpu_attr,
     .unknown_vm_ioctl_errno = -kx::kEINVAL,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
-    .guest_sysreg = nullptr,
+    .guest_sysreg = arm64::vgic::guest_sysreg,
     .guest_hypercall = arm64::guest_hypercall,
 };
 

@@ -269,6 +269,17 @@ u64& storage(VcpuState& s, const SysReg& r) {
   return s.sys[r.storage ? find(r.storage) : &r - kSysRegs];
 }
 
+}  // namespace
+
+// MPIDR_EL1 as the GIC routes by it (kvm_vcpu_get_mpidr_aff()): read by
+// other vCPUs' SGIs without this one's mutex, so one whole load.
+u64 vcpu_mpidr(Vcpu& vcpu) {
+  const int slot = find(kMpidr);
+  return __atomic_load_n(&state(vcpu).sys[slot], __ATOMIC_RELAXED);
+}
+
+namespace {
+
 // The emulated host's identity: a Neoverse-N1-like server core with SVE
 // added, its features shaped by the HostCaps module parameters. Values are
 // the host's sanitised ID registers (read_sanitised_ftr_reg()).

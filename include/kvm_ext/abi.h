@@ -29,6 +29,8 @@
 #define KX_CAP_ONE_REG 70
 #define KX_CAP_VCPU_ATTRIBUTES 127
 #define KX_CAP_STEAL_TIME 187
+#define KX_CAP_IRQCHIP 0
+#define KX_CAP_ARM_IRQ_LINE_LAYOUT_2 174
 #define KX_CAP_ENABLE_CAP_VM 98
 #define KX_CAP_ARM_EL1_32BIT 93
 #define KX_CAP_ARM_PMU_V3 126
@@ -50,6 +52,7 @@
 #define KX_EXIT_UNKNOWN 0
 #define KX_EXIT_MMIO 6
 #define KX_EXIT_INTR 10
+#define KX_EXIT_EXT_INTERRUPT 0xef /* KVM_EXIT_EXT_INTERRUPT, uapi/linux/kvm_ext.h */
 
 /* Device types */
 #define KX_DEV_TYPE_FSL_MPIC_20 1

@@ -69,6 +69,9 @@ int kx_vm_clear_dirty_log(struct kx_vm *vm, unsigned int slot,
 			  unsigned long long bitmap);
 /* Whether the personality has KVM_CLEAR_DIRTY_LOG at all. */
 int kx_has_clear_dirty_log(enum kx_personality p);
+/* KVM_IRQ_LINE: whether the architecture has it, and the call. */
+int kx_has_irq_line(enum kx_personality p);
+int kx_vm_irq_line(struct kx_vm *vm, unsigned int irq, unsigned int level);
 
 struct kx_attr {
 	unsigned int flags;

@@ -60,6 +60,8 @@ int kx_mutex_is_locked(struct kx_mutex *m);
 void kx_spin_init(struct kx_spinlock *s, struct kx_lock_class *cls);
 void kx_spin_lock(struct kx_spinlock *s);
 void kx_spin_unlock(struct kx_spinlock *s);
+unsigned long kx_spin_lock_irqsave(struct kx_spinlock *s);
+void kx_spin_unlock_irqrestore(struct kx_spinlock *s, unsigned long flags);
 
 void kx_waitq_init(struct kx_waitq *wq);
 void kx_waitq_destroy(struct kx_waitq *wq);

@@ -63,6 +63,12 @@ class KX_CAPABILITY("spinlock") SpinLock {
 
   void lock() KX_ACQUIRE() { kx_spin_lock(&s_); }
   void unlock() KX_RELEASE() { kx_spin_unlock(&s_); }
+  // With local interrupts off: for a lock also taken where interrupts are
+  // (an irqfd's wakeup runs from the eventfd's hard-IRQ-safe wait queue).
+  unsigned long lock_irqsave() KX_ACQUIRE() { return kx_spin_lock_irqsave(&s_); }
+  void unlock_irqrestore(unsigned long flags) KX_RELEASE() {
+    kx_spin_unlock_irqrestore(&s_, flags);
+  }
 
  private:
   kx_spinlock s_;
@@ -78,6 +84,19 @@ class KX_SCOPED_CAPABILITY Guard {
 
  private:
   L* lock_;
+};
+
+class KX_SCOPED_CAPABILITY IrqSaveGuard {
+ public:
+  explicit IrqSaveGuard(SpinLock* lock) KX_ACQUIRE(lock)
+      : lock_(lock), flags_(lock->lock_irqsave()) {}
+  ~IrqSaveGuard() KX_RELEASE() { lock_->unlock_irqrestore(flags_); }
+  IrqSaveGuard(const IrqSaveGuard&) = delete;
+  IrqSaveGuard& operator=(const IrqSaveGuard&) = delete;
+
+ private:
+  SpinLock* lock_;
+  unsigned long flags_;
 };
 
 class WaitQueue {

@@ -53,7 +53,14 @@ class Vector {
     for (usize i = at; i + 1 < size_; i++) data_[i] = data_[i + 1];
     size_--;
   }
+  void pop_back() { size_--; }
   void clear() { size_ = 0; }
+  void swap(Vector& other) {
+    T* d = data_;
+    const usize s = size_, c = capacity_;
+    data_ = other.data_, size_ = other.size_, capacity_ = other.capacity_;
+    other.data_ = d, other.size_ = s, other.capacity_ = c;
+  }
 
  private:
   T* data_ = nullptr;

@@ -142,6 +142,17 @@ int kx_has_clear_dirty_log(kx_personality p) {
   return per && per->manual_dirty_log_caps != 0;
 }
 
+int kx_has_irq_line(kx_personality p) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per && per->irq_line != nullptr;
+}
+
+int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
+  Vm* v = vm_of(vm);
+  if (!v->personality().irq_line) return v->personality().unknown_vm_ioctl_errno;
+  return v->personality().irq_line(*v, irq, level).raw();
+}
+
 int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {
   Vm* v = vm_of(vm);
   if (!v->personality().vm_attr) return v->personality().unknown_vm_ioctl_errno;

@@ -59,6 +59,11 @@ struct Personality {
   void (*vcpu_destroy)(Vcpu& vcpu);
   // KVM_RUN's entry checks (initialised, finalized, ...).
   kx::Status (*run_check)(Vcpu& vcpu);
+  // An interrupt the vCPU would take now (kvm_arch_vcpu_runnable()): an
+  // idle vCPU in KVM_RUN wakes for it. Null: never.
+  bool (*vcpu_has_interrupt)(Vcpu& vcpu);
+  // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS. Null: the ioctl is unknown here.
+  kx::Status (*irq_line)(Vm& vm, u32 irq, u32 level);
   // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not
   // handled on this architecture and fails as any unknown ioctl there.
   kx::Status (*vm_attr)(Vm& vm, kx_attr_op op, const kx_attr& attr);

@@ -52,15 +52,15 @@ kx::Status Vcpu::run(kx_run* run) {
       status = kx::error(kx::kEINTR);
     } else {
       running_.store(true);
-      // Nothing wakes an idle guest yet but a signal; devices that inject
-      // interrupts will extend the condition.
-      auto has_work = [] { return false; };
+      // The idle guest waits for an interrupt it would take (then exits
+      // with KVM_EXIT_EXT_INTERRUPT so the test, as the guest, can take
+      // it) or a signal.
+      const Personality& p = vm_->personality();
+      auto has_work = [this, &p] { return p.vcpu_has_interrupt && p.vcpu_has_interrupt(*this); };
       status = kx::Status::from_raw(wait_.wait(&has_work));
       running_.store(false);
-      if (status == kx::error(kx::kEINTR)) {
-        run->exit.set = 1;
-        run->exit.reason = KX_EXIT_INTR;
-      }
+      run->exit.set = 1;
+      run->exit.reason = status.is_ok() ? KX_EXIT_EXT_INTERRUPT : KX_EXIT_INTR;
     }
   }
   mutex.unlock();

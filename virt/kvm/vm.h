@@ -64,6 +64,9 @@ class Vcpu {
   kx::Status guest_access(GuestAccess& access, kx_exit* exit) KX_EXCLUDES(mutex);
 
   bool has_run() const { return has_run_.load(); }
+  // Wakes the vCPU if it waits in KVM_RUN (it re-checks for work). Safe
+  // from any context, under any lock.
+  void kick() { wait_.wake_all(); }
   bool running() const { return running_.load(); }
 
   kx::Mutex mutex{&vcpu_mutex_class};

@@ -1,21 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
-// The VGIC device types (KVM_DEV_TYPE_ARM_VGIC_V2, _V3): creation and the
-// configuration groups that come before any register (GRP_ADDR,
-// GRP_NR_IRQS, GRP_CTRL INIT), as Linux 6.1's vgic-kvm-device.c and
-// vgic-init.c, following the device documents where they differ.
-#include "arch/arm64/vgic/vgic.h"
-
+// The VGIC device types (KVM_DEV_TYPE_ARM_VGIC_V2, _V3): creation, the
+// attribute groups, initialisation, the first KVM_RUN's frame checks and
+// KVM_IRQ_LINE, as Linux 6.1's vgic-kvm-device.c, vgic-init.c and arm.c,
+// following the device documents where they differ
+// (Documentation/differences.rst).
+#include "arch/arm64/vgic/internal.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
 namespace arm64 {
 namespace vgic {
-namespace {
 
-constexpr u32 kGrpAddr = 0;    // KVM_DEV_ARM_VGIC_GRP_ADDR
-constexpr u32 kGrpNrIrqs = 3;  // KVM_DEV_ARM_VGIC_GRP_NR_IRQS
-constexpr u32 kGrpCtrl = 4;    // KVM_DEV_ARM_VGIC_GRP_CTRL
-constexpr u64 kCtrlInit = 0;   // KVM_DEV_ARM_VGIC_CTRL_INIT
+KX_LOCK_CLASS(gic_lock);
+
+Dist& dist_of(Vm& vm) { return vm_state(vm).vgic; }
+CpuIf& cpuif(Vcpu& vcpu) { return state(vcpu).gic; }
+
+Dist::~Dist() { kx::free_array(spis); }
+
+Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_NO_THREAD_SAFETY_ANALYSIS {
+  mpidr &= kMpidrAffMask;
+  for (Vcpu* v : vm.vcpus_) {
+    if ((vcpu_mpidr(*v) & kMpidrAffMask) == mpidr) return v;
+  }
+  return nullptr;
+}
+
+u16 mpidr_to_index(Dist& d, u64 mpidr) {
+  mpidr &= kMpidrAffMask;
+  for (u16 i = 0; i < d.vcpus.size(); i++) {
+    if (d.vcpus[i] && (vcpu_mpidr(*d.vcpus[i]) & kMpidrAffMask) == mpidr) return i;
+  }
+  return kNoVcpu;
+}
+
+namespace dev {
+
+constexpr u32 kGrpAddr = 0;                // KVM_DEV_ARM_VGIC_GRP_ADDR
+constexpr u32 kGrpDistRegs = 1;            // KVM_DEV_ARM_VGIC_GRP_DIST_REGS
+constexpr u32 kGrpCpuRegs = 2;             // KVM_DEV_ARM_VGIC_GRP_CPU_REGS (v2)
+constexpr u32 kGrpNrIrqs = 3;              // KVM_DEV_ARM_VGIC_GRP_NR_IRQS
+constexpr u32 kGrpCtrl = 4;                // KVM_DEV_ARM_VGIC_GRP_CTRL
+constexpr u32 kGrpRedistRegs = 5;          // KVM_DEV_ARM_VGIC_GRP_REDIST_REGS (v3)
+constexpr u32 kGrpCpuSysregs = 6;          // KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS (v3)
+constexpr u32 kGrpLevelInfo = 7;           // KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO (v3)
+constexpr u64 kCtrlInit = 0;               // KVM_DEV_ARM_VGIC_CTRL_INIT
+constexpr u64 kCtrlSavePendingTables = 3;  // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES
 
 constexpr u64 kAddrV2Dist = 0, kAddrV2Cpu = 1, kAddrV3Dist = 2, kAddrV3Redist = 3,
               kAddrV3RedistRegion = 5;
@@ -30,7 +60,13 @@ constexpr u32 kRdCountShift = 52;
 // so refuses 1024: Documentation/differences.rst).
 constexpr u32 kNrIrqsMin = 64, kNrIrqsMax = 1024;
 
-Dist& dist_of(Vm& vm) { return vm_state(vm).vgic; }
+// Register attributes: the offset in bits 31:0; v2 the vCPU index in
+// 39:32, v3 the MPIDR affinity in 63:32. LEVEL_INFO: info in 31:10, the
+// first vINTID in 9:0.
+constexpr u64 kOffsetMask = 0xffffffff;
+constexpr u32 kLevelInfoShift = 10, kLevelInfoLineLevel = 0;
+constexpr u32 kSysregInstrMask = 0xffff;
+
 Device* device(kx_device* d) { return reinterpret_cast<Device*>(d); }
 
 // vgic_check_iorange(): already placed -EEXIST, misaligned or wrapping
@@ -50,9 +86,36 @@ u64 rd_region_size(const Vm& vm, const RedistRegion& r) {
 
 bool overlaps(u64 a, u64 a_size, u64 b, u64 b_size) { return a + a_size > b && b + b_size > a; }
 
+// How many redistributors the regions hold; the legacy region holds all.
+u64 rd_capacity(const Dist& d) {
+  u64 n = 0;
+  for (const RedistRegion& r : d.rdregs) {
+    if (!r.count) return ~0ull;
+    n += r.count;
+  }
+  return n;
+}
+
+// vgic_v3_check_base(): every region within the IPA space, and the
+// distributor over none of them.
+bool v3_check_base(const Vm& vm, const Dist& d) {
+  if (d.dist_base != kAddrUndef && d.dist_base + kV3DistSize < d.dist_base) return false;
+  for (const RedistRegion& r : d.rdregs) {
+    if (check_iorange(vm, kAddrUndef, r.base, kV3Align, rd_region_size(vm, r)).is_error())
+      return false;
+  }
+  if (d.dist_base == kAddrUndef) return true;
+  for (const RedistRegion& r : d.rdregs) {
+    if (overlaps(d.dist_base, kV3DistSize, r.base, rd_region_size(vm, r))) return false;
+  }
+  return true;
+}
+
 // vgic_v3_alloc_redist_region(): regions come in index order from 0; the
 // legacy single region and indexed ones do not mix; none overlaps another
-// (nor, for the legacy one, the distributor).
+// (nor, for the legacy one, the distributor). Then, as
+// vgic_register_all_redist_iodevs(): if a vCPU now gets its frame there,
+// the layout must pass vgic_v3_check_base() or the region is refused.
 kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) {
   const u64 size = (count ? count : vm.online_vcpus()) * kV3RedistSize;
   if (base + size < base) return kx::error(kx::kEINVAL);
@@ -72,7 +135,13 @@ kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) {
     if (overlaps(base, size, r.base, rd_region_size(vm, r))) return kx::error(kx::kEINVAL);
   }
   KX_TRY(check_iorange(vm, kAddrUndef, base, kV3Align, size));
-  return d.rdregs.push_back(RedistRegion{base, count, index});
+  const bool frames_waiting = vm.online_vcpus() > rd_capacity(d);
+  KX_TRY(d.rdregs.push_back(RedistRegion{base, count, index}));
+  if (frames_waiting && !v3_check_base(vm, d)) {
+    d.rdregs.pop_back();
+    return kx::error(kx::kEINVAL);
+  }
+  return kx::Status::ok();
 }
 
 const RedistRegion* region_by_index(const Dist& d, u32 index) {
@@ -141,21 +210,207 @@ kx::Status set_nr_irqs(Vm& vm, u64 uaddr) {
   if (value < kNrIrqsMin || value > kNrIrqsMax || value % 32) return kx::error(kx::kEINVAL);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   Dist& d = dist_of(vm);
-  if (d.initialized || d.nr_spis) return kx::error(kx::kEBUSY);
+  if (d.initialized() || d.nr_spis) return kx::error(kx::kEBUSY);
   d.nr_spis = value - kNrPrivateIrqs;
   return kx::Status::ok();
 }
 
-// vgic_init(), the part that does not depend on the interrupt state:
-// idempotent; -EBUSY while a vCPU is being created; freezes the number of
-// interrupts (256 when the VMM set none).
-kx::Status init(Vm& vm) {
-  kx::Guard<kx::Mutex> guard(&vm.lock);
+// vgic_init(): idempotent; -EBUSY while a vCPU is being created; freezes
+// the number of interrupts (256 when the VMM set none), allocates the
+// SPIs and fixes the vCPU table. Vm::lock held.
+kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
   Dist& d = dist_of(vm);
-  if (d.initialized) return kx::Status::ok();
+  if (d.initialized()) return kx::Status::ok();
   if (vm.created_vcpus() != vm.online_vcpus()) return kx::error(kx::kEBUSY);
-  if (!d.nr_spis) d.nr_spis = kNrIrqsDefault - kNrPrivateIrqs;
-  d.initialized = true;
+  const u32 nr_spis = d.nr_spis ? d.nr_spis : kNrIrqsDefault - kNrPrivateIrqs;
+  Irq* spis = kx::alloc_array<Irq>(nr_spis);
+  if (!spis) return kx::error(kx::kENOMEM);
+  kx::Vector<Vcpu*> vcpus;
+  for (Vcpu* v : vm.vcpus_) {
+    if (vcpus.push_back(v).is_error()) {
+      kx::free_array(spis);
+      return kx::error(kx::kENOMEM);
+    }
+  }
+  const bool v3 = d.model == kModelV3;
+  for (u32 i = 0; i < nr_spis; i++) {
+    spis[i] = Irq{};
+    spis[i].intid = kNrPrivateIrqs + i;
+    spis[i].group1 = v3;
+  }
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    d.nr_spis = nr_spis;
+    d.spis = spis;
+    d.vcpus.swap(vcpus);
+    for (u16 i = 0; i < d.vcpus.size(); i++) {
+      CpuIf& c = cpuif(*d.vcpus[i]);
+      c.index = i;
+      for (Irq& irq : c.priv) {
+        irq.group1 = v3;
+        irq.targets = static_cast<u8>(1u << (i & 7));
+      }
+    }
+  }
+  d.ready.store(true);
+  return kx::Status::ok();
+}
+
+kx::Status init_locked(Vm& vm) {
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  return init(vm);
+}
+
+// Where redistributor `index` lives: regions fill in index order
+// (vgic_v3_rdist_free_slot()). kAddrUndef when no region has room.
+u64 redist_base(const Dist& d, u32 index) {
+  u64 start = 0;
+  for (const RedistRegion& r : d.rdregs) {
+    if (!r.count || index < start + r.count) return r.base + (index - start) * kV3RedistSize;
+    start += r.count;
+  }
+  return kAddrUndef;
+}
+
+}  // namespace dev
+
+u64 redist_typer(Dist& d, const CpuIf& c) {
+  constexpr u64 kLast = 1u << 4;
+  u64 v = (c.index < d.vcpus.size() && d.vcpus[c.index]
+               ? (vcpu_mpidr(*d.vcpus[c.index]) & 0xffffff) << 32 |
+                     static_cast<u64>(d.vcpus[c.index]->id() & 0xffff) << 8
+               : 0);
+  // vgic_mmio_vcpu_rdist_is_last(): the last redistributor in use in its
+  // region, unless its region is full and a contiguous one continues it.
+  const u32 n = static_cast<u32>(d.vcpus.size());
+  u64 start = 0;
+  for (usize i = 0; i < d.rdregs.size(); i++) {
+    const RedistRegion& r = d.rdregs[i];
+    const u64 end = r.count ? start + r.count : ~0ull;
+    if (c.index >= end) {
+      start = end;
+      continue;
+    }
+    const u64 used_end = n < end ? n : end;
+    const u64 next = c.index + 1ull;
+    bool last = next == used_end;
+    if (last && r.count && next == end) {
+      const u64 next_base = r.base + r.count * dev::kV3RedistSize;
+      for (usize j = 0; j < d.rdregs.size(); j++) {
+        if (d.rdregs[j].base == next_base && n > end) last = false;
+      }
+    }
+    if (last) v |= kLast;
+    break;
+  }
+  return v;
+}
+
+namespace dev {
+
+// The vCPU an attribute names: v2 by index (bits 39:32), v3 by MPIDR
+// affinity (bits 63:32); the v3 distributor group by vCPU 0. -EINVAL when
+// there is none (vgic_v{2,3}_parse_attr()).
+Vcpu* attr_vcpu(Vm& vm, u32 model, const kx_attr& a) KX_REQUIRES(vm.lock) {
+  if (model == kModelV2) {
+    const u32 index = static_cast<u32>(a.attr >> 32) & 0xff;
+    u32 i = 0;
+    for (Vcpu* v : vm.vcpus_) {
+      if (i++ == index) return v;
+    }
+    return nullptr;
+  }
+  if (a.group == kGrpDistRegs) return vm.vcpus_.empty() ? nullptr : vm.vcpus_.front();
+  return mpidr_to_vcpu(vm, attr_to_mpidr(a.attr >> 32));
+}
+
+const RegTable* table_of(u32 model, u32 group) {
+  switch (group) {
+    case kGrpDistRegs:
+      return model == kModelV3 ? &kV3DistTable : &kV2DistTable;
+    case kGrpCpuRegs:
+      return model == kModelV2 ? &kV2CpuTable : nullptr;
+    case kGrpRedistRegs:
+      return model == kModelV3 ? &kV3RedistTable : nullptr;
+  }
+  return nullptr;
+}
+
+// LEVEL_INFO LINE_LEVEL: the input level of 32 interrupts from vINTID;
+// SGIs and interrupts past the last RAZ/WI.
+kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) {
+  if (intid % 32) return kx::error(kx::kEINVAL);
+  if (!write) *val = 0;
+  for (u32 i = 0; i < 32; i++) {
+    if (intid + i < kNrSgis) continue;
+    Irq* irq = irq_at(d, &c, intid + i);
+    if (!irq) continue;
+    CpuIf* owner = irq->intid < kNrPrivateIrqs ? &c : nullptr;
+    if (write) {
+      // vgic_write_irq_line_level_info(): the level is restored whatever
+      // the trigger mode, and pends the interrupt if high.
+      irq->line_level = *val >> i & 1;
+      changed(d, owner, *irq);
+    } else if (!irq->edge && irq->line_level) {
+      *val |= 1u << i;
+    }
+  }
+  return kx::Status::ok();
+}
+
+// The register groups (vgic_v{2,3}_attr_regs_access()): the value is read
+// from the user first, then every vCPU is locked (one in KVM_RUN: -EBUSY);
+// v2 initialises the GIC on demand, v3 must have been (-EBUSY).
+kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
+  const u32 model = dist_of(vm).model;
+  const bool sysreg = a.group == kGrpCpuSysregs;
+  u64 value = 0;
+  if (write && kx_copy_from_user(&value, a.addr, sysreg ? 8 : 4)) return kx::error(kx::kEFAULT);
+
+  kx::Status status;
+  {
+    kx::Guard<kx::Mutex> guard(&vm.lock);
+    Vcpu* vcpu = attr_vcpu(vm, model, a);
+    if (!vcpu) return kx::error(kx::kEINVAL);
+    if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+    Dist& d = dist_of(vm);
+    if (model == kModelV2)
+      status = init(vm);
+    else if (!d.initialized())
+      status = kx::error(kx::kEBUSY);
+    if (status.is_ok()) {
+      kx::IrqSaveGuard irq_guard(&d.lock);
+      CpuIf& c = cpuif(*vcpu);
+      const u32 offset = static_cast<u32>(a.attr & kOffsetMask);
+      u32 v32 = static_cast<u32>(value);
+      if (sysreg) {
+        status = icc_uaccess(d, c, offset & kSysregInstrMask, write, &value);
+      } else if (a.group == kGrpLevelInfo) {
+        if ((offset >> kLevelInfoShift) != kLevelInfoLineLevel)
+          status = kx::error(kx::kEINVAL);
+        else
+          status = line_level(d, c, offset & 0x3ff, write, &v32);
+        value = v32;
+      } else {
+        status = reg_uaccess(d, *table_of(model, a.group), &c, offset, write, &v32);
+        value = v32;
+      }
+    }
+    vm.unlock_all_vcpus();
+  }
+  KX_TRY(status);
+  if (!write && kx_copy_to_user(a.addr, &value, sysreg ? 8 : 4)) return kx::error(kx::kEFAULT);
+  return kx::Status::ok();
+}
+
+// KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES: with every vCPU stopped, the LPI
+// pending bits go to guest RAM. LPIs exist only behind an ITS, which
+// kvm_ext does not have yet, so there is nothing to write.
+kx::Status save_pending_tables(Vm& vm) {
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  if (dist_of(vm).model != kModelV3) return kx::error(kx::kENXIO);
+  if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+  vm.unlock_all_vcpus();
   return kx::Status::ok();
 }
 
@@ -189,8 +444,16 @@ int set_attr(kx_device* dev, const kx_attr* a) {
     case kGrpNrIrqs:
       return set_nr_irqs(vm, a->addr).raw();
     case kGrpCtrl:
-      if (a->attr == kCtrlInit) return init(vm).raw();
+      if (a->attr == kCtrlInit) return init_locked(vm).raw();
+      if (a->attr == kCtrlSavePendingTables) return save_pending_tables(vm).raw();
       break;
+    case kGrpDistRegs:
+    case kGrpCpuRegs:
+    case kGrpRedistRegs:
+    case kGrpCpuSysregs:
+    case kGrpLevelInfo:
+      if (!has_group(dist_of(vm).model, a->group)) break;
+      return regs_attr(vm, true, *a).raw();
   }
   return -kx::kENXIO;
 }
@@ -208,12 +471,34 @@ int get_attr(kx_device* dev, const kx_attr* a) {
       }
       return kx_copy_to_user(a->addr, &value, sizeof(value)) ? -kx::kEFAULT : 0;
     }
+    case kGrpDistRegs:
+    case kGrpCpuRegs:
+    case kGrpRedistRegs:
+    case kGrpCpuSysregs:
+    case kGrpLevelInfo:
+      if (!has_group(dist_of(vm).model, a->group)) break;
+      return regs_attr(vm, false, *a).raw();
   }
   return -kx::kENXIO;
 }
 
+// vgic_v{2,3}_has_attr_regs(): the vCPU the attribute names must exist
+// (-EINVAL), then the register must (-ENXIO).
+kx::Status has_reg(Vm& vm, u32 model, const kx_attr& a) {
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  Vcpu* vcpu = attr_vcpu(vm, model, a);
+  if (!vcpu) return kx::error(kx::kEINVAL);
+  Dist& d = dist_of(vm);
+  const u32 offset = static_cast<u32>(a.attr & kOffsetMask);
+  kx::IrqSaveGuard irq_guard(&d.lock);
+  if (a.group == kGrpCpuSysregs)
+    return icc_user_exists(offset & kSysregInstrMask) ? kx::Status::ok() : kx::error(kx::kENXIO);
+  return reg_exists(d, *table_of(model, a.group), offset) ? kx::Status::ok()
+                                                          : kx::error(kx::kENXIO);
+}
+
 template <u32 kModel>
-int has_attr(kx_device*, const kx_attr* a) {
+int has_attr(kx_device* dev, const kx_attr* a) {
   switch (a->group) {
     case kGrpAddr:
       if (kModel == kModelV2 && (a->attr == kAddrV2Dist || a->attr == kAddrV2Cpu)) return 0;
@@ -225,17 +510,178 @@ int has_attr(kx_device*, const kx_attr* a) {
       return 0;
     case kGrpCtrl:
       if (a->attr == kCtrlInit) return 0;
+      if (kModel == kModelV3 && a->attr == kCtrlSavePendingTables) return 0;
       break;
+    case kGrpLevelInfo:
+      if (kModel == kModelV3 && (a->attr & kOffsetMask) >> kLevelInfoShift == kLevelInfoLineLevel)
+        return 0;
+      break;
+    case kGrpDistRegs:
+    case kGrpCpuRegs:
+    case kGrpRedistRegs:
+    case kGrpCpuSysregs:
+      if (!has_group(kModel, a->group)) break;
+      return has_reg(device(dev)->vm(), kModel, *a).raw();
   }
   return -kx::kENXIO;
 }
 
-}  // namespace
+}  // namespace dev
+
+bool has_group(u32 model, u32 group) {
+  switch (group) {
+    case dev::kGrpCpuRegs:
+      return model == kModelV2;
+    case dev::kGrpRedistRegs:
+    case dev::kGrpCpuSysregs:
+    case dev::kGrpLevelInfo:
+      return model == kModelV3;
+  }
+  return true;
+}
 
 u32 max_vcpus(const Dist& d, u32 arch_max) {
   if (d.model == kModelV2) return kV2MaxCpus;
   if (d.model == kModelV3) return kV3MaxCpus;
   return arch_max;
+}
+
+// kvm_arch_vcpu_precreate() and kvm_vgic_vcpu_init(): no vCPU joins an
+// initialised GIC, and one that would get a redistributor frame needs a
+// layout vgic_v3_check_base() accepts. Vm::lock held.
+kx::Status vcpu_precreate(Vm& vm, const Dist& d) {
+  if (!d.in_kernel()) return kx::Status::ok();
+  if (d.initialized()) return kx::error(kx::kEBUSY);
+  if (d.model == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d) && !dev::v3_check_base(vm, d))
+    return kx::error(kx::kEINVAL);
+  return kx::Status::ok();
+}
+
+namespace dev {
+
+kx::Status add_frame(Vm& vm, Dist& d, u64 base, u64 size, const RegTable* t, u16 redist)
+    KX_REQUIRES(vm.slots_lock) {
+  kx::AllocChecker ac;
+  Frame* f = new (&ac) Frame(&vm, t, redist);
+  if (!ac.check()) return kx::error(kx::kENOMEM);
+  if (kx::Status s = d.frames.push_back(f); s.is_error()) {
+    kx::destroy(f);
+    return s;
+  }
+  kx::Status s = vm.mmio_bus().add(base, size, f);
+  if (s.is_error()) {
+    d.frames.pop_back();
+    kx::destroy(f);
+  }
+  return s;
+}
+
+void remove_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.slots_lock) {
+  for (Frame* f : d.frames) {
+    vm.mmio_bus().remove(f);
+    kx::destroy(f);
+  }
+  d.frames.clear();
+}
+
+// vgic_v2_map_resources() / vgic_v3_map_resources(). Vm::lock held.
+kx::Status check_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.lock) {
+  if (d.model == kModelV2) {
+    if (d.dist_base == kAddrUndef || d.cpu_base == kAddrUndef) return kx::error(kx::kENXIO);
+    if (overlaps(d.dist_base, kV2DistSize, d.cpu_base, kV2CpuSize)) return kx::error(kx::kEINVAL);
+    // A GICv2 is initialised on demand (vgic_lazy_init()).
+    return init(vm);
+  }
+  if (vm.online_vcpus() > rd_capacity(d)) return kx::error(kx::kENXIO);
+  if (d.dist_base == kAddrUndef) return kx::error(kx::kENXIO);
+  if (!v3_check_base(vm, d)) return kx::error(kx::kEINVAL);
+  if (!d.initialized()) return kx::error(kx::kEBUSY);
+  return kx::Status::ok();
+}
+
+kx::Status map_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.slots_lock) {
+  kx::Status s;
+  if (d.model == kModelV2) {
+    s = add_frame(vm, d, d.dist_base, kV2DistSize, &kV2DistTable, kNoVcpu);
+    if (s.is_ok()) s = add_frame(vm, d, d.cpu_base, kV2CpuSize, &kV2CpuTable, kNoVcpu);
+  } else {
+    s = add_frame(vm, d, d.dist_base, kV3DistSize, &kV3DistTable, kNoVcpu);
+    for (u16 i = 0; s.is_ok() && i < d.vcpus.size(); i++)
+      s = add_frame(vm, d, redist_base(d, i), kV3RedistSize, &kV3RedistTable, i);
+  }
+  if (s.is_error()) remove_frames(vm, d);
+  return s;
+}
+
+}  // namespace dev
+
+// kvm_vgic_map_resources(), from the first KVM_RUN. A refusal changes
+// nothing (6.1 tears the GIC down: Documentation/differences.rst).
+kx::Status map_resources(Vcpu& vcpu) {
+  Vm& vm = vcpu.vm();
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  Dist& d = dist_of(vm);
+  if (!d.in_kernel() || d.mapped) return kx::Status::ok();
+  KX_TRY(dev::check_frames(vm, d));
+  kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+  KX_TRY(dev::map_frames(vm, d));
+  d.mapped = true;
+  return kx::Status::ok();
+}
+
+bool vcpu_has_pending(Vcpu& vcpu) {
+  Dist& d = dist_of(vcpu.vm());
+  if (!d.initialized()) return false;
+  kx::IrqSaveGuard guard(&d.lock);
+  CpuIf& c = cpuif(vcpu);
+  if (c.index == kNoVcpu) return false;
+  // Taken now: pending, enabled, not masked by PMR or the running priority.
+  return deliverable(d, c);
+}
+
+// kvm_vm_ioctl_irq_line() with an in-kernel GIC, and kvm_vgic_inject_irq().
+kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
+  constexpr u32 kTypeSpi = 1, kTypePpi = 2;
+  Dist& d = dist_of(vm);
+  if (!d.initialized()) {
+    // vgic_lazy_init(): only a GICv2 initialises itself.
+    u32 model;
+    {
+      kx::Guard<kx::Mutex> guard(&vm.lock);
+      model = d.model;
+    }
+    if (model != kModelV2) return kx::error(kx::kEBUSY);
+    KX_TRY(dev::init_locked(vm));
+  }
+  kx::IrqSaveGuard guard(&d.lock);
+  CpuIf* cpu = nullptr;
+  if (type == kTypePpi) {
+    if (vcpu_idx >= d.vcpus.size() || !d.vcpus[vcpu_idx]) return kx::error(kx::kEINVAL);
+    if (intid < kNrSgis || intid >= kNrPrivateIrqs) return kx::error(kx::kEINVAL);
+    cpu = &cpuif(*d.vcpus[vcpu_idx]);
+  } else if (type == kTypeSpi) {
+    if (intid < kNrPrivateIrqs) return kx::error(kx::kEINVAL);
+  } else {
+    return kx::error(kx::kEINVAL);
+  }
+  Irq* irq = irq_at(d, cpu, intid);
+  if (!irq) return kx::error(kx::kEINVAL);
+  set_line(d, cpu, *irq, level);
+  return kx::Status::ok();
+}
+
+void vm_destroy(Vm& vm) {
+  Dist& d = dist_of(vm);
+  kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+  dev::remove_frames(vm, d);
+}
+
+void vcpu_destroy(Vcpu& vcpu) {
+  Dist& d = dist_of(vcpu.vm());
+  kx::IrqSaveGuard guard(&d.lock);
+  for (u16 i = 0; i < d.vcpus.size(); i++) {
+    if (d.vcpus[i] == &vcpu) d.vcpus[i] = nullptr;
+  }
 }
 
 }  // namespace vgic
@@ -245,9 +691,9 @@ u32 max_vcpus(const Dist& d, u32 arch_max) {
 namespace kvm {
 namespace arm64 {
 namespace vgic {
-namespace {
+namespace dev {
 
-// The two models share every hook but HAS_DEVICE_ATTR's address rows.
+// The two models share every hook but HAS_DEVICE_ATTR.
 template <u32 kModel>
 constexpr kx_device_ops device_ops(const char* name) {
   return {
@@ -263,12 +709,12 @@ constexpr kx_device_ops device_ops(const char* name) {
   };
 }
 
-}  // namespace
+}  // namespace dev
 }  // namespace vgic
 }  // namespace arm64
 }  // namespace kvm
 
 extern "C" const kx_device_ops kx_vgic_v2_device_ops =
-    kvm::arm64::vgic::device_ops<kvm::arm64::vgic::kModelV2>("kvm-arm-vgic-v2");
+    kvm::arm64::vgic::dev::device_ops<kvm::arm64::vgic::kModelV2>("kvm-arm-vgic-v2");
 extern "C" const kx_device_ops kx_vgic_v3_device_ops =
-    kvm::arm64::vgic::device_ops<kvm::arm64::vgic::kModelV3>("kvm-arm-vgic-v3");
+    kvm::arm64::vgic::dev::device_ops<kvm::arm64::vgic::kModelV3>("kvm-arm-vgic-v3");

@@ -111,6 +111,15 @@ struct kvm_ext_guest_access {
 #define KVM_EXT_RESULT_KERNEL		2
 #define KVM_EXT_RESULT_EXIT		3
 
+/*
+ * KVM_RUN's idle guest (kvm_ext has no guest code) waits for an interrupt
+ * it would take, then returns 0 with this exit reason so that the test or
+ * VMM, acting as the guest, takes it through KVM_EXT_GUEST_ACCESS (arm64:
+ * ICC_IAR1_EL1 or GICC_IAR). A signal still ends the wait with -EINTR and
+ * KVM_EXIT_INTR. 0xef: far above every exit reason Linux has used.
+ */
+#define KVM_EXIT_EXT_INTERRUPT	0xef
+
 /* 0xef: far above every KVMIO number Linux has used. */
 #define KVM_EXT_GUEST_ACCESS	_IOWR(KVMIO, 0xef, struct kvm_ext_guest_access)
 

@@ -128,6 +128,11 @@ int kx_mutex_is_locked(kx_mutex* m) {
 void kx_spin_init(kx_spinlock* s, kx_lock_class*) { pthread_mutex_init(as_mutex(s), nullptr); }
 void kx_spin_lock(kx_spinlock* s) { pthread_mutex_lock(as_mutex(s)); }
 void kx_spin_unlock(kx_spinlock* s) { pthread_mutex_unlock(as_mutex(s)); }
+unsigned long kx_spin_lock_irqsave(kx_spinlock* s) {
+  pthread_mutex_lock(as_mutex(s));
+  return 0;
+}
+void kx_spin_unlock_irqrestore(kx_spinlock* s, unsigned long) { pthread_mutex_unlock(as_mutex(s)); }
 
 void kx_waitq_init(kx_waitq* wq) {
   pthread_mutex_init(&as_waitq(wq)->lock, nullptr);

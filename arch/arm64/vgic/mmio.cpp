@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+// The GIC's memory-mapped frames as register tables, one row per register
+// (or per block of per-interrupt registers): offset, length, how many
+// bits each interrupt takes, the access widths the architecture allows,
+// and the guest's and userspace's read and write. The same rows serve
+// guest MMIO (Frame), KVM_{GET,SET}_DEVICE_ATTR and KVM_HAS_DEVICE_ATTR,
+// as Linux 6.1's vgic-mmio-v2.c / vgic-mmio-v3.c, with the userspace
+// semantics of the device documents (STATUSR, ISPENDR, ICPENDR).
+#include "arch/arm64/vgic/internal.h"
+#include "virt/kvm/vm.h"
+
+namespace kvm {
+namespace arm64 {
+namespace vgic {
+
+struct Reg;
+
+// One access: the GIC, the banked CPU interface (the redistributor's, the
+// accessing vCPU's, or the one userspace selected), the offset in the
+// frame and the width.
+struct RegAccess {
+  Dist& d;
+  CpuIf* cpu;
+  u32 offset;
+  u32 len;
+};
+
+using ReadFn = u64 (*)(RegAccess& a, const Reg& r);
+using WriteFn = void (*)(RegAccess& a, const Reg& r, u64 val);
+using UWriteFn = kx::Status (*)(RegAccess& a, const Reg& r, u64 val);
+
+enum RegFlags : u8 {
+  kW8 = 1 << 0,
+  kW32 = 1 << 2,
+  kW64 = 1 << 3,
+  kUser = 1 << 4,     // reachable through the attribute groups
+  kSpiOnly = 1 << 5,  // a v3 distributor block: SGIs and PPIs RAZ/WI
+};
+
+struct Reg {
+  u32 offset;
+  u32 len;
+  u8 bits_per_irq;  // 0: not a per-interrupt block
+  u8 flags;
+  ReadFn read;
+  WriteFn write;
+  ReadFn uread;     // null: as read
+  UWriteFn uwrite;  // null: as write
+};
+
+struct RegTable {
+  const Reg* rows;
+  usize n;
+};
+
+namespace mmio {
+
+constexpr u32 kProductKvm = 0x4b;       // PRODUCT_ID_KVM
+constexpr u32 kImplementerArm = 0x43b;  // IMPLEMENTER_ARM
+constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
+
+u64 raz(RegAccess&, const Reg&) { return 0; }
+void wi(RegAccess&, const Reg&, u64) {}
+kx::Status uwi(RegAccess&, const Reg&, u64) { return kx::Status::ok(); }
+
+// The first interrupt a per-interrupt access covers, and how many.
+u32 first_intid(const RegAccess& a, const Reg& r) {
+  return (a.offset - r.offset) * 8 / r.bits_per_irq;
+}
+u32 irq_count(const RegAccess& a, const Reg& r) { return a.len * 8 / r.bits_per_irq; }
+
+CpuIf* owner_of(RegAccess& a, const Irq& irq) {
+  return irq.intid < kNrPrivateIrqs ? a.cpu : nullptr;
+}
+
+template <typename F>
+void for_each_irq(RegAccess& a, const Reg& r, F f) {
+  const u32 first = first_intid(a, r), n = irq_count(a, r);
+  for (u32 i = 0; i < n; i++) {
+    if ((r.flags & kSpiOnly) && first + i < kNrPrivateIrqs) continue;
+    Irq* irq = irq_at(a.d, a.cpu, first + i);
+    if (irq) f(*irq, i);
+  }
+}
+
+// A 1-bit-per-interrupt field read as a bitmap.
+template <bool (*kGet)(const Dist&, const Irq&)>
+u64 read_bits(RegAccess& a, const Reg& r) {
+  u64 v = 0;
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (kGet(a.d, irq)) v |= 1ull << i;
+  });
+  return v;
+}
+
+bool get_group(const Dist&, const Irq& irq) { return irq.group1; }
+bool get_enabled(const Dist&, const Irq& irq) { return irq.enabled; }
+bool get_pending(const Dist&, const Irq& irq) { return irq.pending(); }
+bool get_latch(const Dist& d, const Irq& irq) {
+  // v3 userspace sees the latch (arm-vgic-v3.rst); v2 the pending state.
+  return d.model == kModelV3 ? irq.pending_latch : irq.pending();
+}
+bool get_active(const Dist&, const Irq& irq) { return irq.active; }
+
+void write_group(RegAccess& a, const Reg& r, u64 val) {
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    irq.group1 = val >> i & 1;
+    changed(a.d, owner_of(a, irq), irq);
+  });
+}
+
+// GICv2: userspace may write the groups only once it has written GICD_IIDR
+// (arm-vgic.rst), so a VMM that never learnt of groups cannot restore the
+// wrong ones.
+kx::Status uwrite_group(RegAccess& a, const Reg& r, u64 val) {
+  if (a.d.model == kModelV3 || a.d.v2_groups_user_writable) write_group(a, r, val);
+  return kx::Status::ok();
+}
+
+template <bool kSet>
+void write_enable(RegAccess& a, const Reg& r, u64 val) {
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return;
+    irq.enabled = kSet;
+    changed(a.d, owner_of(a, irq), irq);
+  });
+}
+
+template <bool kSet>
+void write_pending(RegAccess& a, const Reg& r, u64 val) {
+  const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return;
+    set_pending_latch(a.d, owner_of(a, irq), irq, kSet, self);
+  });
+}
+
+// v3 userspace ISPENDR: the latch, set and cleared as written
+// (vgic_v3_uaccess_write_pending()), whatever the trigger mode, so the
+// order of restoring ICFGR and ISPENDR does not matter.
+kx::Status uwrite_pending_v3(RegAccess& a, const Reg& r, u64 val) {
+  const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    set_pending_latch(a.d, owner_of(a, irq), irq, val >> i & 1, self);
+  });
+  return kx::Status::ok();
+}
+
+kx::Status uwrite_spending_v2(RegAccess& a, const Reg& r, u64 val) {
+  write_pending<true>(a, r, val);
+  return kx::Status::ok();
+}
+
+kx::Status uwrite_cpending_v2(RegAccess& a, const Reg& r, u64 val) {
+  write_pending<false>(a, r, val);
+  return kx::Status::ok();
+}
+
+template <bool kSet>
+void write_active(RegAccess& a, const Reg& r, u64 val) {
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return;
+    irq.active = kSet;
+    changed(a.d, owner_of(a, irq), irq);
+  });
+}
+
+template <bool kSet>
+kx::Status uwrite_active(RegAccess& a, const Reg& r, u64 val) {
+  write_active<kSet>(a, r, val);
+  return kx::Status::ok();
+}
+
+u64 read_priority(RegAccess& a, const Reg& r) {
+  u64 v = 0;
+  for_each_irq(a, r, [&](Irq& irq, u32 i) { v |= static_cast<u64>(irq.priority) << (8 * i); });
+  return v;
+}
+
+// Only the implemented priority bits are kept (VGIC_PRI_BITS).
+void write_priority(RegAccess& a, const Reg& r, u64 val) {
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    irq.priority = static_cast<u8>(val >> (8 * i)) & kPriMask;
+    changed(a.d, owner_of(a, irq), irq);
+  });
+}
+
+u64 read_config(RegAccess& a, const Reg& r) {
+  u64 v = 0;
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (irq.edge) v |= 2ull << (2 * i);
+  });
+  return v;
+}
+
+// SGIs are edge-triggered, read-only (vgic_mmio_write_config()).
+void write_config(RegAccess& a, const Reg& r, u64 val) {
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (irq.intid < kNrSgis) return;
+    irq.edge = val >> (2 * i + 1) & 1;
+    changed(a.d, owner_of(a, irq), irq);
+  });
+}
+
+// GICD_IROUTER<n>: 64 bits per SPI; Aff2.Aff1.Aff0 kept, the upper word
+// (Aff3, Interrupt_Routing_Mode) RAZ/WI as in KVM.
+u64 read_irouter(RegAccess& a, const Reg& r) {
+  const u32 intid = (a.offset - r.offset) / 8;
+  Irq* irq = intid >= kNrPrivateIrqs ? irq_at(a.d, nullptr, intid) : nullptr;
+  if (!irq || (a.offset & 4)) return 0;
+  return a.len == 8 ? irq->mpidr : static_cast<u32>(irq->mpidr);
+}
+
+void write_irouter(RegAccess& a, const Reg& r, u64 val) {
+  const u32 intid = (a.offset - r.offset) / 8;
+  Irq* irq = intid >= kNrPrivateIrqs ? irq_at(a.d, nullptr, intid) : nullptr;
+  if (!irq || (a.offset & 4)) return;
+  // The interrupt leaves its old vCPU's candidates implicitly: the SPI
+  // bitmap is shared and filtered by target.
+  irq->mpidr = static_cast<u32>(val & 0xffffff);
+  irq->target = mpidr_to_index(a.d, irq->mpidr);
+  changed(a.d, nullptr, *irq);
+}
+
+// GICD_ITARGETSR (v2): a private interrupt reads as its own CPU, SPIs
+// keep the targets among the VM's CPUs.
+u64 read_targets(RegAccess& a, const Reg& r) {
+  u64 v = 0;
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    const u8 t =
+        irq.intid < kNrPrivateIrqs ? static_cast<u8>(1u << (a.cpu->index & 7)) : irq.targets;
+    v |= static_cast<u64>(t) << (8 * i);
+  });
+  return v;
+}
+
+void write_targets(RegAccess& a, const Reg& r, u64 val) {
+  const u32 online = static_cast<u32>(a.d.vcpus.size());
+  const u8 mask = static_cast<u8>((1u << (online < 8 ? online : 8)) - 1);
+  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+    if (irq.intid < kNrPrivateIrqs) return;
+    irq.targets = static_cast<u8>(val >> (8 * i)) & mask;
+    irq.target = irq.targets ? static_cast<u16>(__builtin_ctz(irq.targets)) : 0;
+    changed(a.d, nullptr, irq);
+  });
+}
+
+// GICD_STATUSR / GICR_STATUSR: the four error bits, write-one-to-clear for
+// the guest; userspace sets them directly (arm-vgic-v3.rst).
+constexpr u32 kStatusrBits = 0xf;
+u64 read_dist_statusr(RegAccess& a, const Reg&) { return a.d.statusr; }
+void write_dist_statusr(RegAccess& a, const Reg&, u64 val) {
+  a.d.statusr &= ~(static_cast<u32>(val) & kStatusrBits);
+}
+kx::Status uwrite_dist_statusr(RegAccess& a, const Reg&, u64 val) {
+  a.d.statusr = static_cast<u32>(val) & kStatusrBits;
+  return kx::Status::ok();
+}
+u64 read_rd_statusr(RegAccess& a, const Reg&) { return a.cpu->statusr; }
+void write_rd_statusr(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->statusr &= ~(static_cast<u32>(val) & kStatusrBits);
+}
+kx::Status uwrite_rd_statusr(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->statusr = static_cast<u32>(val) & kStatusrBits;
+  return kx::Status::ok();
+}
+
+u32 iidr(const Dist& d) {
+  return kProductKvm << 24 | d.implementation_rev << kIidrRevShift | kImplementerArm;
+}
+
+// GICD_IIDR from userspace: only the revision may differ from what is
+// read, and it must be one KVM implements (KVM_VGIC_IMP_REV_2/3).
+kx::Status uwrite_iidr(RegAccess& a, const Reg&, u64 val) {
+  const u32 v = static_cast<u32>(val);
+  if ((v ^ iidr(a.d)) & ~kIidrRevMask) return kx::error(kx::kEINVAL);
+  const u32 rev = (v & kIidrRevMask) >> kIidrRevShift;
+  if (rev != kImpRev2 && rev != kImpRev3) return kx::error(kx::kEINVAL);
+  a.d.implementation_rev = rev;
+  if (a.d.model == kModelV2) a.d.v2_groups_user_writable = true;
+  return kx::Status::ok();
+}
+
+// v3 GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2: one 16-byte row.
+constexpr u32 kCtlrEnableG1 = 1u << 1, kCtlrAreNs = 1u << 4, kCtlrDs = 1u << 6;
+constexpr u32 kIdBitsSpis = 10;  // INTERRUPT_ID_BITS_SPIS
+
+u64 read_v3_misc(RegAccess& a, const Reg&) {
+  switch (a.offset & 0xc) {
+    case 0x0:
+      return (a.d.enabled ? kCtlrEnableG1 : 0) | kCtlrAreNs | kCtlrDs;
+    case 0x4:
+      return (a.d.nr_irqs() / 32 - 1) | (kIdBitsSpis - 1) << 19;
+    case 0x8:
+      return iidr(a.d);
+  }
+  return 0;  // GICD_TYPER2: no vSGIs without GICv4.1
+}
+
+void write_v3_misc(RegAccess& a, const Reg&, u64 val) {
+  if ((a.offset & 0xc) != 0) return;
+  const bool was = a.d.enabled;
+  a.d.enabled = val & kCtlrEnableG1;
+  if (!was && a.d.enabled) kick_all(a.d);
+}
+
+kx::Status uwrite_v3_misc(RegAccess& a, const Reg& r, u64 val) {
+  switch (a.offset & 0xc) {
+    case 0x8:
+      return uwrite_iidr(a, r, val);
+    case 0xc:  // GICD_TYPER2 must be what it reads
+      return val == read_v3_misc(a, r) ? kx::Status::ok() : kx::error(kx::kEINVAL);
+  }
+  write_v3_misc(a, r, val);
+  return kx::Status::ok();
+}
+
+// v2 GICD_CTLR, GICD_TYPER, GICD_IIDR.
+u64 read_v2_misc(RegAccess& a, const Reg&) {
+  switch (a.offset & 0xc) {
+    case 0x0:
+      return a.d.enabled ? 1 : 0;
+    case 0x4:
+      return (a.d.nr_irqs() / 32 - 1) | (static_cast<u32>(a.d.vcpus.size()) - 1) << 5;
+    case 0x8:
+      return iidr(a.d);
+  }
+  return 0;
+}
+
+void write_v2_misc(RegAccess& a, const Reg&, u64 val) {
+  if ((a.offset & 0xc) != 0) return;
+  const bool was = a.d.enabled;
+  a.d.enabled = val & 1;
+  if (!was && a.d.enabled) kick_all(a.d);
+}
+
+kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) {
+  if ((a.offset & 0xc) == 0x8) return uwrite_iidr(a, r, val);
+  write_v2_misc(a, r, val);
+  return kx::Status::ok();
+}
+
+// GICD_PIDR2 reports the architecture version; the other ID registers RAZ.
+template <u32 kArchRev>
+u64 read_idregs(RegAccess& a, const Reg&) {
+  return (a.offset & 0xffff) == 0xffe8 ? kArchRev : 0;
+}
+
+// v2 GICD_SGIR: target list, all but self, or self.
+void write_sgir(RegAccess& a, const Reg&, u64 val) {
+  const u32 intid = val & 0xf, mode = (val >> 24) & 3;
+  const u16 self = a.cpu->index;
+  u64 targets[kV3MaxCpus / 64] = {};
+  switch (mode) {
+    case 0:
+      targets[0] = (val >> 16) & 0xff;
+      break;
+    case 1:
+      targets[0] = ((1ull << a.d.vcpus.size()) - 1) & ~(1ull << self);
+      break;
+    case 2:
+      targets[0] = 1ull << self;
+      break;
+    default:
+      return;
+  }
+  send_sgi(a.d, self, intid, targets, true);
+}
+
+// GICD_CPENDSGIR / GICD_SPENDSGIR: a byte of source CPUs per SGI.
+u64 read_sgi_pending(RegAccess& a, const Reg& r) {
+  u64 v = 0;
+  const u32 first = (a.offset - r.offset);
+  for (u32 i = 0; i < a.len; i++) v |= static_cast<u64>(a.cpu->priv[first + i].sources) << (8 * i);
+  return v;
+}
+
+template <bool kSet>
+void write_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
+  const u32 first = (a.offset - r.offset);
+  for (u32 i = 0; i < a.len; i++) {
+    Irq& irq = a.cpu->priv[first + i];
+    const u8 bits = static_cast<u8>(val >> (8 * i));
+    irq.sources = kSet ? irq.sources | bits : irq.sources & static_cast<u8>(~bits);
+    irq.pending_latch = irq.sources != 0;
+    changed(a.d, a.cpu, irq);
+  }
+}
+
+template <bool kSet>
+kx::Status uwrite_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
+  write_sgi_pending<kSet>(a, r, val);
+  return kx::Status::ok();
+}
+
+// The v3 redistributor's RD frame.
+constexpr u32 kRctlrCes = 1u << 1, kRctlrIr = 1u << 2;
+constexpr u64 kTyperLast = 1u << 4;
+
+u64 read_rd_ctlr(RegAccess& a, const Reg&) {
+  return a.d.implementation_rev >= kImpRev3 ? kRctlrIr | kRctlrCes : 0;
+}
+
+u64 read_rd_iidr(RegAccess&, const Reg&) { return kProductKvm << 24 | kImplementerArm; }
+
+u64 extract(u64 v, u32 offset, u32 len) {
+  v >>= 8 * (offset & 7);
+  return len == 8 ? v : v & ((1ull << (8 * len)) - 1);
+}
+
+u64 update64(u64 reg, u32 offset, u32 len, u64 val) {
+  if (len == 8) return val;
+  const u32 shift = 8 * (offset & 4);
+  const u64 mask = 0xffffffffull << shift;
+  return (reg & ~mask) | ((val & 0xffffffffull) << shift);
+}
+
+}  // namespace mmio
+
+// GICR_TYPER: the affinity, the processor number, and Last for the final
+// redistributor of a contiguous run (vgic_mmio_vcpu_rdist_is_last()).
+u64 redist_typer(Dist& d, const CpuIf& c);
+
+namespace mmio {
+
+u64 read_rd_typer(RegAccess& a, const Reg&) {
+  return extract(redist_typer(a.d, *a.cpu), a.offset, a.len);
+}
+
+// PROPBASER/PENDBASER: RES0 bits cleared and the cacheability and
+// shareability fields sanitised as KVM does, so what is read back is
+// what a guest would see.
+constexpr u64 kPropRes0 = 0xf800000000000000ull | 0x00f0000000000000ull | 0x60ull;
+constexpr u64 kPendRes0 =
+    (1ull << 63) | 0x3800000000000000ull | 0x00f0000000000000ull | 0xf000ull | 0x7full;
+
+u64 sanitise(u64 reg, u32 shift, u64 width_mask, u64 (*fn)(u64)) {
+  const u64 field = (reg >> shift) & width_mask;
+  return (reg & ~(width_mask << shift)) | (fn(field) << shift);
+}
+u64 shareability(u64 f) { return f == 2 ? 1 : f; }           // outer -> inner shareable
+u64 inner_cache(u64 f) { return f == 0 || f == 1 ? 7 : f; }  // nCnB, nC -> RaWb
+u64 outer_cache(u64 f) { return f == 0 || f == 1 ? f : 0; }  // else SameAsInner
+
+u64 sanitise_baser(u64 v) {
+  v = sanitise(v, 10, 3, shareability);
+  v = sanitise(v, 7, 7, inner_cache);
+  return sanitise(v, 56, 7, outer_cache);
+}
+
+u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.cpu->propbaser, a.offset, a.len); }
+void write_propbase(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->propbaser = sanitise_baser(update64(a.cpu->propbaser, a.offset, a.len, val)) & ~kPropRes0;
+}
+constexpr u64 kPendPtz = 1ull << 62;
+u64 read_pendbase(RegAccess& a, const Reg&) {
+  return extract(a.cpu->pendbaser & ~kPendPtz, a.offset, a.len);
+}
+void write_pendbase(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->pendbaser = sanitise_baser(update64(a.cpu->pendbaser, a.offset, a.len, val)) & ~kPendRes0;
+}
+
+// The v2 CPU interface (GICC_*).
+constexpr u32 kGiccCtlrGrp0 = 1, kGiccCtlrGrp1 = 2, kGiccCtlrAckCtl = 4, kGiccCtlrFiqEn = 8,
+              kGiccCtlrCbpr = 16, kGiccCtlrEoiMode = 1u << 9;
+
+u64 read_gicc_ctlr(RegAccess& a, const Reg&) {
+  const CpuIf& c = *a.cpu;
+  return (c.grpen0 ? kGiccCtlrGrp0 : 0) | (c.grpen1 ? kGiccCtlrGrp1 : 0) |
+         (c.ackctl ? kGiccCtlrAckCtl : 0) | (c.fiqen ? kGiccCtlrFiqEn : 0) |
+         (c.cbpr ? kGiccCtlrCbpr : 0) | (c.eoimode ? kGiccCtlrEoiMode : 0);
+}
+
+void write_gicc_ctlr(RegAccess& a, const Reg&, u64 val) {
+  CpuIf& c = *a.cpu;
+  c.grpen0 = val & kGiccCtlrGrp0;
+  c.grpen1 = val & kGiccCtlrGrp1;
+  c.ackctl = val & kGiccCtlrAckCtl;
+  c.fiqen = val & kGiccCtlrFiqEn;
+  c.cbpr = val & kGiccCtlrCbpr;
+  c.eoimode = val & kGiccCtlrEoiMode;
+  kick(a.d, c.index);
+}
+
+u64 read_gicc_pmr(RegAccess& a, const Reg&) { return a.cpu->pmr; }
+void write_gicc_pmr(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->pmr = static_cast<u8>(val) & kPriMask;
+  kick(a.d, a.cpu->index);
+}
+// Userspace sees GICC_PMR as GICH_VMCR.VMPriMask: 5 bits (arm-vgic.rst).
+u64 uread_gicc_pmr(RegAccess& a, const Reg&) { return a.cpu->pmr >> 3; }
+kx::Status uwrite_gicc_pmr(RegAccess& a, const Reg&, u64 val) {
+  a.cpu->pmr = static_cast<u8>((val & 0x1f) << 3);
+  return kx::Status::ok();
+}
+
+constexpr u8 kMinBpr0 = 7 - kPriBits, kMinBpr1 = kMinBpr0 + 1;
+u64 read_gicc_bpr(RegAccess& a, const Reg&) { return a.cpu->bpr0; }
+void write_gicc_bpr(RegAccess& a, const Reg&, u64 val) {
+  const u8 v = val & 7;
+  a.cpu->bpr0 = v < kMinBpr0 ? kMinBpr0 : v;
+}
+u64 read_gicc_abpr(RegAccess& a, const Reg&) { return a.cpu->bpr1; }
+void write_gicc_abpr(RegAccess& a, const Reg&, u64 val) {
+  const u8 v = val & 7;
+  a.cpu->bpr1 = v < kMinBpr1 ? kMinBpr1 : v;
+}
+
+u64 read_gicc_iar(RegAccess& a, const Reg&) { return acknowledge(a.d, *a.cpu, false, true); }
+u64 read_gicc_aiar(RegAccess& a, const Reg&) { return acknowledge(a.d, *a.cpu, true, false); }
+void write_gicc_eoir(RegAccess& a, const Reg&, u64 val) {
+  end_of_interrupt(a.d, *a.cpu, static_cast<u32>(val));
+}
+void write_gicc_dir(RegAccess& a, const Reg&, u64 val) {
+  deactivate(a.d, *a.cpu, static_cast<u32>(val));
+}
+u64 read_gicc_rpr(RegAccess& a, const Reg&) {
+  const u32 p = running_priority(*a.cpu);
+  return p == kIdleRunningPriority ? 0xff : p;
+}
+u64 read_gicc_hppir(RegAccess& a, const Reg&) { return highest_pending(a.d, *a.cpu, false, true); }
+u64 read_gicc_ahppir(RegAccess& a, const Reg&) { return highest_pending(a.d, *a.cpu, true, false); }
+
+// GICC_APRn, userspace view: one combined set of preemption levels; with
+// 5 priority bits only APR0 has any (arm-vgic.rst).
+u64 read_gicc_apr(RegAccess& a, const Reg&) {
+  return (a.offset & 0xc) ? 0 : a.cpu->ap0r[0] | a.cpu->ap1r[0];
+}
+void write_gicc_apr(RegAccess& a, const Reg&, u64 val) {
+  if (a.offset & 0xc) return;
+  a.cpu->ap0r[0] = static_cast<u32>(val);
+  a.cpu->ap1r[0] = 0;
+}
+
+u64 read_gicc_iidr(RegAccess&, const Reg&) {
+  return kProductKvm << 20 | 2u << 16 | kImplementerArm;
+}
+
+// Row builders.
+constexpr Reg row(u32 off, u32 len, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
+                  UWriteFn uw = nullptr) {
+  return Reg{off, len, 0, flags, rd, wr, ur, uw};
+}
+constexpr Reg irqs(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
+                   UWriteFn uw = nullptr) {
+  return Reg{off, bpi * 1024u / 8, bpi, flags, rd, wr, ur, uw};
+}
+constexpr Reg sgi_frame(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
+                        UWriteFn uw = nullptr) {
+  return Reg{0x10000 + off, bpi * kNrPrivateIrqs / 8, bpi, flags, rd, wr, ur, uw};
+}
+
+constexpr u8 k32 = kW32 | kUser, k8_32 = kW8 | kW32 | kUser, k32_64 = kW32 | kW64 | kUser;
+constexpr u8 kSpi32 = k32 | kSpiOnly, kSpi8_32 = k8_32 | kSpiOnly;
+
+constexpr Reg kV3Dist[] = {
+    row(0x0000, 16, k32, read_v3_misc, write_v3_misc, nullptr, uwrite_v3_misc),
+    row(0x0010, 4, k32, read_dist_statusr, write_dist_statusr, nullptr, uwrite_dist_statusr),
+    irqs(0x0080, 1, kSpi32, read_bits<get_group>, write_group, nullptr, uwrite_group),
+    irqs(0x0100, 1, kSpi32, read_bits<get_enabled>, write_enable<true>),
+    irqs(0x0180, 1, kSpi32, read_bits<get_enabled>, write_enable<false>),
+    irqs(0x0200, 1, kSpi32, read_bits<get_pending>, write_pending<true>, read_bits<get_latch>,
+         uwrite_pending_v3),
+    irqs(0x0280, 1, kSpi32, read_bits<get_pending>, write_pending<false>, raz, uwi),
+    irqs(0x0300, 1, kSpi32, read_bits<get_active>, write_active<true>, nullptr,
+         uwrite_active<true>),
+    irqs(0x0380, 1, kSpi32, read_bits<get_active>, write_active<false>, nullptr,
+         uwrite_active<false>),
+    irqs(0x0400, 8, kSpi8_32, read_priority, write_priority),
+    irqs(0x0800, 8, kSpi8_32, raz, wi),  // GICD_ITARGETSR: affinity routing
+    irqs(0x0c00, 2, kSpi32, read_config, write_config),
+    irqs(0x0d00, 1, kSpi32, raz, wi),  // GICD_IGRPMODR
+    irqs(0x6000, 64, k32_64 | kSpiOnly, read_irouter, write_irouter),
+    row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
+};
+
+constexpr Reg kV3Redist[] = {
+    row(0x0000, 4, k32, read_rd_ctlr, wi),
+    row(0x0004, 4, k32, read_rd_iidr, wi),
+    row(0x0008, 8, k32_64, read_rd_typer, wi, nullptr, uwi),
+    row(0x0010, 4, k32, read_rd_statusr, write_rd_statusr, nullptr, uwrite_rd_statusr),
+    row(0x0014, 4, k32, raz, wi),  // GICR_WAKER
+    row(0x0070, 8, k32_64, read_propbase, write_propbase),
+    row(0x0078, 8, k32_64, read_pendbase, write_pendbase),
+    row(0x00a0, 8, k32_64, raz, wi),  // GICR_INVLPIR: no LPIs without an ITS
+    row(0x00b0, 8, k32_64, raz, wi),  // GICR_INVALLR
+    row(0x00c0, 4, k32, raz, wi),     // GICR_SYNCR: never busy
+    row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
+    sgi_frame(0x0080, 1, k32, read_bits<get_group>, write_group),
+    sgi_frame(0x0100, 1, k32, read_bits<get_enabled>, write_enable<true>),
+    sgi_frame(0x0180, 1, k32, read_bits<get_enabled>, write_enable<false>),
+    sgi_frame(0x0200, 1, k32, read_bits<get_pending>, write_pending<true>, read_bits<get_latch>,
+              uwrite_pending_v3),
+    sgi_frame(0x0280, 1, k32, read_bits<get_pending>, write_pending<false>, raz, uwi),
+    sgi_frame(0x0300, 1, k32, read_bits<get_active>, write_active<true>, nullptr,
+              uwrite_active<true>),
+    sgi_frame(0x0380, 1, k32, read_bits<get_active>, write_active<false>, nullptr,
+              uwrite_active<false>),
+    sgi_frame(0x0400, 8, k8_32, read_priority, write_priority),
+    sgi_frame(0x0c00, 2, k32, read_config, write_config),
+    sgi_frame(0x0d00, 1, k32, raz, wi),  // GICR_IGRPMODR0
+    row(0x10e00, 4, k32, raz, wi),       // GICR_NSACR
+};
+
+constexpr Reg kV2Dist[] = {
+    row(0x000, 12, k32, read_v2_misc, write_v2_misc, nullptr, uwrite_v2_misc),
+    irqs(0x080, 1, k32, read_bits<get_group>, write_group, nullptr, uwrite_group),
+    irqs(0x100, 1, k32, read_bits<get_enabled>, write_enable<true>),
+    irqs(0x180, 1, k32, read_bits<get_enabled>, write_enable<false>),
+    irqs(0x200, 1, k32, read_bits<get_pending>, write_pending<true>, nullptr, uwrite_spending_v2),
+    irqs(0x280, 1, k32, read_bits<get_pending>, write_pending<false>, nullptr, uwrite_cpending_v2),
+    irqs(0x300, 1, k32, read_bits<get_active>, write_active<true>, nullptr, uwrite_active<true>),
+    irqs(0x380, 1, k32, read_bits<get_active>, write_active<false>, nullptr, uwrite_active<false>),
+    irqs(0x400, 8, k8_32, read_priority, write_priority),
+    irqs(0x800, 8, k8_32, read_targets, write_targets),
+    irqs(0xc00, 2, k32, read_config, write_config),
+    row(0xf00, 4, k32, raz, write_sgir),
+    row(0xf10, 16, k8_32, read_sgi_pending, write_sgi_pending<false>, nullptr,
+        uwrite_sgi_pending<false>),
+    row(0xf20, 16, k8_32, read_sgi_pending, write_sgi_pending<true>, nullptr,
+        uwrite_sgi_pending<true>),
+};
+
+constexpr Reg kV2Cpu[] = {
+    row(0x00, 4, k32, read_gicc_ctlr, write_gicc_ctlr),
+    row(0x04, 4, k32, read_gicc_pmr, write_gicc_pmr, uread_gicc_pmr, uwrite_gicc_pmr),
+    row(0x08, 4, k32, read_gicc_bpr, write_gicc_bpr),
+    row(0x0c, 4, kW32, read_gicc_iar, wi),
+    row(0x10, 4, kW32, raz, write_gicc_eoir),
+    row(0x14, 4, kW32, read_gicc_rpr, wi),
+    row(0x18, 4, kW32, read_gicc_hppir, wi),
+    row(0x1c, 4, k32, read_gicc_abpr, write_gicc_abpr),
+    row(0x20, 4, kW32, read_gicc_aiar, wi),
+    row(0x24, 4, kW32, raz, write_gicc_eoir),
+    row(0x28, 4, kW32, read_gicc_ahppir, wi),
+    row(0xd0, 16, k32, read_gicc_apr, write_gicc_apr),
+    row(0xe0, 16, kW32, raz, wi),  // GICC_NSAPRn
+    row(0xfc, 4, k32, read_gicc_iidr, wi),
+    row(0x1000, 4, kW32, raz, write_gicc_dir),
+};
+
+template <usize N>
+constexpr bool sorted(const Reg (&t)[N]) {
+  for (usize i = 1; i < N; i++) {
+    if (t[i].offset < t[i - 1].offset + t[i - 1].len) return false;
+  }
+  return true;
+}
+static_assert(sorted(kV3Dist) && sorted(kV3Redist) && sorted(kV2Dist) && sorted(kV2Cpu),
+              "register tables are sorted and disjoint");
+
+const Reg* find(const RegTable& t, u32 offset) {
+  for (usize i = 0; i < t.n; i++) {
+    if (offset >= t.rows[i].offset && offset < t.rows[i].offset + t.rows[i].len) return &t.rows[i];
+  }
+  return nullptr;
+}
+
+// check_region(): a width the register allows, naturally aligned, and
+// not past the GIC's last interrupt.
+const Reg* lookup(Dist& d, const RegTable& t, u32 offset, u32 len) {
+  const Reg* r = find(t, offset);
+  if (!r) return nullptr;
+  const u8 width = len == 1 ? kW8 : len == 4 ? kW32 : len == 8 ? kW64 : 0;
+  if (!(r->flags & width) || offset % len) return nullptr;
+  if (r->bits_per_irq && (offset - r->offset) * 8 / r->bits_per_irq >= d.nr_irqs()) return nullptr;
+  return r;
+}
+
+}  // namespace mmio
+
+const RegTable kV3DistTable = {mmio::kV3Dist, kx::array_size(mmio::kV3Dist)};
+const RegTable kV3RedistTable = {mmio::kV3Redist, kx::array_size(mmio::kV3Redist)};
+const RegTable kV2DistTable = {mmio::kV2Dist, kx::array_size(mmio::kV2Dist)};
+const RegTable kV2CpuTable = {mmio::kV2Cpu, kx::array_size(mmio::kV2Cpu)};
+
+bool reg_exists(Dist& d, const RegTable& t, u32 offset) {
+  if (offset % 4) return false;  // userspace accesses are aligned 32-bit ones
+  const Reg* r = mmio::lookup(d, t, offset, 4);
+  return r && (r->flags & kUser);
+}
+
+// vgic_uaccess(): a register that does not exist reads as 0 and ignores
+// writes, as KVM (HAS_DEVICE_ATTR is how userspace asks).
+kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val) {
+  const Reg* r = offset % 4 ? nullptr : mmio::lookup(d, t, offset, 4);
+  if (!r || !(r->flags & kUser)) {
+    if (!write) *val = 0;
+    return kx::Status::ok();
+  }
+  RegAccess a{d, cpu, offset, 4};
+  if (!write) {
+    *val = static_cast<u32>(r->uread ? r->uread(a, *r) : r->read(a, *r));
+    return kx::Status::ok();
+  }
+  if (r->uwrite) return r->uwrite(a, *r, *val);
+  r->write(a, *r, *val);
+  return kx::Status::ok();
+}
+
+kx::Status Frame::read(Vcpu& vcpu, u64 offset, u32 len, u64* data) {
+  Dist& d = dist_of(*vm_);
+  kx::IrqSaveGuard guard(&d.lock);
+  CpuIf* cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
+               : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
+                                                              : nullptr;
+  const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
+  if (!r) {
+    *data = 0;  // RAZ/WI, as KVM's dispatch_mmio_read()
+    return kx::Status::ok();
+  }
+  RegAccess a{d, cpu, static_cast<u32>(offset), len};
+  *data = r->read(a, *r);
+  return kx::Status::ok();
+}
+
+kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
+  Dist& d = dist_of(*vm_);
+  kx::IrqSaveGuard guard(&d.lock);
+  CpuIf* cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
+               : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
+                                                              : nullptr;
+  const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
+  if (!r) return kx::Status::ok();
+  RegAccess a{d, cpu, static_cast<u32>(offset), len};
+  r->write(a, *r, data);
+  return kx::Status::ok();
+}
+
+}  // namespace vgic
+}  // namespace arm64
+}  // namespace kvm
