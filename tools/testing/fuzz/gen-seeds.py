@@ -1058,13 +1058,34 @@ def seeds():
     s.gic_mmio(0, True, V2, 'cpu', 0x10, data=32)
     s.gic_mmio(1, True, V2, 'dist', 0xf00, data=0x10001)  # SGI 1 to CPU 0
     s.gic_mmio(0, False, V2, 'cpu', 0x18).gic_mmio(0, False, V2, 'cpu', 0xc)
+    s.gic_mmio(0, True, V2, 'cpu', 0x10, data=0x401)  # SGI 1 from CPU 1
     s.gic_mmio(0, False, V2, 'dist', 0xf10, 1).gic_mmio(0, True, V2, 'dist', 0x200, data=0xffff)
     s.gic_mmio(0, True, V2, 'cpu', 0x8, data=0).gic_mmio(0, True, V2, 'cpu', 0xd0, data=3)
     s.gic_mmio(0, False, V2, 'dist', 0x800, 1).gic_mmio(0, False, V2, 'dist', 0x4)
     s.gic_mmio(0, True, V2, 'dist', 0x80, data=0xffffffff).gic_mmio(1, False, V2, 'dist', 0x80)
     s.gic_mmio(0, True, V2, 'dist', 0xf20, 1, data=0x80).gic_mmio(0, False, V2, 'dist', 0xf20)
     s.gic_mmio(0, False, V2, 'cpu', 0x1000).gic_mmio(0, False, V2, 'cpu', 0x2, 2)
+    # EOImode 1: GICC_EOIR drops the priority, GICC_DIR deactivates (SGI 0,
+    # pending since the writes above).
+    s.gic_mmio(0, True, V2, 'cpu', 0x0, data=0x203).irq_line(0, 1, 0, 32, 0)
+    s.gic_mmio(0, True, V2, 'cpu', 0xd0, data=0)  # no active priority left
+    s.gic_mmio(0, True, V2, 'dist', 0x100, data=0x10000)
+    s.gic_mmio(0, True, V2, 'dist', 0x200, data=0x10000).gic_mmio(0, False, V2, 'cpu', 0xc)
+    s.gic_mmio(0, True, V2, 'cpu', 0x10, data=0).gic_mmio(0, True, V2, 'cpu', 0x1000, data=0)
     out['seed-vgic-v2-guest'] = s.end(0)
+
+    # A legacy redistributor region sized by the vCPUs: placed just below
+    # the top of a 32-bit IPA space for one vCPU, it refuses a third (the
+    # second's frame would be past the end) and the first KVM_RUN.
+    s = Seed().create_vm(ARM64, 32).create_vcpu(0, 0).arm_init(0, 0)
+    s.create_device(0, DEV_VGIC_V3)
+    s.vgic_attr(0, ATTR_SET, 0, V3_DIST, ('raw', 0x8000000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0xfffe0000))
+    s.create_vcpu(0, 1).create_vcpu(0, 2)  # the second is refused: -EINVAL
+    s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0)).arm_init(1, 0)
+    s.run(0, 0)  # the region now ends past the IPA space: -EINVAL
+    s.run(1, 0).gic_regs(0, ATTR_GET, V3, G_REDIST, 0x8, vcpu=1)
+    out['seed-vgic-v3-legacy-region-grows'] = s.end(0)
 
     # KVM_IRQ_LINE without a GIC: the vCPUs' IRQ and FIQ lines wake
     # KVM_RUN; SPIs and PPIs need a GIC; a GIC created after a line went
