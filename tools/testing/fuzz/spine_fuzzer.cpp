@@ -29,7 +29,8 @@
 // access, create (or abort, or TEST) device, device/VM/vCPU attributes,
 // device ioctl, close device, check extension, vCPU and device bursts,
 // allocation-failure injection for the next operation, the order in which
-// the remaining fds are closed at the end, and dirty logging:
+// the remaining fds are closed at the end, the in-kernel GIC (below), and
+// dirty logging:
 // KVM_ENABLE_CAP (KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 with fuzzed flags and
 // args[0], the obsolete cap 166, others), KVM_GET_DIRTY_LOG and
 // KVM_CLEAR_DIRTY_LOG (the latter only where kx_has_clear_dirty_log(), as
@@ -97,6 +98,23 @@
 // GRP_CTRL and HAS are checked exactly in device.cpp's order, a GET
 // writes exactly its value's size, and at the end of the input every GIC
 // with a device fd open is read back in full against the model.
+//
+// The VGIC's step 2 (the "arm64 VGIC, step 2" section): the register
+// groups (DIST_REGS, CPU_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO) with
+// vCPUs by index or MPIDR affinity (the model follows each vCPU's
+// MPIDR_EL1 through INIT and ONE_REG) and offsets from the frames'
+// register maps, SAVE_PENDING_TABLES, KVM_IRQ_LINE (CPU lines, SPIs,
+// PPIs), guest loads and stores in the frames the first KVM_RUN put on
+// the MMIO bus, the guest's ICC_*_EL1 accesses, and KVM_RUN's frame
+// checks and wake (KVM_EXIT_EXT_INTERRUPT). Errnos are exact
+// (vgic_v{2,3}_attr_regs_access()'s order; a GICv2 initialised on
+// demand, with its allocation failing under injection). The model does
+// not follow interrupt state: values are checked where the documents fix
+// them whatever the state, at once (a write read back with the
+// documented masks, set/clear pairs by the bits written, identification
+// registers, RAZ where nothing exists, a refused write changing nothing,
+// LEVEL_INFO and KVM_IRQ_LINE against ICFGR, a wake without a CPU line
+// means a HPPIR that is not spurious).
 //
 // The host platform's file hooks are wrapped at link time (the Makefile's
 // -Wl,--wrap): two fds the harness opens count as VFIO group files, so the
