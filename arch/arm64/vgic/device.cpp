@@ -639,6 +639,8 @@ bool vcpu_has_pending(Vcpu& vcpu) {
   return deliverable(d, c);
 }
 
+bool initialized(Vm& vm) { return dist_of(vm).initialized(); }
+
 // kvm_vm_ioctl_irq_line() with an in-kernel GIC, and kvm_vgic_inject_irq().
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   constexpr u32 kTypeSpi = 1, kTypePpi = 2;

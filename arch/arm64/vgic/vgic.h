@@ -160,7 +160,10 @@ kx::Status map_resources(Vcpu& vcpu);
 bool vcpu_has_pending(Vcpu& vcpu);
 // ICC_* system registers, as the guest reaches them.
 kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access);
-// KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI.
+// CTRL_INIT has run (lock-free: it never goes back).
+bool initialized(Vm& vm);
+// KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is
+// initialised, safe from atomic context.
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level);
 // The VM is going away: take the frames off the bus, free the SPIs.
 void vm_destroy(Vm& vm);
