@@ -126,11 +126,15 @@ void write_enable(RegAccess& a, const Reg& r, u64 val) {
   });
 }
 
-template <bool kSet>
+// A GICv2 guest pends SGIs through GICD_SGIR and GICD_SPENDSGIR only; its
+// ISPENDR0/ICPENDR0 SGI bits are WI. Userspace may set them (the source is
+// then the vCPU itself, as KVM: the source cannot be restored this way).
+template <bool kSet, bool kUser = false>
 void write_pending(RegAccess& a, const Reg& r, u64 val) {
   const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
   for_each_irq(a, r, [&](Irq& irq, u32 i) {
     if (!(val >> i & 1)) return;
+    if (!kUser && a.d.model == kModelV2 && irq.intid < kNrSgis) return;
     set_pending_latch(a.d, owner_of(a, irq), irq, kSet, self);
   });
 }
@@ -147,12 +151,12 @@ kx::Status uwrite_pending_v3(RegAccess& a, const Reg& r, u64 val) {
 }
 
 kx::Status uwrite_spending_v2(RegAccess& a, const Reg& r, u64 val) {
-  write_pending<true>(a, r, val);
+  write_pending<true, true>(a, r, val);
   return kx::Status::ok();
 }
 
 kx::Status uwrite_cpending_v2(RegAccess& a, const Reg& r, u64 val) {
-  write_pending<false>(a, r, val);
+  write_pending<false, true>(a, r, val);
   return kx::Status::ok();
 }
 

@@ -377,6 +377,8 @@ TEST_F(VgicIrqTest, Gicv2CpuInterfaceAndSgiSources) {
   EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), 2u | 1u << 10);
   wr(vcpu_[0], kCpu + 0x10, 2u | 1u << 10);
   EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), kSpurious);
+  wr(vcpu_[0], kDist + 0x200, 1u << 4);  // ISPENDR0 SGI bits: WI for the guest
+  EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), kSpurious);
   // An SPI targeted at CPU 1.
   wr(vcpu_[0], kDist + 0x104, 1u << 8);               // enable 40
   mmio(vcpu_[0], kDist + 0x800 + 40, 1, true, 0x2);   // ITARGETSR: CPU 1
