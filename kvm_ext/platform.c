@@ -321,6 +321,11 @@ void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
 				   handled_by);
 }
 
+void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret)
+{
+	trace_kvm_ext_irq_line(irq, level, ret);
+}
+
 /*
  * The C++ core has pure virtual functions; a call through one means a
  * broken object. The C++ ABI names this hook.
