@@ -96,8 +96,7 @@ kx::Status pmu_set(Vcpu& vcpu, const kx_attr& a) {
         const vgic::Dist& d = vm_state(vm).vgic;
         if (!d.initialized()) return kx::error(kx::kENODEV);
         if (s.pmu_irq < static_cast<s32>(vgic::kNrSgis)) return kx::error(kx::kENXIO);
-        if (!is_ppi(s.pmu_irq) && static_cast<u32>(s.pmu_irq) >= d.nr_irqs())
-          return kx::error(kx::kEINVAL);
+        KX_TRY(vgic::set_owner(vcpu, static_cast<u32>(s.pmu_irq), vgic::kOwnerPmu));
       }
       s.pmu_created = true;
       return kx::Status::ok();
@@ -130,9 +129,10 @@ kx::Status pmu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& a) {
   return kx::error(kx::kENXIO);
 }
 
-// KVM_ARM_VCPU_TIMER_CTRL: one write sets the PPI on every vCPU created
-// so far; -EBUSY once any vCPU has run (the document; 6.1 looks at this
-// vCPU only: Documentation/differences.rst).
+// KVM_ARM_VCPU_TIMER_CTRL: one write sets both PPIs of every vCPU created
+// so far to this vCPU's pair with the one changed (set_timer_irqs());
+// -EBUSY once any vCPU has run (the document; 6.1 looks at this vCPU only:
+// Documentation/differences.rst).
 kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& a) {
   if (a.attr != kTimerVtimer && a.attr != kTimerPtimer) {
     if (op != KX_ATTR_SET) return kx::error(kx::kENXIO);
@@ -155,23 +155,42 @@ kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& a) {
   if (!is_ppi(irq)) return kx::error(kx::kEINVAL);
   if (vm.any_vcpu_has_run()) return kx::error(kx::kEBUSY);
   if (a.attr != kTimerVtimer && a.attr != kTimerPtimer) return kx::error(kx::kENXIO);
-  for (Vcpu* v : vm.vcpus_) state(*v).timer_irq[a.attr].store(static_cast<u32>(irq));
+  // set_timer_irqs(): every vCPU gets this vCPU's pair with the one changed.
+  const VcpuState& s = state(vcpu);
+  const u32 vtimer = a.attr == kTimerVtimer ? static_cast<u32>(irq) : s.timer_irq[0].load();
+  const u32 ptimer = a.attr == kTimerPtimer ? static_cast<u32>(irq) : s.timer_irq[1].load();
+  for (Vcpu* v : vm.vcpus_) {
+    state(*v).timer_irq[0].store(vtimer);
+    state(*v).timer_irq[1].store(ptimer);
+  }
   return kx::Status::ok();
 }
 
 }  // namespace pmu_timer
 
 // kvm_vcpu_first_run_init()'s kvm_timer_enable() and
-// kvm_arm_pmu_v3_enable(): the timers need distinct PPIs; a vCPU with a
+// kvm_arm_pmu_v3_enable(): the timers need their own PPIs; a vCPU with a
 // PMU needs PMU_V3_INIT, and its interrupt must suit the GIC (or, without
-// one, not be set).
+// one, not be set). As in 6.1, a refusal after the timers took their PPIs
+// leaves them taken.
 kx::Status first_run_devices(Vcpu& vcpu) {
   Vm& vm = vcpu.vm();
   VcpuState& s = state(vcpu);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   const vgic::Dist& d = vm_state(vm).vgic;
-  if (d.in_kernel() && s.timer_irq[0].load() == s.timer_irq[1].load())
-    return kx::error(kx::kEINVAL);
+  if (d.in_kernel()) {
+    // kvm_timer_enable()'s timer_irqs_are_valid(): each timer owns its PPI
+    // (two timers on one PPI, or the PMU on it, fail here), and every vCPU
+    // uses the same two.
+    const u32 vtimer = s.timer_irq[0].load(), ptimer = s.timer_irq[1].load();
+    if (vgic::set_owner(vcpu, vtimer, vgic::kOwnerVtimer).is_error() ||
+        vgic::set_owner(vcpu, ptimer, vgic::kOwnerPtimer).is_error())
+      return kx::error(kx::kEINVAL);
+    for (Vcpu* v : vm.vcpus_) {
+      if (state(*v).timer_irq[0].load() != vtimer || state(*v).timer_irq[1].load() != ptimer)
+        return kx::error(kx::kEINVAL);
+    }
+  }
   if (!s.has(kPmuV3)) return kx::Status::ok();
   if (!s.pmu_created) return kx::error(kx::kEINVAL);
   const bool irq_set = s.pmu_irq >= static_cast<s32>(vgic::kNrSgis);

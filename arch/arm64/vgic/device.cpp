@@ -641,6 +641,18 @@ bool vcpu_has_pending(Vcpu& vcpu) {
 
 bool initialized(Vm& vm) { return dist_of(vm).initialized(); }
 
+kx::Status set_owner(Vcpu& vcpu, u32 intid, Owner owner) {
+  Dist& d = dist_of(vcpu.vm());
+  if (!d.initialized()) return kx::error(kx::kEAGAIN);
+  kx::IrqSaveGuard guard(&d.lock);
+  if (intid < kNrSgis) return kx::error(kx::kEINVAL);
+  Irq* irq = irq_at(d, &cpuif(vcpu), intid);
+  if (!irq) return kx::error(kx::kEINVAL);
+  if (irq->owner && irq->owner != owner) return kx::error(kx::kEEXIST);
+  irq->owner = owner;
+  return kx::Status::ok();
+}
+
 // kvm_vm_ioctl_irq_line() with an in-kernel GIC, and kvm_vgic_inject_irq().
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   constexpr u32 kTypeSpi = 1, kTypePpi = 2;
@@ -668,7 +680,8 @@ kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   }
   Irq* irq = irq_at(d, cpu, intid);
   if (!irq) return kx::error(kx::kEINVAL);
-  set_line(d, cpu, *irq, level);
+  // A line a device drives is not userspace's (vgic_validate_injection()).
+  if (irq->owner == kOwnerNone) set_line(d, cpu, *irq, level);
   return kx::Status::ok();
 }
 

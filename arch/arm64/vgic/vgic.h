@@ -62,6 +62,9 @@ struct Irq {
   bool active = false;
   bool group1 = false;
   bool edge = false;  // GICD_ICFGR
+  // The in-kernel device that drives the line (kvm_vgic_set_owner()):
+  // userspace injection into it is ignored.
+  u8 owner = 0;
 
   bool pending() const { return pending_latch || (!edge && line_level); }
 };
@@ -160,6 +163,13 @@ kx::Status map_resources(Vcpu& vcpu);
 bool vcpu_has_pending(Vcpu& vcpu);
 // ICC_* system registers, as the guest reaches them.
 kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access);
+// The in-kernel devices that may own an interrupt line.
+enum Owner : u8 { kOwnerNone = 0, kOwnerVtimer, kOwnerPtimer, kOwnerPmu };
+// kvm_vgic_set_owner(): `intid` of `vcpu` (a PPI) or an SPI becomes the
+// device's; -EINVAL for an SPI the GIC lacks, -EEXIST if another device
+// owns it. The GIC must be initialised.
+kx::Status set_owner(Vcpu& vcpu, u32 intid, Owner owner);
+
 // CTRL_INIT has run (lock-free: it never goes back).
 bool initialized(Vm& vm);
 // KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is

@@ -150,6 +150,39 @@ TEST_F(PmuTimerTest, PmuInterruptAndInitRules) {
   EXPECT_EQ(run(b), -EINVAL);  // a PMU without PMU_V3_INIT does not run
 }
 
+// The PMU and the timers each own their interrupt in the GIC
+// (kvm_vgic_set_owner()): a PMU on the virtual timer's PPI stops the
+// vCPU's first run; once a (refused) first run gave the timers their
+// PPIs, PMU_V3_INIT on one is -EEXIST.
+TEST_F(PmuTimerTest, PmuAndTimersOwnTheirPpis) {
+  kx_vcpu* a = vcpu(0, kFeaturePmu);
+  kx_vcpu* b = vcpu(1, kFeaturePmu);
+  gic(true);
+  EXPECT_EQ(set_int(a, kPmuGroup, kPmuIrq, 27), 0);
+  EXPECT_EQ(vattr(a, KX_ATTR_SET, kPmuGroup, kPmuInit, nullptr), 0);
+  EXPECT_EQ(run(a), -EINVAL);
+  EXPECT_EQ(run(b), -EINVAL);  // no PMU_V3_INIT, but the timers took 27 and 30
+  EXPECT_EQ(set_int(b, kPmuGroup, kPmuIrq, 27), 0);
+  EXPECT_EQ(vattr(b, KX_ATTR_SET, kPmuGroup, kPmuInit, nullptr), -EEXIST);
+}
+
+// Every vCPU must use the same timer PPIs (timer_irqs_are_valid()); a set
+// gives all vCPUs the setter's pair.
+TEST_F(PmuTimerTest, TimerPpisMustAgreeAcrossVcpus) {
+  kx_vcpu* a = vcpu(0, 0);
+  gic(false);
+  EXPECT_EQ(set_int(a, kTimerGroup, kPtimer, 22), 0);
+  kx_vcpu* late = vcpu(1, 0);  // created after the set: 27/30
+  EXPECT_EQ(get_int(late, kTimerGroup, kPtimer), 30);
+  kx_attr init = {0, 4, 0, 0};
+  ASSERT_EQ(kx_device_attr(gic_, KX_ATTR_SET, reinterpret_cast<uintptr_t>(&init)), 0);
+  EXPECT_EQ(run(a), -EINVAL);
+  EXPECT_EQ(set_int(late, kTimerGroup, kVtimer, 20), 0);  // late's pair: 20/30, for all
+  EXPECT_EQ(get_int(a, kTimerGroup, kPtimer), 30);
+  EXPECT_EQ(get_int(a, kTimerGroup, kVtimer), 20);
+  EXPECT_EQ(run(late), -EINTR);
+}
+
 TEST_F(PmuTimerTest, EventFilterAllowDenyAsTheGuestSeesIt) {
   kx_vcpu* a = vcpu(0, kFeaturePmu);
   const uint64_t host = pmceid0(a);

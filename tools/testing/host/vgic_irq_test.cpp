@@ -415,3 +415,57 @@ TEST_F(VgicIrqTest, CpuLinesWithoutAGic) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(VgicIrqTest, LinesTheTimersOwnIgnoreUserspace) {
+  v3(1);
+  ASSERT_EQ(set32(gic_, kGrpDist, 0x0, 2), 0);
+  ASSERT_EQ(set32(gic_, kGrpRedist, mpidr_attr(0) | 0x10100, 1u << 27 | 1u << 25), 0);
+  icc_write(vcpu_[0], kPmr, 0xff);
+  icc_write(vcpu_[0], kIgrpen1, 1);
+  ASSERT_EQ(irq_line(2, 0, 27, 1), 0);  // not owned yet: pends
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), 27u);
+  ASSERT_EQ(irq_line(2, 0, 27, 0), 0);
+  ASSERT_EQ(run(vcpu_[0], true), -EINTR);  // the virtual timer now owns PPI 27
+  ASSERT_EQ(irq_line(2, 0, 27, 1), 0);     // accepted, and ignored
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), kSpurious);
+  ASSERT_EQ(irq_line(2, 0, 25, 1), 0);
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), 25u);
+}
+
+// KVM_IRQ_LINE and GICv2's CPU_REGS name a vCPU by index (creation
+// order), as the documents say; 6.1 mixes in vcpu_id
+// (Documentation/differences.rst).
+TEST_F(VgicIrqTest, VcpuIndexIsCreationOrderNotId) {
+  kx_vcpu* first = nullptr;   // id 1, index 0
+  kx_vcpu* second = nullptr;  // id 0, index 1
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &second), 0);
+  unsigned int f[7] = {};
+  ASSERT_EQ(kx_vcpu_arm64_init(first, 5, f), 0);
+  ASSERT_EQ(kx_vcpu_arm64_init(second, 5, f), 0);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
+  ASSERT_EQ(set64(gic_, kGrpCtrl, 0, 0), 0);
+  ASSERT_EQ(irq_line(2, 0, 20, 1), 0);  // PPI 20 of vCPU index 0 (id 1, Aff0 1)
+  uint32_t lines = 0;
+  ASSERT_EQ(attr(gic_, KX_ATTR_GET, kGrpLevel, mpidr_attr(1), &lines), 0);
+  EXPECT_EQ(lines, 1u << 20);
+  ASSERT_EQ(attr(gic_, KX_ATTR_GET, kGrpLevel, mpidr_attr(0), &lines), 0);
+  EXPECT_EQ(lines, 0u);
+}
+
+TEST_F(VgicIrqTest, Gicv2CpuRegsByIndex) {
+  kx_vcpu* first = nullptr;   // id 1, index 0
+  kx_vcpu* second = nullptr;  // id 0, index 1
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &second), 0);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV2, 0, &gic_), 0);
+  EXPECT_EQ(set32(gic_, kGrpCpu, 0ull << 32 | 0x4, 0x1f), 0);  // index 0's GICC_PMR
+  EXPECT_EQ(get32(gic_, kGrpCpu, 1ull << 32 | 0x4), 0u);
+  EXPECT_EQ(get32(gic_, kGrpCpu, 0ull << 32 | 0x4), 0x1fu);
+  uint32_t v;
+  EXPECT_EQ(attr(gic_, KX_ATTR_GET, kGrpCpu, 2ull << 32 | 0x4, &v), -EINVAL);
+}
+
+}  // namespace
