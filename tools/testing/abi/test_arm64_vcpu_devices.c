@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arm64 vCPU attribute groups that wire a vCPU's devices to the
+ * in-kernel GIC: devices/vcpu.rst 1. KVM_ARM_VCPU_PMU_V3_CTRL (IRQ, INIT,
+ * FILTER, SET_PMU) and 2. KVM_ARM_VCPU_TIMER_CTRL (IRQ_VTIMER,
+ * IRQ_PTIMER), through KVM_SET/GET/HAS_DEVICE_ATTR on the vCPU fd, and
+ * what the first KVM_RUN (api.rst 4.10) checks of them.
+ *
+ * Ground truth where the document is silent is Linux 6.1
+ * arch/arm64/kvm/pmu-emul.c (kvm_arm_pmu_v3_set_attr(), _get_attr(),
+ * _has_attr(), kvm_arm_pmu_v3_init(), pmu_irq_is_valid(),
+ * kvm_arm_pmu_v3_enable(), kvm_pmu_get_pmceid()), arch_timer.c
+ * (kvm_arm_timer_set_attr(), _get_attr(), _has_attr(), set_timer_irqs(),
+ * kvm_timer_enable(), timer_irqs_are_valid()), arm.c
+ * (kvm_arch_vcpu_run_pid_change(): GIC resources, then the timers, then
+ * the PMU) and guest.c (kvm_arm_vcpu_arch_set_attr()).
+ *
+ * Two rows follow the document against 6.1 and are kvm_ext-only (T_EXT):
+ * a TIMER write is -EBUSY once ANY vCPU of the VM has run ("One or more
+ * VCPUs has already run"; 6.1 looks at this vCPU's timer only), and an SPI
+ * is refused as the PMU interrupt while another vCPU uses a PPI ("the
+ * interrupt type must be same for each vcpu"; 6.1 accepts it).
+ * KVM_ARM_VCPU_PMU_V3_SET_PMU: kvm_ext has no host perf PMU, so every id
+ * is -ENXIO (not found); on a real host only an id that is no perf type
+ * is. The event filter is observed as the guest sees it, in PMCEID0_EL0 /
+ * PMCEID1_EL0 through KVM_EXT_GUEST_ACCESS (kvm_ext-only): kvm_ext's
+ * emulated host has PMCEID0 0x7fff0f3f (CHAIN, 0x1e, included) and
+ * PMCEID1 0x00f2ae7f, and PMUv3p1's 16-bit event space.
+ *
+ * arm64 only.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "abi_test.h"
+#include "arm64_ids.h"
+
+#define REF_PMU_IRQ "devices/vcpu.rst 1.1 KVM_ARM_VCPU_PMU_V3_IRQ"
+#define REF_PMU_INIT "devices/vcpu.rst 1.2 KVM_ARM_VCPU_PMU_V3_INIT"
+#define REF_PMU_FILTER "devices/vcpu.rst 1.3 KVM_ARM_VCPU_PMU_V3_FILTER"
+#define REF_PMU "devices/vcpu.rst 1. KVM_ARM_VCPU_PMU_V3_CTRL"
+#define REF_TIMER "devices/vcpu.rst 2.1 KVM_ARM_VCPU_TIMER_IRQ_VTIMER/PTIMER"
+#define REF_RUN_PMU "devices/vcpu.rst 1.2, api.rst 4.10 KVM_RUN"
+#define REF_RUN_TIMER "devices/vcpu.rst 2.1, api.rst 4.10 KVM_RUN"
+
+#define G_PMU 0 /* KVM_ARM_VCPU_PMU_V3_CTRL */
+#define G_TIMER 1 /* KVM_ARM_VCPU_TIMER_CTRL */
+#define PMU_IRQ 0 /* KVM_ARM_VCPU_PMU_V3_IRQ */
+#define PMU_INIT 1 /* KVM_ARM_VCPU_PMU_V3_INIT */
+#define PMU_FILTER 2 /* KVM_ARM_VCPU_PMU_V3_FILTER */
+#define PMU_SET_PMU 3 /* KVM_ARM_VCPU_PMU_V3_SET_PMU */
+#define VTIMER 0 /* KVM_ARM_VCPU_TIMER_IRQ_VTIMER */
+#define PTIMER 1 /* KVM_ARM_VCPU_TIMER_IRQ_PTIMER */
+#define ALLOW 0 /* KVM_PMU_EVENT_ALLOW */
+#define DENY 1 /* KVM_PMU_EVENT_DENY */
+
+/* The VGIC (devices/arm-vgic*.rst) */
+#define V2 5 /* KVM_DEV_TYPE_ARM_VGIC_V2 */
+#define V3 7 /* KVM_DEV_TYPE_ARM_VGIC_V3 */
+#define GRP_ADDR 0
+#define GRP_NR_IRQS 3
+#define GRP_CTRL 4
+#define CTRL_INIT 0
+
+#define PMCEID0_EL0 SYSREG(3, 3, 9, 12, 6)
+#define PMCEID1_EL0 SYSREG(3, 3, 9, 12, 7)
+#define HOST_PMCEID0 0x7fff0f3fULL /* bit 0x1e, CHAIN, included */
+#define HOST_PMCEID1 0x00f2ae7fULL
+#define BIT(n) (1ULL << (n))
+
+struct pmu_event_filter { /* struct kvm_pmu_event_filter (arm64 asm/kvm.h) */
+	__u16 base_event;
+	__u16 nevents;
+	__u8 action;
+	__u8 pad[3];
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static __u64 uptr(const void *p)
+{
+	return (__u64)(uintptr_t)p;
+}
+
+/* A vCPU `id` of `vm` initialised with `features` (-1 and a failure if not). */
+static int vcpu_with(int vm, unsigned long id, __u32 features)
+{
+	int vcpu = new_vcpu(vm, id);
+
+	if (vcpu < 0 || !expect_errno(vcpu_init(vm, vcpu, features), 0))
+		return -1;
+	return vcpu;
+}
+
+static int set_int(int vcpu, __u32 group, __u64 attr, int value)
+{
+	return dev_attr(vcpu, KVM_SET_DEVICE_ATTR, group, attr, uptr(&value));
+}
+
+/* The attribute's int (-1000 and a failure if the GET fails). */
+static int get_int(int vcpu, __u32 group, __u64 attr)
+{
+	int value = -1000;
+
+	if (!expect_errno(dev_attr(vcpu, KVM_GET_DEVICE_ATTR, group, attr, uptr(&value)), 0))
+		return -1000;
+	return value;
+}
+
+static int has(int vcpu, __u32 group, __u64 attr)
+{
+	return dev_attr(vcpu, KVM_HAS_DEVICE_ATTR, group, attr, 0);
+}
+
+static int pmu_init(int vcpu)
+{
+	return dev_attr(vcpu, KVM_SET_DEVICE_ATTR, G_PMU, PMU_INIT, 0);
+}
+
+static int filter(int vcpu, unsigned int base, unsigned int n, unsigned int action)
+{
+	struct pmu_event_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.base_event = (__u16)base;
+	f.nevents = (__u16)n;
+	f.action = (__u8)action;
+	return dev_attr(vcpu, KVM_SET_DEVICE_ATTR, G_PMU, PMU_FILTER, uptr(&f));
+}
+
+static int set64(int dev, __u32 group, __u64 attr, __u64 value)
+{
+	return dev_attr(dev, KVM_SET_DEVICE_ATTR, group, attr, uptr(&value));
+}
+
+/*
+ * An in-kernel GIC of `model` for `vm` (-1 and a failure if refused; on a
+ * real /dev/kvm whose host cannot emulate it, the test is skipped).
+ */
+static int new_gic(int vm, int model)
+{
+	__u32 fd = 0;
+	int r = create_device(vm, (__u32)model, 0, &fd);
+
+	if (r && !g_is_ext && errno == ENODEV) {
+		skip_test("the host cannot emulate a GICv%d", model == V2 ? 2 : 3);
+		return -1;
+	}
+	if (!expect_errno(r, 0))
+		return -1;
+	return (int)fd;
+}
+
+/* The frame addresses a first KVM_RUN needs (notes: vgic-behaviour.md). */
+static bool gic_addrs(int dev, int model)
+{
+	if (model == V2)
+		return expect_errno(set64(dev, GRP_ADDR, 0, 0x08000000), 0) &&
+		       expect_errno(set64(dev, GRP_ADDR, 1, 0x08010000), 0);
+	return expect_errno(set64(dev, GRP_ADDR, 2, 0x08000000), 0) &&
+	       expect_errno(set64(dev, GRP_ADDR, 3, 0x080a0000), 0);
+}
+
+static int gic_init(int dev)
+{
+	return dev_attr(dev, KVM_SET_DEVICE_ATTR, GRP_CTRL, CTRL_INIT, 0);
+}
+
+/* KVM_RUN with immediate_exit: -EINTR once the entry checks pass. */
+static int run_once(int vcpu)
+{
+	struct kvm_run *run = map_run(vcpu);
+
+	if (!run) {
+		errno = EBADF;
+		return -1;
+	}
+	return run_nonblocking(vcpu, run);
+}
+
+/* ------------------------------------------------------------ PMU: no feature */
+
+/*
+ * A vCPU without KVM_ARM_VCPU_PMU_V3 (uninitialised, or initialised
+ * without it): HAS -ENXIO; every SET -ENODEV before the value is read;
+ * GET of the IRQ -EINVAL without an in-kernel GIC, else -ENODEV.
+ */
+static void t_pmu_no_feature(const struct abi_test *t)
+{
+	static const __u64 attrs[] = { PMU_IRQ, PMU_INIT, PMU_FILTER, PMU_SET_PMU, 4, ~0ULL };
+	int vm = new_vm(0), vcpus[2], irq, pass, k;
+	size_t i;
+
+	(void)t;
+	if (vm < 0)
+		return;
+	vcpus[0] = new_vcpu(vm, 0);       /* never initialised */
+	vcpus[1] = vcpu_with(vm, 1, 0); /* initialised without the PMU */
+	if (vcpus[0] < 0 || vcpus[1] < 0)
+		return;
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < 2; k++) {
+			int v = vcpus[k];
+
+			for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+				expect_errno(has(v, G_PMU, attrs[i]), ENXIO);
+				expect_errno(set_int(v, G_PMU, attrs[i], 23), ENODEV);
+				expect_errno(dev_attr(v, KVM_SET_DEVICE_ATTR, G_PMU, attrs[i],
+						      uptr(g_bad_ptr)),
+					     ENODEV);
+			}
+			/* pass 0: no GIC -EINVAL first; pass 1: -ENODEV */
+			expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(&irq)),
+				     pass ? ENODEV : EINVAL);
+			expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_PMU, PMU_INIT, uptr(&irq)),
+				     ENXIO);
+		}
+		if (!pass && new_gic(vm, V3) < 0)
+			return;
+	}
+}
+
+/* KVM_HAS_DEVICE_ATTR and the unknown attributes of a vCPU with the PMU. */
+static void t_pmu_has(const struct abi_test *t)
+{
+	int vm, vcpu, irq = 0;
+	__u64 a;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	vcpu = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (vcpu < 0)
+		return;
+	for (a = PMU_IRQ; a <= PMU_SET_PMU; a++)
+		expect_errno(has(vcpu, G_PMU, a), 0);
+	expect_errno(has(vcpu, G_PMU, 4), ENXIO);
+	expect_errno(has(vcpu, G_PMU, ~0ULL), ENXIO);
+	/* SET of an unknown attribute: -ENXIO; GET knows only the IRQ */
+	expect_errno(set_int(vcpu, G_PMU, 4, 23), ENXIO);
+	expect_errno(set_int(vcpu, G_PMU, 0x100000000ULL, 23), ENXIO);
+	for (a = PMU_INIT; a <= 4; a++)
+		expect_errno(dev_attr(vcpu, KVM_GET_DEVICE_ATTR, G_PMU, a, uptr(&irq)), ENXIO);
+	/* other groups: -ENXIO */
+	expect_errno(has(vcpu, 3, 0), ENXIO);
+	expect_errno(set_int(vcpu, 0x100, 0, 23), ENXIO);
+}
+
+/* ------------------------------------------------------------ PMU: IRQ */
+
+/*
+ * KVM_ARM_VCPU_PMU_V3_IRQ: without an in-kernel GIC -EINVAL (set and get);
+ * GET before a SET -ENXIO; a bad pointer -EFAULT; not a PPI or SPI
+ * (16..1019) -EINVAL; once set -EBUSY (6.1: the validity check comes first,
+ * so another PPI is -EINVAL); a PPI is the same number on every vCPU.
+ */
+static void t_pmu_irq_ppi(const struct abi_test *t)
+{
+	static const int bad[] = { -1, 0, 15, 1020, 1023, 1024, 0x10000 };
+	int vm, a, b, irq = 0;
+	size_t i;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), EINVAL); /* no in-kernel GIC */
+	expect_errno(dev_attr(a, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(&irq)), EINVAL);
+	/* the GIC check comes before the value is read */
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(g_bad_ptr)), EINVAL);
+	if (new_gic(vm, V3) < 0)
+		return;
+	expect_errno(dev_attr(a, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(&irq)), ENXIO);
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(g_bad_ptr)), EFAULT);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_errno(set_int(a, G_PMU, PMU_IRQ, bad[i]), EINVAL);
+	expect_errno(dev_attr(a, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(&irq)), ENXIO);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 23);
+	expect_errno(dev_attr(a, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(g_bad_ptr)), EFAULT);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), EBUSY);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 24), EINVAL);  /* pmu_irq_is_valid() first */
+	/* a PPI is the same on every vCPU: not another PPI, not an SPI */
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 24), EINVAL);
+	expect_errno(dev_attr(b, KVM_GET_DEVICE_ATTR, G_PMU, PMU_IRQ, uptr(&irq)), ENXIO);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 23), 0);
+	expect_eq(get_int(b, G_PMU, PMU_IRQ), 23);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 23);
+	/* the PPI boundaries */
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0 || new_gic(vm, V3) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 16), 0);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 16);
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0 || new_gic(vm, V3) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 31), 0);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 31);
+}
+
+/*
+ * SPIs: a separate number per vCPU. The same SPI again, on this vCPU or
+ * another, -EINVAL (pmu_irq_is_valid() runs before the -EBUSY check);
+ * another SPI on a vCPU that has one -EBUSY; a PPI next to an SPI -EINVAL;
+ * 1019 is the last SPI.
+ */
+static void t_pmu_irq_spi(const struct abi_test *t)
+{
+	int vm, a, b, c;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	c = b < 0 ? -1 : vcpu_with(vm, 2, F_PMU);
+	if (c < 0 || new_gic(vm, V3) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 32), 0);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 32), EINVAL);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 41), EBUSY);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 32), EINVAL);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 23), EINVAL);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 1019), 0);
+	expect_errno(set_int(c, G_PMU, PMU_IRQ, 1019), EINVAL);
+	expect_errno(set_int(c, G_PMU, PMU_IRQ, 16), EINVAL);
+	expect_errno(set_int(c, G_PMU, PMU_IRQ, 500), 0);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 32);
+	expect_eq(get_int(b, G_PMU, PMU_IRQ), 1019);
+	expect_eq(get_int(c, G_PMU, PMU_IRQ), 500);
+}
+
+/*
+ * "the interrupt type must be same for each vcpu": an SPI next to a PPI
+ * -EINVAL. 6.1's pmu_irq_is_valid() accepts it (kvm_ext-only).
+ */
+static void t_pmu_irq_spi_after_ppi(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0 || new_gic(vm, V3) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 40), EINVAL);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 1019), EINVAL);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 23), 0);
+}
+
+/* ------------------------------------------------------------ PMU: INIT */
+
+/*
+ * KVM_ARM_VCPU_PMU_V3_INIT with an in-kernel GIC: GIC not initialised
+ * -ENODEV (before the interrupt is looked at), interrupt not set -ENXIO;
+ * then 0, again -EBUSY, and every later SET -EBUSY (even an unknown
+ * attribute or a bad pointer); GET and HAS still answer.
+ */
+static void t_pmu_init_gic(const struct abi_test *t)
+{
+	int vm, a, b, dev;
+	__u64 attr;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	dev = b < 0 ? -1 : new_gic(vm, V3);
+	if (dev < 0)
+		return;
+	expect_errno(pmu_init(a), ENODEV);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(pmu_init(a), ENODEV);
+	if (!expect_errno(gic_init(dev), 0))
+		return;
+	expect_errno(pmu_init(b), ENXIO);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(pmu_init(a), EBUSY);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), EBUSY);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 1), EBUSY);
+	expect_errno(filter(a, 0, 1, ALLOW), EBUSY);
+	expect_errno(set_int(a, G_PMU, PMU_SET_PMU, -1), EBUSY);
+	expect_errno(set_int(a, G_PMU, 4, 0), EBUSY);
+	for (attr = PMU_IRQ; attr <= PMU_SET_PMU; attr++)
+		expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_PMU, attr, uptr(g_bad_ptr)), EBUSY);
+	expect_eq(get_int(a, G_PMU, PMU_IRQ), 23);
+	for (attr = PMU_IRQ; attr <= PMU_SET_PMU; attr++)
+		expect_errno(has(a, G_PMU, attr), 0);
+	/* b is not initialised: it still takes its interrupt and a filter */
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(filter(b, 0, 1, ALLOW), 0);
+	expect_errno(pmu_init(b), 0);
+}
+
+/*
+ * INIT checks an SPI against the GIC's interrupts (kvm_vgic_set_owner():
+ * -EINVAL past the last one); with GRP_NR_IRQS 64, SPI 63 is the last.
+ */
+static void t_pmu_init_spi_range(const struct abi_test *t)
+{
+	int vm, a, b, dev;
+	__u32 n = 64;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	dev = b < 0 ? -1 : new_gic(vm, V3);
+	if (dev < 0 || !gic_addrs(dev, V3) ||
+	    !expect_errno(dev_attr(dev, KVM_SET_DEVICE_ATTR, GRP_NR_IRQS, 0, uptr(&n)), 0))
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 64), 0); /* an SPI; the GIC has 64 interrupts */
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 63), 0);
+	if (!expect_errno(gic_init(dev), 0))
+		return;
+	expect_errno(pmu_init(a), EINVAL);
+	expect_errno(pmu_init(b), 0);
+	/* a's PMU never became ready: its first KVM_RUN is refused */
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(b), EINTR);
+	expect_errno(pmu_init(a), EINVAL);
+}
+
+/*
+ * Without an in-kernel GIC, INIT needs no interrupt: 0, then -EBUSY; the
+ * vCPU then runs.
+ */
+static void t_pmu_init_no_gic(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(pmu_init(a), 0);
+	expect_errno(pmu_init(a), EBUSY);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(pmu_init(a), EBUSY);
+}
+
+/* ------------------------------------------------------------ PMU: SET_PMU */
+
+/*
+ * KVM_ARM_VCPU_PMU_V3_SET_PMU: the id is read first (-EFAULT); an id that
+ * names no host PMU -ENXIO (-1 is no perf type on any host).
+ */
+static void t_pmu_set_pmu(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_PMU, PMU_SET_PMU, uptr(g_bad_ptr)), EFAULT);
+	expect_errno(set_int(a, G_PMU, PMU_SET_PMU, -1), ENXIO);
+	expect_errno(set_int(a, G_PMU, PMU_SET_PMU, 0x7fffffff), ENXIO);
+}
+
+/* kvm_ext has no host perf PMU ids: every id -ENXIO, before and after a run. */
+static void t_pmu_set_pmu_ext(const struct abi_test *t)
+{
+	static const int ids[] = { 0, 1, 4, 6, 7, 8, 9, 10, 16, 32, 64, 1000 };
+	int vm, a;
+	size_t i;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		expect_errno(set_int(a, G_PMU, PMU_SET_PMU, ids[i]), ENXIO);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(set_int(a, G_PMU, PMU_SET_PMU, 8), EBUSY); /* PMU initialised */
+}
+
+/* ------------------------------------------------------------ PMU: FILTER */
+
+/* ------------------------------------------------------------ first KVM_RUN: PMU */
+
+/* ------------------------------------------------------------ TIMER */
+
+#define A M_ARM64
+#define E T_EXT
+static const struct abi_test arm64_vcpu_devices_tests[] = {
+	/* 1. KVM_ARM_VCPU_PMU_V3_CTRL */
+	{ "PMU_V3_CTRL without the PMU_V3 feature: HAS -ENXIO, SET -ENODEV, GET IRQ -EINVAL "
+	  "(no GIC) / -ENODEV",
+	  REF_PMU, t_pmu_no_feature, A, 0, 0, 0 },
+	{ "PMU_V3_CTRL HAS: IRQ, INIT, FILTER, SET_PMU; unknown attributes -ENXIO (SET, GET, HAS)",
+	  REF_PMU, t_pmu_has, A, 0, 0, 0 },
+	{ "PMU_V3_IRQ: no GIC -EINVAL, unset GET -ENXIO, -EFAULT, not PPI/SPI -EINVAL, -EBUSY, "
+	  "a PPI the same on all vCPUs",
+	  REF_PMU_IRQ, t_pmu_irq_ppi, A, 0, 0, 0 },
+	{ "PMU_V3_IRQ SPIs: one per vCPU (-EINVAL if used), another on the same vCPU -EBUSY, "
+	  "no PPI next to them",
+	  REF_PMU_IRQ, t_pmu_irq_spi, A, 0, 0, 0 },
+	{ "PMU_V3_IRQ: an SPI while another vCPU uses a PPI -EINVAL (the document; 6.1 accepts)",
+	  REF_PMU_IRQ, t_pmu_irq_spi_after_ppi, A, E, 0, 0 },
+	{ "PMU_V3_INIT with a GIC: uninitialised -ENODEV, no interrupt -ENXIO, again -EBUSY, "
+	  "then every SET -EBUSY",
+	  REF_PMU_INIT, t_pmu_init_gic, A, 0, 0, 0 },
+	{ "PMU_V3_INIT: an SPI past the GIC's interrupts -EINVAL", REF_PMU_INIT,
+	  t_pmu_init_spi_range, A, 0, 0, 0 },
+	{ "PMU_V3_INIT without a GIC: no interrupt needed, again -EBUSY", REF_PMU_INIT,
+	  t_pmu_init_no_gic, A, 0, 0, 0 },
+	{ "PMU_V3_SET_PMU: bad pointer -EFAULT, an id that is no perf type -ENXIO", REF_PMU,
+	  t_pmu_set_pmu, A, 0, 0, 0 },
+	{ "PMU_V3_SET_PMU: kvm_ext has no host PMU ids, every id -ENXIO", REF_PMU,
+	  t_pmu_set_pmu_ext, A, E, 0, 0 },
+};
+
+TEST_GROUP(arm64_vcpu_devices);
