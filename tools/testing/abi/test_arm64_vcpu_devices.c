@@ -168,6 +168,16 @@ static int gic_init(int dev)
 	return dev_attr(dev, KVM_SET_DEVICE_ATTR, GRP_CTRL, CTRL_INIT, 0);
 }
 
+/* A GICv3 with its frames placed and CTRL_INIT done (all vCPUs exist). */
+static int ready_gic(int vm)
+{
+	int dev = new_gic(vm, V3);
+
+	if (dev < 0 || !gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0))
+		return -1;
+	return dev;
+}
+
 /* KVM_RUN with immediate_exit: -EINTR once the entry checks pass. */
 static int run_once(int vcpu)
 {
@@ -179,6 +189,26 @@ static int run_once(int vcpu)
 	}
 	return run_nonblocking(vcpu, run);
 }
+
+/* PMCEID0_EL0 (high: PMCEID1_EL0) as the guest reads it; ~0 and a failure if refused. */
+static __u64 pmceid(int vcpu, bool high)
+{
+	__u64 data = 0;
+	__u32 result = 0;
+
+	if (!expect_errno(guest_access(vcpu, KVM_EXT_ACCESS_SYSREG, 0,
+				       high ? PMCEID1_EL0 : PMCEID0_EL0, 8, &data, &result),
+			  0))
+		return ~0ULL;
+	expect_eq(result, KVM_EXT_RESULT_KERNEL);
+	return data;
+}
+
+#define expect_pmceid(vcpu, want0, want1)                                       \
+	({                                                                      \
+		expect_eq(pmceid(vcpu, false), (want0));                        \
+		expect_eq(pmceid(vcpu, true), (want1));                         \
+	})
 
 /* ------------------------------------------------------------ PMU: no feature */
 
@@ -501,6 +531,205 @@ static void t_pmu_set_pmu_ext(const struct abi_test *t)
 
 /* ------------------------------------------------------------ PMU: FILTER */
 
+/*
+ * KVM_ARM_VCPU_PMU_V3_FILTER: the struct is read first (-EFAULT); a range
+ * past the 16-bit event space (base + nevents > 65536) or an action other
+ * than ALLOW/DENY -EINVAL; [0xffff, 0x10000) and [1, 0x10000) fit.
+ */
+static void t_filter_errors(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_PMU, PMU_FILTER, uptr(g_bad_ptr)), EFAULT);
+	expect_errno(filter(a, 0xffff, 2, ALLOW), EINVAL);
+	expect_errno(filter(a, 0xfff0, 0x20, DENY), EINVAL);
+	expect_errno(filter(a, 0xffff, 0xffff, DENY), EINVAL);
+	expect_errno(filter(a, 0x8000, 0x8001, ALLOW), EINVAL);
+	expect_errno(filter(a, 0, 1, 2), EINVAL);
+	expect_errno(filter(a, 0, 1, 0xff), EINVAL);
+	expect_errno(filter(a, 0xffff, 1, DENY), 0);
+	expect_errno(filter(a, 1, 0xffff, DENY), 0);
+	expect_errno(filter(a, 0, 0xffff, ALLOW), 0);
+	expect_errno(filter(a, 0x8000, 0x8000, ALLOW), 0);
+}
+
+/*
+ * The filter is VM-wide and may be set through any vCPU with the PMU, with
+ * or without an in-kernel GIC, until a vCPU of the VM has run (-EBUSY; the
+ * range is checked first) or this vCPU's PMU is initialised (-EBUSY, first).
+ */
+static void t_filter_busy(const struct abi_test *t)
+{
+	int vm, a, b, plain, dev;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	plain = b < 0 ? -1 : vcpu_with(vm, 2, 0);
+	if (plain < 0)
+		return;
+	expect_errno(filter(plain, 0, 1, ALLOW), ENODEV);
+	expect_errno(filter(a, 0x10, 4, ALLOW), 0);
+	expect_errno(filter(b, 0x20, 4, DENY), 0);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(filter(a, 0x10, 4, ALLOW), EBUSY);
+	expect_errno(filter(a, 0xffff, 2, ALLOW), EBUSY); /* created: before anything */
+	expect_errno(filter(b, 0x10, 4, ALLOW), 0);
+	/* a vCPU (without a PMU) runs: no more filters */
+	expect_errno(run_once(plain), EINTR);
+	expect_errno(filter(b, 0x10, 4, ALLOW), EBUSY);
+	expect_errno(filter(b, 0x10, 4, 7), EINVAL);
+	expect_errno(filter(b, 0xffff, 2, DENY), EINVAL);
+	expect_errno(dev_attr(b, KVM_SET_DEVICE_ATTR, G_PMU, PMU_FILTER, uptr(g_bad_ptr)), EFAULT);
+	/* the same with a GIC */
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	dev = b < 0 ? -1 : ready_gic(vm);
+	if (dev < 0)
+		return;
+	expect_errno(filter(a, 0x11, 1, DENY), 0);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(filter(b, 0x12, 1, DENY), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(filter(b, 0x13, 1, DENY), EBUSY);
+}
+
+/* PMCEID{0,1}_EL0 without a filter: the host's; only for a vCPU with the PMU. */
+static void t_filter_pmceid_host(const struct abi_test *t)
+{
+	int vm, a, plain, uninit;
+	__u64 data = 0;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	plain = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	uninit = plain < 0 ? -1 : new_vcpu(vm, 2);
+	if (uninit < 0)
+		return;
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+	expect_eq(pmceid(a, false) & BIT(0x1e), BIT(0x1e)); /* CHAIN */
+	expect_errno(guest_access(plain, KVM_EXT_ACCESS_SYSREG, 0, PMCEID0_EL0, 8, &data, NULL),
+		     ENXIO);
+	expect_errno(guest_access(plain, KVM_EXT_ACCESS_SYSREG, 0, PMCEID1_EL0, 8, &data, NULL),
+		     ENXIO);
+	expect_errno(guest_access(uninit, KVM_EXT_ACCESS_SYSREG, 0, PMCEID0_EL0, 8, &data, NULL),
+		     ENXIO);
+	/* a refused filter installs nothing */
+	expect_errno(filter(a, 0xffff, 2, ALLOW), EINVAL);
+	expect_errno(filter(a, 0, 1, 3), EINVAL);
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+}
+
+/*
+ * The first range decides the default: ALLOW first denies every other
+ * event. "Cancelling" (the opposite action on the same range) does not
+ * bring the default back. Ranges add up, in PMCEID0 (events 0-31) and
+ * PMCEID1 (32-63), on every vCPU of the VM.
+ */
+static void t_filter_allow_first(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0)
+		return;
+	expect_errno(filter(a, 0x11, 1, ALLOW), 0); /* CPU_CYCLES only */
+	expect_pmceid(a, BIT(0x11), 0);
+	expect_pmceid(b, BIT(0x11), 0);
+	expect_errno(filter(b, 0x11, 1, DENY), 0);
+	expect_pmceid(a, 0, 0);
+	/* the document's example: ALLOW [0, 10) then DENY [0, 10) */
+	expect_errno(filter(a, 0, 10, ALLOW), 0);
+	expect_pmceid(a, HOST_PMCEID0 & 0x3ff, 0);
+	expect_errno(filter(a, 0, 10, DENY), 0);
+	expect_pmceid(a, 0, 0);
+	/* several ranges */
+	expect_errno(filter(a, 0x10, 8, ALLOW), 0);
+	expect_errno(filter(a, 0x1e, 1, ALLOW), 0);
+	expect_errno(filter(a, 0x20, 0x10, ALLOW), 0);
+	expect_pmceid(b, HOST_PMCEID0 & (0xff0000 | BIT(0x1e)), HOST_PMCEID1 & 0xffff);
+	expect_errno(filter(a, 0x12, 2, DENY), 0);
+	expect_errno(filter(a, 0x24, 1, DENY), 0);
+	expect_pmceid(a, HOST_PMCEID0 & (0xf30000 | BIT(0x1e)), HOST_PMCEID1 & 0xffef);
+	/* all of them */
+	expect_errno(filter(a, 0, 0xffff, ALLOW), 0);
+	expect_errno(filter(a, 0xffff, 1, ALLOW), 0);
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+}
+
+/* DENY first allows every other event; ALLOW of a denied event restores it. */
+static void t_filter_deny_first(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(filter(a, 0x11, 1, DENY), 0);
+	expect_pmceid(a, HOST_PMCEID0 & ~BIT(0x11), HOST_PMCEID1);
+	expect_errno(filter(a, 0x11, 1, ALLOW), 0);
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+	expect_errno(filter(a, 0x20, 0x20, DENY), 0);
+	expect_errno(filter(a, 0, 4, DENY), 0);
+	expect_pmceid(a, HOST_PMCEID0 & ~0xfULL, 0);
+	/* events 0x4000-0x403f (PMCEID bits 63:32): the host has none */
+	expect_errno(filter(a, 0x4000, 0x40, DENY), 0);
+	expect_pmceid(a, HOST_PMCEID0 & ~0xfULL, 0);
+	expect_errno(filter(a, 0x40, 0x3fc0, DENY), 0); /* between the two blocks */
+	expect_pmceid(a, HOST_PMCEID0 & ~0xfULL, 0);
+}
+
+/*
+ * The first range's action sets the default even when the range is
+ * empty, or outside what PMCEID shows.
+ */
+static void t_filter_default_only(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(filter(a, 0x11, 0, ALLOW), 0); /* [0x11, 0x11): nothing allowed */
+	expect_pmceid(a, 0, 0);
+	expect_errno(filter(a, 0x11, 0, DENY), 0);
+	expect_pmceid(a, 0, 0);
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(filter(a, 0x4000, 0x40, ALLOW), 0);
+	expect_pmceid(a, 0, 0);
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0)
+		return;
+	expect_errno(filter(a, 0xffff, 1, DENY), 0);
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+	expect_errno(filter(a, 0, 0, ALLOW), 0); /* not the first: no effect */
+	expect_pmceid(a, HOST_PMCEID0, HOST_PMCEID1);
+}
+
 /* ------------------------------------------------------------ first KVM_RUN: PMU */
 
 /* ------------------------------------------------------------ TIMER */
@@ -533,6 +762,20 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  t_pmu_set_pmu, A, 0, 0, 0 },
 	{ "PMU_V3_SET_PMU: kvm_ext has no host PMU ids, every id -ENXIO", REF_PMU,
 	  t_pmu_set_pmu_ext, A, E, 0, 0 },
+	{ "PMU_V3_FILTER: -EFAULT; base + nevents > 65536 or an unknown action -EINVAL",
+	  REF_PMU_FILTER, t_filter_errors, A, 0, 0, 0 },
+	{ "PMU_V3_FILTER: -ENODEV without the PMU; -EBUSY once this PMU is initialised or any "
+	  "vCPU has run",
+	  REF_PMU_FILTER, t_filter_busy, A, 0, 0, 0 },
+	{ "PMCEID0/1_EL0 without a filter: the host's, CHAIN set; -ENXIO without the PMU",
+	  REF_PMU_FILTER, t_filter_pmceid_host, A, E, 0, 0 },
+	{ "PMU_V3_FILTER ALLOW first: the rest denied, cancelling keeps it denied, ranges add up, "
+	  "VM-wide",
+	  REF_PMU_FILTER, t_filter_allow_first, A, E, 0, 0 },
+	{ "PMU_V3_FILTER DENY first: the rest allowed; 0x4000-0x403f in PMCEID bits 63:32",
+	  REF_PMU_FILTER, t_filter_deny_first, A, E, 0, 0 },
+	{ "PMU_V3_FILTER: the first range sets the default even when empty or not in PMCEID",
+	  REF_PMU_FILTER, t_filter_default_only, A, E, 0, 0 },
 };
 
 TEST_GROUP(arm64_vcpu_devices);
