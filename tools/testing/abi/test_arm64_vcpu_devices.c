@@ -732,7 +732,272 @@ static void t_filter_default_only(const struct abi_test *t)
 
 /* ------------------------------------------------------------ first KVM_RUN: PMU */
 
+/*
+ * A vCPU with the PMU does not run before PMU_V3_INIT (-EINVAL), with or
+ * without a GIC (the GIC's own checks come first); other vCPUs run.
+ */
+static void t_run_pmu_needs_init(const struct abi_test *t)
+{
+	int vm, a, plain, dev;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	/* no GIC */
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	plain = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	if (plain < 0)
+		return;
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(plain), EINTR);
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(run_once(a), EINTR);
+	/* GICv3: frames unplaced -ENXIO comes first */
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	plain = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	dev = plain < 0 ? -1 : new_gic(vm, V3);
+	if (dev < 0)
+		return;
+	expect_errno(run_once(a), ENXIO);
+	if (!gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0))
+		return;
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(plain), EINTR);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(run_once(a), EINTR);
+}
+
+/* PPI and SPI PMU interrupts with a GICv3: INIT, then the vCPUs run. */
+static void t_run_pmu_ok(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 23), 0);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(pmu_init(b), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(run_once(b), EINTR);
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 100), 0);
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 255), 0); /* the last of the default 256 */
+	expect_errno(pmu_init(a), 0);
+	expect_errno(pmu_init(b), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(run_once(b), EINTR);
+}
+
+/*
+ * INIT without an in-kernel GIC, then a GIC: kvm_arm_pmu_v3_enable() finds
+ * no valid interrupt for it (-EINVAL), and none can be set any more.
+ */
+static void t_run_pmu_init_before_gic(const struct abi_test *t)
+{
+	int vm, a, plain;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	plain = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	if (plain < 0 || !expect_errno(pmu_init(a), 0) || ready_gic(vm) < 0)
+		return;
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 23), EBUSY);
+	expect_errno(run_once(plain), EINTR);
+	expect_errno(run_once(a), EINVAL);
+}
+
 /* ------------------------------------------------------------ TIMER */
+
+/*
+ * The defaults (27, 30) on every vCPU, initialised or not, without a GIC.
+ * HAS: VTIMER and PTIMER only. GET: unknown attributes -ENXIO (before the
+ * address), a bad pointer -EFAULT. SET without an in-kernel GIC -EINVAL
+ * (even an unknown attribute), and nothing changes.
+ */
+static void t_timer_defaults(const struct abi_test *t)
+{
+	static const __u64 unknown[] = { 2, 3, 0x100, 0x100000000ULL, ~0ULL };
+	int vm = new_vm(0), vcpus[2], k, irq = 0;
+	size_t i;
+
+	(void)t;
+	if (vm < 0)
+		return;
+	vcpus[0] = new_vcpu(vm, 0);
+	vcpus[1] = vcpu_with(vm, 1, 0);
+	if (vcpus[0] < 0 || vcpus[1] < 0)
+		return;
+	for (k = 0; k < 2; k++) {
+		int v = vcpus[k];
+
+		expect_eq(get_int(v, G_TIMER, VTIMER), 27);
+		expect_eq(get_int(v, G_TIMER, PTIMER), 30);
+		expect_errno(has(v, G_TIMER, VTIMER), 0);
+		expect_errno(has(v, G_TIMER, PTIMER), 0);
+		for (i = 0; i < ARRAY_SIZE(unknown); i++) {
+			expect_errno(has(v, G_TIMER, unknown[i]), ENXIO);
+			expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_TIMER, unknown[i],
+					      uptr(&irq)),
+				     ENXIO);
+			expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_TIMER, unknown[i],
+					      uptr(g_bad_ptr)),
+				     ENXIO);
+			expect_errno(set_int(v, G_TIMER, unknown[i], 20), EINVAL); /* no GIC */
+		}
+		expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_TIMER, VTIMER, uptr(g_bad_ptr)),
+			     EFAULT);
+		expect_errno(dev_attr(v, KVM_GET_DEVICE_ATTR, G_TIMER, PTIMER, uptr(g_bad_ptr)),
+			     EFAULT);
+		expect_errno(set_int(v, G_TIMER, VTIMER, 20), EINVAL);
+		expect_errno(set_int(v, G_TIMER, PTIMER, 21), EINVAL);
+		expect_errno(dev_attr(v, KVM_SET_DEVICE_ATTR, G_TIMER, VTIMER, uptr(g_bad_ptr)),
+			     EINVAL); /* the GIC check comes first */
+	}
+	expect_eq(get_int(vcpus[0], G_TIMER, VTIMER), 27);
+	expect_eq(get_int(vcpus[1], G_TIMER, PTIMER), 30);
+	/* without a GIC, the timers' defaults do not stop a run */
+	expect_errno(run_once(vcpus[1]), EINTR);
+}
+
+/*
+ * SET with an in-kernel GIC (model t->a, initialised or not): a bad
+ * pointer -EFAULT, not a PPI (16 <= intid < 32) -EINVAL, an unknown
+ * attribute with a PPI -ENXIO (checked last). A write through any vCPU
+ * sets that timer on every vCPU created so far; a vCPU created later has
+ * the defaults.
+ */
+static void t_timer_set(const struct abi_test *t)
+{
+	static const int bad[] = { -1, 0, 15, 32, 33, 1019, 1020, 0x10000 + 20 };
+	int vm, a, b, c, dev;
+	size_t i;
+
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, 0);
+	b = a < 0 ? -1 : new_vcpu(vm, 1); /* not initialised */
+	dev = b < 0 ? -1 : new_gic(vm, (int)t->a);
+	if (dev < 0)
+		return;
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_TIMER, VTIMER, uptr(g_bad_ptr)), EFAULT);
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_TIMER, 2, uptr(g_bad_ptr)), EFAULT);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		expect_errno(set_int(a, G_TIMER, VTIMER, bad[i]), EINVAL);
+		expect_errno(set_int(b, G_TIMER, PTIMER, bad[i]), EINVAL);
+		expect_errno(set_int(a, G_TIMER, 2, bad[i]), EINVAL);
+	}
+	expect_errno(set_int(a, G_TIMER, 2, 20), ENXIO);
+	expect_errno(set_int(b, G_TIMER, ~0ULL, 20), ENXIO);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 27);
+	expect_eq(get_int(b, G_TIMER, PTIMER), 30);
+	/* one write, every vCPU */
+	expect_errno(set_int(b, G_TIMER, VTIMER, 16), 0);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 16);
+	expect_eq(get_int(b, G_TIMER, VTIMER), 16);
+	expect_eq(get_int(a, G_TIMER, PTIMER), 30);
+	expect_errno(set_int(a, G_TIMER, PTIMER, 31), 0);
+	expect_eq(get_int(b, G_TIMER, PTIMER), 31);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 16);
+	/* "all VCPUs created at that time": a later vCPU has the defaults */
+	c = new_vcpu(vm, 2);
+	if (c < 0)
+		return;
+	expect_eq(get_int(c, G_TIMER, VTIMER), 27);
+	expect_eq(get_int(c, G_TIMER, PTIMER), 30);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 16);
+	/* two writes through one vCPU put every vCPU, the later one too, in step */
+	expect_errno(set_int(a, G_TIMER, VTIMER, 20), 0);
+	expect_errno(set_int(a, G_TIMER, PTIMER, 30), 0);
+	expect_eq(get_int(c, G_TIMER, VTIMER), 20);
+	expect_eq(get_int(c, G_TIMER, PTIMER), 30);
+	expect_eq(get_int(b, G_TIMER, VTIMER), 20);
+	expect_eq(get_int(b, G_TIMER, PTIMER), 30);
+	/* the GIC's initialisation changes nothing here */
+	if (t->a == V3 && (!gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0)))
+		return;
+	expect_errno(set_int(c, G_TIMER, PTIMER, 19), 0);
+	expect_eq(get_int(a, G_TIMER, PTIMER), 19);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 20);
+}
+
+/*
+ * The same PPI for both timers prevents the vCPUs from running (-EINVAL,
+ * every vCPU); other values let them run; then a SET on a vCPU that has
+ * run is -EBUSY (after the value checks), GET still answers.
+ */
+static void t_timer_same_ppi(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, 0);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	if (b < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(set_int(a, G_TIMER, PTIMER, 27), 0);
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(b), EINVAL);
+	/*
+	 * Move the physical timer (6.1: a refused run leaves PPI 27 owned by
+	 * the virtual timer, so the virtual one keeps it).
+	 */
+	expect_errno(set_int(b, G_TIMER, PTIMER, 26), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(run_once(b), EINTR);
+	expect_errno(set_int(a, G_TIMER, VTIMER, 21), EBUSY);
+	expect_errno(set_int(a, G_TIMER, PTIMER, 22), EBUSY);
+	expect_errno(set_int(a, G_TIMER, 2, 22), EBUSY); /* before the attribute */
+	expect_errno(set_int(a, G_TIMER, VTIMER, 32), EINVAL);
+	expect_errno(dev_attr(a, KVM_SET_DEVICE_ATTR, G_TIMER, VTIMER, uptr(g_bad_ptr)), EFAULT);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 27);
+	expect_eq(get_int(b, G_TIMER, PTIMER), 26);
+	expect_errno(has(a, G_TIMER, VTIMER), 0);
+}
+
+/*
+ * "-EBUSY One or more VCPUs has already run": once any vCPU of the VM has
+ * run, a SET through one that has not is refused too. 6.1 looks at the
+ * target vCPU's timer only (kvm_ext-only).
+ */
+static void t_timer_busy_any_vcpu(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, 0);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	if (b < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(run_once(a), EINTR);
+	expect_errno(set_int(b, G_TIMER, VTIMER, 20), EBUSY);
+	expect_errno(set_int(b, G_TIMER, PTIMER, 20), EBUSY);
+	expect_errno(set_int(b, G_TIMER, VTIMER, 33), EINVAL);
+	expect_eq(get_int(b, G_TIMER, VTIMER), 27);
+	expect_eq(get_int(a, G_TIMER, VTIMER), 27);
+	expect_errno(run_once(b), EINTR);
+}
 
 #define A M_ARM64
 #define E T_EXT
@@ -776,6 +1041,26 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  REF_PMU_FILTER, t_filter_deny_first, A, E, 0, 0 },
 	{ "PMU_V3_FILTER: the first range sets the default even when empty or not in PMCEID",
 	  REF_PMU_FILTER, t_filter_default_only, A, E, 0, 0 },
+	{ "KVM_RUN of a vCPU with the PMU before PMU_V3_INIT -EINVAL (GIC checks first)",
+	  REF_RUN_PMU, t_run_pmu_needs_init, A, 0, 0, 0 },
+	{ "KVM_RUN with a PPI or SPI PMU interrupt and a GICv3 after PMU_V3_INIT", REF_RUN_PMU,
+	  t_run_pmu_ok, A, 0, 0, 0 },
+	{ "KVM_RUN: PMU_V3_INIT without a GIC, then a GIC: no interrupt for it, -EINVAL",
+	  REF_RUN_PMU, t_run_pmu_init_before_gic, A, 0, 0, 0 },
+	/* 2. KVM_ARM_VCPU_TIMER_CTRL */
+	{ "TIMER_CTRL: defaults 27/30, HAS, GET -ENXIO/-EFAULT, SET without a GIC -EINVAL",
+	  REF_TIMER, t_timer_defaults, A, 0, 0, 0 },
+	{ "TIMER_CTRL SET (GICv2): -EFAULT, not a PPI -EINVAL, unknown -ENXIO; all vCPUs created "
+	  "at that time",
+	  REF_TIMER, t_timer_set, A, 0, V2, 0 },
+	{ "TIMER_CTRL SET (GICv3): -EFAULT, not a PPI -EINVAL, unknown -ENXIO; all vCPUs created "
+	  "at that time",
+	  REF_TIMER, t_timer_set, A, 0, V3, 0 },
+	{ "TIMER_CTRL: the same PPI for both timers stops the vCPUs (KVM_RUN -EINVAL); after a "
+	  "run -EBUSY",
+	  REF_RUN_TIMER, t_timer_same_ppi, A, 0, 0, 0 },
+	{ "TIMER_CTRL SET -EBUSY once any vCPU of the VM has run (the document; 6.1: this vCPU)",
+	  REF_TIMER, t_timer_busy_any_vcpu, A, E, 0, 0 },
 };
 
 TEST_GROUP(arm64_vcpu_devices);
