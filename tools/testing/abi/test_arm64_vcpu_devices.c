@@ -827,6 +827,53 @@ static void t_run_pmu_init_before_gic(const struct abi_test *t)
 	expect_errno(run_once(a), EINVAL);
 }
 
+/*
+ * A PMU interrupt that is one of the vCPU's timer PPIs. 6.1: INIT takes
+ * the PPI (kvm_vgic_set_owner()), so the first KVM_RUN's
+ * timer_irqs_are_valid() finds it owned (-EEXIST) and kvm_timer_enable()
+ * refuses the run with -EINVAL.
+ */
+static void t_run_pmu_irq_is_timer_ppi(const struct abi_test *t)
+{
+	int vm, a, b;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	b = a < 0 ? -1 : vcpu_with(vm, 1, F_PMU);
+	if (b < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 27), 0); /* the virtual timer's default */
+	expect_errno(set_int(b, G_PMU, PMU_IRQ, 27), 0);
+	expect_errno(pmu_init(a), 0);
+	expect_errno(pmu_init(b), 0);
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(b), EINVAL);
+}
+
+/*
+ * The INIT row "-EEXIST Interrupt number already used": in 6.1 a refused
+ * first KVM_RUN (no PMU_V3_INIT yet) has already enabled the timers, which
+ * own their PPIs; INIT with the virtual timer's PPI then finds it owned.
+ */
+static void t_pmu_init_eexist(const struct abi_test *t)
+{
+	int vm, a;
+
+	(void)t;
+	if (!host_supports(F_PMU))
+		return;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	if (a < 0 || ready_gic(vm) < 0)
+		return;
+	expect_errno(run_once(a), EINVAL); /* no PMU_V3_INIT */
+	expect_errno(set_int(a, G_PMU, PMU_IRQ, 27), 0);
+	expect_errno(pmu_init(a), EEXIST);
+}
+
 /* ------------------------------------------------------------ TIMER */
 
 /*
@@ -999,6 +1046,57 @@ static void t_timer_busy_any_vcpu(const struct abi_test *t)
 	expect_errno(run_once(b), EINTR);
 }
 
+/*
+ * vCPUs whose timer PPIs disagree (one created after the SET): 6.1's
+ * timer_irqs_are_valid() requires every vCPU of the VM to use the same
+ * two PPIs, so the first KVM_RUN of each is -EINVAL until a SET made
+ * after the last KVM_CREATE_VCPU puts them in step ("Userspace should
+ * configure the interrupt numbers on at least one VCPU after creating all
+ * VCPUs").
+ */
+static void t_timer_disagree_run(const struct abi_test *t)
+{
+	int vm, a, b, dev;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, 0);
+	dev = a < 0 ? -1 : new_gic(vm, V3);
+	if (dev < 0 || !expect_errno(set_int(a, G_TIMER, VTIMER, 20), 0))
+		return;
+	b = vcpu_with(vm, 1, 0);
+	if (b < 0 || !gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0))
+		return;
+	expect_eq(get_int(b, G_TIMER, VTIMER), 27);
+	expect_errno(run_once(a), EINVAL);
+	expect_errno(run_once(b), EINVAL);
+	expect_errno(set_int(b, G_TIMER, VTIMER, 20), 0);
+	expect_errno(run_once(a), EINTR);
+	expect_errno(run_once(b), EINTR);
+}
+
+/*
+ * 6.1's set_timer_irqs(): a SET through a vCPU gives every vCPU the new
+ * PPI for that timer and this vCPU's PPI for the other one, so the vCPUs
+ * end up in step.
+ */
+static void t_timer_set_syncs_other(const struct abi_test *t)
+{
+	int vm, a, c;
+
+	(void)t;
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, 0);
+	if (a < 0 || new_gic(vm, V3) < 0 || !expect_errno(set_int(a, G_TIMER, PTIMER, 22), 0))
+		return;
+	c = vcpu_with(vm, 1, 0); /* 27, 30 */
+	if (c < 0 || !expect_errno(set_int(c, G_TIMER, VTIMER, 20), 0))
+		return;
+	expect_eq(get_int(a, G_TIMER, VTIMER), 20);
+	expect_eq(get_int(a, G_TIMER, PTIMER), 30);
+	expect_eq(get_int(c, G_TIMER, PTIMER), 30);
+}
+
 #define A M_ARM64
 #define E T_EXT
 static const struct abi_test arm64_vcpu_devices_tests[] = {
@@ -1023,6 +1121,9 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  t_pmu_init_spi_range, A, 0, 0, 0 },
 	{ "PMU_V3_INIT without a GIC: no interrupt needed, again -EBUSY", REF_PMU_INIT,
 	  t_pmu_init_no_gic, A, 0, 0, 0 },
+	{ "PMU_V3_INIT -EEXIST: the interrupt is a timer's PPI the timers already own (6.1: after "
+	  "a refused KVM_RUN)",
+	  REF_PMU_INIT, t_pmu_init_eexist, A, 0, 0, 0 },
 	{ "PMU_V3_SET_PMU: bad pointer -EFAULT, an id that is no perf type -ENXIO", REF_PMU,
 	  t_pmu_set_pmu, A, 0, 0, 0 },
 	{ "PMU_V3_SET_PMU: kvm_ext has no host PMU ids, every id -ENXIO", REF_PMU,
@@ -1047,6 +1148,9 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  t_run_pmu_ok, A, 0, 0, 0 },
 	{ "KVM_RUN: PMU_V3_INIT without a GIC, then a GIC: no interrupt for it, -EINVAL",
 	  REF_RUN_PMU, t_run_pmu_init_before_gic, A, 0, 0, 0 },
+	{ "KVM_RUN: the PMU interrupt is the virtual timer's PPI -EINVAL (6.1 "
+	  "timer_irqs_are_valid)",
+	  REF_RUN_PMU, t_run_pmu_irq_is_timer_ppi, A, 0, 0, 0 },
 	/* 2. KVM_ARM_VCPU_TIMER_CTRL */
 	{ "TIMER_CTRL: defaults 27/30, HAS, GET -ENXIO/-EFAULT, SET without a GIC -EINVAL",
 	  REF_TIMER, t_timer_defaults, A, 0, 0, 0 },
@@ -1061,6 +1165,11 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  REF_RUN_TIMER, t_timer_same_ppi, A, 0, 0, 0 },
 	{ "TIMER_CTRL SET -EBUSY once any vCPU of the VM has run (the document; 6.1: this vCPU)",
 	  REF_TIMER, t_timer_busy_any_vcpu, A, E, 0, 0 },
+	{ "KVM_RUN: vCPUs whose timer PPIs disagree -EINVAL until a SET after the last vCPU "
+	  "(6.1 timer_irqs_are_valid)",
+	  REF_RUN_TIMER, t_timer_disagree_run, A, 0, 0, 0 },
+	{ "TIMER_CTRL SET copies the writer's other timer PPI to every vCPU (6.1 set_timer_irqs)",
+	  REF_TIMER, t_timer_set_syncs_other, A, 0, 0, 0 },
 };
 
 TEST_GROUP(arm64_vcpu_devices);
