@@ -1766,6 +1766,253 @@ static void t_baser_sanitised(const struct abi_test *t)
 	expect_eq(reg_get(g.dev, GRP_REDIST, mp(0) | (GICR_PENDBASER + 4)), 0x42);
 }
 
+/* ------------------------------------------------------------ C: the first KVM_RUN */
+
+/* Whether a guest load at addr is an MMIO exit (no frame there yet). */
+static bool guest_exits(int vcpu, __u64 addr)
+{
+	__u64 data = 0;
+	__u32 result = 0;
+
+	if (guest_access(vcpu, KVM_EXT_ACCESS_MEM, 0, addr, 4, &data, &result))
+		return false;
+	return result == KVM_EXT_RESULT_EXIT;
+}
+
+/*
+ * GICv2 at the first KVM_RUN (6.1 vgic_v2_map_resources()): both frames
+ * placed (-ENXIO), not overlapping (-EINVAL), then the GIC initialises
+ * itself. kvm_ext: a refused KVM_RUN changes nothing (6.1 marks the VM
+ * dead, kvm_vm_dead()): the GIC is not initialised, no frame is on the
+ * bus, and a corrected configuration runs.
+ */
+static void t_first_run_v2(const struct abi_test *t)
+{
+	struct gic g;
+
+	(void)t;
+	if (!gic_new(&g, V2, 1, NULL))
+		return;
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), ENXIO);
+	expect_errno(set_addr(g.dev, ADDR_V2_DIST, DIST_BASE), 0);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), ENXIO);
+	expect_eq(get_nr_irqs(g.dev), 32);
+	expect_true(guest_exits(g.vcpu[0], DIST_BASE + GICD_TYPER));
+	expect_errno(set_addr(g.dev, ADDR_V2_CPU, CPU_BASE), 0);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EINTR);
+	expect_eq(get_nr_irqs(g.dev), 256);
+	expect_eq(guest_rd(g.vcpu[0], DIST_BASE + GICD_TYPER, 4), 7);
+	expect_eq(guest_rd(g.vcpu[0], CPU_BASE + GICC_IIDR, 4), 0x04b2043b);
+	expect_eq(guest_rd(g.vcpu[0], CPU_BASE + GICC_RPR, 4), 0xff);
+
+	/* the CPU interface's 8 KiB over the distributor */
+	if (!gic_new(&g, V2, 1, NULL))
+		return;
+	expect_errno(set_addr(g.dev, ADDR_V2_DIST, DIST_BASE), 0);
+	expect_errno(set_addr(g.dev, ADDR_V2_CPU, DIST_BASE - 0x1000), 0);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EINVAL);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EINVAL);
+	expect_eq(get_nr_irqs(g.dev), 32);
+	expect_true(guest_exits(g.vcpu[0], DIST_BASE + GICD_TYPER));
+	expect_true(guest_exits(g.vcpu[0], DIST_BASE - 0x1000));
+}
+
+/*
+ * GICv3 at the first KVM_RUN (6.1 vgic_v3_map_resources()): every vCPU has
+ * a redistributor (-ENXIO), the distributor is placed (-ENXIO), over no
+ * redistributor (vgic_v3_check_base(), -EINVAL), and the GIC was
+ * initialised (-EBUSY). kvm_ext: each refusal changes nothing; then the
+ * frames are where the regions put them.
+ */
+static void t_first_run_v3(const struct abi_test *t)
+{
+	struct gic g;
+	__u64 v;
+
+	(void)t;
+	if (!gic_new(&g, V3, 2, NULL))
+		return;
+	expect_errno(run_nonblocking(g.vcpu[1], g.run[1]), ENXIO);
+	expect_errno(set_addr(g.dev, ADDR_V3_REGION, 1ULL << 52 | REDIST_BASE), 0);
+	expect_errno(run_nonblocking(g.vcpu[1], g.run[1]), ENXIO); /* one of two vCPUs */
+	expect_errno(set_addr(g.dev, ADDR_V3_REGION, 1ULL << 52 | (REDIST_BASE + 0x40000) | 1), 0);
+	expect_errno(run_nonblocking(g.vcpu[1], g.run[1]), ENXIO); /* no distributor */
+	expect_errno(set_addr(g.dev, ADDR_V3_DIST, DIST_BASE), 0);
+	expect_errno(run_nonblocking(g.vcpu[1], g.run[1]), EBUSY);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EBUSY);
+	expect_true(guest_exits(g.vcpu[0], DIST_BASE + GICD_TYPER));
+	expect_errno(ctrl_init(g.dev), 0);
+	expect_errno(run_nonblocking(g.vcpu[1], g.run[1]), EINTR);
+	expect_eq(guest_rd(g.vcpu[0], DIST_BASE + GICD_TYPER, 4), 7 | 9U << 19);
+	/* redistributor 1 in the second region: GICR_TYPER has Aff0 1 and Last */
+	v = guest_rd(g.vcpu[0], REDIST_BASE + 0x40000 + GICR_TYPER, 8);
+	expect_eq(v >> 32, 1);
+	expect_eq(v & 0xffff, 1U << 8 | GICR_TYPER_LAST);
+	expect_eq(guest_rd(g.vcpu[0], REDIST_BASE + GICR_TYPER, 8), GICR_TYPER_LAST);
+	expect_true(guest_exits(g.vcpu[0], REDIST_BASE + 0x20000));
+
+	/* the distributor inside a redistributor region */
+	if (!gic_new(&g, V3, 1, NULL))
+		return;
+	expect_errno(set_addr(g.dev, ADDR_V3_REGION, 2ULL << 52 | REDIST_BASE), 0);
+	expect_errno(set_addr(g.dev, ADDR_V3_DIST, REDIST_BASE + RD_SIZE), 0);
+	expect_errno(ctrl_init(g.dev), 0);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EINVAL);
+	expect_errno(run_nonblocking(g.vcpu[0], g.run[0]), EINVAL);
+	expect_true(guest_exits(g.vcpu[0], REDIST_BASE + GICR_TYPER));
+	/* the GIC is still there */
+	expect_eq(reg_get(g.dev, GRP_DIST, GICD_IIDR), IIDR_V3);
+}
+
+/* ------------------------------------------------------------ D: KVM_IRQ_LINE */
+
+/*
+ * api.rst 4.25: KVM_CAP_IRQCHIP; "When KVM_CAP_ARM_IRQ_LINE_LAYOUT_2 is
+ * supported, the target vcpu is identified as (256 * vcpu2_index +
+ * vcpu_index)"; "KVM_IRQ_LINE can always be used for a userspace interrupt
+ * controller": irq_type 0, irq_id 0 (IRQ) or 1 (FIQ); SPIs and PPIs need
+ * the in-kernel GIC (6.1 kvm_vm_ioctl_irq_line(): -ENXIO without,
+ * -EINVAL for no such vCPU, irq_id or type).
+ */
+static void t_irq_line_no_gic(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	if (vm < 0)
+		return;
+	expect_eq(check_ext(g_sys, KVM_CAP_IRQCHIP), 1);
+	expect_eq(check_ext(g_sys, KVM_CAP_ARM_IRQ_LINE_LAYOUT_2), 1);
+	expect_eq(check_ext(vm, KVM_CAP_IRQCHIP), 1);
+	expect_eq(check_ext(vm, KVM_CAP_ARM_IRQ_LINE_LAYOUT_2), 1);
+	new_vcpu(vm, 0);
+	new_vcpu(vm, 1);
+	expect_errno(irq_line(vm, IRQ_CPU, 0, 0, 1), 0);
+	expect_errno(irq_line(vm, IRQ_CPU, 1, 1, 1), 0);
+	expect_errno(irq_line(vm, IRQ_CPU, 1, 1, 0), 0);
+	expect_errno(irq_line(vm, IRQ_CPU, 0, 0, 0), 0);
+	expect_errno(irq_line(vm, IRQ_CPU, 0, 2, 1), EINVAL);
+	expect_errno(irq_line(vm, IRQ_CPU, 2, 0, 1), EINVAL);
+	expect_errno(irq_line(vm, IRQ_CPU, 256, 0, 1), EINVAL); /* vcpu2_index 1 */
+	expect_errno(irq_line(vm, IRQ_SPI, 0, 40, 1), ENXIO);
+	expect_errno(irq_line(vm, IRQ_PPI, 0, 20, 1), ENXIO);
+	expect_errno(irq_line(vm, 3, 0, 40, 1), EINVAL);
+	expect_errno(irq_line(vm, 15, 0, 40, 1), EINVAL);
+	expect_errno(ioctl(vm, KVM_IRQ_LINE, g_bad_ptr), EFAULT);
+}
+
+/*
+ * With a GIC (api.rst 4.25): SPI irq_id 32 up to the last interrupt, "the
+ * vcpu_index field is ignored"; PPI irq_id 16-31 of vCPU vcpu_index; CPU
+ * lines -ENXIO (6.1 kvm_vm_ioctl_irq_line()); an SPI past nr_irqs has no
+ * vgic_get_irq() (-EINVAL).
+ */
+static void t_irq_line_gic(const struct abi_test *t)
+{
+	struct gic g;
+
+	(void)t;
+	if (!gic_up(&g, V3, 2, NULL, 128))
+		return;
+	expect_errno(irq_line(g.vm, IRQ_CPU, 0, 0, 1), ENXIO);
+	expect_errno(irq_line(g.vm, IRQ_CPU, 0, 1, 1), ENXIO);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 31, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 0, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 128, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 1019, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 127, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 200, 32, 1), 0); /* vcpu_index ignored */
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0x3ff, 33, 1), 0);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 32), 0x3);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 96), 1U << 31);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 15, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 32, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 2, 20, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 256 + 1, 20, 1), EINVAL); /* index 257 */
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 16, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 31, 1), 0);
+	expect_errno(irq_line(g.vm, 3, 0, 40, 1), EINVAL);
+	expect_errno(irq_line(g.vm, 0xf, 0, 40, 1), EINVAL);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(1) | 0), 1U << 31 | 1U << 16);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 0), 0);
+	/* "level is used to assert/deassert the line" */
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 16, 0), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 33, 0), 0);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(1) | 0), 1U << 31);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 32), 0x1);
+}
+
+/*
+ * A GICv3 is not initialised implicitly (6.1 vgic_lazy_init() in
+ * kvm_vgic_inject_irq(): -EBUSY); a GICv2 initialises itself.
+ */
+static void t_irq_line_lazy_init(const struct abi_test *t)
+{
+	struct gic g;
+
+	(void)t;
+	if (!gic_new(&g, V3, 1, NULL))
+		return;
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 1), EBUSY);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 20, 1), EBUSY);
+	expect_eq(get_nr_irqs(g.dev), 32);
+	if (!gic_new(&g, V2, 1, NULL))
+		return;
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 1), 0);
+	expect_eq(get_nr_irqs(g.dev), 256);
+	expect_eq(reg_get(g.dev, GRP_DIST, idx(0) | (GICD_ISPENDR + 4)), 1U << 8);
+}
+
+/*
+ * SUSPECTED CORE BUG (error precedence; api.rst is silent, 6.1 decides):
+ * 6.1 kvm_vm_ioctl_irq_line() checks irq_id (SPI >= 32, PPI 16-31) and
+ * the PPI's vCPU before kvm_vgic_inject_irq() finds the GICv3
+ * uninitialised, so these are -EINVAL there; kvm_ext's
+ * arm64::vgic::irq_line() checks initialisation first (-EBUSY).
+ */
+static void t_irq_line_precedence(const struct abi_test *t)
+{
+	struct gic g;
+
+	(void)t;
+	if (!gic_new(&g, V3, 1, NULL))
+		return;
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 31, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 15, 1), EINVAL);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 20, 1), EINVAL);
+}
+
+/*
+ * KVM_IRQ_LINE_STATUS: the same, and the struct is copied back (6.1
+ * kvm_vm_ioctl(): arm64's kvm_vm_ioctl_irq_line() sets no status, so it
+ * comes back as it went).
+ */
+static void t_irq_line_status(const struct abi_test *t)
+{
+	struct kvm_irq_level l;
+	struct gic g;
+
+	(void)t;
+	if (!gic_up(&g, V3, 1, NULL, 0))
+		return;
+	memset(&l, 0, sizeof(l));
+	l.irq = irq_field(IRQ_SPI, 0, 45);
+	l.level = 1;
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, &l), 0);
+	expect_eq(l.irq, irq_field(IRQ_SPI, 0, 45));
+	expect_eq(l.level, 1);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 32), 1U << 13);
+	l.level = 0;
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, &l), 0);
+	expect_eq(l.level, 0);
+	expect_eq(reg_get(g.dev, GRP_LEVEL, mp(0) | 32), 0);
+	l.irq = irq_field(IRQ_SPI, 0, 31);
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, &l), EINVAL);
+	l.irq = irq_field(IRQ_CPU, 0, 0);
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, &l), ENXIO);
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, g_bad_ptr), EFAULT);
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define A M_ARM64
@@ -1832,6 +2079,22 @@ static const struct abi_test vgic_regs_tests[] = {
 	  "6.1 vgic_mmio_write_propbase()", t_propbaser_shared, A, 0, 0, 0 },
 	{ "SUSPECTED CORE BUG: GICR_PROPBASER/PENDBASER sanitised (non-cacheable inner -> RaWb 3)",
 	  "6.1 vgic_sanitise_inner_cacheability()", t_baser_sanitised, A, 0, 0, 0 },
+	/* C: the first KVM_RUN */
+	{ "first KVM_RUN, GICv2: frames missing -ENXIO, overlapping -EINVAL, a refusal changes "
+	  "nothing", REF_MAP, t_first_run_v2, A, E, 0, 0 },
+	{ "first KVM_RUN, GICv3: redistributors/distributor missing -ENXIO, overlap -EINVAL, "
+	  "not initialised -EBUSY", REF_MAP, t_first_run_v3, A, E, 0, 0 },
+	/* D: KVM_IRQ_LINE */
+	{ "KVM_IRQ_LINE without a GIC: CPU lines, -ENXIO for SPI/PPI, -EINVAL rows; "
+	  "KVM_CAP_IRQCHIP, IRQ_LINE_LAYOUT_2", REF_IRQ_LINE, t_irq_line_no_gic, A, 0, 0, 0 },
+	{ "KVM_IRQ_LINE with a GIC: SPI/PPI ranges, vcpu_index (layout 2), CPU -ENXIO, levels",
+	  REF_IRQ_LINE, t_irq_line_gic, A, 0, 0, 0 },
+	{ "KVM_IRQ_LINE: GICv3 not initialised -EBUSY, GICv2 initialises itself", REF_IRQ_LINE,
+	  t_irq_line_lazy_init, A, 0, 0, 0 },
+	{ "SUSPECTED CORE BUG: KVM_IRQ_LINE bad irq_id -EINVAL before uninitialised -EBUSY",
+	  "6.1 kvm_vm_ioctl_irq_line()", t_irq_line_precedence, A, 0, 0, 0 },
+	{ "KVM_IRQ_LINE_STATUS: the struct comes back unchanged; errnos as KVM_IRQ_LINE",
+	  REF_IRQ_LINE, t_irq_line_status, A, 0, 0, 0 },
 };
 
 TEST_GROUP(vgic_regs);
