@@ -2013,6 +2013,497 @@ static void t_irq_line_status(const struct abi_test *t)
 	expect_errno(ioctl(g.vm, KVM_IRQ_LINE_STATUS, g_bad_ptr), EFAULT);
 }
 
+/* ------------------------------------------------------------ E: interrupt flows (the guest) */
+
+/* Up to ms for KVM_RUN to return by itself. */
+static bool runner_wait_done(struct runner *r, int ms)
+{
+	int i;
+
+	for (i = 0; i < ms / 5 && !runner_done(r); i++)
+		sleep_ms(5);
+	return runner_done(r);
+}
+
+/* KVM_RUN that returned for an interrupt: 0, KVM_EXIT_EXT_INTERRUPT. */
+static void expect_woken(struct runner *r)
+{
+	expect_eq(r->ret, 0);
+	expect_eq(r->reason, KVM_EXIT_EXT_INTERRUPT);
+}
+
+/*
+ * GICv3 SPIs go where GICD_IROUTER sends them (Aff2.Aff1.Aff0 of a vCPU's
+ * MPIDR): taken there by ICC_IAR1_EL1 (active, the running priority is
+ * its priority; a level interrupt whose line is high stays pending), not
+ * seen elsewhere; ICC_EOIR1_EL1 drops the priority and deactivates. A new
+ * route moves a pending interrupt; a route to no vCPU reaches none.
+ */
+static void t_v3_spi_route(const struct abi_test *t)
+{
+	struct gic g;
+	int k, j;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 4, ids_aff))
+		return;
+	for (k = 0; k < 4; k++) {
+		const __u32 intid = 40 + k;
+		const int v = g.vcpu[k];
+
+		guest_spi(&g, intid, 0x80, aff_of(g.id[k]), false);
+		expect_eq(reg_get(g.dev, GRP_DIST, GICD_IROUTER + 8 * intid), aff_of(g.id[k]));
+		expect_errno(irq_line(g.vm, IRQ_SPI, 0, intid, 1), 0);
+		for (j = 0; j < 4; j++) {
+			if (j == k)
+				continue;
+			expect_eq(icc_rd(g.vcpu[j], ICC_HPPIR1), SPURIOUS);
+			expect_eq(icc_rd(g.vcpu[j], ICC_IAR1), SPURIOUS);
+		}
+		expect_eq(icc_rd(v, ICC_HPPIR1), intid);
+		expect_eq(icc_rd(v, ICC_IAR1), intid);
+		expect_eq(icc_rd(v, ICC_RPR), 0x80);
+		expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, intid), 1);
+		expect_eq(guest_bit(v, DIST_BASE + GICD_ISPENDR, intid), 1);
+		expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS); /* active: not taken twice */
+		expect_errno(irq_line(g.vm, IRQ_SPI, 0, intid, 0), 0);
+		icc_wr(v, ICC_EOIR1, intid);
+		expect_eq(icc_rd(v, ICC_RPR), 0xff);
+		expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, intid), 0);
+		expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	}
+	/* rerouted while pending */
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 1), 0);
+	guest_wr(g.vcpu[0], DIST_BASE + GICD_IROUTER + 8 * 40, 8, aff_of(g.id[3]));
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[3], ICC_IAR1), 40);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 0), 0);
+	icc_wr(g.vcpu[3], ICC_EOIR1, 40);
+	/* routed to Aff0 2, which no vCPU has */
+	guest_wr(g.vcpu[0], DIST_BASE + GICD_IROUTER + 8 * 41, 8, 2);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 41, 1), 0);
+	for (j = 0; j < 4; j++)
+		expect_eq(icc_rd(g.vcpu[j], ICC_IAR1), SPURIOUS);
+	expect_eq(guest_bit(g.vcpu[0], DIST_BASE + GICD_ISPENDR, 41), 1);
+}
+
+/*
+ * ICC_CTLR_EL1.EOImode (GICv3 architecture): 0, ICC_EOIR1_EL1 drops the
+ * running priority and deactivates; 1, it only drops the priority and
+ * ICC_DIR_EL1 deactivates. An active interrupt is not taken again until
+ * deactivated.
+ */
+static void t_v3_eoimode(const struct abi_test *t)
+{
+	struct gic g;
+	int v;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 1, NULL))
+		return;
+	v = g.vcpu[0];
+	guest_spi(&g, 50, 0x40, aff_of(0), true);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 0), 0);
+	expect_eq(icc_rd(v, ICC_IAR1), 50);
+	icc_wr(v, ICC_EOIR1, 50);
+	expect_eq(icc_rd(v, ICC_RPR), 0xff);
+	expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, 50), 0);
+	/* EOImode 1 */
+	icc_wr(v, ICC_CTLR, ICC_CTLR_EOIMODE);
+	expect_eq(icc_rd(v, ICC_CTLR), ICC_CTLR_HOST | ICC_CTLR_EOIMODE);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 0), 0);
+	expect_eq(icc_rd(v, ICC_IAR1), 50);
+	icc_wr(v, ICC_EOIR1, 50);
+	expect_eq(icc_rd(v, ICC_RPR), 0xff);
+	expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, 50), 1);
+	/* a second edge while active: pending and active, not taken */
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 0), 0);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	icc_wr(v, ICC_DIR, 50);
+	expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, 50), 0);
+	expect_eq(icc_rd(v, ICC_IAR1), 50);
+	icc_wr(v, ICC_EOIR1, 50);
+	icc_wr(v, ICC_DIR, 50);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	expect_eq(guest_bit(v, DIST_BASE + GICD_ISACTIVER, 50), 0);
+	/* userspace sees the mode */
+	expect_eq(sys_get(g.dev, mp(0) | ICC_CTLR), ICC_CTLR_HOST | ICC_CTLR_EOIMODE);
+}
+
+/*
+ * What keeps a pending interrupt from being taken (GICv3 architecture):
+ * priority not higher than ICC_PMR_EL1, its group disabled at the CPU
+ * interface (ICC_IGRPEN1_EL1) or the distributor (GICD_CTLR), the
+ * interrupt disabled, or acknowledged as the other group (ICC_IAR0_EL1).
+ */
+static void t_v3_masking(const struct abi_test *t)
+{
+	struct gic g;
+	int v;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 1, NULL))
+		return;
+	v = g.vcpu[0];
+	guest_spi(&g, 51, 0x80, aff_of(0), false);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 51, 1), 0);
+	icc_wr(v, ICC_PMR, 0x80);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	icc_wr(v, ICC_PMR, 0x88);
+	expect_eq(icc_rd(v, ICC_IAR1), 51);
+	icc_wr(v, ICC_EOIR1, 51);
+	icc_wr(v, ICC_IGRPEN1, 0);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	icc_wr(v, ICC_IGRPEN1, 1);
+	guest_wr(v, DIST_BASE + GICD_CTLR, 4, 0);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	guest_wr(v, DIST_BASE + GICD_CTLR, 4, GICD_CTLR_G1);
+	guest_wr(v, DIST_BASE + GICD_ICENABLER + 4, 4, 1U << 19);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	guest_wr(v, DIST_BASE + GICD_ISENABLER + 4, 4, 1U << 19);
+	expect_eq(icc_rd(v, ICC_IAR0), SPURIOUS);
+	expect_eq(icc_rd(v, ICC_IAR1), 51);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 51, 0), 0);
+	icc_wr(v, ICC_EOIR1, 51);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+}
+
+/*
+ * Preemption (GICv3 architecture): while an interrupt is active only one
+ * of higher group priority is taken; ICC_RPR_EL1 follows the active
+ * priorities, each EOI drops the highest.
+ */
+static void t_v3_preemption(const struct abi_test *t)
+{
+	static const struct {
+		__u32 intid;
+		__u8 prio;
+	} spis[] = { { 52, 0x80 }, { 53, 0x80 }, { 54, 0x40 }, { 55, 0x78 } };
+	struct gic g;
+	size_t i;
+	int v;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 1, NULL))
+		return;
+	v = g.vcpu[0];
+	for (i = 0; i < ARRAY_SIZE(spis); i++)
+		guest_spi(&g, spis[i].intid, spis[i].prio, aff_of(0), true);
+#define PULSE(n)                                                                \
+	do {                                                                    \
+		expect_errno(irq_line(g.vm, IRQ_SPI, 0, n, 1), 0);              \
+		expect_errno(irq_line(g.vm, IRQ_SPI, 0, n, 0), 0);              \
+	} while (0)
+	PULSE(52);
+	expect_eq(icc_rd(v, ICC_IAR1), 52);
+	expect_eq(icc_rd(v, ICC_RPR), 0x80);
+	PULSE(53); /* the same priority does not preempt */
+	expect_eq(icc_rd(v, ICC_HPPIR1), 53);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	PULSE(54); /* a higher one does */
+	expect_eq(icc_rd(v, ICC_IAR1), 54);
+	expect_eq(icc_rd(v, ICC_RPR), 0x40);
+	PULSE(55); /* 0x78: higher than 0x80, not than 0x40 */
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+	icc_wr(v, ICC_EOIR1, 54);
+	expect_eq(icc_rd(v, ICC_RPR), 0x80);
+	expect_eq(icc_rd(v, ICC_IAR1), 55);
+	expect_eq(icc_rd(v, ICC_RPR), 0x78);
+	icc_wr(v, ICC_EOIR1, 55);
+	expect_eq(icc_rd(v, ICC_RPR), 0x80);
+	icc_wr(v, ICC_EOIR1, 52);
+	expect_eq(icc_rd(v, ICC_RPR), 0xff);
+	expect_eq(icc_rd(v, ICC_IAR1), 53);
+	icc_wr(v, ICC_EOIR1, 53);
+	expect_eq(icc_rd(v, ICC_IAR1), SPURIOUS);
+#undef PULSE
+}
+
+/*
+ * SGIs between vCPUs (GICv3 architecture, ICC_SGI1R_EL1): the INTID goes
+ * to the vCPUs of cluster Aff3.Aff2.Aff1 whose Aff0 is in the target list,
+ * or with IRM to every vCPU but the sender; ICC_SGI0R_EL1 makes only
+ * Group 0 SGIs pending (6.1 vgic_v3_dispatch_sgi()).
+ */
+static void t_v3_sgi(const struct abi_test *t)
+{
+	struct gic g;
+	int k;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 4, ids_aff))
+		return;
+	/* SGI 3 to cluster Aff1 1, Aff0 0 and 1: vCPUs 16 and 17 */
+	icc_wr(g.vcpu[0], ICC_SGI1R, SGI1R(3, 1, 0x3));
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), SPURIOUS);
+	for (k = 2; k < 4; k++) {
+		expect_eq(icc_rd(g.vcpu[k], ICC_IAR1), 3);
+		icc_wr(g.vcpu[k], ICC_EOIR1, 3);
+	}
+	/* cluster 0, every Aff0 but 0: vCPU 1 only */
+	icc_wr(g.vcpu[3], ICC_SGI1R, SGI1R(7, 0, 0xfffe));
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[2], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[3], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 7);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 7);
+	/* IRM: all but the sender */
+	icc_wr(g.vcpu[2], ICC_SGI1R, SGI1R(5, 0, 0) | SGI1R_IRM);
+	expect_eq(icc_rd(g.vcpu[2], ICC_IAR1), SPURIOUS);
+	for (k = 0; k < 4; k++) {
+		if (k == 2)
+			continue;
+		expect_eq(icc_rd(g.vcpu[k], ICC_IAR1), 5);
+		icc_wr(g.vcpu[k], ICC_EOIR1, 5);
+	}
+	/* pending in the target's redistributor: the guest's and userspace's view */
+	icc_wr(g.vcpu[0], ICC_SGI1R, SGI1R(9, 0, 1U << 1));
+	expect_eq(guest_bit(g.vcpu[0], rd_base(1) + GICR_ISPENDR0, 9), 1);
+	expect_eq(guest_bit(g.vcpu[0], rd_base(0) + GICR_ISPENDR0, 9), 0);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 9);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 9);
+	/* SGI0R: not for a Group 1 SGI */
+	icc_wr(g.vcpu[0], ICC_SGI0R, SGI1R(6, 0, 1U << 1));
+	expect_eq(guest_bit(g.vcpu[1], rd_base(1) + GICR_ISPENDR0, 6), 0);
+	/* SGI 6 of vCPU 1 in Group 0: SGI0R reaches it, ICC_IAR0_EL1 takes it */
+	guest_wr(g.vcpu[1], rd_base(1) + GICR_IGROUPR0, 4, ~(1U << 6));
+	icc_wr(g.vcpu[1], ICC_IGRPEN0, 1);
+	icc_wr(g.vcpu[0], ICC_SGI0R, SGI1R(6, 0, 1U << 1));
+	expect_eq(guest_bit(g.vcpu[1], rd_base(1) + GICR_ISPENDR0, 6), 1);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[1], ICC_HPPIR0), 6);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR0), 6);
+	icc_wr(g.vcpu[1], ICC_EOIR0, 6);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR0), SPURIOUS);
+}
+
+/*
+ * PPIs through KVM_IRQ_LINE (api.rst 4.25, irq_type 2): only vcpu_index's
+ * redistributor has it; a level PPI stays pending while its line is high,
+ * an edge PPI is consumed by the acknowledge.
+ */
+static void t_v3_ppi(const struct abi_test *t)
+{
+	struct gic g;
+	int k;
+
+	(void)t;
+	if (!gic_guest_up(&g, V3, 2, NULL))
+		return;
+	for (k = 0; k < 2; k++)
+		guest_wr(g.vcpu[k], rd_base(k) + GICR_ISENABLER0, 4, 1U << 27 | 1U << 23);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 27, 1), 0);
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 27);
+	expect_eq(guest_bit(g.vcpu[1], rd_base(1) + GICR_ISPENDR0, 27), 1);
+	expect_eq(guest_bit(g.vcpu[1], rd_base(1) + GICR_ISACTIVER0, 27), 1);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 27);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 27); /* the line is still high */
+	expect_errno(irq_line(g.vm, IRQ_PPI, 1, 27, 0), 0);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 27);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), SPURIOUS);
+	/* an edge PPI on vCPU 0 */
+	guest_wr(g.vcpu[0], rd_base(0) + GICR_ICFGR1, 4, 2U << (2 * (23 - 16)));
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 23, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_PPI, 0, 23, 0), 0);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), SPURIOUS);
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), 23);
+	icc_wr(g.vcpu[0], ICC_EOIR1, 23);
+	expect_eq(icc_rd(g.vcpu[0], ICC_IAR1), SPURIOUS);
+	expect_eq(guest_bit(g.vcpu[0], rd_base(0) + GICR_ISPENDR0, 23), 0);
+}
+
+/*
+ * GICv2 (GICv2 architecture): GICD_SGIR's target list, all-but-self and
+ * self modes; GICC_IAR carries an SGI's source CPU in bits 12:10, one
+ * source at a time; GICD_SPENDSGIR/CPENDSGIR hold a byte of sources per
+ * SGI, for the guest and userspace; SPIs go by GICD_ITARGETSR; with
+ * GICC_CTLR.EOImodeNS, GICC_EOIR only drops the priority and GICC_DIR
+ * deactivates.
+ */
+static void t_v2_flow(const struct abi_test *t)
+{
+	struct gic g;
+	__u32 a, b;
+	int c0, c1;
+
+	(void)t;
+	if (!gic_guest_up(&g, V2, 2, NULL))
+		return;
+	c0 = g.vcpu[0];
+	c1 = g.vcpu[1];
+	/* SGI 2 from CPU 1 to CPU 0 */
+	guest_wr(c1, DIST_BASE + GICD_SGIR, 4, 1U << 16 | 2);
+	expect_eq(guest_rd(c0, DIST_BASE + GICD_SPENDSGIR, 4) >> 16 & 0xff, 0x2);
+	expect_eq(reg_get(g.dev, GRP_DIST, idx(0) | GICD_SPENDSGIR) >> 16 & 0xff, 0x2);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_IAR, 4), SPURIOUS);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_IAR, 4), 2 | 1U << 10);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_RPR, 4), 0);
+	guest_wr(c0, CPU_BASE + GICC_EOIR, 4, 2 | 1U << 10);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_RPR, 4), 0xff);
+	/* SGI 3 from CPU 0 itself and from CPU 1: two acknowledges */
+	guest_wr(c0, DIST_BASE + GICD_SGIR, 4, 2U << 24 | 3);
+	guest_wr(c1, DIST_BASE + GICD_SGIR, 4, 1U << 16 | 3);
+	expect_eq(guest_rd(c0, DIST_BASE + GICD_SPENDSGIR, 4) >> 24, 0x3);
+	a = (__u32)guest_rd(c0, CPU_BASE + GICC_IAR, 4);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_IAR, 4), SPURIOUS); /* active */
+	guest_wr(c0, CPU_BASE + GICC_EOIR, 4, a);
+	b = (__u32)guest_rd(c0, CPU_BASE + GICC_IAR, 4);
+	guest_wr(c0, CPU_BASE + GICC_EOIR, 4, b);
+	expect_eq(a & 0x3ff, 3);
+	expect_eq(b & 0x3ff, 3);
+	expect_eq((a ^ b) & 0x1c00, 1U << 10);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_IAR, 4), SPURIOUS);
+	/* all but self */
+	guest_wr(c0, DIST_BASE + GICD_SGIR, 4, 1U << 24 | 4);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_IAR, 4), SPURIOUS);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_IAR, 4), 4);
+	guest_wr(c1, CPU_BASE + GICC_EOIR, 4, 4);
+	/* userspace sets and clears sources of CPU 1's SGI 5 */
+	reg_put(g.dev, GRP_DIST, idx(1) | (GICD_SPENDSGIR + 4), 0x3U << 8);
+	expect_eq(reg_get(g.dev, GRP_DIST, idx(1) | (GICD_SPENDSGIR + 4)), 0x3U << 8);
+	expect_eq(reg_get(g.dev, GRP_DIST, idx(0) | (GICD_SPENDSGIR + 4)), 0);
+	reg_put(g.dev, GRP_DIST, idx(1) | (GICD_CPENDSGIR + 4), 0x1U << 8);
+	expect_eq(reg_get(g.dev, GRP_DIST, idx(1) | (GICD_CPENDSGIR + 4)), 0x2U << 8);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_IAR, 4), 5 | 1U << 10);
+	guest_wr(c1, CPU_BASE + GICC_EOIR, 4, 5 | 1U << 10);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_IAR, 4), SPURIOUS);
+	/* an SPI to CPU 1, EOImodeNS */
+	guest_spi(&g, 40, 0x80, 0x2, false);
+	guest_wr(c1, CPU_BASE + GICC_CTLR, 4, 1 | GICC_CTLR_EOIMODE);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 1), 0);
+	expect_eq(guest_rd(c0, CPU_BASE + GICC_IAR, 4), SPURIOUS);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_HPPIR, 4), 40);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_IAR, 4), 40);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 0), 0);
+	guest_wr(c1, CPU_BASE + GICC_EOIR, 4, 40);
+	expect_eq(guest_rd(c1, CPU_BASE + GICC_RPR, 4), 0xff);
+	expect_eq(guest_bit(c1, DIST_BASE + GICD_ISACTIVER, 40), 1);
+	guest_wr(c1, CPU_BASE + GICC_DIR, 4, 40);
+	expect_eq(guest_bit(c1, DIST_BASE + GICD_ISACTIVER, 40), 0);
+}
+
+/*
+ * kvm_ext's idle guest (kvm_ext.h KVM_EXIT_EXT_INTERRUPT): KVM_RUN waits
+ * until the vCPU has an interrupt it would take, then returns 0 with
+ * KVM_EXIT_EXT_INTERRUPT; an interrupt it would not take (masked by PMR)
+ * does not end the wait. KVM_IRQ_LINE from another thread and an SGI from
+ * another vCPU both wake it; one already deliverable at entry returns at
+ * once.
+ */
+static void t_run_wakes_v3(const struct abi_test *t)
+{
+	struct runner r;
+	struct gic g;
+
+	(void)t;
+	memset(&r, 0, sizeof(r));
+	if (!gic_guest_up(&g, V3, 2, NULL))
+		return;
+	guest_spi(&g, 50, 0x40, aff_of(1), true);
+	guest_spi(&g, 51, 0x90, aff_of(1), true);
+	icc_wr(g.vcpu[1], ICC_PMR, 0x80);
+	if (!runner_start(&r, g.vcpu[1], g.run[1]))
+		goto out;
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 51, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 51, 0), 0);
+	sleep_ms(100);
+	expect_true(runner_waiting(&r));
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 0), 0);
+	expect_true(runner_wait_done(&r, 5000));
+	runner_stop(&r);
+	expect_woken(&r);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 50);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 50);
+	/* an SGI from vCPU 0 */
+	if (!runner_start(&r, g.vcpu[1], g.run[1]))
+		goto out;
+	icc_wr(g.vcpu[0], ICC_SGI1R, SGI1R(2, 0, 1U << 1));
+	expect_true(runner_wait_done(&r, 5000));
+	runner_stop(&r);
+	expect_woken(&r);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 2);
+	icc_wr(g.vcpu[1], ICC_EOIR1, 2);
+	/* deliverable at entry, taken or not */
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	if (!runner_launch(&r, g.vcpu[1], g.run[1]))
+		goto out;
+	expect_true(runner_wait_done(&r, 5000));
+	runner_stop(&r);
+	expect_woken(&r);
+	if (!runner_launch(&r, g.vcpu[1], g.run[1]))
+		goto out;
+	expect_true(runner_wait_done(&r, 5000));
+	runner_stop(&r);
+	expect_woken(&r);
+	expect_eq(icc_rd(g.vcpu[1], ICC_IAR1), 50);
+	/* vCPU 0 was not woken by any of it: it waits until a signal */
+	expect_run_until_signal(g.vcpu[0], g.run[0]);
+out:
+	runner_stop(&r);
+}
+
+/* The same for a GICv2: an SPI targeted at CPU 1 wakes vCPU 1. */
+static void t_run_wakes_v2(const struct abi_test *t)
+{
+	struct runner r;
+	struct gic g;
+
+	(void)t;
+	memset(&r, 0, sizeof(r));
+	if (!gic_guest_up(&g, V2, 2, NULL))
+		return;
+	guest_spi(&g, 40, 0x80, 0x2, false);
+	if (!runner_start(&r, g.vcpu[1], g.run[1]))
+		goto out;
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 1), 0);
+	expect_true(runner_wait_done(&r, 5000));
+	runner_stop(&r);
+	expect_woken(&r);
+	expect_eq(guest_rd(g.vcpu[1], CPU_BASE + GICC_IAR, 4), 40);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 40, 0), 0);
+	guest_wr(g.vcpu[1], CPU_BASE + GICC_EOIR, 4, 40);
+out:
+	runner_stop(&r);
+}
+
+/*
+ * ... and a signal still ends the wait with -EINTR and KVM_EXIT_INTR
+ * (api.rst 4.10) while the pending interrupt is masked; it stays pending.
+ */
+static void t_run_signal_with_gic(const struct abi_test *t)
+{
+	struct runner r;
+	struct gic g;
+	int v;
+
+	(void)t;
+	memset(&r, 0, sizeof(r));
+	if (!gic_guest_up(&g, V3, 1, NULL))
+		return;
+	v = g.vcpu[0];
+	guest_spi(&g, 50, 0x40, aff_of(0), true);
+	icc_wr(v, ICC_PMR, 0x40);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 1), 0);
+	expect_errno(irq_line(g.vm, IRQ_SPI, 0, 50, 0), 0);
+	expect_run_until_signal(v, g.run[0]);
+	expect_eq(guest_bit(v, DIST_BASE + GICD_ISPENDR, 50), 1);
+	/* unmasked, the next KVM_RUN returns at once */
+	icc_wr(v, ICC_PMR, 0xff);
+	if (runner_launch(&r, v, g.run[0])) {
+		expect_true(runner_wait_done(&r, 5000));
+		runner_stop(&r);
+		expect_woken(&r);
+	}
+	expect_eq(icc_rd(v, ICC_IAR1), 50);
+	runner_stop(&r);
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define A M_ARM64
@@ -2095,6 +2586,27 @@ static const struct abi_test vgic_regs_tests[] = {
 	  "6.1 kvm_vm_ioctl_irq_line()", t_irq_line_precedence, A, 0, 0, 0 },
 	{ "KVM_IRQ_LINE_STATUS: the struct comes back unchanged; errnos as KVM_IRQ_LINE",
 	  REF_IRQ_LINE, t_irq_line_status, A, 0, 0, 0 },
+	/* E: interrupt flows */
+	{ "GICv3 SPI routed by IROUTER: taken by ICC_IAR1 on that vCPU only, EOI, rerouting",
+	  REF_GUEST, t_v3_spi_route, A, E, 0, 0 },
+	{ "GICv3 EOImode: EOIR drops the priority, ICC_DIR deactivates", REF_GUEST, t_v3_eoimode,
+	  A, E, 0, 0 },
+	{ "GICv3 masking: PMR, IGRPEN1, GICD_CTLR, disabled, the other group", REF_GUEST,
+	  t_v3_masking, A, E, 0, 0 },
+	{ "GICv3 preemption by running priority, RPR through nested EOIs", REF_GUEST,
+	  t_v3_preemption, A, E, 0, 0 },
+	{ "GICv3 SGIs: SGI1R target list and cluster, IRM broadcast, SGI0R Group 0 only",
+	  REF_GUEST, t_v3_sgi, A, E, 0, 0 },
+	{ "GICv3 PPIs through KVM_IRQ_LINE: per vCPU, level stays pending, edge consumed",
+	  REF_GUEST, t_v3_ppi, A, E, 0, 0 },
+	{ "GICv2: GICD_SGIR modes, SGI source bits in GICC_IAR, S/CPENDSGIR, ITARGETSR, "
+	  "EOImode and GICC_DIR", REF_GUEST_V2, t_v2_flow, A, E, 0, 0 },
+	{ "idle KVM_RUN (GICv3) returns 0/KVM_EXIT_EXT_INTERRUPT for KVM_IRQ_LINE or an SGI "
+	  "from elsewhere, not for a masked one", REF_IDLE, t_run_wakes_v3, A, E, 0, 0 },
+	{ "idle KVM_RUN (GICv2) returns 0/KVM_EXIT_EXT_INTERRUPT for an SPI to its CPU", REF_IDLE,
+	  t_run_wakes_v2, A, E, 0, 0 },
+	{ "idle KVM_RUN with a GIC: a signal still gives -EINTR/KVM_EXIT_INTR", REF_IDLE,
+	  t_run_signal_with_gic, A, E, 0, 0 },
 };
 
 TEST_GROUP(vgic_regs);
