@@ -2504,6 +2504,452 @@ static void t_run_signal_with_gic(const struct abi_test *t)
 	runner_stop(&r);
 }
 
+/* ------------------------------------------------------------ F: save and restore */
+
+/*
+ * A whole GICv3 through the attribute groups, as QEMU's
+ * hw/intc/arm_gicv3_kvm.c does it: kvm_arm_gicv3_get() saves the
+ * distributor's CTLR, each redistributor (CTLR, STATUSR, WAKER, IGROUPR0,
+ * ISENABLER0, ICFGR1, the line levels, ISPENDR0, ISACTIVER0, IPRIORITYR,
+ * PROPBASER/PENDBASER), the distributor's blocks and IROUTERs, then each
+ * CPU interface's ICC registers; kvm_arm_gicv3_put() restores in that
+ * order with "config before pending so we treat level/edge correctly":
+ * ICFGR, then LEVEL_INFO, then ICPENDR/ISPENDR. GICD_IIDR goes first
+ * (arm-vgic-v3.rst: "Userspace should set GICD_IIDR before setting any
+ * other registers"). Each redistributor is addressed by the mpidr of its
+ * vCPU (QEMU: the affinity in its GICR_TYPER[63:32]).
+ */
+#define SR_NR_IRQS 128
+#define IMG_MAX 512
+
+struct saved_reg {
+	__u32 grp;
+	__u64 attr;
+	__u64 val;
+};
+
+struct gic_image {
+	unsigned int n;
+	struct saved_reg r[IMG_MAX];
+};
+
+static struct gic_image img_src, img_dst;
+
+static const __u32 sr_rd_regs[] = {
+	GICR_TYPER, GICR_TYPER + 4, GICR_CTLR, GICR_STATUSR, GICR_WAKER, GICR_IGROUPR0,
+	GICR_ISENABLER0, GICR_ICFGR0, GICR_ICFGR1,
+};
+static const __u32 sr_icc_regs[] = {
+	ICC_SRE, ICC_CTLR, ICC_IGRPEN0, ICC_IGRPEN1, ICC_PMR, ICC_BPR0, ICC_BPR1, ICC_AP0R(0),
+	ICC_AP1R(0),
+};
+
+static void save_one(struct gic_image *img, int dev, __u32 grp, __u64 attr)
+{
+	struct saved_reg *r;
+
+	if (img->n >= IMG_MAX) {
+		fail("the image is full");
+		return;
+	}
+	r = &img->r[img->n++];
+	r->grp = grp;
+	r->attr = attr;
+	r->val = grp == GRP_SYSREGS ? sys_get(dev, attr) : reg_get(dev, grp, attr);
+}
+
+static void sr_save(int dev, const unsigned long *ids, int n, struct gic_image *img)
+{
+	__u32 i, w;
+	size_t j;
+	int k;
+
+	img->n = 0;
+	save_one(img, dev, GRP_DIST, GICD_IIDR);
+	save_one(img, dev, GRP_DIST, GICD_TYPER);
+	save_one(img, dev, GRP_DIST, GICD_CTLR);
+	for (k = 0; k < n; k++) {
+		const __u64 a = mp(ids[k]);
+
+		for (j = 0; j < ARRAY_SIZE(sr_rd_regs); j++)
+			save_one(img, dev, GRP_REDIST, a | sr_rd_regs[j]);
+		save_one(img, dev, GRP_LEVEL, a | 0);
+		save_one(img, dev, GRP_REDIST, a | GICR_ISPENDR0);
+		save_one(img, dev, GRP_REDIST, a | GICR_ISACTIVER0);
+		for (i = 0; i < 32; i += 4)
+			save_one(img, dev, GRP_REDIST, a | (GICR_IPRIORITYR0 + i));
+	}
+	for (k = 0; k < n; k++) {
+		const __u64 a = mp(ids[k]);
+
+		save_one(img, dev, GRP_REDIST, a | GICR_PROPBASER);
+		save_one(img, dev, GRP_REDIST, a | (GICR_PROPBASER + 4));
+		save_one(img, dev, GRP_REDIST, a | GICR_PENDBASER);
+		save_one(img, dev, GRP_REDIST, a | (GICR_PENDBASER + 4));
+	}
+	save_one(img, dev, GRP_DIST, GICD_STATUSR);
+	for (w = 1; w < SR_NR_IRQS / 32; w++) {
+		save_one(img, dev, GRP_DIST, GICD_IGROUPR + 4 * w);
+		save_one(img, dev, GRP_DIST, GICD_ISENABLER + 4 * w);
+		save_one(img, dev, GRP_LEVEL, mp(ids[0]) | 32 * w);
+		save_one(img, dev, GRP_DIST, GICD_ISPENDR + 4 * w);
+		save_one(img, dev, GRP_DIST, GICD_ISACTIVER + 4 * w);
+	}
+	for (w = 2; w < SR_NR_IRQS / 16; w++)
+		save_one(img, dev, GRP_DIST, GICD_ICFGR + 4 * w);
+	for (i = 32; i < SR_NR_IRQS; i += 4)
+		save_one(img, dev, GRP_DIST, GICD_IPRIORITYR + i);
+	for (i = 32; i < SR_NR_IRQS; i++) {
+		save_one(img, dev, GRP_DIST, GICD_IROUTER + 8 * i);
+		save_one(img, dev, GRP_DIST, GICD_IROUTER + 8 * i + 4);
+	}
+	for (k = 0; k < n; k++)
+		for (j = 0; j < ARRAY_SIZE(sr_icc_regs); j++)
+			save_one(img, dev, GRP_SYSREGS, mp(ids[k]) | sr_icc_regs[j]);
+}
+
+static const struct saved_reg *img_find(const struct gic_image *img, __u32 grp, __u64 attr)
+{
+	unsigned int i;
+
+	for (i = 0; i < img->n; i++)
+		if (img->r[i].grp == grp && img->r[i].attr == attr)
+			return &img->r[i];
+	return NULL;
+}
+
+static __u64 img_val(const struct gic_image *img, __u32 grp, __u64 attr)
+{
+	const struct saved_reg *r = img_find(img, grp, attr);
+
+	if (!r) {
+		fail("nothing saved for group %u attr %#llx", grp, (unsigned long long)attr);
+		return ~0ULL;
+	}
+	return r->val;
+}
+
+/* Writes the value saved for (grp, src | off) to (grp, dst | off). */
+static void put_one(const struct gic_image *img, int dev, __u32 grp, __u64 src, __u64 dst,
+		    __u64 off)
+{
+	__u64 v = img_val(img, grp, src | off);
+
+	if (grp == GRP_SYSREGS)
+		sys_put(dev, dst | off, v);
+	else
+		reg_put(dev, grp, dst | off, (__u32)v);
+}
+
+/*
+ * kvm_arm_gicv3_put()'s order, GICD_IIDR first. Redistributor k's state
+ * (saved through vCPU ids[k]'s mpidr) is written through dst[k].
+ */
+static void sr_restore(int dev, const unsigned long *ids, const __u64 *dst, int n,
+		       const struct gic_image *img)
+{
+	__u32 i, w;
+	size_t j;
+	int k;
+
+	put_one(img, dev, GRP_DIST, 0, 0, GICD_IIDR);
+	put_one(img, dev, GRP_DIST, 0, 0, GICD_CTLR);
+	for (k = 0; k < n; k++) {
+		const __u64 s = mp(ids[k]), d = dst[k];
+
+		put_one(img, dev, GRP_REDIST, s, d, GICR_PROPBASER);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_PROPBASER + 4);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_PENDBASER);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_PENDBASER + 4);
+	}
+	for (k = 0; k < n; k++) {
+		const __u64 s = mp(ids[k]), d = dst[k];
+
+		put_one(img, dev, GRP_REDIST, s, d, GICR_CTLR);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_STATUSR);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_WAKER);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_IGROUPR0);
+		reg_put(dev, GRP_REDIST, d | GICR_ICENABLER0, ~0U);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_ISENABLER0);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_ICFGR1);
+		put_one(img, dev, GRP_LEVEL, s, d, 0);
+		reg_put(dev, GRP_REDIST, d | GICR_ICPENDR0, ~0U);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_ISPENDR0);
+		reg_put(dev, GRP_REDIST, d | GICR_ICACTIVER0, ~0U);
+		put_one(img, dev, GRP_REDIST, s, d, GICR_ISACTIVER0);
+		for (i = 0; i < 32; i += 4)
+			put_one(img, dev, GRP_REDIST, s, d, GICR_IPRIORITYR0 + i);
+	}
+	put_one(img, dev, GRP_DIST, 0, 0, GICD_STATUSR);
+	for (w = 1; w < SR_NR_IRQS / 32; w++) {
+		reg_put(dev, GRP_DIST, GICD_ICENABLER + 4 * w, ~0U);
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_ISENABLER + 4 * w);
+	}
+	for (w = 1; w < SR_NR_IRQS / 32; w++)
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_IGROUPR + 4 * w);
+	for (i = 32; i < SR_NR_IRQS; i++) {
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_IROUTER + 8 * i);
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_IROUTER + 8 * i + 4);
+	}
+	for (w = 2; w < SR_NR_IRQS / 16; w++)
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_ICFGR + 4 * w);
+	for (w = 1; w < SR_NR_IRQS / 32; w++)
+		put_one(img, dev, GRP_LEVEL, mp(ids[0]), dst[0], 32 * w);
+	for (w = 1; w < SR_NR_IRQS / 32; w++) {
+		reg_put(dev, GRP_DIST, GICD_ICPENDR + 4 * w, ~0U);
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_ISPENDR + 4 * w);
+	}
+	for (w = 1; w < SR_NR_IRQS / 32; w++) {
+		reg_put(dev, GRP_DIST, GICD_ICACTIVER + 4 * w, ~0U);
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_ISACTIVER + 4 * w);
+	}
+	for (i = 32; i < SR_NR_IRQS; i += 4)
+		put_one(img, dev, GRP_DIST, 0, 0, GICD_IPRIORITYR + i);
+	for (k = 0; k < n; k++)
+		for (j = 0; j < ARRAY_SIZE(sr_icc_regs); j++)
+			put_one(img, dev, GRP_SYSREGS, mp(ids[k]), dst[k], sr_icc_regs[j]);
+}
+
+/* Four priorities from i on, distinct per interrupt, 5 bits each. */
+static __u32 prio4(__u32 i)
+{
+	__u32 v = 0, j;
+
+	for (j = 0; j < 4; j++)
+		v |= (((i + j) * 8 + 0x10) & 0xf8) << (8 * j);
+	return v;
+}
+
+#define SR_PROPBASER (0x40000000U | 7U << 7 | 1U << 10 | 0xf)
+
+/*
+ * Non-trivial state, each vCPU's different, made through the attribute
+ * groups and KVM_IRQ_LINE (so it is what a guest could have left).
+ */
+static void sr_build(const struct gic *g)
+{
+	const int dev = g->dev;
+	__u32 i;
+	int k;
+
+	reg_put(dev, GRP_DIST, GICD_CTLR, GICD_CTLR_G1);
+	reg_put(dev, GRP_DIST, GICD_STATUSR, 0x5);
+	reg_put(dev, GRP_DIST, GICD_IGROUPR + 4, ~(1U << 1)); /* SPI 33: Group 0 */
+	reg_put(dev, GRP_DIST, GICD_IGROUPR + 8, ~(1U << 6)); /* SPI 70 */
+	reg_put(dev, GRP_DIST, GICD_ISENABLER + 4, 0x1ff);    /* SPIs 32-40 */
+	reg_put(dev, GRP_DIST, GICD_ISENABLER + 8, 1U << 0 | 1U << 6);
+	reg_put(dev, GRP_DIST, GICD_ISENABLER + 12, 1U << 4); /* SPI 100 */
+	for (i = 32; i < SR_NR_IRQS; i += 4)
+		reg_put(dev, GRP_DIST, GICD_IPRIORITYR + i, prio4(i));
+	for (i = 32; i < SR_NR_IRQS; i++)
+		reg_put(dev, GRP_DIST, GICD_IROUTER + 8 * i, aff_of(g->id[i % g->n]));
+	/* edge: SPIs 34, 35, 66, 101 */
+	reg_put(dev, GRP_DIST, GICD_ICFGR + 8, 2U << 4 | 2U << 6);
+	reg_put(dev, GRP_DIST, GICD_ICFGR + 16, 2U << 4);
+	reg_put(dev, GRP_DIST, GICD_ICFGR + 24, 2U << 10);
+	/* lines: level SPIs 36 and 70 high; a rising edge on SPI 34 */
+	expect_errno(irq_line(g->vm, IRQ_SPI, 0, 36, 1), 0);
+	expect_errno(irq_line(g->vm, IRQ_SPI, 0, 70, 1), 0);
+	expect_errno(irq_line(g->vm, IRQ_SPI, 0, 34, 1), 0);
+	expect_errno(irq_line(g->vm, IRQ_SPI, 0, 34, 0), 0);
+	/* latches: 34's edge, 37 and 90 written */
+	reg_put(dev, GRP_DIST, GICD_ISPENDR + 4, 1U << 2 | 1U << 5);
+	reg_put(dev, GRP_DIST, GICD_ISPENDR + 8, 1U << 26);
+	/* active: SPIs 38 and 100 */
+	reg_put(dev, GRP_DIST, GICD_ISACTIVER + 4, 1U << 6);
+	reg_put(dev, GRP_DIST, GICD_ISACTIVER + 12, 1U << 4);
+	for (k = 0; k < g->n; k++) {
+		const __u64 a = mp(g->id[k]);
+		const __u32 ppi = 20 + (__u32)k;
+
+		reg_put(dev, GRP_REDIST, a | GICR_STATUSR, (__u32)k + 1);
+		reg_put(dev, GRP_REDIST, a | GICR_IGROUPR0, ~(1U << k));
+		reg_put(dev, GRP_REDIST, a | GICR_ICENABLER0, 1U << (8 + k));
+		reg_put(dev, GRP_REDIST, a | GICR_ISENABLER0, 1U << ppi | 1U << 27);
+		reg_put(dev, GRP_REDIST, a | GICR_ICFGR1, 2U << (2 * (ppi - 16)));
+		for (i = 0; i < 32; i += 4)
+			reg_put(dev, GRP_REDIST, a | (GICR_IPRIORITYR0 + i), prio4(i + 8 * (__u32)k));
+		if (k & 1)
+			expect_errno(irq_line(g->vm, IRQ_PPI, (__u32)k, 27, 1), 0);
+		expect_errno(irq_line(g->vm, IRQ_PPI, (__u32)k, ppi, 1), 0);
+		expect_errno(irq_line(g->vm, IRQ_PPI, (__u32)k, ppi, 0), 0);
+		reg_put(dev, GRP_REDIST, a | GICR_ISPENDR0, 1U << ppi | 1U << (k + 1));
+		reg_put(dev, GRP_REDIST, a | GICR_ISACTIVER0, 1U << (2 + k) | (k == 3 ? 1U << 23 : 0));
+		/* one LPI configuration table for all (6.1 shares PROPBASER) */
+		reg_put(dev, GRP_REDIST, a | GICR_PROPBASER, SR_PROPBASER);
+		reg_put(dev, GRP_REDIST, a | GICR_PENDBASER, (0x10U + k) << 16 | 7U << 7 | 1U << 10);
+		reg_put(dev, GRP_REDIST, a | (GICR_PENDBASER + 4), (__u32)k);
+		sys_put(dev, a | ICC_PMR, 0xf0 - 0x10 * k);
+		sys_put(dev, a | ICC_BPR0, 2 + k);
+		sys_put(dev, a | ICC_BPR1, 3 + k);
+		sys_put(dev, a | ICC_CTLR, ICC_CTLR_HOST | (k & 1 ? ICC_CTLR_EOIMODE : 0));
+		sys_put(dev, a | ICC_IGRPEN0, k & 1);
+		sys_put(dev, a | ICC_IGRPEN1, 1);
+		sys_put(dev, a | ICC_AP0R(0), 1U << k);
+		sys_put(dev, a | ICC_AP1R(0), 1U << (16 + k));
+	}
+}
+
+/* Which part an entry is of: -1 the distributor, k ids[k]'s redistributor and CPU interface. */
+static int sr_part(const struct saved_reg *r, const unsigned long *ids, int n)
+{
+	int k;
+
+	if (r->grp == GRP_DIST || (r->grp == GRP_LEVEL && (r->attr & 0x3ff) >= 32))
+		return -1;
+	for (k = 0; k < n; k++)
+		if (r->attr >> 32 == aff_of(ids[k]))
+			return k;
+	return -2;
+}
+
+/* The registers of `part` that read back differently; the first few as diagnostics. */
+static unsigned int sr_diffs(const struct gic_image *want, const struct gic_image *got,
+			     const unsigned long *ids, int n, int part, bool show)
+{
+	unsigned int i, diffs = 0;
+
+	if (want->n != got->n) {
+		fail("%u registers saved, %u read back", want->n, got->n);
+		return ~0U;
+	}
+	for (i = 0; i < want->n; i++) {
+		const struct saved_reg *a = &want->r[i], *b = &got->r[i];
+
+		if (a->grp != b->grp || a->attr != b->attr) {
+			fail("entry %u is group %u attr %#llx, saved group %u attr %#llx", i, b->grp,
+			     (unsigned long long)b->attr, a->grp, (unsigned long long)a->attr);
+			return ~0U;
+		}
+		if (sr_part(a, ids, n) == -2) {
+			fail("entry %u (group %u attr %#llx) belongs to no vCPU", i, a->grp,
+			     (unsigned long long)a->attr);
+			return ~0U;
+		}
+		if (sr_part(a, ids, n) != part || a->val == b->val)
+			continue;
+		if (show && diffs < 8)
+			diag("  group %u attr %#llx: saved %#llx, read back %#llx", a->grp,
+			     (unsigned long long)a->attr, (unsigned long long)a->val,
+			     (unsigned long long)b->val);
+		diffs++;
+	}
+	return diffs;
+}
+
+/* The source: 4 vCPUs with MPIDR affinities 0.0, 0.1, 1.0, 1.1, the state built and saved. */
+static bool sr_source(struct gic *src)
+{
+	if (!gic_up(src, V3, 4, ids_aff, SR_NR_IRQS))
+		return false;
+	sr_build(src);
+	sr_save(src->dev, src->id, 4, &img_src);
+	return !test_failed();
+}
+
+/*
+ * The issue's save/restore: every register saved from a GIC with
+ * non-trivial state reads back identical from a fresh VM whose vCPUs have
+ * the same ids, so the same MPIDRs, after the restore.
+ */
+static void t_save_restore(const struct abi_test *t)
+{
+	struct gic src, dst;
+	__u64 dst_mp[MAX_VCPUS];
+	int k;
+
+	(void)t;
+	if (!sr_source(&src))
+		return;
+	/* the state is what was built (a sample) */
+	expect_eq(img_val(&img_src, GRP_DIST, GICD_CTLR), GICD_CTLR_ARE_DS | GICD_CTLR_G1);
+	expect_eq(img_val(&img_src, GRP_DIST, GICD_ISPENDR + 4), 1U << 2 | 1U << 5);
+	expect_eq(img_val(&img_src, GRP_DIST, GICD_ISPENDR + 8), 1U << 26);
+	expect_eq(img_val(&img_src, GRP_LEVEL, mp(0) | 32), 1U << 4);
+	expect_eq(img_val(&img_src, GRP_LEVEL, mp(0) | 64), 1U << 6);
+	expect_eq(img_val(&img_src, GRP_DIST, GICD_ICFGR + 24), 2U << 10);
+	expect_eq(img_val(&img_src, GRP_DIST, GICD_IROUTER + 8 * 43), aff_of(17));
+	expect_eq(img_val(&img_src, GRP_REDIST, mp(16) | GICR_ISPENDR0), 1U << 22 | 1U << 3);
+	expect_eq(img_val(&img_src, GRP_REDIST, mp(17) | GICR_ISACTIVER0), 1U << 5 | 1U << 23);
+	expect_eq(img_val(&img_src, GRP_REDIST, mp(17) | GICR_ISENABLER0), 0xf7ff | 1U << 23 | 1U << 27);
+	expect_eq(img_val(&img_src, GRP_REDIST, mp(16) | GICR_PENDBASER), 0x12U << 16 | 0x780);
+	expect_eq(img_val(&img_src, GRP_LEVEL, mp(1) | 0), 1U << 27);
+	expect_eq(img_val(&img_src, GRP_LEVEL, mp(16) | 0), 0);
+	expect_eq(img_val(&img_src, GRP_SYSREGS, mp(16) | ICC_PMR), 0xd0);
+	expect_eq(img_val(&img_src, GRP_SYSREGS, mp(17) | ICC_CTLR), ICC_CTLR_HOST | ICC_CTLR_EOIMODE);
+	expect_eq(img_val(&img_src, GRP_SYSREGS, mp(1) | ICC_AP1R(0)), 1U << 17);
+	if (g_is_ext) {
+		expect_eq(img_val(&img_src, GRP_DIST, GICD_STATUSR), 0x5);
+		expect_eq(img_val(&img_src, GRP_REDIST, mp(17) | GICR_STATUSR), 4);
+	}
+	diag("  %u registers saved", img_src.n);
+
+	if (!gic_up(&dst, V3, 4, ids_aff, SR_NR_IRQS))
+		return;
+	/* before the restore every part of the fresh GIC differs */
+	sr_save(dst.dev, dst.id, 4, &img_dst);
+	for (k = -1; k < 4; k++) {
+		unsigned int d = sr_diffs(&img_src, &img_dst, src.id, 4, k, false);
+
+		expect_true(d > 0 && d != ~0U);
+	}
+	for (k = 0; k < 4; k++)
+		dst_mp[k] = mp(dst.id[k]);
+	sr_restore(dst.dev, src.id, dst_mp, 4, &img_src);
+	sr_save(dst.dev, dst.id, 4, &img_dst);
+	expect_eq(sr_diffs(&img_src, &img_dst, src.id, 4, -1, true), 0);
+	for (k = 0; k < 4; k++)
+		expect_eq(sr_diffs(&img_src, &img_dst, src.id, 4, k, true), 0);
+}
+
+/*
+ * The classic VMM bug: every redistributor's state restored through vCPU
+ * 0's mpidr. The distributor comes back, but vCPU 0's redistributor and
+ * CPU interface end up with the last one written (vCPU 3's) and the
+ * others keep their reset state: what the mpidr field is for
+ * (arm-vgic-v3.rst: "accesses the redistributor of the CPU specified by
+ * the mpidr").
+ */
+static void t_save_restore_wrong_mpidr(const struct abi_test *t)
+{
+	struct gic src, dst;
+	__u64 dst_mp[MAX_VCPUS];
+	int k;
+
+	(void)t;
+	if (!sr_source(&src) || !gic_up(&dst, V3, 4, ids_aff, SR_NR_IRQS))
+		return;
+	for (k = 0; k < 4; k++)
+		dst_mp[k] = mp(dst.id[0]);
+	sr_restore(dst.dev, src.id, dst_mp, 4, &img_src);
+	sr_save(dst.dev, dst.id, 4, &img_dst);
+	expect_eq(sr_diffs(&img_src, &img_dst, src.id, 4, -1, true), 0);
+	for (k = 0; k < 4; k++) {
+		unsigned int d = sr_diffs(&img_src, &img_dst, src.id, 4, k, false);
+
+		desc_append("%s%u", k ? "/" : ": vCPUs differ in ", d);
+		expect_true(d > 0 && d != ~0U);
+	}
+	/* vCPU 0 has vCPU 3's state */
+	expect_eq(img_val(&img_dst, GRP_SYSREGS, mp(0) | ICC_PMR),
+		  img_val(&img_src, GRP_SYSREGS, mp(17) | ICC_PMR));
+	expect_eq(img_val(&img_dst, GRP_REDIST, mp(0) | GICR_ISENABLER0),
+		  img_val(&img_src, GRP_REDIST, mp(17) | GICR_ISENABLER0));
+	expect_eq(img_val(&img_dst, GRP_REDIST, mp(0) | GICR_ISACTIVER0),
+		  img_val(&img_src, GRP_REDIST, mp(17) | GICR_ISACTIVER0));
+	/* the others their reset state */
+	for (k = 1; k < 4; k++) {
+		const __u64 a = mp(ids_aff[k]);
+
+		expect_eq(img_val(&img_dst, GRP_SYSREGS, a | ICC_PMR), 0);
+		expect_eq(img_val(&img_dst, GRP_SYSREGS, a | ICC_IGRPEN1), 0);
+		expect_eq(img_val(&img_dst, GRP_REDIST, a | GICR_ISENABLER0), 0xffff);
+		expect_eq(img_val(&img_dst, GRP_REDIST, a | GICR_ISPENDR0), 0);
+		expect_eq(img_val(&img_dst, GRP_REDIST, a | GICR_IPRIORITYR0), 0);
+		expect_eq(img_val(&img_dst, GRP_LEVEL, a | 0), 0);
+	}
+}
+
 /* ------------------------------------------------------------ the table */
 
 #define A M_ARM64
@@ -2607,6 +3053,11 @@ static const struct abi_test vgic_regs_tests[] = {
 	  t_run_wakes_v2, A, E, 0, 0 },
 	{ "idle KVM_RUN with a GIC: a signal still gives -EINTR/KVM_EXIT_INTR", REF_IDLE,
 	  t_run_signal_with_gic, A, E, 0, 0 },
+	/* F: save and restore */
+	{ "4-vCPU GICv3 saved in QEMU's order and restored into a fresh VM: every register "
+	  "identical", REF_SAVE, t_save_restore, A, 0, 0, 0 },
+	{ "restore with vCPU 0's MPIDR for every redistributor: the other vCPUs' state is lost",
+	  REF_SAVE, t_save_restore_wrong_mpidr, A, 0, 0, 0 },
 };
 
 TEST_GROUP(vgic_regs);
