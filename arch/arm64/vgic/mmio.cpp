@@ -444,7 +444,7 @@ u64 sanitise(u64 reg, u32 shift, u64 width_mask, u64 (*fn)(u64)) {
   return (reg & ~(width_mask << shift)) | (fn(field) << shift);
 }
 u64 shareability(u64 f) { return f == 2 ? 1 : f; }           // outer -> inner shareable
-u64 inner_cache(u64 f) { return f == 0 || f == 1 ? 7 : f; }  // nCnB, nC -> RaWb
+u64 inner_cache(u64 f) { return f == 0 || f == 1 ? 3 : f; }  // nCnB, nC -> RaWb
 u64 outer_cache(u64 f) { return f == 0 || f == 1 ? f : 0; }  // else SameAsInner
 
 u64 sanitise_baser(u64 v) {
@@ -453,9 +453,12 @@ u64 sanitise_baser(u64 v) {
   return sanitise(v, 56, 7, outer_cache);
 }
 
-u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.cpu->propbaser, a.offset, a.len); }
+// GICR_PROPBASER is one register for the whole GIC in KVM (every
+// redistributor shows the same value: dist->propbaser); PENDBASER is each
+// redistributor's.
+u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.d.propbaser, a.offset, a.len); }
 void write_propbase(RegAccess& a, const Reg&, u64 val) {
-  a.cpu->propbaser = sanitise_baser(update64(a.cpu->propbaser, a.offset, a.len, val)) & ~kPropRes0;
+  a.d.propbaser = sanitise_baser(update64(a.d.propbaser, a.offset, a.len, val)) & ~kPropRes0;
 }
 constexpr u64 kPendPtz = 1ull << 62;
 u64 read_pendbase(RegAccess& a, const Reg&) {

@@ -95,8 +95,7 @@ struct CpuIf {
   u32 ap0r[4] = {};
   u32 ap1r[4] = {};
   u32 statusr = 0;    // GICR_STATUSR
-  u64 propbaser = 0;  // GICR_PROPBASER (kept for save/restore; no LPIs without an ITS)
-  u64 pendbaser = 0;  // GICR_PENDBASER
+  u64 pendbaser = 0;  // GICR_PENDBASER (kept for save/restore; no LPIs without an ITS)
   // Private interrupts that are pending, enabled and not active: the
   // candidates for delivery (kept by changed()).
   u32 candidates = 0;
@@ -142,7 +141,8 @@ struct Dist {
   bool enabled = false;  // GICD_CTLR.EnableGrp1 (v3) / Enable (v2)
   u32 implementation_rev = kImpRevLatest;
   bool v2_groups_user_writable = false;
-  u32 statusr = 0;  // GICD_STATUSR
+  u32 statusr = 0;    // GICD_STATUSR
+  u64 propbaser = 0;  // GICR_PROPBASER, shared by every redistributor
   // SPIs that are pending, enabled and not active, by intid - 32.
   u64 spi_candidates[1024 / 64] = {};
 
