@@ -20,7 +20,8 @@ ARM64, PPC, S390 = 0, 1, 2
  CREATE_DEVICE, DEVICE_ATTR, CLOSE_DEVICE, DEVICE_IOCTL, VM_ATTR, VCPU_ATTR,
  CHECK_EXTENSION, FAIL_ALLOC, VCPU_BURST, DEVICE_BURST, MISC,
  TEARDOWN_ORDER, ENABLE_CAP, GET_DIRTY_LOG, CLEAR_DIRTY_LOG,
- ARM_INIT, ARM_FINALIZE, ONE_REG, REG_LIST, PVTIME, ARM_HOST) = range(28)
+ ARM_INIT, ARM_FINALIZE, ONE_REG, REG_LIST, PVTIME, ARM_HOST,
+ IRQ_LINE, GIC_REGS, GIC_MMIO, GIC_SYSREG) = range(32)
 
 ATTR_SET, ATTR_GET, ATTR_HAS = 0, 1, 2
 LOG_DIRTY, READONLY = 1, 2
@@ -50,6 +51,54 @@ F_ALL = 1 << SVE | 1 << PTRAUTH_A | 1 << PTRAUTH_G | 1 << PMU_V3 | 1 << PSCI_0_2
  V_PSCI_1_1, V_7, V_8, V_0XA, V_ONES) = range(16)
 REG_GET, REG_SET, REG_GET_SET = 0, 1, 6
 PV_SET, PV_GET, PV_HAS, PV_HVC = 0, 1, 2, 3
+
+# The VGIC's register groups, frames and ICC registers (spine_fuzzer.cpp,
+# "arm64 VGIC, step 2"): the harness's row tables, to find the selector
+# bytes of a register.
+V2, V3 = 5, 7
+G_DIST, G_CPU, G_REDIST, G_SYSREGS, G_LEVEL = 1, 2, 5, 6, 7
+F_V3DIST, F_V3REDIST, F_V2DIST, F_V2CPU = range(4)
+W1, W4, W8 = 1, 4, 8
+
+
+def _irq(off, bpi, widths):
+    return (off, bpi * 1024 // 8, bpi, widths)
+
+
+def _sgi(off, bpi, widths):
+    return (0x10000 + off, bpi * 32 // 8, bpi, widths)
+
+
+def _reg(off, length, widths=W4):
+    return (off, length, 0, widths)
+
+
+GIC_ROWS = {
+    F_V3DIST: [_reg(0, 16), _reg(0x10, 4)] +
+    [_irq(o, 1, W4) for o in range(0x80, 0x400, 0x80)] +
+    [_irq(0x400, 8, W1 | W4), _irq(0x800, 8, W1 | W4), _irq(0xc00, 2, W4), _irq(0xd00, 1, W4),
+     _irq(0x6000, 64, W4 | W8), _reg(0xffd0, 48)],
+    F_V3REDIST: [_reg(0, 4), _reg(4, 4), _reg(8, 8, W4 | W8), _reg(0x10, 4), _reg(0x14, 4),
+                 _reg(0x70, 8, W4 | W8), _reg(0x78, 8, W4 | W8), _reg(0xa0, 8, W4 | W8),
+                 _reg(0xb0, 8, W4 | W8), _reg(0xc0, 4), _reg(0xffd0, 48)] +
+    [_sgi(o, 1, W4) for o in range(0x80, 0x400, 0x80)] +
+    [_sgi(0x400, 8, W1 | W4), _sgi(0xc00, 2, W4), _sgi(0xd00, 1, W4), _reg(0x10e00, 4)],
+    F_V2DIST: [_reg(0, 12)] + [_irq(o, 1, W4) for o in range(0x80, 0x400, 0x80)] +
+    [_irq(0x400, 8, W1 | W4), _irq(0x800, 8, W1 | W4), _irq(0xc00, 2, W4), _reg(0xf00, 4),
+     _reg(0xf10, 16, W1 | W4), _reg(0xf20, 16, W1 | W4)],
+    F_V2CPU: [_reg(o, 4) for o in range(0, 0x2c, 4)] + [_reg(0xd0, 16), _reg(0xe0, 16),
+                                                         _reg(0xfc, 4), _reg(0x1000, 4)],
+}
+# ICC registers (kIccRegs' order) and values (kGicValues, kIccValues).
+(ICC_PMR, ICC_IAR0, ICC_EOIR0, ICC_HPPIR0, ICC_BPR0, ICC_AP0R0, ICC_AP0R1, ICC_AP0R2, ICC_AP0R3,
+ ICC_AP1R0, ICC_AP1R1, ICC_AP1R2, ICC_AP1R3, ICC_DIR, ICC_RPR, ICC_SGI1R, ICC_ASGI1R, ICC_SGI0R,
+ ICC_IAR1, ICC_EOIR1, ICC_HPPIR1, ICC_BPR1, ICC_CTLR, ICC_SRE, ICC_IGRPEN0, ICC_IGRPEN1) = range(26)
+GIC_VALUES = [0x4b00343b, 0x4b00243b, 0x4b00143b, 0x4b00443b, 0x4b00343a, 0x8400, 0x8403, 0x8500,
+              0x0400, 0xc400, 0x8c00, 7, 6, 1, 2, 3, 0xf8, 0xff, 0x1f, 0x80, 0xaaaaaaaa,
+              0x55555555, 0xffff0000, 0xffff, 0x80808080, 0xf, 0x10, 0x21f, 0x200, 0x10001,
+              0x80000000, 0x12345678]
+ICC_VALUES = [0, 1, 2, 3, 0xff, 0xf8, 0x80, 7, 0x8000, 0x8003, 1 << 40 | 1 << 24,
+              0xffff | 3 << 24, 0x1ffff, 1023, 40, 2**64 - 1]
 
 
 class Seed:
@@ -365,6 +414,113 @@ class Seed:
         if isinstance(vqs, tuple):
             return self.raw(ARM_HOST, hb, 0xf0).u32(vqs[1])
         return self.raw(ARM_HOST, hb, vqs)
+
+    # The VGIC, step 2 (op_irq_line, op_gic_regs, op_gic_mmio, op_gic_sysreg).
+    def irq_line(self, vm, irq_type, vcpu, num, level):
+        """type 1 SPI, 2 PPI, 0 CPU line, 3; vcpu an index (at most the
+        VM's number of vCPUs); num the INTID (SPI: below the GIC's last + 1)."""
+        tb = {1: 0, 2: 2, 0: 4, 3: 7}[irq_type]
+        nb = num - 32 if irq_type == 1 else num - 16 if irq_type == 2 else num
+        special = [0, 15, 16, 31, 32, 1019, 1020, 0xffff]
+        if not 0 <= nb < 0xf0 or (irq_type == 2 and nb >= 16):
+            nb = 0xf8 | special.index(num)
+        assert vcpu < 0xf0 and level < 0xc0
+        return self.raw(IRQ_LINE, vm, tb, vcpu, nb, level)
+
+    def irq_line_raw(self, vm, irq, level):
+        return self.raw(IRQ_LINE, vm, 0xff, 0, 0, level).u32(irq)
+
+    def _offset(self, frame, off, length=None, nr_irqs=256):
+        """gic_offset_sel's bytes for (off, length): a row's natural width
+        (length None), 1/8 where the row allows, or 2, 3, 16, 0 (an
+        invalid width at a register's offset); else the raw form."""
+        rows = GIC_ROWS[frame]
+        odd = {2: 0, 3: 1, 16: 2, 0: 3}
+        for i, (roff, rlen, bpi, widths) in enumerate(rows):
+            if not roff <= off < roff + rlen:
+                continue
+            w = 4 if widths & W4 else 8 if widths & W8 else 1
+            if length in odd and widths & W4:
+                span = min(rlen, nr_irqs * bpi // 8 + w) if bpi else rlen
+                idx, m = (off - roff) // w, max(span // w, 1)
+                lo = 0x4000 | odd[length] << 12
+                k = next(k for k in range(lo, lo + 0x1000) if k % m == idx)
+                return self.raw(i << 3 | 4).u16(k)
+            if length not in (None, w):
+                if not (length in (1, 8) and widths & length):
+                    break
+                w, hi = length, 0x8000
+            else:
+                hi = 0
+            span = min(rlen, nr_irqs * bpi // 8 + w) if bpi else rlen
+            idx, m = (off - roff) // w, max(span // w, 1)
+            if (off - roff) % w or idx >= m:
+                break
+            k = next(k for k in range(hi, hi + 0x8000) if k % m == idx)
+            return self.raw(i << 3).u16(k)
+        assert length in (None, 4), (hex(off), length)
+        if off < 0x10000:
+            return self.raw(7).u16(off)
+        return self.raw(0x87).u16(0).u32(off)
+
+    def _gic_value(self, value):
+        if value == 'fault':
+            return self.raw(7)
+        if value == 0:
+            return self.raw(4)
+        if value in GIC_VALUES:
+            return self.raw(2 | GIC_VALUES.index(value) << 3)
+        if value < 2**32:
+            return self.raw(0).u32(value)
+        return self.raw(5).u64(value)
+
+    def gic_regs(self, dev, op, model, group, reg, vcpu=0, value=0, bad_vcpu=False):
+        """reg: a frame offset, an ICC_* index (CPU_SYSREGS), a vINTID
+        (LEVEL_INFO: a multiple of 32), ('unaligned', k) or ('info', k)
+        for LEVEL_INFO; vcpu: its index (v3: its MPIDR); bad_vcpu: an id
+        past the last (v3) or the index one past (v2)."""
+        groups = [1, 1, 1, 2, 2, 2, 1, 2] if model == V2 else [1, 1, 5, 5, 6, 6, 7, 7]
+        gb = groups.index(group) if group in groups else \
+            next(b for b in range(0xe0, 0x100) if [1, 2, 5, 6, 7][b % 5] == group)
+        self.raw(GIC_REGS, dev, op, gb)
+        if bad_vcpu:
+            self.raw(6 if model == V2 else 5)
+        else:
+            self.raw(vcpu << 3)
+        if group == G_SYSREGS:
+            self.raw(reg)
+        elif group == G_LEVEL:
+            if isinstance(reg, tuple):
+                self.raw((0xc0 if reg[0] == 'unaligned' else 0xe0) + reg[1])
+            else:
+                self.raw(reg // 32 << 1)
+        else:
+            frame = {G_DIST: F_V3DIST if model == V3 else F_V2DIST, G_CPU: F_V2CPU,
+                     G_REDIST: F_V3REDIST}[group]
+            self._offset(frame, reg)
+        return self._gic_value(value)
+
+    def gic_mmio(self, vcpu, write, model, frame, off, length=None, data=0, run_first=False,
+                 other=None):
+        """frame: 'dist', 'cpu' (v2), 'redist' (the vCPU's own), or
+        'redist' with other=k (vCPU k's)."""
+        fb = (1 if write else 0) | (2 if run_first else 0)
+        if model == V2:
+            fb |= 4 if frame == 'cpu' else 0
+            f = F_V2CPU if frame == 'cpu' else F_V2DIST
+        else:
+            fb |= 0 if frame == 'dist' else (3 if other is not None else 1) << 2
+            f = F_V3DIST if frame == 'dist' else F_V3REDIST
+        self.raw(GIC_MMIO, vcpu, fb, other or 0)
+        self._offset(f, off, length)
+        if data in GIC_VALUES:
+            return self.raw(GIC_VALUES.index(data) << 1)
+        return self.raw(1).u64(data)
+
+    def icc(self, vcpu, reg, write=False, value=0):
+        if value in ICC_VALUES:
+            return self.raw(GIC_SYSREG, vcpu, reg, (1 if write else 0) | ICC_VALUES.index(value) << 2)
+        return self.raw(GIC_SYSREG, vcpu, reg, (1 if write else 0) | 2).u64(value)
 
     def end(self, order=0):  # the order the fds left open are closed in
         return self.raw(TEARDOWN_ORDER, order) if order else self
@@ -751,6 +907,200 @@ def seeds():
     s.arm_init(4, 0).run(4, 0)  # vCPU fd 4
     s.create_device(2, DEV_VGIC_V3)  # -EBUSY: a vCPU ran
     out['seed-vgic-v3'] = s.end(0)
+
+    # The VGIC v3 registers from userspace: -EBUSY before INIT, then each
+    # group's rows (the documented masks, IIDR's revision, TYPER2,
+    # STATUSR, the latch, IROUTER), CPU_SYSREGS' refusals, LEVEL_INFO, HAS,
+    # SAVE_PENDING_TABLES. vCPUs 0 and 17 (Aff1 1, Aff0 1).
+    def v3_setup():
+        s = Seed().create_vm(ARM64).create_vcpu(0, 0).raw(CREATE_VCPU, 0, 17, 0)
+        s.arm_init(0, 1 << PSCI_0_2).arm_init(1, 1 << PSCI_0_2)
+        s.create_device(0, DEV_VGIC_V3)
+        s.vgic_attr(0, ATTR_SET, 0, V3_DIST, ('raw', 0x8000000))
+        s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0x80a0000))
+        s.gic_regs(0, ATTR_GET, V3, G_DIST, 0x4)  # not initialised: -EBUSY
+        s.gic_regs(0, ATTR_HAS, V3, G_REDIST, 0x10100, vcpu=1)  # HAS needs no INIT
+        return s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0))
+    s = v3_setup()
+    for off, val in ((0x0, 2), (0x4, 0), (0x8, 0x4b00243b), (0x8, 0x4b00143b), (0xc, 1),
+                     (0x10, 0xff), (0x84, 0xaaaaaaaa), (0x104, 0x80808080), (0x184, 0x80),
+                     (0x204, 0x12345678), (0x284, 0xffff), (0x304, 0x10001), (0x384, 1),
+                     (0x420, 0xffffffff), (0x41c, 0xff), (0xc08, 0xffffffff), (0xd04, 0xff),
+                     (0x6100, 0x12345678), (0x6104, 0xff), (0x80, 0xff), (0xffe8, 0)):
+        s.gic_regs(0, ATTR_SET, V3, G_DIST, off, value=val)
+    s.gic_regs(0, ATTR_GET, V3, G_DIST, 0xffe8).gic_regs(0, ATTR_GET, V3, G_DIST, 0x8)
+    s.gic_regs(0, ATTR_GET, V3, G_REDIST, 0x0, vcpu=1)  # revision 2: GICR_CTLR 0
+    for off, val in ((0x8, 0), (0xc, 0), (0x10, 0x1f), (0x70, 2**32 - 1), (0x10080, 0xffff),
+                     (0x10100, 0x10001), (0x10200, 0xf0f0f0f0), (0x10c00, 0),
+                     (0x10c04, 0x55555555), (0x10410, 0x80808080), (0x10e00, 1)):
+        s.gic_regs(0, ATTR_SET, V3, G_REDIST, off, vcpu=1, value=val)
+    s.gic_regs(0, ATTR_GET, V3, G_REDIST, 0x8, bad_vcpu=True)  # no such MPIDR: -EINVAL
+    s.gic_regs(0, ATTR_SET, V3, G_DIST, 0x10, value='fault')
+    out['seed-vgic-v3-regs-dist'] = s.end(0)
+
+    s = v3_setup()
+    for reg, val in ((ICC_PMR, 0xff), (ICC_BPR0, 0), (ICC_BPR1, 1), (ICC_AP0R0, 0x80000000),
+                     (ICC_AP0R1, 1), (ICC_AP1R3, 1), (ICC_CTLR, 0x8403), (ICC_CTLR, 0x8500),
+                     (ICC_CTLR, 0xc400), (ICC_CTLR, 0x400), (ICC_SRE, 6), (ICC_SRE, 7),
+                     (ICC_IGRPEN1, 0xff), (ICC_IAR1, 0), (ICC_BPR1, 0)):
+        s.gic_regs(0, ATTR_SET, V3, G_SYSREGS, reg, vcpu=1, value=val)
+    s.gic_regs(0, ATTR_GET, V3, G_SYSREGS, ICC_AP1R1, vcpu=1)
+    s.gic_regs(0, ATTR_GET, V3, G_SYSREGS, ICC_CTLR, value='fault')
+    s.gic_regs(0, ATTR_HAS, V3, G_SYSREGS, ICC_IAR1).gic_regs(0, ATTR_HAS, V3, G_SYSREGS, ICC_SRE)
+    s.gic_regs(0, ATTR_SET, V3, G_DIST, 0xc08, value=0x55555555)  # SPIs 36-39 edge
+    s.gic_regs(0, ATTR_SET, V3, G_LEVEL, 32, value=0xffffffff)
+    s.gic_regs(0, ATTR_SET, V3, G_LEVEL, 0, vcpu=1, value=0xffffffff)
+    s.gic_regs(0, ATTR_SET, V3, G_LEVEL, 256, value=1)  # past the last: RAZ/WI
+    s.gic_regs(0, ATTR_SET, V3, G_LEVEL, ('unaligned', 3), value=1)
+    s.gic_regs(0, ATTR_GET, V3, G_LEVEL, ('info', 1))
+    s.gic_regs(0, ATTR_HAS, V3, G_LEVEL, ('info', 2)).gic_regs(0, ATTR_HAS, V3, G_LEVEL, 64)
+    s.gic_regs(0, ATTR_HAS, V3, G_DIST, 0x4000).gic_regs(0, ATTR_HAS, V3, G_DIST, 0x104)
+    s.gic_regs(0, ATTR_HAS, V3, G_CPU, 0x4)  # a GICv2 group: -ENXIO
+    s.irq_line(0, 1, 0, 33, 1).irq_line(0, 1, 0, 36, 1).irq_line(0, 2, 1, 25, 1)
+    s.irq_line(0, 2, 0, 25, 0)
+    s.gic_regs(0, ATTR_GET, V3, G_LEVEL, 32).gic_regs(0, ATTR_GET, V3, G_DIST, 0x204)
+    s.vgic_attr(0, ATTR_SET, 4, 3, ('raw', 0)).vgic_attr(0, ATTR_HAS, 4, 3, ('raw', 0))
+    s.vgic_attr(0, ATTR_GET, 4, 3, ('raw', 0))
+    out['seed-vgic-v3-regs-cpu-level'] = s.end(0)
+
+    # The GICv3 as the guest sees it: frames on the first KVM_RUN, the
+    # distributor and an SPI routed to vCPU 1, KVM_IRQ_LINE, a wake,
+    # IAR/EOIR, an SGI, the redistributors, priority masking.
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1)
+    s.arm_init(0, 1 << PSCI_0_2).arm_init(1, 1 << PSCI_0_2)
+    s.create_device(0, DEV_VGIC_V3)
+    s.run(0, 0)  # no distributor: -ENXIO
+    s.vgic_attr(0, ATTR_SET, 0, V3_DIST, ('raw', 0x8000000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0x80a0000, 0)))
+    s.run(0, 0)  # one redistributor for two vCPUs: -ENXIO
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST_REGION, ('raw', s.rdreg(1, 0x80c0000, 1)))
+    s.run(0, 0)  # not initialised: -EBUSY
+    s.irq_line(0, 1, 0, 40, 1)  # -EBUSY
+    s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0))
+    s.icc(0, ICC_PMR)
+    s.fail_alloc(0).run(0, 0)  # the frames' registration fails
+    s.gic_mmio(0, False, V3, 'dist', 0x4, run_first=True)
+    s.gic_mmio(0, True, V3, 'dist', 0x0, data=2)
+    s.icc(1, ICC_PMR, True, 0xff).icc(1, ICC_IGRPEN1, True, 1)
+    s.gic_mmio(0, True, V3, 'dist', 0x104, data=0x100)  # enable SPI 40
+    s.gic_mmio(0, True, V3, 'dist', 0x428, 1, data=0x80)
+    s.gic_mmio(0, True, V3, 'dist', 0x6000 + 8 * 40, 8, data=1)  # to Aff0 1
+    s.irq_line(0, 1, 0, 40, 1)
+    s.icc(0, ICC_HPPIR1).icc(1, ICC_HPPIR1)
+    s.run(1, 1)  # an interrupt it would take: 0, KVM_EXIT_EXT_INTERRUPT
+    s.icc(1, ICC_IAR1).icc(1, ICC_RPR).icc(1, ICC_IAR1)
+    s.icc(1, ICC_EOIR1, True, 40).icc(1, ICC_IAR1)  # the line is still high
+    s.irq_line(0, 1, 0, 40, 0).icc(1, ICC_EOIR1, True, 40)
+    s.run(1, 1)  # nothing pending: -EINTR
+    s.icc(0, ICC_CTLR, True, 2).icc(0, ICC_CTLR).icc(0, ICC_BPR1, True, 0)
+    s.icc(0, ICC_SGI1R, True, 0xffff | 3 << 24)  # SGI 3 to Aff0 0-15
+    s.gic_mmio(1, False, V3, 'redist', 0x10200, other=0)
+    s.gic_mmio(0, False, V3, 'redist', 0x8, 8).gic_mmio(0, False, V3, 'redist', 0x8, 8, other=1)
+    s.gic_mmio(1, False, V3, 'redist', 0xc)
+    s.gic_mmio(0, True, V3, 'redist', 0x10100, data=0x10001)
+    s.gic_mmio(0, True, V3, 'redist', 0x10, data=0xff)
+    s.gic_mmio(0, False, V3, 'dist', 0xffe8).gic_mmio(0, False, V3, 'dist', 0x4, 2)
+    s.icc(0, ICC_PMR, True, 0xff).icc(0, ICC_IGRPEN1, True, 1).icc(0, ICC_HPPIR1)
+    s.run(0, 1).icc(0, ICC_IAR1).icc(0, ICC_DIR, True, 3)
+    s.irq_line(0, 2, 1, 20, 1).irq_line(0, 2, 2, 20, 1)  # vCPU 2: -EINVAL
+    s.irq_line(0, 1, 0, 16, 1).irq_line(0, 0, 0, 0, 1).irq_line(0, 3, 0, 0, 1)
+    s.icc(0, ICC_SRE, True, 0).icc(0, ICC_AP1R2, True, 5).icc(0, ICC_AP1R2)
+    out['seed-vgic-v3-guest'] = s.end(0)
+
+    # GICv2: the frame checks at the first KVM_RUN (allocation failure in
+    # the lazy initialisation), the register groups with vCPU indexes,
+    # IGROUPR writable once GICD_IIDR is written back, ITARGETSR, the
+    # SGI source bytes; the guest's GICC: a wake, IAR with the source.
+    def v2_setup():
+        s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 1)
+        s.arm_init(0, 1 << PSCI_0_2).arm_init(1, 1 << PSCI_0_2)
+        s.create_device(0, DEV_VGIC_V2)
+        s.vgic_attr(0, ATTR_SET, 0, V2_DIST, ('raw', 0x8000000))
+        s.run(0, 0)  # no CPU interface: -ENXIO
+        return s.vgic_attr(0, ATTR_SET, 0, V2_CPU, ('raw', 0x8010000))
+    s = v2_setup()
+    s.gic_regs(0, ATTR_GET, V2, G_DIST, 0x4, vcpu=1)  # initialises the GIC on demand
+    s.gic_regs(0, ATTR_SET, V2, G_DIST, 0x84, value=0xffff)  # ignored until IIDR
+    s.gic_regs(0, ATTR_SET, V2, G_DIST, 0x8, value=0x4b00243b)
+    s.gic_regs(0, ATTR_SET, V2, G_DIST, 0x84, value=0xffff)
+    for off, val in ((0x0, 3), (0x100, 0xffffffff), (0x180, 0xffff), (0x204, 0x80),
+                     (0x200, 0x10001), (0x280, 1), (0x304, 1), (0x400, 0xffffffff),
+                     (0x820, 0xffffffff), (0x804, 0xff), (0xc00, 0), (0xc04, 0x55555555),
+                     (0xf20, 0x80808080), (0xf10, 0x80), (0xf00, 0x10001), (0xc, 1),
+                     (0x8, 0x4b00443b)):
+        s.gic_regs(0, ATTR_SET, V2, G_DIST, off, vcpu=1, value=val)
+    for off, val in ((0x0, 0x21f), (0x4, 0xff), (0x8, 0), (0x1c, 0), (0xd0, 0x80000000),
+                     (0xd4, 1), (0xfc, 0), (0xc, 0), (0x1000, 1)):
+        s.gic_regs(0, ATTR_SET, V2, G_CPU, off, vcpu=1, value=val)
+    s.gic_regs(0, ATTR_GET, V2, G_CPU, 0x4, bad_vcpu=True)
+    s.gic_regs(0, ATTR_HAS, V2, G_CPU, 0xc).gic_regs(0, ATTR_HAS, V2, G_CPU, 0xfc)
+    s.gic_regs(0, ATTR_HAS, V2, G_REDIST, 0x0).gic_regs(0, ATTR_SET, V2, G_LEVEL, 0)
+    s.vgic_attr(0, ATTR_SET, 4, 3, ('raw', 0))  # SAVE_PENDING_TABLES: v3 only
+    s.irq_line(0, 2, 1, 27, 1).irq_line(0, 2, 0, 31, 0).irq_line(0, 1, 0, 100, 1)
+    out['seed-vgic-v2-regs'] = s.end(0)
+
+    s = v2_setup()
+    s.create_vm(ARM64).create_vcpu(1, 0).arm_init(2, 0).create_device(1, DEV_VGIC_V2)
+    s.vgic_attr(1, ATTR_SET, 0, V2_DIST, ('raw', 0x8000000))
+    s.vgic_attr(1, ATTR_SET, 0, V2_CPU, ('raw', 0x7fff000))
+    s.run(2, 0)  # overlapping: -EINVAL
+    s.irq_line(1, 1, 0, 40, 1)  # initialises it
+    s.fail_alloc(0).run(0, 0)  # the SPIs' allocation fails
+    s.fail_alloc(2).run(0, 0)  # a frame's fails
+    s.run(0, 0)
+    s.gic_mmio(0, True, V2, 'dist', 0x0, data=1)
+    s.gic_mmio(0, True, V2, 'cpu', 0x0, data=1).gic_mmio(0, True, V2, 'cpu', 0x4, data=0xff)
+    s.gic_mmio(0, True, V2, 'dist', 0x104, data=0x1)  # SPI 32
+    s.gic_mmio(0, True, V2, 'dist', 0x820, 1, data=1)  # to CPU 0
+    s.irq_line(0, 1, 0, 32, 1)
+    s.run(0, 1)
+    s.gic_mmio(0, False, V2, 'cpu', 0xc).gic_mmio(0, False, V2, 'cpu', 0x14)
+    s.gic_mmio(0, True, V2, 'cpu', 0x10, data=32)
+    s.gic_mmio(1, True, V2, 'dist', 0xf00, data=0x10001)  # SGI 1 to CPU 0
+    s.gic_mmio(0, False, V2, 'cpu', 0x18).gic_mmio(0, False, V2, 'cpu', 0xc)
+    s.gic_mmio(0, True, V2, 'cpu', 0x10, data=0x401)  # SGI 1 from CPU 1
+    s.gic_mmio(0, False, V2, 'dist', 0xf10, 1).gic_mmio(0, True, V2, 'dist', 0x200, data=0xffff)
+    s.gic_mmio(0, True, V2, 'cpu', 0x8, data=0).gic_mmio(0, True, V2, 'cpu', 0xd0, data=3)
+    s.gic_mmio(0, False, V2, 'dist', 0x800, 1).gic_mmio(0, False, V2, 'dist', 0x4)
+    s.gic_mmio(0, True, V2, 'dist', 0x80, data=0xffffffff).gic_mmio(1, False, V2, 'dist', 0x80)
+    s.gic_mmio(0, True, V2, 'dist', 0xf20, 1, data=0x80).gic_mmio(0, False, V2, 'dist', 0xf20)
+    s.gic_mmio(0, False, V2, 'cpu', 0x1000).gic_mmio(0, False, V2, 'cpu', 0x2, 2)
+    # EOImode 1: GICC_EOIR drops the priority, GICC_DIR deactivates (SGI 0,
+    # pending since the writes above).
+    s.gic_mmio(0, True, V2, 'cpu', 0x0, data=0x203).irq_line(0, 1, 0, 32, 0)
+    s.gic_mmio(0, True, V2, 'cpu', 0xd0, data=0)  # no active priority left
+    s.gic_mmio(0, True, V2, 'dist', 0x100, data=0x10000)
+    s.gic_mmio(0, True, V2, 'dist', 0x200, data=0x10000).gic_mmio(0, False, V2, 'cpu', 0xc)
+    s.gic_mmio(0, True, V2, 'cpu', 0x10, data=0).gic_mmio(0, True, V2, 'cpu', 0x1000, data=0)
+    out['seed-vgic-v2-guest'] = s.end(0)
+
+    # A legacy redistributor region sized by the vCPUs: placed just below
+    # the top of a 32-bit IPA space for one vCPU, it refuses a third (the
+    # second's frame would be past the end) and the first KVM_RUN.
+    s = Seed().create_vm(ARM64, 32).create_vcpu(0, 0).arm_init(0, 0)
+    s.create_device(0, DEV_VGIC_V3)
+    s.vgic_attr(0, ATTR_SET, 0, V3_DIST, ('raw', 0x8000000))
+    s.vgic_attr(0, ATTR_SET, 0, V3_REDIST, ('raw', 0xfffe0000))
+    s.create_vcpu(0, 1).create_vcpu(0, 2)  # the second is refused: -EINVAL
+    s.vgic_attr(0, ATTR_SET, 4, 0, ('raw', 0)).arm_init(1, 0)
+    s.run(0, 0)  # the region now ends past the IPA space: -EINVAL
+    s.run(1, 0).gic_regs(0, ATTR_GET, V3, G_REDIST, 0x8, vcpu=1)
+    out['seed-vgic-v3-legacy-region-grows'] = s.end(0)
+
+    # KVM_IRQ_LINE without a GIC: the vCPUs' IRQ and FIQ lines wake
+    # KVM_RUN; SPIs and PPIs need a GIC; a GIC created after a line went
+    # high (the line stays).
+    s = Seed().create_vm(ARM64).create_vcpu(0, 0).create_vcpu(0, 3).arm_init(0, 0).arm_init(1, 0)
+    s.irq_line(0, 0, 0, 0, 1).run(0, 1).run(0, 2).run(1, 1)
+    s.irq_line(0, 0, 0, 0, 0).irq_line(0, 0, 1, 1, 1).run(0, 1).run(1, 1)
+    s.irq_line(0, 0, 0, 2, 1).irq_line(0, 0, 2, 0, 1).irq_line(0, 1, 0, 40, 1)
+    s.irq_line(0, 2, 0, 20, 1).irq_line(0, 3, 0, 0, 1).irq_line_raw(0, 0x10000000, 1)
+    s.create_vm(PPC).irq_line(1, 1, 0, 40, 1)
+    s.create_vm(ARM64).create_vcpu(2, 0).arm_init(2, 0)
+    s.irq_line(2, 0, 0, 1, 7)  # FIQ
+    s.create_device(2, DEV_VGIC_V3).irq_line(2, 0, 0, 1, 0)  # -ENXIO now
+    s.run(2, 1)  # the GIC's frames are not placed: -ENXIO
+    out['seed-irq-line-cpu'] = s.end(0)
     return out
 
 

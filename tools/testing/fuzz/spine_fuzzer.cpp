@@ -316,6 +316,13 @@ struct GicModel {
   std::vector<GicRegion> regions;
   uint32_t nr_spis = 0;
   bool initialized = false;
+  // Step 2: the frames are on the MMIO bus (the first KVM_RUN that passed
+  // the frame checks); GICD_IIDR's revision as userspace last wrote it;
+  // a GICv2's groups writable from userspace (GICD_IIDR written back).
+  bool mapped = false;
+  uint32_t rev = 3;
+  bool v2_groups = false;
+  uint32_t nr_irqs() const { return nr_spis + 32; }
 };
 
 struct VmModel {
@@ -342,6 +349,14 @@ struct VmModel {
   // all of each block's features until the VMM writes them.
   uint64_t fw_bmap[3] = {0x1, 0x1, 0x3};
   GicModel gic;
+  // arm64: the online vCPUs in creation order (the index KVM_IRQ_LINE and
+  // the GICv2 attributes use, and the GIC's vCPU table once it is
+  // initialised: no vCPU joins or leaves after that), each one's
+  // MPIDR_EL1 (0 until KVM_ARM_VCPU_INIT resets it from the id; ONE_REG
+  // may change it) and its IRQ/FIQ lines (KVM_ARM_IRQ_TYPE_CPU).
+  std::vector<uint32_t> vcpu_order;
+  std::map<uint32_t, uint64_t> mpidr;
+  std::map<uint32_t, uint32_t> cpu_lines;
 };
 
 // An arm64 vCPU as KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE left it.
@@ -981,6 +996,25 @@ void apply_set_mem(VmModel& v, const kx_memory_region& r, const MemPlan& plan) {
 
 // --------------------------------------------------------- guest access
 
+// An access the in-kernel GIC takes (the VGIC step 2 section below): a
+// frame on the MMIO bus, the offset in it, and for a v3 redistributor
+// its vCPU's index in the GIC (-1: the frame banks by the accessing vCPU).
+struct GicTarget {
+  int frame = -1;
+  uint32_t off = 0;
+  int cpu = -1;
+};
+// What a guest write's read-back needs read first.
+struct GicPre {
+  uint64_t before = 0, ctlr = 0;
+};
+bool gic_mmio_target(const VmModel& v, uint64_t addr, unsigned len, GicTarget* t);
+bool gic_icc_guest(const VmModel& v, uint64_t addr);
+GicPre gic_guest_pre(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_t addr,
+                     unsigned len);
+void gic_guest_post(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_t addr, bool write,
+                    unsigned len, uint64_t data, uint64_t got, const GicPre& pre);
+
 struct AccessPlan {
   int err;
   uint32_t result;
@@ -988,6 +1022,7 @@ struct AccessPlan {
   uint64_t host;  // KX_ACCESS_RESULT_RAM: where
   uint16_t slot;  // ... in which slot
   uint64_t page;  // ... and which of its pages
+  GicTarget gic;  // KX_ACCESS_RESULT_KERNEL, KX_ACCESS_MEM: where
 };
 
 AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
@@ -1007,9 +1042,15 @@ AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
         if (!in_ram(host, acc.len)) return {0, 0, true, 0};
         return {0, KX_ACCESS_RESULT_RAM, false, host, id, gfn - s.base_gfn};
       }
+      // Not RAM: an in-kernel device's region (the GIC's frames), else an exit.
+      AccessPlan p = {0, KX_ACCESS_RESULT_KERNEL, false, 0};
+      if (gic_mmio_target(v, acc.addr, acc.len, &p.gic)) return p;
       return {0, KX_ACCESS_RESULT_EXIT, false, 0};
     }
-    case KX_ACCESS_SYSREG:
+    case KX_ACCESS_SYSREG:  // arm64: an initialised GICv3's ICC registers
+      if (v.p == KX_ARM64 && gic_icc_guest(v, acc.addr))
+        return {0, KX_ACCESS_RESULT_KERNEL, false, 0};
+      return {-ENXIO, 0, false, 0};
     case KX_ACCESS_HYPERCALL:
       return {-ENXIO, 0, false, 0};  // none but arm64's hypercalls (arm64_hypercall)
     default:
@@ -1045,6 +1086,8 @@ void guest_access(const VcpuFd& c, unsigned kind, unsigned flags, uint64_t addr,
     touch(plan.host);
     memcpy(&before, reinterpret_cast<void*>(plan.host), len);
   }
+  const bool gic = plan.err == 0 && plan.result == KX_ACCESS_RESULT_KERNEL;
+  const GicPre pre = gic && write ? gic_guest_pre(c, kind, plan.gic, addr, len) : GicPre{};
   kx_exit exit = {};
   exit.reason = KX_EXIT_UNKNOWN;
   const int r = kx_vcpu_guest_access(c.h, &acc, &exit);
@@ -1071,6 +1114,10 @@ void guest_access(const VcpuFd& c, unsigned kind, unsigned flags, uint64_t addr,
       CHECK(acc.data == before, "%s: load %#llx, RAM holds %#llx", what,
             (unsigned long long)acc.data, (unsigned long long)before);
     }
+  } else if (plan.result == KX_ACCESS_RESULT_KERNEL) {
+    CHECK(!exit.set, "%s: an in-kernel access set an exit", what);
+    if (write) CHECK(acc.data == data, "%s: write changed data", what);
+    gic_guest_post(c, kind, plan.gic, addr, write, len, data, acc.data, pre);
   } else {
     CHECK(exit.set && exit.reason == KX_EXIT_MMIO, "%s: no MMIO exit", what);
     CHECK(exit.mmio_addr == addr && exit.mmio_len == len && exit.mmio_is_write == write,
@@ -1158,6 +1205,10 @@ enum Op {
   kRegList,
   kPvtime,
   kArmHost,
+  kIrqLine,
+  kGicRegs,
+  kGicMmio,
+  kGicSysreg,
   kNumOps,
 };
 
@@ -1347,6 +1398,11 @@ int free_dev_fd() {
 // VGIC_V2_MAX_CPUS, VGIC_V3_MAX_CPUS
 uint32_t gic_max_cpus(unsigned model) { return model == KX_DEV_TYPE_ARM_VGIC_V2 ? 8 : 512; }
 
+// The VGIC section below: how many redistributors the regions hold, and
+// vgic_v3_check_base().
+uint64_t gic_rd_capacity(const GicModel& m);
+bool gic_v3_check_base(const VmModel& v);
+
 // kx_vm_create_vcpu against the model; the shim's fd step after it: keep
 // an fd (fd_slot >= 0), close it at once (-1), or fail to make it (abort).
 void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
@@ -1361,6 +1417,9 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
     want = -EINVAL;  // kvm->max_vcpus, which the GIC set
   else if (v.gic.model && v.gic.initialized)
     want = -EBUSY;  // kvm_arch_vcpu_precreate()
+  else if (v.gic.model == KX_DEV_TYPE_ARM_VGIC_V3 && v.vcpu_ids.size() < gic_rd_capacity(v.gic) &&
+           !gic_v3_check_base(v))
+    want = -EINVAL;  // its redistributor frame would be registered over the distributor
   else if (v.vcpu_ids.count(id))
     want = -EEXIST;
   kx_vcpu* h = reinterpret_cast<kx_vcpu*>(0x1);
@@ -1387,6 +1446,8 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
     return;
   }
   v.vcpu_ids.insert(id);
+  v.vcpu_order.push_back(id);
+  v.mpidr[id] = 0;
   if (fd_slot < 0) {
     vm_put(vi);
     return;
@@ -1425,33 +1486,83 @@ int run_gate(const VcpuFd& c) {
   return 0;
 }
 
-void op_run(Input& in) {
-  const int ci = pick_vcpu(in.u8());
-  const uint8_t mode = in.u8() % 3;
-  trace("run vcpu %d mode %u", ci, mode);
-  if (ci < 0) return;
-  const VcpuFd& c = g->vcpus[ci];
-  const int gate = run_gate(c);
+// The VGIC section: kvm_vgic_map_resources()'s checks, a GICv2's
+// initialisation state asked of the core, a wake's cross-check.
+int gic_run_gate(const VmModel& v);
+void gic_init_model(GicModel& m);
+int gic_probe_initialized(int vi);
+void gic_check_woken(const VcpuFd& c);
+
+// KVM_RUN, never blocking. Mode 0: immediate_exit. 1: a signal pending.
+// 2: neither, only where KVM_RUN is refused at entry (it would block
+// otherwise). With an in-kernel GIC the first run that passes the entry
+// checks puts its frames on the bus. The idle guest returns 0 with
+// KVM_EXIT_EXT_INTERRUPT for an interrupt it would take: one of its CPU
+// lines high (the model knows), or the GIC's (checked by HPPIR).
+void run_vcpu(const VcpuFd& c, unsigned mode) {
+  VmModel& v = g->vms[c.vm];
+  int gate = run_gate(c);
+  const bool maps = gate == 0 && v.gic.model && !v.gic.mapped;
+  if (maps) gate = gic_run_gate(v);
+  const bool gic_maps = maps && gate == 0;
+  const bool v2_inits = gic_maps && v.gic.model == KX_DEV_TYPE_ARM_VGIC_V2 && !v.gic.initialized;
+  // Under allocation failure the GICv2's initialisation or the frames'
+  // registration fails: which one, a probe tells afterwards, or the
+  // failure is not injected.
+  bool enomem_ok = gic_maps && g->inject;
+  if (enomem_ok && v2_inits && (v.vcpu_order.empty() || v.vcpu_order.size() >= 8)) {
+    host::fail_allocation_after(-1);
+    enomem_ok = false;
+  }
   kx_run run = {};
-  // Mode 0: immediate_exit. 1: a signal pending. 2: neither, only where
-  // KVM_RUN is refused at entry (it would block otherwise).
   run.immediate_exit = mode == 0;
   const bool signal = mode == 1 || (mode == 2 && gate == 0);
   if (signal) host::raise_signal();
   const int r = kx_vcpu_run(c.h, &run);
   host::clear_signal();
-  trace("  -> %d exit %u/%u", r, run.exit.set, run.exit.reason);
-  if (gate == 0) g->vms[c.vm].ran = true;
+  host::fail_allocation_after(-1);
+  trace("  -> %d exit %u/%u (model %d%s)", r, run.exit.set, run.exit.reason, gate,
+        gic_maps ? ", maps the GIC" : "");
+  if (enomem_ok && r == -ENOMEM) {
+    CHECK(!run.exit.set, "KVM_RUN -ENOMEM set an exit");
+    if (v2_inits && gic_probe_initialized(c.vm) == 1) gic_init_model(v.gic);
+    return;
+  }
+  if (gate == 0) {
+    v.ran = true;
+    if (gic_maps) {
+      gic_init_model(v.gic);
+      v.gic.mapped = true;
+    }
+  }
+  auto it = v.cpu_lines.find(c.id);
+  const bool line = it != v.cpu_lines.end() && it->second;
   if (gate) {
     expect_ret("kx_vcpu_run", r, gate, false);
     CHECK(!run.exit.set, "refused KVM_RUN set an exit");
   } else if (run.immediate_exit) {
     expect_ret("kx_vcpu_run", r, -EINTR, false);
     CHECK(!run.exit.set, "immediate_exit set an exit");
+  } else if (r == 0) {
+    CHECK(line || (v.gic.model && v.gic.initialized),
+          "KVM_RUN returned 0 with no interrupt line high and no GIC");
+    CHECK(run.exit.set && run.exit.reason == KX_EXIT_EXT_INTERRUPT,
+          "KVM_RUN woke without KVM_EXIT_EXT_INTERRUPT (exit %u/%u)", run.exit.set,
+          run.exit.reason);
+    if (!line) gic_check_woken(c);
   } else {
     expect_ret("kx_vcpu_run", r, -EINTR, false);
+    CHECK(!line, "KVM_RUN waited with the vCPU's IRQ/FIQ line high");
     CHECK(run.exit.set && run.exit.reason == KX_EXIT_INTR, "signal: no KVM_EXIT_INTR");
   }
+}
+
+void op_run(Input& in) {
+  const int ci = pick_vcpu(in.u8());
+  const uint8_t mode = in.u8() % 3;
+  trace("run vcpu %d mode %u", ci, mode);
+  if (ci < 0) return;
+  run_vcpu(g->vcpus[ci], mode);
 }
 
 void op_guest_access(Input& in) {
@@ -2164,6 +2275,7 @@ void op_clear_dirty_log(Input& in) {
 // not updated; audit_gics() reads it all back at the end); a GET writes
 // exactly its value's size, anything else nothing.
 constexpr uint32_t kGicGrpAddr = 0, kGicGrpNrIrqs = 3, kGicGrpCtrl = 4;
+constexpr uint64_t kGicCtrlInit = 0, kGicCtrlSavePending = 3;
 constexpr uint64_t kGicV2Dist = 0, kGicV2Cpu = 1, kGicV3Dist = 2, kGicV3Redist = 3,
                    kGicV3RedistRegion = 5;
 constexpr uint64_t kGicRedistSize = 0x20000, kGicV3Align = 0x10000;
@@ -2190,8 +2302,11 @@ bool gic_overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size) {
 }
 
 // vgic_v3_alloc_redist_region(), with the legacy form refused after
-// indexed ones as well (differences.rst).
-int gic_add_region_want(const VmModel& v, uint32_t index, uint64_t base, uint32_t count) {
+// indexed ones as well (differences.rst); then, if a vCPU gets its frame
+// in the new region, vgic_v3_check_base() (the region is allocated
+// first: *allocs).
+int gic_add_region_want(const VmModel& v, uint32_t index, uint64_t base, uint32_t count,
+                        bool* allocs) {
   const GicModel& m = v.gic;
   const uint64_t size = gic_region_size(v, count);
   if (base + size < base) return -EINVAL;
@@ -2207,7 +2322,12 @@ int gic_add_region_want(const VmModel& v, uint32_t index, uint64_t base, uint32_
   for (const GicRegion& r : m.regions) {
     if (gic_overlaps(base, size, r.base, gic_region_size(v, r.count))) return -EINVAL;
   }
-  return gic_check_iorange(v, kGicUndef, base, kGicV3Align, size);
+  if (int err = gic_check_iorange(v, kGicUndef, base, kGicV3Align, size)) return err;
+  *allocs = true;
+  if (v.vcpu_ids.size() <= gic_rd_capacity(m)) return 0;
+  VmModel with = v;
+  with.gic.regions.push_back(GicRegion{base, count, index});
+  return gic_v3_check_base(with) ? 0 : -EINVAL;
 }
 
 bool gic_has(unsigned type, const kx_attr& a) {
@@ -2216,8 +2336,13 @@ bool gic_has(unsigned type, const kx_attr& a) {
                ? a.attr == kGicV2Dist || a.attr == kGicV2Cpu
                : a.attr == kGicV3Dist || a.attr == kGicV3Redist || a.attr == kGicV3RedistRegion;
   if (a.group == kGicGrpNrIrqs) return true;
-  return a.group == kGicGrpCtrl && a.attr == 0;
+  return a.group == kGicGrpCtrl && (a.attr == kGicCtrlInit || (a.attr == kGicCtrlSavePending &&
+                                                               type == KX_DEV_TYPE_ARM_VGIC_V3));
 }
+
+// The register groups (VGIC step 2, below).
+bool gic_reg_group(uint32_t g);
+void gic_reg_attr(DevFd& d, int op, AttrSpec s, uint64_t value);
 
 // Where a GIC frame may go: aligned or not, on or next to a frame already
 // placed, at and past the end of the VM's IPA space, or anything.
@@ -2315,6 +2440,10 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
   trace("vgic_attr dev %d (v%d) %s uattr %s group %u attr %llu value %#llx%s", int(&d - g->devs),
         d.vgic == KX_DEV_TYPE_ARM_VGIC_V2 ? 2 : 3, op_name(op), s.uattr_faults ? "bad" : "ok",
         s.a.group, s.a.attr, (ULL)value, s.payload_faults ? " (faults)" : "");
+  if (gic_reg_group(s.a.group)) {
+    gic_reg_attr(d, op, s, value);
+    return;
+  }
 
   // The model.
   enum { kNone, kSetDist, kSetCpu, kAddRegion, kSetNrIrqs, kInit } change = kNone;
@@ -2339,9 +2468,10 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
     } else if (!model || model != m.model) {
       want = -ENXIO;
     } else if (op == KX_ATTR_SET) {
+      bool allocs = false;
       if (attr == kGicV3Redist) {
         region = GicRegion{value, 0, 0};
-        want = gic_add_region_want(v, 0, value, 0);
+        want = gic_add_region_want(v, 0, value, 0, &allocs);
         change = kAddRegion;
       } else if (attr == kGicV3RedistRegion) {
         const uint32_t count = static_cast<uint32_t>(value >> 52);
@@ -2349,7 +2479,7 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
         if (!count || (value & kRdFlagsMask))
           want = -EINVAL;
         else
-          want = gic_add_region_want(v, region.index, region.base, count);
+          want = gic_add_region_want(v, region.index, region.base, count, &allocs);
         change = kAddRegion;
       } else if (attr == kGicV2Cpu) {
         want = gic_check_iorange(v, m.cpu, value, 0x1000, 0x2000);
@@ -2359,7 +2489,7 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
                                   : gic_check_iorange(v, m.dist, value, 0x10000, 0x10000);
         change = kSetDist;
       }
-      enomem_ok = change == kAddRegion && want == 0 && g->inject;
+      enomem_ok = allocs && g->inject;
     } else {
       if (attr == kGicV3Redist) {
         out = m.regions.empty() ? kGicUndef : m.regions[0].base;
@@ -2393,8 +2523,12 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
       out_len = 4;
       if (s.payload_faults) want = -EFAULT;
     }
-  } else if (s.a.group == kGicGrpCtrl && attr == 0 && op == KX_ATTR_SET) {
+  } else if (s.a.group == kGicGrpCtrl && attr == kGicCtrlInit && op == KX_ATTR_SET) {
     change = kInit;  // idempotent; -EBUSY only while a vCPU is being created
+    enomem_ok = !m.initialized && g->inject;  // the SPIs, the vCPU table
+  } else if (s.a.group == kGicGrpCtrl && attr == kGicCtrlSavePending && op == KX_ATTR_SET &&
+             m.model == KX_DEV_TYPE_ARM_VGIC_V3) {
+    want = 0;  // no LPIs without an ITS: nothing to write; -EBUSY only with a vCPU in an ioctl
   } else {
     want = -ENXIO;
   }
@@ -2427,8 +2561,7 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
       m.nr_spis = static_cast<uint32_t>(value) - 32;
       break;
     case kInit:
-      if (!m.nr_spis) m.nr_spis = 256 - 32;
-      m.initialized = true;
+      gic_init_model(m);
       break;
     default:
       break;
@@ -2457,6 +2590,8 @@ void gic_get(const DevFd& d, uint32_t group, uint64_t attr, uint64_t in_value, i
         (ULL)got, (ULL)expect);
 }
 
+void audit_gic_regs(const DevFd& d);
+
 // At the end of an input, every GIC with a device fd open is read back.
 void audit_gics() {
   bool done[kMaxVms] = {};
@@ -2480,6 +2615,7 @@ void audit_gics() {
     if (!v2 && next <= kRdIndexMask)
       gic_get(d, kGicGrpAddr, kGicV3RedistRegion, next, -ENOENT, 0, 8);
     gic_get(d, kGicGrpNrIrqs, 0, 0, 0, m.nr_spis + 32, 4);
+    audit_gic_regs(d);
   }
 }
 
@@ -2833,6 +2969,8 @@ void op_arm_init(Input& in) {
   const bool was_finalized = c.arm.finalized;
   c.arm.inited = true;
   c.arm.features = f[0];
+  v.mpidr[c.id] = 1ull << 31 | (c.id & 0xf) | ((c.id >> 4) & 0xff) << 8 |
+                  ((c.id >> 12) & 0xffull) << 16;  // reset_mpidr()
   v.width_set = true;
   v.width32 = c.arm.has(kEl132);
   check_reset(c, was_finalized);
@@ -3005,6 +3143,15 @@ void fill_value(const ValueSpec& v, const VcpuFd& c, uint64_t id, RegBuf& b) {
 // The timer's CTL (ISTATUS) and CNT read differently as time passes.
 bool time_dependent(uint64_t id) { return id == kTimerCtl || id == kTimerCnt; }
 
+// The GIC finds vCPUs by MPIDR_EL1 (the model keeps it): after any
+// successful write, read it back.
+void refresh_mpidr(const VcpuFd& c) {
+  RegBuf b(kMpidr);
+  const int r = one_reg(c, false, kMpidr, b.addr());
+  CHECK(r == 0, "KVM_GET_ONE_REG MPIDR_EL1 returned %d", r);
+  g->vms[c.vm].mpidr[c.id] = b.u64();
+}
+
 void op_one_reg(Input& in) {
   const int ci = pick_arm64_vcpu(in.u8());
   const uint8_t sb = in.u8();
@@ -3055,6 +3202,7 @@ void op_one_reg(Input& in) {
     trace("  GET %#llx..., SET it -> %d%s", (ULL)b.u64(), r, rt == 1 ? " (not listed)" : "");
     check_one_reg_ret(c, true, id, false, r);
     if (rt != 1) expect_ret("KVM_SET_ONE_REG of the value read", r, rt, false);
+    if (r == 0) refresh_mpidr(c);
     return;
   }
 
@@ -3069,6 +3217,7 @@ void op_one_reg(Input& in) {
   if (!set && r == 0) check_get_value(c, id, b);
   if (set && r == 0 && id >= fw_bmap(0) && id <= fw_bmap(2))
     g->vms[c.vm].fw_bmap[id - fw_bmap(0)] = b.u64();
+  if (set && r == 0) refresh_mpidr(c);
   if (probe && r != 0 && rb == 0) {
     RegBuf after(id);
     const int ra = one_reg(c, false, id, after.addr());
@@ -3403,6 +3552,1393 @@ void op_arm_host(Input& in) {
         "kx_arm64_get_host() differs from the host last set");
 }
 
+// ------------------------------------------------- arm64 VGIC, step 2
+//
+// The register groups (DIST_REGS, CPU_REGS, REDIST_REGS, CPU_SYSREGS,
+// LEVEL_INFO), SAVE_PENDING_TABLES, KVM_IRQ_LINE, the frames on the MMIO
+// bus after the first KVM_RUN and the ICC system registers as the guest
+// reaches them (devices/arm-vgic.rst, arm-vgic-v3.rst; GIC architecture;
+// /work/notes/vgic-behaviour.md). The model does not follow interrupt
+// state: it is exact about every errno of these calls, and about values
+// only where the documents fix them whatever the state, checked at once:
+//   - a read of a register that does not exist (offset, width, alignment,
+//     past the last interrupt, a v3 distributor's first 32 interrupts,
+//     a guest-only register from userspace) is 0, and a write to it
+//     changes nothing a read sees;
+//   - identification registers read what the model's configuration says
+//     (GICD_TYPER, GICD_IIDR with the revision userspace wrote, TYPER2,
+//     GICR_CTLR/IIDR/TYPER, PIDR2, GICC_IIDR, ICC_SRE_EL1);
+//   - unimplemented bits read 0 (STATUSR 4 bits, priorities 5, GICC_CTLR,
+//     PMR, BPR, ICFGR's RES0 bits, IROUTER's upper word);
+//   - a write is read back at once as written and masked as documented
+//     (priorities 0xf8, ICFGR with the SGIs fixed edge, IGROUPR, IROUTER,
+//     v3 userspace ISPENDR as the latch, userspace STATUSR, GICC_PMR as
+//     5 bits from userspace, BPR clamps, ICC_CTLR's CBPR/EOImode), set
+//     and clear pairs (ISENABLER/ICENABLER, ISACTIVER/ICACTIVER, the
+//     guest's ISPENDR, SPENDSGIR/CPENDSGIR) by the bits written, a guest's
+//     STATUSR write-one-to-clear, GICv2 IGROUPR from userspace ignored
+//     until GICD_IIDR was written back; a refused write changes nothing;
+//   - LEVEL_INFO reads back the levels written for level-sensitive
+//     interrupts (ICFGR read through the other group), and after
+//     KVM_IRQ_LINE the line's level (level-sensitive) or the latch (edge);
+//   - KVM_RUN: a high CPU line wakes it; a wake with none means the GIC
+//     has a pending interrupt a HPPIR read reports.
+constexpr uint32_t kGicGrpDistRegs = 1, kGicGrpCpuRegs = 2, kGicGrpRedistRegs = 5,
+                   kGicGrpSysregs = 6, kGicGrpLevelInfo = 7;
+constexpr unsigned kGicV2 = KX_DEV_TYPE_ARM_VGIC_V2, kGicV3 = KX_DEV_TYPE_ARM_VGIC_V3;
+constexpr uint32_t kGicSpurious = 1023;
+constexpr uint64_t kMpidrAffMask = 0xff00ffffffull;
+
+void gic_init_model(GicModel& m) {
+  if (m.initialized) return;
+  if (!m.nr_spis) m.nr_spis = 256 - 32;
+  m.initialized = true;
+}
+
+uint64_t gic_rd_capacity(const GicModel& m) {
+  uint64_t n = 0;
+  for (const GicRegion& r : m.regions) {
+    if (!r.count) return ~0ull;
+    n += r.count;
+  }
+  return n;
+}
+
+bool gic_v3_check_base(const VmModel& v) {
+  const GicModel& m = v.gic;
+  if (m.dist != kGicUndef && m.dist + 0x10000 < m.dist) return false;
+  for (const GicRegion& r : m.regions) {
+    if (gic_check_iorange(v, kGicUndef, r.base, kGicV3Align, gic_region_size(v, r.count)))
+      return false;
+  }
+  if (m.dist == kGicUndef) return true;
+  for (const GicRegion& r : m.regions) {
+    if (gic_overlaps(m.dist, 0x10000, r.base, gic_region_size(v, r.count))) return false;
+  }
+  return true;
+}
+
+// Redistributor `index`'s frame: regions fill in index order.
+uint64_t gic_redist_base(const GicModel& m, uint32_t index) {
+  uint64_t start = 0;
+  for (const GicRegion& r : m.regions) {
+    if (!r.count || index < start + r.count) return r.base + (index - start) * kGicRedistSize;
+    start += r.count;
+  }
+  return kGicUndef;
+}
+
+// kvm_vgic_map_resources()'s checks at the first KVM_RUN (0: the frames
+// go on the bus; a GICv2 initialises itself first).
+int gic_run_gate(const VmModel& v) {
+  const GicModel& m = v.gic;
+  if (!m.model || m.mapped) return 0;
+  if (m.model == kGicV2) {
+    if (m.dist == kGicUndef || m.cpu == kGicUndef) return -ENXIO;
+    if (gic_overlaps(m.dist, 0x1000, m.cpu, 0x2000)) return -EINVAL;
+    return 0;
+  }
+  if (v.vcpu_ids.size() > gic_rd_capacity(m)) return -ENXIO;
+  if (m.dist == kGicUndef) return -ENXIO;
+  if (!gic_v3_check_base(v)) return -EINVAL;
+  if (!m.initialized) return -EBUSY;
+  return 0;
+}
+
+uint64_t vcpu_mpidr(const VmModel& v, uint32_t id) {
+  auto it = v.mpidr.find(id);
+  return it == v.mpidr.end() ? 0 : it->second;
+}
+
+int vcpu_index(const VmModel& v, uint32_t id) {
+  for (size_t i = 0; i < v.vcpu_order.size(); i++) {
+    if (v.vcpu_order[i] == id) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The first vCPU, in creation order, whose MPIDR affinity is `aff`
+// (kvm_mpidr_to_vcpu()).
+int vcpu_by_mpidr(const VmModel& v, uint64_t aff) {
+  for (size_t i = 0; i < v.vcpu_order.size(); i++) {
+    if ((vcpu_mpidr(v, v.vcpu_order[i]) & kMpidrAffMask) == (aff & kMpidrAffMask))
+      return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// MPIDR affinity as the attributes carry it in bits 63:32: Aff3 in 31:24.
+uint64_t mpidr_to_attr(uint64_t mpidr) { return (mpidr & 0xffffff) | ((mpidr >> 32) & 0xff) << 24; }
+uint64_t attr_to_mpidr(uint64_t a) { return (a & 0xffffff) | (a & 0xff000000ull) << 8; }
+
+// ----- the frames' register map (the GIC architecture's, as KVM has it)
+
+enum GicFrame { kFrameV3Dist, kFrameV3Redist, kFrameV2Dist, kFrameV2Cpu, kNumFrames };
+const char* const kFrameNames[] = {"GICD(v3)", "GICR", "GICD(v2)", "GICC"};
+constexpr uint8_t kWd1 = 1, kWd4 = 4, kWd8 = 8;
+
+struct GicRow {
+  uint32_t off, len;
+  uint8_t bpi;     // bits per interrupt (0: one register)
+  uint8_t widths;  // kWd*
+  bool user;       // reachable through the attribute groups
+  bool spi;        // SGIs and PPIs RAZ/WI (a v3 distributor's blocks)
+};
+
+constexpr GicRow irq_row(uint32_t off, uint8_t bpi, uint8_t widths, bool spi) {
+  return {off, bpi * 1024u / 8, bpi, widths, true, spi};
+}
+constexpr GicRow sgi_row(uint32_t off, uint8_t bpi, uint8_t widths) {
+  return {0x10000 + off, bpi * 32u / 8, bpi, widths, true, false};
+}
+constexpr GicRow reg_row(uint32_t off, uint32_t len, uint8_t widths = kWd4, bool user = true) {
+  return {off, len, 0, widths, user, false};
+}
+
+const GicRow kV3DistRows[] = {
+    reg_row(0x0000, 16),  // CTLR, TYPER, IIDR, TYPER2
+    reg_row(0x0010, 4),   // STATUSR
+    irq_row(0x0080, 1, kWd4, true),
+    irq_row(0x0100, 1, kWd4, true),
+    irq_row(0x0180, 1, kWd4, true),
+    irq_row(0x0200, 1, kWd4, true),
+    irq_row(0x0280, 1, kWd4, true),
+    irq_row(0x0300, 1, kWd4, true),
+    irq_row(0x0380, 1, kWd4, true),
+    irq_row(0x0400, 8, kWd1 | kWd4, true),
+    irq_row(0x0800, 8, kWd1 | kWd4, true),  // ITARGETSR: RAZ/WI
+    irq_row(0x0c00, 2, kWd4, true),
+    irq_row(0x0d00, 1, kWd4, true),
+    irq_row(0x6000, 64, kWd4 | kWd8, true),  // IROUTER
+    reg_row(0xffd0, 48),                     // ID registers
+};
+const GicRow kV3RedistRows[] = {
+    reg_row(0x0000, 4),
+    reg_row(0x0004, 4),
+    reg_row(0x0008, 8, kWd4 | kWd8),
+    reg_row(0x0010, 4),
+    reg_row(0x0014, 4),
+    reg_row(0x0070, 8, kWd4 | kWd8),
+    reg_row(0x0078, 8, kWd4 | kWd8),
+    reg_row(0x00a0, 8, kWd4 | kWd8),
+    reg_row(0x00b0, 8, kWd4 | kWd8),
+    reg_row(0x00c0, 4),
+    reg_row(0xffd0, 48),
+    sgi_row(0x0080, 1, kWd4),
+    sgi_row(0x0100, 1, kWd4),
+    sgi_row(0x0180, 1, kWd4),
+    sgi_row(0x0200, 1, kWd4),
+    sgi_row(0x0280, 1, kWd4),
+    sgi_row(0x0300, 1, kWd4),
+    sgi_row(0x0380, 1, kWd4),
+    sgi_row(0x0400, 8, kWd1 | kWd4),
+    sgi_row(0x0c00, 2, kWd4),
+    sgi_row(0x0d00, 1, kWd4),
+    reg_row(0x10e00, 4),
+};
+const GicRow kV2DistRows[] = {
+    reg_row(0x000, 12),  // CTLR, TYPER, IIDR
+    irq_row(0x080, 1, kWd4, false),
+    irq_row(0x100, 1, kWd4, false),
+    irq_row(0x180, 1, kWd4, false),
+    irq_row(0x200, 1, kWd4, false),
+    irq_row(0x280, 1, kWd4, false),
+    irq_row(0x300, 1, kWd4, false),
+    irq_row(0x380, 1, kWd4, false),
+    irq_row(0x400, 8, kWd1 | kWd4, false),
+    irq_row(0x800, 8, kWd1 | kWd4, false),
+    irq_row(0xc00, 2, kWd4, false),
+    reg_row(0xf00, 4),  // SGIR
+    reg_row(0xf10, 16, kWd1 | kWd4),
+    reg_row(0xf20, 16, kWd1 | kWd4),
+};
+const GicRow kV2CpuRows[] = {
+    reg_row(0x00, 4),
+    reg_row(0x04, 4),
+    reg_row(0x08, 4),
+    reg_row(0x0c, 4, kWd4, false),  // IAR
+    reg_row(0x10, 4, kWd4, false),
+    reg_row(0x14, 4, kWd4, false),
+    reg_row(0x18, 4, kWd4, false),
+    reg_row(0x1c, 4),  // ABPR
+    reg_row(0x20, 4, kWd4, false),
+    reg_row(0x24, 4, kWd4, false),
+    reg_row(0x28, 4, kWd4, false),
+    reg_row(0xd0, 16),                // APR0-3
+    reg_row(0xe0, 16, kWd4, false),   // NSAPR0-3
+    reg_row(0xfc, 4),                 // IIDR
+    reg_row(0x1000, 4, kWd4, false),  // DIR
+};
+
+const GicRow* gic_rows(int frame, size_t* n) {
+  switch (frame) {
+    case kFrameV3Dist:
+      *n = sizeof(kV3DistRows) / sizeof(kV3DistRows[0]);
+      return kV3DistRows;
+    case kFrameV3Redist:
+      *n = sizeof(kV3RedistRows) / sizeof(kV3RedistRows[0]);
+      return kV3RedistRows;
+    case kFrameV2Dist:
+      *n = sizeof(kV2DistRows) / sizeof(kV2DistRows[0]);
+      return kV2DistRows;
+    default:
+      *n = sizeof(kV2CpuRows) / sizeof(kV2CpuRows[0]);
+      return kV2CpuRows;
+  }
+}
+
+// The row an access of `len` at `off` reaches: a width the register
+// allows, naturally aligned, not past the last interrupt; else none.
+const GicRow* gic_lookup(int frame, uint32_t off, unsigned len, uint32_t nr_irqs) {
+  size_t n;
+  const GicRow* rows = gic_rows(frame, &n);
+  for (size_t i = 0; i < n; i++) {
+    const GicRow& r = rows[i];
+    if (off < r.off || off >= r.off + r.len) continue;
+    const uint8_t w = len == 1 ? kWd1 : len == 4 ? kWd4 : len == 8 ? kWd8 : 0;
+    if (!(r.widths & w) || off % len) return nullptr;
+    if (r.bpi && (off - r.off) * 8 / r.bpi >= nr_irqs) return nullptr;
+    return &r;
+  }
+  return nullptr;
+}
+
+// What one access sees of the GIC beyond the row: the model's
+// configuration and the banked interface's vCPU.
+struct GicCtx {
+  unsigned model;
+  uint32_t nr_irqs, rev, nvcpus;
+  bool v2_groups;
+  bool user;
+  int self;  // the GIC index of the interface (redistributor or vCPU)
+  uint32_t self_id;
+  uint64_t self_mpidr;
+};
+
+GicCtx gic_ctx(const VmModel& v, int self, bool user) {
+  const GicModel& m = v.gic;
+  GicCtx x = {
+      m.model, m.nr_irqs(), m.rev, static_cast<uint32_t>(v.vcpu_order.size()), m.v2_groups, user,
+      self,    0,           0};
+  if (self >= 0 && static_cast<size_t>(self) < v.vcpu_order.size()) {
+    x.self_id = v.vcpu_order[self];
+    x.self_mpidr = vcpu_mpidr(v, x.self_id);
+  }
+  return x;
+}
+
+// What a read must give: (read & mask) == value; or, after a write, the
+// value read before (kUnchanged) or before & ~mask (kW1C).
+struct Expect {
+  enum Kind { kNone, kMasked, kUnchanged, kW1C } kind = kNone;
+  uint64_t mask = 0, value = 0;
+};
+
+uint64_t len_mask(unsigned len) { return len >= 8 ? ~0ull : (1ull << (8 * len)) - 1; }
+uint64_t rep8(uint8_t b, unsigned len) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < len && i < 8; i++) v |= static_cast<uint64_t>(b) << (8 * i);
+  return v;
+}
+Expect exact(uint64_t v, unsigned len) {
+  return {Expect::kMasked, len_mask(len), v & len_mask(len)};
+}
+// Only `bits` may read as one.
+Expect only(uint64_t bits, unsigned len) { return {Expect::kMasked, len_mask(len) & ~bits, 0}; }
+Expect set_bits(uint64_t v) { return {Expect::kMasked, v, v}; }
+Expect clr_bits(uint64_t v) { return {Expect::kMasked, v, 0}; }
+
+uint32_t gic_iidr(uint32_t rev) { return 0x4b000000u | rev << 12 | 0x43b; }
+constexpr uint32_t kGicrIidr = 0x4b00043b, kGiccIidr = 0x04b2043b;
+
+uint32_t first_intid(const GicRow& r, uint32_t off) { return (off - r.off) * 8 / r.bpi; }
+
+// A read of `len` bytes at `off`, whatever the interrupt state.
+Expect gic_read_expect(const GicCtx& x, int frame, uint32_t off, unsigned len) {
+  const GicRow* r = gic_lookup(frame, off, len, x.nr_irqs);
+  if (!r || (x.user && !r->user)) return exact(0, len);
+  if (r->spi && first_intid(*r, off) < 32) return exact(0, len);
+  const uint32_t tmask = (1u << std::min<uint32_t>(x.nvcpus, 8)) - 1;
+  switch (frame) {
+    case kFrameV3Dist:
+      switch (r->off) {
+        case 0x0000:
+          switch (off & 0xc) {
+            case 0x0:  // CTLR: EnableGrp1 varies; ARE_NS and DS read one
+              return {Expect::kMasked, 0xffffffffull & ~2ull, 0x50};
+            case 0x4:
+              return exact((x.nr_irqs / 32 - 1) | 9u << 19, len);
+            case 0x8:
+              return exact(gic_iidr(x.rev), len);
+            default:
+              return exact(0, len);
+          }
+        case 0x0010:
+          return only(0xf, len);
+        case 0x0280:
+          if (x.user) return exact(0, len);  // ICPENDR: RAZ/WI from userspace
+          break;
+        case 0x0400:
+          return only(rep8(0xf8, len), len);
+        case 0x0800:
+        case 0x0d00:
+          return exact(0, len);
+        case 0x0c00:
+          return only(0xaaaaaaaa, len);
+        case 0x6000:
+          return (off & 4) ? exact(0, len) : only(0xffffff, len);
+        case 0xffd0:
+          return exact((off & 0xffff) == 0xffe8 ? 0x3b : 0, len);
+      }
+      return {};
+    case kFrameV3Redist:
+      switch (r->off) {
+        case 0x0000:
+          return exact(x.rev >= 3 ? 6 : 0, len);  // IR | CES
+        case 0x0004:
+          return exact(kGicrIidr, len);
+        case 0x0008: {  // affinity, processor number; Last varies
+          const uint64_t typer = (x.self_mpidr & 0xffffff) << 32 | (x.self_id & 0xffffull) << 8;
+          if (len == 8) return {Expect::kMasked, ~0x10ull, typer};
+          if (off == 0x8) return {Expect::kMasked, 0xffffffefull, typer & 0xffffffef};
+          return exact(typer >> 32, len);
+        }
+        case 0x0010:
+          return only(0xf, len);
+        case 0x0014:
+        case 0x00a0:
+        case 0x00b0:
+        case 0x00c0:
+        case 0x10d00:
+        case 0x10e00:
+          return exact(0, len);
+        case 0xffd0:
+          return exact((off & 0xffff) == 0xffe8 ? 0x3b : 0, len);
+        case 0x10280:
+          if (x.user) return exact(0, len);
+          break;
+        case 0x10400:
+          return only(rep8(0xf8, len), len);
+        case 0x10c00:  // SGIs are edge, always
+          return off == 0x10c00 ? exact(0xaaaaaaaa, len) : only(0xaaaaaaaa, len);
+      }
+      return {};
+    case kFrameV2Dist:
+      switch (r->off) {
+        case 0x000:
+          switch (off & 0xc) {
+            case 0x0:
+              return only(1, len);
+            case 0x4:
+              return exact((x.nr_irqs / 32 - 1) | (x.nvcpus - 1) << 5, len);
+            default:
+              return exact(gic_iidr(x.rev), len);
+          }
+        case 0x400:
+          return only(rep8(0xf8, len), len);
+        case 0x800:  // a private interrupt targets its own CPU
+          if (first_intid(*r, off) < 32) return exact(rep8(1u << (x.self & 7), len), len);
+          return only(rep8(tmask, len), len);
+        case 0xc00:
+          return off == 0xc00 ? exact(0xaaaaaaaa, len) : only(0xaaaaaaaa, len);
+        case 0xf00:
+          return exact(0, len);
+      }
+      return {};
+    default:
+      switch (r->off) {
+        case 0x00:
+          return only(0x21f, len);
+        case 0x04:
+          return only(x.user ? 0x1f : 0xf8, len);
+        case 0x08:
+        case 0x1c:
+          return only(7, len);
+        case 0x10:
+        case 0x24:
+        case 0xe0:
+        case 0x1000:
+          return exact(0, len);
+        case 0xd0:  // with 5 priority bits only APR0 holds anything
+          if (off & 0xc) return exact(0, len);
+          break;
+        case 0xfc:
+          return exact(kGiccIidr, len);
+      }
+      return {};
+  }
+}
+
+// What a read gives right after a write of `v` (for userspace, after the
+// model took in what the write changed: GICD_IIDR's revision).
+Expect gic_write_expect(const GicCtx& x, int frame, uint32_t off, unsigned len, uint64_t v) {
+  const GicRow* r = gic_lookup(frame, off, len, x.nr_irqs);
+  if (!r || (x.user && !r->user)) return exact(0, len);
+  if (r->spi && first_intid(*r, off) < 32) return exact(0, len);
+  v &= len_mask(len);
+  const uint32_t tmask = (1u << std::min<uint32_t>(x.nvcpus, 8)) - 1;
+  switch (frame) {
+    case kFrameV3Dist:
+      switch (r->off) {
+        case 0x0000:
+          if ((off & 0xc) == 0) return exact((v & 2) | 0x50, len);
+          break;
+        case 0x0010:
+          return x.user ? exact(v & 0xf, len) : Expect{Expect::kW1C, v & 0xf, 0};
+        case 0x0080:
+          return exact(v, len);
+        case 0x0100:
+        case 0x0300:
+          return set_bits(v);
+        case 0x0180:
+        case 0x0380:
+          return clr_bits(v);
+        case 0x0200:  // userspace: the latch, as written
+          return x.user ? exact(v, len) : set_bits(v);
+        case 0x0280:
+          if (!x.user) return {};
+          break;
+        case 0x0400:
+          return exact(v & rep8(0xf8, len), len);
+        case 0x0c00:
+          return exact(v & 0xaaaaaaaa, len);
+        case 0x6000:
+          if (!(off & 4)) return exact(v & 0xffffff, len);
+          break;
+      }
+      break;
+    case kFrameV3Redist:
+      switch (r->off) {
+        case 0x0010:
+          return x.user ? exact(v & 0xf, len) : Expect{Expect::kW1C, v & 0xf, 0};
+        case 0x0070:
+        case 0x0078:
+          return {};
+        case 0x10080:
+          return exact(v, len);
+        case 0x10100:
+        case 0x10300:
+          return set_bits(v);
+        case 0x10180:
+        case 0x10380:
+          return clr_bits(v);
+        case 0x10200:
+          return x.user ? exact(v, len) : set_bits(v);
+        case 0x10280:
+          if (!x.user) return {};
+          break;
+        case 0x10400:
+          return exact(v & rep8(0xf8, len), len);
+        case 0x10c00:
+          if (off == 0x10c04) return exact(v & 0xaaaaaaaa, len);
+          break;
+      }
+      break;
+    case kFrameV2Dist:
+      switch (r->off) {
+        case 0x000:
+          if ((off & 0xc) == 0) return exact(v & 1, len);
+          break;
+        case 0x080:  // userspace only once GICD_IIDR was written back
+          return x.user && !x.v2_groups ? Expect{Expect::kUnchanged, 0, 0} : exact(v, len);
+        case 0x100:
+        case 0x300:
+          return set_bits(v);
+        case 0x180:
+        case 0x380:
+          return clr_bits(v);
+        case 0x200:  // the guest's SGI bits are WI (GICD_SGIR, SPENDSGIR)
+          return set_bits(!x.user && off == 0x200 ? v & ~0xffffull : v);
+        case 0x280:
+          return {};  // a level interrupt whose line is high stays pending
+        case 0x400:
+          return exact(v & rep8(0xf8, len), len);
+        case 0x800:
+          if (first_intid(*r, off) >= 32) return exact(v & rep8(tmask, len), len);
+          break;
+        case 0xc00:
+          if (off != 0xc00) return exact(v & 0xaaaaaaaa, len);
+          break;
+        case 0xf10:
+          return clr_bits(v);
+        case 0xf20:
+          return set_bits(v);
+      }
+      break;
+    default:
+      switch (r->off) {
+        case 0x00:
+          return exact(v & 0x21f, len);
+        case 0x04:  // userspace sees GICH_VMCR.VMPriMask: 5 bits
+          return exact(x.user ? v & 0x1f : v & 0xf8, len);
+        case 0x08:
+          return exact(std::max<uint64_t>(v & 7, 2), len);
+        case 0x1c:
+          return exact(std::max<uint64_t>(v & 7, 3), len);
+        case 0xd0:
+          if (!(off & 0xc)) return exact(v, len);
+          break;
+        case 0x0c:  // IAR, AIAR: a read acknowledges
+        case 0x20:
+        case 0x14:
+        case 0x18:
+        case 0x28:
+          return {};
+      }
+      break;
+  }
+  return gic_read_expect(x, frame, off, len);  // a write the register ignores
+}
+
+void gic_check(const Expect& e, uint64_t got, uint64_t before, const char* fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void gic_check(const Expect& e, uint64_t got, uint64_t before, const char* fmt, ...) {
+  bool ok = true;
+  uint64_t want = 0;
+  switch (e.kind) {
+    case Expect::kNone:
+      return;
+    case Expect::kMasked:
+      ok = (got & e.mask) == e.value;
+      want = e.value;
+      break;
+    case Expect::kUnchanged:
+      ok = got == before;
+      want = before;
+      break;
+    case Expect::kW1C:
+      want = before & ~e.mask;
+      ok = got == want;
+      break;
+  }
+  if (ok) return;
+  char what[200];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof(what), fmt, ap);
+  va_end(ap);
+  fail("%s reads %#llx; model: %#llx under mask %#llx%s", what, (ULL)got, (ULL)want,
+       (ULL)(e.kind == Expect::kMasked ? e.mask : ~0ull),
+       e.kind == Expect::kUnchanged ? " (unchanged)"
+       : e.kind == Expect::kW1C     ? " (write-one-to-clear)"
+                                    : "");
+}
+
+// ----- the ICC system registers (Op0 3, Op1 0, CRn 4/12)
+
+constexpr uint32_t icc(uint32_t crn, uint32_t crm, uint32_t op2) {
+  return 3u << 14 | crn << 7 | crm << 3 | op2;
+}
+constexpr uint32_t kIccPmr = icc(4, 6, 0), kIccIar0 = icc(12, 8, 0), kIccEoir0 = icc(12, 8, 1),
+                   kIccHppir0 = icc(12, 8, 2), kIccBpr0 = icc(12, 8, 3), kIccAp0r0 = icc(12, 8, 4),
+                   kIccAp1r0 = icc(12, 9, 0), kIccDir = icc(12, 11, 1), kIccRpr = icc(12, 11, 3),
+                   kIccSgi1r = icc(12, 11, 5), kIccAsgi1r = icc(12, 11, 6),
+                   kIccSgi0r = icc(12, 11, 7), kIccIar1 = icc(12, 12, 0),
+                   kIccEoir1 = icc(12, 12, 1), kIccHppir1 = icc(12, 12, 2),
+                   kIccBpr1 = icc(12, 12, 3), kIccCtlr = icc(12, 12, 4), kIccSre = icc(12, 12, 5),
+                   kIccIgrpen0 = icc(12, 12, 6), kIccIgrpen1 = icc(12, 12, 7);
+const uint32_t kIccRegs[] = {
+    kIccPmr,       kIccIar0,      kIccEoir0,     kIccHppir0, kIccBpr0,      kIccAp0r0,
+    kIccAp0r0 + 1, kIccAp0r0 + 2, kIccAp0r0 + 3, kIccAp1r0,  kIccAp1r0 + 1, kIccAp1r0 + 2,
+    kIccAp1r0 + 3, kIccDir,       kIccRpr,       kIccSgi1r,  kIccAsgi1r,    kIccSgi0r,
+    kIccIar1,      kIccEoir1,     kIccHppir1,    kIccBpr1,   kIccCtlr,      kIccSre,
+    kIccIgrpen0,   kIccIgrpen1,
+};
+constexpr size_t kNumIccRegs = sizeof(kIccRegs) / sizeof(kIccRegs[0]);
+// ARM64_SYS_REG(3, 0, 0, 0, 0): the guest-access address of a system register.
+constexpr uint64_t kSysregId = 0x6030000000130000ull;
+
+bool icc_apr(uint32_t enc) {
+  return (enc >= kIccAp0r0 && enc <= kIccAp0r0 + 3) || (enc >= kIccAp1r0 && enc <= kIccAp1r0 + 3);
+}
+bool icc_guest_reg(uint32_t enc) {
+  return std::find(kIccRegs, kIccRegs + kNumIccRegs, enc) != kIccRegs + kNumIccRegs;
+}
+// The 15 CPU_SYSREGS registers (vgic-sys-reg-v3.c).
+bool icc_user_reg(uint32_t enc) {
+  return enc == kIccPmr || enc == kIccBpr0 || icc_apr(enc) || enc == kIccBpr1 || enc == kIccCtlr ||
+         enc == kIccSre || enc == kIccIgrpen0 || enc == kIccIgrpen1;
+}
+
+// CPU_SYSREGS' errno for a register: unknown -ENXIO; with 5 priority
+// bits only AP{0,1}R0 exist (-EINVAL); a restored ICC_CTLR_EL1 may not
+// claim more than the GIC has, ICC_SRE_EL1 must keep SRE.
+int icc_user_err(uint32_t enc, bool write, uint64_t v) {
+  if (!icc_user_reg(enc)) return -ENXIO;
+  if (icc_apr(enc) && (enc & 3)) return -EINVAL;
+  if (write && enc == kIccCtlr) {
+    if (((v >> 8) & 7) + 1 > 5 || ((v >> 11) & 7) || (v >> 14 & 1) || !(v >> 15 & 1))
+      return -EINVAL;
+  }
+  if (write && enc == kIccSre && !(v & 1)) return -EINVAL;
+  return 0;
+}
+
+Expect icc_read_expect(uint32_t enc) {
+  if (enc == kIccPmr) return only(0xf8, 8);
+  if (enc == kIccBpr0 || enc == kIccBpr1) return only(7, 8);
+  if (icc_apr(enc)) return only(0xffffffff, 8);
+  if (enc == kIccCtlr) return {Expect::kMasked, ~0x703ull, 0x8000};  // PRIbits, A3V
+  if (enc == kIccSre) return exact(7, 8);
+  if (enc == kIccIgrpen0 || enc == kIccIgrpen1) return only(1, 8);
+  if (enc == kIccEoir0 || enc == kIccEoir1 || enc == kIccDir || enc == kIccSgi1r ||
+      enc == kIccAsgi1r || enc == kIccSgi0r)
+    return exact(0, 8);  // write-only
+  return {};
+}
+
+// After a write of `v`; `ctlr`: ICC_CTLR_EL1 read before it (CBPR makes
+// BPR1 read BPR0 + 1 and ignore writes).
+Expect icc_write_expect(uint32_t enc, uint64_t v, uint64_t ctlr, bool user) {
+  if (enc == kIccPmr) return exact(v & 0xf8, 8);
+  if (enc == kIccBpr0) return exact(std::max<uint64_t>(v & 7, 2), 8);
+  if (enc == kIccBpr1)
+    return ctlr & 1 ? Expect{Expect::kUnchanged, 0, 0} : exact(std::max<uint64_t>(v & 7, 3), 8);
+  if (icc_apr(enc)) return exact(v & 0xffffffff, 8);
+  if (enc == kIccCtlr)
+    return user ? exact(((v >> 8) & 7) << 8 | 0x8000 | (v & 3), 8)
+                : exact((ctlr & ~3ull) | (v & 3), 8);
+  if (enc == kIccIgrpen0 || enc == kIccIgrpen1) return exact(v & 1, 8);
+  if (enc == kIccIar0 || enc == kIccIar1 || enc == kIccHppir0 || enc == kIccHppir1 ||
+      enc == kIccRpr)
+    return {};  // read-only, and reading IAR acknowledges
+  return icc_read_expect(enc);
+}
+
+// ----- the guest's side: the frames on the MMIO bus, the ICC registers
+
+bool gic_mmio_target(const VmModel& v, uint64_t addr, unsigned len, GicTarget* t) {
+  const GicModel& m = v.gic;
+  if (!m.model || !m.mapped) return false;
+  auto in = [addr, len](uint64_t base, uint64_t size) {
+    return addr >= base && addr - base < size && len <= size - (addr - base);
+  };
+  if (m.model == kGicV2) {
+    if (in(m.dist, 0x1000))
+      *t = GicTarget{kFrameV2Dist, static_cast<uint32_t>(addr - m.dist), -1};
+    else if (in(m.cpu, 0x2000))
+      *t = GicTarget{kFrameV2Cpu, static_cast<uint32_t>(addr - m.cpu), -1};
+    else
+      return false;
+    return true;
+  }
+  if (in(m.dist, 0x10000)) {
+    *t = GicTarget{kFrameV3Dist, static_cast<uint32_t>(addr - m.dist), -1};
+    return true;
+  }
+  for (uint32_t i = 0; i < v.vcpu_order.size(); i++) {
+    const uint64_t base = gic_redist_base(m, i);
+    if (base != kGicUndef && in(base, kGicRedistSize)) {
+      *t = GicTarget{kFrameV3Redist, static_cast<uint32_t>(addr - base), static_cast<int>(i)};
+      return true;
+    }
+  }
+  return false;
+}
+
+// KVM_EXT_ACCESS_SYSREG on arm64: ICC registers of an initialised GICv3.
+bool gic_icc_guest(const VmModel& v, uint64_t addr) {
+  return (addr & ~0xffffull) == kSysregId && icc_guest_reg(addr & 0xffff) &&
+         v.gic.model == kGicV3 && v.gic.initialized;
+}
+
+uint64_t guest_raw(const VcpuFd& c, unsigned kind, uint64_t addr, unsigned len) {
+  kx_guest_access acc = {kind, 0, addr, len, 0, 0};
+  kx_exit exit = {};
+  const int r = kx_vcpu_guest_access(c.h, &acc, &exit);
+  CHECK(r == 0 && acc.result == KX_ACCESS_RESULT_KERNEL && !exit.set,
+        "GIC read at %#llx len %u: %d result %u", (ULL)addr, len, r, acc.result);
+  return acc.data;
+}
+
+GicPre gic_guest_pre(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_t addr,
+                     unsigned len) {
+  GicPre p = {};
+  const VmModel& v = g->vms[c.vm];
+  if (kind == KX_ACCESS_SYSREG) {
+    const uint32_t enc = addr & 0xffff;
+    if (enc == kIccCtlr || enc == kIccBpr1) p.ctlr = guest_raw(c, kind, kSysregId | kIccCtlr, 8);
+    if (enc == kIccBpr1) p.before = guest_raw(c, kind, addr, 8);
+    return p;
+  }
+  const GicCtx x = gic_ctx(v, t.cpu >= 0 ? t.cpu : vcpu_index(v, c.id), false);
+  const Expect e = gic_write_expect(x, t.frame, t.off, len, 0);
+  if (e.kind == Expect::kUnchanged || e.kind == Expect::kW1C)
+    p.before = guest_raw(c, kind, addr, len);
+  return p;
+}
+
+// An in-kernel access done: what it read, or what reading it back gives.
+void gic_guest_post(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_t addr, bool write,
+                    unsigned len, uint64_t data, uint64_t got, const GicPre& pre) {
+  const VmModel& v = g->vms[c.vm];
+  const uint32_t nr = v.gic.nr_irqs();
+  auto intid_ok = [nr](uint64_t x) { return x == kGicSpurious || x < nr; };
+  if (kind == KX_ACCESS_SYSREG) {
+    const uint32_t enc = addr & 0xffff;
+    if (!write) {
+      if (enc == kIccIar0 || enc == kIccIar1 || enc == kIccHppir0 || enc == kIccHppir1)
+        CHECK(intid_ok(got), "ICC %#x reads %#llx: not an INTID of %u", enc, (ULL)got, nr);
+      if (enc == kIccRpr)
+        CHECK(got == 0xff || (got % 8 == 0 && got <= 0xf8), "ICC_RPR_EL1 reads %#llx", (ULL)got);
+      gic_check(icc_read_expect(enc), got, 0, "guest ICC %#x", enc);
+      return;
+    }
+    const Expect e = icc_write_expect(enc, data, pre.ctlr, false);
+    if (e.kind == Expect::kNone) return;
+    gic_check(e, guest_raw(c, kind, addr, 8), pre.before, "guest ICC %#x after writing %#llx", enc,
+              (ULL)data);
+    return;
+  }
+  const GicCtx x = gic_ctx(v, t.cpu >= 0 ? t.cpu : vcpu_index(v, c.id), false);
+  if (!write) {
+    if (t.frame == kFrameV2Cpu && len == 4 &&
+        (t.off == 0x0c || t.off == 0x20 || t.off == 0x18 || t.off == 0x28))
+      CHECK(intid_ok(got & 0x3ff) && got >> 13 == 0, "GICC %#x reads %#llx", t.off, (ULL)got);
+    gic_check(gic_read_expect(x, t.frame, t.off, len), got, 0, "guest %s+%#x len %u",
+              kFrameNames[t.frame], t.off, len);
+    return;
+  }
+  const Expect e = gic_write_expect(x, t.frame, t.off, len, data);
+  if (e.kind == Expect::kNone) return;
+  gic_check(e, guest_raw(c, kind, addr, len), pre.before, "guest %s+%#x len %u after writing %#llx",
+            kFrameNames[t.frame], t.off, len, (ULL)data);
+}
+
+// ----- userspace: the register groups
+
+bool gic_reg_group(uint32_t g) {
+  return g == kGicGrpDistRegs || g == kGicGrpCpuRegs || g == kGicGrpRedistRegs ||
+         g == kGicGrpSysregs || g == kGicGrpLevelInfo;
+}
+
+bool gic_has_group(unsigned model, uint32_t g) {
+  if (g == kGicGrpCpuRegs) return model == kGicV2;
+  if (g == kGicGrpRedistRegs || g == kGicGrpSysregs || g == kGicGrpLevelInfo)
+    return model == kGicV3;
+  return true;
+}
+
+int gic_frame_of(unsigned model, uint32_t g) {
+  if (g == kGicGrpDistRegs) return model == kGicV3 ? kFrameV3Dist : kFrameV2Dist;
+  return g == kGicGrpCpuRegs ? kFrameV2Cpu : kFrameV3Redist;
+}
+
+// The vCPU an attribute names, as its index in creation order, or -1: v2
+// by index (bits 39:32), v3 by MPIDR affinity (63:32), v3 DIST_REGS vCPU 0.
+int gic_attr_vcpu(const VmModel& v, uint32_t group, uint64_t attr) {
+  const int n = static_cast<int>(v.vcpu_order.size());
+  if (v.gic.model == kGicV2) {
+    const int index = static_cast<int>((attr >> 32) & 0xff);
+    return index < n ? index : -1;
+  }
+  if (group == kGicGrpDistRegs) return n ? 0 : -1;
+  return vcpu_by_mpidr(v, attr_to_mpidr(attr >> 32));
+}
+
+int gic_has_reg(const VmModel& v, const kx_attr& a) {
+  const unsigned model = v.gic.model;
+  const uint32_t off = static_cast<uint32_t>(a.attr);
+  if (a.group == kGicGrpLevelInfo) return model == kGicV3 && off >> 10 == 0 ? 0 : -ENXIO;
+  if (!gic_has_group(model, a.group)) return -ENXIO;
+  if (gic_attr_vcpu(v, a.group, a.attr) < 0) return -EINVAL;
+  if (a.group == kGicGrpSysregs) return icc_user_reg(off & 0xffff) ? 0 : -ENXIO;
+  const GicRow* r =
+      off % 4 ? nullptr : gic_lookup(gic_frame_of(model, a.group), off, 4, v.gic.nr_irqs());
+  return r && r->user ? 0 : -ENXIO;
+}
+
+// A SET's errno once the vCPU is found and the GIC initialised.
+int gic_user_write_err(const GicModel& m, int frame, uint32_t off, uint32_t val) {
+  const GicRow* r = off % 4 ? nullptr : gic_lookup(frame, off, 4, m.nr_irqs());
+  if (!r || !r->user) return 0;
+  if ((frame == kFrameV3Dist || frame == kFrameV2Dist) && off == 0x8) {
+    // GICD_IIDR: only the revision may change, to one KVM implements.
+    if ((val ^ gic_iidr(m.rev)) & ~0xf000u) return -EINVAL;
+    const uint32_t rev = (val >> 12) & 0xf;
+    return rev == 2 || rev == 3 ? 0 : -EINVAL;
+  }
+  if (frame == kFrameV3Dist && off == 0xc && val) return -EINVAL;  // TYPER2 as it reads
+  return 0;
+}
+
+int level_info_err(uint32_t off) {
+  if (off >> 10) return -EINVAL;  // only KVM_DEV_ARM_VGIC_LINE_LEVEL
+  return off % 32 ? -EINVAL : 0;
+}
+
+// One GET through a VGIC device fd, at an aligned struct: the return
+// value, and the value read.
+int gic_uget(const DevFd& d, uint32_t group, uint64_t attr, uint64_t* out) {
+  kx_attr* a = reinterpret_cast<kx_attr*>(g_user);
+  uint8_t* payload = g_user + kPayloadOffset;
+  memset(payload, 0, 16);
+  *a = kx_attr{};
+  a->group = group;
+  a->attr = attr;
+  a->addr = reinterpret_cast<uint64_t>(payload);
+  const int r = kx_device_attr(d.h, KX_ATTR_GET, reinterpret_cast<uint64_t>(a));
+  *out = 0;
+  memcpy(out, payload, group == kGicGrpSysregs ? 8 : 4);
+  return r;
+}
+
+uint64_t gic_uget_ok(const DevFd& d, uint32_t group, uint64_t attr) {
+  uint64_t v;
+  const int r = gic_uget(d, group, attr, &v);
+  CHECK(r == 0, "VGIC GET group %u attr %#llx returned %d", group, (ULL)attr, r);
+  return v;
+}
+
+// Which of the 32 interrupts from `intid` are level-sensitive, read from
+// GICD/GICR_ICFGR (`hi`: the attribute's vCPU bits).
+uint32_t gic_level_sensitive(const DevFd& d, uint64_t hi, uint32_t intid) {
+  uint64_t w[2];
+  for (int i = 0; i < 2; i++) {
+    w[i] = intid < 32 ? gic_uget_ok(d, kGicGrpRedistRegs, hi << 32 | (0x10c00 + 4 * i))
+                      : gic_uget_ok(d, kGicGrpDistRegs, hi << 32 | (0xc00 + intid / 4 + 4 * i));
+  }
+  uint32_t level = 0;
+  for (uint32_t i = 0; i < 32; i++) {
+    if (!(w[i / 16] >> (2 * (i % 16) + 1) & 1)) level |= 1u << i;
+  }
+  return level;
+}
+
+// LEVEL_INFO's interrupts that exist: not SGIs, not past the last.
+uint32_t level_info_valid(uint32_t intid, uint32_t nr_irqs) {
+  uint32_t valid = 0;
+  for (uint32_t i = 0; i < 32; i++) {
+    if (intid + i >= 16 && intid + i < nr_irqs) valid |= 1u << i;
+  }
+  return valid;
+}
+
+// KVM_{SET,GET,HAS}_DEVICE_ATTR of a register group, against the model
+// (vgic_v{2,3}_attr_regs_access(): the value, the vCPU, every vCPU locked,
+// initialised; then the register), then read back.
+void gic_reg_attr(DevFd& d, int op, AttrSpec s, uint64_t value) {
+  VmModel& v = g->vms[d.vm];
+  GicModel& m = v.gic;
+  const uint32_t group = s.a.group;
+  const bool sysreg = group == kGicGrpSysregs, level = group == kGicGrpLevelInfo;
+  const size_t width = sysreg ? 8 : 4;
+  const uint32_t off = static_cast<uint32_t>(s.a.attr);
+  const uint64_t hi = s.a.attr >> 32;
+  const uint64_t val = sysreg ? value : static_cast<uint32_t>(value);
+  const int frame = gic_frame_of(m.model, group);
+  int want = 0, self = -1, get_err = 0;
+  bool inits = false, reached = false;
+  if (s.uattr_faults) {
+    want = -EFAULT;
+  } else if (op == KX_ATTR_HAS) {
+    want = gic_has_reg(v, s.a);
+  } else if (!gic_has_group(m.model, group)) {
+    want = -ENXIO;
+  } else if (op == KX_ATTR_SET && s.payload_faults) {
+    want = -EFAULT;
+  } else if ((self = gic_attr_vcpu(v, group, s.a.attr)) < 0) {
+    want = -EINVAL;
+  } else if (m.model == kGicV3 && !m.initialized) {
+    want = -EBUSY;
+  } else {
+    reached = true;
+    inits = !m.initialized;  // a GICv2 initialises itself on demand
+    get_err = sysreg ? icc_user_err(off & 0xffff, false, 0) : level ? level_info_err(off) : 0;
+    want = op == KX_ATTR_GET ? get_err
+           : sysreg          ? icc_user_err(off & 0xffff, true, val)
+           : level           ? level_info_err(off)
+                             : gic_user_write_err(m, frame, off, static_cast<uint32_t>(val));
+    if (want == 0 && op == KX_ATTR_GET && s.payload_faults) want = -EFAULT;
+  }
+  // A write's read-back may need what the register and ICC_CTLR_EL1 held
+  // before (never under allocation failure: the write is the one tried).
+  bool have_before = false;
+  uint64_t before = 0, ctlr = 0;
+  if (reached && op == KX_ATTR_SET && !inits && !g->inject && get_err == 0) {
+    have_before = gic_uget(d, group, s.a.attr, &before) == 0;
+    CHECK(have_before, "VGIC GET group %u attr %#llx before a SET failed", group, (ULL)s.a.attr);
+    if (sysreg && (off & 0xffff) == kIccBpr1)
+      ctlr = gic_uget_ok(d, kGicGrpSysregs, hi << 32 | kIccCtlr);
+    // gic_uget() used g_user: the call's struct and payload again.
+    place_uattr(s, 0);
+    if (!s.payload_faults) {
+      memset(g_user + kPayloadOffset, kPayloadFill, 16);
+      memcpy(g_user + kPayloadOffset, &value, sizeof(value));
+    }
+  }
+  const int r = kx_device_attr(d.h, static_cast<kx_attr_op>(op), s.uattr);
+  host::fail_allocation_after(-1);
+  trace("  -> %d (model %d)%s", r, want, inits ? " (initialises the GICv2)" : "");
+  expect_ret("kx_device_attr (VGIC registers)", r, want, inits && g->inject);
+  uint8_t* payload = g_user + kPayloadOffset;
+  if (!s.payload_faults) {
+    uint8_t expect[16];
+    memset(expect, kPayloadFill, sizeof(expect));
+    memcpy(expect, &value, sizeof(value));
+    if (r == 0 && op == KX_ATTR_GET) memcpy(expect, payload, width);
+    CHECK(memcmp(payload, expect, sizeof(expect)) == 0,
+          "VGIC %s group %u attr %#llx (%d) wrote past its %zu bytes", op_name(op), group,
+          (ULL)s.a.attr, r, width);
+  }
+  if (r == -ENOMEM && want != -ENOMEM) return;  // the GICv2's initialisation failed
+  if (inits) gic_init_model(m);
+  if (!reached) return;
+  uint64_t got = 0;
+  memcpy(&got, payload, width);
+  if (op == KX_ATTR_GET) {
+    const GicCtx x = gic_ctx(v, self, true);
+    if (r != 0) return;
+    if (sysreg) {
+      gic_check(icc_read_expect(off & 0xffff), got, 0, "CPU_SYSREGS %#x", off & 0xffff);
+    } else if (level) {
+      gic_check(only(level_info_valid(off & 0x3ff, m.nr_irqs()), 4), got, 0, "LEVEL_INFO vINTID %u",
+                off & 0x3ff);
+    } else {
+      gic_check(gic_read_expect(x, frame, off, 4), got, 0, "%s+%#x (userspace)", kFrameNames[frame],
+                off);
+    }
+    return;
+  }
+  if (get_err) return;  // nothing to read back
+  if (r == 0 && !sysreg && !level && (frame == kFrameV3Dist || frame == kFrameV2Dist) &&
+      off == 0x8) {
+    m.rev = (val >> 12) & 0xf;
+    if (m.model == kGicV2) m.v2_groups = true;
+  }
+  uint64_t after;
+  const int ra = gic_uget(d, group, s.a.attr, &after);
+  CHECK(ra == 0, "VGIC GET group %u attr %#llx after a SET returned %d", group, (ULL)s.a.attr, ra);
+  if (r != 0) {
+    if (have_before)
+      CHECK(after == before, "refused VGIC SET group %u attr %#llx (%d) changed it: %#llx -> %#llx",
+            group, (ULL)s.a.attr, r, (ULL)before, (ULL)after);
+    return;
+  }
+  Expect e;
+  if (sysreg) {
+    e = icc_write_expect(off & 0xffff, val, ctlr, true);
+  } else if (level) {
+    const uint32_t intid = off & 0x3ff;
+    const uint32_t valid = level_info_valid(intid, m.nr_irqs());
+    e = exact(val & valid & (valid ? gic_level_sensitive(d, hi, intid) : 0), 4);
+  } else {
+    e = gic_write_expect(gic_ctx(v, self, true), frame, off, 4, val);
+  }
+  if (e.kind == Expect::kUnchanged && !have_before) return;
+  gic_check(e, after, before, "group %u attr %#llx after SET %#llx", group, (ULL)s.a.attr,
+            (ULL)val);
+}
+
+// ----- selectors
+
+int pick_vgic_dev(uint8_t b) {
+  int idx[kMaxDevFds], n = 0;
+  for (int i = 0; i < kMaxDevFds; i++) {
+    if (g->devs[i].open && g->devs[i].vgic) idx[n++] = i;
+  }
+  return n ? idx[b % n] : -1;
+}
+
+const DevFd* vgic_dev_of_vm(int vi) {
+  for (const DevFd& d : g->devs) {
+    if (d.open && d.vgic && d.vm == vi) return &d;
+  }
+  return nullptr;
+}
+
+// Bits 63:32 of a register attribute: v2 a vCPU index (one past the last
+// now and then, junk above bit 39), v3 an existing vCPU's MPIDR affinity,
+// the reset affinity of a vCPU id that does not exist, or anything.
+uint64_t gic_vcpu_attr_sel(Input& in, const VmModel* v) {
+  const uint8_t b = in.u8();
+  const uint32_t n = v ? static_cast<uint32_t>(v->vcpu_order.size()) : 0;
+  const uint32_t k = b >> 3;
+  if (!v || v->gic.model == kGicV2) {
+    switch (b % 8) {
+      case 6:
+        return n;
+      case 7:
+        return in.u32();
+      default:
+        return n ? k % n : 0;
+    }
+  }
+  switch (b % 8) {
+    case 5: {
+      const uint32_t id = n + k;
+      return mpidr_to_attr((id & 0xf) | ((id >> 4) & 0xff) << 8 | ((id >> 12) & 0xffull) << 16);
+    }
+    case 6:
+      return in.u32();
+    case 7:
+      return 0;
+    default:
+      return n ? mpidr_to_attr(vcpu_mpidr(*v, v->vcpu_order[k % n])) : 0;
+  }
+}
+
+// An offset in a frame, and a width for the guest: mostly a register the
+// frame has, for an interrupt that exists (or the first past the last),
+// at its natural width; now and then misaligned, another width, the
+// identification registers, or anything.
+uint32_t gic_offset_sel(Input& in, int frame, uint32_t nr_irqs, unsigned* len) {
+  const uint8_t b = in.u8();
+  const uint16_t k = in.u16();
+  size_t n;
+  const GicRow* rows = gic_rows(frame, &n);
+  const GicRow& r = rows[(b >> 3) % n];
+  unsigned w = r.widths & kWd4 ? 4 : r.widths & kWd8 ? 8 : 1;
+  if ((r.widths & kWd1) && (k & 0x8000)) w = 1;
+  if ((r.widths & kWd8) && (k & 0x8000)) w = 8;
+  uint32_t span = r.len;
+  if (r.bpi) span = std::min<uint32_t>(r.len, nr_irqs * r.bpi / 8 + w);
+  uint32_t off = r.off + (k % std::max<uint32_t>(span / w, 1)) * w;
+  switch (b % 8) {
+    case 5:
+      off += 1 + (k >> 14 & 1);  // misaligned
+      break;
+    case 6: {
+      static const uint32_t kSpecial[] = {0x8, 0xc, 0x4, 0xffe8, 0xfffc, 0x10000, 0x1fffc, 0x1000};
+      off = kSpecial[k % 8];
+      break;
+    }
+    case 7:
+      off = b & 0x80 ? in.u32() : k;
+      break;
+    default:
+      break;
+  }
+  if (len) {
+    static const unsigned kLens[] = {2, 3, 16, 0};
+    *len = (b % 8 == 4 && (k & 0x4000)) ? kLens[k >> 12 & 3] : w;
+  }
+  return off;
+}
+
+const uint64_t kGicValues[] = {
+    0x4b00343b, 0x4b00243b, 0x4b00143b, 0x4b00443b, 0x4b00343a, 0x8400,     0x8403,     0x8500,
+    0x0400,     0xc400,     0x8c00,     7,          6,          1,          2,          3,
+    0xf8,       0xff,       0x1f,       0x80,       0xaaaaaaaa, 0x55555555, 0xffff0000, 0xffff,
+    0x80808080, 0xf,        0x10,       0x21f,      0x200,      0x10001,    0x80000000, 0x12345678,
+};
+
+// A register value: input bytes, a value the documents single out, 0,
+// ones, one bit; or a payload that faults.
+uint64_t gic_value_sel(Input& in, bool* faults) {
+  const uint8_t b = in.u8();
+  *faults = false;
+  switch (b % 8) {
+    case 0:
+    case 1:
+      return in.u32();
+    case 2:
+    case 3:
+      return kGicValues[(b >> 3) % 32];
+    case 4:
+      return b & 0x80 ? ~0ull : 0;
+    case 5:
+      return in.u64();
+    case 6:
+      return 1ull << ((b >> 3) % 32);
+    default:
+      *faults = true;
+      return 0;
+  }
+}
+
+const uint64_t kBadPayloads[] = {0, host::kUserTop, ~0ull, 8};
+
+// KVM_{SET,GET,HAS}_DEVICE_ATTR of the register groups with attributes
+// worth asking: the model's groups (sometimes the other model's), a vCPU
+// that exists, a register the frame has, an ICC register, a LEVEL_INFO
+// block.
+void op_gic_regs(Input& in) {
+  const int di = pick_vgic_dev(in.u8());
+  const uint8_t ob = in.u8();
+  const int op = ob % 3;
+  const uint8_t gb = in.u8();
+  DevFd* d = di >= 0 ? &g->devs[di] : nullptr;
+  const VmModel* v = d ? &g->vms[d->vm] : nullptr;
+  const unsigned model = v ? v->gic.model : kGicV3;
+  static const uint32_t kV2Groups[] = {1, 1, 1, 2, 2, 2, 1, 2};
+  static const uint32_t kV3Groups[] = {1, 1, 5, 5, 6, 6, 7, 7};
+  static const uint32_t kAll[] = {1, 2, 5, 6, 7};
+  const uint32_t group =
+      gb >= 0xe0 ? kAll[gb % 5] : (model == kGicV2 ? kV2Groups : kV3Groups)[gb % 8];
+  const uint64_t hi = gic_vcpu_attr_sel(in, v);
+  const uint32_t nr = v ? v->gic.nr_irqs() : 256;
+  uint32_t lo;
+  if (group == kGicGrpSysregs) {
+    const uint8_t rb = in.u8();
+    lo = rb < 0xd0   ? kIccRegs[rb % kNumIccRegs]
+         : rb < 0xf0 ? kIccRegs[rb % kNumIccRegs] | static_cast<uint32_t>(in.u16()) << 16
+                     : in.u16();
+  } else if (group == kGicGrpLevelInfo) {
+    const uint8_t lb = in.u8();
+    lo = lb < 0xc0   ? 32 * ((lb >> 1) % (nr / 32 + 2))
+         : lb < 0xe0 ? 32 * (lb % 4) + 1 + lb % 31
+         : lb < 0xf0 ? (1u + lb % 4) << 10
+                     : in.u32();
+  } else {
+    lo = gic_offset_sel(in, gic_frame_of(model, group), nr, nullptr);
+  }
+  bool faults;
+  const uint64_t value = gic_value_sel(in, &faults);
+  AttrSpec s = {};
+  s.a.group = group;
+  s.a.attr = hi << 32 | lo;
+  uint8_t* payload = g_user + kPayloadOffset;
+  memset(payload, kPayloadFill, 16);
+  if (faults) {
+    s.a.addr = kBadPayloads[(ob >> 3) % 4];
+    s.payload_faults = true;
+  } else {
+    s.a.addr = reinterpret_cast<uint64_t>(payload);
+    memcpy(payload, &value, sizeof(value));
+  }
+  place_uattr(s, ob & 0x80 ? ob >> 2 : (ob >> 2) & 0x38);
+  trace("gic_regs dev %d %s group %u attr %#llx value %#llx%s%s", di, op_name(op), group,
+        (ULL)s.a.attr, (ULL)value, faults ? " (payload faults)" : "",
+        s.uattr_faults ? " (uattr faults)" : "");
+  if (!d) return;
+  gic_reg_attr(*d, op, s, value);
+}
+
+// Guest loads and stores in the GIC's frames: the distributor, the
+// vCPU's own CPU interface or redistributor (RD or SGI frame), another
+// vCPU's redistributor. The first KVM_RUN (immediate_exit) puts the
+// frames on the bus when they are not yet.
+void op_gic_mmio(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t fb = in.u8();
+  const uint8_t kb = in.u8();
+  const VcpuFd* c = ci >= 0 ? &g->vcpus[ci] : nullptr;
+  const VmModel* v = c ? &g->vms[c->vm] : nullptr;
+  const unsigned model = v && v->gic.model ? v->gic.model : kGicV3;
+  const GicModel* m = v ? &v->gic : nullptr;
+  int frame;
+  uint64_t base;
+  const uint64_t dist = m && m->dist != kGicUndef ? m->dist : 0x8000000;
+  if (model == kGicV2) {
+    frame = fb & 4 ? kFrameV2Cpu : kFrameV2Dist;
+    base = frame == kFrameV2Dist ? dist : m && m->cpu != kGicUndef ? m->cpu : 0x8010000;
+  } else if ((fb >> 2) % 4 == 0) {
+    frame = kFrameV3Dist;
+    base = dist;
+  } else {
+    frame = kFrameV3Redist;
+    const int self = v && c ? vcpu_index(*v, c->id) : 0;
+    const uint32_t n = v ? static_cast<uint32_t>(v->vcpu_order.size()) : 1;
+    const uint32_t idx =
+        (fb >> 2) % 4 == 3 && n ? kb % n : static_cast<uint32_t>(std::max(self, 0));
+    base = m ? gic_redist_base(*m, idx) : kGicUndef;
+    if (base == kGicUndef) base = 0x80a0000 + idx * kGicRedistSize;
+  }
+  unsigned len;
+  const uint32_t off = gic_offset_sel(in, frame, m ? m->nr_irqs() : 256, &len);
+  const uint8_t db = in.u8();
+  const uint64_t data = db & 1 ? in.u64() : kGicValues[(db >> 1) % 32];
+  const bool write = fb & 1;
+  trace("gic_mmio vcpu %d %s %s+%#x len %u data %#llx%s", ci, write ? "store" : "load",
+        kFrameNames[frame], off, len, (ULL)data, fb & 2 ? " (run first)" : "");
+  if (!c) return;
+  if ((fb & 2) && m->model && !m->mapped) run_vcpu(*c, 0);
+  guest_access(*c, KX_ACCESS_MEM, write ? KX_ACCESS_WRITE : 0, base + off, len, data,
+               "kx_vcpu_guest_access (GIC)");
+}
+
+const uint64_t kIccValues[] = {
+    0,
+    1,
+    2,
+    3,
+    0xff,
+    0xf8,
+    0x80,
+    7,
+    0x8000,
+    0x8003,
+    1ull << 40 | 1 << 24,
+    0xffff | 3u << 24,
+    0x1ffff,
+    1023,
+    40,
+    ~0ull,
+};
+
+// The guest's ICC_*_EL1 accesses: mostly the 26 registers, sometimes an
+// encoding nearby, another id space, or anything.
+void op_gic_sysreg(Input& in) {
+  const int ci = pick_arm64_vcpu(in.u8());
+  const uint8_t rb = in.u8();
+  const uint8_t fb = in.u8();
+  uint64_t addr;
+  if (rb < 0xd0)
+    addr = kSysregId | kIccRegs[rb % kNumIccRegs];
+  else if (rb < 0xe8)
+    addr = kSysregId | (kIccRegs[rb % kNumIccRegs] ^ (1u << (rb % 16)));
+  else if (rb < 0xf8)
+    addr = (kSysregId ^ (1ull << (32 + rb % 32))) | kIccRegs[rb % kNumIccRegs];
+  else
+    addr = in.u64();
+  const uint64_t data = fb & 2 ? in.u64() : kIccValues[(fb >> 2) % 16];
+  const unsigned flags = fb & 0x80 && fb & 0x40 ? fb : fb & KX_ACCESS_WRITE;
+  trace("gic_sysreg vcpu %d %s %#llx data %#llx", ci, flags & KX_ACCESS_WRITE ? "write" : "read",
+        (ULL)addr, (ULL)data);
+  if (ci < 0) return;
+  guest_access(g->vcpus[ci], KX_ACCESS_SYSREG, flags, addr, 8, data, "kx_vcpu_guest_access (ICC)");
+}
+
+// KVM_IRQ_LINE (kvm_vm_ioctl_irq_line(), KVM_CAP_ARM_IRQ_LINE_LAYOUT_2):
+// irq = vcpu2_index << 28 | type << 24 | vcpu_index << 16 | number.
+void op_irq_line(Input& in) {
+  const int vi = pick_vm(in.u8());
+  const uint8_t tb = in.u8();
+  const uint8_t vb = in.u8();
+  const uint8_t nb = in.u8();
+  const uint8_t lb = in.u8();
+  VmModel* v = vi >= 0 ? &g->vms[vi] : nullptr;
+  const uint32_t n = v ? static_cast<uint32_t>(v->vcpu_order.size()) : 1;
+  const uint32_t nr = v ? v->gic.nr_irqs() : 256;
+  static const uint32_t kTypes[] = {1, 1, 2, 2, 0, 1, 2, 3};
+  const uint32_t type = tb < 0xf0 ? kTypes[tb % 8] : tb & 0xf;
+  uint32_t idx = vb < 0xf0 ? vb % (n + 1) : (vb & 0xf) << 8 | in.u8();
+  uint32_t num;
+  if (nb >= 0xf0) {
+    static const uint32_t kNums[] = {0, 15, 16, 31, 32, 1019, 1020, 0xffff};
+    num = nb & 8 ? kNums[nb % 8] : nr - 1 + nb % 2;
+  } else if (type == 1) {
+    num = 32 + nb % (nr - 32 + 1);
+  } else if (type == 2) {
+    num = 16 + nb % 16;
+  } else {
+    num = nb % 3;
+  }
+  uint32_t irq = (idx >> 8 & 0xf) << 28 | type << 24 | (idx & 0xff) << 16 | num;
+  if (tb == 0xff) {
+    irq = in.u32();
+    idx = ((irq >> 16) & 0xff) + ((irq >> 28) & 0xf) * 256;
+    num = irq & 0xffff;
+  }
+  const uint32_t level = lb < 0xc0 ? lb & 1 : lb;
+  const uint32_t t = (irq >> 24) & 0xf;
+  trace("irq_line vm %d irq %#x (type %u vcpu %u num %u) level %u", vi, irq, t, idx, num, level);
+  if (!v) return;
+  if (!kx_has_irq_line(v->p)) {
+    trace("  (no KVM_IRQ_LINE on this personality: the shim refuses it)");
+    return;
+  }
+  GicModel& m = v->gic;
+  int want = 0;
+  bool inits = false;
+  switch (t) {
+    case 0:
+      if (m.model)
+        want = -ENXIO;
+      else if (idx >= n || num > 1)
+        want = -EINVAL;
+      break;
+    case 1:
+    case 2:
+      if (!m.model) {
+        want = -ENXIO;
+      } else if (t == 2 && idx >= n) {
+        want = -EINVAL;
+      } else if (!m.initialized && m.model == kGicV3) {
+        want = -EBUSY;
+      } else {
+        inits = !m.initialized;  // vgic_lazy_init()
+        const uint32_t nr_after = inits && !m.nr_spis ? 256 : m.nr_irqs();
+        if (t == 2 ? num < 16 || num >= 32 : num < 32 || num >= nr_after) want = -EINVAL;
+      }
+      break;
+    default:
+      want = -EINVAL;
+  }
+  const int r = kx_vm_irq_line(v->h, irq, level);
+  host::fail_allocation_after(-1);
+  trace("  -> %d (model %d)", r, want);
+  expect_ret("kx_vm_irq_line", r, want, inits && g->inject);
+  if (r == -ENOMEM && want != -ENOMEM) return;
+  if (inits) gic_init_model(m);
+  if (r != 0) return;
+  if (t == 0) {
+    uint32_t& lines = v->cpu_lines[v->vcpu_order[idx]];
+    lines = level ? lines | 1u << num : lines & ~(1u << num);
+    return;
+  }
+  // What the GIC now says of the interrupt, through userspace.
+  const DevFd* d = vgic_dev_of_vm(vi);
+  if (!d || v->vcpu_order.empty()) return;
+  const int owner = t == 2 ? static_cast<int>(idx) : 0;
+  const uint64_t aff = vcpu_mpidr(*v, v->vcpu_order[owner]);
+  if (vcpu_by_mpidr(*v, aff) != owner) return;  // another vCPU has its affinity
+  const uint64_t hi = m.model == kGicV2 ? static_cast<uint64_t>(owner) : mpidr_to_attr(aff);
+  const uint32_t block = num & ~31u, bit = 1u << (num % 32);
+  if (m.model == kGicV2) {
+    // GICD_ISPENDR reads the pending state: a high line or a latched edge.
+    const uint64_t pend = gic_uget_ok(*d, kGicGrpDistRegs, hi << 32 | (0x200 + block / 8));
+    if (level) CHECK(pend & bit, "after KVM_IRQ_LINE %u high, GICD_ISPENDR %#llx", num, (ULL)pend);
+    return;
+  }
+  const bool lvl = gic_level_sensitive(*d, hi, block) & bit;
+  if (lvl) {
+    const uint64_t li = gic_uget_ok(*d, kGicGrpLevelInfo, hi << 32 | block);
+    CHECK(!!(li & bit) == !!level, "after KVM_IRQ_LINE %u level %u, LEVEL_INFO %#llx", num, level,
+          (ULL)li);
+  } else if (level) {
+    const uint64_t latch = gic_uget_ok(*d, num < 32 ? kGicGrpRedistRegs : kGicGrpDistRegs,
+                                       hi << 32 | (num < 32 ? 0x10200 : 0x200 + block / 8));
+    CHECK(latch & bit, "after KVM_IRQ_LINE %u (edge) high, ISPENDR latch %#llx", num, (ULL)latch);
+  }
+}
+
+// Whether a GICv2 is initialised, asked without changing anything: a
+// duplicate KVM_CREATE_VCPU meets the initialised GIC's -EBUSY before
+// -EEXIST (below the GIC's vCPU limit). -1: cannot tell.
+int gic_probe_initialized(int vi) {
+  const VmModel& v = g->vms[vi];
+  if (v.vcpu_order.empty() || v.vcpu_order.size() >= gic_max_cpus(kGicV2)) return -1;
+  kx_vcpu* h = nullptr;
+  const int r = kx_vm_create_vcpu(v.h, v.vcpu_order[0], &h);
+  CHECK(r == -EBUSY || r == -EEXIST, "probe: duplicate KVM_CREATE_VCPU returned %d", r);
+  return r == -EBUSY;
+}
+
+// A wake with no CPU line high: the GIC has an interrupt the vCPU would
+// take, so its highest pending interrupt is not the spurious one.
+void gic_check_woken(const VcpuFd& c) {
+  const VmModel& v = g->vms[c.vm];
+  if (v.gic.model == kGicV3) {
+    const uint64_t h0 = guest_raw(c, KX_ACCESS_SYSREG, kSysregId | kIccHppir0, 8);
+    const uint64_t h1 = guest_raw(c, KX_ACCESS_SYSREG, kSysregId | kIccHppir1, 8);
+    CHECK(h0 != kGicSpurious || h1 != kGicSpurious,
+          "KVM_RUN woke for an interrupt, but ICC_HPPIR0/1_EL1 read 1023");
+    return;
+  }
+  kx_guest_access acc = {KX_ACCESS_MEM, 0, v.gic.cpu + 0x18, 4, 0, 0};
+  if (plan_access(v, acc).result != KX_ACCESS_RESULT_KERNEL) return;  // RAM over the frame
+  const uint64_t h = guest_raw(c, KX_ACCESS_MEM, v.gic.cpu + 0x18, 4);
+  CHECK((h & 0x3ff) != kGicSpurious, "KVM_RUN woke for an interrupt, but GICC_HPPIR reads %#llx",
+        (ULL)h);
+}
+
+// At the end of an input: an initialised GIC's identification registers
+// read what the model says.
+void audit_gic_regs(const DevFd& d) {
+  const VmModel& v = g->vms[d.vm];
+  const GicModel& m = v.gic;
+  if (!m.initialized || v.vcpu_order.empty()) return;
+  const int frame = m.model == kGicV3 ? kFrameV3Dist : kFrameV2Dist;
+  const GicCtx x = gic_ctx(v, 0, true);
+  const uint64_t hi = m.model == kGicV3 ? mpidr_to_attr(vcpu_mpidr(v, v.vcpu_order[0])) : 0;
+  for (uint32_t off : {0x4u, 0x8u}) {
+    gic_check(gic_read_expect(x, frame, off, 4), gic_uget_ok(d, kGicGrpDistRegs, hi << 32 | off), 0,
+              "audit: %s+%#x", kFrameNames[frame], off);
+  }
+}
+
 void run_input(Input& in, uint8_t* teardown_order) {
   long pending = -1;
   for (int n = 0; n < kMaxOps && !in.empty(); n++) {
@@ -3492,6 +5028,18 @@ void run_input(Input& in, uint8_t* teardown_order) {
         break;
       case kArmHost:
         op_arm_host(in);
+        break;
+      case kIrqLine:
+        op_irq_line(in);
+        break;
+      case kGicRegs:
+        op_gic_regs(in);
+        break;
+      case kGicMmio:
+        op_gic_mmio(in);
+        break;
+      case kGicSysreg:
+        op_gic_sysreg(in);
         break;
       default:
         op_misc(in);
@@ -3617,6 +5165,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const auto kp = static_cast<kx_personality>(p);
     CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_VFIO, &kx_vfio_device_ops) == 0, "register VFIO");
     CHECK(kx_register_device_ops(kp, kDummyType, &kDummyOps) == 0, "register dummy");
+    CHECK(!!kx_has_irq_line(kp) == (kp == KX_ARM64), "KVM_IRQ_LINE off arm64, or not on it");
     if (kp == KX_ARM64) {  // as the shim: the VGIC types on arm64 only
       CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops) == 0,
             "register VGIC v2");
