@@ -341,7 +341,8 @@ TEST_F(VgicIrqTest, AttributeErrnosAndHasAttr) {
   EXPECT_EQ(ctlr, 4u << 8 | 1u << 15);  // 5 priority bits, A3V
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kCtlr), ctlr | 5u << 8), -EINVAL);
   // Once lowered, PRIbits stays lowered (set_gic_ctlr()).
-  EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr), (ctlr & ~(7u << 8)) | 3u << 8), 0);
+  EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr), (ctlr & ~(7u << 8)) | 3u << 8),
+            0);
   EXPECT_EQ(get64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr)), 3u << 8 | 1u << 15);
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr), ctlr), -EINVAL);
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kSre), 0), -EINVAL);
