@@ -295,9 +295,12 @@ u64 redist_typer(Dist& d, const CpuIf& c) {
     const u64 next = c.index + 1ull;
     bool last = next == used_end;
     if (last && r.count && next == end) {
+      // A region starting where this one ends, with a redistributor in use.
       const u64 next_base = r.base + r.count * dev::kV3RedistSize;
-      for (usize j = 0; j < d.rdregs.size(); j++) {
-        if (d.rdregs[j].base == next_base && n > end) last = false;
+      u64 start_j = 0;
+      for (const RedistRegion& other : d.rdregs) {
+        if (other.base == next_base && n > start_j) last = false;
+        start_j += other.count;
       }
     }
     if (last) v |= kLast;

@@ -474,3 +474,26 @@ TEST_F(VgicIrqTest, Gicv2CpuRegsByIndex) {
 }
 
 }  // namespace
+
+namespace {
+
+// GICR_TYPER.Last (vgic_mmio_vcpu_rdist_is_last()): a full region followed,
+// at the next address, by a region in use does not end the run, whatever
+// the regions' index order.
+TEST_F(VgicIrqTest, RedistributorLastAcrossContiguousRegions) {
+  vcpus(3);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
+  ASSERT_EQ(set64(gic_, kGrpAddr, kV3DistAddr, kDist), 0);
+  // index 0: one redistributor at kRedist + 256K; index 1: two at kRedist.
+  ASSERT_EQ(set64(gic_, kGrpAddr, 5, 1ull << 52 | (kRedist + 0x40000)), 0);
+  ASSERT_EQ(set64(gic_, kGrpAddr, 5, 2ull << 52 | kRedist | 1), 0);
+  ASSERT_EQ(set64(gic_, kGrpCtrl, 0, 0), 0);
+  auto last = [&](uint64_t aff0) {
+    return get32(gic_, kGrpRedist, mpidr_attr(aff0) | 0x8) >> 4 & 1;
+  };
+  EXPECT_EQ(last(0), 1u);  // alone in index 0, nothing after it
+  EXPECT_EQ(last(1), 0u);
+  EXPECT_EQ(last(2), 0u);  // index 1 is full and index 0 continues it
+}
+
+}  // namespace
