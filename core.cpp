@@ -16,6 +16,7 @@
 #include "virt/kvm/vfio.cpp"
 #include "virt/kvm/vm.cpp"
 #include "arch/arm64/personality.cpp"
+#include "arch/arm64/pmu_timer.cpp"
 #include "arch/arm64/regs.cpp"
 #include "arch/arm64/sys_regs.cpp"
 #include "arch/arm64/vcpu.cpp"

@@ -58,6 +58,23 @@ long kvm_ext_test_alloc_attempts(void)
 	return atomic_long_read(&kvm_ext_attempts);
 }
 
+/*
+ * KUnit's kthreads have no user address space. A test may name itself the
+ * one task whose "user" pointers are kernel pointers, so the ioctl paths
+ * that copy their arguments run inside the test kernel too.
+ */
+static struct task_struct *kvm_ext_kernel_uaccess_task;
+
+void kvm_ext_test_kernel_uaccess(bool on)
+{
+	WRITE_ONCE(kvm_ext_kernel_uaccess_task, on ? current : NULL);
+}
+
+static bool kvm_ext_kernel_uaccess(void)
+{
+	return READ_ONCE(kvm_ext_kernel_uaccess_task) == current;
+}
+
 static bool kvm_ext_alloc_should_fail(void)
 {
 	atomic_long_inc(&kvm_ext_attempts);
@@ -66,6 +83,11 @@ static bool kvm_ext_alloc_should_fail(void)
 }
 #else
 static bool kvm_ext_alloc_should_fail(void)
+{
+	return false;
+}
+
+static bool kvm_ext_kernel_uaccess(void)
 {
 	return false;
 }
@@ -217,11 +239,17 @@ void kx_waitq_wake_all(struct kx_waitq *wq)
 
 int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len)
 {
+	if (kvm_ext_kernel_uaccess())
+		return copy_from_kernel_nofault(dst, (void *)(unsigned long)uaddr, len) ? -EFAULT : 0;
 	return copy_from_user(dst, u64_to_user_ptr(uaddr), len) ? -EFAULT : 0;
 }
 
 int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len)
 {
+	if (kvm_ext_kernel_uaccess()) {
+		memcpy((void *)(unsigned long)uaddr, src, len);
+		return 0;
+	}
 	return copy_to_user(u64_to_user_ptr(uaddr), src, len) ? -EFAULT : 0;
 }
 
@@ -291,6 +319,11 @@ void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
 {
 	trace_kvm_ext_guest_access(vcpu_id, kind, addr, len, is_write,
 				   handled_by);
+}
+
+void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret)
+{
+	trace_kvm_ext_irq_line(irq, level, ret);
 }
 
 /*

@@ -37,6 +37,28 @@ TRACE_EVENT(kvm_ext_guest_access,
 		  __entry->len, __entry->handled_by)
 );
 
+TRACE_EVENT(kvm_ext_irq_line,
+	TP_PROTO(unsigned int irq, unsigned int level, int ret),
+	TP_ARGS(irq, level, ret),
+
+	TP_STRUCT__entry(
+		__field(unsigned int, irq)
+		__field(unsigned int, level)
+		__field(int, ret)
+	),
+
+	TP_fast_assign(
+		__entry->irq = irq;
+		__entry->level = level;
+		__entry->ret = ret;
+	),
+
+	TP_printk("type %u vcpu %u num %u level %u -> %d",
+		  (__entry->irq >> 24) & 0xf,
+		  ((__entry->irq >> 16) & 0xff) | ((__entry->irq >> 28) << 8),
+		  __entry->irq & 0xffff, __entry->level, __entry->ret)
+);
+
 #endif /* _KVM_EXT_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -80,6 +80,13 @@ struct VcpuState {
   u64 vtimer_ctl = 0;
   u64 vtimer_cval = 0;
   u64 pvtime_base = kGpaInvalid;
+  // KVM_ARM_VCPU_PMU_V3_CTRL: the overflow interrupt (below 16: unset)
+  // and whether PMU_V3_INIT ran; under Vm::lock.
+  s32 pmu_irq = 0;
+  bool pmu_created = false;
+  // KVM_ARM_VCPU_TIMER_CTRL: the virtual and physical timers' PPIs, set
+  // for every vCPU at once by any of them.
+  kx::Atomic<u32> timer_irq[2] = {kx::Atomic<u32>(27), kx::Atomic<u32>(30)};
   // KVM_ARM_IRQ_TYPE_CPU: the IRQ (bit 0) and FIQ (bit 1) lines.
   kx::Atomic<u32> cpu_lines;
   // The GIC's view of this vCPU, under the GIC's lock (vgic/vgic.h).
@@ -102,6 +109,14 @@ struct VmState {
   kx::Atomic<u32> pfr0_csv2;
   kx::Atomic<u32> pfr0_csv3;
   vgic::Dist vgic;  // under Vm::lock
+  // KVM_ARM_VCPU_PMU_V3_FILTER: one bit per event (set: counted), null
+  // until the first filter; under Vm::lock.
+  u64* pmu_filter = nullptr;
+
+  VmState() = default;
+  ~VmState() { kx::free_array(pmu_filter); }
+  VmState(const VmState&) = delete;
+  VmState& operator=(const VmState&) = delete;
 };
 
 VcpuState& state(Vcpu& vcpu);
@@ -113,6 +128,10 @@ kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
 kx::Status get_reg_list(Vcpu& vcpu, u64 ulist);
 kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
 kx::Status pvtime_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+kx::Status pmu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+kx::Status first_run_devices(Vcpu& vcpu);
+u64 guest_pmceid(Vcpu& vcpu, bool high);
 kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access);
 
 // The registers ONE_REG reaches, by block. Each get/set takes the id and

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 // arm64 as /dev/kvm presents it on an arm64 host (arch/arm64/kvm/arm.c).
+#include "arch/arm64/reg_ids.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -68,7 +69,9 @@ kx::Status run_check(Vcpu& vcpu) {
   const VcpuState& s = state(vcpu);
   if (!s.initialized()) return kx::error(kx::kENOEXEC);
   if (!s.finalized()) return kx::error(kx::kEPERM);
-  return vgic::map_resources(vcpu);
+  KX_TRY(vgic::map_resources(vcpu));
+  if (!vcpu.has_run()) KX_TRY(first_run_devices(vcpu));
+  return kx::Status::ok();
 }
 
 // With the in-kernel GIC, its CPU interface decides; without, the
@@ -104,8 +107,10 @@ kx::Status irq_line(Vm& vm, u32 irq, u32 level) {
   const u32 type = (irq >> 24) & 0xf;
   const u32 vcpu_idx = ((irq >> 16) & 0xff) + ((irq >> 28) & 0xf) * 256;
   const u32 num = irq & 0xffff;
-  bool in_kernel;
-  {
+  // Once the GIC is initialised nothing here sleeps: an irqfd may inject
+  // from atomic context.
+  bool in_kernel = vgic::initialized(vm);
+  if (!in_kernel) {
     kx::Guard<kx::Mutex> guard(&vm.lock);
     in_kernel = vm_state(vm).vgic.in_kernel();
   }
@@ -123,12 +128,32 @@ kx::Status irq_line(Vm& vm, u32 irq, u32 level) {
   return kx::error(kx::kEINVAL);
 }
 
-// kvm_arm_vcpu_arch_{set,get,has}_attr(). The PMU and timer groups need
-// the in-kernel GIC and come with it.
-constexpr u32 kVcpuPvtimeCtrl = 2;  // KVM_ARM_VCPU_PVTIME_CTRL
+// kvm_arm_vcpu_arch_{set,get,has}_attr().
+constexpr u32 kVcpuPmuV3Ctrl = 0, kVcpuTimerCtrl = 1, kVcpuPvtimeCtrl = 2;
 kx::Status vcpu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr) {
-  if (attr.group == kVcpuPvtimeCtrl) return pvtime_attr(vcpu, op, attr);
+  switch (attr.group) {
+    case kVcpuPmuV3Ctrl:
+      return pmu_attr(vcpu, op, attr);
+    case kVcpuTimerCtrl:
+      return timer_attr(vcpu, op, attr);
+    case kVcpuPvtimeCtrl:
+      return pvtime_attr(vcpu, op, attr);
+  }
   return kx::error(kx::kENXIO);
+}
+
+// System registers the guest reaches through the guest-access extension:
+// the GICv3 CPU interface, and PMCEID{0,1}_EL0 of a vCPU with a PMU.
+kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access) {
+  constexpr u64 kPmceid0 = sysreg_id(sysreg_enc(3, 3, 9, 12, 6));
+  constexpr u64 kPmceid1 = sysreg_id(sysreg_enc(3, 3, 9, 12, 7));
+  if (access.addr == kPmceid0 || access.addr == kPmceid1) {
+    if (!state(vcpu).has(kPmuV3)) return kx::error(kx::kENXIO);
+    if (!access.write) access.data = guest_pmceid(vcpu, access.addr == kPmceid1);
+    access.result = KX_ACCESS_RESULT_KERNEL;
+    return kx::Status::ok();
+  }
+  return vgic::guest_sysreg(vcpu, access);
 }
 
 // What the emulated host offers, read when asked (the system fd) or
@@ -185,7 +210,7 @@ const Personality kArm64Personality = {
     .vcpu_attr = arm64::vcpu_attr,
     .unknown_vm_ioctl_errno = -kx::kEINVAL,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
-    .guest_sysreg = arm64::vgic::guest_sysreg,
+    .guest_sysreg = arm64::guest_sysreg,
     .guest_hypercall = arm64::guest_hypercall,
 };
 

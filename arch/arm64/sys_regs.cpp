@@ -252,7 +252,7 @@ static_assert(sorted(), "kSysRegs must be sorted by encoding, as KVM_GET_REG_LIS
 #undef PMEV8
 
 // -1 when no row has this encoding.
-int find(u16 e) {
+constexpr int find(u16 e) {
   usize lo = 0, hi = kNumSysRegs;
   while (lo < hi) {
     const usize mid = (lo + hi) / 2;
@@ -274,8 +274,9 @@ u64& storage(VcpuState& s, const SysReg& r) {
 // MPIDR_EL1 as the GIC routes by it (kvm_vcpu_get_mpidr_aff()): read by
 // other vCPUs' SGIs without this one's mutex, so one whole load.
 u64 vcpu_mpidr(Vcpu& vcpu) {
-  const int slot = find(kMpidr);
-  return __atomic_load_n(&state(vcpu).sys[slot], __ATOMIC_RELAXED);
+  constexpr int kSlot = find(kMpidr);
+  static_assert(kSlot >= 0);
+  return __atomic_load_n(&state(vcpu).sys[kSlot], __ATOMIC_RELAXED);
 }
 
 namespace {

@@ -103,6 +103,8 @@ void kx_panic(const char *msg);
 void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
 			   unsigned long long addr, unsigned int len,
 			   int is_write, int handled_by);
+/* KVM_IRQ_LINE (may be called from atomic context). */
+void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret);
 
 #ifdef __cplusplus
 }

@@ -286,6 +286,552 @@ static void arm64_snapshot_round(int sys)
 	close(vm2);
 }
 
+/*
+ * A GICv3 VM (devices/arm-vgic-v3.rst): 4 vCPUs; the VMM places the frames
+ * and initialises the GIC; the demo, as the guest, brings it up, takes
+ * SPIs (KVM_IRQ_LINE) and SGIs (ICC_SGI1R_EL1) on the vCPUs they were
+ * routed to, then leaves some pending and one active, snapshots the GIC
+ * through its attribute groups, restores it into a fresh VM in QEMU's
+ * order (hw/intc/arm_gicv3_kvm.c, kvm_arm_gicv3_put()) and compares every
+ * register.
+ */
+#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR /* arm64 <asm/kvm.h> */
+#define KVM_VGIC_V3_ADDR_TYPE_DIST		2
+#define KVM_VGIC_V3_ADDR_TYPE_REDIST		3
+#define KVM_DEV_ARM_VGIC_GRP_ADDR		0
+#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS		1
+#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS		3
+#define KVM_DEV_ARM_VGIC_GRP_CTRL		4
+#define KVM_DEV_ARM_VGIC_GRP_REDIST_REGS	5
+#define KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS	6
+#define KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO		7
+#define KVM_DEV_ARM_VGIC_CTRL_INIT		0
+#define KVM_ARM_IRQ_TYPE_SHIFT			24
+#define KVM_ARM_IRQ_VCPU_SHIFT			16
+#define KVM_ARM_IRQ_TYPE_SPI			1
+#define KVM_ARM_IRQ_TYPE_PPI			2
+#endif
+
+#define GIC_VCPUS 4
+#define GIC_NR_IRQS 128
+#define GICD_BASE 0x08000000ULL
+#define GICR_BASE 0x080a0000ULL /* redistributor i at + i * 128 KiB */
+#define GICR_SGI 0x10000	/* the SGI/PPI frame of a redistributor */
+#define GIC_SPURIOUS 1023
+#define GIC_MAX_REGS 2048
+
+/* ICC_* system registers: the ONE_REG id (guest access), instr = id & 0xffff. */
+#define ICC(crn, crm, op2) ARM64_SYSREG(3, 0, crn, crm, op2)
+#define ICC_PMR_EL1 ICC(4, 6, 0)
+#define ICC_BPR0_EL1 ICC(12, 8, 3)
+#define ICC_AP0R_EL1(n) ICC(12, 8, 4 + (n))
+#define ICC_AP1R_EL1(n) ICC(12, 9, (n))
+#define ICC_RPR_EL1 ICC(12, 11, 3)
+#define ICC_SGI1R_EL1 ICC(12, 11, 5)
+#define ICC_IAR1_EL1 ICC(12, 12, 0)
+#define ICC_EOIR1_EL1 ICC(12, 12, 1)
+#define ICC_BPR1_EL1 ICC(12, 12, 3)
+#define ICC_CTLR_EL1 ICC(12, 12, 4)
+#define ICC_SRE_EL1 ICC(12, 12, 5)
+#define ICC_IGRPEN0_EL1 ICC(12, 12, 6)
+#define ICC_IGRPEN1_EL1 ICC(12, 12, 7)
+
+/* The attribute's vCPU field: MPIDR affinity (vCPU id n < 16: Aff0 = n). */
+#define GIC_MPIDR(n) ((__u64)(n) << 32)
+#define GIC_LEVEL_INFO(intid) (0ULL << 10 | (intid)) /* LINE_LEVEL */
+
+struct gic_reg {
+	__u32 group;
+	__u64 attr;
+	__u64 val;
+};
+
+struct gic_state {
+	int n;
+	struct gic_reg r[GIC_MAX_REGS];
+};
+
+static int gic_attr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
+
+	return ioctl(dev, op, &a) ? -errno : 0;
+}
+
+static int gic_set(int dev, __u32 group, __u64 attr, __u64 val)
+{
+	__u32 v32 = (__u32)val;
+
+	return gic_attr(dev, KVM_SET_DEVICE_ATTR, group, attr,
+			group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS ? (void *)&val : (void *)&v32);
+}
+
+static int gic_get(int dev, __u32 group, __u64 attr, __u64 *val)
+{
+	__u32 v32 = 0;
+	int r;
+
+	*val = 0;
+	if (group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
+		return gic_attr(dev, KVM_GET_DEVICE_ATTR, group, attr, val);
+	r = gic_attr(dev, KVM_GET_DEVICE_ATTR, group, attr, &v32);
+	*val = v32;
+	return r;
+}
+
+/* One guest access through KVM_EXT_GUEST_ACCESS, answered in the kernel. */
+static __u64 gic_guest(int vcpu, __u32 kind, __u64 addr, __u32 len, int write, __u64 data)
+{
+	struct kvm_ext_guest_access a = {
+		.kind = kind, .flags = write ? KVM_EXT_ACCESS_WRITE : 0, .addr = addr,
+		.len = len, .data = data,
+	};
+
+	if (ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) || a.result != KVM_EXT_RESULT_KERNEL) {
+		printf("    !! guest %s 0x%llx: %s (result %u)\n", write ? "store" : "load",
+		       addr, strerror(errno), a.result);
+		failures++;
+	}
+	return a.data;
+}
+
+#define mmio_rd(v, gpa) ((__u32)gic_guest(v, KVM_EXT_ACCESS_MEM, gpa, 4, 0, 0))
+#define mmio_wr(v, gpa, len, x) gic_guest(v, KVM_EXT_ACCESS_MEM, gpa, len, 1, x)
+#define icc_rd(v, id) gic_guest(v, KVM_EXT_ACCESS_SYSREG, id, 8, 0, 0)
+#define icc_wr(v, id, x) gic_guest(v, KVM_EXT_ACCESS_SYSREG, id, 8, 1, x)
+
+static int gic_irq_line(int vm, __u32 type, __u32 vcpu, __u32 num, int level)
+{
+	struct kvm_irq_level l = {
+		.irq = type << KVM_ARM_IRQ_TYPE_SHIFT | vcpu << KVM_ARM_IRQ_VCPU_SHIFT | num,
+		.level = level,
+	};
+	int r = ioctl(vm, KVM_IRQ_LINE, &l);
+
+	must(r == 0, "KVM_IRQ_LINE");
+	return r;
+}
+
+/* As the guest: enable SPI `intid`, its priority, its route, edge or level. */
+static void gic_guest_spi(int vcpu, __u32 intid, __u8 prio, __u32 route, int edge)
+{
+	__u64 icfgr = GICD_BASE + 0xc00 + intid / 16 * 4;
+	__u32 cfg = mmio_rd(vcpu, icfgr) & ~(2u << 2 * (intid % 16));
+
+	mmio_wr(vcpu, icfgr, 4, cfg | (edge ? 2u << 2 * (intid % 16) : 0));
+	mmio_wr(vcpu, GICD_BASE + 0x400 + intid, 1, prio);		/* GICD_IPRIORITYR */
+	mmio_wr(vcpu, GICD_BASE + 0x6000 + intid * 8ULL, 8, route);	/* GICD_IROUTER */
+	mmio_wr(vcpu, GICD_BASE + 0x100 + intid / 32 * 4, 4, 1u << intid % 32); /* ISENABLER */
+}
+
+/* A vCPU and GICv3 VM as QEMU builds one: vCPUs first, then the GIC. */
+static int gic_vm(int sys, int *vcpu, struct kvm_run **run, int *dev_out, int *ok)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	__u64 dist = GICD_BASE, redist = GICR_BASE;
+	__u32 nr = GIC_NR_IRQS;
+	int vm = ioctl(sys, KVM_CREATE_VM, 0), i, bad = 0;
+
+	for (i = 0; i < GIC_VCPUS; i++) {
+		struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
+
+		init.features[0] = 1U << KVM_ARM_VCPU_PSCI_0_2;
+		vcpu[i] = ioctl(vm, KVM_CREATE_VCPU, i);
+		bad |= vcpu[i] < 0 || ioctl(vcpu[i], KVM_ARM_VCPU_INIT, &init);
+		run[i] = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu[i], 0);
+		bad |= run[i] == MAP_FAILED;
+	}
+	bad |= ioctl(vm, KVM_CREATE_DEVICE, &cd) != 0;
+	*dev_out = cd.fd;
+	bad |= gic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) != 0;
+	bad |= gic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist) != 0;
+	bad |= gic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr) != 0;
+	bad |= gic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			KVM_DEV_ARM_VGIC_CTRL_INIT, NULL) != 0;
+	must(!bad, "GICv3 VM: vCPUs, GRP_ADDR, NR_IRQS, CTRL_INIT");
+	*ok = !bad;
+	return vm;
+}
+
+/* KVM_RUN of an idle vCPU that has an interrupt to take: returns at once. */
+static void gic_run(int vcpu, struct kvm_run *run, const char *who)
+{
+	struct itimerval it = { .it_value = { .tv_sec = 2 } }, off = { 0 };
+	int r;
+
+	setitimer(ITIMER_REAL, &it, NULL); /* a safety net: a wait would be a bug */
+	r = ioctl(vcpu, KVM_RUN, 0);
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (r || run->exit_reason != KVM_EXIT_EXT_INTERRUPT) {
+		printf("    !! %s: KVM_RUN -> %d (%s), exit_reason %u\n", who, r,
+		       r ? strerror(errno) : "ok", run->exit_reason);
+		failures++;
+	}
+}
+
+/* Acknowledge and EOI everything the vCPU would take, in order; returns how many. */
+static int gic_take_all(int vm, int vcpu, __u32 *took, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		__u32 intid = (__u32)icc_rd(vcpu, ICC_IAR1_EL1) & 0xffffff;
+
+		if (intid == GIC_SPURIOUS || n == max)
+			break;
+		took[n++] = intid;
+		if (intid == 43) /* the level SPI: its device drops the line */
+			gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 43, 0);
+		icc_wr(vcpu, ICC_EOIR1_EL1, intid);
+	}
+	return n;
+}
+
+static void gic_add(struct gic_state *s, __u32 group, __u64 attr)
+{
+	if (s->n < GIC_MAX_REGS)
+		s->r[s->n++] = (struct gic_reg){ .group = group, .attr = attr };
+}
+
+/*
+ * Every register the GIC has, as KVM_HAS_DEVICE_ATTR reports it: each 32-bit
+ * word of the distributor and of every redistributor (RD and SGI frames),
+ * the ICC registers of each vCPU, and LEVEL_INFO for every 32 interrupts.
+ */
+static void gic_list(int dev, struct gic_state *s)
+{
+	static const __u64 icc[] = {
+		ICC_PMR_EL1, ICC_BPR0_EL1, ICC_AP0R_EL1(0), ICC_AP0R_EL1(1), ICC_AP0R_EL1(2),
+		ICC_AP0R_EL1(3), ICC_AP1R_EL1(0), ICC_AP1R_EL1(1), ICC_AP1R_EL1(2),
+		ICC_AP1R_EL1(3), ICC_BPR1_EL1, ICC_CTLR_EL1, ICC_SRE_EL1, ICC_IGRPEN0_EL1,
+		ICC_IGRPEN1_EL1,
+	};
+	__u32 off, i, c;
+
+	s->n = 0;
+	for (off = 0; off < 0x10000; off += 4)
+		if (!gic_attr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, off, NULL))
+			gic_add(s, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, off);
+	for (c = 0; c < GIC_VCPUS; c++)
+		for (off = 0; off < 0x20000; off += 4)
+			if (!gic_attr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+				      GIC_MPIDR(c) | off, NULL))
+				gic_add(s, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, GIC_MPIDR(c) | off);
+	for (c = 0; c < GIC_VCPUS; c++)
+		for (i = 0; i < sizeof(icc) / sizeof(icc[0]); i++)
+			if (!gic_attr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+				      GIC_MPIDR(c) | (icc[i] & 0xffff), NULL))
+				gic_add(s, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+					GIC_MPIDR(c) | (icc[i] & 0xffff));
+	for (c = 0; c < GIC_VCPUS; c++) /* the private interrupts' lines */
+		gic_add(s, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, GIC_MPIDR(c) | GIC_LEVEL_INFO(0));
+	for (i = 32; i < GIC_NR_IRQS; i += 32)
+		gic_add(s, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, GIC_LEVEL_INFO(i));
+}
+
+/*
+ * Reads every listed register. A register the GIC lists but refuses to
+ * read is dropped and counted: ICC_AP{0,1}R{1,2,3}_EL1 are -EINVAL with 5
+ * priority bits (QEMU reads only as many as ICC_CTLR_EL1.PRIbits implies).
+ */
+static int gic_save(int dev, struct gic_state *s, int *refused)
+{
+	int i, j = 0, bad = 0, r;
+
+	*refused = 0;
+	for (i = 0; i < s->n; i++) {
+		s->r[j] = s->r[i];
+		r = gic_get(dev, s->r[i].group, s->r[i].attr, &s->r[j].val);
+		if (r == -EINVAL && s->r[i].group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
+			(*refused)++;
+		else if (r)
+			bad++;
+		else
+			j++;
+	}
+	s->n = j;
+	return bad;
+}
+
+static int gic_count(const struct gic_state *s, __u32 group)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->n; i++)
+		n += s->r[i].group == group;
+	return n;
+}
+
+static const struct gic_reg *gic_find(const struct gic_state *s, __u32 group, __u64 attr)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->r[i].group == group && s->r[i].attr == attr)
+			return &s->r[i];
+	return NULL;
+}
+
+struct gic_restore {
+	int dev, sets, errors;
+	const struct gic_state *s;
+};
+
+/* Writes the saved value of one register (or `val` when given). */
+static void put(struct gic_restore *g, __u32 group, __u64 attr)
+{
+	const struct gic_reg *r = gic_find(g->s, group, attr);
+
+	g->sets++;
+	if (!r || gic_set(g->dev, group, attr, r->val)) {
+		printf("    !! restore group %u attr 0x%llx: %s\n", group, attr,
+		       r ? strerror(errno) : "not saved");
+		g->errors++;
+	}
+}
+
+static void put_val(struct gic_restore *g, __u32 group, __u64 attr, __u64 val)
+{
+	g->sets++;
+	if (gic_set(g->dev, group, attr, val))
+		g->errors++;
+}
+
+#define DIST KVM_DEV_ARM_VGIC_GRP_DIST_REGS
+#define REDIST KVM_DEV_ARM_VGIC_GRP_REDIST_REGS
+#define SYSREG KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS
+#define LEVEL KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO
+
+/* kvm_arm_gicv3_put()'s order (QEMU hw/intc/arm_gicv3_kvm.c). */
+static void gic_restore(struct gic_restore *g)
+{
+	const struct gic_reg *typer = gic_find(g->s, REDIST, GIC_MPIDR(0) | 0x8);
+	__u64 c, w, i;
+
+	put(g, DIST, 0x0); /* GICD_CTLR */
+	if (typer && (typer->val & 1)) /* GICR_TYPER.PLPIS: the LPI tables first */
+		for (c = 0; c < GIC_VCPUS; c++)
+			for (i = 0x70; i < 0x80; i += 4)
+				put(g, REDIST, GIC_MPIDR(c) | i);
+	for (c = 0; c < GIC_VCPUS; c++) {
+		__u64 m = GIC_MPIDR(c);
+
+		put(g, REDIST, m | 0x0);	/* GICR_CTLR */
+		put(g, REDIST, m | 0x10);	/* GICR_STATUSR */
+		put(g, REDIST, m | 0x14);	/* GICR_WAKER */
+		put(g, REDIST, m | (GICR_SGI + 0x80));	/* GICR_IGROUPR0 */
+		put_val(g, REDIST, m | (GICR_SGI + 0x180), ~0u);	/* GICR_ICENABLER0 */
+		put(g, REDIST, m | (GICR_SGI + 0x100));	/* GICR_ISENABLER0 */
+		put(g, REDIST, m | (GICR_SGI + 0xc04));	/* GICR_ICFGR1: config before pending */
+		put(g, LEVEL, m | GIC_LEVEL_INFO(0));
+		put_val(g, REDIST, m | (GICR_SGI + 0x280), ~0u);	/* GICR_ICPENDR0 */
+		put(g, REDIST, m | (GICR_SGI + 0x200));	/* GICR_ISPENDR0 */
+		put_val(g, REDIST, m | (GICR_SGI + 0x380), ~0u);	/* GICR_ICACTIVER0 */
+		put(g, REDIST, m | (GICR_SGI + 0x300));	/* GICR_ISACTIVER0 */
+		for (i = 0; i < 32; i += 4)
+			put(g, REDIST, m | (GICR_SGI + 0x400 + i));	/* GICR_IPRIORITYR */
+	}
+	put(g, DIST, 0x10); /* GICD_STATUSR */
+	for (w = 1; w < GIC_NR_IRQS / 32; w++) {	/* GICD_ISENABLER (SPIs) */
+		put_val(g, DIST, 0x180 + 4 * w, ~0u);
+		put(g, DIST, 0x100 + 4 * w);
+	}
+	for (w = 1; w < GIC_NR_IRQS / 32; w++)	/* GICD_IGROUPR */
+		put(g, DIST, 0x80 + 4 * w);
+	for (i = 32; i < GIC_NR_IRQS; i++) {	/* GICD_IROUTER: targets before pending */
+		put(g, DIST, 0x6000 + 8 * i);
+		put(g, DIST, 0x6000 + 8 * i + 4);
+	}
+	for (w = 2; w < GIC_NR_IRQS / 16; w++)	/* GICD_ICFGR: config before pending */
+		put(g, DIST, 0xc00 + 4 * w);
+	for (i = 32; i < GIC_NR_IRQS; i += 32)
+		put(g, LEVEL, GIC_LEVEL_INFO(i));
+	for (w = 1; w < GIC_NR_IRQS / 32; w++) {	/* GICD_ISPENDR */
+		put_val(g, DIST, 0x280 + 4 * w, ~0u);
+		put(g, DIST, 0x200 + 4 * w);
+	}
+	for (w = 1; w < GIC_NR_IRQS / 32; w++) {	/* GICD_ISACTIVER */
+		put_val(g, DIST, 0x380 + 4 * w, ~0u);
+		put(g, DIST, 0x300 + 4 * w);
+	}
+	for (i = 32; i < GIC_NR_IRQS; i += 4)	/* GICD_IPRIORITYR */
+		put(g, DIST, 0x400 + i);
+	for (c = 0; c < GIC_VCPUS; c++) {
+		__u64 m = GIC_MPIDR(c);
+		const struct gic_reg *ctlr = gic_find(g->s, SYSREG, m | (ICC_CTLR_EL1 & 0xffff));
+		int pri_bits = ctlr ? (int)((ctlr->val >> 8) & 7) + 1 : 5;
+		int n = pri_bits == 7 ? 4 : pri_bits == 6 ? 2 : 1, k;
+
+		put(g, SYSREG, m | (ICC_SRE_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_CTLR_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_IGRPEN0_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_IGRPEN1_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_PMR_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_BPR0_EL1 & 0xffff));
+		put(g, SYSREG, m | (ICC_BPR1_EL1 & 0xffff));
+		for (k = n - 1; k >= 0; k--)
+			put(g, SYSREG, m | (ICC_AP0R_EL1(k) & 0xffff));
+		for (k = n - 1; k >= 0; k--)
+			put(g, SYSREG, m | (ICC_AP1R_EL1(k) & 0xffff));
+	}
+}
+
+static const char *gic_group_name(__u32 group)
+{
+	switch (group) {
+	case DIST:
+		return "DIST";
+	case REDIST:
+		return "REDIST";
+	case SYSREG:
+		return "CPU_SYSREGS";
+	case LEVEL:
+		return "LEVEL_INFO";
+	}
+	return "?";
+}
+
+static void print_took(const char *who, const __u32 *took, int n)
+{
+	int i;
+
+	printf("    %s took", who);
+	for (i = 0; i < n; i++)
+		printf("%s %s %u", i ? "," : "", took[i] < 16 ? "SGI" : took[i] < 32 ? "PPI" : "SPI",
+		       took[i]);
+	printf("%s\n", n ? "" : " nothing");
+}
+
+static void gicv3_round(int sys)
+{
+	/* What each vCPU takes, in priority order: SGIs (priority 0), then its SPI. */
+	static const __u32 expect[GIC_VCPUS][2] = { { 2, 43 }, { 1, 40 }, { 1, 41 }, { 1, 42 } };
+	static struct gic_state saved;
+	struct kvm_run *run[GIC_VCPUS], *run2[GIC_VCPUS];
+	int vcpu[GIC_VCPUS], vcpu2[GIC_VCPUS], vm, vm2, dev, dev2, i, diffs = 0, refused, ok;
+	struct gic_restore g;
+	char who[96];
+	__u32 took[8];
+	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	printf("    -- GICv3: %d vCPUs, %d interrupts, distributor 0x%llx, redistributors 0x%llx\n",
+	       GIC_VCPUS, GIC_NR_IRQS, GICD_BASE, GICR_BASE);
+	vm = gic_vm(sys, vcpu, run, &dev, &ok);
+	printf("    KVM_CREATE_DEVICE(ARM_VGIC_V3), GRP_ADDR DIST/REDIST, NR_IRQS %d, CTRL_INIT: %s\n",
+	       GIC_NR_IRQS, ok ? "ok" : "FAILED");
+	run[0]->immediate_exit = 1;
+	must(xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit: frames mapped)") == -EINTR,
+	     "the first KVM_RUN maps the GIC frames");
+	run[0]->immediate_exit = 0;
+
+	/* The guest brings the GIC up. */
+	printf("    guest: GICD_TYPER 0x%x (%u interrupts); GICD_CTLR.EnableGrp1; PMR 0xf0 and "
+	       "IGRPEN1 on each vCPU\n", mmio_rd(vcpu[0], GICD_BASE + 0x4),
+	       ((mmio_rd(vcpu[0], GICD_BASE + 0x4) & 0x1f) + 1) * 32);
+	mmio_wr(vcpu[0], GICD_BASE + 0x0, 4, 0x2);
+	for (i = 0; i < GIC_VCPUS; i++) {
+		icc_wr(vcpu[i], ICC_PMR_EL1, 0xf0);
+		icc_wr(vcpu[i], ICC_IGRPEN1_EL1, 1);
+	}
+	gic_guest_spi(vcpu[0], 40, 0xa0, 1, 1);
+	gic_guest_spi(vcpu[0], 41, 0xa0, 2, 1);
+	gic_guest_spi(vcpu[0], 42, 0xa0, 3, 1);
+	gic_guest_spi(vcpu[0], 43, 0x80, 0, 0);
+	printf("    guest: SPIs 40, 41, 42 (edge) routed to vCPUs 1, 2, 3; SPI 43 (level) to vCPU 0\n");
+
+	/* The VMM's devices raise the SPIs; the vCPUs send SGIs. */
+	for (i = 40; i <= 42; i++) {
+		gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, i, 1);
+		gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, i, 0);
+	}
+	gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 43, 1);
+	icc_wr(vcpu[0], ICC_SGI1R_EL1, 1ULL << 24 | 0xe); /* SGI 1 to Aff0 1, 2, 3 */
+	icc_wr(vcpu[3], ICC_SGI1R_EL1, 2ULL << 24 | 0x1); /* SGI 2 to Aff0 0 */
+	printf("    KVM_IRQ_LINE: SPIs 40-42 pulsed, 43 raised; ICC_SGI1R_EL1: SGI 1 from vCPU 0 "
+	       "to 1-3, SGI 2 from vCPU 3 to 0\n");
+	for (i = 0; i < GIC_VCPUS; i++) {
+		int n;
+
+		snprintf(who, sizeof(who), "vCPU %d", i);
+		gic_run(vcpu[i], run[i], who);
+		n = gic_take_all(vm, vcpu[i], took, 8);
+		snprintf(who, sizeof(who), "vCPU %d: KVM_RUN -> exit 0x%x (EXT_INTERRUPT);", i,
+			 run[i]->exit_reason);
+		print_took(who, took, n);
+		must(n == 2 && took[0] == expect[i][0] && took[1] == expect[i][1],
+		     "each vCPU takes its SGI, then its SPI, then nothing (IAR 1023)");
+	}
+
+	/* State for the snapshot: some pending, one active, non-default ICC state. */
+	gic_guest_spi(vcpu[0], 44, 0x90, 1, 0);
+	gic_guest_spi(vcpu[0], 45, 0x60, 2, 1);
+	gic_guest_spi(vcpu[0], 46, 0x70, 3, 1);
+	mmio_wr(vcpu[0], GICD_BASE + 0x180 + 46 / 32 * 4, 4, 1u << 46 % 32); /* 46 disabled */
+	mmio_wr(vcpu[0], GICR_BASE + GICR_SGI + 0x400 + 27, 1, 0xa0);	/* PPI 27 on vCPU 0 */
+	mmio_wr(vcpu[0], GICR_BASE + GICR_SGI + 0x100, 4, 1u << 27);
+	gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 44, 1);
+	gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 45, 1);
+	gic_irq_line(vm, KVM_ARM_IRQ_TYPE_SPI, 0, 46, 1);
+	gic_irq_line(vm, KVM_ARM_IRQ_TYPE_PPI, 0, 27, 1);
+	icc_wr(vcpu[1], ICC_SGI1R_EL1, 7ULL << 24 | 1u << 3); /* SGI 7 to vCPU 3 */
+	must(icc_rd(vcpu[2], ICC_IAR1_EL1) == 45, "vCPU 2 acknowledges SPI 45");
+	icc_wr(vcpu[0], ICC_BPR1_EL1, 4);
+	icc_wr(vcpu[3], ICC_CTLR_EL1, 2); /* EOImode */
+	printf("    left: SPI 44 (level, high) pending on vCPU 1, SPI 46 pending but disabled, "
+	       "SGI 7 pending on vCPU 3,\n          PPI 27 (level, high) on vCPU 0; SPI 45 "
+	       "active on vCPU 2 (ICC_RPR_EL1 0x%llx)\n", icc_rd(vcpu[2], ICC_RPR_EL1));
+
+	/* Snapshot: every register the attribute groups have. */
+	gic_list(dev, &saved);
+	must(gic_save(dev, &saved, &refused) == 0, "every listed GIC register read");
+	printf("    snapshot (every register KVM_HAS_DEVICE_ATTR lists): %d DIST words, %d REDIST "
+	       "words (%d per vCPU),\n          %d ICC registers (%d per vCPU; AP{0,1}R{1,2,3}: "
+	       "EINVAL, 5 priority bits), %d LEVEL_INFO words\n", gic_count(&saved, DIST),
+	       gic_count(&saved, REDIST), gic_count(&saved, REDIST) / GIC_VCPUS,
+	       gic_count(&saved, SYSREG), gic_count(&saved, SYSREG) / GIC_VCPUS,
+	       gic_count(&saved, LEVEL));
+	must(refused == 6 * GIC_VCPUS, "only AP{0,1}R0 of the APRs with 5 priority bits");
+
+	/* Restore into a fresh VM, in QEMU's order, and compare everything. */
+	vm2 = gic_vm(sys, vcpu2, run2, &dev2, &ok);
+	g = (struct gic_restore){ .dev = dev2, .s = &saved };
+	gic_restore(&g);
+	for (i = 0; i < saved.n; i++) {
+		const struct gic_reg *r = &saved.r[i];
+		__u64 v;
+
+		if ((gic_get(dev2, r->group, r->attr, &v) || v != r->val) && diffs++ < 5)
+			printf("    !! %s 0x%llx: saved 0x%llx, restored 0x%llx\n",
+			       gic_group_name(r->group), r->attr, r->val, v);
+	}
+	printf("    restore (QEMU's order): %d KVM_SET_DEVICE_ATTR, %d failed; %d registers "
+	       "compared: %d differences -> %s\n", g.sets, g.errors, saved.n, diffs,
+	       g.errors || diffs ? "MISMATCH" : "identical");
+	must(g.errors == 0 && diffs == 0, "GIC state restored identically");
+
+	/* The restored GIC is live: vCPU 1's pending SPI 44 wakes it. */
+	gic_run(vcpu2[1], run2[1], "restored vCPU 1");
+	i = (int)icc_rd(vcpu2[1], ICC_IAR1_EL1);
+	printf("    restored VM: vCPU 1 KVM_RUN -> exit 0x%x, ICC_IAR1_EL1 = %d; vCPU 2 "
+	       "ICC_RPR_EL1 = 0x%llx (SPI 45 still active)\n", run2[1]->exit_reason, i,
+	       icc_rd(vcpu2[2], ICC_RPR_EL1));
+	must(i == 44, "the restored pending SPI is delivered");
+
+	for (i = 0; i < GIC_VCPUS; i++) {
+		munmap(run[i], size);
+		munmap(run2[i], size);
+		close(vcpu[i]);
+		close(vcpu2[i]);
+	}
+	close(dev);
+	close(dev2);
+	close(vm);
+	close(vm2);
+}
+
 static void demo(const char *node)
 {
 	const char *arch = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
@@ -363,6 +909,7 @@ static void demo(const char *node)
 		if (strcmp(arch, "arm64") == 0) {
 			dirty_log_round(vm, vcpu[0], run);
 			arm64_snapshot_round(sys);
+			gicv3_round(sys);
 		}
 
 		run->immediate_exit = 1;

@@ -150,7 +150,9 @@ int kx_has_irq_line(kx_personality p) {
 int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
   Vm* v = vm_of(vm);
   if (!v->personality().irq_line) return v->personality().unknown_vm_ioctl_errno;
-  return v->personality().irq_line(*v, irq, level).raw();
+  const int r = v->personality().irq_line(*v, irq, level).raw();
+  kx_trace_irq_line(irq, level, r);
+  return r;
 }
 
 int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {

@@ -118,10 +118,11 @@ void write_ctlr(Dist&, CpuIf& c, u32, u64 v, u16) {
   c.cbpr = v & kCtlrCbpr;
   c.eoimode = v & kCtlrEoiMode;
 }
-// set_gic_ctlr(): a restore may not claim more than this GIC implements.
+// set_gic_ctlr(): a restore may not claim more than this interface has,
+// and once lowered, PRIbits stays there.
 kx::Status set_ctlr(Dist&, CpuIf& c, u32, u64 v) {
   const u32 pri_bits = static_cast<u32>((v >> kCtlrPriBitsShift) & 7) + 1;
-  if (pri_bits > kPriBits) return kx::error(kx::kEINVAL);
+  if (pri_bits > c.pri_bits) return kx::error(kx::kEINVAL);
   if (((v >> kCtlrIdBitsShift) & 7) > kHostIdBits) return kx::error(kx::kEINVAL);
   if (!!(v & kCtlrSeis) != kHostSeis || !!(v & kCtlrA3v) != kHostA3v) return kx::error(kx::kEINVAL);
   c.pri_bits = static_cast<u8>(pri_bits);

@@ -295,9 +295,12 @@ u64 redist_typer(Dist& d, const CpuIf& c) {
     const u64 next = c.index + 1ull;
     bool last = next == used_end;
     if (last && r.count && next == end) {
+      // A region starting where this one ends, with a redistributor in use.
       const u64 next_base = r.base + r.count * dev::kV3RedistSize;
-      for (usize j = 0; j < d.rdregs.size(); j++) {
-        if (d.rdregs[j].base == next_base && n > end) last = false;
+      u64 start_j = 0;
+      for (const RedistRegion& other : d.rdregs) {
+        if (other.base == next_base && n > start_j) last = false;
+        start_j += other.count;
       }
     }
     if (last) v |= kLast;
@@ -358,26 +361,28 @@ kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) {
   return kx::Status::ok();
 }
 
-// The register groups (vgic_v{2,3}_attr_regs_access()): the value is read
-// from the user first, then every vCPU is locked (one in KVM_RUN: -EBUSY);
-// v2 initialises the GIC on demand, v3 must have been (-EBUSY).
+// The register groups, in vgic_v{2,3}_attr_regs_access()'s order: the
+// vCPU the attribute names (-EINVAL), the 32-bit value (-EFAULT), every
+// vCPU locked (one in KVM_RUN: -EBUSY), the GIC initialised (v2 on
+// demand, v3 -EBUSY), then a CPU_SYSREGS value (-EFAULT) and the access.
 kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
   const u32 model = dist_of(vm).model;
   const bool sysreg = a.group == kGrpCpuSysregs;
   u64 value = 0;
-  if (write && kx_copy_from_user(&value, a.addr, sysreg ? 8 : 4)) return kx::error(kx::kEFAULT);
-
   kx::Status status;
   {
     kx::Guard<kx::Mutex> guard(&vm.lock);
     Vcpu* vcpu = attr_vcpu(vm, model, a);
     if (!vcpu) return kx::error(kx::kEINVAL);
+    if (write && !sysreg && kx_copy_from_user(&value, a.addr, 4)) return kx::error(kx::kEFAULT);
     if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
     Dist& d = dist_of(vm);
     if (model == kModelV2)
       status = init(vm);
     else if (!d.initialized())
       status = kx::error(kx::kEBUSY);
+    if (status.is_ok() && write && sysreg && kx_copy_from_user(&value, a.addr, 8))
+      status = kx::error(kx::kEFAULT);
     if (status.is_ok()) {
       kx::IrqSaveGuard irq_guard(&d.lock);
       CpuIf& c = cpuif(*vcpu);
@@ -639,9 +644,28 @@ bool vcpu_has_pending(Vcpu& vcpu) {
   return deliverable(d, c);
 }
 
+bool initialized(Vm& vm) { return dist_of(vm).initialized(); }
+
+kx::Status set_owner(Vcpu& vcpu, u32 intid, Owner owner) {
+  Dist& d = dist_of(vcpu.vm());
+  if (!d.initialized()) return kx::error(kx::kEAGAIN);
+  kx::IrqSaveGuard guard(&d.lock);
+  if (intid < kNrSgis) return kx::error(kx::kEINVAL);
+  Irq* irq = irq_at(d, &cpuif(vcpu), intid);
+  if (!irq) return kx::error(kx::kEINVAL);
+  if (irq->owner && irq->owner != owner) return kx::error(kx::kEEXIST);
+  irq->owner = owner;
+  return kx::Status::ok();
+}
+
 // kvm_vm_ioctl_irq_line() with an in-kernel GIC, and kvm_vgic_inject_irq().
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   constexpr u32 kTypeSpi = 1, kTypePpi = 2;
+  // kvm_vm_ioctl_irq_line() checks the number's kind before the GIC.
+  if (type == kTypePpi && (intid < kNrSgis || intid >= kNrPrivateIrqs))
+    return kx::error(kx::kEINVAL);
+  if (type == kTypeSpi && intid < kNrPrivateIrqs) return kx::error(kx::kEINVAL);
+  if (type != kTypePpi && type != kTypeSpi) return kx::error(kx::kEINVAL);
   Dist& d = dist_of(vm);
   if (!d.initialized()) {
     // vgic_lazy_init(): only a GICv2 initialises itself.
@@ -657,16 +681,12 @@ kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   CpuIf* cpu = nullptr;
   if (type == kTypePpi) {
     if (vcpu_idx >= d.vcpus.size() || !d.vcpus[vcpu_idx]) return kx::error(kx::kEINVAL);
-    if (intid < kNrSgis || intid >= kNrPrivateIrqs) return kx::error(kx::kEINVAL);
     cpu = &cpuif(*d.vcpus[vcpu_idx]);
-  } else if (type == kTypeSpi) {
-    if (intid < kNrPrivateIrqs) return kx::error(kx::kEINVAL);
-  } else {
-    return kx::error(kx::kEINVAL);
   }
   Irq* irq = irq_at(d, cpu, intid);
   if (!irq) return kx::error(kx::kEINVAL);
-  set_line(d, cpu, *irq, level);
+  // A line a device drives is not userspace's (vgic_validate_injection()).
+  if (irq->owner == kOwnerNone) set_line(d, cpu, *irq, level);
   return kx::Status::ok();
 }
 

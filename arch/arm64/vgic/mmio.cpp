@@ -126,11 +126,15 @@ void write_enable(RegAccess& a, const Reg& r, u64 val) {
   });
 }
 
-template <bool kSet>
+// A GICv2 guest pends SGIs through GICD_SGIR and GICD_SPENDSGIR only; its
+// ISPENDR0/ICPENDR0 SGI bits are WI. Userspace may set them (the source is
+// then the vCPU itself, as KVM: the source cannot be restored this way).
+template <bool kSet, bool kUser = false>
 void write_pending(RegAccess& a, const Reg& r, u64 val) {
   const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
   for_each_irq(a, r, [&](Irq& irq, u32 i) {
     if (!(val >> i & 1)) return;
+    if (!kUser && a.d.model == kModelV2 && irq.intid < kNrSgis) return;
     set_pending_latch(a.d, owner_of(a, irq), irq, kSet, self);
   });
 }
@@ -147,12 +151,12 @@ kx::Status uwrite_pending_v3(RegAccess& a, const Reg& r, u64 val) {
 }
 
 kx::Status uwrite_spending_v2(RegAccess& a, const Reg& r, u64 val) {
-  write_pending<true>(a, r, val);
+  write_pending<true, true>(a, r, val);
   return kx::Status::ok();
 }
 
 kx::Status uwrite_cpending_v2(RegAccess& a, const Reg& r, u64 val) {
-  write_pending<false>(a, r, val);
+  write_pending<false, true>(a, r, val);
   return kx::Status::ok();
 }
 
@@ -440,7 +444,7 @@ u64 sanitise(u64 reg, u32 shift, u64 width_mask, u64 (*fn)(u64)) {
   return (reg & ~(width_mask << shift)) | (fn(field) << shift);
 }
 u64 shareability(u64 f) { return f == 2 ? 1 : f; }           // outer -> inner shareable
-u64 inner_cache(u64 f) { return f == 0 || f == 1 ? 7 : f; }  // nCnB, nC -> RaWb
+u64 inner_cache(u64 f) { return f == 0 || f == 1 ? 3 : f; }  // nCnB, nC -> RaWb
 u64 outer_cache(u64 f) { return f == 0 || f == 1 ? f : 0; }  // else SameAsInner
 
 u64 sanitise_baser(u64 v) {
@@ -449,9 +453,12 @@ u64 sanitise_baser(u64 v) {
   return sanitise(v, 56, 7, outer_cache);
 }
 
-u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.cpu->propbaser, a.offset, a.len); }
+// GICR_PROPBASER is one register for the whole GIC in KVM (every
+// redistributor shows the same value: dist->propbaser); PENDBASER is each
+// redistributor's.
+u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.d.propbaser, a.offset, a.len); }
 void write_propbase(RegAccess& a, const Reg&, u64 val) {
-  a.cpu->propbaser = sanitise_baser(update64(a.cpu->propbaser, a.offset, a.len, val)) & ~kPropRes0;
+  a.d.propbaser = sanitise_baser(update64(a.d.propbaser, a.offset, a.len, val)) & ~kPropRes0;
 }
 constexpr u64 kPendPtz = 1ull << 62;
 u64 read_pendbase(RegAccess& a, const Reg&) {

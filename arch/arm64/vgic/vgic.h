@@ -62,6 +62,9 @@ struct Irq {
   bool active = false;
   bool group1 = false;
   bool edge = false;  // GICD_ICFGR
+  // The in-kernel device that drives the line (kvm_vgic_set_owner()):
+  // userspace injection into it is ignored.
+  u8 owner = 0;
 
   bool pending() const { return pending_latch || (!edge && line_level); }
 };
@@ -92,8 +95,7 @@ struct CpuIf {
   u32 ap0r[4] = {};
   u32 ap1r[4] = {};
   u32 statusr = 0;    // GICR_STATUSR
-  u64 propbaser = 0;  // GICR_PROPBASER (kept for save/restore; no LPIs without an ITS)
-  u64 pendbaser = 0;  // GICR_PENDBASER
+  u64 pendbaser = 0;  // GICR_PENDBASER (kept for save/restore; no LPIs without an ITS)
   // Private interrupts that are pending, enabled and not active: the
   // candidates for delivery (kept by changed()).
   u32 candidates = 0;
@@ -139,7 +141,8 @@ struct Dist {
   bool enabled = false;  // GICD_CTLR.EnableGrp1 (v3) / Enable (v2)
   u32 implementation_rev = kImpRevLatest;
   bool v2_groups_user_writable = false;
-  u32 statusr = 0;  // GICD_STATUSR
+  u32 statusr = 0;    // GICD_STATUSR
+  u64 propbaser = 0;  // GICR_PROPBASER, shared by every redistributor
   // SPIs that are pending, enabled and not active, by intid - 32.
   u64 spi_candidates[1024 / 64] = {};
 
@@ -160,7 +163,17 @@ kx::Status map_resources(Vcpu& vcpu);
 bool vcpu_has_pending(Vcpu& vcpu);
 // ICC_* system registers, as the guest reaches them.
 kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access);
-// KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI.
+// The in-kernel devices that may own an interrupt line.
+enum Owner : u8 { kOwnerNone = 0, kOwnerVtimer, kOwnerPtimer, kOwnerPmu };
+// kvm_vgic_set_owner(): `intid` of `vcpu` (a PPI) or an SPI becomes the
+// device's; -EINVAL for an SPI the GIC lacks, -EEXIST if another device
+// owns it. The GIC must be initialised.
+kx::Status set_owner(Vcpu& vcpu, u32 intid, Owner owner);
+
+// CTRL_INIT has run (lock-free: it never goes back).
+bool initialized(Vm& vm);
+// KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is
+// initialised, safe from atomic context.
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level);
 // The VM is going away: take the frames off the bus, free the SPIs.
 void vm_destroy(Vm& vm);

@@ -375,6 +375,18 @@ struct VmModel {
   std::vector<uint32_t> vcpu_order;
   std::map<uint32_t, uint64_t> mpidr;
   std::map<uint32_t, uint32_t> cpu_lines;
+  // arm64, by vCPU id: the timer and PMU groups' state
+  // (KVM_ARM_VCPU_TIMER_CTRL, KVM_ARM_VCPU_PMU_V3_CTRL) and whether the
+  // vCPU passed its first KVM_RUN; and the GIC lines devices own
+  // (kvm_vgic_set_owner()): (vCPU id, PPI) or (-1, SPI) -> owner.
+  struct VcpuDevices {
+    uint32_t timer[2] = {27, 30};
+    int32_t pmu_irq = 0;
+    bool pmu_created = false;
+    bool ran = false;
+  };
+  std::map<uint32_t, VcpuDevices> vdev;
+  std::map<std::pair<int64_t, uint32_t>, int> owners;
 };
 
 // An arm64 vCPU as KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE left it.
@@ -1466,6 +1478,7 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
   v.vcpu_ids.insert(id);
   v.vcpu_order.push_back(id);
   v.mpidr[id] = 0;
+  v.vdev[id] = {};
   if (fd_slot < 0) {
     vm_put(vi);
     return;
@@ -1517,12 +1530,50 @@ void gic_check_woken(const VcpuFd& c);
 // checks puts its frames on the bus. The idle guest returns 0 with
 // KVM_EXIT_EXT_INTERRUPT for an interrupt it would take: one of its CPU
 // lines high (the model knows), or the GIC's (checked by HPPIR).
+// kvm_vcpu_first_run_init()'s kvm_timer_enable() and
+// kvm_arm_pmu_v3_enable(), after the GIC's frames: with a GIC each timer
+// takes its PPI (kept even when a later check refuses) and every vCPU must
+// use the same two; a vCPU with a PMU needs PMU_V3_INIT and an interrupt
+// that suits the GIC (none without one).
+int first_run_devices_gate(const VcpuFd& c) {
+  VmModel& v = g->vms[c.vm];
+  VmModel::VcpuDevices& dv = v.vdev[c.id];
+  if (v.gic.model) {
+    auto take = [&](uint32_t intid, int owner) {
+      auto it = v.owners.find({c.id, intid});
+      if (it != v.owners.end() && it->second != owner) return false;
+      v.owners[{c.id, intid}] = owner;
+      return true;
+    };
+    if (!take(dv.timer[0], 1) || !take(dv.timer[1], 2)) return -EINVAL;
+    for (const auto& [id, o] : v.vdev) {
+      if (o.timer[0] != dv.timer[0] || o.timer[1] != dv.timer[1]) return -EINVAL;
+    }
+  }
+  if (!c.arm.has(3 /* PMU_V3 */)) return 0;
+  if (!dv.pmu_created) return -EINVAL;
+  const bool set = dv.pmu_irq >= 16;
+  if (v.gic.model) {
+    const bool ppi = dv.pmu_irq >= 16 && dv.pmu_irq < 32;
+    const bool spi = dv.pmu_irq >= 32 && static_cast<uint32_t>(dv.pmu_irq) < v.gic.nr_irqs();
+    if (!ppi && !spi) return -EINVAL;
+  } else if (set) {
+    return -EINVAL;
+  }
+  return 0;
+}
+
 void run_vcpu(const VcpuFd& c, unsigned mode) {
   VmModel& v = g->vms[c.vm];
   int gate = run_gate(c);
   const bool maps = gate == 0 && v.gic.model && !v.gic.mapped;
   if (maps) gate = gic_run_gate(v);
   const bool gic_maps = maps && gate == 0;
+  // The first run's device checks come after the frames went on the bus.
+  // (Undone below if an injected allocation failure stops the run first.)
+  const auto owners_before = v.owners;
+  int dev_gate = 0;
+  if (gate == 0 && v.p == KX_ARM64 && !v.vdev[c.id].ran) dev_gate = first_run_devices_gate(c);
   const bool v2_inits = gic_maps && v.gic.model == KX_DEV_TYPE_ARM_VGIC_V2 && !v.gic.initialized;
   // Under allocation failure the GICv2's initialisation or the frames'
   // registration fails: which one, a probe tells afterwards, or the
@@ -1542,16 +1593,19 @@ void run_vcpu(const VcpuFd& c, unsigned mode) {
   trace("  -> %d exit %u/%u (model %d%s)", r, run.exit.set, run.exit.reason, gate,
         gic_maps ? ", maps the GIC" : "");
   if (enomem_ok && r == -ENOMEM) {
+    v.owners = owners_before;
     CHECK(!run.exit.set, "KVM_RUN -ENOMEM set an exit");
     if (v2_inits && gic_probe_initialized(c.vm) == 1) gic_init_model(v.gic);
     return;
   }
+  if (gate == 0 && gic_maps) {
+    gic_init_model(v.gic);
+    v.gic.mapped = true;
+  }
+  if (gate == 0 && dev_gate) gate = dev_gate;
   if (gate == 0) {
     v.ran = true;
-    if (gic_maps) {
-      gic_init_model(v.gic);
-      v.gic.mapped = true;
-    }
+    if (v.p == KX_ARM64) v.vdev[c.id].ran = true;
   }
   auto it = v.cpu_lines.find(c.id);
   const bool line = it != v.cpu_lines.end() && it->second;
@@ -3362,17 +3416,105 @@ bool writable_gfn(const VmModel& v, uint64_t gfn) {
   return false;
 }
 
+// KVM_ARM_VCPU_PMU_V3_CTRL (group 0) and KVM_ARM_VCPU_TIMER_CTRL (group 1):
+// vcpu.rst's rows in pmu-emul.c's and arch_timer.c's order, with the
+// document's two stricter rules (an SPI next to a PPI, -EBUSY once any vCPU
+// has run). Returns the errno; `out` is what a successful GET writes.
+int pmu_timer_model(VcpuFd& c, int op, const AttrSpec& s, uint64_t payload, int32_t* out) {
+  VmModel& v = g->vms[c.vm];
+  VmModel::VcpuDevices& dv = v.vdev[c.id];
+  const uint64_t attr = s.a.attr;
+  const int32_t irq = static_cast<int32_t>(payload);
+  auto ppi = [](int32_t i) { return i >= 16 && i < 32; };
+  auto spi = [](int32_t i) { return i >= 32 && i < 1020; };
+  if (s.a.group == 1) {  // timer
+    const bool known = attr == 0 || attr == 1;
+    if (op == KX_ATTR_HAS) return known ? 0 : -ENXIO;
+    if (op == KX_ATTR_GET) {
+      if (!known) return -ENXIO;
+      if (s.payload_faults) return -EFAULT;
+      *out = static_cast<int32_t>(dv.timer[attr]);
+      return 0;
+    }
+    if (!v.gic.model) return -EINVAL;
+    if (s.payload_faults) return -EFAULT;
+    if (!ppi(irq)) return -EINVAL;
+    if (v.ran) return -EBUSY;
+    if (!known) return -ENXIO;
+    const uint32_t pair[2] = {attr == 0 ? static_cast<uint32_t>(irq) : dv.timer[0],
+                              attr == 1 ? static_cast<uint32_t>(irq) : dv.timer[1]};
+    for (auto& [id, o] : v.vdev) o.timer[0] = pair[0], o.timer[1] = pair[1];
+    return 0;
+  }
+  const bool pmu = c.arm.has(3);  // PMU
+  if (op == KX_ATTR_HAS) return attr <= 3 && pmu ? 0 : -ENXIO;
+  if (op == KX_ATTR_GET) {
+    if (attr != 0) return -ENXIO;
+    if (!v.gic.model) return -EINVAL;
+    if (!pmu) return -ENODEV;
+    if (dv.pmu_irq < 16) return -ENXIO;
+    if (s.payload_faults) return -EFAULT;
+    *out = dv.pmu_irq;
+    return 0;
+  }
+  if (!pmu) return -ENODEV;
+  if (dv.pmu_created) return -EBUSY;
+  switch (attr) {
+    case 0: {  // IRQ
+      if (!v.gic.model) return -EINVAL;
+      if (s.payload_faults) return -EFAULT;
+      if (!ppi(irq) && !spi(irq)) return -EINVAL;
+      for (const auto& [id, o] : v.vdev) {
+        if (o.pmu_irq < 16) continue;
+        if (ppi(irq) ? o.pmu_irq != irq : (ppi(o.pmu_irq) || o.pmu_irq == irq)) return -EINVAL;
+      }
+      if (dv.pmu_irq >= 16) return -EBUSY;
+      dv.pmu_irq = irq;
+      return 0;
+    }
+    case 2: {  // FILTER
+      if (s.payload_faults) return -EFAULT;
+      const uint32_t base = payload & 0xffff, n = (payload >> 16) & 0xffff;
+      const uint8_t action = (payload >> 32) & 0xff;
+      if (base + n > 65536 || action > 1) return -EINVAL;
+      if (v.ran) return -EBUSY;
+      return 0;
+    }
+    case 3:  // SET_PMU: no host PMU id exists
+      return s.payload_faults ? -EFAULT : -ENXIO;
+    case 1: {  // INIT
+      if (v.gic.model) {
+        if (!v.gic.initialized) return -ENODEV;
+        if (dv.pmu_irq < 16) return -ENXIO;
+        const uint32_t intid = static_cast<uint32_t>(dv.pmu_irq);
+        if (!ppi(dv.pmu_irq) && intid >= v.gic.nr_irqs()) return -EINVAL;
+        const std::pair<int64_t, uint32_t> key{ppi(dv.pmu_irq) ? c.id : -1, intid};
+        auto it = v.owners.find(key);
+        if (it != v.owners.end() && it->second != 3) return -EEXIST;
+        v.owners[key] = 3;
+      }
+      dv.pmu_created = true;
+      return 0;
+    }
+  }
+  return -ENXIO;
+}
+
 void vcpu_attr_call(VcpuFd& c, int op, const AttrSpec& s) {
   const VmModel& v = g->vms[c.vm];
   const Arch& a = g_arch[v.p];
   const bool pvtime = v.p == KX_ARM64 && s.a.group == kPvtimeCtrl && s.a.attr == kPvtimeIpa;
+  const bool devices = v.p == KX_ARM64 && (s.a.group == 0 || s.a.group == 1);
   uint64_t payload = 0;
   if (!s.payload_faults) memcpy(&payload, reinterpret_cast<const void*>(s.a.addr), 8);
   int want = 0;
+  int32_t got_out = 0;
   if (!a.vcpu_attr)
     want = a.unknown_vcpu;
   else if (s.uattr_faults)
     want = -EFAULT;
+  else if (devices)
+    want = pmu_timer_model(c, op, s, payload, &got_out);
   else if (!pvtime)
     want = -ENXIO;
   else if (op == KX_ATTR_HAS)
@@ -3393,13 +3535,16 @@ void vcpu_attr_call(VcpuFd& c, int op, const AttrSpec& s) {
   if (s.payload_faults) return;
   uint64_t after;
   memcpy(&after, reinterpret_cast<const void*>(s.a.addr), 8);
-  if (r == 0 && op == KX_ATTR_GET) {
+  if (devices && r == 0 && op == KX_ATTR_GET) {
+    CHECK(static_cast<int32_t>(after) == got_out && after >> 32 == payload >> 32,
+          "vCPU attribute group %u GET wrote %#llx, model %d", s.a.group, (ULL)after, got_out);
+  } else if (!devices && r == 0 && op == KX_ATTR_GET) {
     CHECK(after == c.arm.pvtime, "KVM_ARM_VCPU_PVTIME_IPA reads %#llx, model %#llx", (ULL)after,
           (ULL)c.arm.pvtime);
   } else {
     CHECK(after == payload, "vCPU attribute %s (%d) wrote its payload", op_name(op), r);
   }
-  if (r == 0 && op == KX_ATTR_SET) c.arm.pvtime = payload;
+  if (r == 0 && op == KX_ATTR_SET && pvtime) c.arm.pvtime = payload;
 }
 
 constexpr uint64_t kPvTimeFeatures = 0xc5000020, kPvTimeSt = 0xc5000021;
@@ -4181,11 +4326,13 @@ bool icc_user_reg(uint32_t enc) {
 // CPU_SYSREGS' errno for a register: unknown -ENXIO; with 5 priority
 // bits only AP{0,1}R0 exist (-EINVAL); a restored ICC_CTLR_EL1 may not
 // claim more than the GIC has, ICC_SRE_EL1 must keep SRE.
-int icc_user_err(uint32_t enc, bool write, uint64_t v) {
+// `pri_bits`: ICC_CTLR_EL1.PRIbits + 1 as it stands (once lowered, it
+// cannot be raised again).
+int icc_user_err(uint32_t enc, bool write, uint64_t v, uint32_t pri_bits = 5) {
   if (!icc_user_reg(enc)) return -ENXIO;
   if (icc_apr(enc) && (enc & 3)) return -EINVAL;
   if (write && enc == kIccCtlr) {
-    if (((v >> 8) & 7) + 1 > 5 || ((v >> 11) & 7) || (v >> 14 & 1) || !(v >> 15 & 1))
+    if (((v >> 8) & 7) + 1 > pri_bits || ((v >> 11) & 7) || (v >> 14 & 1) || !(v >> 15 & 1))
       return -EINVAL;
   }
   if (write && enc == kIccSre && !(v & 1)) return -EINVAL;
@@ -4453,18 +4600,29 @@ void gic_reg_attr(DevFd& d, int op, AttrSpec s, uint64_t value) {
     want = gic_has_reg(v, s.a);
   } else if (!gic_has_group(m.model, group)) {
     want = -ENXIO;
-  } else if (op == KX_ATTR_SET && s.payload_faults) {
-    want = -EFAULT;
   } else if ((self = gic_attr_vcpu(v, group, s.a.attr)) < 0) {
-    want = -EINVAL;
+    want = -EINVAL;  // vgic_v{2,3}_parse_attr() before the value is read
+  } else if (op == KX_ATTR_SET && !sysreg && s.payload_faults) {
+    want = -EFAULT;
   } else if (m.model == kGicV3 && !m.initialized) {
     want = -EBUSY;
+  } else if (op == KX_ATTR_SET && sysreg && s.payload_faults) {
+    want = -EFAULT;  // kvm_sys_reg_set_user() reads it last
   } else {
     reached = true;
     inits = !m.initialized;  // a GICv2 initialises itself on demand
     get_err = sysreg ? icc_user_err(off & 0xffff, false, 0) : level ? level_info_err(off) : 0;
+    uint32_t pri_bits = 5;
+    if (op == KX_ATTR_SET && sysreg && (off & 0xffff) == kIccCtlr) {
+      pri_bits =
+          static_cast<uint32_t>((gic_uget_ok(d, kGicGrpSysregs, hi << 32 | kIccCtlr) >> 8) & 7) + 1;
+      // gic_uget_ok() used g_user: the call's struct and payload again.
+      place_uattr(s, 0);
+      memset(g_user + kPayloadOffset, kPayloadFill, 16);
+      memcpy(g_user + kPayloadOffset, &value, sizeof(value));
+    }
     want = op == KX_ATTR_GET ? get_err
-           : sysreg          ? icc_user_err(off & 0xffff, true, val)
+           : sysreg          ? icc_user_err(off & 0xffff, true, val, pri_bits)
            : level           ? level_info_err(off)
                              : gic_user_write_err(m, frame, off, static_cast<uint32_t>(val));
     if (want == 0 && op == KX_ATTR_GET && s.payload_faults) want = -EFAULT;
@@ -4859,16 +5017,20 @@ void op_irq_line(Input& in) {
       break;
     case 1:
     case 2:
+      // kvm_vm_ioctl_irq_line(): the vCPU and the number's kind before the
+      // GIC's state (vgic_lazy_init()), the GIC's size after.
       if (!m.model) {
         want = -ENXIO;
       } else if (t == 2 && idx >= n) {
+        want = -EINVAL;
+      } else if (t == 2 ? num < 16 || num >= 32 : num < 32) {
         want = -EINVAL;
       } else if (!m.initialized && m.model == kGicV3) {
         want = -EBUSY;
       } else {
         inits = !m.initialized;  // vgic_lazy_init()
         const uint32_t nr_after = inits && !m.nr_spis ? 256 : m.nr_irqs();
-        if (t == 2 ? num < 16 || num >= 32 : num < 32 || num >= nr_after) want = -EINVAL;
+        if (t == 1 && num >= nr_after) want = -EINVAL;
       }
       break;
     default:
@@ -4886,6 +5048,9 @@ void op_irq_line(Input& in) {
     lines = level ? lines | 1u << num : lines & ~(1u << num);
     return;
   }
+  // A line a timer or the PMU owns ignores userspace (vgic_validate_injection()).
+  const int64_t line_owner = t == 2 ? static_cast<int64_t>(v->vcpu_order[idx]) : -1;
+  if (v->owners.count({line_owner, num})) return;
   // What the GIC now says of the interrupt, through userspace.
   const DevFd* d = vgic_dev_of_vm(vi);
   if (!d || v->vcpu_order.empty()) return;

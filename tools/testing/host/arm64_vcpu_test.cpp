@@ -75,6 +75,11 @@ TEST_F(Arm64VcpuTest, InitTargetAndFeatureRules) {
   EXPECT_EQ(init(vcpu_, (1u << kPacA) | (1u << kPacG) | (1u << kPmu)), 0);
   EXPECT_EQ(init(vcpu_, (1u << kPacA) | (1u << kPacG) | (1u << kPmu)), 0);  // same again
   EXPECT_EQ(init(vcpu_, 1u << kPowerOff), -EINVAL);                         // other features
+  // A vCPU with a PMU runs only after KVM_ARM_VCPU_PMU_V3_INIT
+  // (kvm_arm_pmu_v3_enable()); without a GIC no interrupt is needed.
+  EXPECT_EQ(run(), -EINVAL);
+  kx_attr pmu_init = {0, 0, 1, 0};  // KVM_ARM_VCPU_PMU_V3_CTRL, _INIT
+  EXPECT_EQ(kx_vcpu_attr(vcpu_, KX_ATTR_SET, reinterpret_cast<uintptr_t>(&pmu_init)), 0);
   EXPECT_EQ(run(), -EINTR);  // initialised, nothing to finalize
 }
 

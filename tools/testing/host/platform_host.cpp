@@ -206,5 +206,6 @@ void kx_panic(const char* msg) {
 
 void kx_trace_guest_access(unsigned int, unsigned int, unsigned long long, unsigned int, int, int) {
 }
+void kx_trace_irq_line(unsigned int, unsigned int, int) {}
 
 }  // extern "C"

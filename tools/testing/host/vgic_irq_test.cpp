@@ -340,6 +340,11 @@ TEST_F(VgicIrqTest, AttributeErrnosAndHasAttr) {
   uint64_t ctlr = get64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kCtlr));
   EXPECT_EQ(ctlr, 4u << 8 | 1u << 15);  // 5 priority bits, A3V
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kCtlr), ctlr | 5u << 8), -EINVAL);
+  // Once lowered, PRIbits stays lowered (set_gic_ctlr()).
+  EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr), (ctlr & ~(7u << 8)) | 3u << 8),
+            0);
+  EXPECT_EQ(get64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr)), 3u << 8 | 1u << 15);
+  EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(1) | instr(kCtlr), ctlr), -EINVAL);
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kSre), 0), -EINVAL);
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kAp1r1), 0), -EINVAL);
   EXPECT_EQ(set64(gic_, kGrpSysregs, mpidr_attr(0) | instr(kAp1r0), 0x10), 0);
@@ -377,6 +382,8 @@ TEST_F(VgicIrqTest, Gicv2CpuInterfaceAndSgiSources) {
   EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), 2u | 1u << 10);
   wr(vcpu_[0], kCpu + 0x10, 2u | 1u << 10);
   EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), kSpurious);
+  wr(vcpu_[0], kDist + 0x200, 1u << 4);  // ISPENDR0 SGI bits: WI for the guest
+  EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), kSpurious);
   // An SPI targeted at CPU 1.
   wr(vcpu_[0], kDist + 0x104, 1u << 8);               // enable 40
   mmio(vcpu_[0], kDist + 0x800 + 40, 1, true, 0x2);   // ITARGETSR: CPU 1
@@ -410,6 +417,83 @@ TEST_F(VgicIrqTest, CpuLinesWithoutAGic) {
   EXPECT_EQ(run(vcpu_[0], false, &reason), 0);  // the IRQ line makes it runnable
   EXPECT_EQ(reason, static_cast<uint32_t>(KX_EXIT_EXT_INTERRUPT));
   ASSERT_EQ(irq_line(0, 0, 0, 0), 0);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(VgicIrqTest, LinesTheTimersOwnIgnoreUserspace) {
+  v3(1);
+  ASSERT_EQ(set32(gic_, kGrpDist, 0x0, 2), 0);
+  ASSERT_EQ(set32(gic_, kGrpRedist, mpidr_attr(0) | 0x10100, 1u << 27 | 1u << 25), 0);
+  icc_write(vcpu_[0], kPmr, 0xff);
+  icc_write(vcpu_[0], kIgrpen1, 1);
+  ASSERT_EQ(irq_line(2, 0, 27, 1), 0);  // not owned yet: pends
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), 27u);
+  ASSERT_EQ(irq_line(2, 0, 27, 0), 0);
+  ASSERT_EQ(run(vcpu_[0], true), -EINTR);  // the virtual timer now owns PPI 27
+  ASSERT_EQ(irq_line(2, 0, 27, 1), 0);     // accepted, and ignored
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), kSpurious);
+  ASSERT_EQ(irq_line(2, 0, 25, 1), 0);
+  EXPECT_EQ(icc_read(vcpu_[0], kHppir1), 25u);
+}
+
+// KVM_IRQ_LINE and GICv2's CPU_REGS name a vCPU by index (creation
+// order), as the documents say; 6.1 mixes in vcpu_id
+// (Documentation/differences.rst).
+TEST_F(VgicIrqTest, VcpuIndexIsCreationOrderNotId) {
+  kx_vcpu* first = nullptr;   // id 1, index 0
+  kx_vcpu* second = nullptr;  // id 0, index 1
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &second), 0);
+  unsigned int f[7] = {};
+  ASSERT_EQ(kx_vcpu_arm64_init(first, 5, f), 0);
+  ASSERT_EQ(kx_vcpu_arm64_init(second, 5, f), 0);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
+  ASSERT_EQ(set64(gic_, kGrpCtrl, 0, 0), 0);
+  ASSERT_EQ(irq_line(2, 0, 20, 1), 0);  // PPI 20 of vCPU index 0 (id 1, Aff0 1)
+  uint32_t lines = 0;
+  ASSERT_EQ(attr(gic_, KX_ATTR_GET, kGrpLevel, mpidr_attr(1), &lines), 0);
+  EXPECT_EQ(lines, 1u << 20);
+  ASSERT_EQ(attr(gic_, KX_ATTR_GET, kGrpLevel, mpidr_attr(0), &lines), 0);
+  EXPECT_EQ(lines, 0u);
+}
+
+TEST_F(VgicIrqTest, Gicv2CpuRegsByIndex) {
+  kx_vcpu* first = nullptr;   // id 1, index 0
+  kx_vcpu* second = nullptr;  // id 0, index 1
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &second), 0);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV2, 0, &gic_), 0);
+  EXPECT_EQ(set32(gic_, kGrpCpu, 0ull << 32 | 0x4, 0x1f), 0);  // index 0's GICC_PMR
+  EXPECT_EQ(get32(gic_, kGrpCpu, 1ull << 32 | 0x4), 0u);
+  EXPECT_EQ(get32(gic_, kGrpCpu, 0ull << 32 | 0x4), 0x1fu);
+  uint32_t v;
+  EXPECT_EQ(attr(gic_, KX_ATTR_GET, kGrpCpu, 2ull << 32 | 0x4, &v), -EINVAL);
+}
+
+}  // namespace
+
+namespace {
+
+// GICR_TYPER.Last (vgic_mmio_vcpu_rdist_is_last()): a full region followed,
+// at the next address, by a region in use does not end the run, whatever
+// the regions' index order.
+TEST_F(VgicIrqTest, RedistributorLastAcrossContiguousRegions) {
+  vcpus(3);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
+  ASSERT_EQ(set64(gic_, kGrpAddr, kV3DistAddr, kDist), 0);
+  // index 0: one redistributor at kRedist + 256K; index 1: two at kRedist.
+  ASSERT_EQ(set64(gic_, kGrpAddr, 5, 1ull << 52 | (kRedist + 0x40000)), 0);
+  ASSERT_EQ(set64(gic_, kGrpAddr, 5, 2ull << 52 | kRedist | 1), 0);
+  ASSERT_EQ(set64(gic_, kGrpCtrl, 0, 0), 0);
+  auto last = [&](uint64_t aff0) {
+    return get32(gic_, kGrpRedist, mpidr_attr(aff0) | 0x8) >> 4 & 1;
+  };
+  EXPECT_EQ(last(0), 1u);  // alone in index 0, nothing after it
+  EXPECT_EQ(last(1), 0u);
+  EXPECT_EQ(last(2), 0u);  // index 1 is full and index 0 continues it
 }
 
 }  // namespace

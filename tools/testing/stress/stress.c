@@ -126,23 +126,55 @@ static void op_memslot(int vm, unsigned int *seed)
 	check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
 }
 
+/*
+ * Attributes: small group/attr numbers reach every device's groups; on
+ * arm64 a third of them are GIC register accesses (a vCPU's MPIDR Aff0 in
+ * bits 39:32, a register offset of the distributor, redistributor or CPU
+ * interface, an ICC instr, or a LEVEL_INFO vINTID) and frame addresses
+ * inside the range op_guest() touches.
+ */
 static void op_attr(int fd, unsigned int *seed)
 {
 	static const unsigned long req[] = {
 		KVM_SET_DEVICE_ATTR, KVM_GET_DEVICE_ATTR, KVM_HAS_DEVICE_ATTR,
 	};
-	int32_t payload = rnd(seed, 64);
+	static const uint32_t gic_offsets[] = {
+		0x0, 0x4, 0x8, 0xc, 0x10, 0x84, 0x104, 0x184, 0x204, 0x284, 0x304,
+		0x384, 0x420, 0x808, 0xc08, 0x6100, 0xf20, 0x10100, 0x10200, 0x10400,
+		0x70, 0x78, 0xd0, 0xfc, 0xc230, 0xc663, 0xc664, 0xc667, 0x20, 0x40,
+	};
+	uint64_t payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
 	struct kvm_device_attr a = {
 		.group = rnd(seed, 4), .attr = rnd(seed, 4),
-		.addr = rnd(seed, 4) ? (uintptr_t)&payload : 0,
+		.addr = rnd(seed, 8) ? (uintptr_t)&payload : 0,
 	};
 
+	if (rnd(seed, 3) == 0) {
+		a.group = rnd(seed, 8);
+		a.attr = (uint64_t)rnd(seed, 6) << 32 |
+			 gic_offsets[rnd(seed, sizeof(gic_offsets) / sizeof(gic_offsets[0]))];
+	}
 	check(ioctl(fd, req[rnd(seed, 3)], &a), 0, "DEVICE_ATTR");
+}
+
+/* KVM_IRQ_LINE: SPI, PPI, CPU or bad types, near-valid vCPUs and numbers. */
+static void op_irq_line(int vm, unsigned int *seed)
+{
+	struct kvm_irq_level l = {
+		.irq = rnd(seed, 4) << 24 | rnd(seed, 8) << 16 | rnd(seed, 300),
+		.level = rnd(seed, 2),
+	};
+
+	check(ioctl(vm, rnd(seed, 2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS, &l), 0, "IRQ_LINE");
 }
 
 static void op_guest(int vcpu, unsigned int *seed)
 {
 	static const unsigned int lens[] = { 1, 2, 4, 8, 3 };
+	/* ICC_PMR, IAR1, EOIR1, HPPIR1, IGRPEN1, SGI1R, DIR, CTLR; PMCEID0 */
+	static const uint16_t sysregs[] = {
+		0xc230, 0xc660, 0xc661, 0xc662, 0xc667, 0xc65d, 0xc659, 0xc664, 0xdce6,
+	};
 	struct kvm_ext_guest_access a = {
 		.kind = rnd(seed, 4),
 		.flags = rnd(seed, 2),
@@ -151,6 +183,16 @@ static void op_guest(int vcpu, unsigned int *seed)
 		.data = rand_r(seed),
 	};
 
+	if (rnd(seed, 16) == 0) {
+		/* arm64: initialise it (maybe with a PMU), so KVM_RUN maps the GIC. */
+		struct kvm_vcpu_init init = { .target = 5 };
+
+		init.features[0] = rnd(seed, 2) << 3;
+		check(ioctl(vcpu, KVM_ARM_VCPU_INIT, &init), 0, "ARM_VCPU_INIT");
+		return;
+	}
+	if (a.kind == KVM_EXT_ACCESS_SYSREG && rnd(seed, 4))
+		a.addr = 0x6030000000130000ULL | sysregs[rnd(seed, 9)];
 	check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a), 0, "GUEST_ACCESS");
 }
 
@@ -199,7 +241,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd;
 
-		switch (rnd(&seed, 14)) {
+		switch (rnd(&seed, 15)) {
 		case 0:
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
@@ -270,6 +312,13 @@ static void *worker(void *arg)
 			fd = take(vcpus, NVCPU, &seed);
 			if (fd >= 0) {
 				op_run(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 14:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				op_irq_line(fd, &seed);
 				close(fd);
 			}
 			break;
