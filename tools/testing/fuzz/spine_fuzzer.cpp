@@ -3976,16 +3976,44 @@ struct GicCtx {
   int self;  // the GIC index of the interface (redistributor or vCPU)
   uint32_t self_id;
   uint64_t self_mpidr;
+  bool self_last;  // GICR_TYPER.Last of its redistributor
 };
+
+// vgic_mmio_vcpu_rdist_is_last(): redistributor `index` is the last one
+// in use in its region, and when it fills the region, no region with a
+// redistributor in use starts where it ends.
+bool gic_rd_last(const VmModel& v, uint64_t index) {
+  const uint64_t n = v.vcpu_order.size();
+  uint64_t start = 0;
+  for (const GicRegion& r : v.gic.regions) {
+    const uint64_t end = r.count ? start + r.count : ~0ull;
+    if (index >= end) {
+      start = end;
+      continue;
+    }
+    const uint64_t used = std::min(n, end) - start;  // the region's free_index
+    if (index - start + 1 < used) return false;
+    if (!r.count || index - start != r.count - 1u) return true;
+    const uint64_t next = r.base + r.count * kGicRedistSize;
+    uint64_t q_start = 0;
+    for (const GicRegion& q : v.gic.regions) {
+      if (q.base == next && n > q_start) return false;
+      q_start += q.count;
+    }
+    return true;
+  }
+  return false;
+}
 
 GicCtx gic_ctx(const VmModel& v, int self, bool user) {
   const GicModel& m = v.gic;
-  GicCtx x = {
-      m.model, m.nr_irqs(), m.rev, static_cast<uint32_t>(v.vcpu_order.size()), m.v2_groups, user,
-      self,    0,           0};
+  GicCtx x = {m.model,     m.nr_irqs(), m.rev, static_cast<uint32_t>(v.vcpu_order.size()),
+              m.v2_groups, user,        self,  0,
+              0,           false};
   if (self >= 0 && static_cast<size_t>(self) < v.vcpu_order.size()) {
     x.self_id = v.vcpu_order[self];
     x.self_mpidr = vcpu_mpidr(v, x.self_id);
+    x.self_last = m.model == KX_DEV_TYPE_ARM_VGIC_V3 && gic_rd_last(v, self);
   }
   return x;
 }
@@ -4060,11 +4088,10 @@ Expect gic_read_expect(const GicCtx& x, int frame, uint32_t off, unsigned len) {
           return exact(x.rev >= 3 ? 6 : 0, len);  // IR | CES
         case 0x0004:
           return exact(kGicrIidr, len);
-        case 0x0008: {  // affinity, processor number; Last varies
-          const uint64_t typer = (x.self_mpidr & 0xffffff) << 32 | (x.self_id & 0xffffull) << 8;
-          if (len == 8) return {Expect::kMasked, ~0x10ull, typer};
-          if (off == 0x8) return {Expect::kMasked, 0xffffffefull, typer & 0xffffffef};
-          return exact(typer >> 32, len);
+        case 0x0008: {  // affinity, processor number, Last
+          const uint64_t typer = (x.self_mpidr & 0xffffff) << 32 | (x.self_id & 0xffffull) << 8 |
+                                 (x.self_last ? 0x10 : 0);
+          return exact(off == 0xc ? typer >> 32 : typer, len);
         }
         case 0x0010:
           return only(0xf, len);
