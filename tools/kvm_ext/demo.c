@@ -295,23 +295,6 @@ static void arm64_snapshot_round(int sys)
  * order (hw/intc/arm_gicv3_kvm.c, kvm_arm_gicv3_put()) and compares every
  * register.
  */
-#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR /* arm64 <asm/kvm.h> */
-#define KVM_VGIC_V3_ADDR_TYPE_DIST		2
-#define KVM_VGIC_V3_ADDR_TYPE_REDIST		3
-#define KVM_DEV_ARM_VGIC_GRP_ADDR		0
-#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS		1
-#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS		3
-#define KVM_DEV_ARM_VGIC_GRP_CTRL		4
-#define KVM_DEV_ARM_VGIC_GRP_REDIST_REGS	5
-#define KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS	6
-#define KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO		7
-#define KVM_DEV_ARM_VGIC_CTRL_INIT		0
-#define KVM_ARM_IRQ_TYPE_SHIFT			24
-#define KVM_ARM_IRQ_VCPU_SHIFT			16
-#define KVM_ARM_IRQ_TYPE_SPI			1
-#define KVM_ARM_IRQ_TYPE_PPI			2
-#endif
-
 #define GIC_VCPUS 4
 #define GIC_NR_IRQS 128
 #define GICD_BASE 0x08000000ULL

@@ -71,6 +71,54 @@ struct kvm_vcpu_init {
 #endif
 
 /*
+ * arm64 in-kernel GIC and interrupt lines (arch/arm64/include/uapi/asm/kvm.h):
+ * the VGIC device's groups and attributes, the vCPU attribute groups that
+ * wire into it, and KVM_IRQ_LINE's layout.
+ */
+#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR
+#define KVM_VGIC_V2_ADDR_TYPE_DIST		0
+#define KVM_VGIC_V2_ADDR_TYPE_CPU		1
+#define KVM_VGIC_V3_ADDR_TYPE_DIST		2
+#define KVM_VGIC_V3_ADDR_TYPE_REDIST		3
+#define KVM_VGIC_ITS_ADDR_TYPE			4
+#define KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION	5
+#define KVM_DEV_ARM_VGIC_GRP_ADDR		0
+#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS		1
+#define KVM_DEV_ARM_VGIC_GRP_CPU_REGS		2
+#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS		3
+#define KVM_DEV_ARM_VGIC_GRP_CTRL		4
+#define KVM_DEV_ARM_VGIC_GRP_REDIST_REGS	5
+#define KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS	6
+#define KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO		7
+#define KVM_DEV_ARM_VGIC_GRP_ITS_REGS		8
+#define KVM_DEV_ARM_VGIC_CTRL_INIT		0
+#define KVM_DEV_ARM_ITS_SAVE_TABLES		1
+#define KVM_DEV_ARM_ITS_RESTORE_TABLES		2
+#define KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES	3
+#define KVM_DEV_ARM_ITS_CTRL_RESET		4
+#define VGIC_LEVEL_INFO_LINE_LEVEL		0
+
+#define KVM_ARM_VCPU_PMU_V3_CTRL		0
+#define KVM_ARM_VCPU_PMU_V3_IRQ			0
+#define KVM_ARM_VCPU_PMU_V3_INIT		1
+#define KVM_ARM_VCPU_PMU_V3_FILTER		2
+#define KVM_ARM_VCPU_PMU_V3_SET_PMU		3
+#define KVM_ARM_VCPU_TIMER_CTRL			1
+#define KVM_ARM_VCPU_TIMER_IRQ_VTIMER		0
+#define KVM_ARM_VCPU_TIMER_IRQ_PTIMER		1
+#define KVM_ARM_VCPU_PVTIME_CTRL		2
+#define KVM_ARM_VCPU_PVTIME_IPA			0
+
+#define KVM_ARM_IRQ_VCPU2_SHIFT			28
+#define KVM_ARM_IRQ_TYPE_SHIFT			24
+#define KVM_ARM_IRQ_VCPU_SHIFT			16
+#define KVM_ARM_IRQ_NUM_SHIFT			0
+#define KVM_ARM_IRQ_TYPE_CPU			0
+#define KVM_ARM_IRQ_TYPE_SPI			1
+#define KVM_ARM_IRQ_TYPE_PPI			2
+#endif
+
+/*
  * KVM_EXT_GUEST_ACCESS (vCPU ioctl): perform one guest access as the vCPU.
  *
  * kind KVM_EXT_ACCESS_MEM: a load or store of len (1, 2, 4, 8) bytes at

@@ -39,21 +39,6 @@
 #include "bench.h"
 #include <linux/kvm_ext.h>
 
-#ifndef KVM_DEV_ARM_VGIC_GRP_ADDR /* arm64 <asm/kvm.h> */
-#define KVM_VGIC_V3_ADDR_TYPE_DIST		2
-#define KVM_VGIC_V3_ADDR_TYPE_REDIST		3
-#define KVM_DEV_ARM_VGIC_GRP_ADDR		0
-#define KVM_DEV_ARM_VGIC_GRP_DIST_REGS		1
-#define KVM_DEV_ARM_VGIC_GRP_NR_IRQS		3
-#define KVM_DEV_ARM_VGIC_GRP_CTRL		4
-#define KVM_DEV_ARM_VGIC_GRP_REDIST_REGS	5
-#define KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS	6
-#define KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO		7
-#define KVM_DEV_ARM_VGIC_CTRL_INIT		0
-#define KVM_ARM_IRQ_TYPE_SHIFT			24
-#define KVM_ARM_IRQ_TYPE_SPI			1
-#endif
-
 #define NOOP_BATCH 2000
 #define RT_BATCH 1000
 #define SAVE_VCPUS 64
