@@ -16,6 +16,7 @@
 #include <kx/atomic.h>
 #include <kx/lock.h>
 #include <kx/result.h>
+#include <kx/sparse_table.h>
 #include <kx/types.h>
 #include <kx/vector.h>
 
@@ -35,6 +36,10 @@ constexpr u32 kNrSgis = 16;
 constexpr u32 kNrPrivateIrqs = 32;
 constexpr u32 kNrIrqsDefault = 256;  // VGIC_NR_IRQS_LEGACY, when the VMM sets none
 constexpr u32 kSpurious = 1023;
+// LPIs (behind an ITS): 16 INTID bits (INTERRUPT_ID_BITS_ITS), from 8192.
+constexpr u32 kLpiBase = 8192;
+constexpr u32 kLpiIdBits = 16;
+constexpr u32 kNrLpis = (1u << kLpiIdBits) - kLpiBase;
 
 // The emulated GIC implements 5 priority bits (ICH_VTR_EL2.PRIbits + 1 on
 // the Neoverse-N1-like host), so 32 preemption levels: one APR word.
@@ -65,6 +70,9 @@ struct Irq {
   // The in-kernel device that drives the line (kvm_vgic_set_owner()):
   // userspace injection into it is ignored.
   u8 owner = 0;
+  // An LPI exists while an ITS translation (ITE) names it: one reference
+  // each. 0 for every other interrupt.
+  u32 lpi_refs = 0;
 
   bool pending() const { return pending_latch || (!edge && line_level); }
 };
@@ -95,7 +103,8 @@ struct CpuIf {
   u32 ap0r[4] = {};
   u32 ap1r[4] = {};
   u32 statusr = 0;    // GICR_STATUSR
-  u64 pendbaser = 0;  // GICR_PENDBASER (kept for save/restore; no LPIs without an ITS)
+  u64 pendbaser = 0;  // GICR_PENDBASER
+  bool lpis_enabled = false;  // GICR_CTLR.EnableLPIs
   // Private interrupts that are pending, enabled and not active: the
   // candidates for delivery (kept by changed()).
   u32 candidates = 0;
@@ -114,6 +123,7 @@ struct RedistRegion {
 class Frame;
 
 extern kx::LockClass gic_lock_class;
+extern kx::LockClass gic_lpi_lock_class;
 
 struct Dist {
   Dist() = default;
@@ -145,6 +155,18 @@ struct Dist {
   u64 propbaser = 0;  // GICR_PROPBASER, shared by every redistributor
   // SPIs that are pending, enabled and not active, by intid - 32.
   u64 spi_candidates[1024 / 64] = {};
+
+  // LPIs, by intid - kLpiBase. An ITS creates and drops them under
+  // lpi_mutex (the table's leaves are allocated there, outside lock);
+  // their state changes under lock like every interrupt's. Pending and
+  // enabled ones are candidates, with a summary bit per word so that
+  // finding one costs the same however many exist.
+  kx::Mutex lpi_mutex{&gic_lpi_lock_class};
+  kx::SparseTable<Irq> lpis{kNrLpis};
+  u64 lpi_candidates[kNrLpis / 64] = {};
+  u64 lpi_candidate_summary[kNrLpis / 64 / 64] = {};
+  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable).
+  kx::Atomic<bool> has_its;
 
   bool in_kernel() const { return model != 0; }
   bool initialized() const { return ready.load(); }

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+// LPIs: the message-based interrupts an ITS translates to (GICv3
+// architecture; Linux 6.1's vgic-its.c and vgic-v3.c for KVM's choices).
+// Their configuration (priority, enable) and pending state live in guest
+// RAM at GICR_PROPBASER and each GICR_PENDBASER; KVM caches them in the
+// interrupt and reads the tables only when the architecture says so (a
+// new mapping, INV, INVALL, EnableLPIs). Guest RAM is never touched under
+// Dist::lock: a read happens first, the state changes after.
+#include "arch/arm64/vgic/internal.h"
+#include "virt/kvm/vm.h"
+
+namespace kvm {
+namespace arm64 {
+namespace vgic {
+
+KX_LOCK_CLASS(gic_lpi_lock);
+
+namespace {
+
+constexpr u64 kBaserAddrMask = 0x000ffffffffff000ull;  // PA bits 51:12
+constexpr u8 kPropEnable = 1, kPropPriorityMask = 0xfc;
+
+u64 propbase(const Dist& d) { return d.propbaser & kBaserAddrMask; }
+u64 pendbase(const CpuIf& c) { return c.pendbaser & 0x000fffffffff0000ull; }  // 51:16
+
+void apply_config(Dist& d, Irq& irq, u8 prop) {
+  irq.priority = prop & kPropPriorityMask;
+  irq.enabled = prop & kPropEnable;
+  changed(d, nullptr, irq);
+}
+
+}  // namespace
+
+u32 lpi_limit(const Dist& d) {
+  const u32 id_bits = static_cast<u32>(d.propbaser & 0x1f) + 1;
+  return 1u << (id_bits < kLpiIdBits ? id_bits : kLpiIdBits);
+}
+
+Irq* lpi_at(Dist& d, u32 intid) {
+  if (intid < kLpiBase) return nullptr;
+  Irq* irq = d.lpis.find(intid - kLpiBase);
+  return irq && irq->lpi_refs ? irq : nullptr;
+}
+
+// vgic_add_lpi(): an LPI another translation already created keeps its
+// state; a new one reads its configuration byte and takes the target.
+kx::Status lpi_get(Vm& vm, u32 intid, u16 target) {
+  Dist& d = dist_of(vm);
+  if (intid < kLpiBase || intid - kLpiBase >= kNrLpis) return kx::error(kx::kEINVAL);
+  Irq* irq = KX_TRY(d.lpis.ensure(intid - kLpiBase));
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    if (irq->lpi_refs) {
+      irq->lpi_refs++;
+      return kx::Status::ok();
+    }
+  }
+  u8 prop;
+  u64 base;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    base = propbase(d);
+  }
+  KX_TRY(vm.read_guest(base + intid - kLpiBase, &prop, 1));
+  kx::IrqSaveGuard guard(&d.lock);
+  *irq = Irq{};
+  irq->intid = intid;
+  irq->group1 = true;
+  irq->edge = true;
+  irq->target = target;
+  irq->lpi_refs = 1;
+  apply_config(d, *irq, prop);
+  return kx::Status::ok();
+}
+
+void lpi_put(Vm& vm, u32 intid) {
+  Dist& d = dist_of(vm);
+  kx::IrqSaveGuard guard(&d.lock);
+  Irq* irq = lpi_at(d, intid);
+  if (!irq || --irq->lpi_refs) return;
+  irq->pending_latch = false;
+  changed(d, nullptr, *irq);
+}
+
+void lpi_set_target(Dist& d, u32 intid, u16 target) {
+  Irq* irq = lpi_at(d, intid);
+  if (!irq) return;
+  irq->target = target;
+  changed(d, nullptr, *irq);
+}
+
+kx::Status lpi_update_config(Vm& vm, u32 intid) {
+  Dist& d = dist_of(vm);
+  u64 base;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    if (!lpi_at(d, intid)) return kx::Status::ok();
+    base = propbase(d);
+  }
+  u8 prop;
+  KX_TRY(vm.read_guest(base + intid - kLpiBase, &prop, 1));
+  kx::IrqSaveGuard guard(&d.lock);
+  if (Irq* irq = lpi_at(d, intid)) apply_config(d, *irq, prop);
+  return kx::Status::ok();
+}
+
+// One read of the configuration table's LPI part, then every LPI of the
+// vCPU takes its byte. An LPI whose byte is not in guest RAM keeps its
+// configuration (6.1 stops at the first such byte).
+kx::Status lpi_invall(Vm& vm, u16 target) {
+  Dist& d = dist_of(vm);
+  u64 base;
+  u32 n;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    base = propbase(d);
+    n = lpi_limit(d) > kLpiBase ? lpi_limit(d) - kLpiBase : 0;
+  }
+  if (!n) return kx::Status::ok();
+  u8* table = kx::alloc_array<u8>(n);
+  if (!table) return kx::error(kx::kENOMEM);
+  kx::Status s = vm.read_guest(base, table, n);
+  if (s.is_ok()) {
+    kx::IrqSaveGuard guard(&d.lock);
+    d.lpis.for_each([&](u32 i, Irq& irq) {
+      if (irq.lpi_refs && irq.target == target && i < n) apply_config(d, irq, table[i]);
+    });
+  }
+  kx::free_array(table);
+  return s;
+}
+
+namespace {
+
+// its_sync_lpi_pending_table(): the pending bits of the LPIs this
+// redistributor receives, from its pending table (one read of the part
+// after the first kB, which holds no LPI).
+kx::Status sync_pending_table(Vm& vm, CpuIf& c) {
+  Dist& d = dist_of(vm);
+  u64 base;
+  u32 bytes;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    base = pendbase(c);
+    bytes = (lpi_limit(d) - kLpiBase) / 8;
+    if (lpi_limit(d) <= kLpiBase) return kx::Status::ok();
+  }
+  u8* table = kx::alloc_array<u8>(bytes);
+  if (!table) return kx::error(kx::kENOMEM);
+  kx::Status s = vm.read_guest(base + kLpiBase / 8, table, bytes);
+  if (s.is_ok()) {
+    kx::IrqSaveGuard guard(&d.lock);
+    d.lpis.for_each([&](u32 i, Irq& irq) {
+      if (!irq.lpi_refs || irq.target != c.index || i / 8 >= bytes) return;
+      irq.pending_latch = table[i / 8] >> (i % 8) & 1;
+      changed(d, nullptr, irq);
+    });
+  }
+  kx::free_array(table);
+  return s;
+}
+
+}  // namespace
+
+void run_follow_up(Vm& vm, CpuIf& c, const FollowUp& f) {
+  // A guest-RAM error here has nobody to report to: the write that asked
+  // for it completed, as on hardware.
+  switch (f.kind) {
+    case FollowUp::kSyncPendingTable:
+      (void)sync_pending_table(vm, c);
+      break;
+    case FollowUp::kInvLpi:
+      (void)lpi_update_config(vm, f.intid);
+      break;
+    case FollowUp::kInvAll:
+      (void)lpi_invall(vm, c.index);
+      break;
+    case FollowUp::kNone:
+      break;
+  }
+}
+
+// vgic_v3_save_pending_tables(): each LPI's pending bit, in its target's
+// pending table, written only where it differs from what is there. LPIs
+// come in INTID order, so consecutive ones share one read-modify-write of
+// their byte. The first kB (INTIDs below 8192) is never written.
+kx::Status save_pending_tables(Vm& vm) {
+  Dist& d = dist_of(vm);
+  kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
+  u64 cur = ~0ull;
+  u8 stored = 0, want = 0;
+  kx::Status s;
+  auto flush = [&]() -> kx::Status {
+    if (cur == ~0ull || stored == want) return kx::Status::ok();
+    return vm.write_guest(cur, &want, 1);
+  };
+  for (u32 i = 0; i < kNrLpis && s.is_ok(); i++) {
+    u64 addr;
+    bool pending;
+    u32 bit;
+    {
+      kx::IrqSaveGuard guard(&d.lock);
+      Irq* irq = d.lpis.find(i);
+      if (!irq || !irq->lpi_refs || irq->target >= d.vcpus.size() || !d.vcpus[irq->target])
+        continue;
+      const u32 intid = i + kLpiBase;
+      addr = pendbase(cpuif(*d.vcpus[irq->target])) + intid / 8;
+      pending = irq->pending_latch;
+      bit = intid % 8;
+    }
+    if (addr != cur) {
+      s = flush();
+      if (s.is_error()) break;
+      cur = addr;
+      s = vm.read_guest(addr, &stored, 1);
+      if (s.is_error()) break;
+      want = stored;
+    }
+    want = pending ? static_cast<u8>(want | 1u << bit) : static_cast<u8>(want & ~(1u << bit));
+  }
+  if (s.is_ok()) s = flush();
+  // read_guest/write_guest say -ENOENT for "no memslot": to userspace that
+  // is an invalid guest RAM access.
+  return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s;
+}
+
+}  // namespace vgic
+}  // namespace arm64
+}  // namespace kvm
