@@ -326,6 +326,11 @@ void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret)
 	trace_kvm_ext_irq_line(irq, level, ret);
 }
 
+void kx_trace_signal_msi(unsigned int devid, unsigned int data, int ret)
+{
+	trace_kvm_ext_signal_msi(devid, data, ret);
+}
+
 /*
  * The C++ core has pure virtual functions; a call through one means a
  * broken object. The C++ ABI names this hook.

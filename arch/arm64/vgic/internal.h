@@ -75,12 +75,40 @@ struct FollowUp {
 // Runs it for the redistributor of `c` (no GIC lock held).
 void run_follow_up(Vm& vm, CpuIf& c, const FollowUp& f);
 
-// LPIs (lpi.cpp). lpi_get() and lpi_put() are called under Dist::lpi_mutex.
+// Guest tables read once for many new LPIs (an ITS table restore): the
+// configuration table's LPI part, and each pending table as first
+// needed. The pending bits new LPIs take are cleared in guest RAM by
+// commit(), so a restore that fails leaves guest RAM as it was.
+class LpiTableCache {
+ public:
+  explicit LpiTableCache(Vm& vm) : vm_(vm) {}
+  ~LpiTableCache();
+  LpiTableCache(const LpiTableCache&) = delete;
+  LpiTableCache& operator=(const LpiTableCache&) = delete;
+
+  kx::Status config(u64 base, u32 intid, u8* prop);
+  kx::Status take_pending(u64 table, u32 intid, bool* pending);
+  kx::Status commit();
+
+ private:
+  struct Pending {
+    u64 table;
+    u8* bytes;  // the LPI part (from byte 1024); null: read byte by byte
+    bool dirty;
+  };
+  Vm& vm_;
+  u8* config_ = nullptr;
+  u64 config_base_ = 0;
+  bool config_tried_ = false;
+  kx::Vector<Pending> pending_;
+};
+
+// LPIs (lpi.cpp). lpi_get() and lpi_put() take Dist::lpi_mutex.
 // lpi_get: the LPI `intid` with one more reference; a new one takes its
-// configuration from the guest's table and goes to vCPU index `target`
-// (kNoVcpu: an unmapped collection). -EINVAL out of range, -ENOMEM, or a
-// guest-RAM error reading its configuration byte.
-kx::Status lpi_get(Vm& vm, u32 intid, u16 target);
+// configuration and pending bit from the guest's tables (through `cache`
+// if given) and goes to vCPU index `target` (kNoVcpu: an unmapped
+// collection). -EINVAL out of range, -ENOMEM, or a guest-RAM error.
+kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache = nullptr);
 void lpi_put(Vm& vm, u32 intid);
 // The interrupt state of an existing LPI, under Dist::lock.
 Irq* lpi_at(Dist& d, u32 intid);
@@ -89,8 +117,10 @@ kx::Status lpi_update_config(Vm& vm, u32 intid);
 // vgic_its_invall(): every LPI going to vCPU index `target` re-reads its
 // configuration byte.
 kx::Status lpi_invall(Vm& vm, u16 target);
-// update_affinity(): the LPI now goes to `target`.
+// update_affinity(): the LPI now goes to `target`. Under Dist::lock.
 void lpi_set_target(Dist& d, u32 intid, u16 target);
+// MOVALL: every LPI going to `from` goes to `to`. Under Dist::lock.
+void lpi_move_all(Dist& d, u16 from, u16 to);
 // The highest INTID the GIC's GICR_PROPBASER.IDbits allows, plus one.
 u32 lpi_limit(const Dist& d);
 // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, with every vCPU locked.

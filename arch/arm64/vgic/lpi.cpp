@@ -42,26 +42,124 @@ Irq* lpi_at(Dist& d, u32 intid) {
   return irq && irq->lpi_refs ? irq : nullptr;
 }
 
+namespace {
+
+// The pending-table byte of `intid` for vCPU index `target`, or 0 when
+// the LPI goes nowhere (an unmapped collection, a GIC not initialised).
+u64 pending_byte_addr(Dist& d, u16 target, u32 intid) {
+  if (target >= d.vcpus.size() || !d.vcpus[target]) return 0;
+  return pendbase(cpuif(*d.vcpus[target])) + intid / 8;
+}
+
+}  // namespace
+
+LpiTableCache::~LpiTableCache() {
+  kx::free_array(config_);
+  for (Pending& p : pending_) kx::free_array(p.bytes);
+}
+
+// The configuration table's LPI part is read in one go; if it is not all
+// in guest RAM (PROPBASER.IDbits smaller than 16, a short memslot) each
+// byte is read on its own, as a command would.
+kx::Status LpiTableCache::config(u64 base, u32 intid, u8* prop) {
+  if (!config_tried_) {
+    config_tried_ = true;
+    config_ = kx::alloc_array<u8>(kNrLpis);
+    if (!config_) return kx::error(kx::kENOMEM);
+    config_base_ = base;
+    if (vm_.read_guest(base, config_, kNrLpis).is_error()) {
+      kx::free_array(config_);
+      config_ = nullptr;
+    }
+  }
+  if (config_ && base == config_base_) {
+    *prop = config_[intid - kLpiBase];
+    return kx::Status::ok();
+  }
+  return vm_.read_guest(base + intid - kLpiBase, prop, 1);
+}
+
+kx::Status LpiTableCache::take_pending(u64 table, u32 intid, bool* pending) {
+  Pending* p = nullptr;
+  for (Pending& e : pending_) {
+    if (e.table == table) p = &e;
+  }
+  if (!p) {
+    Pending fresh{table, kx::alloc_array<u8>(kNrLpis / 8), false};
+    if (!fresh.bytes) return kx::error(kx::kENOMEM);
+    if (vm_.read_guest(table + kLpiBase / 8, fresh.bytes, kNrLpis / 8).is_error()) {
+      kx::free_array(fresh.bytes);
+      fresh.bytes = nullptr;
+    }
+    if (kx::Status s = pending_.push_back(fresh); s.is_error()) {
+      kx::free_array(fresh.bytes);
+      return s;
+    }
+    p = &pending_[pending_.size() - 1];
+  }
+  const u32 bit = intid % 8;
+  if (!p->bytes) {
+    // Not all in guest RAM: this byte alone, cleared at once if set.
+    u8 v;
+    KX_TRY(vm_.read_guest(table + intid / 8, &v, 1));
+    *pending = v >> bit & 1;
+    if (!*pending) return kx::Status::ok();
+    v = static_cast<u8>(v & ~(1u << bit));
+    return vm_.write_guest(table + intid / 8, &v, 1);
+  }
+  u8& v = p->bytes[(intid - kLpiBase) / 8];
+  *pending = v >> bit & 1;
+  if (*pending) {
+    v = static_cast<u8>(v & ~(1u << bit));
+    p->dirty = true;
+  }
+  return kx::Status::ok();
+}
+
+kx::Status LpiTableCache::commit() {
+  for (Pending& p : pending_) {
+    if (p.bytes && p.dirty) KX_TRY(vm_.write_guest(p.table + kLpiBase / 8, p.bytes, kNrLpis / 8));
+    p.dirty = false;
+  }
+  return kx::Status::ok();
+}
+
 // vgic_add_lpi(): an LPI another translation already created keeps its
-// state; a new one reads its configuration byte and takes the target.
-kx::Status lpi_get(Vm& vm, u32 intid, u16 target) {
+// state; a new one reads its configuration byte (update_lpi_config())
+// and takes its pending bit from its target's pending table, clearing
+// the bit there (vgic_v3_lpi_sync_pending_status()).
+kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache) {
   Dist& d = dist_of(vm);
   if (intid < kLpiBase || intid - kLpiBase >= kNrLpis) return kx::error(kx::kEINVAL);
+  kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
   Irq* irq = KX_TRY(d.lpis.ensure(intid - kLpiBase));
+  u64 base, pend;
   {
     kx::IrqSaveGuard guard(&d.lock);
     if (irq->lpi_refs) {
       irq->lpi_refs++;
       return kx::Status::ok();
     }
+    base = propbase(d);
+    pend = pending_byte_addr(d, target, intid);
   }
   u8 prop;
-  u64 base;
-  {
-    kx::IrqSaveGuard guard(&d.lock);
-    base = propbase(d);
+  bool pending = false;
+  if (cache) {
+    KX_TRY(cache->config(base, intid, &prop));
+    if (pend) KX_TRY(cache->take_pending(pend - intid / 8, intid, &pending));
+  } else {
+    KX_TRY(vm.read_guest(base + intid - kLpiBase, &prop, 1));
+    if (pend) {
+      u8 v;
+      KX_TRY(vm.read_guest(pend, &v, 1));
+      pending = v >> (intid % 8) & 1;
+      if (pending) {
+        v = static_cast<u8>(v & ~(1u << (intid % 8)));
+        KX_TRY(vm.write_guest(pend, &v, 1));
+      }
+    }
   }
-  KX_TRY(vm.read_guest(base + intid - kLpiBase, &prop, 1));
   kx::IrqSaveGuard guard(&d.lock);
   *irq = Irq{};
   irq->intid = intid;
@@ -69,17 +167,28 @@ kx::Status lpi_get(Vm& vm, u32 intid, u16 target) {
   irq->edge = true;
   irq->target = target;
   irq->lpi_refs = 1;
+  irq->pending_latch = pending;
   apply_config(d, *irq, prop);
   return kx::Status::ok();
 }
 
 void lpi_put(Vm& vm, u32 intid) {
   Dist& d = dist_of(vm);
+  kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
   kx::IrqSaveGuard guard(&d.lock);
   Irq* irq = lpi_at(d, intid);
   if (!irq || --irq->lpi_refs) return;
   irq->pending_latch = false;
   changed(d, nullptr, *irq);
+}
+
+void lpi_move_all(Dist& d, u16 from, u16 to) {
+  d.lpis.for_each([&](u32, Irq& irq) {
+    if (irq.lpi_refs && irq.target == from) {
+      irq.target = to;
+      changed(d, nullptr, irq);
+    }
+  });
 }
 
 void lpi_set_target(Dist& d, u32 intid, u16 target) {

@@ -121,6 +121,9 @@ struct RedistRegion {
 };
 
 class Frame;
+namespace its {
+class Its;
+}
 
 extern kx::LockClass gic_lock_class;
 extern kx::LockClass gic_lpi_lock_class;
@@ -165,8 +168,12 @@ struct Dist {
   kx::SparseTable<Irq> lpis{kNrLpis};
   u64 lpi_candidates[kNrLpis / 64] = {};
   u64 lpi_candidate_summary[kNrLpis / 64 / 64] = {};
-  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable).
+  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable,
+  // and MSIs need a DeviceID: KVM_CAP_MSI_DEVID).
   kx::Atomic<bool> has_its;
+  // Every ITS of the VM, under Vm::slots_lock (KVM_SIGNAL_MSI finds the
+  // one whose frame holds the doorbell on the MMIO bus).
+  kx::Vector<its::Its*> its;
 
   bool in_kernel() const { return model != 0; }
   bool initialized() const { return ready.load(); }
@@ -197,6 +204,11 @@ bool initialized(Vm& vm);
 // KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is
 // initialised, safe from atomic context.
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level);
+// KVM_SIGNAL_MSI: 1 delivered, 0 blocked by the guest's tables (not
+// mapped), or the documented errors.
+kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid);
+// KVM_CAP_MSI_DEVID: the VM has an ITS.
+bool msis_require_devid(Vm& vm);
 // The VM is going away: take the frames off the bus, free the SPIs.
 void vm_destroy(Vm& vm);
 // A vCPU is going away (an aborted KVM_CREATE_VCPU, or the VM's end):
