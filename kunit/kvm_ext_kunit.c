@@ -630,7 +630,7 @@ static void its_translation_test(struct kunit *test)
 			8192ULL);
 	guest(vcpus[1], KX_ACCESS_SYSREG, ICC(12, 12, 1), 8, true, 8192);
 	/* SAVE_TABLES: device 3's DTE, V | ITT_addr[51:8] | 0. */
-	KUNIT_EXPECT_EQ(test, vgic_attr(its, KX_ATTR_SET, 4, 2, NULL), 0);
+	KUNIT_EXPECT_EQ(test, vgic_attr(its, KX_ATTR_SET, 4, KVM_DEV_ARM_ITS_SAVE_TABLES, NULL), 0);
 	for (i = 0; i < 8; i++)
 		dte |= (u64)ram[0x20000 + 3 * 8 + i] << (8 * i);
 	KUNIT_EXPECT_EQ(test, dte, valid | ((ITS_RAM + 0x50000) >> 8) << 5);

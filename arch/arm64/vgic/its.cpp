@@ -1040,7 +1040,9 @@ namespace its {
 
 constexpr u32 kGrpAddr = 0, kGrpCtrl = 4, kGrpItsRegs = 8;
 constexpr u64 kAddrType = 4;  // KVM_VGIC_ITS_ADDR_TYPE
-constexpr u64 kCtrlInit = 0, kCtrlReset = 1, kCtrlSave = 2, kCtrlRestore = 3;
+// KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_ITS_SAVE_TABLES, _RESTORE_TABLES,
+// _CTRL_RESET (3 is the GIC's SAVE_PENDING_TABLES, not an ITS attribute).
+constexpr u64 kCtrlInit = 0, kCtrlSave = 1, kCtrlRestore = 2, kCtrlReset = 4;
 
 Its* its_of(kx_device* dev) { return static_cast<Its*>(reinterpret_cast<Device*>(dev)->priv); }
 Vm& vm_of(kx_device* dev) { return reinterpret_cast<Device*>(dev)->vm(); }
@@ -1187,7 +1189,10 @@ int has_attr(kx_device* dev, const kx_attr* a) {
     case kGrpAddr:
       return a->attr == kAddrType ? 0 : -kx::kENXIO;
     case kGrpCtrl:
-      return a->attr <= kCtrlRestore ? 0 : -kx::kENXIO;
+      return a->attr == kCtrlInit || a->attr == kCtrlSave || a->attr == kCtrlRestore ||
+                     a->attr == kCtrlReset
+                 ? 0
+                 : -kx::kENXIO;
     case kGrpItsRegs:
       if (!regs_offset_aligned(a->attr)) return -kx::kEINVAL;
       return a->attr <= 0xffffffffull && its_of(dev)->reg_exists(static_cast<u32>(a->attr))

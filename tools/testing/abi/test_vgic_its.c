@@ -44,10 +44,10 @@
 #define ITS 8 /* KVM_DEV_TYPE_ARM_VGIC_ITS */
 #define GRP_ITS_REGS 8
 #define ADDR_ITS 4 /* KVM_VGIC_ITS_ADDR_TYPE */
-#define ITS_RESET 1
-#define ITS_SAVE 2
-#define ITS_RESTORE 3
-#define CTRL_SAVE_PENDING 3 /* KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES */
+#define ITS_RESET KVM_DEV_ARM_ITS_CTRL_RESET /* 4 */
+#define ITS_SAVE KVM_DEV_ARM_ITS_SAVE_TABLES /* 1 */
+#define ITS_RESTORE KVM_DEV_ARM_ITS_RESTORE_TABLES /* 2 */
+#define CTRL_SAVE_PENDING KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES /* 3, the GIC's */
 #define MSI_VALID_DEVID 1
 
 /* Where things are: two ITS frames clear of the GIC's, one RAM slot. */
@@ -412,9 +412,12 @@ static void t_has_attr(const struct abi_test *t)
 	(void)t;
 	expect_errno(has(d, GRP_ADDR, ADDR_ITS), 0);
 	expect_errno(has(d, GRP_ADDR, 0), ENXIO);
-	for (i = 0; i <= ITS_RESTORE; i++)
-		expect_errno(has(d, GRP_CTRL, i), 0);
-	expect_errno(has(d, GRP_CTRL, 4), ENXIO);
+	expect_errno(has(d, GRP_CTRL, CTRL_INIT), 0);
+	expect_errno(has(d, GRP_CTRL, ITS_SAVE), 0);
+	expect_errno(has(d, GRP_CTRL, ITS_RESTORE), 0);
+	expect_errno(has(d, GRP_CTRL, ITS_RESET), 0);
+	expect_errno(has(d, GRP_CTRL, CTRL_SAVE_PENDING), ENXIO); /* the GIC's attribute */
+	expect_errno(has(d, GRP_CTRL, 5), ENXIO);
 	for (i = 0; i < ARRAY_SIZE(regs); i++)
 		expect_errno(has(d, GRP_ITS_REGS, regs[i]), 0);
 	expect_errno(has(d, GRP_ITS_REGS, GITS_TYPER + 4), EINVAL); /* 64-bit: 8-aligned */
@@ -605,7 +608,8 @@ static void t_ctrl_unknown(const struct abi_test *t)
 	int vm = new_vm(0), d = new_its(vm);
 
 	(void)t;
-	expect_errno(ctrl(d, 4), ENXIO);
+	expect_errno(ctrl(d, CTRL_SAVE_PENDING), ENXIO); /* the GIC's, not the ITS's */
+	expect_errno(ctrl(d, 5), ENXIO);
 	expect_errno(ctrl(d, ~0ULL), ENXIO);
 }
 

@@ -41,6 +41,9 @@ constexpr uint64_t kProp = 0x0, kPend = 0x10000, kDt = 0x40000, kL2 = 0x50000, k
                    kCq = 0x80000, kItt = 0x100000;  // 8 ITTs of 512 KiB
 constexpr uint64_t kValid = 1ull << 63, kIndirect = 1ull << 62;
 constexpr int kDevs = 8, kEvents = 8;
+// GRP_CTRL: KVM_DEV_ARM_ITS_SAVE_TABLES, _RESTORE_TABLES, _CTRL_RESET, and
+// the GIC's KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES.
+constexpr uint64_t kSave = 1, kRestore = 2, kReset = 4, kSavePending = 3;
 
 struct Input {
   const uint8_t* p;
@@ -200,15 +203,15 @@ struct Harness {
     // Tables the VMM or a raw command put elsewhere may not be in RAM.
     const bool pristine = tables_pristine;
     grid(before);
-    int r = set64(its, 4, 2, 0);
+    int r = set64(its, 4, kSave, 0);
     check(r == 0 || (injecting && r == -ENOMEM) || (!pristine && (r == -EFAULT || r == -EINVAL)),
           "SAVE_TABLES", r);
     if (r) return;
-    check(set64(its, 4, 1, 0) == 0, "RESET", 0);
+    check(set64(its, 4, kReset, 0) == 0, "RESET", 0);
     regs_up();
     // Back to disabled for the restore, as the document's order has it.
     mmio(kIts, 4, true, 0);
-    r = set64(its, 4, 3, 0);
+    r = set64(its, 4, kRestore, 0);
     check(r == 0 || (injecting && r == -ENOMEM) || (!pristine && (r == -EFAULT || r == -EINVAL)),
           "RESTORE_TABLES of a saved image", r);
     mmio(kIts, 4, true, 1);
@@ -232,7 +235,7 @@ struct Harness {
     int before[kDevs][kEvents], after[kDevs][kEvents];
     grid(before);
     mmio(kIts, 4, true, 0);
-    const int r = set64(its, 4, 3, 0);
+    const int r = set64(its, 4, kRestore, 0);
     check(r == 0 || r == -EINVAL || r == -EFAULT || (injecting && r == -ENOMEM),
           "RESTORE_TABLES of a corrupted image", r);
     mmio(kIts, 4, true, 1);
@@ -300,7 +303,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           h.round_trip();
           break;
         case 7: {
-          const int r = h.set64(h.gic, 4, 3, 0);  // SAVE_PENDING_TABLES
+          const int r = h.set64(h.gic, 4, kSavePending, 0);  // SAVE_PENDING_TABLES
           check(r == 0, "SAVE_PENDING_TABLES", r);
           break;
         }

@@ -26,7 +26,8 @@ constexpr uint64_t kRam = 0x40000000, kRamSize = 0x800000;
 constexpr uint64_t kProp = 0x0, kPend = 0x10000, kDt = 0x100000, kCt = 0x200000,
                    kCq = 0x210000, kItt = 0x300000, kL2 = 0x400000;
 constexpr uint64_t kValid = 1ull << 63, kIndirect = 1ull << 62;
-constexpr uint64_t kCtrlReset = 1, kCtrlSave = 2, kCtrlRestore = 3;
+// KVM_DEV_ARM_ITS_CTRL_RESET, _SAVE_TABLES, _RESTORE_TABLES
+constexpr uint64_t kCtrlReset = 4, kCtrlSave = 1, kCtrlRestore = 2;
 constexpr uint32_t kSpurious = 1023;
 constexpr uint64_t kPmr = 0x6030000000130000ull | 3u << 14 | 4u << 7 | 6u << 3,
                    kIgrpen1 = 0x6030000000130000ull | 3u << 14 | 12u << 7 | 12u << 3 | 7,
