@@ -211,17 +211,22 @@ class Its final : public IoHandler {
   // The registers (the table below) and the commands.
   void process_commands() KX_REQUIRES(mutex);
   void commit_abi() KX_REQUIRES(mutex);
-  void free_devices(Translations* t);
+  // put_lpis false: a restore's tables whose LPI references were never
+  // taken (LpiRefBatch).
+  void free_devices(Translations* t, bool put_lpis = true);
   void free_collections(Translations* t);
-  void free_translations(Translations* t);
+  void free_translations(Translations* t, bool put_lpis = true);
 
  private:
   explicit Its(Vm* vm) : vm_(vm) { commit_abi(); }
 
   Dist& dist() { return dist_of(*vm_); }
   bool gpa_visible(u64 gpa) { return vm_->gfn_visible(gpa >> KX_PAGE_SHIFT); }
-  bool check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader = nullptr);
-  bool check_event_id(const ItsDevice& dev, u32 event);
+  // `visible`: the caller has just read the entry there, so it is in
+  // guest RAM (a restore); else the memslots say (a command, a save).
+  bool check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader = nullptr,
+                bool visible = false);
+  bool check_event_id(const ItsDevice& dev, u32 event, bool visible = false);
   ItsDevice* find_device(Translations* t, u32 devid) {
     ItsDevice** slot = t->devices.find(devid);
     return slot ? *slot : nullptr;
@@ -240,8 +245,8 @@ class Its final : public IoHandler {
     return ite.has_collection ? find_collection(t, ite.icid) : nullptr;
   }
   u16 target_of(const Collection* c) { return mapped(c) ? static_cast<u16>(c->target) : kNoVcpu; }
-  void free_device(Translations* t, u32 devid);
-  void free_ite(Ite& ite);
+  void free_device(Translations* t, u32 devid, bool put_lpis = true);
+  void free_ite(Ite& ite, bool put_lpi = true);
   void free_collection(Translations* t, u32 icid);
   void set_affinity(Translations* t, u32 icid);
   kx::Status write_entry(u64 gpa, u64 value);
@@ -259,12 +264,12 @@ class Its final : public IoHandler {
 
   kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
-  kx::Status restore_devices(Translations* t, LpiTableCache& cache) KX_REQUIRES(mutex);
-  kx::Result<int> restore_dte(Translations* t, LpiTableCache& cache, GuestPageReader& r, u32 id,
+  kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
+  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r, u32 id,
                               u64 entry) KX_REQUIRES(mutex);
-  kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiTableCache& cache, u32 event,
+  kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
                               u64 entry) KX_REQUIRES(mutex);
-  kx::Status scan_dtes(Translations* t, LpiTableCache& cache, u64 gpa, u64 len, u32 start_id,
+  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, u64 gpa, u64 len, u32 start_id,
                        bool* last) KX_REQUIRES(mutex);
 
   Vm* vm_;
@@ -290,7 +295,7 @@ bool cmd_valid(const u64* c) { return field(c, 2, 63, 1); }
 // vgic_its_check_id(): whether `id` has an entry in the table `baser`
 // describes (flat, or two-level with a valid first-level entry), and
 // where. The entry must be in guest RAM.
-bool Its::check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader) {
+bool Its::check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader, bool visible) {
   const u64 l1_bytes = baser_bytes(baser);
   const u64 type = (baser >> kBaserTypeShift) & 7;
   const u64 table = baser_addr(baser);
@@ -317,12 +322,12 @@ bool Its::check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader) {
     addr = (l1 & kL1AddrMask) + (id % (k64K / kEsz)) * kEsz;
   }
   if (eaddr) *eaddr = addr;
-  return gpa_visible(addr);
+  return visible || gpa_visible(addr);
 }
 
-bool Its::check_event_id(const ItsDevice& dev, u32 event) {
+bool Its::check_event_id(const ItsDevice& dev, u32 event, bool visible) {
   if (event >= 1ull << dev.event_bits) return false;
-  return gpa_visible(dev.itt_addr + u64{event} * kEsz);
+  return visible || gpa_visible(dev.itt_addr + u64{event} * kEsz);
 }
 
 kx::Status Its::write_entry(u64 gpa, u64 value) {
@@ -333,22 +338,22 @@ kx::Status Its::write_entry(u64 gpa, u64 value) {
 
 // --- Freeing ---
 
-void Its::free_ite(Ite& ite) {
-  if (ite.lpi) lpi_put(*vm_, ite.lpi);
+void Its::free_ite(Ite& ite, bool put_lpi) {
+  if (ite.lpi && put_lpi) lpi_put(*vm_, ite.lpi);
   ite = Ite{};
 }
 
-void Its::free_device(Translations* t, u32 devid) {
+void Its::free_device(Translations* t, u32 devid, bool put_lpis) {
   ItsDevice** slot = t->devices.find(devid);
   if (!slot || !*slot) return;
-  (*slot)->ites.for_each([&](u32, Ite& ite) { free_ite(ite); });
+  (*slot)->ites.for_each([&](u32, Ite& ite) { free_ite(ite, put_lpis); });
   kx::destroy(*slot);
   *slot = nullptr;
 }
 
-void Its::free_devices(Translations* t) {
+void Its::free_devices(Translations* t, bool put_lpis) {
   t->devices.for_each([&](u32 id, ItsDevice*& dev) {
-    if (dev) free_device(t, id);
+    if (dev) free_device(t, id, put_lpis);
   });
   t->devices.clear();
 }
@@ -374,9 +379,9 @@ void Its::free_collections(Translations* t) {
   t->collections.clear();
 }
 
-void Its::free_translations(Translations* t) {
+void Its::free_translations(Translations* t, bool put_lpis) {
   if (!t) return;
-  free_devices(t);
+  free_devices(t, put_lpis);
   free_collections(t);
   kx::destroy(t);
 }
@@ -857,13 +862,19 @@ kx::Status Its::save_tables() {
       put_le64(raw, v);
       return w.write(prev_addr, raw, 8);
     };
+    // check_id() for each device, with the memslot lookup once per page
+    // of DTEs and the level-1 entries read a page at a time.
+    GuestPageReader l1(*vm_);
+    u64 visible_gfn = ~0ull;
     t_->devices.for_each([&](u32 id, ItsDevice* const& dev) {
       if (!dev || s.is_error()) return;
       u64 eaddr;
-      if (!check_id(baser_device, id, &eaddr)) {
+      if (!check_id(baser_device, id, &eaddr, &l1, true) ||
+          ((eaddr >> KX_PAGE_SHIFT) != visible_gfn && !gpa_visible(eaddr))) {
         s = kx::error(kx::kEINVAL);
         return;
       }
+      visible_gfn = eaddr >> KX_PAGE_SHIFT;
       s = emit(id);
       if (s.is_ok()) s = save_itt(w, *dev);
       prev = id;
@@ -920,7 +931,7 @@ kx::Status Its::restore_collections(Translations* t) {
 
 // vgic_its_restore_ite(): the next offset, 0 for the last, 1 to go on
 // past an invalid entry.
-kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiTableCache& cache, u32 event,
+kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
                                  u64 v) {
   const u32 icid = static_cast<u32>(v & kIteIcidMask);
   const u32 lpi = static_cast<u32>((v & kItePintidMask) >> kItePintidShift);
@@ -930,22 +941,22 @@ kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiTableCache&
   if (u64{event} + next >= 1ull << dev.event_bits) return kx::kEINVAL;
   Collection* coll = find_collection(t, icid);
   if (!coll) return kx::kEINVAL;
-  if (!check_event_id(dev, event)) return kx::kEINVAL;
+  if (!check_event_id(dev, event, true)) return kx::kEINVAL;
   Ite* ite = KX_TRY(dev.ites.ensure(event));
-  KX_TRY(lpi_get(*vm_, lpi, target_of(coll), &cache));
+  KX_TRY(lpis.add(lpi, target_of(coll)));
   *ite = Ite{lpi, static_cast<u16>(icid), true};
   return static_cast<int>(next);
 }
 
 // vgic_its_restore_dte() with its ITT scan.
-kx::Result<int> Its::restore_dte(Translations* t, LpiTableCache& cache, GuestPageReader& r, u32 id,
+kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r, u32 id,
                                  u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
   const u64 itt = ((v & kDteIttMask) >> kDteIttShift) << 8;
   if (bits > kEventBits) return kx::kEINVAL;  // as MAPD
-  if (!check_id(baser_device, id, nullptr, &r)) return kx::kEINVAL;
+  if (!check_id(baser_device, id, nullptr, &r, true)) return kx::kEINVAL;
   // A DeviceID the image reaches twice (a next offset of 0 in an L2
   // table, say) is inconsistent too.
   if (find_device(t, id)) return kx::kEINVAL;
@@ -965,7 +976,7 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiTableCache& cache, GuestPag
   while (true) {
     u8 raw[8];
     KX_TRY(itt_reader.read(itt + off, raw, 8));
-    const int step = KX_TRY(restore_ite(t, *dev, cache, event, le64(raw)));
+    const int step = KX_TRY(restore_ite(t, *dev, lpis, event, le64(raw)));
     if (step <= 0) break;
     off += u64(step) * kEsz;
     if (off >= max) break;
@@ -976,14 +987,14 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiTableCache& cache, GuestPag
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
 // was the last one.
-kx::Status Its::scan_dtes(Translations* t, LpiTableCache& cache, u64 gpa, u64 len, u32 start_id,
+kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, u64 gpa, u64 len, u32 start_id,
                           bool* last) {
   GuestPageReader r(*vm_);
   u32 id = start_id;
   for (u64 off = 0; off < len;) {
     u8 raw[8];
     KX_TRY(r.read(gpa + off, raw, 8));
-    const int step = KX_TRY(restore_dte(t, cache, r, id, le64(raw)));
+    const int step = KX_TRY(restore_dte(t, lpis, r, id, le64(raw)));
     if (step <= 0) {
       *last = true;
       return kx::Status::ok();
@@ -994,19 +1005,19 @@ kx::Status Its::scan_dtes(Translations* t, LpiTableCache& cache, u64 gpa, u64 le
   return kx::Status::ok();
 }
 
-kx::Status Its::restore_devices(Translations* t, LpiTableCache& cache) {
+kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
   if (!(baser_device & kBaserValid)) return kx::Status::ok();
   const u64 l1 = baser_addr(baser_device);
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
-  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, cache, l1, l1_bytes, 0, &last);
+  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, l1, l1_bytes, 0, &last);
   GuestPageReader r(*vm_);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(scan_dtes(t, cache, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
+    KX_TRY(scan_dtes(t, lpis, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
   }
   return kx::Status::ok();
 }
@@ -1020,11 +1031,12 @@ kx::Status Its::restore_tables() {
   Translations* fresh = new (&ac) Translations;
   if (!ac.check()) return kx::error(kx::kENOMEM);
   LpiTableCache cache(*vm_);
+  LpiRefBatch lpis(*vm_);
   kx::Status s = restore_collections(fresh);
-  if (s.is_ok()) s = restore_devices(fresh, cache);
-  if (s.is_ok()) s = cache.commit();
+  if (s.is_ok()) s = restore_devices(fresh, lpis);
+  if (s.is_ok()) s = lpis.commit(cache);
   if (s.is_error()) {
-    free_translations(fresh);
+    free_translations(fresh, false);
     return guest_error(s);
   }
   free_translations(t_);

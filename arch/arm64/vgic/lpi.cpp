@@ -172,6 +172,82 @@ kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache) {
   return kx::Status::ok();
 }
 
+LpiRefBatch::~LpiRefBatch() {
+  kx::free_array(count_);
+  kx::free_array(target_);
+}
+
+kx::Status LpiRefBatch::add(u32 intid, u16 target) {
+  if (intid < kLpiBase || intid - kLpiBase >= kNrLpis) return kx::error(kx::kEINVAL);
+  if (!count_) {
+    count_ = kx::alloc_array<u32>(kNrLpis);
+    target_ = kx::alloc_array<u16>(kNrLpis);
+    if (!count_ || !target_) return kx::error(kx::kENOMEM);
+  }
+  const u32 i = intid - kLpiBase;
+  if (!count_[i]++) target_[i] = target;
+  return kx::Status::ok();
+}
+
+kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
+  if (!count_) return kx::Status::ok();
+  Dist& d = dist_of(vm_);
+  kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
+  // What a new LPI starts with: bit 0 new, bit 1 pending; its
+  // configuration byte alongside.
+  u8* fresh = kx::alloc_array<u8>(kNrLpis);
+  u8* prop = kx::alloc_array<u8>(kNrLpis);
+  kx::Status s = fresh && prop ? kx::Status::ok() : kx::error(kx::kENOMEM);
+  for (u32 i = 0; i < kNrLpis && s.is_ok(); i++) {
+    if (!count_[i]) continue;
+    kx::Result<Irq*> irq = d.lpis.ensure(i);
+    if (irq.is_error()) {
+      s = irq.error();
+      break;
+    }
+    const u32 intid = i + kLpiBase;
+    u64 base, pend;
+    {
+      kx::IrqSaveGuard guard(&d.lock);
+      if (irq.value()->lpi_refs) continue;
+      base = propbase(d);
+      pend = pending_byte_addr(d, target_[i], intid);
+    }
+    bool pending = false;
+    s = cache.config(base, intid, &prop[i]);
+    if (s.is_ok() && pend) s = cache.take_pending(pend - intid / 8, intid, &pending);
+    fresh[i] = static_cast<u8>(1 | (pending ? 2 : 0));
+  }
+  if (s.is_ok()) s = cache.commit();
+  if (s.is_ok()) {
+    // Nothing fails from here. In chunks, so that interrupts are not off
+    // for the whole table.
+    constexpr u32 kChunk = 1024;
+    for (u32 base = 0; base < kNrLpis; base += kChunk) {
+      kx::IrqSaveGuard guard(&d.lock);
+      for (u32 i = base; i < base + kChunk && i < kNrLpis; i++) {
+        if (!count_[i]) continue;
+        Irq* irq = d.lpis.find(i);
+        if (!fresh[i]) {
+          irq->lpi_refs += count_[i];
+          continue;
+        }
+        *irq = Irq{};
+        irq->intid = i + kLpiBase;
+        irq->group1 = true;
+        irq->edge = true;
+        irq->target = target_[i];
+        irq->lpi_refs = count_[i];
+        irq->pending_latch = fresh[i] & 2;
+        apply_config(d, *irq, prop[i]);
+      }
+    }
+  }
+  kx::free_array(fresh);
+  kx::free_array(prop);
+  return s;
+}
+
 void lpi_put(Vm& vm, u32 intid) {
   Dist& d = dist_of(vm);
   kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
