@@ -29,19 +29,35 @@ class GuestPageReader {
   kx::Status read(u64 gpa, void* out, u32 len) {
     const u64 page = gpa & ~(KX_PAGE_SIZE - 1);
     if (((gpa + len - 1) & ~(KX_PAGE_SIZE - 1)) != page) return vm_.read_guest(gpa, out, len);
-    if (!valid_ || page != base_) {
-      if (!page_) {
-        page_ = kx::alloc_array<u8>(KX_PAGE_SIZE);
-        if (!page_) return kx::error(kx::kENOMEM);
-      }
-      valid_ = false;
-      KX_TRY(vm_.read_guest(page, page_, KX_PAGE_SIZE));
-      base_ = page;
-      valid_ = true;
-    }
+    KX_TRY(load(page));
     __builtin_memcpy(out, page_ + (gpa - page), len);
     return kx::Status::ok();
   }
+
+  // The bytes from `gpa` to the end of its page, in the window (valid
+  // until the next call): a table walk decodes entries in place.
+  kx::Result<const u8*> map(u64 gpa, u32* avail) {
+    const u64 page = gpa & ~(KX_PAGE_SIZE - 1);
+    KX_TRY(load(page));
+    *avail = static_cast<u32>(KX_PAGE_SIZE - (gpa - page));
+    return static_cast<const u8*>(page_ + (gpa - page));
+  }
+
+ private:
+  kx::Status load(u64 page) {
+    if (valid_ && page == base_) return kx::Status::ok();
+    if (!page_) {
+      page_ = kx::alloc_array<u8>(KX_PAGE_SIZE);
+      if (!page_) return kx::error(kx::kENOMEM);
+    }
+    valid_ = false;
+    KX_TRY(vm_.read_guest(page, page_, KX_PAGE_SIZE));
+    base_ = page;
+    valid_ = true;
+    return kx::Status::ok();
+  }
+
+ public:
 
  private:
   Vm& vm_;
@@ -59,6 +75,27 @@ class GuestPageWriter {
   ~GuestPageWriter() { kx::free_array(buf_); }
   GuestPageWriter(const GuestPageWriter&) = delete;
   GuestPageWriter& operator=(const GuestPageWriter&) = delete;
+
+  // Room for `len` bytes at `gpa` in the page buffer, to encode into in
+  // place; null after an error (then flush() returns it). `len` divides
+  // the page size and `gpa` is aligned to it, as table entries are.
+  u8* append(u64 gpa, u32 len) {
+    const u64 page = gpa & ~(KX_PAGE_SIZE - 1);
+    if (len_ && (gpa != start_ + len_ || (start_ & ~(KX_PAGE_SIZE - 1)) != page) &&
+        flush().is_error())
+      return nullptr;
+    if (status_.is_error()) return nullptr;
+    if (!buf_) {
+      buf_ = kx::alloc_array<u8>(KX_PAGE_SIZE);
+      if (!buf_) {
+        status_ = kx::error(kx::kENOMEM);
+        return nullptr;
+      }
+    }
+    if (!len_) start_ = gpa;
+    len_ += len;
+    return buf_ + (gpa - page);
+  }
 
   kx::Status write(u64 gpa, const void* data, u32 len) {
     KX_TRY(status_);

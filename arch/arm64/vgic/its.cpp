@@ -265,12 +265,12 @@ class Its final : public IoHandler {
   kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
   kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
-  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r, u32 id,
-                              u64 entry) KX_REQUIRES(mutex);
+  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r,
+                              GuestPageReader& itt, u32 id, u64 entry) KX_REQUIRES(mutex);
   kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
                               u64 entry) KX_REQUIRES(mutex);
-  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, u64 gpa, u64 len, u32 start_id,
-                       bool* last) KX_REQUIRES(mutex);
+  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& itt, u64 gpa, u64 len,
+                       u32 start_id, bool* last) KX_REQUIRES(mutex);
 
   Vm* vm_;
 };
@@ -815,37 +815,43 @@ void Its::reset() {
 // --- ABI REV0 table save (vgic_its_save_tables_v0()) ---
 
 // The ITT of one device: an ITE at EventID * 8 for every translation, the
-// next field the distance to the next one (capped), 0 for the last.
+// next field the distance to the next one (capped), 0 for the last. Each
+// entry is encoded in place in the writer's page; it is completed (its
+// next field known) before the following one is placed, since placing
+// may store the page.
 kx::Status Its::save_itt(GuestPageWriter& w, const ItsDevice& dev) {
-  u32 prev = ~0u;
-  u64 prev_value = 0;
-  auto emit = [&](u32 next_event) -> kx::Status {
-    if (prev == ~0u) return kx::Status::ok();
-    u64 v = prev_value;
-    if (v && next_event != ~0u) {
-      const u32 next = next_event - prev;
-      v |= u64{next < kIteMaxNext ? next : kIteMaxNext} << kIteNextShift;
-    }
-    u8 raw[8];
-    put_le64(raw, v);
-    return w.write(dev.itt_addr + u64{prev} * kEsz, raw, 8);
-  };
-  kx::Status s;
+  u8* slot = nullptr;
+  u64 value = 0;
+  u32 prev = 0, icid = ~0u;
+  bool icid_mapped = false, failed = false;
   dev.ites.for_each([&](u32 event, const Ite& ite) {
-    if (!ite.lpi || s.is_error()) return;
-    s = emit(event);
+    if (!ite.lpi || failed) return;
+    if (slot) {
+      const u32 next = event - prev < kIteMaxNext ? event - prev : kIteMaxNext;
+      put_le64(slot, value ? value | u64{next} << kIteNextShift : 0);
+    }
+    slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz);
+    if (!slot) {
+      failed = true;  // the rest is skipped; flush() reports the error
+      return;
+    }
     prev = event;
+    if (ite.icid != icid) {
+      icid = ite.icid;
+      icid_mapped = find_collection(t_, icid) != nullptr;
+    }
     // An ITE whose collection is gone is saved as invalid (6.1 does so).
-    prev_value = ite.has_collection && find_collection(t_, ite.icid)
-                     ? u64{ite.lpi} << kItePintidShift | ite.icid
-                     : 0;
+    value = ite.has_collection && icid_mapped ? u64{ite.lpi} << kItePintidShift | ite.icid : 0;
   });
-  KX_TRY(s);
-  return emit(~0u);
+  if (failed) return w.flush();
+  if (slot) put_le64(slot, value);
+  return kx::Status::ok();
 }
 
 kx::Status Its::save_tables() {
-  GuestPageWriter w(*vm_);
+  // One writer per table, so that each one's entries coalesce: DTEs with
+  // DTEs, ITEs with ITEs (consecutive devices' ITTs are often adjacent).
+  GuestPageWriter w(*vm_), itt(*vm_);
   kx::Status s;
   if (baser_device & kBaserValid) {
     // DTEs in DeviceID order, each after its ITT (as 6.1).
@@ -876,7 +882,7 @@ kx::Status Its::save_tables() {
       }
       visible_gfn = eaddr >> KX_PAGE_SHIFT;
       s = emit(id);
-      if (s.is_ok()) s = save_itt(w, *dev);
+      if (s.is_ok()) s = save_itt(itt, *dev);
       prev = id;
       prev_addr = eaddr;
       prev_value = kDteValid | ((dev->itt_addr >> 8) << kDteIttShift) | (dev->event_bits - 1);
@@ -900,6 +906,7 @@ kx::Status Its::save_tables() {
       s = w.write(gpa, zero, 8);
     }
   }
+  if (s.is_ok()) s = itt.flush();
   if (s.is_ok()) s = w.flush();
   return guest_error(s);
 }
@@ -949,8 +956,8 @@ kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& l
 }
 
 // vgic_its_restore_dte() with its ITT scan.
-kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r, u32 id,
-                                 u64 v) {
+kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r,
+                                 GuestPageReader& itt_reader, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
@@ -969,14 +976,13 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
   }
   *slot.value() = dev;
   // The ITT, from EventID 0, following next offsets (scan_its_table()).
-  GuestPageReader itt_reader(*vm_);
   const u64 max = (1ull << bits) * kEsz;
   u64 off = 0;
   u32 event = 0;
   while (true) {
-    u8 raw[8];
-    KX_TRY(itt_reader.read(itt + off, raw, 8));
-    const int step = KX_TRY(restore_ite(t, *dev, lpis, event, le64(raw)));
+    u32 avail;
+    const u8* entry = KX_TRY(itt_reader.map(itt + off, &avail));
+    const int step = KX_TRY(restore_ite(t, *dev, lpis, event, le64(entry)));
     if (step <= 0) break;
     off += u64(step) * kEsz;
     if (off >= max) break;
@@ -987,14 +993,14 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
 // was the last one.
-kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, u64 gpa, u64 len, u32 start_id,
-                          bool* last) {
+kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& itt, u64 gpa,
+                          u64 len, u32 start_id, bool* last) {
   GuestPageReader r(*vm_);
   u32 id = start_id;
   for (u64 off = 0; off < len;) {
     u8 raw[8];
     KX_TRY(r.read(gpa + off, raw, 8));
-    const int step = KX_TRY(restore_dte(t, lpis, r, id, le64(raw)));
+    const int step = KX_TRY(restore_dte(t, lpis, r, itt, id, le64(raw)));
     if (step <= 0) {
       *last = true;
       return kx::Status::ok();
@@ -1010,14 +1016,16 @@ kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
   const u64 l1 = baser_addr(baser_device);
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
-  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, l1, l1_bytes, 0, &last);
+  GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
+  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, itt, l1, l1_bytes, 0, &last);
   GuestPageReader r(*vm_);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(scan_dtes(t, lpis, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
+    KX_TRY(scan_dtes(t, lpis, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)),
+                     &last));
   }
   return kx::Status::ok();
 }
