@@ -3,9 +3,9 @@
 // ID, an LPI number): two levels, the leaves allocated on first use, so a
 // lookup is two loads whatever the population and an empty table costs
 // one pointer. A table of at most one leaf is just that leaf (one
-// allocation: an ITS device with 32 events costs one 256-byte block). Entries are zeroed memory until written, so T is trivially
-// constructible and "all zero" means "absent". A walk visits ids in order
-// (the ITS table save needs that for its next-offset fields).
+// allocation: an ITS device with 32 events costs one 256-byte block). Entries are zeroed memory
+// until written, so T is trivially constructible and "all zero" means "absent". A walk visits ids
+// in order (the ITS table save needs that for its next-offset fields).
 //
 // Writers (ensure(), clear()) are serialised by the owner; find() may run
 // concurrently with ensure() (leaves are published with release stores and

@@ -57,9 +57,6 @@ class GuestPageReader {
     return kx::Status::ok();
   }
 
- public:
-
- private:
   Vm& vm_;
   u8* page_ = nullptr;
   u64 base_ = 0;

@@ -26,12 +26,12 @@ namespace its {
 
 constexpr u64 kFrameSize = 0x20000;  // KVM_VGIC_V3_ITS_SIZE: two 64 KiB pages
 constexpr u64 kFrameAlign = 0x10000;
-constexpr u32 kDevBits = 16;      // VITS_TYPER_DEVBITS
-constexpr u32 kEventBits = 16;    // VITS_TYPER_IDBITS
+constexpr u32 kDevBits = 16;    // VITS_TYPER_DEVBITS
+constexpr u32 kEventBits = 16;  // VITS_TYPER_IDBITS
 constexpr u32 kCollections = 1u << 16;
-constexpr u32 kEsz = 8;           // every ABI REV0 entry (DTE, CTE, ITE)
-constexpr u32 kNotMapped = ~0u;   // COLLECTION_NOT_MAPPED
-constexpr u32 kNrAbis = 1;        // ABI REV0 only
+constexpr u32 kEsz = 8;          // every ABI REV0 entry (DTE, CTE, ITE)
+constexpr u32 kNotMapped = ~0u;  // COLLECTION_NOT_MAPPED
+constexpr u32 kNrAbis = 1;       // ABI REV0 only
 constexpr u64 k64K = 0x10000;
 
 // GITS_BASER<n> and GITS_CBASER fields.
@@ -49,8 +49,8 @@ constexpr u64 kInitialPropbaser = (3ull << 7) | (1ull << 10);
 constexpr u32 kCtlrEnable = 1, kCtlrQuiescent = 1u << 31;
 constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
 constexpr u32 kProductKvm = 0x4b, kImplementerArm = 0x43b;
-constexpr u64 kTyper = 1 /* PLPIS */ | (u64{kDevBits - 1} << 13) | (u64{kEventBits - 1} << 8) |
-                       (u64{kEsz - 1} << 4);
+constexpr u64 kTyper =
+    1 /* PLPIS */ | (u64{kDevBits - 1} << 13) | (u64{kEventBits - 1} << 8) | (u64{kEsz - 1} << 4);
 
 // Register offsets.
 constexpr u32 kCtlr = 0x0, kIidr = 0x4, kTyperOff = 0x8, kCbaser = 0x80, kCwriter = 0x88,
@@ -103,7 +103,9 @@ void put_le64(u8* p, u64 v) {
 }
 
 // Guest RAM errors reach userspace as an invalid guest RAM access.
-kx::Status guest_error(kx::Status s) { return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s; }
+kx::Status guest_error(kx::Status s) {
+  return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s;
+}
 
 // One translation (an ITE): the LPI (0: none) and its collection. An ITE
 // whose collection was unmapped (MAPC V=0) has none, as 6.1's NULL.
@@ -177,9 +179,7 @@ class Its final : public IoHandler {
     }
     return its;
   }
-  ~Its() {
-    free_translations(t_);
-  }
+  ~Its() { free_translations(t_); }
 
   kx::Status read(Vcpu& vcpu, u64 offset, u32 len, u64* data) override;
   kx::Status write(Vcpu& vcpu, u64 offset, u32 len, u64 data) override;
@@ -1024,8 +1024,8 @@ kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(scan_dtes(t, lpis, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)),
-                     &last));
+    KX_TRY(
+        scan_dtes(t, lpis, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
   }
   return kx::Status::ok();
 }
@@ -1131,8 +1131,7 @@ kx::Status addr_attr(kx_device* dev, bool write, const kx_attr& a) {
 // Documentation/differences.rst).
 kx::Status ctrl_attr(kx_device* dev, u64 attr) {
   if (attr == kCtrlInit) return kx::Status::ok();
-  if (attr != kCtrlReset && attr != kCtrlSave && attr != kCtrlRestore)
-    return kx::error(kx::kENXIO);
+  if (attr != kCtrlReset && attr != kCtrlSave && attr != kCtrlRestore) return kx::error(kx::kENXIO);
   Its* its = its_of(dev);
   Vm& vm = vm_of(dev);
   kx::Guard<kx::Mutex> guard(&vm.lock);

@@ -638,7 +638,7 @@ constexpr Reg kV3Redist[] = {
     row(0x0078, 8, k32_64, read_pendbase, write_pendbase),
     row(0x00a0, 8, k32_64, raz, write_invlpi),  // GICR_INVLPIR
     row(0x00b0, 8, k32_64, raz, write_invall),  // GICR_INVALLR
-    row(0x00c0, 4, k32, raz, wi),     // GICR_SYNCR: never busy
+    row(0x00c0, 4, k32, raz, wi),               // GICR_SYNCR: never busy
     row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
     sgi_frame(0x0080, 1, k32, read_bits<get_group>, write_group),
     sgi_frame(0x0100, 1, k32, read_bits<get_enabled>, write_enable<true>),

@@ -102,8 +102,8 @@ struct CpuIf {
   bool fiqen = false;   // v2 GICC_CTLR.FIQEn
   u32 ap0r[4] = {};
   u32 ap1r[4] = {};
-  u32 statusr = 0;    // GICR_STATUSR
-  u64 pendbaser = 0;  // GICR_PENDBASER
+  u32 statusr = 0;            // GICR_STATUSR
+  u64 pendbaser = 0;          // GICR_PENDBASER
   bool lpis_enabled = false;  // GICR_CTLR.EnableLPIs
   // Private interrupts that are pending, enabled and not active: the
   // candidates for delivery (kept by changed()).

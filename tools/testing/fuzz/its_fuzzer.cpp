@@ -85,8 +85,12 @@ struct Harness {
     return a.data;
   }
   uint64_t icc(int v, uint32_t crn, uint32_t crm, uint32_t op2, bool write, uint64_t val = 0) {
-    kx_guest_access a = {KX_ACCESS_SYSREG, write ? 1u : 0u,
-                         0x6030000000130000ull | 3u << 14 | crn << 7 | crm << 3 | op2, 8, 0, val};
+    kx_guest_access a = {KX_ACCESS_SYSREG,
+                         write ? 1u : 0u,
+                         0x6030000000130000ull | 3u << 14 | crn << 7 | crm << 3 | op2,
+                         8,
+                         0,
+                         val};
     kx_exit e = {};
     (void)kx_vcpu_guest_access(vcpu[v], &a, &e);
     return a.data;
@@ -116,8 +120,8 @@ struct Harness {
     mmio(kDist, 4, true, 2);
     memset(ram + kProp, 0xa1, 0x10000 - 8192);
     for (int i = 0; i < 2; i++) {
-      icc(i, 4, 6, 0, true, 0xff);     // PMR
-      icc(i, 12, 12, 7, true, 1);      // IGRPEN1
+      icc(i, 4, 6, 0, true, 0xff);  // PMR
+      icc(i, 12, 12, 7, true, 1);   // IGRPEN1
       const uint64_t rd = kRedist + i * 0x20000ull;
       mmio(rd + 0x70, 8, true, kRam + kProp + 15, i);
       mmio(rd + 0x78, 8, true, kRam + kPend + i * 0x10000ull, i);
@@ -187,8 +191,7 @@ struct Harness {
       }
       c[0] = code | uint64_t{dev} << 32;
       c[1] = code == 0x08 ? bits - 1 : ev | uint64_t{lpi} << 32;
-      c[2] = (valid ? kValid : 0) | icid |
-             (code == 0x08 ? itt : uint64_t{target} << 16);
+      c[2] = (valid ? kValid : 0) | icid | (code == 0x08 ? itt : uint64_t{target} << 16);
       c[3] = static_cast<uint64_t>((b >> 4) % 3) << 16;  // MOVALL's second target
     }
     uint8_t* q = ram + kCq + cwriter;
@@ -251,8 +254,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!init) {
     check(kx_core_init() == 0, "core init", 0);
     check(kx_register_device_ops(KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops) == 0 &&
-              kx_register_device_ops(KX_ARM64, KX_DEV_TYPE_ARM_VGIC_ITS,
-                                     &kx_vgic_its_device_ops) == 0,
+              kx_register_device_ops(KX_ARM64, KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops) ==
+                  0,
           "device types", 0);
     init = true;
   }

@@ -53,7 +53,7 @@ if [ ! -x "$fuzzer" ]; then
 	exit 1
 fi
 mkdir -p "$corpus" "$artifacts"
-for f in "$here"/corpus/$name/*; do
+for f in "$here/corpus/$name"/*; do
 	[ -e "$f" ] || continue
 	[ -e "$corpus/${f##*/}" ] || cp "$f" "$corpus/"
 done

@@ -23,8 +23,8 @@ constexpr uint32_t kV3 = KX_DEV_TYPE_ARM_VGIC_V3, kIts = KX_DEV_TYPE_ARM_VGIC_IT
 constexpr uint32_t kGrpAddr = 0, kGrpCtrl = 4, kGrpItsRegs = 8;
 constexpr uint64_t kDist = 0x08000000, kRedist = 0x080a0000, kItsBase = 0x08080000;
 constexpr uint64_t kRam = 0x40000000, kRamSize = 0x800000;
-constexpr uint64_t kProp = 0x0, kPend = 0x10000, kDt = 0x100000, kCt = 0x200000,
-                   kCq = 0x210000, kItt = 0x300000, kL2 = 0x400000;
+constexpr uint64_t kProp = 0x0, kPend = 0x10000, kDt = 0x100000, kCt = 0x200000, kCq = 0x210000,
+                   kItt = 0x300000, kL2 = 0x400000;
 constexpr uint64_t kValid = 1ull << 63, kIndirect = 1ull << 62;
 // KVM_DEV_ARM_ITS_CTRL_RESET, _SAVE_TABLES, _RESTORE_TABLES
 constexpr uint64_t kCtrlReset = 4, kCtrlSave = 1, kCtrlRestore = 2;
@@ -96,8 +96,7 @@ class ItsTest : public ::testing::Test {
     return kx_device_attr(d, KX_ATTR_SET, reinterpret_cast<uintptr_t>(&at));
   }
   int ctrl(uint64_t what) { return set64(its_, kGrpCtrl, what, 0); }
-  uint64_t mmio(uint64_t addr, uint32_t len, bool write, uint64_t data = 0,
-                kx_vcpu* v = nullptr) {
+  uint64_t mmio(uint64_t addr, uint32_t len, bool write, uint64_t data = 0, kx_vcpu* v = nullptr) {
     kx_guest_access a = {KX_ACCESS_MEM, write ? 1u : 0u, addr, len, 0, data};
     kx_exit e = {};
     EXPECT_EQ(kx_vcpu_guest_access(v ? v : vcpu_[0], &a, &e), 0);
@@ -122,7 +121,8 @@ class ItsTest : public ::testing::Test {
   // The tables (device table `dt_pages` 64K pages, flat unless
   // `indirect`), a queue of `cq_pages` 4K pages, and Enable.
   void its_up(uint64_t dt_pages = 1, bool indirect = false, uint64_t cq_pages = 16) {
-    mmio(kItsBase + 0x100, 8, true, kValid | (indirect ? kIndirect : 0) | (kRam + kDt) | (dt_pages - 1));
+    mmio(kItsBase + 0x100, 8, true,
+         kValid | (indirect ? kIndirect : 0) | (kRam + kDt) | (dt_pages - 1));
     mmio(kItsBase + 0x108, 8, true, kValid | (kRam + kCt));
     mmio(kItsBase + 0x80, 8, true, kValid | (kRam + kCq) | (cq_pages - 1));
     cq_size_ = cq_pages * 4096;
@@ -191,7 +191,7 @@ TEST_F(ItsTest, DteNextOffsetIsCappedAndTheRestoreWalksOn) {
   EXPECT_EQ(dte0 >> 63, 1u);
   EXPECT_EQ((dte0 >> 49) & 0x3fff, 16383u);
   EXPECT_EQ(((dte0 >> 5) & 0xfffffffffffull) << 8, kRam + kItt);
-  EXPECT_EQ(dte0 & 0x1f, 0u);  // 1 EventID bit, minus one
+  EXPECT_EQ(dte0 & 0x1f, 0u);                                    // 1 EventID bit, minus one
   EXPECT_EQ((le64(&ram_[kDt + 20000 * 8]) >> 49) & 0x3fff, 0u);  // the last
   save_reset_restore(3);
   EXPECT_EQ(msi(0, 0), 1);
