@@ -25,6 +25,13 @@ class GuestPageReader {
   GuestPageReader(const GuestPageReader&) = delete;
   GuestPageReader& operator=(const GuestPageReader&) = delete;
 
+  // The window's buffer now (-ENOMEM), so that later reads fail only for
+  // guest-RAM reasons.
+  kx::Status prepare() {
+    if (!page_) page_ = kx::alloc_array<u8>(KX_PAGE_SIZE);
+    return page_ ? kx::Status::ok() : kx::error(kx::kENOMEM);
+  }
+
   // `len` bytes at `gpa`; one that crosses a page is read directly.
   kx::Status read(u64 gpa, void* out, u32 len) {
     const u64 page = gpa & ~(KX_PAGE_SIZE - 1);

@@ -265,12 +265,13 @@ class Its final : public IoHandler {
   kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
   kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
-  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r,
+  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
                               GuestPageReader& itt, u32 id, u64 entry) KX_REQUIRES(mutex);
   kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
                               u64 entry) KX_REQUIRES(mutex);
-  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& itt, u64 gpa, u64 len,
-                       u32 start_id, bool* last) KX_REQUIRES(mutex);
+  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                       GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last)
+      KX_REQUIRES(mutex);
 
   Vm* vm_;
 };
@@ -872,6 +873,7 @@ kx::Status Its::save_tables() {
     // of DTEs and the level-1 entries read a page at a time.
     GuestPageReader l1(*vm_);
     u64 visible_gfn = ~0ull;
+    s = l1.prepare();  // check_id() sees only guest-RAM errors
     t_->devices.for_each([&](u32 id, ItsDevice* const& dev) {
       if (!dev || s.is_error()) return;
       u64 eaddr;
@@ -956,14 +958,14 @@ kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& l
 }
 
 // vgic_its_restore_dte() with its ITT scan.
-kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& r,
+kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
                                  GuestPageReader& itt_reader, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
   const u64 itt = ((v & kDteIttMask) >> kDteIttShift) << 8;
   if (bits > kEventBits) return kx::kEINVAL;  // as MAPD
-  if (!check_id(baser_device, id, nullptr, &r, true)) return kx::kEINVAL;
+  if (!check_id(baser_device, id, nullptr, &l1, true)) return kx::kEINVAL;
   // A DeviceID the image reaches twice (a next offset of 0 in an L2
   // table, say) is inconsistent too.
   if (find_device(t, id)) return kx::kEINVAL;
@@ -993,14 +995,14 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
 // was the last one.
-kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& itt, u64 gpa,
-                          u64 len, u32 start_id, bool* last) {
+kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                          GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last) {
   GuestPageReader r(*vm_);
   u32 id = start_id;
   for (u64 off = 0; off < len;) {
     u8 raw[8];
     KX_TRY(r.read(gpa + off, raw, 8));
-    const int step = KX_TRY(restore_dte(t, lpis, r, itt, id, le64(raw)));
+    const int step = KX_TRY(restore_dte(t, lpis, l1, itt, id, le64(raw)));
     if (step <= 0) {
       *last = true;
       return kx::Status::ok();
@@ -1017,15 +1019,16 @@ kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
   GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
-  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, itt, l1, l1_bytes, 0, &last);
-  GuestPageReader r(*vm_);
+  GuestPageReader r(*vm_);  // the level-1 table
+  KX_TRY(r.prepare());
+  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, r, itt, l1, l1_bytes, 0, &last);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
     KX_TRY(
-        scan_dtes(t, lpis, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
+        scan_dtes(t, lpis, r, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
   }
   return kx::Status::ok();
 }

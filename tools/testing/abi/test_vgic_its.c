@@ -321,6 +321,20 @@ static void guest_map_all(struct itsvm *v)
 	}
 }
 
+/* The flow's VM: LPIs up, both ITS up, everything mapped by the guest. */
+static bool itsvm_mapped(struct itsvm *v, __u32 slot_flags)
+{
+	int k;
+
+	if (!itsvm_new(v, slot_flags, true) || !guest_lpis_up(v))
+		return false;
+	for (k = 0; k < NR_ITS; k++)
+		if (!guest_its_up(v, k))
+			return false;
+	guest_map_all(v);
+	return !test_failed();
+}
+
 /* The guest takes and completes the highest pending interrupt on vCPU i. */
 static __u32 ack(struct itsvm *v, int i)
 {
@@ -714,12 +728,8 @@ static void t_flow(const struct abi_test *t)
 	int k, d, e, bad = 0;
 
 	(void)t;
-	if (!itsvm_new(&v, 0, true) || !guest_lpis_up(&v))
+	if (!itsvm_mapped(&v, 0))
 		return;
-	for (k = 0; k < NR_ITS; k++)
-		if (!guest_its_up(&v, k))
-			return;
-	guest_map_all(&v);
 	for (k = 0; k < NR_ITS; k++)
 		for (d = 0; d < DEVS; d++)
 			for (e = 0; e < EVENTS; e++) {
@@ -836,15 +846,11 @@ static void t_commands(const struct abi_test *t)
 static void t_save_pending_first_kb(const struct abi_test *t)
 {
 	struct itsvm v;
-	int k, d, e, i, bad = 0;
+	int d, e, i, bad = 0;
 
 	(void)t;
-	if (!itsvm_new(&v, 0, true) || !guest_lpis_up(&v))
+	if (!itsvm_mapped(&v, 0))
 		return;
-	for (k = 0; k < NR_ITS; k++)
-		if (!guest_its_up(&v, k))
-			return;
-	guest_map_all(&v);
 	for (i = 0; i < NVCPU; i++)
 		memset(v.ram + PEND_OFF(i), 0x5a, 1024);
 	for (e = 0; e < EVENTS; e += 3)
@@ -978,12 +984,8 @@ static bool flow_with_pending(struct itsvm *a, struct its_regs *regs, __u64 redi
 {
 	int k, d, e;
 
-	if (!itsvm_new(a, 0, true) || !guest_lpis_up(a))
+	if (!itsvm_mapped(a, 0))
 		return false;
-	for (k = 0; k < NR_ITS; k++)
-		if (!guest_its_up(a, k))
-			return false;
-	guest_map_all(a);
 	for (k = 0; k < NR_ITS; k++)
 		for (d = 0; d < DEVS; d++)
 			for (e = 0; e < EVENTS; e++)
@@ -1159,15 +1161,10 @@ static void t_save_dirty_log(const struct abi_test *t)
 	static __u64 bitmap[RAM_SIZE / PAGE_SZ / 64];
 	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = bitmap };
 	struct itsvm v;
-	int k;
 
 	(void)t;
-	if (!itsvm_new(&v, KVM_MEM_LOG_DIRTY_PAGES, true) || !guest_lpis_up(&v))
+	if (!itsvm_mapped(&v, KVM_MEM_LOG_DIRTY_PAGES))
 		return;
-	for (k = 0; k < NR_ITS; k++)
-		if (!guest_its_up(&v, k))
-			return;
-	guest_map_all(&v);
 	expect_errno(ioctl(v.g.vm, KVM_GET_DIRTY_LOG, &log), 0); /* clears it */
 	expect_errno(ioctl(v.g.vm, KVM_GET_DIRTY_LOG, &log), 0);
 	expect_eq(bitmap[(ITS_RAM(0) / PAGE_SZ) / 64], 0);

@@ -53,6 +53,12 @@ struct Input {
   uint64_t u64() { return u32() | uint64_t{u32()} << 32; }
 };
 
+// ITS_TRACE=1 prints each decoded operation (a reproducer's story).
+bool trace() {
+  static const bool on = getenv("ITS_TRACE") != nullptr;
+  return on;
+}
+
 void check(bool ok, const char* what, long got) {
   if (ok) return;
   fprintf(stderr, "its_fuzzer: %s (got %ld)\n", what, got);
@@ -194,6 +200,9 @@ struct Harness {
       c[2] = (valid ? kValid : 0) | icid | (code == 0x08 ? itt : uint64_t{target} << 16);
       c[3] = static_cast<uint64_t>((b >> 4) % 3) << 16;  // MOVALL's second target
     }
+    if (trace())
+      fprintf(stderr, "  cmd %016llx %016llx %016llx %016llx\n", (unsigned long long)c[0],
+              (unsigned long long)c[1], (unsigned long long)c[2], (unsigned long long)c[3]);
     uint8_t* q = ram + kCq + cwriter;
     for (int i = 0; i < 4; i++)
       for (int j = 0; j < 8; j++) q[i * 8 + j] = static_cast<uint8_t>(c[i] >> (8 * j));
@@ -269,6 +278,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     for (int ops = 0; ops < 64 && in.n; ops++) {
       const uint8_t op = in.u8();
+      if (trace()) fprintf(stderr, "op %u (pristine %d)\n", op % 8, h.tables_pristine);
       h.injecting = false;
       host::fail_allocation_after(-1);
       switch (op % 8) {
