@@ -118,15 +118,19 @@ $(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c tools/testing/
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
+$(B)/guest/kvm_ext_bench_its: tools/testing/bench/its.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+
 $(B)/guest/kvm_ext_bench_vgic: tools/testing/bench/vgic.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
 bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty $(B)/guest/kvm_ext_bench_regs \
-		$(B)/guest/kvm_ext_bench_vgic
+		$(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its
 	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty \
-		$(B)/guest/kvm_ext_bench_regs $(B)/guest/kvm_ext_bench_vgic
+		$(B)/guest/kvm_ext_bench_regs $(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its
 
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)

@@ -23,6 +23,8 @@
 #include "arch/arm64/vgic/cpuif.cpp"
 #include "arch/arm64/vgic/device.cpp"
 #include "arch/arm64/vgic/irq.cpp"
+#include "arch/arm64/vgic/its.cpp"
+#include "arch/arm64/vgic/lpi.cpp"
 #include "arch/arm64/vgic/mmio.cpp"
 #include "arch/powerpc/personality.cpp"
 #include "arch/s390/personality.cpp"

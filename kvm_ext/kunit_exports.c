@@ -33,6 +33,7 @@ EXPORT_SYMBOL_NS_GPL(kx_vm_get_dirty_log, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_vm_clear_dirty_log, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_has_clear_dirty_log, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_vm_irq_line, KVM_EXT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(kx_vm_signal_msi, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_copy_to_user, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_copy_from_user, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_vm_attr, KVM_EXT_KUNIT);

@@ -174,6 +174,7 @@ static const struct kvm_ext_builtin_device kvm_ext_devices[] = {
 	{ KX_ARM64, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
 	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops },
 	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops },
+	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops },
 	{ KX_PPC, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
 	{ KX_S390, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
 };

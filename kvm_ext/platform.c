@@ -257,6 +257,9 @@ int kx_user_range_ok(unsigned long long uaddr, unsigned long long len)
 {
 	if (uaddr != (unsigned long)uaddr || len != (unsigned long)len)
 		return 0;
+	/* KUnit: a memslot over kernel memory, as the copies above allow. */
+	if (kvm_ext_kernel_uaccess())
+		return 1;
 	return access_ok(u64_to_user_ptr(uaddr), len);
 }
 
@@ -324,6 +327,11 @@ void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
 void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret)
 {
 	trace_kvm_ext_irq_line(irq, level, ret);
+}
+
+void kx_trace_signal_msi(unsigned int devid, unsigned int data, int ret)
+{
+	trace_kvm_ext_signal_msi(devid, data, ret);
 }
 
 /*

@@ -59,6 +59,26 @@ TRACE_EVENT(kvm_ext_irq_line,
 		  __entry->irq & 0xffff, __entry->level, __entry->ret)
 );
 
+TRACE_EVENT(kvm_ext_signal_msi,
+	TP_PROTO(unsigned int devid, unsigned int data, int ret),
+	TP_ARGS(devid, data, ret),
+
+	TP_STRUCT__entry(
+		__field(unsigned int, devid)
+		__field(unsigned int, data)
+		__field(int, ret)
+	),
+
+	TP_fast_assign(
+		__entry->devid = devid;
+		__entry->data = data;
+		__entry->ret = ret;
+	),
+
+	TP_printk("devid %u data %u -> %d",
+		  __entry->devid, __entry->data, __entry->ret)
+);
+
 #endif /* _KVM_EXT_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -378,6 +378,22 @@ static long kvm_ext_vm_irq_line(struct kx_vm *vm, void __user *argp,
 	return 0;
 }
 
+/* KVM_SIGNAL_MSI: the struct is only read. */
+static long kvm_ext_vm_signal_msi(struct kx_vm *vm, void __user *argp)
+{
+	struct kvm_msi msi;
+	struct kx_msi m;
+
+	if (copy_from_user(&msi, argp, sizeof(msi)))
+		return -EFAULT;
+	m.address_lo = msi.address_lo;
+	m.address_hi = msi.address_hi;
+	m.data = msi.data;
+	m.flags = msi.flags;
+	m.devid = msi.devid;
+	return kx_vm_signal_msi(vm, &m);
+}
+
 static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -418,6 +434,10 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 		if (!kx_has_irq_line(kx_vm_personality(vm)))
 			break;
 		return kvm_ext_vm_irq_line(vm, argp, ioctl == KVM_IRQ_LINE_STATUS);
+	case KVM_SIGNAL_MSI:
+		if (!kx_has_signal_msi(kx_vm_personality(vm)))
+			break;
+		return kvm_ext_vm_signal_msi(vm, argp);
 	}
 	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 }

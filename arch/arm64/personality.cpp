@@ -164,6 +164,15 @@ long cap_ptrauth(const Personality&, const Vm* vm) { return caps_of(vm).full_ptr
 long cap_pmuv3(const Personality&, const Vm* vm) { return caps_of(vm).pmuv3; }
 long cap_el1_32bit(const Personality&, const Vm* vm) { return caps_of(vm).el1_32bit; }
 long cap_ipa(const Personality&, const Vm* vm) { return caps_of(vm).ipa_bits; }
+// kvm_vm_ioctl_check_extension(): only a VM can say, once it has an ITS.
+long cap_msi_devid(const Personality&, const Vm* vm) {
+  if (!vm) return -kx::kEINVAL;
+  return vgic::msis_require_devid(*const_cast<Vm*>(vm));
+}
+
+kx::Result<int> signal_msi(Vm& vm, const kx_msi& m) {
+  return vgic::signal_msi(vm, u64{m.address_hi} << 32 | m.address_lo, m.data, m.flags, m.devid);
+}
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
@@ -181,6 +190,8 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ARM_PTRAUTH_GENERIC, 0, cap_ptrauth},
     {KX_CAP_ARM_PMU_V3, 0, cap_pmuv3},
     {KX_CAP_ARM_EL1_32BIT, 0, cap_el1_32bit},
+    {KX_CAP_SIGNAL_MSI, 1, nullptr},  // CONFIG_HAVE_KVM_MSI
+    {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
 };
 
 }  // namespace arm64
@@ -206,6 +217,7 @@ const Personality kArm64Personality = {
     .run_check = arm64::run_check,
     .vcpu_has_interrupt = arm64::vcpu_has_interrupt,
     .irq_line = arm64::irq_line,
+    .signal_msi = arm64::signal_msi,
     .vm_attr = nullptr,
     .vcpu_attr = arm64::vcpu_attr,
     .unknown_vm_ioctl_errno = -kx::kEINVAL,

@@ -46,6 +46,7 @@ const Personality kPpcPersonality = {
     .run_check = nullptr,
     .vcpu_has_interrupt = nullptr,
     .irq_line = nullptr,
+    .signal_msi = nullptr,
     .vm_attr = nullptr,
     .vcpu_attr = nullptr,
     .unknown_vm_ioctl_errno = -kx::kENOTTY,

@@ -45,6 +45,7 @@ const Personality kS390Personality = {
     .run_check = nullptr,
     .vcpu_has_interrupt = nullptr,
     .irq_line = nullptr,
+    .signal_msi = nullptr,
     .vm_attr = s390::vm_attr,
     .vcpu_attr = nullptr,
     .unknown_vm_ioctl_errno = -kx::kENOTTY,

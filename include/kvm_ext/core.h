@@ -71,6 +71,16 @@ int kx_vm_clear_dirty_log(struct kx_vm *vm, unsigned int slot,
 int kx_has_clear_dirty_log(enum kx_personality p);
 /* KVM_IRQ_LINE: whether the architecture has it, and the call. */
 int kx_has_irq_line(enum kx_personality p);
+/* KVM_SIGNAL_MSI (struct kvm_msi without its padding): >0 delivered, 0 blocked. */
+struct kx_msi {
+	unsigned int address_lo;
+	unsigned int address_hi;
+	unsigned int data;
+	unsigned int flags;
+	unsigned int devid;
+};
+int kx_has_signal_msi(enum kx_personality p);
+int kx_vm_signal_msi(struct kx_vm *vm, const struct kx_msi *msi);
 int kx_vm_irq_line(struct kx_vm *vm, unsigned int irq, unsigned int level);
 
 struct kx_attr {
@@ -207,6 +217,7 @@ void kx_device_set_private(struct kx_device *dev, void *priv);
 extern const struct kx_device_ops kx_vfio_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;
 extern const struct kx_device_ops kx_vgic_v3_device_ops;
+extern const struct kx_device_ops kx_vgic_its_device_ops;
 
 #ifdef __cplusplus
 }

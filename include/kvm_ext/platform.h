@@ -105,6 +105,7 @@ void kx_trace_guest_access(unsigned int vcpu_id, unsigned int kind,
 			   int is_write, int handled_by);
 /* KVM_IRQ_LINE (may be called from atomic context). */
 void kx_trace_irq_line(unsigned int irq, unsigned int level, int ret);
+void kx_trace_signal_msi(unsigned int devid, unsigned int data, int ret);
 
 #ifdef __cplusplus
 }

@@ -815,6 +815,254 @@ static void gicv3_round(int sys)
 	close(vm2);
 }
 
+/*
+ * An ITS (devices/arm-vgic-its.rst) in a GICv3 VM. The demo, as the guest
+ * driver, gives the ITS its tables and queue and maps 8 devices x 4 MSIs
+ * onto collections on the 4 vCPUs with MAPC/MAPD/MAPTI; the VMM injects
+ * them (KVM_SIGNAL_MSI) and the guest takes each LPI on the vCPU it was
+ * routed to. Then a migration: some MSIs left pending, SAVE_PENDING_TABLES
+ * and ITS SAVE_TABLES, the dirty log showing the table pages, and a fresh
+ * VM restored in the document's order (redistributors, ITS base, CBASER,
+ * the other registers, RESTORE_TABLES, CTLR) that takes the same pending
+ * LPIs and translates every MSI the same way.
+ */
+#define ITS_BASE 0x08080000ULL
+#define ITS_RAM_GPA 0x50000000ULL
+#define ITS_RAM_SIZE (4ULL << 20)
+#define ITS_DEVS 8
+#define ITS_EVENTS 4
+#define ITS_PROP 0x0			       /* LPI configuration, 64 KiB */
+#define ITS_PEND(i) (0x10000 + (i) * 0x10000ULL) /* pending tables */
+#define ITS_DT 0x100000
+#define ITS_CT 0x110000
+#define ITS_CQ 0x120000
+#define ITS_ITT(d) (0x130000 + (d) * 0x100ULL)
+#define ITS_LPI(d, e) (8192 + (d) * ITS_EVENTS + (e))
+#define ITS_DEVID(d) (0x100 + (d) * 8) /* PCI requester IDs of 00:01.0, 00:02.0, ... */
+#define ITS_TARGET(d, e) (((d) + (e)) % GIC_VCPUS)
+
+struct its_vm {
+	int vm, gic, its, vcpu[GIC_VCPUS];
+	struct kvm_run *run[GIC_VCPUS];
+	unsigned char *ram;
+	__u64 cwriter;
+};
+
+static void its_put64(unsigned char *p, __u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static int its_reg(int its, unsigned long op, __u64 off, __u64 *v)
+{
+	return gic_attr(its, op, KVM_DEV_ARM_VGIC_GRP_ITS_REGS, off, v);
+}
+
+/* A GICv3 VM with guest RAM (dirty logged) and an ITS at ITS_BASE. */
+static int its_vm_new(int sys, struct its_vm *v, unsigned char *ram)
+{
+	struct kvm_userspace_memory_region mr = {
+		.slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .guest_phys_addr = ITS_RAM_GPA,
+		.memory_size = ITS_RAM_SIZE, .userspace_addr = (unsigned long)ram,
+	};
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	__u64 base = ITS_BASE;
+	int ok;
+
+	memset(v, 0, sizeof(*v));
+	v->ram = ram;
+	v->vm = gic_vm(sys, v->vcpu, v->run, &v->gic, &ok);
+	ok &= ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &mr) == 0;
+	ok &= ioctl(v->vm, KVM_CREATE_DEVICE, &cd) == 0;
+	v->its = cd.fd;
+	ok &= gic_attr(v->its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+		       KVM_VGIC_ITS_ADDR_TYPE, &base) == 0;
+	v->run[0]->immediate_exit = 1;
+	ok &= ioctl(v->vcpu[0], KVM_RUN, 0) == -1 && errno == EINTR;
+	v->run[0]->immediate_exit = 0;
+	must(ok, "ITS VM: guest RAM, KVM_CREATE_DEVICE(ARM_VGIC_ITS), GRP_ADDR, first KVM_RUN");
+	return ok;
+}
+
+static void its_cmd(struct its_vm *v, __u64 d0, __u64 d1, __u64 d2)
+{
+	unsigned char *q = v->ram + ITS_CQ + v->cwriter;
+
+	its_put64(q, d0);
+	its_put64(q + 8, d1);
+	its_put64(q + 16, d2);
+	its_put64(q + 24, 0);
+	v->cwriter += 32;
+}
+
+static int its_msi(int vm, __u32 devid, __u32 event)
+{
+	struct kvm_msi m = {
+		.address_lo = (__u32)(ITS_BASE + 0x10040), /* GITS_TRANSLATER */
+		.data = event, .flags = KVM_MSI_VALID_DEVID, .devid = devid,
+	};
+
+	return ioctl(vm, KVM_SIGNAL_MSI, &m);
+}
+
+static __u32 its_ack(int vcpu)
+{
+	__u32 intid = (__u32)icc_rd(vcpu, ICC_IAR1_EL1);
+
+	if (intid != GIC_SPURIOUS)
+		icc_wr(vcpu, ICC_EOIR1_EL1, intid);
+	return intid;
+}
+
+/* Every MSI once: the LPI on its vCPU; returns how many were wrong. */
+static int its_check_all(struct its_vm *v)
+{
+	int d, e, bad = 0;
+
+	for (d = 0; d < ITS_DEVS; d++)
+		for (e = 0; e < ITS_EVENTS; e++)
+			bad += its_msi(v->vm, ITS_DEVID(d), e) != 1 ||
+			       its_ack(v->vcpu[ITS_TARGET(d, e)]) != (__u32)ITS_LPI(d, e);
+	return bad;
+}
+
+static void its_round(int sys)
+{
+	static const __u64 regs[] = { 0x80 /* CBASER */, 0x4 /* IIDR */, 0x88 /* CWRITER */,
+				      0x90 /* CREADR */, 0x100, 0x108 /* BASER0/1 */ };
+	__u64 saved[6], ctlr = 0, dirty[ITS_RAM_SIZE / 4096 / 64] = { 0 }, val;
+	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = dirty };
+	unsigned char *ram = mmap(NULL, ITS_RAM_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *ram2 = mmap(NULL, ITS_RAM_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	int d, e, i, k, bad, pending = 0, pages = 0;
+	__u32 got[GIC_VCPUS][ITS_DEVS * ITS_EVENTS];
+	int ngot[GIC_VCPUS] = { 0 };
+	struct its_vm a, b;
+
+	printf("    -- ITS at 0x%llx: %d devices x %d MSIs over %d vCPUs\n", ITS_BASE, ITS_DEVS,
+	       ITS_EVENTS, GIC_VCPUS);
+	if (ram == MAP_FAILED || ram2 == MAP_FAILED || !its_vm_new(sys, &a, ram)) {
+		must(0, "ITS VM");
+		return;
+	}
+	/* The guest: LPIs on every redistributor, then the ITS's tables and queue. */
+	mmio_wr(a.vcpu[0], GICD_BASE, 4, 0x2);
+	memset(ram + ITS_PROP, 0xa1, ITS_DEVS * ITS_EVENTS); /* priority 0xa0, enabled */
+	for (i = 0; i < GIC_VCPUS; i++) {
+		__u64 rd = GICR_BASE + i * 0x20000ULL;
+
+		icc_wr(a.vcpu[i], ICC_PMR_EL1, 0xff);
+		icc_wr(a.vcpu[i], ICC_IGRPEN1_EL1, 1);
+		mmio_wr(a.vcpu[i], rd + 0x70, 8, ITS_RAM_GPA + ITS_PROP + 15); /* PROPBASER, 16 bits */
+		mmio_wr(a.vcpu[i], rd + 0x78, 8, ITS_RAM_GPA + ITS_PEND(i));   /* PENDBASER */
+		mmio_wr(a.vcpu[i], rd, 4, 1);				       /* EnableLPIs */
+	}
+	mmio_wr(a.vcpu[0], ITS_BASE + 0x100, 8, 1ULL << 63 | (ITS_RAM_GPA + ITS_DT));
+	mmio_wr(a.vcpu[0], ITS_BASE + 0x108, 8, 1ULL << 63 | (ITS_RAM_GPA + ITS_CT));
+	mmio_wr(a.vcpu[0], ITS_BASE + 0x80, 8, 1ULL << 63 | (ITS_RAM_GPA + ITS_CQ) | 15);
+	mmio_wr(a.vcpu[0], ITS_BASE, 4, 1);
+	for (i = 0; i < GIC_VCPUS; i++)
+		its_cmd(&a, 0x09, 0, 1ULL << 63 | (__u64)i << 16 | i); /* MAPC i -> vCPU i */
+	for (d = 0; d < ITS_DEVS; d++) {
+		its_cmd(&a, 0x08 | (__u64)ITS_DEVID(d) << 32, 1, /* MAPD, 2 EventID bits */
+			1ULL << 63 | (ITS_RAM_GPA + ITS_ITT(d)));
+		for (e = 0; e < ITS_EVENTS; e++) /* MAPTI */
+			its_cmd(&a, 0x0a | (__u64)ITS_DEVID(d) << 32,
+				e | (__u64)ITS_LPI(d, e) << 32, ITS_TARGET(d, e));
+	}
+	its_cmd(&a, 0x05, 0, 0); /* SYNC */
+	mmio_wr(a.vcpu[0], ITS_BASE + 0x88, 8, a.cwriter);
+	printf("    guest: %llu commands queued; GITS_CREADR 0x%llx, GITS_CTLR 0x%x\n",
+	       a.cwriter / 32, gic_guest(a.vcpu[0], KVM_EXT_ACCESS_MEM, ITS_BASE + 0x90, 8, 0, 0),
+	       mmio_rd(a.vcpu[0], ITS_BASE));
+	bad = its_check_all(&a);
+	printf("    KVM_SIGNAL_MSI x %d, each LPI taken on its vCPU (ICC_IAR1_EL1): %d wrong\n",
+	       ITS_DEVS * ITS_EVENTS, bad);
+	must(bad == 0, "every MSI translated and delivered");
+
+	/* Migration: some MSIs left pending; the VMM stops and saves. */
+	for (d = 0; d < ITS_DEVS; d++)
+		for (e = 0; e < ITS_EVENTS; e++)
+			if ((d + e) % 3 == 0)
+				pending += its_msi(a.vm, ITS_DEVID(d), e) == 1;
+	ioctl(a.vm, KVM_GET_DIRTY_LOG, &log); /* from here on */
+	memset(dirty, 0, sizeof(dirty));
+	must(gic_attr(a.gic, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		      KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, NULL) == 0, "SAVE_PENDING_TABLES");
+	must(gic_attr(a.its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		      KVM_DEV_ARM_ITS_SAVE_TABLES, NULL) == 0, "ITS SAVE_TABLES");
+	must(ioctl(a.vm, KVM_GET_DIRTY_LOG, &log) == 0, "KVM_GET_DIRTY_LOG");
+	for (k = 0; k < (int)(sizeof(dirty) / sizeof(dirty[0])); k++)
+		pages += __builtin_popcountll(dirty[k]);
+	printf("    %d MSIs left pending; SAVE_PENDING_TABLES, SAVE_TABLES: %d guest pages dirty "
+	       "(DTE 0x%llx, ITE 0x%llx)\n", pending, pages,
+	       *(unsigned long long *)(ram + ITS_DT + ITS_DEVID(0) * 8),
+	       *(unsigned long long *)(ram + ITS_ITT(0)));
+	must(pages >= 1 + 1 + 1 + 1, "the table pages are in the dirty log");
+	for (k = 0; k < 6; k++)
+		must(its_reg(a.its, KVM_GET_DEVICE_ATTR, regs[k], &saved[k]) == 0, "GITS_* saved");
+	must(its_reg(a.its, KVM_GET_DEVICE_ATTR, 0, &ctlr) == 0, "GITS_CTLR saved");
+
+	/* The destination: RAM copied, redistributors, ITS in the document's order. */
+	memcpy(ram2, ram, ITS_RAM_SIZE);
+	if (!its_vm_new(sys, &b, ram2))
+		goto out;
+	mmio_wr(b.vcpu[0], GICD_BASE, 4, 0x2);
+	for (i = 0; i < GIC_VCPUS; i++) {
+		__u64 rd = GIC_MPIDR(i);
+
+		icc_wr(b.vcpu[i], ICC_PMR_EL1, 0xff);
+		icc_wr(b.vcpu[i], ICC_IGRPEN1_EL1, 1);
+		for (k = 0x70; k < 0x80; k += 4) {
+			gic_get(a.gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, rd | k, &val);
+			must(gic_set(b.gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, rd | k, val) == 0,
+			     "PROPBASER/PENDBASER restored");
+		}
+		gic_get(a.gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, rd, &val);
+		must(gic_set(b.gic, KVM_DEV_ARM_VGIC_GRP_REDIST_REGS, rd, val) == 0,
+		     "GICR_CTLR restored");
+	}
+	for (k = 0; k < 6; k++)
+		must(its_reg(b.its, KVM_SET_DEVICE_ATTR, regs[k], &saved[k]) == 0, "GITS_* restored");
+	must(gic_attr(b.its, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		      KVM_DEV_ARM_ITS_RESTORE_TABLES, NULL) == 0, "ITS RESTORE_TABLES");
+	must(its_reg(b.its, KVM_SET_DEVICE_ATTR, 0, &ctlr) == 0, "GITS_CTLR restored");
+	for (i = 0; i < GIC_VCPUS; i++)
+		while (ngot[i] < ITS_DEVS * ITS_EVENTS &&
+		       (got[i][ngot[i]] = its_ack(b.vcpu[i])) != GIC_SPURIOUS)
+			ngot[i]++;
+	printf("    restored VM: pending LPIs taken per vCPU: %d %d %d %d (first on vCPU 0: %u)\n",
+	       ngot[0], ngot[1], ngot[2], ngot[3], ngot[0] ? got[0][0] : 0);
+	must(ngot[0] + ngot[1] + ngot[2] + ngot[3] == pending, "the pending LPIs came along");
+	bad = its_check_all(&b);
+	printf("    restored VM: KVM_SIGNAL_MSI x %d: %d translated differently\n",
+	       ITS_DEVS * ITS_EVENTS, bad);
+	must(bad == 0, "the same translations after the restore");
+	for (i = 0; i < GIC_VCPUS; i++) {
+		munmap(b.run[i], size);
+		close(b.vcpu[i]);
+	}
+	close(b.its);
+	close(b.gic);
+	close(b.vm);
+out:
+	for (i = 0; i < GIC_VCPUS; i++) {
+		munmap(a.run[i], size);
+		close(a.vcpu[i]);
+	}
+	close(a.its);
+	close(a.gic);
+	close(a.vm);
+	munmap(ram, ITS_RAM_SIZE);
+	munmap(ram2, ITS_RAM_SIZE);
+}
+
 static void demo(const char *node)
 {
 	const char *arch = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
@@ -893,6 +1141,7 @@ static void demo(const char *node)
 			dirty_log_round(vm, vcpu[0], run);
 			arm64_snapshot_round(sys);
 			gicv3_round(sys);
+			its_round(sys);
 		}
 
 		run->immediate_exit = 1;

@@ -155,6 +155,20 @@ int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
   return r;
 }
 
+int kx_has_signal_msi(kx_personality p) {
+  const kvm::Personality* per = kvm::personality(p);
+  return per && per->signal_msi != nullptr;
+}
+
+int kx_vm_signal_msi(kx_vm* vm, const kx_msi* msi) {
+  Vm* v = vm_of(vm);
+  if (!v->personality().signal_msi) return v->personality().unknown_vm_ioctl_errno;
+  kx::Result<int> r = v->personality().signal_msi(*v, *msi);
+  const int ret = r.is_ok() ? r.value() : r.error().raw();
+  kx_trace_signal_msi(msi->devid, msi->data, ret);
+  return ret;
+}
+
 int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {
   Vm* v = vm_of(vm);
   if (!v->personality().vm_attr) return v->personality().unknown_vm_ioctl_errno;

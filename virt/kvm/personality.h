@@ -64,6 +64,9 @@ struct Personality {
   bool (*vcpu_has_interrupt)(Vcpu& vcpu);
   // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS. Null: the ioctl is unknown here.
   kx::Status (*irq_line)(Vm& vm, u32 irq, u32 level);
+  // KVM_SIGNAL_MSI (CONFIG_HAVE_KVM_MSI): 1 delivered, 0 blocked by the
+  // guest. Null: the ioctl is unknown here.
+  kx::Result<int> (*signal_msi)(Vm& vm, const kx_msi& msi);
   // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not
   // handled on this architecture and fails as any unknown ioctl there.
   kx::Status (*vm_attr)(Vm& vm, kx_attr_op op, const kx_attr& attr);

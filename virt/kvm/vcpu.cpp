@@ -122,17 +122,26 @@ kx::Status Vcpu::access_ram(GuestAccess& access) {
 
 // MMIO: an in-kernel device region, else an exit to user space with
 // KVM_EXIT_MMIO filled in, as KVM does for an access no device claims.
+// The handler runs without slots_lock, as kvm_io_bus_write() runs under
+// SRCU only: an ITS command reads guest RAM, which takes slots_lock.
+// Handlers leave the bus only when the VM is destroyed, after every vCPU
+// fd is closed, so the one found stays valid.
 kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
+  IoHandler* handler = nullptr;
+  u64 offset = 0;
   {
     kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
     const IoBus::Region* region = vm_->mmio_bus().find(access.addr, access.len);
     if (region) {
-      const u64 offset = access.addr - region->base;
-      KX_TRY(access.write ? region->handler->write(*this, offset, access.len, access.data)
-                          : region->handler->read(*this, offset, access.len, &access.data));
-      access.result = KX_ACCESS_RESULT_KERNEL;
-      return kx::Status::ok();
+      handler = region->handler;
+      offset = access.addr - region->base;
     }
+  }
+  if (handler) {
+    KX_TRY(access.write ? handler->write(*this, offset, access.len, access.data)
+                        : handler->read(*this, offset, access.len, &access.data));
+    access.result = KX_ACCESS_RESULT_KERNEL;
+    return kx::Status::ok();
   }
   exit->set = 1;
   exit->reason = KX_EXIT_MMIO;

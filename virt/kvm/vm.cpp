@@ -332,6 +332,11 @@ kx::Status Vm::read_guest(u64 gpa, void* data, u32 len) {
   return kx_copy_from_user(data, uaddr, len) ? kx::error(kx::kEFAULT) : kx::Status::ok();
 }
 
+bool Vm::gfn_visible(u64 gfn) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  return slots_[0].by_gfn(gfn) != nullptr;
+}
+
 bool Vm::gfn_writable(u64 gfn) {
   kx::Guard<kx::Mutex> guard(&slots_lock);
   const Memslot* slot = slots_[0].by_gfn(gfn);

@@ -153,6 +153,8 @@ class Vm {
 
   // gfn_to_hva() succeeds: a writable memslot of address space 0 holds gfn.
   bool gfn_writable(u64 gfn) KX_EXCLUDES(slots_lock);
+  // kvm_is_visible_gfn(): a memslot of address space 0 holds gfn.
+  bool gfn_visible(u64 gfn) KX_EXCLUDES(slots_lock);
   u32 online_vcpus() const { return online_vcpus_.load(); }
   u32 created_vcpus() const KX_REQUIRES(lock) { return created_vcpus_; }
   u32 max_vcpus() const { return personality_->max_vcpus; }

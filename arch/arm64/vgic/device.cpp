@@ -69,8 +69,6 @@ constexpr u32 kSysregInstrMask = 0xffff;
 
 Device* device(kx_device* d) { return reinterpret_cast<Device*>(d); }
 
-// vgic_check_iorange(): already placed -EEXIST, misaligned or wrapping
-// -EINVAL, beyond the VM's IPA space -E2BIG.
 kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 size) {
   if (current != kAddrUndef) return kx::error(kx::kEEXIST);
   if (addr % align || size % align) return kx::error(kx::kEINVAL);
@@ -383,6 +381,7 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
       status = kx::error(kx::kEBUSY);
     if (status.is_ok() && write && sysreg && kx_copy_from_user(&value, a.addr, 8))
       status = kx::error(kx::kEFAULT);
+    FollowUp follow;
     if (status.is_ok()) {
       kx::IrqSaveGuard irq_guard(&d.lock);
       CpuIf& c = cpuif(*vcpu);
@@ -397,10 +396,11 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
           status = line_level(d, c, offset & 0x3ff, write, &v32);
         value = v32;
       } else {
-        status = reg_uaccess(d, *table_of(model, a.group), &c, offset, write, &v32);
+        status = reg_uaccess(d, *table_of(model, a.group), &c, offset, write, &v32, &follow);
         value = v32;
       }
     }
+    if (follow.kind != FollowUp::kNone) run_follow_up(vm, cpuif(*vcpu), follow);
     vm.unlock_all_vcpus();
   }
   KX_TRY(status);
@@ -409,14 +409,14 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
 }
 
 // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES: with every vCPU stopped, the LPI
-// pending bits go to guest RAM. LPIs exist only behind an ITS, which
-// kvm_ext does not have yet, so there is nothing to write.
-kx::Status save_pending_tables(Vm& vm) {
+// pending bits go to guest RAM (lpi.cpp).
+kx::Status save_pending_tables_attr(Vm& vm) {
   kx::Guard<kx::Mutex> guard(&vm.lock);
   if (dist_of(vm).model != kModelV3) return kx::error(kx::kENXIO);
   if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+  const kx::Status s = save_pending_tables(vm);
   vm.unlock_all_vcpus();
-  return kx::Status::ok();
+  return s;
 }
 
 int create(kx_device* dev, unsigned int type) {
@@ -450,7 +450,7 @@ int set_attr(kx_device* dev, const kx_attr* a) {
       return set_nr_irqs(vm, a->addr).raw();
     case kGrpCtrl:
       if (a->attr == kCtrlInit) return init_locked(vm).raw();
-      if (a->attr == kCtrlSavePendingTables) return save_pending_tables(vm).raw();
+      if (a->attr == kCtrlSavePendingTables) return save_pending_tables_attr(vm).raw();
       break;
     case kGrpDistRegs:
     case kGrpCpuRegs:

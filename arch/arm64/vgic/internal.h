@@ -21,6 +21,12 @@ constexpr u64 attr_to_mpidr(u64 attr_bits) {
 }
 
 Dist& dist_of(Vm& vm);
+
+namespace dev {
+// vgic_check_iorange(): already placed -EEXIST, misaligned or wrapping
+// -EINVAL, beyond the VM's IPA space -E2BIG.
+kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 size);
+}  // namespace dev
 // Whether the model has the attribute group (CPU_REGS v2; REDIST_REGS,
 // CPU_SYSREGS, LEVEL_INFO v3).
 bool has_group(u32 model, u32 group);
@@ -58,6 +64,92 @@ bool deliverable(Dist& d, CpuIf& c);
 // Sends SGI `intid` to each vCPU index whose bit is set (v3: group rules).
 void send_sgi(Dist& d, u16 from, u32 intid, const u64* targets, bool allow_group1);
 
+// Work a register write leaves for after Dist::lock is dropped, because it
+// reads guest RAM (which may fault and sleep): GICR_CTLR.EnableLPIs reads
+// the pending table, GICR_INVLPIR/INVALLR the configuration table.
+struct FollowUp {
+  enum Kind : u8 { kNone, kSyncPendingTable, kInvLpi, kInvAll };
+  Kind kind = kNone;
+  u32 intid = 0;
+};
+// Runs it for the redistributor of `c` (no GIC lock held).
+void run_follow_up(Vm& vm, CpuIf& c, const FollowUp& f);
+
+// Guest tables read once for many new LPIs (an ITS table restore): the
+// configuration table's LPI part, and each pending table as first
+// needed. The pending bits new LPIs take are cleared in guest RAM by
+// commit(), so a restore that fails leaves guest RAM as it was.
+class LpiTableCache {
+ public:
+  explicit LpiTableCache(Vm& vm) : vm_(vm) {}
+  ~LpiTableCache();
+  LpiTableCache(const LpiTableCache&) = delete;
+  LpiTableCache& operator=(const LpiTableCache&) = delete;
+
+  kx::Status config(u64 base, u32 intid, u8* prop);
+  kx::Status take_pending(u64 table, u32 intid, bool* pending);
+  kx::Status commit();
+
+ private:
+  struct Pending {
+    u64 table;
+    u8* bytes;  // the LPI part (from byte 1024); null: read byte by byte
+    bool dirty;
+  };
+  Vm& vm_;
+  u8* config_ = nullptr;
+  u64 config_base_ = 0;
+  bool config_tried_ = false;
+  kx::Vector<Pending> pending_;
+};
+
+// The LPI references an ITS table restore takes, counted per LPI while the
+// image is parsed and taken in one go by commit(): one pass over the LPIs
+// instead of a lock round trip per translation (2 million of them cost the
+// same as 57344). Until commit() nothing changes; commit() does everything
+// that can fail (table leaves, guest reads, the consumed pending bits
+// written back) before it changes any interrupt.
+class LpiRefBatch {
+ public:
+  explicit LpiRefBatch(Vm& vm) : vm_(vm) {}
+  ~LpiRefBatch();
+  LpiRefBatch(const LpiRefBatch&) = delete;
+  LpiRefBatch& operator=(const LpiRefBatch&) = delete;
+
+  // One more reference to `intid`; a new LPI goes to the first target
+  // given. -EINVAL outside the LPI range, -ENOMEM.
+  kx::Status add(u32 intid, u16 target);
+  kx::Status commit(LpiTableCache& cache);
+
+ private:
+  Vm& vm_;
+  u32* count_ = nullptr;  // by intid - kLpiBase
+  u16* target_ = nullptr;
+};
+
+// LPIs (lpi.cpp). lpi_get() and lpi_put() take Dist::lpi_mutex.
+// lpi_get: the LPI `intid` with one more reference; a new one takes its
+// configuration and pending bit from the guest's tables (through `cache`
+// if given) and goes to vCPU index `target` (kNoVcpu: an unmapped
+// collection). -EINVAL out of range, -ENOMEM, or a guest-RAM error.
+kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache = nullptr);
+void lpi_put(Vm& vm, u32 intid);
+// The interrupt state of an existing LPI, under Dist::lock.
+Irq* lpi_at(Dist& d, u32 intid);
+// update_lpi_config(): the guest's configuration byte of the LPI (INV).
+kx::Status lpi_update_config(Vm& vm, u32 intid);
+// vgic_its_invall(): every LPI going to vCPU index `target` re-reads its
+// configuration byte.
+kx::Status lpi_invall(Vm& vm, u16 target);
+// update_affinity(): the LPI now goes to `target`. Under Dist::lock.
+void lpi_set_target(Dist& d, u32 intid, u16 target);
+// MOVALL: every LPI going to `from` goes to `to`. Under Dist::lock.
+void lpi_move_all(Dist& d, u16 from, u16 to);
+// The highest INTID the GIC's GICR_PROPBASER.IDbits allows, plus one.
+u32 lpi_limit(const Dist& d);
+// KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, with every vCPU locked.
+kx::Status save_pending_tables(Vm& vm);
+
 // A frame on the MMIO bus: one register table, and for a v3
 // redistributor the vCPU index it belongs to.
 struct RegTable;
@@ -74,6 +166,18 @@ class Frame final : public IoHandler {
   u16 redist_;
 };
 
+// Register helpers shared with the ITS (mmio.cpp): the bytes of a 64-bit
+// register an access covers, a 32- or 64-bit write into one, and the
+// cacheability and shareability fields sanitised as KVM does.
+namespace mmio {
+u64 extract(u64 v, u32 offset, u32 len);
+u64 update64(u64 reg, u32 offset, u32 len, u64 val);
+u64 sanitise(u64 reg, u32 shift, u64 width_mask, u64 (*fn)(u64));
+u64 shareability(u64 f);
+u64 inner_cache(u64 f);
+u64 outer_cache(u64 f);
+}  // namespace mmio
+
 // The register tables (regs.cpp).
 extern const RegTable kV3DistTable;
 extern const RegTable kV3RedistTable;
@@ -81,7 +185,8 @@ extern const RegTable kV2DistTable;
 extern const RegTable kV2CpuTable;
 // Userspace access to one 32-bit register of a table: `cpu` is the
 // redistributor's (v3) or the selected vCPU's (v2) interface.
-kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val);
+kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val,
+                       FollowUp* follow);
 bool reg_exists(Dist& d, const RegTable& t, u32 offset);
 
 // The ICC system registers (cpuif.cpp): userspace side, by instr encoding.

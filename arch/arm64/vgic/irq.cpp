@@ -53,6 +53,18 @@ Irq* best_candidate(Dist& d, CpuIf& c) {
       if ((irq.group1 ? c.grpen1 : c.grpen0) && better(best, irq)) best = &irq;
     }
   }
+  // LPIs reach a redistributor only while its GICR_CTLR.EnableLPIs is set,
+  // and are always Group 1.
+  if (!c.lpis_enabled || !c.grpen1) return best;
+  for (u32 s = 0; s < kx::array_size(d.lpi_candidate_summary); s++) {
+    for (u64 words = d.lpi_candidate_summary[s]; words; words &= words - 1) {
+      const u32 w = s * 64 + __builtin_ctzll(words);
+      for (u64 bits = d.lpi_candidates[w]; bits; bits &= bits - 1) {
+        Irq* irq = d.lpis.find(w * 64 + __builtin_ctzll(bits));
+        if (irq->target == c.index && better(best, *irq)) best = irq;
+      }
+    }
+  }
   return best;
 }
 
@@ -62,6 +74,10 @@ u32* apr_word(CpuIf& c, bool group1) { return group1 ? &c.ap1r[0] : &c.ap0r[0]; 
 
 Irq* irq_at(Dist& d, CpuIf* cpu, u32 intid) {
   if (intid < kNrPrivateIrqs) return cpu ? &cpu->priv[intid] : nullptr;
+  if (intid >= kLpiBase) {
+    Irq* irq = d.lpis.find(intid - kLpiBase);
+    return irq && irq->lpi_refs ? irq : nullptr;
+  }
   if (!d.spis || intid >= d.nr_irqs()) return nullptr;
   return &d.spis[intid - kNrPrivateIrqs];
 }
@@ -84,6 +100,14 @@ void changed(Dist& d, CpuIf* owner, Irq& irq) {
     const u32 bit = 1u << irq.intid;
     owner->candidates = cand ? owner->candidates | bit : owner->candidates & ~bit;
     target = owner->index;
+  } else if (irq.intid >= kLpiBase) {
+    const u32 n = irq.intid - kLpiBase;
+    u64& word = d.lpi_candidates[n / 64];
+    word = cand ? word | 1ull << (n % 64) : word & ~(1ull << (n % 64));
+    u64& summary = d.lpi_candidate_summary[n / 4096];
+    const u64 sbit = 1ull << (n / 64 % 64);
+    summary = word ? summary | sbit : summary & ~sbit;
+    target = irq.target;
   } else {
     const u32 n = irq.intid - kNrPrivateIrqs;
     const u64 bit = 1ull << (n % 64);
@@ -153,7 +177,9 @@ u32 acknowledge(Dist& d, CpuIf& c, bool group1, bool any_group) {
   } else {
     irq->pending_latch = false;
   }
-  irq->active = true;
+  // LPIs have no active state: acknowledging one only raises the running
+  // priority until its EOI.
+  if (irq->intid < kLpiBase) irq->active = true;
   *apr_word(c, irq->group1) |= 1u << (group_priority(c, *irq) >> (8 - kPriBits));
   CpuIf* owner = irq->intid < kNrPrivateIrqs ? &c : nullptr;
   changed(d, owner, *irq);

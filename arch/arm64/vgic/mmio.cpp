@@ -23,6 +23,7 @@ struct RegAccess {
   CpuIf* cpu;
   u32 offset;
   u32 len;
+  FollowUp* follow;  // null: the caller runs none (reads)
 };
 
 using ReadFn = u64 (*)(RegAccess& a, const Reg& r);
@@ -288,12 +289,14 @@ kx::Status uwrite_iidr(RegAccess& a, const Reg&, u64 val) {
 // v3 GICD_CTLR, GICD_TYPER, GICD_IIDR, GICD_TYPER2: one 16-byte row.
 constexpr u32 kCtlrEnableG1 = 1u << 1, kCtlrAreNs = 1u << 4, kCtlrDs = 1u << 6;
 constexpr u32 kIdBitsSpis = 10;  // INTERRUPT_ID_BITS_SPIS
+constexpr u32 kTyperLpis = 1u << 17;
 
 u64 read_v3_misc(RegAccess& a, const Reg&) {
   switch (a.offset & 0xc) {
     case 0x0:
       return (a.d.enabled ? kCtlrEnableG1 : 0) | kCtlrAreNs | kCtlrDs;
     case 0x4:
+      if (a.d.has_its.load()) return (a.d.nr_irqs() / 32 - 1) | (kLpiIdBits - 1) << 19 | kTyperLpis;
       return (a.d.nr_irqs() / 32 - 1) | (kIdBitsSpis - 1) << 19;
     case 0x8:
       return iidr(a.d);
@@ -399,11 +402,50 @@ kx::Status uwrite_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
 }
 
 // The v3 redistributor's RD frame.
-constexpr u32 kRctlrCes = 1u << 1, kRctlrIr = 1u << 2;
-constexpr u64 kTyperLast = 1u << 4;
+constexpr u32 kRctlrEnableLpis = 1u << 0, kRctlrCes = 1u << 1, kRctlrIr = 1u << 2;
+constexpr u64 kTyperPlpis = 1u << 0;
 
 u64 read_rd_ctlr(RegAccess& a, const Reg&) {
-  return a.d.implementation_rev >= kImpRev3 ? kRctlrIr | kRctlrCes : 0;
+  return (a.cpu->lpis_enabled ? kRctlrEnableLpis : 0) |
+         (a.d.implementation_rev >= kImpRev3 ? kRctlrIr | kRctlrCes : 0);
+}
+
+// vgic_mmio_write_v3r_ctlr(): EnableLPIs only with an ITS. Turning it on
+// loads the pending table (unless PENDBASER.PTZ says it is zero); turning
+// it off drops the pending LPIs this redistributor had.
+constexpr u64 kPendPtz = 1ull << 62;
+void write_rd_ctlr(RegAccess& a, const Reg&, u64 val) {
+  if (!a.d.has_its.load()) return;
+  CpuIf& c = *a.cpu;
+  const bool enable = val & kRctlrEnableLpis;
+  if (enable == c.lpis_enabled) return;
+  c.lpis_enabled = enable;
+  if (enable) {
+    if (!(c.pendbaser & kPendPtz) && a.follow) a.follow->kind = FollowUp::kSyncPendingTable;
+    kick(a.d, c.index);
+    return;
+  }
+  for (u32 w = 0; w < kx::array_size(a.d.lpi_candidates); w++) {
+    for (u64 bits = a.d.lpi_candidates[w]; bits; bits &= bits - 1) {
+      Irq* irq = a.d.lpis.find(w * 64 + __builtin_ctzll(bits));
+      if (irq->target != c.index) continue;
+      irq->pending_latch = false;
+      changed(a.d, nullptr, *irq);
+    }
+  }
+}
+
+// GICR_INVLPIR / GICR_INVALLR: the low word names the LPI; both act only
+// while LPIs are enabled here, and need the configuration table.
+void write_invlpi(RegAccess& a, const Reg&, u64 val) {
+  if ((a.offset & 4) || !a.cpu->lpis_enabled || !a.follow) return;
+  const u32 intid = static_cast<u32>(val);
+  if (intid < kLpiBase) return;
+  *a.follow = FollowUp{FollowUp::kInvLpi, intid};
+}
+void write_invall(RegAccess& a, const Reg&, u64) {
+  if ((a.offset & 4) || !a.cpu->lpis_enabled || !a.follow) return;
+  a.follow->kind = FollowUp::kInvAll;
 }
 
 u64 read_rd_iidr(RegAccess&, const Reg&) { return kProductKvm << 24 | kImplementerArm; }
@@ -429,7 +471,8 @@ u64 redist_typer(Dist& d, const CpuIf& c);
 namespace mmio {
 
 u64 read_rd_typer(RegAccess& a, const Reg&) {
-  return extract(redist_typer(a.d, *a.cpu), a.offset, a.len);
+  const u64 plpis = a.d.has_its.load() ? kTyperPlpis : 0;
+  return extract(redist_typer(a.d, *a.cpu) | plpis, a.offset, a.len);
 }
 
 // PROPBASER/PENDBASER: RES0 bits cleared and the cacheability and
@@ -457,14 +500,17 @@ u64 sanitise_baser(u64 v) {
 // redistributor shows the same value: dist->propbaser); PENDBASER is each
 // redistributor's.
 u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.d.propbaser, a.offset, a.len); }
+// Storing either with LPIs enabled on this redistributor is UNPREDICTABLE:
+// KVM ignores it.
 void write_propbase(RegAccess& a, const Reg&, u64 val) {
+  if (a.cpu->lpis_enabled) return;
   a.d.propbaser = sanitise_baser(update64(a.d.propbaser, a.offset, a.len, val)) & ~kPropRes0;
 }
-constexpr u64 kPendPtz = 1ull << 62;
 u64 read_pendbase(RegAccess& a, const Reg&) {
   return extract(a.cpu->pendbaser & ~kPendPtz, a.offset, a.len);
 }
 void write_pendbase(RegAccess& a, const Reg&, u64 val) {
+  if (a.cpu->lpis_enabled) return;
   a.cpu->pendbaser = sanitise_baser(update64(a.cpu->pendbaser, a.offset, a.len, val)) & ~kPendRes0;
 }
 
@@ -583,16 +629,16 @@ constexpr Reg kV3Dist[] = {
 };
 
 constexpr Reg kV3Redist[] = {
-    row(0x0000, 4, k32, read_rd_ctlr, wi),
+    row(0x0000, 4, k32, read_rd_ctlr, write_rd_ctlr),
     row(0x0004, 4, k32, read_rd_iidr, wi),
     row(0x0008, 8, k32_64, read_rd_typer, wi, nullptr, uwi),
     row(0x0010, 4, k32, read_rd_statusr, write_rd_statusr, nullptr, uwrite_rd_statusr),
     row(0x0014, 4, k32, raz, wi),  // GICR_WAKER
     row(0x0070, 8, k32_64, read_propbase, write_propbase),
     row(0x0078, 8, k32_64, read_pendbase, write_pendbase),
-    row(0x00a0, 8, k32_64, raz, wi),  // GICR_INVLPIR: no LPIs without an ITS
-    row(0x00b0, 8, k32_64, raz, wi),  // GICR_INVALLR
-    row(0x00c0, 4, k32, raz, wi),     // GICR_SYNCR: never busy
+    row(0x00a0, 8, k32_64, raz, write_invlpi),  // GICR_INVLPIR
+    row(0x00b0, 8, k32_64, raz, write_invall),  // GICR_INVALLR
+    row(0x00c0, 4, k32, raz, wi),               // GICR_SYNCR: never busy
     row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
     sgi_frame(0x0080, 1, k32, read_bits<get_group>, write_group),
     sgi_frame(0x0100, 1, k32, read_bits<get_enabled>, write_enable<true>),
@@ -690,13 +736,14 @@ bool reg_exists(Dist& d, const RegTable& t, u32 offset) {
 
 // vgic_uaccess(): a register that does not exist reads as 0 and ignores
 // writes, as KVM (HAS_DEVICE_ATTR is how userspace asks).
-kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val) {
+kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val,
+                       FollowUp* follow) {
   const Reg* r = offset % 4 ? nullptr : mmio::lookup(d, t, offset, 4);
   if (!r || !(r->flags & kUser)) {
     if (!write) *val = 0;
     return kx::Status::ok();
   }
-  RegAccess a{d, cpu, offset, 4};
+  RegAccess a{d, cpu, offset, 4, follow};
   if (!write) {
     *val = static_cast<u32>(r->uread ? r->uread(a, *r) : r->read(a, *r));
     return kx::Status::ok();
@@ -717,21 +764,27 @@ kx::Status Frame::read(Vcpu& vcpu, u64 offset, u32 len, u64* data) {
     *data = 0;  // RAZ/WI, as KVM's dispatch_mmio_read()
     return kx::Status::ok();
   }
-  RegAccess a{d, cpu, static_cast<u32>(offset), len};
+  RegAccess a{d, cpu, static_cast<u32>(offset), len, nullptr};
   *data = r->read(a, *r);
   return kx::Status::ok();
 }
 
 kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
   Dist& d = dist_of(*vm_);
-  kx::IrqSaveGuard guard(&d.lock);
-  CpuIf* cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
-               : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
-                                                              : nullptr;
-  const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
-  if (!r) return kx::Status::ok();
-  RegAccess a{d, cpu, static_cast<u32>(offset), len};
-  r->write(a, *r, data);
+  FollowUp follow;
+  CpuIf* cpu;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
+          : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
+                                                         : nullptr;
+    const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
+    if (!r) return kx::Status::ok();
+    RegAccess a{d, cpu, static_cast<u32>(offset), len, &follow};
+    r->write(a, *r, data);
+  }
+  // The vCPU table is fixed since CTRL_INIT, so `cpu` outlives the lock.
+  if (follow.kind != FollowUp::kNone) run_follow_up(*vm_, *cpu, follow);
   return kx::Status::ok();
 }
 

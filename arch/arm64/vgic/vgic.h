@@ -16,6 +16,7 @@
 #include <kx/atomic.h>
 #include <kx/lock.h>
 #include <kx/result.h>
+#include <kx/sparse_table.h>
 #include <kx/types.h>
 #include <kx/vector.h>
 
@@ -35,6 +36,10 @@ constexpr u32 kNrSgis = 16;
 constexpr u32 kNrPrivateIrqs = 32;
 constexpr u32 kNrIrqsDefault = 256;  // VGIC_NR_IRQS_LEGACY, when the VMM sets none
 constexpr u32 kSpurious = 1023;
+// LPIs (behind an ITS): 16 INTID bits (INTERRUPT_ID_BITS_ITS), from 8192.
+constexpr u32 kLpiBase = 8192;
+constexpr u32 kLpiIdBits = 16;
+constexpr u32 kNrLpis = (1u << kLpiIdBits) - kLpiBase;
 
 // The emulated GIC implements 5 priority bits (ICH_VTR_EL2.PRIbits + 1 on
 // the Neoverse-N1-like host), so 32 preemption levels: one APR word.
@@ -65,6 +70,9 @@ struct Irq {
   // The in-kernel device that drives the line (kvm_vgic_set_owner()):
   // userspace injection into it is ignored.
   u8 owner = 0;
+  // An LPI exists while an ITS translation (ITE) names it: one reference
+  // each. 0 for every other interrupt.
+  u32 lpi_refs = 0;
 
   bool pending() const { return pending_latch || (!edge && line_level); }
 };
@@ -94,8 +102,9 @@ struct CpuIf {
   bool fiqen = false;   // v2 GICC_CTLR.FIQEn
   u32 ap0r[4] = {};
   u32 ap1r[4] = {};
-  u32 statusr = 0;    // GICR_STATUSR
-  u64 pendbaser = 0;  // GICR_PENDBASER (kept for save/restore; no LPIs without an ITS)
+  u32 statusr = 0;            // GICR_STATUSR
+  u64 pendbaser = 0;          // GICR_PENDBASER
+  bool lpis_enabled = false;  // GICR_CTLR.EnableLPIs
   // Private interrupts that are pending, enabled and not active: the
   // candidates for delivery (kept by changed()).
   u32 candidates = 0;
@@ -112,8 +121,12 @@ struct RedistRegion {
 };
 
 class Frame;
+namespace its {
+class Its;
+}
 
 extern kx::LockClass gic_lock_class;
+extern kx::LockClass gic_lpi_lock_class;
 
 struct Dist {
   Dist() = default;
@@ -146,6 +159,22 @@ struct Dist {
   // SPIs that are pending, enabled and not active, by intid - 32.
   u64 spi_candidates[1024 / 64] = {};
 
+  // LPIs, by intid - kLpiBase. An ITS creates and drops them under
+  // lpi_mutex (the table's leaves are allocated there, outside lock);
+  // their state changes under lock like every interrupt's. Pending and
+  // enabled ones are candidates, with a summary bit per word so that
+  // finding one costs the same however many exist.
+  kx::Mutex lpi_mutex{&gic_lpi_lock_class};
+  kx::SparseTable<Irq> lpis{kNrLpis};
+  u64 lpi_candidates[kNrLpis / 64] = {};
+  u64 lpi_candidate_summary[kNrLpis / 64 / 64] = {};
+  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable,
+  // and MSIs need a DeviceID: KVM_CAP_MSI_DEVID).
+  kx::Atomic<bool> has_its;
+  // Every ITS of the VM, under Vm::slots_lock (KVM_SIGNAL_MSI finds the
+  // one whose frame holds the doorbell on the MMIO bus).
+  kx::Vector<its::Its*> its;
+
   bool in_kernel() const { return model != 0; }
   bool initialized() const { return ready.load(); }
   u32 nr_irqs() const { return nr_spis + kNrPrivateIrqs; }
@@ -175,6 +204,11 @@ bool initialized(Vm& vm);
 // KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is
 // initialised, safe from atomic context.
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level);
+// KVM_SIGNAL_MSI: 1 delivered, 0 blocked by the guest's tables (not
+// mapped), or the documented errors.
+kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid);
+// KVM_CAP_MSI_DEVID: the VM has an ITS.
+bool msis_require_devid(Vm& vm);
 // The VM is going away: take the frames off the bus, free the SPIs.
 void vm_destroy(Vm& vm);
 // A vCPU is going away (an aborted KVM_CREATE_VCPU, or the VM's end):

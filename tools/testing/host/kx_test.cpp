@@ -6,6 +6,7 @@
 #include <kx/bitmap.h>
 #include <kx/list.h>
 #include <kx/result.h>
+#include <kx/sparse_table.h>
 #include <kx/vector.h>
 
 #include "platform_host.h"
@@ -122,3 +123,41 @@ TEST(AllocChecker, ReportsFailureWithoutConstructing) {
 }
 
 }  // namespace
+
+// One leaf for small tables, leaves on demand for large ones; ids past the
+// capacity are -EINVAL; a walk goes in id order; a failed leaf allocation
+// leaves the table as it was.
+TEST(SparseTable, FindEnsureWalkAndFailure) {
+  const long live = host::live_allocations();
+  {
+    kx::SparseTable<uint32_t> small(32);
+    EXPECT_EQ(small.find(3), nullptr);
+    ASSERT_TRUE(small.ensure(3).is_ok());
+    *small.ensure(3).value() = 7;
+    EXPECT_EQ(*small.find(3), 7u);
+    EXPECT_NE(small.find(31), nullptr);  // the one leaf holds every id
+    EXPECT_EQ(small.find(32), nullptr);
+    EXPECT_EQ(small.ensure(32).error(), kx::error(kx::kEINVAL));
+    EXPECT_EQ(host::live_allocations(), live + 1);
+
+    kx::SparseTable<uint32_t> big(65536);
+    for (uint32_t id : {65535u, 0u, 300u, 301u}) *big.ensure(id).value() = id + 1;
+    EXPECT_EQ(big.find(1000), nullptr);  // its leaf was never made
+    EXPECT_EQ(*big.find(301), 302u);
+    EXPECT_EQ(host::live_allocations(), live + 1 + 1 + 3);  // the top and 3 leaves
+    uint32_t prev = 0, seen = 0;
+    big.for_each([&](uint32_t id, uint32_t& v) {
+      EXPECT_GE(id, prev);
+      prev = id;
+      if (v) seen++;
+    });
+    EXPECT_EQ(seen, 4u);
+    host::fail_allocation_after(0);
+    EXPECT_EQ(big.ensure(40000).error(), kx::error(kx::kENOMEM));
+    host::fail_allocation_after(-1);
+    EXPECT_EQ(big.find(40000), nullptr);
+    big.clear();
+    EXPECT_EQ(big.find(301), nullptr);
+  }
+  EXPECT_EQ(host::live_allocations(), live);
+}

@@ -207,5 +207,6 @@ void kx_panic(const char* msg) {
 void kx_trace_guest_access(unsigned int, unsigned int, unsigned long long, unsigned int, int, int) {
 }
 void kx_trace_irq_line(unsigned int, unsigned int, int) {}
+void kx_trace_signal_msi(unsigned int, unsigned int, int) {}
 
 }  // extern "C"

@@ -1,0 +1,1274 @@
+// SPDX-License-Identifier: GPL-2.0
+// The ITS (Documentation/virt/kvm/devices/arm-vgic-its.rst): a frame of
+// registers, a command queue in guest RAM, and the translation of a
+// (DeviceID, EventID) pair to an LPI on a vCPU. Linux 6.1's vgic-its.c
+// gives KVM's choices (16 DeviceID and EventID bits, 8-byte table entries,
+// linear vCPU numbers as target addresses); the tables here are indexed,
+// not lists, so a translation costs the same with 1 device or 65536.
+//
+// Locking: Its::mutex guards everything of one ITS (6.1's its_lock and
+// cmd_lock in one: every path that takes one takes the other). It comes
+// after Vm::lock and Vcpu::mutex and before Dist::lpi_mutex, slots_lock
+// (guest RAM) and Dist::lock:
+//   Vm::lock / Vcpu::mutex -> Its::mutex -> Dist::lpi_mutex -> slots_lock
+//   -> Dist::lock
+#include "arch/arm64/vgic/internal.h"
+#include "virt/kvm/guest_batch.h"
+#include "virt/kvm/vm.h"
+
+namespace kvm {
+namespace arm64 {
+namespace vgic {
+
+KX_LOCK_CLASS(its_lock);
+
+namespace its {
+
+constexpr u64 kFrameSize = 0x20000;  // KVM_VGIC_V3_ITS_SIZE: two 64 KiB pages
+constexpr u64 kFrameAlign = 0x10000;
+constexpr u32 kDevBits = 16;    // VITS_TYPER_DEVBITS
+constexpr u32 kEventBits = 16;  // VITS_TYPER_IDBITS
+constexpr u32 kCollections = 1u << 16;
+constexpr u32 kEsz = 8;          // every ABI REV0 entry (DTE, CTE, ITE)
+constexpr u32 kNotMapped = ~0u;  // COLLECTION_NOT_MAPPED
+constexpr u32 kNrAbis = 1;       // ABI REV0 only
+constexpr u64 k64K = 0x10000;
+
+// GITS_BASER<n> and GITS_CBASER fields.
+constexpr u64 kBaserValid = 1ull << 63, kBaserIndirect = 1ull << 62;
+constexpr u32 kBaserTypeShift = 56, kBaserEszShift = 48;
+constexpr u64 kBaserRoMask = (0x1full << 48) | (0x7ull << 56);
+constexpr u64 kBaserEszMask = 0x1full << 48;
+constexpr u64 kBaserPageSizeMask = 3ull << 8, kBaserPageSize64K = 2ull << 8;
+constexpr u64 kTypeDevice = 1, kTypeCollection = 4;
+// INITIAL_BASER_VALUE: RaWb inner, SameAsInner outer, inner shareable, 64K.
+constexpr u64 kInitialBaser = (3ull << 59) | (1ull << 10) | kBaserPageSize64K;
+// INITIAL_PROPBASER_VALUE, written into the GIC when an ITS is created.
+constexpr u64 kInitialPropbaser = (3ull << 7) | (1ull << 10);
+
+constexpr u32 kCtlrEnable = 1, kCtlrQuiescent = 1u << 31;
+constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
+constexpr u32 kProductKvm = 0x4b, kImplementerArm = 0x43b;
+constexpr u64 kTyper =
+    1 /* PLPIS */ | (u64{kDevBits - 1} << 13) | (u64{kEventBits - 1} << 8) | (u64{kEsz - 1} << 4);
+
+// Register offsets.
+constexpr u32 kCtlr = 0x0, kIidr = 0x4, kTyperOff = 0x8, kCbaser = 0x80, kCwriter = 0x88,
+              kCreadr = 0x90, kBaser = 0x100, kIdregs = 0xffd0, kPidr4 = 0xffd0;
+
+// Commands (the GICv3 architecture's numbers).
+enum Cmd : u8 {
+  kMovi = 0x01,
+  kInt = 0x03,
+  kClear = 0x04,
+  kSync = 0x05,
+  kMapd = 0x08,
+  kMapc = 0x09,
+  kMapti = 0x0a,
+  kMapi = 0x0b,
+  kInv = 0x0c,
+  kInvall = 0x0d,
+  kMovall = 0x0e,
+  kDiscard = 0x0f,
+};
+
+// ABI REV0 entries.
+constexpr u64 kDteValid = 1ull << 63;
+constexpr u32 kDteNextShift = 49, kDteIttShift = 5;
+constexpr u64 kDteNextMask = 0x3fffull << 49, kDteIttMask = 0xfffffffffffull << 5,
+              kDteSizeMask = 0x1f;
+constexpr u32 kDteMaxNext = (1u << 14) - 1;
+constexpr u64 kCteValid = 1ull << 63;
+constexpr u32 kCteRdbaseShift = 16;
+constexpr u64 kCteIcidMask = 0xffff;
+constexpr u32 kIteNextShift = 48, kItePintidShift = 16;
+constexpr u64 kItePintidMask = 0xffffffffull << 16, kIteIcidMask = 0xffff;
+constexpr u32 kIteMaxNext = (1u << 16) - 1;
+constexpr u64 kL1Valid = 1ull << 63, kL1AddrMask = 0x000fffffffff0000ull;  // 51:16
+
+u64 baser_addr(u64 baser) {  // GITS_BASER_ADDR_48_to_52()
+  return (baser & 0x0000ffffffff0000ull) | ((baser >> 12) & 0xf) << 48;
+}
+u64 baser_bytes(u64 baser) { return ((baser & 0xff) + 1) * k64K; }
+u64 cmdq_bytes(u64 cbaser) { return ((cbaser & 0xff) + 1) << 12; }
+u64 cbaser_addr(u64 cbaser) { return cbaser & 0x000ffffffffff000ull; }
+
+u64 le64(const u8* p) {
+  u64 v = 0;
+  for (u32 i = 0; i < 8; i++) v |= u64{p[i]} << (8 * i);
+  return v;
+}
+void put_le64(u8* p, u64 v) {
+  for (u32 i = 0; i < 8; i++) p[i] = static_cast<u8>(v >> (8 * i));
+}
+
+// Guest RAM errors reach userspace as an invalid guest RAM access.
+kx::Status guest_error(kx::Status s) {
+  return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s;
+}
+
+// One translation (an ITE): the LPI (0: none) and its collection. An ITE
+// whose collection was unmapped (MAPC V=0) has none, as 6.1's NULL.
+struct Ite {
+  u32 lpi;
+  u16 icid;
+  bool has_collection;
+};
+
+struct Collection {
+  u32 target;  // vCPU index, or kNotMapped
+  bool present;
+};
+
+bool mapped(const Collection* c) { return c && c->present && c->target != kNotMapped; }
+
+class ItsDevice {
+ public:
+  static ItsDevice* Create(u64 itt_addr, u32 event_bits) {
+    kx::AllocChecker ac;
+    ItsDevice* d = new (&ac) ItsDevice(itt_addr, event_bits);
+    return ac.check() ? d : nullptr;
+  }
+  u64 itt_addr;
+  u32 event_bits;
+  kx::SparseTable<Ite> ites;
+
+ private:
+  ItsDevice(u64 itt, u32 bits) : itt_addr(itt), event_bits(bits), ites(1u << bits) {}
+};
+
+// What the command queue and the tables build: devices with their
+// translations, and collections. A restore builds a fresh one and swaps
+// it in only when the whole image was good.
+struct Translations {
+  kx::SparseTable<ItsDevice*> devices{1u << kDevBits};
+  kx::SparseTable<Collection> collections{kCollections};
+};
+
+// Architectural command errors (the GICv3 specification's names); the
+// ITS ignores them, as hardware that does not report SError would.
+enum CmdError : int {
+  kOk = 0,
+  kMapdDeviceOor = 1,
+  kMapdIttSizeOor,
+  kMapcProcnumOor,
+  kMapcCollectionOor,
+  kMaptiUnmappedDevice,
+  kMaptiIdOor,
+  kMaptiPhysicalIdOor,
+  kMoviUnmappedInterrupt,
+  kMoviUnmappedCollection,
+  kDiscardUnmappedInterrupt,
+  kClearUnmappedInterrupt,
+  kInvUnmappedInterrupt,
+  kInvallUnmappedCollection,
+  kMovallProcnumOor,
+  kIntUnmappedInterrupt,
+};
+
+class Its final : public IoHandler {
+ public:
+  static Its* Create(Vm* vm) {
+    kx::AllocChecker ac;
+    Its* its = new (&ac) Its(vm);
+    if (!ac.check()) return nullptr;
+    its->t_ = new (&ac) Translations;
+    if (!ac.check()) {
+      kx::destroy(its);
+      return nullptr;
+    }
+    return its;
+  }
+  ~Its() { free_translations(t_); }
+
+  kx::Status read(Vcpu& vcpu, u64 offset, u32 len, u64* data) override;
+  kx::Status write(Vcpu& vcpu, u64 offset, u32 len, u64 data) override;
+
+  // Userspace (GRP_ITS_REGS, with every vCPU locked).
+  kx::Status uaccess(u32 offset, bool write, u64* val);
+  bool reg_exists(u32 offset) const;
+  // KVM_SIGNAL_MSI and the INT command: 1 delivered, 0 not mapped.
+  kx::Result<int> trigger(u32 devid, u32 eventid) KX_REQUIRES(mutex);
+  void reset() KX_REQUIRES(mutex);
+  kx::Status save_tables() KX_REQUIRES(mutex);
+  kx::Status restore_tables() KX_REQUIRES(mutex);
+  // One 32-byte command; >0 an architectural error, <0 an errno.
+  int handle_command(const u64 cmd[4]) KX_REQUIRES(mutex);
+
+  Vm& vm() { return *vm_; }
+
+  kx::Mutex mutex{&its_lock_class};
+  u64 base = kAddrUndef;  // under Vm::lock and mutex
+  bool enabled KX_GUARDED_BY(mutex) = false;
+  u32 abi_rev KX_GUARDED_BY(mutex) = 0;
+  u64 cbaser KX_GUARDED_BY(mutex) = 0;
+  u64 creadr KX_GUARDED_BY(mutex) = 0;
+  u64 cwriter KX_GUARDED_BY(mutex) = 0;
+  u64 baser_device KX_GUARDED_BY(mutex) = kInitialBaser | kTypeDevice << kBaserTypeShift;
+  u64 baser_coll KX_GUARDED_BY(mutex) = kInitialBaser | kTypeCollection << kBaserTypeShift;
+  Translations* t_ KX_GUARDED_BY(mutex) = nullptr;
+
+  // The registers (the table below) and the commands.
+  void process_commands() KX_REQUIRES(mutex);
+  void commit_abi() KX_REQUIRES(mutex);
+  // put_lpis false: a restore's tables whose LPI references were never
+  // taken (LpiRefBatch).
+  void free_devices(Translations* t, bool put_lpis = true);
+  void free_collections(Translations* t);
+  void free_translations(Translations* t, bool put_lpis = true);
+
+ private:
+  explicit Its(Vm* vm) : vm_(vm) { commit_abi(); }
+
+  Dist& dist() { return dist_of(*vm_); }
+  bool gpa_visible(u64 gpa) { return vm_->gfn_visible(gpa >> KX_PAGE_SHIFT); }
+  // `visible`: the caller has just read the entry there, so it is in
+  // guest RAM (a restore); else the memslots say (a command, a save).
+  bool check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader = nullptr,
+                bool visible = false);
+  bool check_event_id(const ItsDevice& dev, u32 event, bool visible = false);
+  ItsDevice* find_device(Translations* t, u32 devid) {
+    ItsDevice** slot = t->devices.find(devid);
+    return slot ? *slot : nullptr;
+  }
+  Ite* find_ite(Translations* t, u32 devid, u32 event) {
+    ItsDevice* dev = find_device(t, devid);
+    if (!dev) return nullptr;
+    Ite* ite = dev->ites.find(event);
+    return ite && ite->lpi ? ite : nullptr;
+  }
+  Collection* find_collection(Translations* t, u32 icid) {
+    Collection* c = t->collections.find(icid);
+    return c && c->present ? c : nullptr;
+  }
+  Collection* collection_of(Translations* t, const Ite& ite) {
+    return ite.has_collection ? find_collection(t, ite.icid) : nullptr;
+  }
+  u16 target_of(const Collection* c) { return mapped(c) ? static_cast<u16>(c->target) : kNoVcpu; }
+  void free_device(Translations* t, u32 devid, bool put_lpis = true);
+  void free_ite(Ite& ite, bool put_lpi = true);
+  void free_collection(Translations* t, u32 icid);
+  void set_affinity(Translations* t, u32 icid);
+  kx::Status write_entry(u64 gpa, u64 value);
+
+  int cmd_mapd(const u64* c) KX_REQUIRES(mutex);
+  int cmd_mapc(const u64* c) KX_REQUIRES(mutex);
+  int cmd_mapti(const u64* c) KX_REQUIRES(mutex);
+  int cmd_movi(const u64* c) KX_REQUIRES(mutex);
+  int cmd_discard(const u64* c) KX_REQUIRES(mutex);
+  int cmd_clear(const u64* c) KX_REQUIRES(mutex);
+  int cmd_inv(const u64* c) KX_REQUIRES(mutex);
+  int cmd_invall(const u64* c) KX_REQUIRES(mutex);
+  int cmd_movall(const u64* c) KX_REQUIRES(mutex);
+  int cmd_int(const u64* c) KX_REQUIRES(mutex);
+
+  kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
+  kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
+  kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
+  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                              GuestPageReader& itt, u32 id, u64 entry) KX_REQUIRES(mutex);
+  kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
+                              u64 entry) KX_REQUIRES(mutex);
+  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                       GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last)
+      KX_REQUIRES(mutex);
+
+  Vm* vm_;
+};
+
+// --- Command fields (its_cmd_get_*()) ---
+
+u64 field(const u64* c, u32 word, u32 shift, u32 size) {
+  return (c[word] >> shift) & (size == 64 ? ~0ull : (1ull << size) - 1);
+}
+u8 cmd_code(const u64* c) { return static_cast<u8>(field(c, 0, 0, 8)); }
+u32 cmd_devid(const u64* c) { return static_cast<u32>(field(c, 0, 32, 32)); }
+u32 cmd_size(const u64* c) { return static_cast<u32>(field(c, 1, 0, 5)) + 1; }
+u32 cmd_event(const u64* c) { return static_cast<u32>(field(c, 1, 0, 32)); }
+u32 cmd_pintid(const u64* c) { return static_cast<u32>(field(c, 1, 32, 32)); }
+u32 cmd_icid(const u64* c) { return static_cast<u32>(field(c, 2, 0, 16)); }
+u64 cmd_itt(const u64* c) { return field(c, 2, 8, 44) << 8; }
+u32 cmd_target(const u64* c) { return static_cast<u32>(field(c, 2, 16, 32)); }
+bool cmd_valid(const u64* c) { return field(c, 2, 63, 1); }
+
+// --- Tables in guest RAM ---
+
+// vgic_its_check_id(): whether `id` has an entry in the table `baser`
+// describes (flat, or two-level with a valid first-level entry), and
+// where. The entry must be in guest RAM.
+bool Its::check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader, bool visible) {
+  const u64 l1_bytes = baser_bytes(baser);
+  const u64 type = (baser >> kBaserTypeShift) & 7;
+  const u64 table = baser_addr(baser);
+  if (type == kTypeDevice) {
+    if (id >= 1u << kDevBits) return false;
+  } else if (type == kTypeCollection) {
+    if (id >= kCollections) return false;
+  } else {
+    return false;
+  }
+  u64 addr;
+  if (!(baser & kBaserIndirect)) {
+    if (id >= l1_bytes / kEsz) return false;
+    addr = table + u64{id} * kEsz;
+  } else {
+    const u64 index = id / (k64K / kEsz);
+    if (index >= l1_bytes / 8) return false;
+    u8 raw[8];
+    kx::Status s = reader ? reader->read(table + index * 8, raw, 8)
+                          : vm_->read_guest(table + index * 8, raw, 8);
+    if (s.is_error()) return false;
+    const u64 l1 = le64(raw);
+    if (!(l1 & kL1Valid)) return false;
+    addr = (l1 & kL1AddrMask) + (id % (k64K / kEsz)) * kEsz;
+  }
+  if (eaddr) *eaddr = addr;
+  return visible || gpa_visible(addr);
+}
+
+bool Its::check_event_id(const ItsDevice& dev, u32 event, bool visible) {
+  if (event >= 1ull << dev.event_bits) return false;
+  return visible || gpa_visible(dev.itt_addr + u64{event} * kEsz);
+}
+
+kx::Status Its::write_entry(u64 gpa, u64 value) {
+  u8 raw[8];
+  put_le64(raw, value);
+  return guest_error(vm_->write_guest(gpa, raw, 8));
+}
+
+// --- Freeing ---
+
+void Its::free_ite(Ite& ite, bool put_lpi) {
+  if (ite.lpi && put_lpi) lpi_put(*vm_, ite.lpi);
+  ite = Ite{};
+}
+
+void Its::free_device(Translations* t, u32 devid, bool put_lpis) {
+  ItsDevice** slot = t->devices.find(devid);
+  if (!slot || !*slot) return;
+  (*slot)->ites.for_each([&](u32, Ite& ite) { free_ite(ite, put_lpis); });
+  kx::destroy(*slot);
+  *slot = nullptr;
+}
+
+void Its::free_devices(Translations* t, bool put_lpis) {
+  t->devices.for_each([&](u32 id, ItsDevice*& dev) {
+    if (dev) free_device(t, id, put_lpis);
+  });
+  t->devices.clear();
+}
+
+// vgic_its_free_collection(): translations through it keep their LPI but
+// lose their collection.
+void Its::free_collection(Translations* t, u32 icid) {
+  Collection* c = find_collection(t, icid);
+  if (!c) return;
+  t->devices.for_each([&](u32, ItsDevice*& dev) {
+    if (!dev) return;
+    dev->ites.for_each([&](u32, Ite& ite) {
+      if (ite.lpi && ite.has_collection && ite.icid == icid) ite.has_collection = false;
+    });
+  });
+  *c = Collection{};
+}
+
+void Its::free_collections(Translations* t) {
+  t->collections.for_each([&](u32 id, Collection& c) {
+    if (c.present) free_collection(t, id);
+  });
+  t->collections.clear();
+}
+
+void Its::free_translations(Translations* t, bool put_lpis) {
+  if (!t) return;
+  free_devices(t, put_lpis);
+  free_collections(t);
+  kx::destroy(t);
+}
+
+// update_affinity_collection(): every LPI translated through the
+// collection goes to its (new) target.
+void Its::set_affinity(Translations* t, u32 icid) {
+  const u16 target = target_of(find_collection(t, icid));
+  Dist& d = dist();
+  t->devices.for_each([&](u32, ItsDevice*& dev) {
+    if (!dev) return;
+    dev->ites.for_each([&](u32, Ite& ite) {
+      if (!ite.lpi || !ite.has_collection || ite.icid != icid) return;
+      kx::IrqSaveGuard guard(&d.lock);
+      lpi_set_target(d, ite.lpi, target);
+    });
+  });
+}
+
+// --- Commands (vgic_its_handle_command()) ---
+
+int Its::cmd_mapd(const u64* c) {
+  const u32 devid = cmd_devid(c);
+  const u32 bits = cmd_size(c);
+  u64 gpa;
+  if (!check_id(baser_device, devid, &gpa)) return kMapdDeviceOor;
+  if (cmd_valid(c) && bits > kEventBits) return kMapdIttSizeOor;
+  free_device(t_, devid);
+  if (!cmd_valid(c)) return write_entry(gpa, 0).raw();
+  ItsDevice* dev = ItsDevice::Create(cmd_itt(c), bits);
+  if (!dev) return -kx::kENOMEM;
+  kx::Result<ItsDevice**> slot = t_->devices.ensure(devid);
+  if (slot.is_error()) {
+    kx::destroy(dev);
+    return slot.error().raw();
+  }
+  *slot.value() = dev;
+  return kOk;
+}
+
+int Its::cmd_mapc(const u64* c) {
+  const u32 icid = cmd_icid(c);
+  const u32 target = cmd_target(c);
+  if (target >= vm_->online_vcpus()) return kMapcProcnumOor;
+  if (!cmd_valid(c)) {
+    free_collection(t_, icid);
+    return kOk;
+  }
+  if (Collection* coll = find_collection(t_, icid)) {
+    coll->target = target;
+    set_affinity(t_, icid);
+    return kOk;
+  }
+  if (!check_id(baser_coll, icid, nullptr)) return kMapcCollectionOor;
+  kx::Result<Collection*> coll = t_->collections.ensure(icid);
+  if (coll.is_error()) return coll.error().raw();
+  *coll.value() = Collection{target, true};
+  return kOk;
+}
+
+// MAPI and MAPTI (vgic_its_cmd_handle_mapi()).
+int Its::cmd_mapti(const u64* c) {
+  const u32 devid = cmd_devid(c), event = cmd_event(c), icid = cmd_icid(c);
+  ItsDevice* dev = find_device(t_, devid);
+  if (!dev) return kMaptiUnmappedDevice;
+  if (!check_event_id(*dev, event)) return kMaptiIdOor;
+  const u32 lpi = cmd_code(c) == kMapti ? cmd_pintid(c) : event;
+  u32 limit;
+  {
+    kx::IrqSaveGuard guard(&dist().lock);
+    limit = lpi_limit(dist());
+  }
+  if (lpi < kLpiBase || lpi >= limit) return kMaptiPhysicalIdOor;
+  if (find_ite(t_, devid, event)) return kOk;
+  Collection* coll = find_collection(t_, icid);
+  bool new_coll = false;
+  if (!coll) {
+    if (!check_id(baser_coll, icid, nullptr)) return kMapcCollectionOor;
+    kx::Result<Collection*> fresh = t_->collections.ensure(icid);
+    if (fresh.is_error()) return fresh.error().raw();
+    coll = fresh.value();
+    *coll = Collection{kNotMapped, true};
+    new_coll = true;
+  }
+  int r = kOk;
+  kx::Result<Ite*> ite = dev->ites.ensure(event);
+  if (ite.is_error()) {
+    r = ite.error().raw();
+  } else {
+    r = lpi_get(*vm_, lpi, target_of(coll)).raw();
+    if (r == 0) *ite.value() = Ite{lpi, static_cast<u16>(icid), true};
+  }
+  if (r && new_coll) *coll = Collection{};
+  return r;
+}
+
+int Its::cmd_movi(const u64* c) {
+  Ite* ite = find_ite(t_, cmd_devid(c), cmd_event(c));
+  if (!ite) return kMoviUnmappedInterrupt;
+  if (!mapped(collection_of(t_, *ite))) return kMoviUnmappedCollection;
+  Collection* coll = find_collection(t_, cmd_icid(c));
+  if (!mapped(coll)) return kMoviUnmappedCollection;
+  ite->icid = static_cast<u16>(cmd_icid(c));
+  ite->has_collection = true;
+  kx::IrqSaveGuard guard(&dist().lock);
+  lpi_set_target(dist(), ite->lpi, target_of(coll));
+  return kOk;
+}
+
+int Its::cmd_discard(const u64* c) {
+  const u32 devid = cmd_devid(c), event = cmd_event(c);
+  Ite* ite = find_ite(t_, devid, event);
+  if (!ite || !mapped(collection_of(t_, *ite))) return kDiscardUnmappedInterrupt;
+  free_ite(*ite);
+  return write_entry(find_device(t_, devid)->itt_addr + u64{event} * kEsz, 0).raw();
+}
+
+int Its::cmd_clear(const u64* c) {
+  Ite* ite = find_ite(t_, cmd_devid(c), cmd_event(c));
+  if (!ite) return kClearUnmappedInterrupt;
+  Dist& d = dist();
+  kx::IrqSaveGuard guard(&d.lock);
+  if (Irq* irq = lpi_at(d, ite->lpi)) {
+    irq->pending_latch = false;
+    changed(d, nullptr, *irq);
+  }
+  return kOk;
+}
+
+int Its::cmd_inv(const u64* c) {
+  Ite* ite = find_ite(t_, cmd_devid(c), cmd_event(c));
+  if (!ite) return kInvUnmappedInterrupt;
+  return guest_error(lpi_update_config(*vm_, ite->lpi)).raw();
+}
+
+int Its::cmd_invall(const u64* c) {
+  Collection* coll = find_collection(t_, cmd_icid(c));
+  if (!mapped(coll)) return kInvallUnmappedCollection;
+  (void)lpi_invall(*vm_, target_of(coll));  // 6.1 ignores its result
+  return kOk;
+}
+
+int Its::cmd_movall(const u64* c) {
+  const u32 from = cmd_target(c);
+  const u32 to = static_cast<u32>(field(c, 3, 16, 32));
+  if (from >= vm_->online_vcpus() || to >= vm_->online_vcpus()) return kMovallProcnumOor;
+  if (from == to) return kOk;
+  kx::IrqSaveGuard guard(&dist().lock);
+  lpi_move_all(dist(), static_cast<u16>(from), static_cast<u16>(to));
+  return kOk;
+}
+
+int Its::cmd_int(const u64* c) {
+  kx::Result<int> r = trigger(cmd_devid(c), cmd_event(c));
+  if (r.is_error()) return r.error().raw();
+  return r.value() ? kOk : kIntUnmappedInterrupt;
+}
+
+int Its::handle_command(const u64 cmd[4]) {
+  switch (cmd_code(cmd)) {
+    case kMapd:
+      return cmd_mapd(cmd);
+    case kMapc:
+      return cmd_mapc(cmd);
+    case kMapi:
+    case kMapti:
+      return cmd_mapti(cmd);
+    case kMovi:
+      return cmd_movi(cmd);
+    case kDiscard:
+      return cmd_discard(cmd);
+    case kClear:
+      return cmd_clear(cmd);
+    case kMovall:
+      return cmd_movall(cmd);
+    case kInt:
+      return cmd_int(cmd);
+    case kInv:
+      return cmd_inv(cmd);
+    case kInvall:
+      return cmd_invall(cmd);
+    case kSync:
+      return kOk;
+  }
+  return -kx::kENODEV;
+}
+
+// vgic_its_process_commands(): from CREADR to CWRITER, wrapping at the
+// end of the queue. A command that cannot be read is skipped (GICv3
+// 6.3.2 lets the ITS ignore it).
+void Its::process_commands() {
+  if (!enabled) return;
+  const u64 queue = cbaser_addr(cbaser);
+  const u64 size = cmdq_bytes(cbaser);
+  while (cwriter != creadr) {
+    u8 raw[32];
+    if (vm_->read_guest(queue + creadr, raw, sizeof(raw)).is_ok()) {
+      const u64 cmd[4] = {le64(raw), le64(raw + 8), le64(raw + 16), le64(raw + 24)};
+      (void)handle_command(cmd);
+    }
+    creadr += 32;
+    if (creadr == size) creadr = 0;
+  }
+}
+
+// vgic_its_trigger_msi() and vgic_its_resolve_lpi().
+kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
+  if (!enabled) return kx::kEBUSY;
+  Ite* ite = find_ite(t_, devid, eventid);
+  const Collection* coll = ite ? collection_of(t_, *ite) : nullptr;
+  if (!mapped(coll)) return 0;
+  Dist& d = dist();
+  kx::IrqSaveGuard guard(&d.lock);
+  if (coll->target >= d.vcpus.size() || !d.vcpus[coll->target]) return 0;
+  if (!cpuif(*d.vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
+  Irq* irq = lpi_at(d, ite->lpi);
+  if (!irq) return 0;
+  irq->pending_latch = true;
+  changed(d, nullptr, *irq);
+  return 1;
+}
+
+// --- Registers (6.1's its_registers) ---
+
+void Its::commit_abi() {
+  // vgic_its_commit_v0(): the entry sizes the ABI has.
+  baser_coll = (baser_coll & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
+  baser_device = (baser_device & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
+}
+
+u64 sanitise_baser(u64 reg) {
+  reg = mmio::sanitise(reg, 10, 3, mmio::shareability);
+  reg = mmio::sanitise(reg, 59, 7, mmio::inner_cache);
+  reg = mmio::sanitise(reg, 53, 7, mmio::outer_cache);
+  return (reg & ~kBaserPageSizeMask) | kBaserPageSize64K;  // 64K pages only
+}
+
+u64 sanitise_cbaser(u64 reg) {
+  reg = mmio::sanitise(reg, 10, 3, mmio::shareability);
+  reg = mmio::sanitise(reg, 59, 7, mmio::inner_cache);
+  reg = mmio::sanitise(reg, 53, 7, mmio::outer_cache);
+  return reg & ~(0xfull << 12);  // a 64K-aligned queue
+}
+
+struct ItsReg {
+  u32 offset;
+  u32 len;
+  bool wide;  // a 64-bit register: 64-bit accesses too, and 64-bit uaccess
+  u64 (*read)(Its& its, u32 offset);
+  void (*write)(Its& its, u32 offset, u32 len, u64 val);
+  // Userspace writes that differ from the guest's (null: as the guest).
+  kx::Status (*uwrite)(Its& its, u32 offset, u64 val);
+};
+
+u64 read_ctlr(Its& its, u32) {
+  u64 v = its.creadr == its.cwriter ? kCtlrQuiescent : 0;
+  return its.enabled ? v | kCtlrEnable : v;
+}
+void write_ctlr(Its& its, u32, u32, u64 val) {
+  // Enabling with an invalid table or queue is UNPREDICTABLE: ignored.
+  if (!its.enabled && (val & kCtlrEnable) &&
+      (!(its.baser_device & kBaserValid) || !(its.baser_coll & kBaserValid) ||
+       !(its.cbaser & kBaserValid)))
+    return;
+  its.enabled = val & kCtlrEnable;
+  its.process_commands();
+}
+u64 read_iidr(Its& its, u32) {
+  return ((its.abi_rev << kIidrRevShift) & kIidrRevMask) | kProductKvm << 24 | kImplementerArm;
+}
+kx::Status uwrite_iidr(Its& its, u32, u64 val) {
+  const u32 rev = (static_cast<u32>(val) & kIidrRevMask) >> kIidrRevShift;
+  if (rev >= kNrAbis) return kx::error(kx::kEINVAL);
+  its.abi_rev = rev;
+  its.commit_abi();
+  return kx::Status::ok();
+}
+u64 read_typer(Its&, u32) { return kTyper; }
+u64 read_cbaser(Its& its, u32) { return its.cbaser; }
+void write_cbaser(Its& its, u32 offset, u32 len, u64 val) {
+  if (its.enabled) return;  // read-only while enabled
+  its.cbaser = sanitise_cbaser(mmio::update64(its.cbaser, offset, len, val));
+  // CWRITER is UNKNOWN after this; the queue starts empty.
+  its.creadr = 0;
+  its.cwriter = 0;
+}
+u64 read_cwriter(Its& its, u32) { return its.cwriter; }
+void write_cwriter(Its& its, u32 offset, u32 len, u64 val) {
+  const u64 reg = mmio::update64(its.cwriter, offset, len, val) & 0xfffe0;  // bits 19:5
+  if (reg >= cmdq_bytes(its.cbaser)) return;
+  its.cwriter = reg;
+  its.process_commands();
+}
+u64 read_creadr(Its& its, u32) { return its.creadr; }
+kx::Status uwrite_creadr(Its& its, u32, u64 val) {
+  if (its.enabled) return kx::error(kx::kEBUSY);
+  const u64 offset = val & 0xfffe0;
+  if (offset >= cmdq_bytes(its.cbaser)) return kx::error(kx::kEINVAL);
+  its.creadr = offset;
+  return kx::Status::ok();
+}
+u64* baser_reg(Its& its, u32 offset) {
+  switch ((offset - kBaser) / 8) {
+    case 0:
+      return &its.baser_device;
+    case 1:
+      return &its.baser_coll;
+  }
+  return nullptr;
+}
+u64 read_baser(Its& its, u32 offset) {
+  const u64* reg = baser_reg(its, offset);
+  return reg ? *reg : 0;
+}
+void write_baser(Its& its, u32 offset, u32 len, u64 val) {
+  if (its.enabled) return;
+  u64* reg = baser_reg(its, offset);
+  if (!reg) return;
+  const bool device = reg == &its.baser_device;
+  u64 v = mmio::update64(*reg, offset, len, val) & ~kBaserRoMask;
+  if (!device) v &= ~kBaserIndirect;  // a flat collection table
+  v |= u64{kEsz - 1} << kBaserEszShift;
+  v |= (device ? kTypeDevice : kTypeCollection) << kBaserTypeShift;
+  *reg = sanitise_baser(v);
+  if (!(*reg & kBaserValid)) {
+    if (device)
+      its.free_devices(its.t_);
+    else
+      its.free_collections(its.t_);
+  }
+}
+u64 read_idregs(Its&, u32 offset) {
+  switch (offset) {
+    case 0xffe0:  // GITS_PIDR0: part number [7:0]
+      return 0x92;
+    case 0xffe4:  // GITS_PIDR1: part number [11:8]
+      return 0xb4;
+    case 0xffe8:  // GITS_PIDR2: GICv3, JEP106 [6:4]
+      return 0x3b;
+    case kPidr4:  // a 64K software-visible page
+      return 0x40;
+    case 0xfff0:  // GITS_CIDR0-3: any GIC's
+      return 0x0d;
+    case 0xfff4:
+      return 0xf0;
+    case 0xfff8:
+      return 0x05;
+    case 0xfffc:
+      return 0xb1;
+  }
+  return 0;
+}
+void write_wi(Its&, u32, u32, u64) {}
+
+constexpr ItsReg kItsRegs[] = {
+    {kCtlr, 4, false, read_ctlr, write_ctlr, nullptr},
+    {kIidr, 4, false, read_iidr, write_wi, uwrite_iidr},
+    {kTyperOff, 8, true, read_typer, write_wi, nullptr},
+    {kCbaser, 8, true, read_cbaser, write_cbaser, nullptr},
+    {kCwriter, 8, true, read_cwriter, write_cwriter, nullptr},
+    {kCreadr, 8, true, read_creadr, write_wi, uwrite_creadr},
+    {kBaser, 0x40, true, read_baser, write_baser, nullptr},
+    {kIdregs, 0x30, false, read_idregs, write_wi, nullptr},
+};
+
+const ItsReg* find_reg(u32 offset) {
+  for (const ItsReg& r : kItsRegs) {
+    if (offset >= r.offset && offset < r.offset + r.len) return &r;
+  }
+  return nullptr;
+}
+
+// A guest access: 32-bit to any register, 64-bit to the 64-bit ones,
+// naturally aligned; anything else, and any offset without a register,
+// reads as zero and ignores writes (vgic_validate_mmio_access()).
+const ItsReg* guest_reg(u64 offset, u32 len) {
+  if ((len != 4 && len != 8) || offset % len || offset >= kFrameSize) return nullptr;
+  const ItsReg* r = find_reg(static_cast<u32>(offset));
+  return r && (len == 4 || r->wide) ? r : nullptr;
+}
+
+kx::Status Its::read(Vcpu&, u64 offset, u32 len, u64* data) {
+  const ItsReg* r = guest_reg(offset, len);
+  if (!r) {
+    *data = 0;
+    return kx::Status::ok();
+  }
+  const u32 off = static_cast<u32>(offset);
+  kx::Guard<kx::Mutex> guard(&mutex);
+  const u64 v = r->read(*this, r->wide ? off & ~7u : off);
+  *data = r->wide ? mmio::extract(v, off, len) : v;
+  return kx::Status::ok();
+}
+
+kx::Status Its::write(Vcpu&, u64 offset, u32 len, u64 data) {
+  const ItsReg* r = guest_reg(offset, len);
+  if (!r) return kx::Status::ok();
+  const u32 off = static_cast<u32>(offset);
+  kx::Guard<kx::Mutex> guard(&mutex);
+  // A 32-bit access to half of a 64-bit register: update64() places it.
+  r->write(*this, off, len, data);
+  return kx::Status::ok();
+}
+
+bool Its::reg_exists(u32 offset) const { return find_reg(offset) != nullptr; }
+
+kx::Status Its::uaccess(u32 offset, bool write, u64* val) {
+  const ItsReg* r = find_reg(offset);
+  if (!r) return kx::error(kx::kENXIO);
+  const u32 len = r->wide ? 8 : 4;
+  if (write) {
+    if (r->uwrite) return r->uwrite(*this, offset, *val);
+    r->write(*this, offset, len, *val);
+    return kx::Status::ok();
+  }
+  *val = r->read(*this, offset);
+  return kx::Status::ok();
+}
+
+// vgic_its_reset(): the state of a new ITS, except that the ABI (and the
+// entry sizes that go with it) stays.
+void Its::reset() {
+  baser_coll &= ~kBaserValid;
+  baser_device &= ~kBaserValid;
+  cbaser = creadr = cwriter = 0;
+  enabled = false;
+  free_devices(t_);
+  free_collections(t_);
+}
+
+// --- ABI REV0 table save (vgic_its_save_tables_v0()) ---
+
+// The ITT of one device: an ITE at EventID * 8 for every translation, the
+// next field the distance to the next one (capped), 0 for the last. Each
+// entry is encoded in place in the writer's page; it is completed (its
+// next field known) before the following one is placed, since placing
+// may store the page.
+kx::Status Its::save_itt(GuestPageWriter& w, const ItsDevice& dev) {
+  u8* slot = nullptr;
+  u64 value = 0;
+  u32 prev = 0, icid = ~0u;
+  bool icid_mapped = false, failed = false;
+  dev.ites.for_each([&](u32 event, const Ite& ite) {
+    if (!ite.lpi || failed) return;
+    if (slot) {
+      const u32 next = event - prev < kIteMaxNext ? event - prev : kIteMaxNext;
+      put_le64(slot, value ? value | u64{next} << kIteNextShift : 0);
+    }
+    slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz);
+    if (!slot) {
+      failed = true;  // the rest is skipped; flush() reports the error
+      return;
+    }
+    prev = event;
+    if (ite.icid != icid) {
+      icid = ite.icid;
+      icid_mapped = find_collection(t_, icid) != nullptr;
+    }
+    // An ITE whose collection is gone is saved as invalid (6.1 does so).
+    value = ite.has_collection && icid_mapped ? u64{ite.lpi} << kItePintidShift | ite.icid : 0;
+  });
+  if (failed) return w.flush();
+  if (slot) put_le64(slot, value);
+  return kx::Status::ok();
+}
+
+kx::Status Its::save_tables() {
+  // One writer per table, so that each one's entries coalesce: DTEs with
+  // DTEs, ITEs with ITEs (consecutive devices' ITTs are often adjacent).
+  GuestPageWriter w(*vm_), itt(*vm_);
+  kx::Status s;
+  if (baser_device & kBaserValid) {
+    // DTEs in DeviceID order, each after its ITT (as 6.1).
+    u32 prev = ~0u;
+    u64 prev_addr = 0, prev_value = 0;
+    auto emit = [&](u32 next_id) -> kx::Status {
+      if (prev == ~0u) return kx::Status::ok();
+      u64 v = prev_value;
+      if (next_id != ~0u) {
+        const u32 next = next_id - prev;
+        v |= u64{next < kDteMaxNext ? next : kDteMaxNext} << kDteNextShift;
+      }
+      u8 raw[8];
+      put_le64(raw, v);
+      return w.write(prev_addr, raw, 8);
+    };
+    // check_id() for each device, with the memslot lookup once per page
+    // of DTEs and the level-1 entries read a page at a time.
+    GuestPageReader l1(*vm_);
+    u64 visible_gfn = ~0ull;
+    s = l1.prepare();  // check_id() sees only guest-RAM errors
+    t_->devices.for_each([&](u32 id, ItsDevice* const& dev) {
+      if (!dev || s.is_error()) return;
+      u64 eaddr;
+      if (!check_id(baser_device, id, &eaddr, &l1, true) ||
+          ((eaddr >> KX_PAGE_SHIFT) != visible_gfn && !gpa_visible(eaddr))) {
+        s = kx::error(kx::kEINVAL);
+        return;
+      }
+      visible_gfn = eaddr >> KX_PAGE_SHIFT;
+      s = emit(id);
+      if (s.is_ok()) s = save_itt(itt, *dev);
+      prev = id;
+      prev_addr = eaddr;
+      prev_value = kDteValid | ((dev->itt_addr >> 8) << kDteIttShift) | (dev->event_bits - 1);
+    });
+    if (s.is_ok()) s = emit(~0u);
+  }
+  if (s.is_ok() && (baser_coll & kBaserValid)) {
+    // CTEs one after another from the table's start, then an invalid one
+    // if there is room (the restore stops there).
+    u64 gpa = baser_addr(baser_coll);
+    const u64 end = gpa + baser_bytes(baser_coll);
+    t_->collections.for_each([&](u32 id, const Collection& c) {
+      if (!c.present || s.is_error()) return;
+      u8 raw[8];
+      put_le64(raw, kCteValid | u64{c.target} << kCteRdbaseShift | id);
+      s = w.write(gpa, raw, 8);
+      gpa += kEsz;
+    });
+    if (s.is_ok() && gpa < end) {
+      const u8 zero[8] = {};
+      s = w.write(gpa, zero, 8);
+    }
+  }
+  if (s.is_ok()) s = itt.flush();
+  if (s.is_ok()) s = w.flush();
+  return guest_error(s);
+}
+
+// --- ABI REV0 table restore (vgic_its_restore_tables_v0()) ---
+
+// vgic_its_restore_cte(), for each entry until an invalid one or the end.
+kx::Status Its::restore_collections(Translations* t) {
+  if (!(baser_coll & kBaserValid)) return kx::Status::ok();
+  GuestPageReader r(*vm_);
+  const u64 base_gpa = baser_addr(baser_coll);
+  const u64 bytes = baser_bytes(baser_coll);
+  for (u64 off = 0; off < bytes; off += kEsz) {
+    u8 raw[8];
+    KX_TRY(r.read(base_gpa + off, raw, 8));
+    const u64 v = le64(raw);
+    if (!(v & kCteValid)) return kx::Status::ok();
+    const u32 target = static_cast<u32>(v >> kCteRdbaseShift);
+    const u32 icid = static_cast<u32>(v & kCteIcidMask);
+    if (target != kNotMapped && target >= vm_->online_vcpus()) return kx::error(kx::kEINVAL);
+    // A collection listed twice is an inconsistent image (6.1: -EEXIST).
+    if (find_collection(t, icid)) return kx::error(kx::kEINVAL);
+    if (!check_id(baser_coll, icid, nullptr)) return kx::error(kx::kEINVAL);
+    Collection* c = KX_TRY(t->collections.ensure(icid));
+    *c = Collection{target, true};
+  }
+  return kx::Status::ok();
+}
+
+// vgic_its_restore_ite(): the next offset, 0 for the last, 1 to go on
+// past an invalid entry.
+kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
+                                 u64 v) {
+  const u32 icid = static_cast<u32>(v & kIteIcidMask);
+  const u32 lpi = static_cast<u32>((v & kItePintidMask) >> kItePintidShift);
+  if (!lpi) return 1;
+  if (lpi < kLpiBase) return kx::kEINVAL;
+  const u32 next = static_cast<u32>(v >> kIteNextShift);
+  if (u64{event} + next >= 1ull << dev.event_bits) return kx::kEINVAL;
+  Collection* coll = find_collection(t, icid);
+  if (!coll) return kx::kEINVAL;
+  if (!check_event_id(dev, event, true)) return kx::kEINVAL;
+  Ite* ite = KX_TRY(dev.ites.ensure(event));
+  KX_TRY(lpis.add(lpi, target_of(coll)));
+  *ite = Ite{lpi, static_cast<u16>(icid), true};
+  return static_cast<int>(next);
+}
+
+// vgic_its_restore_dte() with its ITT scan.
+kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                                 GuestPageReader& itt_reader, u32 id, u64 v) {
+  if (!(v & kDteValid)) return 1;
+  const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
+  const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
+  const u64 itt = ((v & kDteIttMask) >> kDteIttShift) << 8;
+  if (bits > kEventBits) return kx::kEINVAL;  // as MAPD
+  if (!check_id(baser_device, id, nullptr, &l1, true)) return kx::kEINVAL;
+  // A DeviceID the image reaches twice (a next offset of 0 in an L2
+  // table, say) is inconsistent too.
+  if (find_device(t, id)) return kx::kEINVAL;
+  ItsDevice* dev = ItsDevice::Create(itt, bits);
+  if (!dev) return kx::kENOMEM;
+  kx::Result<ItsDevice**> slot = t->devices.ensure(id);
+  if (slot.is_error()) {
+    kx::destroy(dev);
+    return slot.error();
+  }
+  *slot.value() = dev;
+  // The ITT, from EventID 0, following next offsets (scan_its_table()).
+  const u64 max = (1ull << bits) * kEsz;
+  u64 off = 0;
+  u32 event = 0;
+  while (true) {
+    u32 avail;
+    const u8* entry = KX_TRY(itt_reader.map(itt + off, &avail));
+    const int step = KX_TRY(restore_ite(t, *dev, lpis, event, le64(entry)));
+    if (step <= 0) break;
+    off += u64(step) * kEsz;
+    if (off >= max) break;
+    event += static_cast<u32>(step);
+  }
+  return static_cast<int>(next);
+}
+
+// scan_its_table() over DTEs from `start_id`; *last when a DTE said it
+// was the last one.
+kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+                          GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last) {
+  GuestPageReader r(*vm_);
+  u32 id = start_id;
+  for (u64 off = 0; off < len;) {
+    u8 raw[8];
+    KX_TRY(r.read(gpa + off, raw, 8));
+    const int step = KX_TRY(restore_dte(t, lpis, l1, itt, id, le64(raw)));
+    if (step <= 0) {
+      *last = true;
+      return kx::Status::ok();
+    }
+    off += u64(step) * kEsz;
+    id += static_cast<u32>(step);
+  }
+  return kx::Status::ok();
+}
+
+kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
+  if (!(baser_device & kBaserValid)) return kx::Status::ok();
+  const u64 l1 = baser_addr(baser_device);
+  const u64 l1_bytes = baser_bytes(baser_device);
+  bool last = false;
+  GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
+  GuestPageReader r(*vm_);  // the level-1 table
+  KX_TRY(r.prepare());
+  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, r, itt, l1, l1_bytes, 0, &last);
+  for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
+    u8 raw[8];
+    KX_TRY(r.read(l1 + i * 8, raw, 8));
+    const u64 e = le64(raw);
+    if (!(e & kL1Valid)) continue;
+    KX_TRY(
+        scan_dtes(t, lpis, r, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
+  }
+  return kx::Status::ok();
+}
+
+// The whole image or nothing: collections, then devices and their ITTs,
+// into fresh tables; only when all of it is consistent do they replace
+// the ITS's translations and the pending bits the new LPIs took leave
+// the pending tables.
+kx::Status Its::restore_tables() {
+  kx::AllocChecker ac;
+  Translations* fresh = new (&ac) Translations;
+  if (!ac.check()) return kx::error(kx::kENOMEM);
+  LpiTableCache cache(*vm_);
+  LpiRefBatch lpis(*vm_);
+  kx::Status s = restore_collections(fresh);
+  if (s.is_ok()) s = restore_devices(fresh, lpis);
+  if (s.is_ok()) s = lpis.commit(cache);
+  if (s.is_error()) {
+    free_translations(fresh, false);
+    return guest_error(s);
+  }
+  free_translations(t_);
+  t_ = fresh;
+  return kx::Status::ok();
+}
+
+}  // namespace its
+
+// --- The device (vgic_its_create() and the attribute groups) ---
+
+namespace its {
+
+constexpr u32 kGrpAddr = 0, kGrpCtrl = 4, kGrpItsRegs = 8;
+constexpr u64 kAddrType = 4;  // KVM_VGIC_ITS_ADDR_TYPE
+// KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_ITS_SAVE_TABLES, _RESTORE_TABLES,
+// _CTRL_RESET (3 is the GIC's SAVE_PENDING_TABLES, not an ITS attribute).
+constexpr u64 kCtrlInit = 0, kCtrlSave = 1, kCtrlRestore = 2, kCtrlReset = 4;
+
+Its* its_of(kx_device* dev) { return static_cast<Its*>(reinterpret_cast<Device*>(dev)->priv); }
+Vm& vm_of(kx_device* dev) { return reinterpret_cast<Device*>(dev)->vm(); }
+
+int create(kx_device* dev, unsigned int) {
+  Vm& vm = vm_of(dev);
+  Its* its = Its::Create(&vm);
+  if (!its) return -kx::kENOMEM;
+  Dist& d = dist_of(vm);
+  {
+    kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+    if (kx::Status s = d.its.push_back(its); s.is_error()) {
+      kx::destroy(its);
+      return s.raw();
+    }
+  }
+  reinterpret_cast<Device*>(dev)->priv = its;
+  d.has_its.store(true);  // and so msis_require_devid
+  kx::IrqSaveGuard guard(&d.lock);
+  d.propbaser = kInitialPropbaser;
+  return 0;
+}
+
+// At the VM's end (vgic_its_destroy()).
+void destroy(kx_device* dev) {
+  Its* its = its_of(dev);
+  Vm& vm = vm_of(dev);
+  Dist& d = dist_of(vm);
+  {
+    kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+    vm.mmio_bus().remove(its);
+    for (usize i = 0; i < d.its.size(); i++) {
+      if (d.its[i] == its) d.its.erase(i);
+    }
+  }
+  kx::destroy(its);
+}
+
+kx::Status addr_attr(kx_device* dev, bool write, const kx_attr& a) {
+  if (a.attr != kAddrType) return kx::error(kx::kENODEV);
+  Its* its = its_of(dev);
+  Vm& vm = vm_of(dev);
+  if (!write) {
+    u64 base;
+    {
+      kx::Guard<kx::Mutex> guard(&vm.lock);
+      base = its->base;
+    }
+    return kx_copy_to_user(a.addr, &base, 8) ? kx::error(kx::kEFAULT) : kx::Status::ok();
+  }
+  u64 addr;
+  if (kx_copy_from_user(&addr, a.addr, 8)) return kx::error(kx::kEFAULT);
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  KX_TRY(dev::check_iorange(vm, its->base, addr, kFrameAlign, kFrameSize));
+  {
+    kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+    KX_TRY(vm.mmio_bus().add(addr, kFrameSize, its));
+  }
+  kx::Guard<kx::Mutex> its_guard(&its->mutex);
+  its->base = addr;
+  return kx::Status::ok();
+}
+
+// vgic_its_ctrl(). INIT has nothing to do. An attribute the document does
+// not list is -ENXIO, as HAS_DEVICE_ATTR says (6.1 returns 0 for it:
+// Documentation/differences.rst).
+kx::Status ctrl_attr(kx_device* dev, u64 attr) {
+  if (attr == kCtrlInit) return kx::Status::ok();
+  if (attr != kCtrlReset && attr != kCtrlSave && attr != kCtrlRestore) return kx::error(kx::kENXIO);
+  Its* its = its_of(dev);
+  Vm& vm = vm_of(dev);
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+  kx::Status s;
+  {
+    kx::Guard<kx::Mutex> its_guard(&its->mutex);
+    if (attr == kCtrlReset)
+      its->reset();
+    else if (attr == kCtrlSave)
+      s = its->save_tables();
+    else
+      s = its->restore_tables();
+  }
+  vm.unlock_all_vcpus();
+  return s;
+}
+
+// vgic_its_attr_regs_access(): 32-bit registers (below GITS_TYPER, and the
+// ID registers) at 4-byte offsets, the others at 8-byte ones.
+bool regs_offset_aligned(u64 offset) {
+  const u64 align = offset < kTyperOff || offset >= kPidr4 ? 3 : 7;
+  return !(offset & align);
+}
+
+kx::Status regs_attr(kx_device* dev, bool write, const kx_attr& a) {
+  u64 val = 0;
+  if (write && kx_copy_from_user(&val, a.addr, 8)) return kx::error(kx::kEFAULT);
+  if (!regs_offset_aligned(a.attr)) return kx::error(kx::kEINVAL);
+  Its* its = its_of(dev);
+  Vm& vm = vm_of(dev);
+  kx::Status s;
+  {
+    kx::Guard<kx::Mutex> guard(&vm.lock);
+    if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+    {
+      kx::Guard<kx::Mutex> its_guard(&its->mutex);
+      if (its->base == kAddrUndef || a.attr > 0xffffffffull)
+        s = kx::error(kx::kENXIO);
+      else
+        s = its->uaccess(static_cast<u32>(a.attr), write, &val);
+    }
+    vm.unlock_all_vcpus();
+  }
+  KX_TRY(s);
+  if (!write && kx_copy_to_user(a.addr, &val, 8)) return kx::error(kx::kEFAULT);
+  return kx::Status::ok();
+}
+
+int set_attr(kx_device* dev, const kx_attr* a) {
+  switch (a->group) {
+    case kGrpAddr:
+      return addr_attr(dev, true, *a).raw();
+    case kGrpCtrl:
+      return ctrl_attr(dev, a->attr).raw();
+    case kGrpItsRegs:
+      return regs_attr(dev, true, *a).raw();
+  }
+  return -kx::kENXIO;
+}
+
+int get_attr(kx_device* dev, const kx_attr* a) {
+  switch (a->group) {
+    case kGrpAddr:
+      return addr_attr(dev, false, *a).raw();
+    case kGrpItsRegs:
+      return regs_attr(dev, false, *a).raw();
+  }
+  return -kx::kENXIO;
+}
+
+int has_attr(kx_device* dev, const kx_attr* a) {
+  switch (a->group) {
+    case kGrpAddr:
+      return a->attr == kAddrType ? 0 : -kx::kENXIO;
+    case kGrpCtrl:
+      return a->attr == kCtrlInit || a->attr == kCtrlSave || a->attr == kCtrlRestore ||
+                     a->attr == kCtrlReset
+                 ? 0
+                 : -kx::kENXIO;
+    case kGrpItsRegs:
+      if (!regs_offset_aligned(a->attr)) return -kx::kEINVAL;
+      return a->attr <= 0xffffffffull && its_of(dev)->reg_exists(static_cast<u32>(a->attr))
+                 ? 0
+                 : -kx::kENXIO;
+  }
+  return -kx::kENXIO;
+}
+
+}  // namespace its
+
+bool msis_require_devid(Vm& vm) { return dist_of(vm).has_its.load(); }
+
+// KVM_SIGNAL_MSI (kvm_send_userspace_msi(), kvm_set_msi(),
+// vgic_its_inject_msi()).
+kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid) {
+  constexpr u32 kValidDevid = 1;  // KVM_MSI_VALID_DEVID
+  Dist& d = dist_of(vm);
+  bool in_kernel;
+  {
+    kx::Guard<kx::Mutex> guard(&vm.lock);
+    in_kernel = d.in_kernel();
+  }
+  if (!in_kernel || (flags & ~kValidDevid)) return kx::kEINVAL;
+  if (!d.has_its.load()) return kx::kENODEV;
+  if (!(flags & kValidDevid)) return kx::kEINVAL;
+  // The ITS whose frame holds the doorbell address. ITSes leave the bus
+  // only when the VM goes, so the pointer stays good after slots_lock.
+  its::Its* target = nullptr;
+  {
+    kx::Guard<kx::Mutex> slots(&vm.slots_lock);
+    const IoBus::Region* region = vm.mmio_bus().find(address, 1);
+    for (its::Its* its : d.its) {
+      if (region && region->handler == its) target = its;
+    }
+  }
+  if (!target) return kx::kEINVAL;
+  kx::Guard<kx::Mutex> guard(&target->mutex);
+  // 1: delivered; 0: the guest's tables do not translate it.
+  return KX_TRY(target->trigger(devid, data));
+}
+
+}  // namespace vgic
+}  // namespace arm64
+}  // namespace kvm
+
+extern "C" const kx_device_ops kx_vgic_its_device_ops = {
+    .name = "kvm-arm-vgic-its",
+    .create = kvm::arm64::vgic::its::create,
+    .init = nullptr,
+    .destroy = kvm::arm64::vgic::its::destroy,
+    .release = nullptr,
+    .set_attr = kvm::arm64::vgic::its::set_attr,
+    .get_attr = kvm::arm64::vgic::its::get_attr,
+    .has_attr = kvm::arm64::vgic::its::has_attr,
+    .ioctl = nullptr,
+};
