@@ -4434,6 +4434,14 @@ bool gic_icc_guest(const VmModel& v, uint64_t addr) {
          v.gic.model == kGicV3 && v.gic.initialized;
 }
 
+// A guest load reaches the GIC frame at addr only when no memslot covers
+// it: a read-only slot over a frame takes the loads and leaves the stores
+// to the GIC, so such a store cannot be read back by the guest.
+bool guest_reads_gic(const VmModel& v, uint64_t addr, unsigned len) {
+  kx_guest_access acc = {KX_ACCESS_MEM, 0, addr, len, 0, 0};
+  return plan_access(v, acc).result == KX_ACCESS_RESULT_KERNEL;
+}
+
 uint64_t guest_raw(const VcpuFd& c, unsigned kind, uint64_t addr, unsigned len) {
   kx_guest_access acc = {kind, 0, addr, len, 0, 0};
   kx_exit exit = {};
@@ -4454,6 +4462,7 @@ GicPre gic_guest_pre(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_
     return p;
   }
   const GicCtx x = gic_ctx(v, t.cpu >= 0 ? t.cpu : vcpu_index(v, c.id), false);
+  if (!guest_reads_gic(v, addr, len)) return p;
   const Expect e = gic_write_expect(x, t.frame, t.off, len, 0);
   if (e.kind == Expect::kUnchanged || e.kind == Expect::kW1C)
     p.before = guest_raw(c, kind, addr, len);
@@ -4492,7 +4501,7 @@ void gic_guest_post(const VcpuFd& c, unsigned kind, const GicTarget& t, uint64_t
     return;
   }
   const Expect e = gic_write_expect(x, t.frame, t.off, len, data);
-  if (e.kind == Expect::kNone) return;
+  if (e.kind == Expect::kNone || !guest_reads_gic(v, addr, len)) return;
   gic_check(e, guest_raw(c, kind, addr, len), pre.before, "guest %s+%#x len %u after writing %#llx",
             kFrameNames[t.frame], t.off, len, (ULL)data);
 }
@@ -5127,8 +5136,7 @@ void gic_check_woken(const VcpuFd& c) {
           "KVM_RUN woke for an interrupt, but ICC_HPPIR0/1_EL1 read 1023");
     return;
   }
-  kx_guest_access acc = {KX_ACCESS_MEM, 0, v.gic.cpu + 0x18, 4, 0, 0};
-  if (plan_access(v, acc).result != KX_ACCESS_RESULT_KERNEL) return;  // RAM over the frame
+  if (!guest_reads_gic(v, v.gic.cpu + 0x18, 4)) return;  // RAM over the frame
   const uint64_t h = guest_raw(c, KX_ACCESS_MEM, v.gic.cpu + 0x18, 4);
   CHECK((h & 0x3ff) != kGicSpurious, "KVM_RUN woke for an interrupt, but GICC_HPPIR reads %#llx",
         (ULL)h);
