@@ -28,7 +28,8 @@ no_kernel_headers_in_core() {
 
 clang_format_clean() {
 	clang-format --dry-run -Werror core.cpp virt/kvm/*.cpp virt/kvm/*.h \
-		arch/*/*.cpp include/kx/*.h tools/testing/host/*.cpp tools/testing/host/*.h \
+		arch/*/*.cpp arch/*/*.h arch/*/*/*.cpp arch/*/*/*.h include/kx/*.h \
+		tools/testing/host/*.cpp tools/testing/host/*.h tools/testing/bench/*.cpp \
 		tools/testing/fuzz/*.cpp kunit/*.cpp
 }
 

@@ -3,9 +3,9 @@
 // ID, an LPI number): two levels, the leaves allocated on first use, so a
 // lookup is two loads whatever the population and an empty table costs
 // one pointer. A table of at most one leaf is just that leaf (one
-// allocation: an ITS device with 32 events costs one 256-byte block). Entries are zeroed memory
-// until written, so T is trivially constructible and "all zero" means "absent". A walk visits ids
-// in order (the ITS table save needs that for its next-offset fields).
+// allocation). Entries are zeroed memory until written, so T is trivially
+// constructible and "all zero" means "absent". A walk visits ids in order
+// (the ITS table save needs that for its next-offset fields).
 //
 // Writers (ensure(), clear()) are serialised by the owner; find() may run
 // concurrently with ensure() (leaves are published with release stores and
@@ -86,6 +86,19 @@ class SparseTable {
       if (!leaf) continue;
       for (u32 i = 0; i < leaf_size_; i++) f((l << kLeafShift) + i, leaf[i]);
     }
+  }
+
+  // Visits every allocated leaf in id order: f(first id, entries, count).
+  // A walk that reads every entry (a table save) runs over arrays.
+  template <typename F>
+  void for_each_leaf(F f) const {
+    if (single()) {
+      if (leaf_) f(0u, leaf_, leaf_size_);
+      return;
+    }
+    if (!top_) return;
+    for (u32 l = 0; l < nr_leaves(); l++)
+      if (T* leaf = top_[l]) f(l << kLeafShift, leaf, leaf_size_);
   }
 
   void clear() {

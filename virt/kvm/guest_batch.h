@@ -85,9 +85,11 @@ class GuestPageWriter {
   // the page size and `gpa` is aligned to it, as table entries are.
   u8* append(u64 gpa, u32 len) {
     const u64 page = gpa & ~(KX_PAGE_SIZE - 1);
-    if (len_ && (gpa != start_ + len_ || (start_ & ~(KX_PAGE_SIZE - 1)) != page) &&
-        flush().is_error())
-      return nullptr;
+    if (len_ && gpa == start_ + len_ && (start_ & ~(KX_PAGE_SIZE - 1)) == page) {
+      len_ += len;  // the common case: the entry after the last one
+      return buf_ + (gpa - page);
+    }
+    if (len_ && flush().is_error()) return nullptr;
     if (status_.is_error()) return nullptr;
     if (!buf_) {
       buf_ = kx::alloc_array<u8>(KX_PAGE_SIZE);

@@ -93,13 +93,20 @@ u64 baser_bytes(u64 baser) { return ((baser & 0xff) + 1) * k64K; }
 u64 cmdq_bytes(u64 cbaser) { return ((cbaser & 0xff) + 1) << 12; }
 u64 cbaser_addr(u64 cbaser) { return cbaser & 0x000ffffffffff000ull; }
 
+// Table entries are little endian (one load or store on such a host).
 u64 le64(const u8* p) {
-  u64 v = 0;
-  for (u32 i = 0; i < 8; i++) v |= u64{p[i]} << (8 * i);
+  u64 v;
+  __builtin_memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
   return v;
 }
 void put_le64(u8* p, u64 v) {
-  for (u32 i = 0; i < 8; i++) p[i] = static_cast<u8>(v >> (8 * i));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  v = __builtin_bswap64(v);
+#endif
+  __builtin_memcpy(p, &v, 8);
 }
 
 // Guest RAM errors reach userspace as an invalid guest RAM access.
@@ -122,26 +129,77 @@ struct Collection {
 
 bool mapped(const Collection* c) { return c && c->present && c->target != kNotMapped; }
 
-class ItsDevice {
- public:
-  static ItsDevice* Create(u64 itt_addr, u32 event_bits) {
-    kx::AllocChecker ac;
-    ItsDevice* d = new (&ac) ItsDevice(itt_addr, event_bits);
-    return ac.check() ? d : nullptr;
-  }
-  u64 itt_addr;
-  u32 event_bits;
-  kx::SparseTable<Ite> ites;
+// One device (a DTE): where its ITT is and its translations, indexed by
+// EventID. It lives in the device table itself (all zero: no device), so
+// that an MSI reads the device's slot and then the ITE, and MAPD
+// allocates once. A device of up to 256 events (an MSI-X function: MAPD
+// sizes of up to 8 bits) has one exact-size ITE array; a larger one a
+// SparseTable, so that kernel memory follows what the guest mapped, not
+// the 2^16 events MAPD may declare.
+struct ItsDevice {
+  static constexpr u32 kArrayEvents = kx::SparseTable<Ite>::kLeafMax;
 
- private:
-  ItsDevice(u64 itt, u32 bits) : itt_addr(itt), event_bits(bits), ites(1u << bits) {}
+  // A new device in an empty slot; -ENOMEM leaves the slot empty.
+  kx::Status init(u64 itt, u32 bits) {
+    if (1u << bits <= kArrayEvents) {
+      ites = kx::alloc_array<Ite>(1u << bits);
+      if (!ites) return kx::error(kx::kENOMEM);
+    } else {
+      kx::AllocChecker ac;
+      sparse = new (&ac) kx::SparseTable<Ite>(1u << bits);
+      if (!ac.check()) return kx::error(kx::kENOMEM);
+    }
+    itt_addr = itt;
+    event_bits = bits;
+    present = true;
+    return kx::Status::ok();
+  }
+  // Frees the translations' storage (not their LPIs) and empties the slot.
+  void release() {
+    kx::free_array(ites);
+    kx::destroy(sparse);
+    *this = ItsDevice{};
+  }
+
+  u32 nr_events() const { return 1u << event_bits; }
+  // The ITE of `event`, mapped or not; null where none can be.
+  Ite* find(u32 event) const {
+    if (sparse) return sparse->find(event);
+    return event < nr_events() ? &ites[event] : nullptr;
+  }
+  [[gnu::always_inline]] kx::Result<Ite*> ensure(u32 event) {
+    if (sparse) [[unlikely]]
+      return sparse->ensure(event);
+    if (event >= nr_events()) return kx::kEINVAL;
+    return &ites[event];
+  }
+  // f(first EventID, ITEs, count) over the allocated ITEs, in order.
+  template <typename F>
+  void for_each_run(F f) const {
+    if (sparse)
+      sparse->for_each_leaf(f);
+    else
+      f(0u, ites, nr_events());
+  }
+  template <typename F>
+  void for_each(F f) const {
+    for_each_run([&](u32 first, Ite* run, u32 count) {
+      for (u32 i = 0; i < count; i++) f(first + i, run[i]);
+    });
+  }
+
+  u64 itt_addr;
+  Ite* ites;                     // up to 256 events
+  kx::SparseTable<Ite>* sparse;  // more
+  u32 event_bits;
+  bool present;
 };
 
 // What the command queue and the tables build: devices with their
 // translations, and collections. A restore builds a fresh one and swaps
 // it in only when the whole image was good.
 struct Translations {
-  kx::SparseTable<ItsDevice*> devices{1u << kDevBits};
+  kx::SparseTable<ItsDevice> devices{1u << kDevBits};
   kx::SparseTable<Collection> collections{kCollections};
 };
 
@@ -228,13 +286,13 @@ class Its final : public IoHandler {
                 bool visible = false);
   bool check_event_id(const ItsDevice& dev, u32 event, bool visible = false);
   ItsDevice* find_device(Translations* t, u32 devid) {
-    ItsDevice** slot = t->devices.find(devid);
-    return slot ? *slot : nullptr;
+    ItsDevice* dev = t->devices.find(devid);
+    return dev && dev->present ? dev : nullptr;
   }
   Ite* find_ite(Translations* t, u32 devid, u32 event) {
     ItsDevice* dev = find_device(t, devid);
     if (!dev) return nullptr;
-    Ite* ite = dev->ites.find(event);
+    Ite* ite = dev->find(event);
     return ite && ite->lpi ? ite : nullptr;
   }
   Collection* find_collection(Translations* t, u32 icid) {
@@ -267,8 +325,14 @@ class Its final : public IoHandler {
   kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
   kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
                               GuestPageReader& itt, u32 id, u64 entry) KX_REQUIRES(mutex);
-  kx::Result<int> restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
-                              u64 entry) KX_REQUIRES(mutex);
+  struct IcidCache {
+    u32 icid = ~0u;
+    Collection* c = nullptr;
+  };
+  // Inlined into the ITT scan: it runs for every ITE of an image.
+  [[gnu::always_inline]] inline kx::Result<int> restore_ite(Translations* t, ItsDevice& dev,
+                                                            LpiRefBatch& lpis, u32 event, u64 entry,
+                                                            IcidCache& coll) KX_REQUIRES(mutex);
   kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
                        GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last)
       KX_REQUIRES(mutex);
@@ -345,16 +409,15 @@ void Its::free_ite(Ite& ite, bool put_lpi) {
 }
 
 void Its::free_device(Translations* t, u32 devid, bool put_lpis) {
-  ItsDevice** slot = t->devices.find(devid);
-  if (!slot || !*slot) return;
-  (*slot)->ites.for_each([&](u32, Ite& ite) { free_ite(ite, put_lpis); });
-  kx::destroy(*slot);
-  *slot = nullptr;
+  ItsDevice* dev = find_device(t, devid);
+  if (!dev) return;
+  dev->for_each([&](u32, Ite& ite) { free_ite(ite, put_lpis); });
+  dev->release();
 }
 
 void Its::free_devices(Translations* t, bool put_lpis) {
-  t->devices.for_each([&](u32 id, ItsDevice*& dev) {
-    if (dev) free_device(t, id, put_lpis);
+  t->devices.for_each([&](u32 id, ItsDevice& dev) {
+    if (dev.present) free_device(t, id, put_lpis);
   });
   t->devices.clear();
 }
@@ -364,9 +427,9 @@ void Its::free_devices(Translations* t, bool put_lpis) {
 void Its::free_collection(Translations* t, u32 icid) {
   Collection* c = find_collection(t, icid);
   if (!c) return;
-  t->devices.for_each([&](u32, ItsDevice*& dev) {
-    if (!dev) return;
-    dev->ites.for_each([&](u32, Ite& ite) {
+  t->devices.for_each([&](u32, ItsDevice& dev) {
+    if (!dev.present) return;
+    dev.for_each([&](u32, Ite& ite) {
       if (ite.lpi && ite.has_collection && ite.icid == icid) ite.has_collection = false;
     });
   });
@@ -392,9 +455,9 @@ void Its::free_translations(Translations* t, bool put_lpis) {
 void Its::set_affinity(Translations* t, u32 icid) {
   const u16 target = target_of(find_collection(t, icid));
   Dist& d = dist();
-  t->devices.for_each([&](u32, ItsDevice*& dev) {
-    if (!dev) return;
-    dev->ites.for_each([&](u32, Ite& ite) {
+  t->devices.for_each([&](u32, ItsDevice& dev) {
+    if (!dev.present) return;
+    dev.for_each([&](u32, Ite& ite) {
       if (!ite.lpi || !ite.has_collection || ite.icid != icid) return;
       kx::IrqSaveGuard guard(&d.lock);
       lpi_set_target(d, ite.lpi, target);
@@ -412,15 +475,9 @@ int Its::cmd_mapd(const u64* c) {
   if (cmd_valid(c) && bits > kEventBits) return kMapdIttSizeOor;
   free_device(t_, devid);
   if (!cmd_valid(c)) return write_entry(gpa, 0).raw();
-  ItsDevice* dev = ItsDevice::Create(cmd_itt(c), bits);
-  if (!dev) return -kx::kENOMEM;
-  kx::Result<ItsDevice**> slot = t_->devices.ensure(devid);
-  if (slot.is_error()) {
-    kx::destroy(dev);
-    return slot.error().raw();
-  }
-  *slot.value() = dev;
-  return kOk;
+  kx::Result<ItsDevice*> slot = t_->devices.ensure(devid);
+  if (slot.is_error()) return slot.error().raw();
+  return slot.value()->init(cmd_itt(c), bits).raw();
 }
 
 int Its::cmd_mapc(const u64* c) {
@@ -468,7 +525,7 @@ int Its::cmd_mapti(const u64* c) {
     new_coll = true;
   }
   int r = kOk;
-  kx::Result<Ite*> ite = dev->ites.ensure(event);
+  kx::Result<Ite*> ite = dev->ensure(event);
   if (ite.is_error()) {
     r = ite.error().raw();
   } else {
@@ -825,24 +882,25 @@ kx::Status Its::save_itt(GuestPageWriter& w, const ItsDevice& dev) {
   u64 value = 0;
   u32 prev = 0, icid = ~0u;
   bool icid_mapped = false, failed = false;
-  dev.ites.for_each([&](u32 event, const Ite& ite) {
-    if (!ite.lpi || failed) return;
-    if (slot) {
-      const u32 next = event - prev < kIteMaxNext ? event - prev : kIteMaxNext;
-      put_le64(slot, value ? value | u64{next} << kIteNextShift : 0);
+  dev.for_each_run([&](u32 first, const Ite* ites, u32 count) {
+    for (u32 i = 0; i < count && !failed; i++) {
+      const Ite& ite = ites[i];
+      if (!ite.lpi) continue;
+      const u32 event = first + i;
+      if (slot) {
+        const u32 next = event - prev < kIteMaxNext ? event - prev : kIteMaxNext;
+        put_le64(slot, value ? value | u64{next} << kIteNextShift : 0);
+      }
+      slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz);
+      failed = !slot;  // the rest is skipped; flush() reports the error
+      prev = event;
+      if (ite.icid != icid) {
+        icid = ite.icid;
+        icid_mapped = find_collection(t_, icid) != nullptr;
+      }
+      // An ITE whose collection is gone is saved as invalid (6.1 does so).
+      value = ite.has_collection && icid_mapped ? u64{ite.lpi} << kItePintidShift | ite.icid : 0;
     }
-    slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz);
-    if (!slot) {
-      failed = true;  // the rest is skipped; flush() reports the error
-      return;
-    }
-    prev = event;
-    if (ite.icid != icid) {
-      icid = ite.icid;
-      icid_mapped = find_collection(t_, icid) != nullptr;
-    }
-    // An ITE whose collection is gone is saved as invalid (6.1 does so).
-    value = ite.has_collection && icid_mapped ? u64{ite.lpi} << kItePintidShift | ite.icid : 0;
   });
   if (failed) return w.flush();
   if (slot) put_le64(slot, value);
@@ -874,8 +932,8 @@ kx::Status Its::save_tables() {
     GuestPageReader l1(*vm_);
     u64 visible_gfn = ~0ull;
     s = l1.prepare();  // check_id() sees only guest-RAM errors
-    t_->devices.for_each([&](u32 id, ItsDevice* const& dev) {
-      if (!dev || s.is_error()) return;
+    t_->devices.for_each([&](u32 id, const ItsDevice& dev) {
+      if (!dev.present || s.is_error()) return;
       u64 eaddr;
       if (!check_id(baser_device, id, &eaddr, &l1, true) ||
           ((eaddr >> KX_PAGE_SHIFT) != visible_gfn && !gpa_visible(eaddr))) {
@@ -884,10 +942,10 @@ kx::Status Its::save_tables() {
       }
       visible_gfn = eaddr >> KX_PAGE_SHIFT;
       s = emit(id);
-      if (s.is_ok()) s = save_itt(itt, *dev);
+      if (s.is_ok()) s = save_itt(itt, dev);
       prev = id;
       prev_addr = eaddr;
-      prev_value = kDteValid | ((dev->itt_addr >> 8) << kDteIttShift) | (dev->event_bits - 1);
+      prev_value = kDteValid | ((dev.itt_addr >> 8) << kDteIttShift) | (dev.event_bits - 1);
     });
     if (s.is_ok()) s = emit(~0u);
   }
@@ -939,20 +997,23 @@ kx::Status Its::restore_collections(Translations* t) {
 }
 
 // vgic_its_restore_ite(): the next offset, 0 for the last, 1 to go on
-// past an invalid entry.
+// past an invalid entry. `coll` caches the last collection looked up (an
+// ITT's entries mostly share one).
 kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
-                                 u64 v) {
+                                 u64 v, IcidCache& coll) {
   const u32 icid = static_cast<u32>(v & kIteIcidMask);
   const u32 lpi = static_cast<u32>((v & kItePintidMask) >> kItePintidShift);
   if (!lpi) return 1;
   if (lpi < kLpiBase) return kx::kEINVAL;
   const u32 next = static_cast<u32>(v >> kIteNextShift);
-  if (u64{event} + next >= 1ull << dev.event_bits) return kx::kEINVAL;
-  Collection* coll = find_collection(t, icid);
-  if (!coll) return kx::kEINVAL;
-  if (!check_event_id(dev, event, true)) return kx::kEINVAL;
-  Ite* ite = KX_TRY(dev.ites.ensure(event));
-  KX_TRY(lpis.add(lpi, target_of(coll)));
+  if (u64{event} + next >= dev.nr_events()) return kx::kEINVAL;
+  if (icid != coll.icid) {
+    coll.icid = icid;
+    coll.c = find_collection(t, icid);
+  }
+  if (!coll.c) return kx::kEINVAL;
+  Ite* ite = KX_TRY(dev.ensure(event));
+  KX_TRY(lpis.add(lpi, target_of(coll.c)));
   *ite = Ite{lpi, static_cast<u16>(icid), true};
   return static_cast<int>(next);
 }
@@ -969,26 +1030,22 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
   // A DeviceID the image reaches twice (a next offset of 0 in an L2
   // table, say) is inconsistent too.
   if (find_device(t, id)) return kx::kEINVAL;
-  ItsDevice* dev = ItsDevice::Create(itt, bits);
-  if (!dev) return kx::kENOMEM;
-  kx::Result<ItsDevice**> slot = t->devices.ensure(id);
-  if (slot.is_error()) {
-    kx::destroy(dev);
-    return slot.error();
-  }
-  *slot.value() = dev;
-  // The ITT, from EventID 0, following next offsets (scan_its_table()).
-  const u64 max = (1ull << bits) * kEsz;
-  u64 off = 0;
-  u32 event = 0;
-  while (true) {
+  ItsDevice* dev = KX_TRY(t->devices.ensure(id));
+  KX_TRY(dev->init(itt, bits));
+  // The ITT, from EventID 0, following next offsets (scan_its_table()),
+  // a page of entries at a time.
+  const u32 nr = dev->nr_events();
+  IcidCache coll;
+  for (u32 event = 0; event < nr;) {
     u32 avail;
-    const u8* entry = KX_TRY(itt_reader.map(itt + off, &avail));
-    const int step = KX_TRY(restore_ite(t, *dev, lpis, event, le64(entry)));
-    if (step <= 0) break;
-    off += u64(step) * kEsz;
-    if (off >= max) break;
-    event += static_cast<u32>(step);
+    const u8* page = KX_TRY(itt_reader.map(itt + u64{event} * kEsz, &avail));
+    const u32 first = event, in_page = avail / kEsz;
+    while (event < nr && event - first < in_page) {
+      const u64 v = le64(page + (event - first) * kEsz);
+      const int step = KX_TRY(restore_ite(t, *dev, lpis, event, v, coll));
+      if (step <= 0) return static_cast<int>(next);
+      event += static_cast<u32>(step);
+    }
   }
   return static_cast<int>(next);
 }
@@ -1019,7 +1076,7 @@ kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
   GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
-  GuestPageReader r(*vm_);  // the level-1 table
+  GuestPageReader r(*vm_);    // the level-1 table
   KX_TRY(r.prepare());
   if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, r, itt, l1, l1_bytes, 0, &last);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
@@ -1027,8 +1084,8 @@ kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(
-        scan_dtes(t, lpis, r, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
+    KX_TRY(scan_dtes(t, lpis, r, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)),
+                     &last));
   }
   return kx::Status::ok();
 }

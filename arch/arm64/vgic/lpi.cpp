@@ -177,16 +177,10 @@ LpiRefBatch::~LpiRefBatch() {
   kx::free_array(target_);
 }
 
-kx::Status LpiRefBatch::add(u32 intid, u16 target) {
-  if (intid < kLpiBase || intid - kLpiBase >= kNrLpis) return kx::error(kx::kEINVAL);
-  if (!count_) {
-    count_ = kx::alloc_array<u32>(kNrLpis);
-    target_ = kx::alloc_array<u16>(kNrLpis);
-    if (!count_ || !target_) return kx::error(kx::kENOMEM);
-  }
-  const u32 i = intid - kLpiBase;
-  if (!count_[i]++) target_[i] = target;
-  return kx::Status::ok();
+kx::Status LpiRefBatch::allocate() {
+  if (!target_) target_ = kx::alloc_array<u16>(kNrLpis);
+  if (target_) count_ = kx::alloc_array<u32>(kNrLpis);
+  return count_ ? kx::Status::ok() : kx::error(kx::kENOMEM);
 }
 
 kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
