@@ -253,6 +253,40 @@ int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len
 	return copy_to_user(u64_to_user_ptr(uaddr), src, len) ? -EFAULT : 0;
 }
 
+int kx_user_page_map(unsigned long long uaddr, int write, void **kaddr, void **handle)
+{
+	struct page *page;
+
+	if (kvm_ext_kernel_uaccess()) {
+		*kaddr = (void *)(unsigned long)uaddr;
+		*handle = NULL;
+		return 0;
+	}
+	/* The core's page is the host's (abi_check.c). */
+	if (uaddr != (unsigned long)uaddr || !PAGE_ALIGNED(uaddr) ||
+	    !access_ok(u64_to_user_ptr(uaddr), PAGE_SIZE))
+		return -EFAULT;
+	if (pin_user_pages_fast(uaddr, 1, write ? FOLL_WRITE : 0, &page) != 1)
+		return -EFAULT;
+	/*
+	 * A table walk keeps several pages mapped and lets them go in any
+	 * order, which kmap_local_page() forbids: page_address(), on a kernel
+	 * without highmem (every 64-bit one).
+	 */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_HIGHMEM));
+	*kaddr = page_address(page);
+	*handle = page;
+	return 0;
+}
+
+void kx_user_page_unmap(void *handle, int dirty)
+{
+	struct page *page = handle;
+
+	if (page)
+		unpin_user_pages_dirty_lock(&page, 1, dirty);
+}
+
 int kx_user_range_ok(unsigned long long uaddr, unsigned long long len)
 {
 	if (uaddr != (unsigned long)uaddr || len != (unsigned long)len)

@@ -79,6 +79,16 @@ void kx_waitq_wake_all(struct kx_waitq *wq);
 int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len);
 int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len);
 int kx_user_range_ok(unsigned long long uaddr, unsigned long long len);
+/*
+ * One page of that memory for direct access, without a copy: a device's
+ * table walk (ITS tables) decodes and encodes its entries in place.
+ * kx_user_page_map pins the page at `uaddr` (page aligned; writable if
+ * `write`) and gives its kernel address and a handle for
+ * kx_user_page_unmap, which unpins it (dirty if `dirty`). 0 or -EFAULT.
+ * User space may write the page meanwhile: read each byte once.
+ */
+int kx_user_page_map(unsigned long long uaddr, int write, void **kaddr, void **handle);
+void kx_user_page_unmap(void *handle, int dirty);
 
 /* Host facts the personalities report (KVM_CAP_NR_VCPUS). */
 unsigned int kx_num_online_cpus(void);

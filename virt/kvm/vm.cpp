@@ -360,6 +360,33 @@ kx::Status Vm::write_guest(u64 gpa, const void* data, u32 len) {
   return kx::Status::ok();
 }
 
+kx::Status Vm::map_guest_page(u64 gpa, bool write, GuestPage* page) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  const u64 gfn = gpa >> KX_PAGE_SHIFT;
+  const Memslot* slot = slots_[0].by_gfn(gfn);
+  if (!slot || (write && (slot->flags & KX_MEM_READONLY))) return kx::error(kx::kENOENT);
+  void* kaddr;
+  void* handle;
+  if (kx_user_page_map(slot->userspace_addr + ((gfn - slot->base_gfn) << KX_PAGE_SHIFT), write,
+                       &kaddr, &handle))
+    return kx::error(kx::kEFAULT);
+  *page = GuestPage{static_cast<u8*>(kaddr), handle, gfn << KX_PAGE_SHIFT, write};
+  return kx::Status::ok();
+}
+
+void Vm::unmap_guest_page(GuestPage& page) {
+  if (!page.data) return;
+  kx_user_page_unmap(page.handle, page.write);
+  if (page.write) {
+    const u64 gfn = page.gpa >> KX_PAGE_SHIFT;
+    kx::Guard<kx::Mutex> guard(&slots_lock);
+    // The slot may have gone meanwhile; then there is no log to mark.
+    if (Memslot* slot = slots_[0].by_gfn(gfn); slot && slot->logging())
+      slot->dirty.mark(gfn - slot->base_gfn);
+  }
+  page = GuestPage{};
+}
+
 kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }
 
 }  // namespace kvm

@@ -116,6 +116,14 @@ class DeviceRegistry {
 // more fails with -ENOSPC.
 constexpr u32 kMaxDevicesPerVm = 256;
 
+// A guest page that Vm::map_guest_page() made directly accessible.
+struct GuestPage {
+  u8* data = nullptr;  // null: none
+  void* handle = nullptr;
+  u64 gpa = 0;
+  bool write = false;
+};
+
 class Vm {
  public:
   static kx::Result<Vm*> Create(const Personality* p, unsigned long type, void* owner);
@@ -150,6 +158,12 @@ class Vm {
   // or (write) a read-only slot; -EFAULT: the VMM's memory is not there.
   kx::Status read_guest(u64 gpa, void* data, u32 len) KX_EXCLUDES(slots_lock);
   kx::Status write_guest(u64 gpa, const void* data, u32 len) KX_EXCLUDES(slots_lock);
+  // The guest page at `gpa` (page aligned) for direct access, with the
+  // same errors; unmap_guest_page() releases it and, after a write, marks
+  // it dirty (after the stores, as write_guest()). For table walks
+  // (guest_batch.h) that would otherwise copy every page twice.
+  kx::Status map_guest_page(u64 gpa, bool write, GuestPage* page) KX_EXCLUDES(slots_lock);
+  void unmap_guest_page(GuestPage& page) KX_EXCLUDES(slots_lock);
 
   // gfn_to_hva() succeeds: a writable memslot of address space 0 holds gfn.
   bool gfn_writable(u64 gfn) KX_EXCLUDES(slots_lock);

@@ -116,22 +116,20 @@ class LpiRefBatch {
   LpiRefBatch(const LpiRefBatch&) = delete;
   LpiRefBatch& operator=(const LpiRefBatch&) = delete;
 
+  // The counters (-ENOMEM), before the first add().
+  kx::Status prepare();
   // One more reference to `intid`; a new LPI goes to the first target
-  // given. -EINVAL outside the LPI range, -ENOMEM.
-  // Inline: a restore calls it for every ITE.
+  // given. -EINVAL outside the LPI range. Inline: a restore calls it for
+  // every ITE.
   kx::Status add(u32 intid, u16 target) {
     const u32 i = intid - kLpiBase;
     if (intid < kLpiBase || i >= kNrLpis) return kx::error(kx::kEINVAL);
-    if (!count_) [[unlikely]]
-      KX_TRY(allocate());
     if (!count_[i]++) target_[i] = target;
     return kx::Status::ok();
   }
   kx::Status commit(LpiTableCache& cache);
 
  private:
-  kx::Status allocate();
-
   Vm& vm_;
   u32* count_ = nullptr;  // by intid - kLpiBase
   u16* target_ = nullptr;

@@ -114,13 +114,31 @@ kx::Status guest_error(kx::Status s) {
   return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s;
 }
 
-// One translation (an ITE): the LPI (0: none) and its collection. An ITE
-// whose collection was unmapped (MAPC V=0) has none, as 6.1's NULL.
-struct Ite {
-  u32 lpi;
-  u16 icid;
-  bool has_collection;
+// One translation (an ITE) as one word, laid out as ABI REV0's entry but
+// for the next field: pINTID [47:16] (0: no translation), ICID [15:0].
+// Bit 63 marks an ITE whose collection was unmapped (MAPC V=0): it keeps
+// its LPI but has no collection (6.1's NULL) and is saved as invalid.
+// A table save then takes each entry with one load (saved()).
+class Ite {
+ public:
+  Ite() = default;  // zeroed memory: no translation
+  Ite(u32 lpi, u16 icid) : word_(u64{lpi} << 16 | icid) {}
+
+  u32 lpi() const { return static_cast<u32>(word_ >> 16); }
+  u16 icid() const { return static_cast<u16>(word_); }
+  bool has_collection() const { return !(word_ & kOrphan); }
+  void set_collection(u16 icid) { word_ = (word_ & kLpiBits) | icid; }
+  void drop_collection() { word_ |= kOrphan; }
+  // The REV0 entry without its next field; 0 for an ITE without a
+  // collection, and for none.
+  u64 saved() const { return word_ & kOrphan ? 0 : word_; }
+
+ private:
+  static constexpr u64 kOrphan = 1ull << 63;
+  static constexpr u64 kLpiBits = 0xffffffffull << 16;
+  u64 word_;
 };
+static_assert(sizeof(Ite) == 8);
 
 struct Collection {
   u32 target;  // vCPU index, or kNotMapped
@@ -129,20 +147,70 @@ struct Collection {
 
 bool mapped(const Collection* c) { return c && c->present && c->target != kNotMapped; }
 
+// Storage for the ITE arrays of the small devices one table restore
+// creates: 64 KiB blocks carved in order, one allocation per block
+// instead of one per device (65536 devices of 32 events take 257 blocks,
+// not 65536 arrays). A block goes when its last user does: the devices
+// carved from it and, while it restores, the IteCarver. Only a restore
+// carves, so the blocks stay bounded by the image it restored, however
+// the guest remaps its devices afterwards.
+struct IteBlock {
+  static constexpr u32 kEntries = 8192 - 1;  // 64 KiB with the header
+  u32 users;
+  u32 used;
+  Ite ites[kEntries];
+
+  void put() {
+    if (!--users) kx::destroy(this);
+  }
+};
+
+class IteCarver {
+ public:
+  IteCarver() = default;
+  ~IteCarver() {
+    if (block_) block_->put();
+  }
+  IteCarver(const IteCarver&) = delete;
+  IteCarver& operator=(const IteCarver&) = delete;
+
+  // `n` zeroed ITEs (n <= kArrayEvents) and the block that holds them
+  // (with one more user); null for -ENOMEM.
+  Ite* carve(u32 n, IteBlock** block) {
+    if (!block_ || IteBlock::kEntries - block_->used < n) {
+      kx::AllocChecker ac;
+      IteBlock* fresh = new (&ac) IteBlock;
+      if (!ac.check()) return nullptr;
+      if (block_) block_->put();
+      block_ = fresh;
+      block_->users = 1;
+    }
+    Ite* ites = &block_->ites[block_->used];
+    block_->used += n;
+    block_->users++;
+    *block = block_;
+    return ites;
+  }
+
+ private:
+  IteBlock* block_ = nullptr;
+};
+
 // One device (a DTE): where its ITT is and its translations, indexed by
 // EventID. It lives in the device table itself (all zero: no device), so
-// that an MSI reads the device's slot and then the ITE, and MAPD
-// allocates once. A device of up to 256 events (an MSI-X function: MAPD
-// sizes of up to 8 bits) has one exact-size ITE array; a larger one a
-// SparseTable, so that kernel memory follows what the guest mapped, not
-// the 2^16 events MAPD may declare.
+// that an MSI reads the device's slot and then the ITE. A device of up
+// to 256 events (an MSI-X function: MAPD sizes of up to 8 bits) has one
+// exact-size ITE array, its own (MAPD) or carved from a restore's block;
+// a larger one a SparseTable, so that kernel memory follows what the
+// guest mapped, not the 2^16 events MAPD may declare.
 struct ItsDevice {
   static constexpr u32 kArrayEvents = kx::SparseTable<Ite>::kLeafMax;
 
-  // A new device in an empty slot; -ENOMEM leaves the slot empty.
-  kx::Status init(u64 itt, u32 bits) {
+  // A new device in an empty slot, its ITE array carved from `carver`
+  // if there is one; -ENOMEM leaves the slot empty.
+  kx::Status init(u64 itt, u32 bits, IteCarver* carver = nullptr) {
     if (1u << bits <= kArrayEvents) {
-      ites = kx::alloc_array<Ite>(1u << bits);
+      ites = carver ? carver->carve(1u << bits, &block) : kx::alloc_array<Ite>(1u << bits);
       if (!ites) return kx::error(kx::kENOMEM);
     } else {
       kx::AllocChecker ac;
@@ -156,7 +224,10 @@ struct ItsDevice {
   }
   // Frees the translations' storage (not their LPIs) and empties the slot.
   void release() {
-    kx::free_array(ites);
+    if (block)
+      block->put();
+    else
+      kx::free_array(ites);
     kx::destroy(sparse);
     *this = ItsDevice{};
   }
@@ -190,6 +261,7 @@ struct ItsDevice {
 
   u64 itt_addr;
   Ite* ites;                     // up to 256 events
+  IteBlock* block;               // where ites was carved from, if it was
   kx::SparseTable<Ite>* sparse;  // more
   u32 event_bits;
   bool present;
@@ -293,14 +365,14 @@ class Its final : public IoHandler {
     ItsDevice* dev = find_device(t, devid);
     if (!dev) return nullptr;
     Ite* ite = dev->find(event);
-    return ite && ite->lpi ? ite : nullptr;
+    return ite && ite->lpi() ? ite : nullptr;
   }
   Collection* find_collection(Translations* t, u32 icid) {
     Collection* c = t->collections.find(icid);
     return c && c->present ? c : nullptr;
   }
   Collection* collection_of(Translations* t, const Ite& ite) {
-    return ite.has_collection ? find_collection(t, ite.icid) : nullptr;
+    return ite.has_collection() ? find_collection(t, ite.icid()) : nullptr;
   }
   u16 target_of(const Collection* c) { return mapped(c) ? static_cast<u16>(c->target) : kNoVcpu; }
   void free_device(Translations* t, u32 devid, bool put_lpis = true);
@@ -322,18 +394,12 @@ class Its final : public IoHandler {
 
   kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
-  kx::Status restore_devices(Translations* t, LpiRefBatch& lpis) KX_REQUIRES(mutex);
-  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
-                              GuestPageReader& itt, u32 id, u64 entry) KX_REQUIRES(mutex);
-  struct IcidCache {
-    u32 icid = ~0u;
-    Collection* c = nullptr;
-  };
-  // Inlined into the ITT scan: it runs for every ITE of an image.
-  [[gnu::always_inline]] inline kx::Result<int> restore_ite(Translations* t, ItsDevice& dev,
-                                                            LpiRefBatch& lpis, u32 event, u64 entry,
-                                                            IcidCache& coll) KX_REQUIRES(mutex);
-  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
+  kx::Status restore_devices(Translations* t, LpiRefBatch& lpis, IteCarver& carver)
+      KX_REQUIRES(mutex);
+  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
+                              GuestPageReader& l1, GuestPageReader& itt, u32 id, u64 entry)
+      KX_REQUIRES(mutex);
+  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, IteCarver& carver, GuestPageReader& l1,
                        GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last)
       KX_REQUIRES(mutex);
 
@@ -404,7 +470,7 @@ kx::Status Its::write_entry(u64 gpa, u64 value) {
 // --- Freeing ---
 
 void Its::free_ite(Ite& ite, bool put_lpi) {
-  if (ite.lpi && put_lpi) lpi_put(*vm_, ite.lpi);
+  if (ite.lpi() && put_lpi) lpi_put(*vm_, ite.lpi());
   ite = Ite{};
 }
 
@@ -430,7 +496,7 @@ void Its::free_collection(Translations* t, u32 icid) {
   t->devices.for_each([&](u32, ItsDevice& dev) {
     if (!dev.present) return;
     dev.for_each([&](u32, Ite& ite) {
-      if (ite.lpi && ite.has_collection && ite.icid == icid) ite.has_collection = false;
+      if (ite.lpi() && ite.has_collection() && ite.icid() == icid) ite.drop_collection();
     });
   });
   *c = Collection{};
@@ -458,9 +524,9 @@ void Its::set_affinity(Translations* t, u32 icid) {
   t->devices.for_each([&](u32, ItsDevice& dev) {
     if (!dev.present) return;
     dev.for_each([&](u32, Ite& ite) {
-      if (!ite.lpi || !ite.has_collection || ite.icid != icid) return;
+      if (!ite.lpi() || !ite.has_collection() || ite.icid() != icid) return;
       kx::IrqSaveGuard guard(&d.lock);
-      lpi_set_target(d, ite.lpi, target);
+      lpi_set_target(d, ite.lpi(), target);
     });
   });
 }
@@ -530,7 +596,7 @@ int Its::cmd_mapti(const u64* c) {
     r = ite.error().raw();
   } else {
     r = lpi_get(*vm_, lpi, target_of(coll)).raw();
-    if (r == 0) *ite.value() = Ite{lpi, static_cast<u16>(icid), true};
+    if (r == 0) *ite.value() = Ite{lpi, static_cast<u16>(icid)};
   }
   if (r && new_coll) *coll = Collection{};
   return r;
@@ -542,10 +608,9 @@ int Its::cmd_movi(const u64* c) {
   if (!mapped(collection_of(t_, *ite))) return kMoviUnmappedCollection;
   Collection* coll = find_collection(t_, cmd_icid(c));
   if (!mapped(coll)) return kMoviUnmappedCollection;
-  ite->icid = static_cast<u16>(cmd_icid(c));
-  ite->has_collection = true;
+  ite->set_collection(static_cast<u16>(cmd_icid(c)));
   kx::IrqSaveGuard guard(&dist().lock);
-  lpi_set_target(dist(), ite->lpi, target_of(coll));
+  lpi_set_target(dist(), ite->lpi(), target_of(coll));
   return kOk;
 }
 
@@ -562,7 +627,7 @@ int Its::cmd_clear(const u64* c) {
   if (!ite) return kClearUnmappedInterrupt;
   Dist& d = dist();
   kx::IrqSaveGuard guard(&d.lock);
-  if (Irq* irq = lpi_at(d, ite->lpi)) {
+  if (Irq* irq = lpi_at(d, ite->lpi())) {
     irq->pending_latch = false;
     changed(d, nullptr, *irq);
   }
@@ -572,7 +637,7 @@ int Its::cmd_clear(const u64* c) {
 int Its::cmd_inv(const u64* c) {
   Ite* ite = find_ite(t_, cmd_devid(c), cmd_event(c));
   if (!ite) return kInvUnmappedInterrupt;
-  return guest_error(lpi_update_config(*vm_, ite->lpi)).raw();
+  return guest_error(lpi_update_config(*vm_, ite->lpi())).raw();
 }
 
 int Its::cmd_invall(const u64* c) {
@@ -655,7 +720,7 @@ kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
   kx::IrqSaveGuard guard(&d.lock);
   if (coll->target >= d.vcpus.size() || !d.vcpus[coll->target]) return 0;
   if (!cpuif(*d.vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
-  Irq* irq = lpi_at(d, ite->lpi);
+  Irq* irq = lpi_at(d, ite->lpi());
   if (!irq) return 0;
   irq->pending_latch = true;
   changed(d, nullptr, *irq);
@@ -872,38 +937,53 @@ void Its::reset() {
 
 // --- ABI REV0 table save (vgic_its_save_tables_v0()) ---
 
-// The ITT of one device: an ITE at EventID * 8 for every translation, the
-// next field the distance to the next one (capped), 0 for the last. Each
-// entry is encoded in place in the writer's page; it is completed (its
-// next field known) before the following one is placed, since placing
-// may store the page.
+// The ITT of one device: an ITE at EventID * 8 for every translation,
+// its next field the distance to the next one (EventIDs have 16 bits, so
+// it never reaches the 2^16 - 1 cap), 0 for the last. An entry is
+// completed when the next one is found, before the writer can move to
+// another page. One tight loop per run of ITEs: the entry waiting for
+// its next field and the writer's page are locals, not memory the
+// stores into guest RAM could alias.
 kx::Status Its::save_itt(GuestPageWriter& w, const ItsDevice& dev) {
-  u8* slot = nullptr;
-  u64 value = 0;
-  u32 prev = 0, icid = ~0u;
-  bool icid_mapped = false, failed = false;
+  u8* open = nullptr;  // the entry placed last, its next field to come
+  u64 value = 0;       // what goes there, but for the next field
+  u32 prev = 0;
+  bool failed = false;
+  const u64 itt = dev.itt_addr;
   dev.for_each_run([&](u32 first, const Ite* ites, u32 count) {
-    for (u32 i = 0; i < count && !failed; i++) {
-      const Ite& ite = ites[i];
-      if (!ite.lpi) continue;
+    if (failed) return;
+    u8* slot = open;
+    u64 v = value;
+    u32 p = prev;
+    const u64 base = itt;
+    u8* page = nullptr;  // the writer's page, at page_gpa
+    u64 page_gpa = 0;
+    for (u32 i = 0; i < count; i++) {
+      const Ite ite = ites[i];
+      if (!ite.lpi()) continue;
       const u32 event = first + i;
-      if (slot) {
-        const u32 next = event - prev < kIteMaxNext ? event - prev : kIteMaxNext;
-        put_le64(slot, value ? value | u64{next} << kIteNextShift : 0);
+      if (slot) put_le64(slot, v ? v | u64{event - p} << kIteNextShift : 0);
+      const u64 gpa = base + u64{event} * kEsz;
+      if (!page || gpa - page_gpa >= KX_PAGE_SIZE) {
+        slot = w.append(gpa, kEsz);
+        if (!slot) {
+          failed = true;  // flush() reports the error
+          break;
+        }
+        page_gpa = gpa & ~(KX_PAGE_SIZE - 1);
+        page = slot - (gpa - page_gpa);
+      } else {
+        slot = page + (gpa - page_gpa);
       }
-      slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz);
-      failed = !slot;  // the rest is skipped; flush() reports the error
-      prev = event;
-      if (ite.icid != icid) {
-        icid = ite.icid;
-        icid_mapped = find_collection(t_, icid) != nullptr;
-      }
-      // An ITE whose collection is gone is saved as invalid (6.1 does so).
-      value = ite.has_collection && icid_mapped ? u64{ite.lpi} << kItePintidShift | ite.icid : 0;
+      p = event;
+      v = ite.saved();
     }
+    open = slot;
+    value = v;
+    prev = p;
   });
   if (failed) return w.flush();
-  if (slot) put_le64(slot, value);
+  if (open) put_le64(open, value);
   return kx::Status::ok();
 }
 
@@ -931,7 +1011,6 @@ kx::Status Its::save_tables() {
     // of DTEs and the level-1 entries read a page at a time.
     GuestPageReader l1(*vm_);
     u64 visible_gfn = ~0ull;
-    s = l1.prepare();  // check_id() sees only guest-RAM errors
     t_->devices.for_each([&](u32 id, const ItsDevice& dev) {
       if (!dev.present || s.is_error()) return;
       u64 eaddr;
@@ -996,31 +1075,14 @@ kx::Status Its::restore_collections(Translations* t) {
   return kx::Status::ok();
 }
 
-// vgic_its_restore_ite(): the next offset, 0 for the last, 1 to go on
-// past an invalid entry. `coll` caches the last collection looked up (an
-// ITT's entries mostly share one).
-kx::Result<int> Its::restore_ite(Translations* t, ItsDevice& dev, LpiRefBatch& lpis, u32 event,
-                                 u64 v, IcidCache& coll) {
-  const u32 icid = static_cast<u32>(v & kIteIcidMask);
-  const u32 lpi = static_cast<u32>((v & kItePintidMask) >> kItePintidShift);
-  if (!lpi) return 1;
-  if (lpi < kLpiBase) return kx::kEINVAL;
-  const u32 next = static_cast<u32>(v >> kIteNextShift);
-  if (u64{event} + next >= dev.nr_events()) return kx::kEINVAL;
-  if (icid != coll.icid) {
-    coll.icid = icid;
-    coll.c = find_collection(t, icid);
-  }
-  if (!coll.c) return kx::kEINVAL;
-  Ite* ite = KX_TRY(dev.ensure(event));
-  KX_TRY(lpis.add(lpi, target_of(coll.c)));
-  *ite = Ite{lpi, static_cast<u16>(icid), true};
-  return static_cast<int>(next);
-}
-
-// vgic_its_restore_dte() with its ITT scan.
-kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
-                                 GuestPageReader& itt_reader, u32 id, u64 v) {
+// vgic_its_restore_dte() with its ITT scan (scan_its_table() and
+// vgic_its_restore_ite()): from EventID 0, following next offsets, going
+// on past an invalid entry, a page of entries at a time. The scan is one
+// tight loop over the mapped page (2 million ITEs take it 2 million
+// times): the collection looked up last is kept (an ITT's entries mostly
+// share one), and a device of up to 256 events stores into its array.
+kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
+                                 GuestPageReader& l1, GuestPageReader& itt_reader, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
@@ -1031,20 +1093,37 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
   // table, say) is inconsistent too.
   if (find_device(t, id)) return kx::kEINVAL;
   ItsDevice* dev = KX_TRY(t->devices.ensure(id));
-  KX_TRY(dev->init(itt, bits));
-  // The ITT, from EventID 0, following next offsets (scan_its_table()),
-  // a page of entries at a time.
+  KX_TRY(dev->init(itt, bits, &carver));
   const u32 nr = dev->nr_events();
-  IcidCache coll;
+  Ite* const array = dev->ites;
+  u32 icid_seen = ~0u;
+  u16 target = kNoVcpu;
   for (u32 event = 0; event < nr;) {
     u32 avail;
     const u8* page = KX_TRY(itt_reader.map(itt + u64{event} * kEsz, &avail));
-    const u32 first = event, in_page = avail / kEsz;
-    while (event < nr && event - first < in_page) {
-      const u64 v = le64(page + (event - first) * kEsz);
-      const int step = KX_TRY(restore_ite(t, *dev, lpis, event, v, coll));
-      if (step <= 0) return static_cast<int>(next);
-      event += static_cast<u32>(step);
+    const u32 first = event;
+    const u32 end = nr - first < avail / kEsz ? nr : first + avail / kEsz;
+    while (event < end) {
+      const u64 e = le64(page + (event - first) * kEsz);
+      const u32 lpi = static_cast<u32>((e & kItePintidMask) >> kItePintidShift);
+      if (!lpi) {  // invalid: the next entry
+        event++;
+        continue;
+      }
+      const u32 step = static_cast<u32>(e >> kIteNextShift);
+      const u32 icid = static_cast<u32>(e & kIteIcidMask);
+      if (lpi < kLpiBase || u64{event} + step >= nr) return kx::kEINVAL;
+      if (icid != icid_seen) {
+        const Collection* coll = find_collection(t, icid);
+        if (!coll) return kx::kEINVAL;
+        icid_seen = icid;
+        target = target_of(coll);
+      }
+      Ite* ite = array ? &array[event] : KX_TRY(dev->sparse->ensure(event));
+      KX_TRY(lpis.add(lpi, target));
+      *ite = Ite{lpi, static_cast<u16>(icid)};
+      if (!step) return static_cast<int>(next);
+      event += step;
     }
   }
   return static_cast<int>(next);
@@ -1052,14 +1131,15 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, GuestPageRe
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
 // was the last one.
-kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l1,
-                          GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last) {
+kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
+                          GuestPageReader& l1, GuestPageReader& itt, u64 gpa, u64 len, u32 start_id,
+                          bool* last) {
   GuestPageReader r(*vm_);
   u32 id = start_id;
   for (u64 off = 0; off < len;) {
     u8 raw[8];
     KX_TRY(r.read(gpa + off, raw, 8));
-    const int step = KX_TRY(restore_dte(t, lpis, l1, itt, id, le64(raw)));
+    const int step = KX_TRY(restore_dte(t, lpis, carver, l1, itt, id, le64(raw)));
     if (step <= 0) {
       *last = true;
       return kx::Status::ok();
@@ -1070,22 +1150,22 @@ kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, GuestPageReader& l
   return kx::Status::ok();
 }
 
-kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis) {
+kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis, IteCarver& carver) {
   if (!(baser_device & kBaserValid)) return kx::Status::ok();
   const u64 l1 = baser_addr(baser_device);
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
   GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
   GuestPageReader r(*vm_);    // the level-1 table
-  KX_TRY(r.prepare());
-  if (!(baser_device & kBaserIndirect)) return scan_dtes(t, lpis, r, itt, l1, l1_bytes, 0, &last);
+  if (!(baser_device & kBaserIndirect))
+    return scan_dtes(t, lpis, carver, r, itt, l1, l1_bytes, 0, &last);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
     KX_TRY(r.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(scan_dtes(t, lpis, r, itt, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)),
-                     &last));
+    KX_TRY(scan_dtes(t, lpis, carver, r, itt, e & kL1AddrMask, k64K,
+                     static_cast<u32>(i * (k64K / kEsz)), &last));
   }
   return kx::Status::ok();
 }
@@ -1100,8 +1180,10 @@ kx::Status Its::restore_tables() {
   if (!ac.check()) return kx::error(kx::kENOMEM);
   LpiTableCache cache(*vm_);
   LpiRefBatch lpis(*vm_);
-  kx::Status s = restore_collections(fresh);
-  if (s.is_ok()) s = restore_devices(fresh, lpis);
+  IteCarver carver;
+  kx::Status s = lpis.prepare();
+  if (s.is_ok()) s = restore_collections(fresh);
+  if (s.is_ok()) s = restore_devices(fresh, lpis, carver);
   if (s.is_ok()) s = lpis.commit(cache);
   if (s.is_error()) {
     free_translations(fresh, false);

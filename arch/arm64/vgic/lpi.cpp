@@ -177,7 +177,7 @@ LpiRefBatch::~LpiRefBatch() {
   kx::free_array(target_);
 }
 
-kx::Status LpiRefBatch::allocate() {
+kx::Status LpiRefBatch::prepare() {
   if (!target_) target_ = kx::alloc_array<u16>(kNrLpis);
   if (target_) count_ = kx::alloc_array<u32>(kNrLpis);
   return count_ ? kx::Status::ok() : kx::error(kx::kENOMEM);

@@ -294,4 +294,40 @@ TEST_F(ItsTest, FailedRestoreLeavesNothing) {
   EXPECT_EQ(ack(0), 8192u + 39 * 8 + 6);
 }
 
+// A restore carves its devices' ITE arrays out of shared 64 KiB blocks
+// (600 devices of 32 events: three of them); a block goes when its last
+// device does, whether the guest unmaps that device or remaps it, and a
+// remapped device gets an array of its own.
+TEST_F(ItsTest, RestoredDevicesShareBlocksThatGoWithTheirLastDevice) {
+  constexpr uint32_t kDevs = 600;
+  its_up();
+  mapc(0, 1);
+  for (uint32_t d = 0; d < kDevs; d++) {
+    mapd(d, kRam + kItt + d * 0x100, 5);
+    for (uint32_t e = 0; e < 32; e++) mapti(d, e, 8192 + d * 32 + e, 0);
+    kick();
+  }
+  save_reset_restore();
+  EXPECT_EQ(msi(kDevs - 1, 31), 1);
+  EXPECT_EQ(ack(1), 8192u + kDevs * 32 - 1);
+  const long restored = host::live_allocations();
+  for (uint32_t d = 1; d < kDevs; d++) {
+    mapd(d, 0, 1, false);
+    if (d % 64 == 0) kick();
+  }
+  kick();
+  EXPECT_EQ(host::live_allocations(), restored - 2);  // device 0 holds the first block
+  EXPECT_EQ(msi(kDevs - 1, 31), 0);
+  EXPECT_EQ(msi(0, 31), 1);
+  EXPECT_EQ(ack(1), 8192u + 31);
+  mapd(0, kRam + kItt, 2);  // remapped: the first block goes, an array comes
+  kick();
+  EXPECT_EQ(host::live_allocations(), restored - 2);
+  EXPECT_EQ(msi(0, 3), 0);
+  mapti(0, 3, 9000, 0);
+  kick();
+  EXPECT_EQ(msi(0, 3), 1);
+  EXPECT_EQ(ack(1), 9000u);
+}
+
 }  // namespace
