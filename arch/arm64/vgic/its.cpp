@@ -275,6 +275,19 @@ struct Translations {
   kx::SparseTable<Collection> collections{kCollections};
 };
 
+// What a table restore builds and reads with: the fresh translations,
+// the LPI references they take, the blocks their ITE arrays come from,
+// and the readers of the level-1 device table and of the ITTs (one for
+// all ITTs: consecutive devices' ITTs are often adjacent).
+struct Restore {
+  Restore(Vm& vm, Translations* fresh) : t(fresh), lpis(vm), l1(vm), itt(vm) {}
+  Translations* t;
+  LpiRefBatch lpis;
+  IteCarver carver;
+  GuestPageReader l1;
+  GuestPageReader itt;
+};
+
 // Architectural command errors (the GICv3 specification's names); the
 // ITS ignores them, as hardware that does not report SError would.
 enum CmdError : int {
@@ -394,14 +407,9 @@ class Its final : public IoHandler {
 
   kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
-  kx::Status restore_devices(Translations* t, LpiRefBatch& lpis, IteCarver& carver)
-      KX_REQUIRES(mutex);
-  kx::Result<int> restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
-                              GuestPageReader& l1, GuestPageReader& itt, u32 id, u64 entry)
-      KX_REQUIRES(mutex);
-  kx::Status scan_dtes(Translations* t, LpiRefBatch& lpis, IteCarver& carver, GuestPageReader& l1,
-                       GuestPageReader& itt, u64 gpa, u64 len, u32 start_id, bool* last)
-      KX_REQUIRES(mutex);
+  kx::Status restore_devices(Restore& r) KX_REQUIRES(mutex);
+  kx::Result<int> restore_dte(Restore& r, u32 id, u64 entry) KX_REQUIRES(mutex);
+  kx::Status scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last) KX_REQUIRES(mutex);
 
   Vm* vm_;
 };
@@ -1081,26 +1089,25 @@ kx::Status Its::restore_collections(Translations* t) {
 // tight loop over the mapped page (2 million ITEs take it 2 million
 // times): the collection looked up last is kept (an ITT's entries mostly
 // share one), and a device of up to 256 events stores into its array.
-kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
-                                 GuestPageReader& l1, GuestPageReader& itt_reader, u32 id, u64 v) {
+kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
   const u64 itt = ((v & kDteIttMask) >> kDteIttShift) << 8;
   if (bits > kEventBits) return kx::kEINVAL;  // as MAPD
-  if (!check_id(baser_device, id, nullptr, &l1, true)) return kx::kEINVAL;
+  if (!check_id(baser_device, id, nullptr, &r.l1, true)) return kx::kEINVAL;
   // A DeviceID the image reaches twice (a next offset of 0 in an L2
   // table, say) is inconsistent too.
-  if (find_device(t, id)) return kx::kEINVAL;
-  ItsDevice* dev = KX_TRY(t->devices.ensure(id));
-  KX_TRY(dev->init(itt, bits, &carver));
+  if (find_device(r.t, id)) return kx::kEINVAL;
+  ItsDevice* dev = KX_TRY(r.t->devices.ensure(id));
+  KX_TRY(dev->init(itt, bits, &r.carver));
   const u32 nr = dev->nr_events();
   Ite* const array = dev->ites;
   u32 icid_seen = ~0u;
   u16 target = kNoVcpu;
   for (u32 event = 0; event < nr;) {
     u32 avail;
-    const u8* page = KX_TRY(itt_reader.map(itt + u64{event} * kEsz, &avail));
+    const u8* page = KX_TRY(r.itt.map(itt + u64{event} * kEsz, &avail));
     const u32 first = event;
     const u32 end = nr - first < avail / kEsz ? nr : first + avail / kEsz;
     while (event < end) {
@@ -1114,13 +1121,13 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& 
       const u32 icid = static_cast<u32>(e & kIteIcidMask);
       if (lpi < kLpiBase || u64{event} + step >= nr) return kx::kEINVAL;
       if (icid != icid_seen) {
-        const Collection* coll = find_collection(t, icid);
+        const Collection* coll = find_collection(r.t, icid);
         if (!coll) return kx::kEINVAL;
         icid_seen = icid;
         target = target_of(coll);
       }
       Ite* ite = array ? &array[event] : KX_TRY(dev->sparse->ensure(event));
-      KX_TRY(lpis.add(lpi, target));
+      KX_TRY(r.lpis.add(lpi, target));
       *ite = Ite{lpi, static_cast<u16>(icid)};
       if (!step) return static_cast<int>(next);
       event += step;
@@ -1131,15 +1138,13 @@ kx::Result<int> Its::restore_dte(Translations* t, LpiRefBatch& lpis, IteCarver& 
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
 // was the last one.
-kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
-                          GuestPageReader& l1, GuestPageReader& itt, u64 gpa, u64 len, u32 start_id,
-                          bool* last) {
-  GuestPageReader r(*vm_);
+kx::Status Its::scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last) {
+  GuestPageReader dtes(*vm_);
   u32 id = start_id;
   for (u64 off = 0; off < len;) {
     u8 raw[8];
-    KX_TRY(r.read(gpa + off, raw, 8));
-    const int step = KX_TRY(restore_dte(t, lpis, carver, l1, itt, id, le64(raw)));
+    KX_TRY(dtes.read(gpa + off, raw, 8));
+    const int step = KX_TRY(restore_dte(r, id, le64(raw)));
     if (step <= 0) {
       *last = true;
       return kx::Status::ok();
@@ -1150,22 +1155,18 @@ kx::Status Its::scan_dtes(Translations* t, LpiRefBatch& lpis, IteCarver& carver,
   return kx::Status::ok();
 }
 
-kx::Status Its::restore_devices(Translations* t, LpiRefBatch& lpis, IteCarver& carver) {
+kx::Status Its::restore_devices(Restore& r) {
   if (!(baser_device & kBaserValid)) return kx::Status::ok();
   const u64 l1 = baser_addr(baser_device);
   const u64 l1_bytes = baser_bytes(baser_device);
   bool last = false;
-  GuestPageReader itt(*vm_);  // shared: consecutive devices' ITTs are often adjacent
-  GuestPageReader r(*vm_);    // the level-1 table
-  if (!(baser_device & kBaserIndirect))
-    return scan_dtes(t, lpis, carver, r, itt, l1, l1_bytes, 0, &last);
+  if (!(baser_device & kBaserIndirect)) return scan_dtes(r, l1, l1_bytes, 0, &last);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
-    KX_TRY(r.read(l1 + i * 8, raw, 8));
+    KX_TRY(r.l1.read(l1 + i * 8, raw, 8));
     const u64 e = le64(raw);
     if (!(e & kL1Valid)) continue;
-    KX_TRY(scan_dtes(t, lpis, carver, r, itt, e & kL1AddrMask, k64K,
-                     static_cast<u32>(i * (k64K / kEsz)), &last));
+    KX_TRY(scan_dtes(r, e & kL1AddrMask, k64K, static_cast<u32>(i * (k64K / kEsz)), &last));
   }
   return kx::Status::ok();
 }
@@ -1179,12 +1180,11 @@ kx::Status Its::restore_tables() {
   Translations* fresh = new (&ac) Translations;
   if (!ac.check()) return kx::error(kx::kENOMEM);
   LpiTableCache cache(*vm_);
-  LpiRefBatch lpis(*vm_);
-  IteCarver carver;
-  kx::Status s = lpis.prepare();
+  Restore r(*vm_, fresh);
+  kx::Status s = r.lpis.prepare();
   if (s.is_ok()) s = restore_collections(fresh);
-  if (s.is_ok()) s = restore_devices(fresh, lpis, carver);
-  if (s.is_ok()) s = lpis.commit(cache);
+  if (s.is_ok()) s = restore_devices(r);
+  if (s.is_ok()) s = r.lpis.commit(cache);
   if (s.is_error()) {
     free_translations(fresh, false);
     return guest_error(s);
