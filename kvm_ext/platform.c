@@ -115,6 +115,18 @@ void *kx_alloc(unsigned long size)
 	return p;
 }
 
+void *kx_alloc_uninit(unsigned long size)
+{
+	void *p;
+
+	if (kvm_ext_alloc_should_fail())
+		return NULL;
+	p = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (p)
+		atomic_long_inc(&kvm_ext_allocs);
+	return p;
+}
+
 void kx_free(void *ptr)
 {
 	if (!ptr)

@@ -44,6 +44,12 @@ struct kx_lock_class {
 
 /* Memory. Zeroed, charged to the caller's memcg; NULL on failure. */
 void *kx_alloc(unsigned long size);
+/*
+ * The same, not zeroed: for storage its user writes whole before reading
+ * any of it (an ITS table restore's ITE blocks), where clearing it first
+ * would touch every byte twice. Freed by kx_free.
+ */
+void *kx_alloc_uninit(unsigned long size);
 void kx_free(void *ptr);
 /* One zeroed page that user space can mmap (kvm_run). */
 void *kx_page_alloc(void);

@@ -118,15 +118,22 @@ class LpiRefBatch {
 
   // The counters (-ENOMEM), before the first add().
   kx::Status prepare();
-  // One more reference to `intid`; a new LPI goes to the first target
-  // given. -EINVAL outside the LPI range. Inline: a restore calls it for
-  // every ITE.
-  kx::Status add(u32 intid, u16 target) {
-    const u32 i = intid - kLpiBase;
-    if (intid < kLpiBase || i >= kNrLpis) return kx::error(kx::kEINVAL);
-    if (!count_[i]++) target_[i] = target;
-    return kx::Status::ok();
-  }
+  // The counters, for a loop over many ITEs (a restore counts every one):
+  // as locals, the kernel's -fno-strict-aliasing does not reload them
+  // after every store into them.
+  struct Counters {
+    u32* count;  // by intid - kLpiBase
+    u16* target;
+    // One more reference to `intid`; a new LPI goes to the first target
+    // given. False outside the LPI range.
+    [[nodiscard]] bool add(u32 intid, u16 to) {
+      const u32 i = intid - kLpiBase;  // below kLpiBase wraps past kNrLpis
+      if (i >= kNrLpis) return false;
+      if (!count[i]++) target[i] = to;
+      return true;
+    }
+  };
+  Counters counters() { return {count_, target_}; }
   kx::Status commit(LpiTableCache& cache);
 
  private:

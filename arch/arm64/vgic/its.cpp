@@ -153,7 +153,9 @@ bool mapped(const Collection* c) { return c && c->present && c->target != kNotMa
 // not 65536 arrays). A block goes when its last user does: the devices
 // carved from it and, while it restores, the IteCarver. Only a restore
 // carves, so the blocks stay bounded by the image it restored, however
-// the guest remaps its devices afterwards.
+// the guest remaps its devices afterwards. Blocks are not zeroed: the
+// restore writes every entry of what it carves (restore_dte()), so each
+// byte is written once.
 struct IteBlock {
   static constexpr u32 kEntries = 8192 - 1;  // 64 KiB with the header
   u32 users;
@@ -174,16 +176,16 @@ class IteCarver {
   IteCarver(const IteCarver&) = delete;
   IteCarver& operator=(const IteCarver&) = delete;
 
-  // `n` zeroed ITEs (n <= kArrayEvents) and the block that holds them
-  // (with one more user); null for -ENOMEM.
+  // `n` ITEs (n <= kArrayEvents), unwritten, and the block that holds
+  // them (with one more user); null for -ENOMEM.
   Ite* carve(u32 n, IteBlock** block) {
     if (!block_ || IteBlock::kEntries - block_->used < n) {
-      kx::AllocChecker ac;
-      IteBlock* fresh = new (&ac) IteBlock;
-      if (!ac.check()) return nullptr;
+      void* mem = kx_alloc_uninit(sizeof(IteBlock));
+      if (!mem) return nullptr;
       if (block_) block_->put();
-      block_ = fresh;
+      block_ = new (mem) IteBlock;
       block_->users = 1;
+      block_->used = 0;
     }
     Ite* ites = &block_->ites[block_->used];
     block_->used += n;
@@ -409,6 +411,8 @@ class Its final : public IoHandler {
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
   kx::Status restore_devices(Restore& r) KX_REQUIRES(mutex);
   kx::Result<int> restore_dte(Restore& r, u32 id, u64 entry) KX_REQUIRES(mutex);
+  kx::Result<int> scan_itt(Restore& r, ItsDevice& dev, u64 itt, u32 next, u32* done)
+      KX_REQUIRES(mutex);
   kx::Status scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last) KX_REQUIRES(mutex);
 
   Vm* vm_;
@@ -1083,12 +1087,7 @@ kx::Status Its::restore_collections(Translations* t) {
   return kx::Status::ok();
 }
 
-// vgic_its_restore_dte() with its ITT scan (scan_its_table() and
-// vgic_its_restore_ite()): from EventID 0, following next offsets, going
-// on past an invalid entry, a page of entries at a time. The scan is one
-// tight loop over the mapped page (2 million ITEs take it 2 million
-// times): the collection looked up last is kept (an ITT's entries mostly
-// share one), and a device of up to 256 events stores into its array.
+// vgic_its_restore_dte(): one device, then its ITT (scan_itt()).
 kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
   const u32 next = static_cast<u32>((v & kDteNextMask) >> kDteNextShift);
@@ -1101,39 +1100,87 @@ kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   if (find_device(r.t, id)) return kx::kEINVAL;
   ItsDevice* dev = KX_TRY(r.t->devices.ensure(id));
   KX_TRY(dev->init(itt, bits, &r.carver));
-  const u32 nr = dev->nr_events();
-  Ite* const array = dev->ites;
+  // A carved array is unwritten: the scan writes every entry, "none"
+  // where the image translates nothing, up to `done`, and the rest is
+  // cleared on the way out, however the scan ends.
+  u32 done = 0;
+  const kx::Result<int> result = scan_itt(r, *dev, itt, next, &done);
+  if (Ite* array = dev->ites)
+    for (const u32 nr = dev->nr_events(); done < nr; done++) array[done] = Ite{};
+  return result;
+}
+
+// scan_its_table() and vgic_its_restore_ite() over an ITT: from EventID
+// 0, following next offsets, going on past an invalid entry, a page of
+// entries at a time; `next` when it ends. The loop runs for every ITE of
+// an image: the collection looked up last is
+// kept (an ITT's entries mostly share one), and the LPI counters are
+// locals.
+kx::Result<int> Its::scan_itt(Restore& r, ItsDevice& dev, u64 itt, u32 next, u32* done) {
+  const u32 nr = dev.nr_events();
+  Ite* const array = dev.ites;
+  LpiRefBatch::Counters refs = r.lpis.counters();
   u32 icid_seen = ~0u;
   u16 target = kNoVcpu;
+  u32 written = 0;  // array[0, written) holds what the image says
+  kx::Result<int> result = static_cast<int>(next);
   for (u32 event = 0; event < nr;) {
     u32 avail;
-    const u8* page = KX_TRY(r.itt.map(itt + u64{event} * kEsz, &avail));
+    kx::Result<const u8*> mapped = r.itt.map(itt + u64{event} * kEsz, &avail);
+    if (mapped.is_error()) {
+      result = mapped.error();
+      break;
+    }
+    const u8* page = mapped.value();
     const u32 first = event;
     const u32 end = nr - first < avail / kEsz ? nr : first + avail / kEsz;
     while (event < end) {
       const u64 e = le64(page + (event - first) * kEsz);
-      const u32 lpi = static_cast<u32>((e & kItePintidMask) >> kItePintidShift);
-      if (!lpi) {  // invalid: the next entry
+      if (!(e & kItePintidMask)) {  // invalid: the next entry
         event++;
         continue;
       }
+      const u32 lpi = static_cast<u32>((e & kItePintidMask) >> kItePintidShift);
       const u32 step = static_cast<u32>(e >> kIteNextShift);
       const u32 icid = static_cast<u32>(e & kIteIcidMask);
-      if (lpi < kLpiBase || u64{event} + step >= nr) return kx::kEINVAL;
-      if (icid != icid_seen) {
+      if (u64{event} + step >= nr) {
+        result = kx::kEINVAL;
+        break;
+      }
+      if (icid != icid_seen) [[unlikely]] {
         const Collection* coll = find_collection(r.t, icid);
-        if (!coll) return kx::kEINVAL;
+        if (!coll) {
+          result = kx::kEINVAL;
+          break;
+        }
         icid_seen = icid;
         target = target_of(coll);
       }
-      Ite* ite = array ? &array[event] : KX_TRY(dev->sparse->ensure(event));
-      KX_TRY(r.lpis.add(lpi, target));
+      Ite* ite;
+      if (array) {
+        for (; written < event; written++) array[written] = Ite{};
+        ite = &array[event];
+      } else {
+        kx::Result<Ite*> leaf = dev.sparse->ensure(event);
+        if (leaf.is_error()) {
+          result = leaf.error();
+          break;
+        }
+        ite = leaf.value();
+      }
+      if (!refs.add(lpi, target)) {  // not an LPI
+        result = kx::kEINVAL;
+        break;
+      }
       *ite = Ite{lpi, static_cast<u16>(icid)};
-      if (!step) return static_cast<int>(next);
+      written = event + 1;
+      if (!step) break;
       event += step;
     }
+    if (event < end) break;  // an error, or the last entry
   }
-  return static_cast<int>(next);
+  *done = written;
+  return result;
 }
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it

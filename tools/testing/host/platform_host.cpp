@@ -79,6 +79,16 @@ void* kx_alloc(unsigned long size) {
   return p;
 }
 
+// Poisoned, so that a host test sees a read of what was never written.
+void* kx_alloc_uninit(unsigned long size) {
+  if (should_fail()) return nullptr;
+  void* p = malloc(size ? size : 1);
+  if (!p) return nullptr;
+  memset(p, 0xa5, size);
+  g_live.fetch_add(1);
+  return p;
+}
+
 void kx_free(void* ptr) {
   if (!ptr) return;
   g_live.fetch_sub(1);
