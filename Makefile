@@ -118,6 +118,10 @@ $(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c tools/testing/
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
+$(B)/guest/kvm_ext_bench_copy: tools/testing/bench/copy_floor.c tools/testing/bench/bench.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
+
 $(B)/guest/kvm_ext_bench_its: tools/testing/bench/its.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
@@ -141,11 +145,13 @@ $(B)/bench-host/kvm_ext_bench_its_host: $(B)/bench-host/core.o tools/testing/ben
 	$(HOST_CXX) $(BENCH_CXXFLAGS) $(INCLUDES) -Itools/testing/host -o $@ $^ -lpthread
 
 bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty $(B)/guest/kvm_ext_bench_regs \
-		$(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its $(B)/bench-host/kvm_ext_bench_its_host
+		$(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its $(B)/guest/kvm_ext_bench_copy \
+		$(B)/bench-host/kvm_ext_bench_its_host
 	$(B)/bench-host/kvm_ext_bench_its_host
 	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty \
-		$(B)/guest/kvm_ext_bench_regs $(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its
+		$(B)/guest/kvm_ext_bench_regs $(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its \
+		$(B)/guest/kvm_ext_bench_copy
 
 static-check: module
 	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)

@@ -13,8 +13,12 @@
 #include <cstring>
 #include <ctime>
 
+#include <malloc.h>
+
 #include <kvm_ext/abi.h>
 #include <kvm_ext/core.h>
+
+#include "platform_host.h"
 
 namespace {
 
@@ -156,6 +160,11 @@ double median(double* v, int n) {
 int main(int argc, char** argv) {
   const int rounds = argc > 1 ? atoi(argv[1]) : 5;
   const size_t bytes = size_t{kBigDevs} * kBigEvents * 8 + size_t{kBigDevs} * 8;
+  // As the kernel: memory that is not zeroed is not poisoned either, and
+  // what a reset frees stays with the process (a fresh page costs a fault
+  // here, where the kernel takes pages it already has).
+  host::poison_uninit(false);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (rounds < 1 || rounds > 100 || kx_core_init() ||
       kx_register_device_ops(KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops) ||
       kx_register_device_ops(KX_ARM64, KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops))

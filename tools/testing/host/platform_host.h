@@ -6,13 +6,17 @@
 
 namespace host {
 
-// Live allocations (kx_alloc + kx_page_alloc) not yet freed.
+// Live allocations (kx_alloc, kx_alloc_uninit, kx_page_alloc) not yet
+// freed.
 long live_allocations();
 // Make the n-th following allocation fail (0: the next one); -1 disables.
 void fail_allocation_after(long n);
 // Allocations attempted since the last reset (for failure sweeps).
 long allocations_attempted();
 void reset_allocation_counters();
+// kx_alloc_uninit() fills its memory with 0xa5, so that a test sees a
+// read of what was never written; on unless a benchmark turns it off.
+void poison_uninit(bool on);
 // kx_owner_put() calls so far (a VM drops its owner exactly once).
 long owner_puts();
 // Pretend a signal is pending for every thread blocked in kx_waitq_wait.
