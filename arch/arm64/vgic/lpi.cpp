@@ -187,36 +187,51 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
   if (!count_) return kx::Status::ok();
   Dist& d = dist_of(vm_);
   kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
+  // In chunks, so that interrupts are not off for the whole table, but
+  // not one spinlock round trip per LPI either.
+  constexpr u32 kChunk = 1024;
+  static_assert(kNrLpis % kChunk == 0);
   // What a new LPI starts with: bit 0 new, bit 1 pending; its
-  // configuration byte alongside.
+  // configuration byte alongside; per chunk, where its pending bit is.
   u8* fresh = kx::alloc_array<u8>(kNrLpis);
   u8* prop = kx::alloc_array<u8>(kNrLpis);
-  kx::Status s = fresh && prop ? kx::Status::ok() : kx::error(kx::kENOMEM);
-  for (u32 i = 0; i < kNrLpis && s.is_ok(); i++) {
-    if (!count_[i]) continue;
-    kx::Result<Irq*> irq = d.lpis.ensure(i);
-    if (irq.is_error()) {
-      s = irq.error();
-      break;
+  u64* pend = kx::alloc_array<u64>(kChunk);
+  kx::Status s = fresh && prop && pend ? kx::Status::ok() : kx::error(kx::kENOMEM);
+  for (u32 base = 0; base < kNrLpis && s.is_ok(); base += kChunk) {
+    const u32 end = base + kChunk;
+    // The leaves first: they may allocate, which the spinlock forbids.
+    for (u32 i = base; i < end && s.is_ok(); i++) {
+      if (!count_[i]) continue;
+      kx::Result<Irq*> irq = d.lpis.ensure(i);
+      if (irq.is_error()) s = irq.error();
     }
-    const u32 intid = i + kLpiBase;
-    u64 base, pend;
+    if (s.is_error()) break;
+    // Which LPIs are new (lpi_refs changes only under lpi_mutex, held),
+    // and where their configuration and pending bits are.
+    u64 config_base;
     {
       kx::IrqSaveGuard guard(&d.lock);
-      if (irq.value()->lpi_refs) continue;
-      base = propbase(d);
-      pend = pending_byte_addr(d, target_[i], intid);
+      config_base = propbase(d);
+      for (u32 i = base; i < end; i++) {
+        if (!count_[i] || d.lpis.find(i)->lpi_refs) continue;
+        fresh[i] = 1;
+        pend[i - base] = pending_byte_addr(d, target_[i], i + kLpiBase);
+      }
     }
-    bool pending = false;
-    s = cache.config(base, intid, &prop[i]);
-    if (s.is_ok() && pend) s = cache.take_pending(pend - intid / 8, intid, &pending);
-    fresh[i] = static_cast<u8>(1 | (pending ? 2 : 0));
+    // The guest's tables, outside the spinlock.
+    for (u32 i = base; i < end && s.is_ok(); i++) {
+      if (!fresh[i]) continue;
+      const u32 intid = i + kLpiBase;
+      bool pending = false;
+      s = cache.config(config_base, intid, &prop[i]);
+      if (s.is_ok() && pend[i - base])
+        s = cache.take_pending(pend[i - base] - intid / 8, intid, &pending);
+      if (pending) fresh[i] |= 2;
+    }
   }
   if (s.is_ok()) s = cache.commit();
   if (s.is_ok()) {
-    // Nothing fails from here. In chunks, so that interrupts are not off
-    // for the whole table.
-    constexpr u32 kChunk = 1024;
+    // Nothing fails from here.
     for (u32 base = 0; base < kNrLpis; base += kChunk) {
       kx::IrqSaveGuard guard(&d.lock);
       for (u32 i = base; i < base + kChunk && i < kNrLpis; i++) {
@@ -239,6 +254,7 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
   }
   kx::free_array(fresh);
   kx::free_array(prop);
+  kx::free_array(pend);
   return s;
 }
 
