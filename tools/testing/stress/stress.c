@@ -343,6 +343,8 @@ int main(int argc, char **argv)
 	unsigned int seed = argc > 4 ? strtoul(argv[4], NULL, 0) : (unsigned int)time(NULL);
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t threads[16];
+	char joined[16] = { 0 };
+	int left;
 	struct timespec end, now;
 	FILE *f;
 	long allocs = -1;
@@ -384,12 +386,23 @@ int main(int argc, char **argv)
 	} while (now.tv_sec < end.tv_sec ||
 		 (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
 	atomic_store(&stop, 1);
-	for (i = 0; i < nthreads; i++) {
-		/* Keep kicking until each worker has left KVM_RUN. */
-		while (pthread_tryjoin_np(threads[i], NULL) != 0) {
-			pthread_kill(threads[i], SIGUSR1);
-			usleep(1000);
+	/*
+	 * Keep kicking every worker still there until all have left: one may
+	 * wait (killable, deaf to SIGUSR1) for a vCPU mutex that another holds
+	 * in KVM_RUN, which only a signal to that other one ends.
+	 */
+	for (left = nthreads; left;) {
+		for (i = 0; i < nthreads; i++) {
+			if (joined[i])
+				continue;
+			if (pthread_tryjoin_np(threads[i], NULL) == 0) {
+				joined[i] = 1;
+				left--;
+			} else {
+				pthread_kill(threads[i], SIGUSR1);
+			}
 		}
+		usleep(1000);
 	}
 	for (i = 0; i < NVM; i++)
 		if (vms[i] >= 0)
