@@ -154,8 +154,8 @@ bool mapped(const Collection* c) { return c && c->present && c->target != kNotMa
 // carved from it and, while it restores, the IteCarver. Only a restore
 // carves, so the blocks stay bounded by the image it restored, however
 // the guest remaps its devices afterwards. Blocks are not zeroed: the
-// restore writes every entry of what it carves (restore_dte()), so each
-// byte is written once.
+// restore writes every entry of what it carves (scan_itt(), then
+// restore_dte() for the tail), so each byte is written once.
 struct IteBlock {
   static constexpr u32 kEntries = 8192 - 1;  // 64 KiB with the header
   u32 users;
@@ -240,7 +240,7 @@ struct ItsDevice {
     if (sparse) return sparse->find(event);
     return event < nr_events() ? &ites[event] : nullptr;
   }
-  [[gnu::always_inline]] kx::Result<Ite*> ensure(u32 event) {
+  kx::Result<Ite*> ensure(u32 event) {
     if (sparse) [[unlikely]]
       return sparse->ensure(event);
     if (event >= nr_events()) return kx::kEINVAL;
@@ -1112,10 +1112,10 @@ kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
 
 // scan_its_table() and vgic_its_restore_ite() over an ITT: from EventID
 // 0, following next offsets, going on past an invalid entry, a page of
-// entries at a time; `next` when it ends. The loop runs for every ITE of
-// an image: the collection looked up last is
-// kept (an ITT's entries mostly share one), and the LPI counters are
-// locals.
+// entries at a time; `next` when it ends, and in *done how much of a
+// carved array it wrote. The loop runs for every ITE of an image: the
+// collection looked up last is kept (an ITT's entries mostly share one),
+// and the LPI counters are locals.
 kx::Result<int> Its::scan_itt(Restore& r, ItsDevice& dev, u64 itt, u32 next, u32* done) {
   const u32 nr = dev.nr_events();
   Ite* const array = dev.ites;
