@@ -102,29 +102,26 @@ void kvm_ext_platform_exit(void)
 {
 }
 
-void *kx_alloc(unsigned long size)
+static void *kvm_ext_alloc(unsigned long size, gfp_t gfp)
 {
 	void *p;
 
 	if (kvm_ext_alloc_should_fail())
 		return NULL;
-	p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
-
+	p = kvmalloc(size, gfp);
 	if (p)
 		atomic_long_inc(&kvm_ext_allocs);
 	return p;
 }
 
+void *kx_alloc(unsigned long size)
+{
+	return kvm_ext_alloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+}
+
 void *kx_alloc_uninit(unsigned long size)
 {
-	void *p;
-
-	if (kvm_ext_alloc_should_fail())
-		return NULL;
-	p = kvmalloc(size, GFP_KERNEL_ACCOUNT);
-	if (p)
-		atomic_long_inc(&kvm_ext_allocs);
-	return p;
+	return kvm_ext_alloc(size, GFP_KERNEL_ACCOUNT);
 }
 
 void kx_free(void *ptr)
