@@ -395,6 +395,7 @@ class Its final : public IoHandler {
   void free_collection(Translations* t, u32 icid);
   void set_affinity(Translations* t, u32 icid);
   kx::Status write_entry(u64 gpa, u64 value);
+  void clear_itt(const ItsDevice& dev);
 
   int cmd_mapd(const u64* c) KX_REQUIRES(mutex);
   int cmd_mapc(const u64* c) KX_REQUIRES(mutex);
@@ -551,11 +552,26 @@ int Its::cmd_mapd(const u64* c) {
   u64 gpa;
   if (!check_id(baser_device, devid, &gpa)) return kMapdDeviceOor;
   if (cmd_valid(c) && bits > kEventBits) return kMapdIttSizeOor;
+  if (const ItsDevice* old = find_device(t_, devid)) clear_itt(*old);
   free_device(t_, devid);
   if (!cmd_valid(c)) return write_entry(gpa, 0).raw();
   kx::Result<ItsDevice*> slot = t_->devices.ensure(devid);
   if (slot.is_error()) return slot.error().raw();
   return slot.value()->init(cmd_itt(c), bits).raw();
+}
+
+// The ITEs of a device MAPD unmaps or remaps leave its ITT in guest RAM
+// too, as DISCARD's one does: a save may have written them there, and a
+// later save (of nothing, or of other events) followed by a restore
+// would bring them back. Guest RAM errors are ignored, as the command's
+// effect on the ITS stands.
+void Its::clear_itt(const ItsDevice& dev) {
+  GuestPageWriter w(*vm_);
+  dev.for_each([&](u32 event, const Ite& ite) {
+    if (!ite.lpi()) return;
+    if (u8* slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz)) put_le64(slot, 0);
+  });
+  (void)w.flush();
 }
 
 int Its::cmd_mapc(const u64* c) {
