@@ -299,8 +299,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           const bool write = in.u8() & 1;
           const uint64_t val = in.u64();
           if (trace())
-            fprintf(stderr, "  guest %s GITS+%#x len %u val %#llx\n", write ? "write" : "read",
-                    off, len, static_cast<unsigned long long>(val));
+            fprintf(stderr, "  guest %s GITS+%#x len %u val %#llx\n", write ? "write" : "read", off,
+                    len, static_cast<unsigned long long>(val));
           if (write && (off & ~7u) == 0x80) h.tables_pristine = false;  // CBASER moves the queue
           if (write && off >= 0x100 && off < 0x110) h.tables_pristine = false;
           h.mmio(kIts + off, len, write, val);
