@@ -116,7 +116,7 @@ class LpiRefBatch {
   LpiRefBatch(const LpiRefBatch&) = delete;
   LpiRefBatch& operator=(const LpiRefBatch&) = delete;
 
-  // The counters (-ENOMEM), before the first add().
+  // The counters (-ENOMEM), before counters() and commit().
   kx::Status prepare();
   // The counters, for a loop over many ITEs (a restore counts every one):
   // as locals, the kernel's -fno-strict-aliasing does not reload them

@@ -371,7 +371,7 @@ class Its final : public IoHandler {
   // guest RAM (a restore); else the memslots say (a command, a save).
   bool check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader = nullptr,
                 bool visible = false);
-  bool check_event_id(const ItsDevice& dev, u32 event, bool visible = false);
+  bool check_event_id(const ItsDevice& dev, u32 event);
   ItsDevice* find_device(Translations* t, u32 devid) {
     ItsDevice* dev = t->devices.find(devid);
     return dev && dev->present ? dev : nullptr;
@@ -469,9 +469,8 @@ bool Its::check_id(u64 baser, u32 id, u64* eaddr, GuestPageReader* reader, bool 
   return visible || gpa_visible(addr);
 }
 
-bool Its::check_event_id(const ItsDevice& dev, u32 event, bool visible) {
-  if (event >= 1ull << dev.event_bits) return false;
-  return visible || gpa_visible(dev.itt_addr + u64{event} * kEsz);
+bool Its::check_event_id(const ItsDevice& dev, u32 event) {
+  return event < dev.nr_events() && gpa_visible(dev.itt_addr + u64{event} * kEsz);
 }
 
 kx::Status Its::write_entry(u64 gpa, u64 value) {

@@ -184,7 +184,6 @@ kx::Status LpiRefBatch::prepare() {
 }
 
 kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
-  if (!count_) return kx::Status::ok();
   Dist& d = dist_of(vm_);
   kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
   // In chunks, so that interrupts are not off for the whole table, but
@@ -234,7 +233,7 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
     // Nothing fails from here.
     for (u32 base = 0; base < kNrLpis; base += kChunk) {
       kx::IrqSaveGuard guard(&d.lock);
-      for (u32 i = base; i < base + kChunk && i < kNrLpis; i++) {
+      for (u32 i = base; i < base + kChunk; i++) {
         if (!count_[i]) continue;
         Irq* irq = d.lpis.find(i);
         if (!fresh[i]) {
