@@ -47,7 +47,8 @@ void *kx_alloc(unsigned long size);
 /*
  * The same, not zeroed: for storage its user writes whole before reading
  * any of it (an ITS table restore's ITE blocks), where clearing it first
- * would touch every byte twice. Freed by kx_free.
+ * would touch every byte twice (a kernel with init_on_alloc, Debian's
+ * default, still zeroes it). Freed by kx_free.
  */
 void *kx_alloc_uninit(unsigned long size);
 void kx_free(void *ptr);
