@@ -123,6 +123,8 @@ class Ite {
  public:
   Ite() = default;  // zeroed memory: no translation
   Ite(u32 lpi, u16 icid) : word_(u64{lpi} << 16 | icid) {}
+  // A valid ABI REV0 entry, its next field dropped.
+  static Ite from_entry(u64 entry) { return Ite(entry & kEntryBits); }
 
   u32 lpi() const { return static_cast<u32>(word_ >> 16); }
   u16 icid() const { return static_cast<u16>(word_); }
@@ -134,8 +136,10 @@ class Ite {
   u64 saved() const { return word_ & kOrphan ? 0 : word_; }
 
  private:
+  explicit Ite(u64 word) : word_(word) {}
   static constexpr u64 kOrphan = 1ull << 63;
   static constexpr u64 kLpiBits = 0xffffffffull << 16;
+  static constexpr u64 kEntryBits = (1ull << 48) - 1;
   u64 word_;
 };
 static_assert(sizeof(Ite) == 8);
@@ -412,8 +416,8 @@ class Its final : public IoHandler {
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
   kx::Status restore_devices(Restore& r) KX_REQUIRES(mutex);
   kx::Result<int> restore_dte(Restore& r, u32 id, u64 entry) KX_REQUIRES(mutex);
-  kx::Result<int> scan_itt(Restore& r, ItsDevice& dev, u64 itt, u32 next, u32* done)
-      KX_REQUIRES(mutex);
+  template <typename Sink>
+  kx::Result<int> scan_itt(Restore& r, Sink& sink, u64 itt, u32 nr, u32 next) KX_REQUIRES(mutex);
   kx::Status scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last) KX_REQUIRES(mutex);
 
   Vm* vm_;
@@ -1102,6 +1106,43 @@ kx::Status Its::restore_collections(Translations* t) {
   return kx::Status::ok();
 }
 
+// Where a restore's ITT scan puts the translations it reads. A carved
+// array is unwritten memory: every entry gets written, "none" into the
+// gaps (put()) and the tail (finish(), however the scan ended). A large
+// device's SparseTable allocates leaves as needed. The scan is a template
+// over the two, so that the common loop (arrays) keeps its state in
+// registers instead of testing which kind it has for every entry.
+class ArrayIteSink {
+ public:
+  explicit ArrayIteSink(Ite* array) : array_(array) {}
+  kx::Status put(u32 event, Ite ite) {
+    for (; written_ < event; written_++) array_[written_] = Ite{};
+    array_[event] = ite;
+    written_ = event + 1;
+    return kx::Status::ok();
+  }
+  void finish(u32 nr) {
+    for (; written_ < nr; written_++) array_[written_] = Ite{};
+  }
+
+ private:
+  Ite* array_;
+  u32 written_ = 0;  // array_[0, written_) holds what the image says
+};
+
+class SparseIteSink {
+ public:
+  explicit SparseIteSink(kx::SparseTable<Ite>* table) : table_(table) {}
+  kx::Status put(u32 event, Ite ite) {
+    Ite* slot = KX_TRY(table_->ensure(event));
+    *slot = ite;
+    return kx::Status::ok();
+  }
+
+ private:
+  kx::SparseTable<Ite>* table_;
+};
+
 // vgic_its_restore_dte(): one device, then its ITT (scan_itt()).
 kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   if (!(v & kDteValid)) return 1;
@@ -1115,87 +1156,56 @@ kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   if (find_device(r.t, id)) return kx::kEINVAL;
   ItsDevice* dev = KX_TRY(r.t->devices.ensure(id));
   KX_TRY(dev->init(itt, bits, &r.carver));
-  // A carved array is unwritten: the scan writes every entry, "none"
-  // where the image translates nothing, up to `done`, and the rest is
-  // cleared on the way out, however the scan ends.
-  u32 done = 0;
-  const kx::Result<int> result = scan_itt(r, *dev, itt, next, &done);
-  if (Ite* array = dev->ites)
-    for (const u32 nr = dev->nr_events(); done < nr; done++) array[done] = Ite{};
+  const u32 nr = dev->nr_events();
+  if (!dev->ites) {
+    SparseIteSink sink(dev->sparse);
+    return scan_itt(r, sink, itt, nr, next);
+  }
+  ArrayIteSink sink(dev->ites);
+  const kx::Result<int> result = scan_itt(r, sink, itt, nr, next);
+  sink.finish(nr);
   return result;
 }
 
-// scan_its_table() and vgic_its_restore_ite() over an ITT: from EventID
-// 0, following next offsets, going on past an invalid entry, a page of
-// entries at a time; `next` when it ends, and in *done how much of a
-// carved array it wrote. The loop runs for every ITE of an image: the
-// collection looked up last is kept (an ITT's entries mostly share one),
-// and the LPI counters are locals.
-kx::Result<int> Its::scan_itt(Restore& r, ItsDevice& dev, u64 itt, u32 next, u32* done) {
-  const u32 nr = dev.nr_events();
-  Ite* const array = dev.ites;
+// scan_its_table() and vgic_its_restore_ite() over an ITT of `nr`
+// events: from EventID 0, following next offsets, going on past an
+// invalid entry, a page of entries at a time; `next` when it ends. The
+// loop runs for every ITE of an image: the collection looked up last is
+// kept (an ITT's entries mostly share one), and the LPI counters are
+// locals.
+template <typename Sink>
+kx::Result<int> Its::scan_itt(Restore& r, Sink& sink, u64 itt, u32 nr, u32 next) {
   LpiRefBatch::Counters refs = r.lpis.counters();
   u32 icid_seen = ~0u;
   u16 target = kNoVcpu;
-  u32 written = 0;  // array[0, written) holds what the image says
-  kx::Result<int> result = static_cast<int>(next);
   for (u32 event = 0; event < nr;) {
     u32 avail;
-    kx::Result<const u8*> mapped = r.itt.map(itt + u64{event} * kEsz, &avail);
-    if (mapped.is_error()) {
-      result = mapped.error();
-      break;
-    }
-    const u8* page = mapped.value();
-    const u32 first = event;
-    const u32 end = nr - first < avail / kEsz ? nr : first + avail / kEsz;
+    const u8* entry = KX_TRY(r.itt.map(itt + u64{event} * kEsz, &avail));
+    const u32 end = nr - event < avail / kEsz ? nr : event + avail / kEsz;
     while (event < end) {
-      const u64 e = le64(page + (event - first) * kEsz);
-      if (!(e & kItePintidMask)) {  // invalid: the next entry
-        event++;
-        continue;
-      }
-      const u32 lpi = static_cast<u32>((e & kItePintidMask) >> kItePintidShift);
-      const u32 step = static_cast<u32>(e >> kIteNextShift);
-      const u32 icid = static_cast<u32>(e & kIteIcidMask);
-      if (u64{event} + step >= nr) {
-        result = kx::kEINVAL;
-        break;
-      }
-      if (icid != icid_seen) [[unlikely]] {
-        const Collection* coll = find_collection(r.t, icid);
-        if (!coll) {
-          result = kx::kEINVAL;
-          break;
+      const u64 e = le64(entry);
+      u32 step = 1;  // past an invalid entry: the next one
+      if (e & kItePintidMask) {
+        const u32 lpi = static_cast<u32>((e & kItePintidMask) >> kItePintidShift);
+        const u32 icid = static_cast<u32>(e & kIteIcidMask);
+        step = static_cast<u32>(e >> kIteNextShift);
+        if (u64{event} + step >= nr) return kx::kEINVAL;
+        if (icid != icid_seen) [[unlikely]] {
+          const Collection* coll = find_collection(r.t, icid);
+          if (!coll) return kx::kEINVAL;
+          icid_seen = icid;
+          target = target_of(coll);
         }
-        icid_seen = icid;
-        target = target_of(coll);
+        if (!refs.add(lpi, target)) return kx::kEINVAL;  // not an LPI
+        KX_TRY(sink.put(event, Ite::from_entry(e)));
+        if (!step) return static_cast<int>(next);
       }
-      Ite* ite;
-      if (array) {
-        for (; written < event; written++) array[written] = Ite{};
-        ite = &array[event];
-      } else {
-        kx::Result<Ite*> leaf = dev.sparse->ensure(event);
-        if (leaf.is_error()) {
-          result = leaf.error();
-          break;
-        }
-        ite = leaf.value();
-      }
-      if (!refs.add(lpi, target)) {  // not an LPI
-        result = kx::kEINVAL;
-        break;
-      }
-      *ite = Ite{lpi, static_cast<u16>(icid)};
-      written = event + 1;
-      if (!step) break;
       event += step;
+      if (event >= end) break;
+      entry += u64{step} * kEsz;
     }
-    if (event < end) break;  // an error, or the last entry
   }
-  *done = written;
-  return result;
+  return static_cast<int>(next);
 }
 
 // scan_its_table() over DTEs from `start_id`; *last when a DTE said it
