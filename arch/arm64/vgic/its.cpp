@@ -114,35 +114,56 @@ kx::Status guest_error(kx::Status s) {
   return s == kx::error(kx::kENOENT) ? kx::error(kx::kEFAULT) : s;
 }
 
-// One translation (an ITE) as one word, laid out as ABI REV0's entry but
-// for the next field: pINTID [47:16] (0: no translation), ICID [15:0].
-// Bit 63 marks an ITE whose collection was unmapped (MAPC V=0): it keeps
-// its LPI but has no collection (6.1's NULL) and is saved as invalid.
-// A table save then takes each entry with one load (saved()).
+// One translation (an ITE) in 32 bits, so that 2 million of them take
+// 8 MiB. An LPI has 16 ID bits (from kLpiBase) and an ICID 16, so:
+//   0                          no translation;
+//   (lpi - kLpiBase + 1, icid) an LPI through a collection: the word plus
+//                              (kLpiBase - 1) << 16 is ABI REV0's entry
+//                              without its next field (saved());
+//   (kOrphan, lpi - kLpiBase)  an LPI whose collection was unmapped (MAPC
+//                              V=0): it keeps its LPI but has no
+//                              collection (6.1's NULL) and is saved as
+//                              invalid.
+// The high halves never meet: 1 to 57344, and 0xffff.
 class Ite {
  public:
   Ite() = default;  // zeroed memory: no translation
-  Ite(u32 lpi, u16 icid) : word_(u64{lpi} << 16 | icid) {}
-  // A valid ABI REV0 entry, its next field dropped.
-  static Ite from_entry(u64 entry) { return Ite(entry & kEntryBits); }
+  // `lpi` is an LPI (the callers check the range).
+  Ite(u32 lpi, u16 icid) : word_((lpi - kLpiBase + 1) << 16 | icid) {}
+  // A valid ABI REV0 entry, its pINTID an LPI; the next field is dropped.
+  static Ite from_entry(u64 entry) {
+    return Ite(static_cast<u32>((entry & kEntryBits) - kEntryBias));
+  }
 
-  u32 lpi() const { return static_cast<u32>(word_ >> 16); }
+  bool present() const { return word_ != 0; }
+  // The LPI; 0 for none.
+  u32 lpi() const {
+    const u32 high = word_ >> 16;
+    if (high == kOrphan) [[unlikely]]
+      return (word_ & 0xffff) + kLpiBase;
+    return high ? high + kLpiBase - 1 : 0;
+  }
+  // Of a present ITE with a collection.
   u16 icid() const { return static_cast<u16>(word_); }
-  bool has_collection() const { return !(word_ & kOrphan); }
-  void set_collection(u16 icid) { word_ = (word_ & kLpiBits) | icid; }
-  void drop_collection() { word_ |= kOrphan; }
+  bool has_collection() const { return word_ >> 16 != kOrphan; }
+  void set_collection(u16 icid) { word_ = (word_ & 0xffff0000u) | icid; }
+  void drop_collection() { word_ = kOrphan << 16 | (lpi() - kLpiBase); }
   // The REV0 entry without its next field; 0 for an ITE without a
   // collection, and for none.
-  u64 saved() const { return word_ & kOrphan ? 0 : word_; }
+  u64 saved() const {
+    if (!word_ || !has_collection()) return 0;
+    return word_ + kEntryBias;
+  }
 
  private:
-  explicit Ite(u64 word) : word_(word) {}
-  static constexpr u64 kOrphan = 1ull << 63;
-  static constexpr u64 kLpiBits = 0xffffffffull << 16;
+  explicit Ite(u32 word) : word_(word) {}
+  static constexpr u32 kOrphan = 0xffff;
   static constexpr u64 kEntryBits = (1ull << 48) - 1;
-  u64 word_;
+  static constexpr u64 kEntryBias = u64{kLpiBase - 1} << 16;
+  static_assert(kLpiBase + kNrLpis <= 1u << 16 && kNrLpis < kOrphan);
+  u32 word_;
 };
-static_assert(sizeof(Ite) == 8);
+static_assert(sizeof(Ite) == 4);
 
 struct Collection {
   u32 target;  // vCPU index, or kNotMapped
@@ -153,7 +174,7 @@ bool mapped(const Collection* c) { return c && c->present && c->target != kNotMa
 
 // Storage for the ITE arrays of the small devices one table restore
 // creates: 64 KiB blocks carved in order, one allocation per block
-// instead of one per device (65536 devices of 32 events take 257 blocks,
+// instead of one per device (65536 devices of 32 events take 129 blocks,
 // not 65536 arrays). A block goes when its last user does: the devices
 // carved from it and, while it restores, the IteCarver. Only a restore
 // carves, so the blocks stay bounded by the image it restored, however
@@ -161,7 +182,7 @@ bool mapped(const Collection* c) { return c && c->present && c->target != kNotMa
 // restore writes every entry of what it carves (scan_itt(), then
 // restore_dte() for the tail), so each byte is written once.
 struct IteBlock {
-  static constexpr u32 kEntries = 8192 - 1;  // 64 KiB with the header
+  static constexpr u32 kEntries = 16384 - 2;  // 64 KiB with the header
   u32 users;
   u32 used;
   Ite ites[kEntries];
@@ -384,7 +405,7 @@ class Its final : public IoHandler {
     ItsDevice* dev = find_device(t, devid);
     if (!dev) return nullptr;
     Ite* ite = dev->find(event);
-    return ite && ite->lpi() ? ite : nullptr;
+    return ite && ite->present() ? ite : nullptr;
   }
   Collection* find_collection(Translations* t, u32 icid) {
     Collection* c = t->collections.find(icid);
@@ -486,7 +507,7 @@ kx::Status Its::write_entry(u64 gpa, u64 value) {
 // --- Freeing ---
 
 void Its::free_ite(Ite& ite, bool put_lpi) {
-  if (ite.lpi() && put_lpi) lpi_put(*vm_, ite.lpi());
+  if (ite.present() && put_lpi) lpi_put(*vm_, ite.lpi());
   ite = Ite{};
 }
 
@@ -512,7 +533,7 @@ void Its::free_collection(Translations* t, u32 icid) {
   t->devices.for_each([&](u32, ItsDevice& dev) {
     if (!dev.present) return;
     dev.for_each([&](u32, Ite& ite) {
-      if (ite.lpi() && ite.has_collection() && ite.icid() == icid) ite.drop_collection();
+      if (ite.present() && ite.has_collection() && ite.icid() == icid) ite.drop_collection();
     });
   });
   *c = Collection{};
@@ -540,7 +561,7 @@ void Its::set_affinity(Translations* t, u32 icid) {
   t->devices.for_each([&](u32, ItsDevice& dev) {
     if (!dev.present) return;
     dev.for_each([&](u32, Ite& ite) {
-      if (!ite.lpi() || !ite.has_collection() || ite.icid() != icid) return;
+      if (!ite.present() || !ite.has_collection() || ite.icid() != icid) return;
       kx::IrqSaveGuard guard(&d.lock);
       lpi_set_target(d, ite.lpi(), target);
     });
@@ -571,7 +592,7 @@ int Its::cmd_mapd(const u64* c) {
 void Its::clear_itt(const ItsDevice& dev) {
   GuestPageWriter w(*vm_);
   dev.for_each([&](u32 event, const Ite& ite) {
-    if (!ite.lpi()) return;
+    if (!ite.present()) return;
     if (u8* slot = w.append(dev.itt_addr + u64{event} * kEsz, kEsz)) put_le64(slot, 0);
   });
   (void)w.flush();
@@ -991,7 +1012,7 @@ kx::Status Its::save_itt(GuestPageWriter& w, const ItsDevice& dev) {
     u64 page_gpa = 0;
     for (u32 i = 0; i < count; i++) {
       const Ite ite = ites[i];
-      if (!ite.lpi()) continue;
+      if (!ite.present()) continue;
       const u32 event = first + i;
       if (slot) put_le64(slot, v ? v | u64{event - p} << kIteNextShift : 0);
       const u64 gpa = base + u64{event} * kEsz;

@@ -324,13 +324,13 @@ TEST_F(ItsTest, RemappedOrUnmappedDeviceLeavesNoEntryForARestore) {
 }
 
 // A restore carves its devices' ITE arrays out of shared 64 KiB blocks
-// (600 devices of 32 events: three of them), which are not zeroed (the
+// (1200 devices of 32 events: three of them), which are not zeroed (the
 // host platform poisons them): the events the image does not translate,
 // in a gap or after the last, translate nothing. A block goes when its
 // last device does, whether the guest unmaps that device or remaps it,
 // and a remapped device gets an array of its own.
 TEST_F(ItsTest, RestoredDevicesShareBlocksThatGoWithTheirLastDevice) {
-  constexpr uint32_t kDevs = 600;
+  constexpr uint32_t kDevs = 1200;
   its_up();
   mapc(0, 1);
   for (uint32_t d = 0; d < kDevs; d++) {
