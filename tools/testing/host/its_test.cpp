@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -274,6 +275,38 @@ TEST_F(ItsTest, TranslationWithoutCollection) {
   ASSERT_EQ(ctrl(kCtrlSave), 0);
   EXPECT_EQ(le64(&ram_[kItt + 8]), 0u);
   EXPECT_EQ(le64(&ram_[kCt]), 0u);  // no collection left: only the terminator
+}
+
+// Such an ITE keeps its LPI (6.1 keeps the irq referenced): pending, it
+// is still delivered; CLEAR reaches it; mapping the collection again does
+// not bring the translation back, nor does a MAPTI over it. The LPIs are
+// the lowest and highest there are, the edges of the 32-bit ITE word.
+TEST_F(ItsTest, TranslationWithoutCollectionKeepsItsLpi) {
+  its_up();
+  mapc(3, 0);
+  mapd(2, kRam + kItt, 2);
+  mapti(2, 0, 8192, 3);
+  mapti(2, 1, 65535, 3);
+  mapti(2, 2, 9000, 3);
+  kick();
+  EXPECT_EQ(msi(2, 0), 1);
+  EXPECT_EQ(msi(2, 1), 1);
+  EXPECT_EQ(msi(2, 2), 1);
+  mapc(3, 0, false);
+  cmd(0x04 | uint64_t{2} << 32, 1, 0);  // CLEAR (2, 1): LPI 65535
+  kick();
+  EXPECT_EQ(msi(2, 0), 0);
+  std::vector<uint32_t> acked;
+  for (uint32_t intid; (intid = ack(0)) != kSpurious;) acked.push_back(intid);
+  std::sort(acked.begin(), acked.end());
+  EXPECT_EQ(acked, (std::vector<uint32_t>{8192, 9000}));
+  mapc(3, 0);
+  mapti(2, 1, 8500, 3);
+  kick();
+  EXPECT_EQ(msi(2, 0), 0);
+  EXPECT_EQ(msi(2, 1), 0);
+  ASSERT_EQ(ctrl(kCtrlSave), 0);
+  for (int e = 0; e < 3; e++) EXPECT_EQ(le64(&ram_[kItt + e * 8]), 0u) << e;
 }
 
 // A restore that fails frees everything it built: same allocations as
