@@ -1217,7 +1217,8 @@ kx::Result<int> Its::scan_itt(Restore& r, Sink& sink, u64 itt, u32 nr, u32 next)
           icid_seen = icid;
           target = target_of(coll);
         }
-        if (!refs.add(lpi, target)) return kx::kEINVAL;  // not an LPI
+        // Not an LPI: refused here, before from_entry(), which needs one.
+        if (!refs.add(lpi, target)) return kx::kEINVAL;
         KX_TRY(sink.put(event, Ite::from_entry(e)));
         if (!step) return static_cast<int>(next);
       }
