@@ -158,7 +158,7 @@ class Ite {
  private:
   explicit Ite(u32 word) : word_(word) {}
   static constexpr u32 kOrphan = 0xffff;
-  static constexpr u64 kEntryBits = (1ull << 48) - 1;
+  static constexpr u64 kEntryBits = kItePintidMask | kIteIcidMask;
   static constexpr u64 kEntryBias = u64{kLpiBase - 1} << 16;
   static_assert(kLpiBase + kNrLpis <= 1u << 16 && kNrLpis < kOrphan);
   u32 word_;
@@ -182,7 +182,7 @@ bool mapped(const Collection* c) { return c && c->present && c->target != kNotMa
 // restore writes every entry of what it carves (scan_itt(), then
 // restore_dte() for the tail), so each byte is written once.
 struct IteBlock {
-  static constexpr u32 kEntries = 16384 - 2;  // 64 KiB with the header
+  static constexpr u32 kEntries = (k64K - 2 * sizeof(u32)) / sizeof(Ite);
   u32 users;
   u32 used;
   Ite ites[kEntries];
@@ -191,6 +191,7 @@ struct IteBlock {
     if (!--users) kx::destroy(this);
   }
 };
+static_assert(sizeof(IteBlock) == k64K);
 
 class IteCarver {
  public:
