@@ -92,4 +92,25 @@
 #define KX_ACCESS_RESULT_KERNEL 2
 #define KX_ACCESS_RESULT_EXIT 3
 
+/*
+ * ioctl numbers the core decodes itself (the architecture tables and the
+ * generic VM ioctls behind kx_vm_ioctl()/kx_vcpu_ioctl()), in the _IOC
+ * layout of the host (x86, arm64, s390: dir in bits 31:30, size 29:16).
+ */
+#define KX_IOC(dir, nr, size) (((dir) << 30) | ((size) << 16) | (0xAE << 8) | (nr))
+#define KX_IOC_W 1U
+#define KX_IOC_R 2U
+#define KX_IRQ_LINE KX_IOC(KX_IOC_W, 0x61, 8)
+#define KX_IRQ_LINE_STATUS KX_IOC(KX_IOC_W | KX_IOC_R, 0x67, 8)
+#define KX_SET_GSI_ROUTING KX_IOC(KX_IOC_W, 0x6a, 8)
+#define KX_IRQFD KX_IOC(KX_IOC_W, 0x76, 32)
+#define KX_SIGNAL_MSI KX_IOC(KX_IOC_W, 0xa5, 32)
+#define KX_CLEAR_DIRTY_LOG KX_IOC(KX_IOC_W | KX_IOC_R, 0xc0, 24)
+#define KX_ARM_VCPU_INIT KX_IOC(KX_IOC_W, 0xae, 32)
+#define KX_ARM_PREFERRED_TARGET KX_IOC(KX_IOC_R, 0xaf, 32)
+#define KX_ARM_VCPU_FINALIZE KX_IOC(KX_IOC_W, 0xc2, 4)
+#define KX_GET_ONE_REG KX_IOC(KX_IOC_W, 0xab, 16)
+#define KX_SET_ONE_REG KX_IOC(KX_IOC_W, 0xac, 16)
+#define KX_GET_REG_LIST KX_IOC(KX_IOC_W | KX_IOC_R, 0xb0, 8)
+
 #endif /* KVM_EXT_ABI_H */

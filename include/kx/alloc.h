@@ -19,10 +19,16 @@ namespace kx {
 class AllocChecker {
  public:
   AllocChecker() = default;
+  // An allocation whose result nobody checked is a bug even when it
+  // succeeded (the failure path was never written): trap, as Zircon does.
+  ~AllocChecker() {
+    if (armed_) kx_panic("kx::AllocChecker: allocation result not checked");
+  }
   AllocChecker(const AllocChecker&) = delete;
   AllocChecker& operator=(const AllocChecker&) = delete;
 
   void arm(bool ok) {
+    if (armed_) kx_panic("kx::AllocChecker: armed twice without a check");
     armed_ = true;
     ok_ = ok;
   }

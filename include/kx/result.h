@@ -4,6 +4,8 @@
 // error (-Werror in both builds).
 #pragma once
 
+#include <kvm_ext/platform.h>
+
 #include "errno.h"
 #include "types.h"
 
@@ -32,25 +34,56 @@ class [[nodiscard]] Status {
 
 constexpr Status error(Errno e) { return Status::error(e); }
 
+// Either a T or an error, never both: T needs no default constructor, and
+// an error is the only Status a Result can be made from.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(const T& value) : value_(value), status_() {}
-  Result(T&& value) : value_(move(value)), status_() {}
-  Result(Status status) : value_(), status_(status) {
-    if (status.is_ok()) status_ = Status::error(kEINVAL);
+  Result(const T& value) : status_() { new (&value_) T(value); }
+  Result(T&& value) : status_() { new (&value_) T(move(value)); }
+  Result(Status status) : status_(status) {
+    if (status.is_ok()) kx_panic("kx::Result made from a success Status");
   }
-  Result(Errno e) : value_(), status_(Status::error(e)) {}
+  Result(Errno e) : status_(Status::error(e)) {}
+  Result(const Result& o) : status_(o.status_) {
+    if (o.is_ok()) new (&value_) T(o.value_);
+  }
+  Result(Result&& o) : status_(o.status_) {
+    if (o.is_ok()) new (&value_) T(move(o.value_));
+  }
+  Result& operator=(Result&& o) {
+    if (this != &o) {
+      this->~Result();
+      new (this) Result(move(o));
+    }
+    return *this;
+  }
+  Result& operator=(const Result& o) {
+    if (this != &o) {
+      this->~Result();
+      new (this) Result(o);
+    }
+    return *this;
+  }
+  ~Result() {
+    if (is_ok()) value_.~T();
+  }
 
   bool is_ok() const { return status_.is_ok(); }
   bool is_error() const { return status_.is_error(); }
   Status error() const { return status_; }
-  T& value() { return value_; }
-  const T& value() const { return value_; }
-  T release_value() { return move(value_); }
+  T& value() { return checked(), value_; }
+  const T& value() const { return checked(), value_; }
+  T release_value() { return move(value()); }
 
  private:
-  T value_;
+  void checked() const {
+    if (is_error()) kx_panic("kx::Result: value() of an error");
+  }
+
+  union {
+    T value_;
+  };
   Status status_;
 };
 

@@ -99,6 +99,36 @@ TEST(Result, TryPropagatesErrors) {
   EXPECT_EQ(kx::Status::from_raw(-5).raw(), -5);
 }
 
+// A value type with no default constructor, which Result must hold as is.
+class Handle {
+ public:
+  explicit Handle(int fd) : fd_(fd) {}
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+kx::Result<Handle> open_handle(int fd) {
+  if (fd < 0) return kx::kEBADF;
+  return Handle(fd);
+}
+
+TEST(Result, HoldsAValueWithoutDefaultConstructorOrAnError) {
+  kx::Result<Handle> ok = open_handle(3);
+  ASSERT_TRUE(ok.is_ok());
+  EXPECT_EQ(ok.value().fd(), 3);
+  kx::Result<Handle> bad = open_handle(-1);
+  EXPECT_EQ(bad.error().raw(), -kx::kEBADF);
+  bad = kx::move(ok);
+  EXPECT_EQ(bad.value().fd(), 3);
+}
+
+TEST(ResultDeathTest, SuccessStatusOrValueOfAnErrorTraps) {
+  EXPECT_DEATH({ kx::Result<int> r(kx::Status::ok()); }, "success Status");
+  EXPECT_DEATH({ (void)half(3).value(); }, "value\\(\\) of an error");
+}
+
 struct Counted {
   static int live;
   Counted() { live++; }
@@ -120,6 +150,16 @@ TEST(AllocChecker, ReportsFailureWithoutConstructing) {
   kx::destroy(c);
   EXPECT_EQ(Counted::live, 0);
   EXPECT_EQ(host::live_allocations(), before);
+}
+
+TEST(AllocCheckerDeathTest, UncheckedAllocationTraps) {
+  EXPECT_DEATH(
+      {
+        kx::AllocChecker ac;
+        Counted* c = new (&ac) Counted;
+        (void)c;
+      },
+      "not checked");
 }
 
 }  // namespace
