@@ -22,6 +22,11 @@
 #include <kvm_ext/selftest.h>
 #include <uapi/linux/kvm_ext.h>
 
+/* The arm64 vCPU ioctls as calls; the one argument they build is local. */
+#define KX_TEST_LOCAL_ARG_BEGIN() kvm_ext_test_kernel_uaccess(true)
+#define KX_TEST_LOCAL_ARG_END(saved) kvm_ext_test_kernel_uaccess(saved)
+#include "tools/testing/common/kx_arm64.h"
+
 MODULE_IMPORT_NS(KVM_EXT_KUNIT);
 
 /* A VM that the test owns; freed by the resource at test exit. */

@@ -4,6 +4,7 @@
  * primitives: kvmalloc with memcg accounting, mutexes and spinlocks that
  * lockdep sees, wait queues, uaccess.
  */
+#include <linux/compat.h>
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/ktime.h>
@@ -65,9 +66,12 @@ long kvm_ext_test_alloc_attempts(void)
  */
 static struct task_struct *kvm_ext_kernel_uaccess_task;
 
-void kvm_ext_test_kernel_uaccess(bool on)
+bool kvm_ext_test_kernel_uaccess(bool on)
 {
+	bool was = READ_ONCE(kvm_ext_kernel_uaccess_task) == current;
+
 	WRITE_ONCE(kvm_ext_kernel_uaccess_task, on ? current : NULL);
+	return was;
 }
 
 static bool kvm_ext_kernel_uaccess(void)
@@ -294,6 +298,11 @@ void kx_user_page_unmap(void *handle, int dirty)
 
 	if (page)
 		unpin_user_pages_dirty_lock(&page, 1, dirty);
+}
+
+int kx_in_compat_syscall(void)
+{
+	return in_compat_syscall();
 }
 
 int kx_user_range_ok(unsigned long long uaddr, unsigned long long len)

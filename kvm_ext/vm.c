@@ -206,30 +206,6 @@ static long kvm_ext_vcpu_guest_access(struct kx_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-/* arm64's vCPU configuration ioctls. */
-static long kvm_ext_vcpu_arm64_ioctl(struct kx_vcpu *vcpu, unsigned int ioctl,
-				     unsigned long arg)
-{
-	void __user *argp = (void __user *)arg;
-	struct kvm_vcpu_init init;
-
-	switch (ioctl) {
-	case KVM_ARM_VCPU_INIT:
-		if (copy_from_user(&init, argp, sizeof(init)))
-			return -EFAULT;
-		return kx_vcpu_arm64_init(vcpu, init.target, init.features);
-	case KVM_ARM_VCPU_FINALIZE:
-		return kx_vcpu_arm64_finalize(vcpu, arg);
-	case KVM_GET_ONE_REG:
-	case KVM_SET_ONE_REG:
-		return kx_vcpu_one_reg(vcpu, ioctl == KVM_SET_ONE_REG, arg);
-	case KVM_GET_REG_LIST:
-		return kx_vcpu_arm64_reg_list(vcpu, arg);
-	default:
-		return -ENOIOCTLCMD;
-	}
-}
-
 static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 			       unsigned long arg)
 {
@@ -250,14 +226,9 @@ static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return kx_vcpu_attr(vcpu, attr_op(ioctl), arg);
 	case KVM_EXT_GUEST_ACCESS:
 		return kvm_ext_vcpu_guest_access(vcpu, (void __user *)arg);
+	default:
+		return kx_vcpu_ioctl(vcpu, ioctl, arg);
 	}
-	if (kx_vm_personality(vm) == KX_ARM64) {
-		long r = kvm_ext_vcpu_arm64_ioctl(vcpu, ioctl, arg);
-
-		if (r != -ENOIOCTLCMD)
-			return r;
-	}
-	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 1);
 }
 
 static const struct file_operations kvm_ext_vcpu_fops = {
@@ -323,9 +294,9 @@ static long kvm_ext_vm_enable_cap(struct kx_vm *vm, void __user *argp)
 }
 
 /*
- * The bitmap pointer of struct kvm_dirty_log and kvm_clear_dirty_log shares
- * a u64 with padding; a 32-bit process sets only the low half (KVM reads
- * it through compat_kvm_dirty_log).
+ * The bitmap pointer of struct kvm_dirty_log shares a u64 with padding; a
+ * 32-bit process sets only the low half (KVM reads it through
+ * compat_kvm_dirty_log).
  */
 static u64 kvm_ext_dirty_bitmap_ptr(u64 field)
 {
@@ -339,59 +310,6 @@ static long kvm_ext_vm_get_dirty_log(struct kx_vm *vm, void __user *argp)
 	if (copy_from_user(&log, argp, sizeof(log)))
 		return -EFAULT;
 	return kx_vm_get_dirty_log(vm, log.slot, kvm_ext_dirty_bitmap_ptr(log.padding2));
-}
-
-static long kvm_ext_vm_clear_dirty_log(struct kx_vm *vm, void __user *argp)
-{
-	struct kvm_clear_dirty_log log;
-
-	if (copy_from_user(&log, argp, sizeof(log)))
-		return -EFAULT;
-	return kx_vm_clear_dirty_log(vm, log.slot, log.first_page, log.num_pages,
-				     kvm_ext_dirty_bitmap_ptr(log.padding2));
-}
-
-static long kvm_ext_vm_arm64_preferred_target(void __user *argp)
-{
-	struct kvm_vcpu_init init = { .target = kx_arm64_preferred_target() };
-
-	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
-}
-
-/*
- * KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS, which on arm64 writes the struct
- * back unchanged (kvm_vm_ioctl_irq_line() sets no status there).
- */
-static long kvm_ext_vm_irq_line(struct kx_vm *vm, void __user *argp,
-				bool status)
-{
-	struct kvm_irq_level irq;
-	int r;
-
-	if (copy_from_user(&irq, argp, sizeof(irq)))
-		return -EFAULT;
-	r = kx_vm_irq_line(vm, irq.irq, irq.level);
-	if (r)
-		return r;
-	if (status && copy_to_user(argp, &irq, sizeof(irq)))
-		return -EFAULT;
-	return 0;
-}
-
-/* KVM_SIGNAL_MSI: the struct is only read. */
-static long kvm_ext_vm_signal_msi(struct kx_vm *vm, void __user *argp)
-{
-	struct kvm_msi msi;
-	struct kx_msi m;
-
-	if (copy_from_user(&msi, argp, sizeof(msi)))
-		return -EFAULT;
-	m.address_lo = msi.address_lo;
-	m.address_hi = msi.address_hi;
-	m.data = msi.data;
-	m.flags = msi.flags;
-	m.devid = msi.devid;
-	return kx_vm_signal_msi(vm, &m);
 }
 
 static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
@@ -416,30 +334,13 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvm_ext_vm_enable_cap(vm, argp);
 	case KVM_GET_DIRTY_LOG:
 		return kvm_ext_vm_get_dirty_log(vm, argp);
-	case KVM_CLEAR_DIRTY_LOG:
-		/* Only where CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT is. */
-		if (!kx_has_clear_dirty_log(kx_vm_personality(vm)))
-			break;
-		return kvm_ext_vm_clear_dirty_log(vm, argp);
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:
 		return kx_vm_attr(vm, attr_op(ioctl), arg);
-	case KVM_ARM_PREFERRED_TARGET:
-		if (kx_vm_personality(vm) != KX_ARM64)
-			break;
-		return kvm_ext_vm_arm64_preferred_target(argp);
-	case KVM_IRQ_LINE:
-	case KVM_IRQ_LINE_STATUS:
-		if (!kx_has_irq_line(kx_vm_personality(vm)))
-			break;
-		return kvm_ext_vm_irq_line(vm, argp, ioctl == KVM_IRQ_LINE_STATUS);
-	case KVM_SIGNAL_MSI:
-		if (!kx_has_signal_msi(kx_vm_personality(vm)))
-			break;
-		return kvm_ext_vm_signal_msi(vm, argp);
+	default:
+		return kx_vm_ioctl(vm, ioctl, arg);
 	}
-	return kx_unknown_ioctl_errno(kx_vm_personality(vm), 0);
 }
 
 static const struct file_operations kvm_ext_vm_fops = {

@@ -4,11 +4,14 @@
 #pragma once
 
 #include <kvm_ext/core.h>
+#include <kx/alloc.h>
 #include <kx/atomic.h>
 #include <kx/result.h>
 #include <kx/types.h>
 
 #include "arch/arm64/vgic/vgic.h"
+#include "virt/kvm/arch.h"
+#include "virt/kvm/irqchip.h"
 
 namespace kvm {
 
@@ -68,7 +71,9 @@ constexpr u64 kGpaInvalid = ~0ull;
 
 // Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE, and the
 // registers ONE_REG reaches. Under Vcpu::mutex.
-struct VcpuState {
+struct VcpuState final : ArchVcpu {
+  ~VcpuState() override { kx::free_array(sve_state); }
+
   alignas(16) u8 core[kCoreRegsBytes] = {};
   s32 target = -1;
   u32 features = 0;
@@ -98,31 +103,55 @@ struct VcpuState {
   bool has_ptrauth() const { return has(kPtrauthAddress) && has(kPtrauthGeneric); }
 };
 
-// Per-VM state the vCPU registers share (KVM's kvm->arch): the virtual
-// counter offset, the PSCI version and SMCCC feature bitmaps, and the
-// AA64PFR0_EL1.CSV2/CSV3 the VMM chose. Each field is read and written
-// whole; the firmware bitmaps change under Vm::lock (see fw_reg_set()).
-struct VmState {
+// The VM's interrupt controller as the generic code sees it: the GIC
+// once the VMM created one, the vCPUs' IRQ and FIQ lines before.
+class GicChip final : public IrqChip {
+ public:
+  kx::Status check_route(u32 irqchip, u32 pin) const override;
+  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) override;
+  kx::Result<int> signal_msi(Vm& vm, const Msi& msi) override;
+  bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) override;
+  bool ready(Vm& vm) override;
+  bool vcpu_has_interrupt(Vcpu& vcpu) override;
+};
+
+// Per-VM state (KVM's kvm->arch): the emulated host and IPA size the VM
+// was made with, the EL1 width its vCPUs fixed, the virtual counter
+// offset, the PSCI version and SMCCC feature bitmaps, and the
+// AA64PFR0_EL1.CSV2/CSV3 the VMM chose. Each atomic field is read and
+// written whole; the firmware bitmaps change under Vm::lock (see
+// fw_reg_set()).
+struct VmState final : ArchVm {
+  VmState(const HostCaps& h, u32 ipa) : host(h), ipa_bits(ipa) {}
+  ~VmState() override { kx::free_array(pmu_filter); }
+
+  kx::Status check_slot(u64 base_gfn, u64 npages) const override;
+  IrqChip* irqchip() override { return &chip; }
+
+  const HostCaps host;  // the emulated host when the VM was made
+  const u32 ipa_bits;   // KVM_CREATE_VM's IPA size
+  // kvm_set_vm_width(): the first KVM_ARM_VCPU_INIT fixes whether EL1 is
+  // AArch32 for every vCPU; under Vm::lock.
+  bool width_configured = false;
+  bool el1_32bit = false;
   kx::Atomic<u64> cntvoff;
   kx::Atomic<u32> psci_version;
   kx::Atomic<u64> fw_bmap[3];
   kx::Atomic<u32> pfr0_csv2;
   kx::Atomic<u32> pfr0_csv3;
   vgic::Dist vgic;  // under Vm::lock
+  GicChip chip;
   // KVM_ARM_VCPU_PMU_V3_FILTER: one bit per event (set: counted), null
   // until the first filter; under Vm::lock.
   u64* pmu_filter = nullptr;
-
-  VmState() = default;
-  ~VmState() { kx::free_array(pmu_filter); }
-  VmState(const VmState&) = delete;
-  VmState& operator=(const VmState&) = delete;
 };
 
 VcpuState& state(Vcpu& vcpu);
 VmState& vm_state(Vm& vm);
+const VmState& vm_state(const Vm& vm);
 
 kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]);
+kx::Status irq_line(Vm& vm, u32 irq, u32 level);
 kx::Status vcpu_finalize(Vcpu& vcpu, u64 uaddr);
 kx::Status one_reg(Vcpu& vcpu, bool set, u64 ureg);
 kx::Status get_reg_list(Vcpu& vcpu, u64 ulist);
@@ -146,7 +175,7 @@ struct RegIdSink {
   }
 };
 
-void vm_state_init(VmState& vm, const HostCaps& h);
+void vm_state_init(VmState& vm);
 void reset_sys_regs(Vcpu& vcpu);
 u64 vcpu_mpidr(Vcpu& vcpu);
 kx::Status sys_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // arm64 as /dev/kvm presents it on an arm64 host (arch/arm64/kvm/arm.c).
 #include "arch/arm64/reg_ids.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -9,35 +10,32 @@ namespace arm64 {
 constexpr u32 kMaxVcpus = 512;  // VGIC_V3_MAX_CPUS
 
 // kvm_arm_setup_stage2(): bits 0-7 the IPA size, 0 the 40-bit default.
-kx::Status parse_vm_type(unsigned long type, VmConfig* config) {
+// The VM snapshots the emulated host as it is now.
+kx::Result<ArchVm*> vm_create(unsigned long type) {
   const HostCaps h = host();
-  if (type & ~KX_VM_TYPE_ARM_IPA_SIZE_MASK) return kx::error(kx::kEINVAL);
+  if (type & ~KX_VM_TYPE_ARM_IPA_SIZE_MASK) return kx::kEINVAL;
   u32 bits = static_cast<u32>(type & KX_VM_TYPE_ARM_IPA_SIZE_MASK);
   if (bits == 0) {
     bits = KX_ARM64_DEFAULT_IPA_BITS;
-    if (bits > h.ipa_bits) return kx::error(kx::kEINVAL);
+    if (bits > h.ipa_bits) return kx::kEINVAL;
   } else if (bits > h.ipa_bits || bits < KX_ARM64_MIN_IPA_BITS) {
-    return kx::error(kx::kEINVAL);
+    return kx::kEINVAL;
   }
-  config->ipa_bits = bits;
-  config->arm64_host = h;
-  return kx::Status::ok();
-}
-
-kx::Status vm_create(Vm& vm) {
   kx::AllocChecker ac;
-  VmState* s = new (&ac) VmState;
-  if (!ac.check()) return kx::error(kx::kENOMEM);
-  vm_state_init(*s, vm.config().arm64_host);
-  vm.arch = s;
+  VmState* s = new (&ac) VmState(h, bits);
+  if (!ac.check()) return kx::kENOMEM;
+  vm_state_init(*s);
+  return static_cast<ArchVm*>(s);
+}
+
+// kvm_arch_prepare_memory_region(): the slot must lie within the VM's IPA
+// space.
+kx::Status VmState::check_slot(u64 base_gfn, u64 npages) const {
+  if (base_gfn + npages > (1ull << (ipa_bits - KX_PAGE_SHIFT))) return kx::error(kx::kEFAULT);
   return kx::Status::ok();
 }
 
-void vm_destroy(Vm& vm) {
-  vgic::vm_destroy(vm);
-  kx::destroy(&vm_state(vm));
-  vm.arch = nullptr;
-}
+void vm_destroy(Vm& vm) { vgic::vm_destroy(vm); }
 
 // kvm_vm_ioctl_create_vcpu() against the GIC's limit (kvm->max_vcpus),
 // then kvm_arch_vcpu_precreate(): no vCPU joins an initialised GIC.
@@ -47,21 +45,15 @@ kx::Status vcpu_precreate(Vm& vm, u32) {
   return vgic::vcpu_precreate(vm, d);
 }
 
-kx::Status vcpu_create(Vcpu& vcpu) {
+kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
   kx::AllocChecker ac;
-  vcpu.arch = new (&ac) VcpuState;
-  if (!ac.check()) return kx::error(kx::kENOMEM);
+  VcpuState* s = new (&ac) VcpuState;
+  if (!ac.check()) return kx::kENOMEM;
   timer_vcpu_create(vcpu);
-  return kx::Status::ok();
+  return static_cast<ArchVcpu*>(s);
 }
 
-void vcpu_destroy(Vcpu& vcpu) {
-  vgic::vcpu_destroy(vcpu);
-  VcpuState* s = &state(vcpu);
-  kx::free_array(s->sve_state);
-  kx::destroy(s);
-  vcpu.arch = nullptr;
-}
+void vcpu_destroy(Vcpu& vcpu) { vgic::vcpu_destroy(vcpu); }
 
 // kvm_arch_vcpu_ioctl_run() and kvm_vcpu_first_run_init(): a vCPU never
 // initialised is -ENOEXEC, one whose SVE is not finalized -EPERM.
@@ -76,9 +68,36 @@ kx::Status run_check(Vcpu& vcpu) {
 
 // With the in-kernel GIC, its CPU interface decides; without, the
 // vCPU's IRQ and FIQ lines userspace drives.
-bool vcpu_has_interrupt(Vcpu& vcpu) {
+bool GicChip::vcpu_has_interrupt(Vcpu& vcpu) {
   return vgic::vcpu_has_pending(vcpu) || state(vcpu).cpu_lines.load() != 0;
 }
+
+// kvm_set_routing_entry(): one irqchip, whose pins are the SPIs
+// (KVM_IRQCHIP_NUM_PINS: 1020 - 32).
+kx::Status GicChip::check_route(u32 irqchip, u32 pin) const {
+  constexpr u32 kNrIrqchips = 1, kNumPins = 1020 - vgic::kNrPrivateIrqs;
+  if (pin >= kNumPins || irqchip >= kNrIrqchips) return kx::error(kx::kEINVAL);
+  return kx::Status::ok();
+}
+
+kx::Status GicChip::set_pin(Vm& vm, u32, u32 pin, bool level) {
+  return vgic::set_spi_pin(vm, pin, level);
+}
+
+// kvm_arch_set_irq_inatomic(): SPIs once the GIC is initialised; an MSI
+// needs the ITS, which sleeps.
+bool GicChip::pin_edge_atomic(Vm& vm, u32, u32 pin) {
+  if (!vgic::initialized(vm)) return false;
+  (void)vgic::set_spi_pin(vm, pin, true);
+  return true;
+}
+
+kx::Result<int> GicChip::signal_msi(Vm& vm, const Msi& m) {
+  return vgic::signal_msi(vm, u64{m.address_hi} << 32 | m.address_lo, m.data, m.flags, m.devid);
+}
+
+// kvm_arch_intc_initialized(): vgic_initialized().
+bool GicChip::ready(Vm& vm) { return vgic::initialized(vm); }
 
 // KVM_ARM_IRQ_TYPE_CPU (vcpu_interrupt_line()): the vCPU's IRQ (0) or FIQ
 // (1) input, for a VMM that emulates the interrupt controller itself.
@@ -158,7 +177,7 @@ kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access) {
 
 // What the emulated host offers, read when asked (the system fd) or
 // from the VM's snapshot.
-HostCaps caps_of(const Vm* vm) { return vm ? vm->config().arm64_host : host(); }
+HostCaps caps_of(const Vm* vm) { return vm ? vm_state(*vm).host : host(); }
 long cap_sve(const Personality&, const Vm* vm) { return caps_of(vm).sve; }
 long cap_ptrauth(const Personality&, const Vm* vm) { return caps_of(vm).full_ptrauth(); }
 long cap_pmuv3(const Personality&, const Vm* vm) { return caps_of(vm).pmuv3; }
@@ -170,9 +189,51 @@ long cap_msi_devid(const Personality&, const Vm* vm) {
   return vgic::msis_require_devid(*const_cast<Vm*>(vm));
 }
 
-kx::Result<int> signal_msi(Vm& vm, const kx_msi& m) {
-  return vgic::signal_msi(vm, u64{m.address_hi} << 32 | m.address_lo, m.data, m.flags, m.devid);
+// struct kvm_vcpu_init
+struct VcpuInit {
+  u32 target;
+  u32 features[kMaxFeatures];
+};
+
+kx::Result<long> preferred_target_ioctl(Vm&, u64 arg) {
+  const VcpuInit init = {kTargetGenericV8, {}};
+  if (kx_copy_to_user(arg, &init, sizeof(init))) return kx::kEFAULT;
+  return 0;
 }
+
+kx::Result<long> vcpu_init_ioctl(Vcpu& vcpu, u64 arg) {
+  VcpuInit init;
+  if (kx_copy_from_user(&init, arg, sizeof(init))) return kx::kEFAULT;
+  KX_TRY(vcpu_init(vcpu, init.target, init.features));
+  return 0;
+}
+
+kx::Result<long> vcpu_finalize_ioctl(Vcpu& vcpu, u64 arg) {
+  KX_TRY(vcpu_finalize(vcpu, arg));
+  return 0;
+}
+
+template <bool kSet>
+kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
+  KX_TRY(one_reg(vcpu, kSet, arg));
+  return 0;
+}
+
+kx::Result<long> reg_list_ioctl(Vcpu& vcpu, u64 arg) {
+  KX_TRY(get_reg_list(vcpu, arg));
+  return 0;
+}
+
+// kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl(), for what kvm_ext has.
+constexpr VmIoctl kVmIoctls[] = {
+    {KX_ARM_PREFERRED_TARGET, preferred_target_ioctl},
+};
+
+constexpr VcpuIoctl kVcpuIoctls[] = {
+    {KX_ARM_VCPU_INIT, vcpu_init_ioctl},    {KX_ARM_VCPU_FINALIZE, vcpu_finalize_ioctl},
+    {KX_GET_ONE_REG, one_reg_ioctl<false>}, {KX_SET_ONE_REG, one_reg_ioctl<true>},
+    {KX_GET_REG_LIST, reg_list_ioctl},
+};
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
@@ -206,20 +267,23 @@ const Personality kArm64Personality = {
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES | KX_MEM_READONLY,
     .manual_dirty_log_caps = KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KX_DIRTY_LOG_INITIALLY_SET,
+    .has_msi = true,
     .caps = arm64::kCaps,
     .ncaps = kx::array_size(arm64::kCaps),
-    .parse_vm_type = arm64::parse_vm_type,
+    .init = arm64::host_init,
     .vm_create = arm64::vm_create,
     .vm_destroy = arm64::vm_destroy,
     .vcpu_precreate = arm64::vcpu_precreate,
     .vcpu_create = arm64::vcpu_create,
     .vcpu_destroy = arm64::vcpu_destroy,
     .run_check = arm64::run_check,
-    .vcpu_has_interrupt = arm64::vcpu_has_interrupt,
     .irq_line = arm64::irq_line,
-    .signal_msi = arm64::signal_msi,
     .vm_attr = nullptr,
     .vcpu_attr = arm64::vcpu_attr,
+    .vm_ioctls = arm64::kVmIoctls,
+    .n_vm_ioctls = kx::array_size(arm64::kVmIoctls),
+    .vcpu_ioctls = arm64::kVcpuIoctls,
+    .n_vcpu_ioctls = kx::array_size(arm64::kVcpuIoctls),
     .unknown_vm_ioctl_errno = -kx::kEINVAL,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = arm64::guest_sysreg,

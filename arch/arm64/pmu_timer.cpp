@@ -6,6 +6,7 @@
 // arch_timer.c. The filter is visible to the guest in PMCEID{0,1}_EL0.
 #include "arch/arm64/reg_ids.h"
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

@@ -5,6 +5,7 @@
 // hypercalls.c, arch_timer.c), plus the PV stolen-time vCPU attribute
 // (pvtime.c, Documentation/virt/kvm/devices/vcpu.rst section 3).
 #include "arch/arm64/reg_ids.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -42,7 +43,7 @@ constexpr u64 ffr(u64 slice) { return preg(16, slice); }
 kx::Status get_vls(Vcpu& vcpu, u64 uaddr) {
   const VcpuState& s = state(vcpu);
   if (!s.has(kSve)) return kx::error(kx::kENOENT);
-  const HostCaps& h = vcpu.vm().config().arm64_host;
+  const HostCaps& h = vm_state(vcpu.vm()).host;
   u64 vqs[kVlsWords] = {};
   for (u32 vq = 1; vq <= s.sve_max_vq; vq++) {
     if (h.sve_vq(vq)) vqs[(vq - 1) / 64] |= 1ull << ((vq - 1) % 64);
@@ -60,7 +61,7 @@ kx::Status set_vls(Vcpu& vcpu, u64 uaddr) {
   u64 vqs[kVlsWords];
   if (kx_copy_from_user(vqs, uaddr, sizeof(vqs))) return kx::error(kx::kEFAULT);
   auto present = [&vqs](u32 vq) { return (vqs[(vq - 1) / 64] >> ((vq - 1) % 64)) & 1; };
-  const HostCaps& h = vcpu.vm().config().arm64_host;
+  const HostCaps& h = vm_state(vcpu.vm()).host;
   u32 max_vq = 0;
   for (u32 vq = 1; vq <= kVlsWords * 64; vq++) {
     if (present(vq)) max_vq = vq;
@@ -291,7 +292,7 @@ void list_timer_regs(RegIdSink& sink) {
   sink.add(kTimerCval);
 }
 
-void vm_state_init(VmState& vm, const HostCaps&) {
+void vm_state_init(VmState& vm) {
   vm.psci_version.store(kPsciV11);  // KVM_ARM_PSCI_LATEST
   for (u32 i = 0; i < 3; i++) vm.fw_bmap[i].store(kFwBmapFeatures[i]);
   vm.pfr0_csv2.store(1);  // the host is unaffected (sys_regs.cpp)

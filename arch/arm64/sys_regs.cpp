@@ -6,6 +6,7 @@
 // writes the register, when it exists, and how KVM_ARM_VCPU_INIT resets
 // it; the emulated host's identity registers are data too.
 #include "arch/arm64/reg_ids.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -396,14 +397,14 @@ u64 host_id(const HostCaps& h, u16 e) {
   return v;
 }
 
-bool aa32_el0(const Vm& vm) { return vm.config().arm64_host.el0_32bit; }
+bool aa32_el0(const Vm& vm) { return vm_state(vm).host.el0_32bit; }
 
 // read_id_reg(): the host's value as this vCPU sees it.
 u64 read_id_reg(Vcpu& vcpu, const SysReg& r) {
   if (r.access == Access::kIdRaz) return 0;
   if (r.access == Access::kIdAa32 && !aa32_el0(vcpu.vm())) return 0;
   const VcpuState& s = state(vcpu);
-  const HostCaps& h = vcpu.vm().config().arm64_host;
+  const HostCaps& h = vm_state(vcpu.vm()).host;
   u64 v = host_id(h, r.enc);
   switch (r.enc) {
     case enc(3, 0, 0, 4, 0): {
@@ -587,7 +588,7 @@ kx::Status set_user_value(Vcpu& vcpu, const SysReg& r, u64 v) {
 // kvm_reset_sys_regs(): every row with a reset hook, visible or not.
 void reset_sys_regs(Vcpu& vcpu) {
   VcpuState& s = state(vcpu);
-  const HostCaps& h = vcpu.vm().config().arm64_host;
+  const HostCaps& h = vm_state(vcpu.vm()).host;
   const u64 pmu_mask = 1ull << 31 | ((1ull << kHostPmuCounters) - 1);
   for (const SysReg& r : kSysRegs) {
     u64& v = storage(s, r);

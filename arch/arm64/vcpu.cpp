@@ -3,6 +3,7 @@
 // kvm_reset_vcpu()), KVM_ARM_VCPU_FINALIZE, and the SVE vector-length
 // pseudo-register KVM_REG_ARM64_SVE_VLS (api.rst 4.82, 4.68, 4.119).
 #include "arch/arm64/reg_ids.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -12,10 +13,6 @@ namespace {
 KX_LOCK_CLASS(arm64_host_lock);
 kx_mutex g_host_lock;
 HostCaps g_host;
-
-// Vm::arch_flags
-constexpr u32 kWidthConfigured = 1u << 0;
-constexpr u32 kWidth32 = 1u << 1;
 
 // struct kvm_regs in 32-bit units (see kCoreRegsBytes).
 constexpr u32 kCoreWords = kCoreRegsBytes / 4;
@@ -53,8 +50,10 @@ kx::Status set_host(const HostCaps& h) {
   return kx::Status::ok();
 }
 
-VcpuState& state(Vcpu& vcpu) { return *static_cast<VcpuState*>(vcpu.arch); }
-VmState& vm_state(Vm& vm) { return *static_cast<VmState*>(vm.arch); }
+// Every arm64 VM and vCPU has this state (vm_create(), vcpu_create()).
+VcpuState& state(Vcpu& vcpu) { return static_cast<VcpuState&>(*vcpu.arch()); }
+VmState& vm_state(Vm& vm) { return static_cast<VmState&>(*vm.arch()); }
+const VmState& vm_state(const Vm& vm) { return static_cast<const VmState&>(*vm.arch()); }
 
 namespace {
 
@@ -96,7 +95,7 @@ u32 core_reg_size(const VcpuState& s, u64 off) {
 kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
   if (vcpu.mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
   VcpuState& s = state(vcpu);
-  const HostCaps& h = vcpu.vm().config().arm64_host;
+  const HostCaps& h = vm_state(vcpu.vm()).host;
   kx::Status status;
   u32 want = 0;
 
@@ -125,13 +124,17 @@ kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
     // kvm_set_vm_width(): every vCPU of a VM has the same EL1 width.
     Vm& vm = vcpu.vm();
     const bool is32 = wants(kEl132Bit);
+    VmState& vs = vm_state(vm);
     kx::Guard<kx::Mutex> guard(&vm.lock);
-    if (vm.arch_flags & kWidthConfigured) {
-      if (is32 != ((vm.arch_flags & kWidth32) != 0)) status = kx::error(kx::kEINVAL);
+    if (vs.width_configured) {
+      if (is32 != vs.el1_32bit) status = kx::error(kx::kEINVAL);
     } else if (is32 && !h.el1_32bit) {
       status = kx::error(kx::kEINVAL);
     }
-    if (status.is_ok()) vm.arch_flags |= kWidthConfigured | (is32 ? kWidth32 : 0);
+    if (status.is_ok()) {
+      vs.width_configured = true;
+      vs.el1_32bit = is32;
+    }
   }
   if (status.is_ok()) {
     if (wants(kSve) && !s.sve_finalized) s.sve_max_vq = h.sve_max_vq();
@@ -193,7 +196,7 @@ kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr) {
   if (kx_copy_from_user(value, uaddr, size)) return kx::error(kx::kEFAULT);
   if (off == kOffPstate) {
     const u64 mode = *reinterpret_cast<u64*>(value) & kModeMask;
-    const HostCaps& h = vcpu.vm().config().arm64_host;
+    const HostCaps& h = vm_state(vcpu.vm()).host;
     const bool el1_32 = s.has(kEl132Bit);
     switch (mode) {
       case 0x10:  // USR
@@ -230,3 +233,33 @@ kx::Status core_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr) {
 
 }  // namespace arm64
 }  // namespace kvm
+
+// The shim's module parameters (include/kvm_ext/core.h).
+extern "C" {
+
+int kx_arm64_set_host(const kx_arm64_host* h) {
+  kvm::arm64::HostCaps c;
+  c.sve = h->sve;
+  c.sve_vqs = h->sve_vqs;
+  c.ptrauth_address = h->ptrauth_address;
+  c.ptrauth_generic = h->ptrauth_generic;
+  c.pmuv3 = h->pmuv3;
+  c.el1_32bit = h->el1_32bit;
+  c.el0_32bit = h->el0_32bit;
+  c.ipa_bits = h->ipa_bits;
+  return kvm::arm64::set_host(c).raw();
+}
+
+void kx_arm64_get_host(kx_arm64_host* h) {
+  const kvm::arm64::HostCaps c = kvm::arm64::host();
+  h->sve = c.sve;
+  h->sve_vqs = c.sve_vqs;
+  h->ptrauth_address = c.ptrauth_address;
+  h->ptrauth_generic = c.ptrauth_generic;
+  h->pmuv3 = c.pmuv3;
+  h->el1_32bit = c.el1_32bit;
+  h->el0_32bit = c.el0_32bit;
+  h->ipa_bits = c.ipa_bits;
+}
+
+}  // extern "C"

@@ -10,11 +10,10 @@ constexpr u32 kMaxVcpus = 2048;             // KVM_MAX_VCPUS = NR_CPUS
 constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // MAX_SMT_THREADS * KVM_MAX_VCORES
 
 // kvm_arch_init_vm(): 0 picks the default (HV), KVM_VM_PPC_HV asks for it;
-// the emulated host has no PR KVM.
-kx::Status parse_vm_type(unsigned long type, VmConfig* config) {
-  if (type != 0 && type != KX_VM_PPC_HV) return kx::error(kx::kEINVAL);
-  config->ppc_type = KX_VM_PPC_HV;
-  return kx::Status::ok();
+// the emulated host has no PR KVM. No architecture state yet.
+kx::Result<ArchVm*> vm_create(unsigned long type) {
+  if (type != 0 && type != KX_VM_PPC_HV) return kx::kEINVAL;
+  return static_cast<ArchVm*>(nullptr);
 }
 
 constexpr CapRow kCaps[] = {
@@ -35,20 +34,23 @@ const Personality kPpcPersonality = {
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
     .manual_dirty_log_caps = 0,
+    .has_msi = false,
     .caps = ppc::kCaps,
     .ncaps = kx::array_size(ppc::kCaps),
-    .parse_vm_type = ppc::parse_vm_type,
-    .vm_create = nullptr,
+    .init = nullptr,
+    .vm_create = ppc::vm_create,
     .vm_destroy = nullptr,
     .vcpu_precreate = nullptr,
     .vcpu_create = nullptr,
     .vcpu_destroy = nullptr,
     .run_check = nullptr,
-    .vcpu_has_interrupt = nullptr,
     .irq_line = nullptr,
-    .signal_msi = nullptr,
     .vm_attr = nullptr,
     .vcpu_attr = nullptr,
+    .vm_ioctls = nullptr,
+    .n_vm_ioctls = 0,
+    .vcpu_ioctls = nullptr,
+    .n_vcpu_ioctls = 0,
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,

@@ -9,8 +9,9 @@ namespace s390 {
 constexpr u32 kMaxVcpus = 248;  // KVM_S390_ESCA_CPU_SLOTS
 
 // Debian builds without CONFIG_KVM_S390_UCONTROL: only type 0.
-kx::Status parse_vm_type(unsigned long type, VmConfig*) {
-  return type == 0 ? kx::Status::ok() : kx::error(kx::kEINVAL);
+kx::Result<ArchVm*> vm_create(unsigned long type) {
+  if (type != 0) return kx::kEINVAL;
+  return static_cast<ArchVm*>(nullptr);
 }
 
 // kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
@@ -34,20 +35,23 @@ const Personality kS390Personality = {
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
     .manual_dirty_log_caps = 0,
+    .has_msi = false,
     .caps = s390::kCaps,
     .ncaps = kx::array_size(s390::kCaps),
-    .parse_vm_type = s390::parse_vm_type,
-    .vm_create = nullptr,
+    .init = nullptr,
+    .vm_create = s390::vm_create,
     .vm_destroy = nullptr,
     .vcpu_precreate = nullptr,
     .vcpu_create = nullptr,
     .vcpu_destroy = nullptr,
     .run_check = nullptr,
-    .vcpu_has_interrupt = nullptr,
     .irq_line = nullptr,
-    .signal_msi = nullptr,
     .vm_attr = s390::vm_attr,
     .vcpu_attr = nullptr,
+    .vm_ioctls = nullptr,
+    .n_vm_ioctls = 0,
+    .vcpu_ioctls = nullptr,
+    .n_vcpu_ioctls = 0,
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
     .guest_sysreg = nullptr,

@@ -69,9 +69,13 @@ int kx_vm_clear_dirty_log(struct kx_vm *vm, unsigned int slot,
 			  unsigned long long bitmap);
 /* Whether the personality has KVM_CLEAR_DIRTY_LOG at all. */
 int kx_has_clear_dirty_log(enum kx_personality p);
-/* KVM_IRQ_LINE: whether the architecture has it, and the call. */
-int kx_has_irq_line(enum kx_personality p);
-/* KVM_SIGNAL_MSI (struct kvm_msi without its padding): >0 delivered, 0 blocked. */
+/*
+ * KVM_IRQ_LINE (the irq field in the architecture's encoding) and
+ * KVM_SIGNAL_MSI (struct kvm_msi without its padding: >0 delivered, 0
+ * blocked), decoded; both answer the unknown-ioctl errno where the
+ * architecture lacks them. kx_vm_irq_line is safe from atomic context
+ * once the VM's interrupt controller is initialised.
+ */
 struct kx_msi {
 	unsigned int address_lo;
 	unsigned int address_hi;
@@ -79,9 +83,17 @@ struct kx_msi {
 	unsigned int flags;
 	unsigned int devid;
 };
-int kx_has_signal_msi(enum kx_personality p);
-int kx_vm_signal_msi(struct kx_vm *vm, const struct kx_msi *msi);
 int kx_vm_irq_line(struct kx_vm *vm, unsigned int irq, unsigned int level);
+int kx_vm_signal_msi(struct kx_vm *vm, const struct kx_msi *msi);
+
+/*
+ * Every other KVMIO ioctl on a VM or vCPU fd, with its raw user argument:
+ * the generic ones the core decodes itself, then the architecture's own
+ * (kvm_arch_vm_ioctl(), kvm_arch_vcpu_ioctl()), else the architecture's
+ * unknown-ioctl errno. The core copies the argument in and out.
+ */
+long kx_vm_ioctl(struct kx_vm *vm, unsigned int cmd, unsigned long arg);
+long kx_vcpu_ioctl(struct kx_vcpu *vcpu, unsigned int cmd, unsigned long arg);
 
 struct kx_attr {
 	unsigned int flags;
@@ -142,7 +154,7 @@ int kx_vcpu_guest_access(struct kx_vcpu *vcpu, struct kx_guest_access *acc,
 			 struct kx_exit *exit);
 
 /*
- * arm64. The emulated host (module parameters): what KVM_CHECK_EXTENSION
+ * The emulated arm64 host (module parameters): what KVM_CHECK_EXTENSION
  * reports and vCPU configuration allows, snapshotted by each new VM.
  * sve_vqs: bit vq-1 for each vector length of vq x 128 bits (vq 1..16).
  */
@@ -158,20 +170,6 @@ struct kx_arm64_host {
 };
 int kx_arm64_set_host(const struct kx_arm64_host *h); /* -EINVAL if impossible */
 void kx_arm64_get_host(struct kx_arm64_host *h);
-/* KVM_ARM_PREFERRED_TARGET's target (features are all clear). */
-unsigned int kx_arm64_preferred_target(void);
-/* KVM_ARM_VCPU_INIT (struct kvm_vcpu_init: target, features[7]). */
-int kx_vcpu_arm64_init(struct kx_vcpu *vcpu, unsigned int target,
-		       const unsigned int features[7]);
-/* KVM_ARM_VCPU_FINALIZE; uaddr points at the int feature. */
-int kx_vcpu_arm64_finalize(struct kx_vcpu *vcpu, unsigned long long uaddr);
-/*
- * KVM_GET_ONE_REG / KVM_SET_ONE_REG; ureg points at struct kvm_one_reg,
- * read after the "initialised?" check as in Linux.
- */
-int kx_vcpu_one_reg(struct kx_vcpu *vcpu, int set, unsigned long long ureg);
-/* KVM_GET_REG_LIST; ulist points at struct kvm_reg_list. */
-int kx_vcpu_arm64_reg_list(struct kx_vcpu *vcpu, unsigned long long ulist);
 
 /* Devices */
 struct kx_device_ops {

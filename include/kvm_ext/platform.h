@@ -86,6 +86,8 @@ void kx_waitq_wake_all(struct kx_waitq *wq);
 int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len);
 int kx_copy_to_user(unsigned long long uaddr, const void *src, unsigned long len);
 int kx_user_range_ok(unsigned long long uaddr, unsigned long long len);
+/* The ioctl comes from a 32-bit process (in_compat_syscall()). */
+int kx_in_compat_syscall(void);
 /*
  * One page of that memory for direct access, without a copy: a device's
  * table walk (ITS tables) decodes and encodes its entries in place.

@@ -22,8 +22,11 @@ int kx_selftest_dirty_bitmap(void);
 void kvm_ext_test_fail_alloc_after(long n);
 long kvm_ext_test_alloc_attempts(void);
 long kvm_ext_live_allocations(void);
-/* The calling task's user pointers are kernel pointers (KUnit only). */
-void kvm_ext_test_kernel_uaccess(bool on);
+/*
+ * The calling task's user pointers are kernel pointers (KUnit only);
+ * returns whether they were before.
+ */
+bool kvm_ext_test_kernel_uaccess(bool on);
 
 #ifdef __cplusplus
 }

@@ -28,57 +28,20 @@ kx::Result<kx_attr> copy_attr(unsigned long long uattr) {
   return a;
 }
 
+// An ioctl's value as the syscall returns it.
+long ioctl_return(const kx::Result<long>& r) { return r.is_ok() ? r.value() : r.error().raw(); }
+
 }  // namespace
 
 extern "C" {
 
 int kx_core_init(void) {
   kvm::registry_init();
-  kvm::arm64::host_init();
+  for (int p = 0; p < KX_NR_PERSONALITIES; p++) {
+    const kvm::Personality* per = kvm::personality(static_cast<kx_personality>(p));
+    if (per->init) per->init();
+  }
   return 0;
-}
-
-int kx_arm64_set_host(const kx_arm64_host* h) {
-  kvm::arm64::HostCaps c;
-  c.sve = h->sve;
-  c.sve_vqs = h->sve_vqs;
-  c.ptrauth_address = h->ptrauth_address;
-  c.ptrauth_generic = h->ptrauth_generic;
-  c.pmuv3 = h->pmuv3;
-  c.el1_32bit = h->el1_32bit;
-  c.el0_32bit = h->el0_32bit;
-  c.ipa_bits = h->ipa_bits;
-  return kvm::arm64::set_host(c).raw();
-}
-
-void kx_arm64_get_host(kx_arm64_host* h) {
-  const kvm::arm64::HostCaps c = kvm::arm64::host();
-  h->sve = c.sve;
-  h->sve_vqs = c.sve_vqs;
-  h->ptrauth_address = c.ptrauth_address;
-  h->ptrauth_generic = c.ptrauth_generic;
-  h->pmuv3 = c.pmuv3;
-  h->el1_32bit = c.el1_32bit;
-  h->el0_32bit = c.el0_32bit;
-  h->ipa_bits = c.ipa_bits;
-}
-
-unsigned int kx_arm64_preferred_target(void) { return kvm::arm64::kTargetGenericV8; }
-
-int kx_vcpu_arm64_init(kx_vcpu* vcpu, unsigned int target, const unsigned int features[7]) {
-  return kvm::arm64::vcpu_init(*vcpu_of(vcpu), target, features).raw();
-}
-
-int kx_vcpu_arm64_finalize(kx_vcpu* vcpu, unsigned long long uaddr) {
-  return kvm::arm64::vcpu_finalize(*vcpu_of(vcpu), uaddr).raw();
-}
-
-int kx_vcpu_one_reg(kx_vcpu* vcpu, int set, unsigned long long ureg) {
-  return kvm::arm64::one_reg(*vcpu_of(vcpu), set != 0, ureg).raw();
-}
-
-int kx_vcpu_arm64_reg_list(kx_vcpu* vcpu, unsigned long long ulist) {
-  return kvm::arm64::get_reg_list(*vcpu_of(vcpu), ulist).raw();
 }
 
 void kx_core_exit(void) { kvm::registry_exit(); }
@@ -142,31 +105,24 @@ int kx_has_clear_dirty_log(kx_personality p) {
   return per && per->manual_dirty_log_caps != 0;
 }
 
-int kx_has_irq_line(kx_personality p) {
-  const kvm::Personality* per = kvm::personality(p);
-  return per && per->irq_line != nullptr;
-}
-
 int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
-  Vm* v = vm_of(vm);
-  if (!v->personality().irq_line) return v->personality().unknown_vm_ioctl_errno;
-  const int r = v->personality().irq_line(*v, irq, level).raw();
-  kx_trace_irq_line(irq, level, r);
-  return r;
-}
-
-int kx_has_signal_msi(kx_personality p) {
-  const kvm::Personality* per = kvm::personality(p);
-  return per && per->signal_msi != nullptr;
+  return vm_of(vm)->irq_line(irq, level).raw();
 }
 
 int kx_vm_signal_msi(kx_vm* vm, const kx_msi* msi) {
+  const kvm::Msi m = {msi->address_lo, msi->address_hi, msi->data, msi->flags, msi->devid};
   Vm* v = vm_of(vm);
-  if (!v->personality().signal_msi) return v->personality().unknown_vm_ioctl_errno;
-  kx::Result<int> r = v->personality().signal_msi(*v, *msi);
-  const int ret = r.is_ok() ? r.value() : r.error().raw();
-  kx_trace_signal_msi(msi->devid, msi->data, ret);
-  return ret;
+  if (!v->personality().has_msi) return v->personality().unknown_vm_ioctl_errno;
+  kx::Result<int> r = v->signal_msi(m);
+  return r.is_ok() ? r.value() : r.error().raw();
+}
+
+long kx_vm_ioctl(kx_vm* vm, unsigned int cmd, unsigned long arg) {
+  return ioctl_return(vm_of(vm)->ioctl(cmd, arg));
+}
+
+long kx_vcpu_ioctl(kx_vcpu* vcpu, unsigned int cmd, unsigned long arg) {
+  return ioctl_return(vcpu_of(vcpu)->ioctl(cmd, arg));
 }
 
 int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {

@@ -10,9 +10,10 @@
 
 namespace kvm {
 
+class ArchVm;
+class ArchVcpu;
 class Vm;
 class Vcpu;
-struct VmConfig;
 struct GuestAccess;
 
 struct Personality;
@@ -24,6 +25,26 @@ struct CapRow {
   long value;
   long (*query)(const Personality& p, const Vm* vm);
 };
+
+// One of the architecture's own ioctls (kvm_arch_vm_ioctl(),
+// kvm_arch_vcpu_ioctl()): its number and its handler, which gets the raw
+// user argument and copies what it needs itself, in Linux's order.
+struct VmIoctl {
+  u32 cmd;
+  kx::Result<long> (*handler)(Vm& vm, u64 arg);
+};
+struct VcpuIoctl {
+  u32 cmd;
+  kx::Result<long> (*handler)(Vcpu& vcpu, u64 arg);
+};
+
+template <typename Row>
+const Row* find_ioctl(const Row* rows, usize n, u32 cmd) {
+  for (usize i = 0; i < n; i++) {
+    if (rows[i].cmd == cmd) return &rows[i];
+  }
+  return nullptr;
+}
 
 struct Personality {
   const char* name;
@@ -40,37 +61,43 @@ struct Personality {
   // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT (KVM_CLEAR_DIRTY_LOG and
   // KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2); 0 elsewhere.
   u64 manual_dirty_log_caps;
+  // CONFIG_HAVE_KVM_MSI: KVM_SIGNAL_MSI exists (delivered by the VM's
+  // IrqChip).
+  bool has_msi;
   // The architecture's own rows (kvm_vm_ioctl_check_extension()); the
   // generic ones, and those that follow from the limits above, are in
   // personality.cpp for every architecture.
   const CapRow* caps;
   usize ncaps;
 
-  // KVM_CREATE_VM's type argument, in this architecture's meaning.
-  kx::Status (*parse_vm_type)(unsigned long type, VmConfig* config);
-  // Architecture state of a new VM (Vm::arch), and its teardown after
-  // the VM's vCPUs and devices are gone. Null: none.
-  kx::Status (*vm_create)(Vm& vm);
+  // Module init: the emulated host's defaults. Null: nothing to do.
+  void (*init)();
+  // KVM_CREATE_VM: the type argument in this architecture's meaning (a
+  // refusal is -EINVAL), then the VM's architecture state (null: none).
+  kx::Result<ArchVm*> (*vm_create)(unsigned long type);
+  // Teardown that needs the VM whole, after its vCPUs and devices are
+  // gone and before its architecture state is destroyed. Null: none.
   void (*vm_destroy)(Vm& vm);
   // kvm_arch_vcpu_precreate: architecture rules on top of the id bound.
   kx::Status (*vcpu_precreate)(Vm& vm, u32 id);
-  // Architecture state of a new vCPU (Vcpu::arch), and its teardown.
-  kx::Status (*vcpu_create)(Vcpu& vcpu);
+  // A new vCPU's architecture state, and the teardown before it is
+  // destroyed. Null: none.
+  kx::Result<ArchVcpu*> (*vcpu_create)(Vcpu& vcpu);
   void (*vcpu_destroy)(Vcpu& vcpu);
   // KVM_RUN's entry checks (initialised, finalized, ...).
   kx::Status (*run_check)(Vcpu& vcpu);
-  // An interrupt the vCPU would take now (kvm_arch_vcpu_runnable()): an
-  // idle vCPU in KVM_RUN wakes for it. Null: never.
-  bool (*vcpu_has_interrupt)(Vcpu& vcpu);
-  // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS. Null: the ioctl is unknown here.
+  // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS (kvm_vm_ioctl_irq_line(): the irq
+  // field in this architecture's encoding). Null: the ioctl is unknown here.
   kx::Status (*irq_line)(Vm& vm, u32 irq, u32 level);
-  // KVM_SIGNAL_MSI (CONFIG_HAVE_KVM_MSI): 1 delivered, 0 blocked by the
-  // guest. Null: the ioctl is unknown here.
-  kx::Result<int> (*signal_msi)(Vm& vm, const kx_msi& msi);
   // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not
   // handled on this architecture and fails as any unknown ioctl there.
   kx::Status (*vm_attr)(Vm& vm, kx_attr_op op, const kx_attr& attr);
   kx::Status (*vcpu_attr)(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
+  // The architecture's own VM and vCPU ioctls.
+  const VmIoctl* vm_ioctls;
+  usize n_vm_ioctls;
+  const VcpuIoctl* vcpu_ioctls;
+  usize n_vcpu_ioctls;
   // What kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl() return for an
   // ioctl they do not know (a negative errno).
   int unknown_vm_ioctl_errno;

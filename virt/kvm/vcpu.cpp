@@ -9,11 +9,12 @@ kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
   if (!ac.check()) return kx::kENOMEM;
   const Personality& p = vm->personality();
   if (p.vcpu_create) {
-    kx::Status s = p.vcpu_create(*vcpu);
-    if (s.is_error()) {
+    kx::Result<ArchVcpu*> arch = p.vcpu_create(*vcpu);
+    if (arch.is_error()) {
       kx::destroy(vcpu);
-      return s;
+      return arch.error();
     }
+    vcpu->arch_ = arch.value();
   }
   for (int i = 0; i < vm->personality().vcpu_mmap_pages; i++) {
     vcpu->pages_[i] = kx_page_alloc();
@@ -27,7 +28,8 @@ kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
 
 Vcpu::~Vcpu() {
   const Personality& p = vm_->personality();
-  if (arch && p.vcpu_destroy) p.vcpu_destroy(*this);
+  if (arch_ && p.vcpu_destroy) p.vcpu_destroy(*this);
+  kx::destroy(arch_);
   for (void* page : pages_) {
     if (page) kx_page_free(page);
   }
@@ -55,8 +57,8 @@ kx::Status Vcpu::run(kx_run* run) {
       // The idle guest waits for an interrupt it would take (then exits
       // with KVM_EXIT_EXT_INTERRUPT so the test, as the guest, can take
       // it) or a signal.
-      const Personality& p = vm_->personality();
-      auto has_work = [this, &p] { return p.vcpu_has_interrupt && p.vcpu_has_interrupt(*this); };
+      IrqChip* chip = vm_->irqchip();
+      auto has_work = [this, chip] { return chip && chip->vcpu_has_interrupt(*this); };
       status = kx::Status::from_raw(wait_.wait(&has_work));
       running_.store(false);
       run->exit.set = 1;
@@ -154,6 +156,17 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
   if (!access.write) access.data = 0;
   access.result = KX_ACCESS_RESULT_EXIT;
   return kx::Status::ok();
+}
+
+}  // namespace kvm
+
+namespace kvm {
+
+kx::Result<long> Vcpu::ioctl(u32 cmd, u64 arg) {
+  const Personality& p = vm_->personality();
+  if (const VcpuIoctl* row = find_ioctl(p.vcpu_ioctls, p.n_vcpu_ioctls, cmd))
+    return row->handler(*this, arg);
+  return kx::Status::from_raw(p.unknown_vcpu_ioctl_errno);
 }
 
 }  // namespace kvm

@@ -17,20 +17,14 @@ constexpr u64 kMaxSlotPages = (1ull << 31) - 1;
 u32 vm_count() { return g_vm_count.load(); }
 
 kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner) {
-  VmConfig config;
-  KX_TRY(p->parse_vm_type(type, &config));
+  ArchVm* arch = KX_TRY(p->vm_create(type));
   kx::AllocChecker ac;
-  Vm* vm = new (&ac) Vm(p, config, owner);
-  if (!ac.check()) return kx::kENOMEM;
-  g_vm_count.fetch_add(1);
-  if (p->vm_create) {
-    kx::Status s = p->vm_create(*vm);
-    if (!s.is_ok()) {
-      vm->owner_ = nullptr;  // a failed create leaves the owner to the caller
-      kx::destroy(vm);
-      return s.error();
-    }
+  Vm* vm = new (&ac) Vm(p, arch, owner);
+  if (!ac.check()) {
+    kx::destroy(arch);
+    return kx::kENOMEM;
   }
+  g_vm_count.fetch_add(1);
   return vm;
 }
 
@@ -58,7 +52,8 @@ Vm::~Vm() {
     kx::destroy(dev);
   }
   while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
-  if (arch && personality_->vm_destroy) personality_->vm_destroy(*this);
+  if (arch_ && personality_->vm_destroy) personality_->vm_destroy(*this);
+  kx::destroy(arch_);
   if (owner_) kx_owner_put(owner_);
   g_vm_count.fetch_sub(1);
 }
@@ -95,7 +90,7 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
 
   if (!old) {  // create
     if (set.overlaps(base_gfn, npages, nullptr)) return kx::error(kx::kEEXIST);
-    KX_TRY(arch_check_slot(base_gfn, npages));
+    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages));
     kx::AllocChecker ac;
     Memslot* slot = new (&ac) Memslot;
     if (!ac.check()) return kx::error(kx::kENOMEM);
@@ -125,7 +120,7 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
   if (!move && r.flags == old->flags) return kx::Status::ok();
   if (move) {
     if (set.overlaps(base_gfn, npages, old)) return kx::error(kx::kEEXIST);
-    KX_TRY(arch_check_slot(base_gfn, npages));
+    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages));
   }
 
   // Logging turned on allocates a bitmap, turned off frees it; a move
@@ -138,14 +133,6 @@ kx::Status Vm::set_memory_region(const kx_memory_region& r) {
     old->base_gfn = base_gfn;
     set.moved(old);
   }
-  return kx::Status::ok();
-}
-
-kx::Status Vm::arch_check_slot(u64 base_gfn, u64 npages) const {
-  // arm64's kvm_arch_prepare_memory_region(): the slot must lie within the
-  // VM's IPA space.
-  if (config_.ipa_bits && base_gfn + npages > (1ull << (config_.ipa_bits - KX_PAGE_SHIFT)))
-    return kx::error(kx::kEFAULT);
   return kx::Status::ok();
 }
 
@@ -306,7 +293,7 @@ kx::Status Vm::get_dirty_log(u32 slot, u64 uaddr) {
 // kvm_clear_dirty_log_protect(), in its order of checks.
 kx::Status Vm::clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uaddr) {
   // Without CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT the ioctl does not
-  // exist (the shim also answers so before reading its argument).
+  // exist (Vm::ioctl() also answers so before reading its argument).
   if (!personality_->manual_dirty_log_caps)
     return kx::Status::from_raw(personality_->unknown_vm_ioctl_errno);
   const u32 as_id = slot >> 16;
@@ -388,5 +375,101 @@ void Vm::unmap_guest_page(GuestPage& page) {
 }
 
 kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }
+
+}  // namespace kvm
+
+namespace kvm {
+
+kx::Status Vm::irq_line(u32 irq, u32 level) {
+  if (!personality_->irq_line) return kx::Status::from_raw(personality_->unknown_vm_ioctl_errno);
+  const kx::Status s = personality_->irq_line(*this, irq, level);
+  kx_trace_irq_line(irq, level, s.raw());
+  return s;
+}
+
+// kvm_send_userspace_msi(): the VM's interrupt controller, if any, decides.
+kx::Result<int> Vm::signal_msi(const Msi& msi) {
+  IrqChip* chip = irqchip();
+  kx::Result<int> r = chip ? chip->signal_msi(*this, msi) : kx::Result<int>(kx::kEINVAL);
+  kx_trace_signal_msi(msi.devid, msi.data, r.is_ok() ? r.value() : r.error().raw());
+  return r;
+}
+
+namespace {
+
+// struct kvm_irq_level and struct kvm_clear_dirty_log.
+struct IrqLevel {
+  u32 irq;
+  u32 level;
+};
+struct ClearDirtyLog {
+  u32 slot;
+  u32 num_pages;
+  u64 first_page;
+  u64 bitmap;
+};
+// struct kvm_msi: struct Msi, then padding.
+struct UserMsi {
+  Msi msi;
+  u8 pad[12];
+};
+static_assert(sizeof(IrqLevel) == 8 && sizeof(ClearDirtyLog) == 24 && sizeof(UserMsi) == 32);
+
+// KVM_IRQ_LINE, and KVM_IRQ_LINE_STATUS, which copies the struct back.
+kx::Result<long> irq_line_ioctl(Vm& vm, u32 cmd, u64 arg) {
+  IrqLevel irq;
+  if (kx_copy_from_user(&irq, arg, sizeof(irq))) return kx::kEFAULT;
+  KX_TRY(vm.irq_line(irq.irq, irq.level));
+  if (cmd == KX_IRQ_LINE_STATUS && kx_copy_to_user(arg, &irq, sizeof(irq))) return kx::kEFAULT;
+  return 0;
+}
+
+kx::Result<long> signal_msi_ioctl(Vm& vm, u32, u64 arg) {
+  UserMsi m;
+  if (kx_copy_from_user(&m, arg, sizeof(m))) return kx::kEFAULT;
+  return KX_TRY(vm.signal_msi(m.msi));
+}
+
+// The bitmap pointer shares a u64 with padding: a 32-bit process sets
+// only the low half (KVM reads it through compat_kvm_clear_dirty_log).
+kx::Result<long> clear_dirty_log_ioctl(Vm& vm, u32, u64 arg) {
+  ClearDirtyLog log;
+  if (kx_copy_from_user(&log, arg, sizeof(log))) return kx::kEFAULT;
+  const u64 bitmap = kx_in_compat_syscall() ? static_cast<u32>(log.bitmap) : log.bitmap;
+  KX_TRY(vm.clear_dirty_log(log.slot, log.first_page, log.num_pages, bitmap));
+  return 0;
+}
+
+bool has_irq_line(const Personality& p) { return p.irq_line != nullptr; }
+bool has_msi(const Personality& p) { return p.has_msi; }
+// CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT
+bool has_clear_dirty_log(const Personality& p) { return p.manual_dirty_log_caps != 0; }
+
+// The generic VM ioctls (kvm_vm_ioctl()) that decode in the core, each on
+// the architectures whose configuration has it.
+struct GenericVmIoctl {
+  u32 cmd;
+  bool (*present)(const Personality& p);
+  kx::Result<long> (*handler)(Vm& vm, u32 cmd, u64 arg);
+};
+
+constexpr GenericVmIoctl kGenericVmIoctls[] = {
+    {KX_IRQ_LINE, has_irq_line, irq_line_ioctl},
+    {KX_IRQ_LINE_STATUS, has_irq_line, irq_line_ioctl},
+    {KX_SIGNAL_MSI, has_msi, signal_msi_ioctl},
+    {KX_CLEAR_DIRTY_LOG, has_clear_dirty_log, clear_dirty_log_ioctl},
+};
+
+}  // namespace
+
+kx::Result<long> Vm::ioctl(u32 cmd, u64 arg) {
+  const Personality& p = *personality_;
+  for (const GenericVmIoctl& row : kGenericVmIoctls) {
+    if (row.cmd == cmd && row.present(p)) return row.handler(*this, cmd, arg);
+  }
+  if (const VmIoctl* row = find_ioctl(p.vm_ioctls, p.n_vm_ioctls, cmd))
+    return row->handler(*this, arg);
+  return kx::Status::from_raw(p.unknown_vm_ioctl_errno);
+}
 
 }  // namespace kvm

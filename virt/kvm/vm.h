@@ -19,8 +19,9 @@
 #include <kx/lock.h>
 #include <kx/vector.h>
 
-#include "arch/arm64/arm64.h"
+#include "arch.h"
 #include "io_bus.h"
+#include "irqchip.h"
 #include "memslot.h"
 #include "personality.h"
 
@@ -33,13 +34,6 @@ u32 vm_count();
 extern kx::LockClass vm_lock_class;
 extern kx::LockClass vm_slots_lock_class;
 extern kx::LockClass vcpu_mutex_class;
-
-// What KVM_CREATE_VM's type argument selected.
-struct VmConfig {
-  u32 ipa_bits = 0;            // arm64
-  u32 ppc_type = 0;            // ppc: KVM_VM_PPC_HV
-  arm64::HostCaps arm64_host;  // the emulated host when the VM was made
-};
 
 struct GuestAccess {
   u32 kind;
@@ -62,6 +56,9 @@ class Vcpu {
   kx::Status run(kx_run* run) KX_EXCLUDES(mutex);
   kx::Status attr(kx_attr_op op, const kx_attr& a) KX_EXCLUDES(mutex);
   kx::Status guest_access(GuestAccess& access, kx_exit* exit) KX_EXCLUDES(mutex);
+  // A vCPU ioctl the shim does not decode itself: the architecture's
+  // table, else the architecture's unknown-ioctl errno.
+  kx::Result<long> ioctl(u32 cmd, u64 arg);
 
   bool has_run() const { return has_run_.load(); }
   // Wakes the vCPU if it waits in KVM_RUN (it re-checks for work). Safe
@@ -71,8 +68,8 @@ class Vcpu {
 
   kx::Mutex mutex{&vcpu_mutex_class};
   kx::ListNode vm_node;
-  // The architecture's per-vCPU state (Personality::vcpu_create), under mutex.
-  void* arch = nullptr;
+  // The architecture's per-vCPU state (Personality::vcpu_create).
+  ArchVcpu* arch() const { return arch_; }
 
  private:
   Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
@@ -81,6 +78,7 @@ class Vcpu {
 
   Vm* vm_;
   u32 id_;
+  ArchVcpu* arch_ = nullptr;
   void* pages_[2] = {};
   kx::Atomic<bool> has_run_;
   kx::Atomic<bool> running_;
@@ -132,7 +130,10 @@ class Vm {
   void put();
 
   const Personality& personality() const { return *personality_; }
-  const VmConfig& config() const { return config_; }
+  // The architecture's per-VM state (Personality::vm_create), null for
+  // an architecture without any.
+  ArchVm* arch() const { return arch_; }
+  IrqChip* irqchip() const { return arch_ ? arch_->irqchip() : nullptr; }
   void* owner() const { return owner_; }
 
   kx::Status set_memory_region(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
@@ -142,6 +143,14 @@ class Vm {
   void abort_device(Device* dev) KX_EXCLUDES(lock);
   void release_device(Device* dev) KX_EXCLUDES(lock);
   kx::Status attr(kx_attr_op op, const kx_attr& a);
+  // A VM ioctl the shim does not decode itself: the generic ones the
+  // core decodes (KVM_IRQ_LINE, KVM_SIGNAL_MSI, KVM_CLEAR_DIRTY_LOG), then
+  // the architecture's table, else the architecture's unknown-ioctl errno.
+  kx::Result<long> ioctl(u32 cmd, u64 arg);
+  // KVM_IRQ_LINE and KVM_SIGNAL_MSI, decoded (KUnit injects through
+  // these from atomic context).
+  kx::Status irq_line(u32 irq, u32 level);
+  kx::Result<int> signal_msi(const Msi& msi);
 
   // KVM_ENABLE_CAP on the VM.
   kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
@@ -190,16 +199,15 @@ class Vm {
   kx::IntrusiveList<Device, &Device::vm_node> devices KX_GUARDED_BY(lock);
 
  private:
-  Vm(const Personality* p, const VmConfig& c, void* owner)
-      : personality_(p), config_(c), owner_(owner) {}
-  kx::Status arch_check_slot(u64 base_gfn, u64 npages) const;
+  Vm(const Personality* p, ArchVm* arch, void* owner)
+      : personality_(p), arch_(arch), owner_(owner) {}
   bool initially_set() const;
   kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
   ~Vm();
   friend void kx::destroy<Vm>(Vm*);
 
   const Personality* personality_;
-  VmConfig config_;
+  ArchVm* arch_;
   void* owner_;
   kx::Atomic<u32> refs_{1};
   kx::Atomic<u64> manual_protect_;
@@ -208,11 +216,6 @@ class Vm {
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
 
  public:
-  // Architecture VM state set by vCPU configuration (arm64: the EL1
-  // register width once the first vCPU fixed it), under lock.
-  u32 arch_flags KX_GUARDED_BY(lock) = 0;
-  // The architecture's per-VM state (Personality::vm_create).
-  void* arch = nullptr;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);

@@ -5,6 +5,7 @@
 // (KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS, as 6.1's vgic-sys-reg-v3.c).
 #include "arch/arm64/reg_ids.h"
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

@@ -5,6 +5,7 @@
 // following the device documents where they differ
 // (Documentation/differences.rst).
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -73,7 +74,7 @@ kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 siz
   if (current != kAddrUndef) return kx::error(kx::kEEXIST);
   if (addr % align || size % align) return kx::error(kx::kEINVAL);
   if (addr + size < addr) return kx::error(kx::kEINVAL);
-  const u64 phys_size = 1ull << vm.config().ipa_bits;
+  const u64 phys_size = 1ull << vm_state(vm).ipa_bits;
   if (addr & ~(phys_size - 1) || addr + size > phys_size) return kx::error(kx::kE2BIG);
   return kx::Status::ok();
 }
@@ -688,6 +689,20 @@ kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   // A line a device drives is not userspace's (vgic_validate_injection()).
   if (irq->owner == kOwnerNone) set_line(d, cpu, *irq, level);
   return kx::Status::ok();
+}
+
+kx::Status set_spi_pin(Vm& vm, u32 pin, bool level) {
+  constexpr u32 kTypeSpi = 1;
+  Dist& d = dist_of(vm);
+  u32 nr_spis;
+  if (d.initialized()) {
+    nr_spis = d.nr_spis;  // fixed by CTRL_INIT
+  } else {
+    kx::Guard<kx::Mutex> guard(&vm.lock);
+    nr_spis = d.nr_spis;
+  }
+  if (pin >= nr_spis) return kx::error(kx::kEINVAL);
+  return irq_line(vm, kTypeSpi, 0, pin + kNrPrivateIrqs, level);
 }
 
 void vm_destroy(Vm& vm) {

@@ -4,6 +4,7 @@
 // acknowledge, priority drop and deactivation, SGIs, and which vCPU an
 // interrupt reaches. Every function here runs under Dist::lock.
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

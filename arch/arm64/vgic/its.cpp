@@ -14,6 +14,7 @@
 //   -> Dist::lock
 #include "arch/arm64/vgic/internal.h"
 #include "virt/kvm/guest_batch.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

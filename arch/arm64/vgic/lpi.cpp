@@ -7,6 +7,7 @@
 // new mapping, INV, INVALL, EnableLPIs). Guest RAM is never touched under
 // Dist::lock: a read happens first, the state changes after.
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

@@ -7,6 +7,7 @@
 // as Linux 6.1's vgic-mmio-v2.c / vgic-mmio-v3.c, with the userspace
 // semantics of the device documents (STATUSR, ISPENDR, ICPENDR).
 #include "arch/arm64/vgic/internal.h"
+#include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {

@@ -204,6 +204,10 @@ bool initialized(Vm& vm);
 // KVM_IRQ_LINE with an in-kernel GIC: type 1 SPI, 2 PPI. Once the GIC is
 // initialised, safe from atomic context.
 kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level);
+// A routed GSI or an irqfd on SPI pin + 32 (vgic_irqfd_set_irq()):
+// -EINVAL for an SPI the GIC lacks. Safe from atomic context once the GIC
+// is initialised.
+kx::Status set_spi_pin(Vm& vm, u32 pin, bool level);
 // KVM_SIGNAL_MSI: 1 delivered, 0 blocked by the guest's tables (not
 // mapped), or the documented errors.
 kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid);

@@ -148,6 +148,7 @@
 #include <kvm_ext/abi.h>
 #include <kvm_ext/core.h>
 #include <kvm_ext/platform.h>
+#include "tools/testing/common/kx_arm64.h"
 
 #include "platform_host.h"
 
@@ -5037,8 +5038,8 @@ void op_irq_line(Input& in) {
   const uint32_t t = (irq >> 24) & 0xf;
   trace("irq_line vm %d irq %#x (type %u vcpu %u num %u) level %u", vi, irq, t, idx, num, level);
   if (!v) return;
-  if (!kx_has_irq_line(v->p)) {
-    trace("  (no KVM_IRQ_LINE on this personality: the shim refuses it)");
+  if (v->p != KX_ARM64) {
+    trace("  (no KVM_IRQ_LINE on this personality: the core refuses it)");
     return;
   }
   GicModel& m = v->gic;
@@ -5383,7 +5384,13 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     const auto kp = static_cast<kx_personality>(p);
     CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_VFIO, &kx_vfio_device_ops) == 0, "register VFIO");
     CHECK(kx_register_device_ops(kp, kDummyType, &kDummyOps) == 0, "register dummy");
-    CHECK(!!kx_has_irq_line(kp) == (kp == KX_ARM64), "KVM_IRQ_LINE off arm64, or not on it");
+    {
+      kx_vm* vm = nullptr;
+      CHECK(kx_vm_create(kp, 0, nullptr, &vm) == 0, "VM for the KVM_IRQ_LINE check");
+      const bool unknown = kx_vm_irq_line(vm, 1u << 24, 0) == kx_unknown_ioctl_errno(kp, 0);
+      CHECK(unknown == (kp != KX_ARM64), "KVM_IRQ_LINE off arm64, or not on it");
+      kx_vm_put(vm);
+    }
     if (kp == KX_ARM64) {  // as the shim: the VGIC types on arm64 only
       CHECK(kx_register_device_ops(kp, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops) == 0,
             "register VGIC v2");

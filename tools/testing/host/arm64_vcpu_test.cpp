@@ -8,6 +8,7 @@
 
 #include <kvm_ext/abi.h>
 #include <kvm_ext/core.h>
+#include "tools/testing/common/kx_arm64.h"
 
 #include "platform_host.h"
 
@@ -66,7 +67,10 @@ class Arm64VcpuTest : public ::testing::Test {
 };
 
 TEST_F(Arm64VcpuTest, InitTargetAndFeatureRules) {
-  EXPECT_EQ(kx_arm64_preferred_target(), 5u);
+  kx_test_vcpu_init preferred = {0, {~0u}};
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_ARM_PREFERRED_TARGET, reinterpret_cast<uintptr_t>(&preferred)), 0);
+  EXPECT_EQ(preferred.target, 5u);
+  EXPECT_EQ(preferred.features[0], 0u);
   EXPECT_EQ(init(vcpu_, 0, 4), -EINVAL);         // not the preferred target
   EXPECT_EQ(init(vcpu_, 1u << 7), -ENOENT);      // unknown feature
   EXPECT_EQ(init(vcpu_, 0, 5, 1), -ENOENT);      // features[3]

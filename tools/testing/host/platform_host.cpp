@@ -217,6 +217,8 @@ int kx_file_is_vfio_group(void*) { return 0; }
 
 void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }
 
+int kx_in_compat_syscall(void) { return 0; }
+
 void kx_panic(const char* msg) {
   fprintf(stderr, "kx_panic: %s\n", msg);
   abort();

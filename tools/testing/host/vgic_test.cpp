@@ -8,6 +8,7 @@
 
 #include <kvm_ext/abi.h>
 #include <kvm_ext/core.h>
+#include "tools/testing/common/kx_arm64.h"
 
 #include "platform_host.h"
 

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+// The architecture's part of a VM and of a vCPU (KVM's kvm->arch and
+// vcpu->arch). Each personality derives its own state from these; the
+// generic core owns it through the base and destroys it with the VM or
+// vCPU. arch/<name>/ recovers its type with a static_cast, in one place.
+#pragma once
+
+#include <kvm_ext/platform.h>
+#include <kx/result.h>
+#include <kx/types.h>
+
+namespace kvm {
+
+class IrqChip;
+
+class ArchVm {
+ public:
+  ArchVm() = default;
+  virtual ~ArchVm() = default;
+  ArchVm(const ArchVm&) = delete;
+  ArchVm& operator=(const ArchVm&) = delete;
+
+  // kvm_arch_prepare_memory_region(): whether a memslot may cover these
+  // guest frames (arm64: within the VM's IPA space, else -EFAULT).
+  virtual kx::Status check_slot(u64 base_gfn, u64 npages) const { return kx::Status::ok(); }
+  // The VM's interrupt controller (irqchip.h), or null where the
+  // architecture has none in the kernel.
+  virtual IrqChip* irqchip() { return nullptr; }
+
+  // Objects die through kx::destroy(); the deleting destructor that a
+  // virtual destructor implies still needs an operator delete to name.
+  static void operator delete(void* p) { kx_free(p); }
+};
+
+class ArchVcpu {
+ public:
+  ArchVcpu() = default;
+  virtual ~ArchVcpu() = default;
+  ArchVcpu(const ArchVcpu&) = delete;
+  ArchVcpu& operator=(const ArchVcpu&) = delete;
+
+  static void operator delete(void* p) { kx_free(p); }
+};
+
+}  // namespace kvm

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0
+// The in-kernel interrupt controller of a VM, as the generic code sees it:
+// lines in (routed GSIs, irqfds), MSIs in (KVM_SIGNAL_MSI, MSI routes),
+// what a vCPU would take now. The GIC implements it (arch/arm64/vgic/);
+// XICS, XIVE, the MPIC and the FLIC are the next.
+#pragma once
+
+#include <kx/result.h>
+#include <kx/types.h>
+
+namespace kvm {
+
+class Vm;
+class Vcpu;
+
+// struct kvm_msi without its padding.
+struct Msi {
+  u32 address_lo;
+  u32 address_hi;
+  u32 data;
+  u32 flags;  // KVM_MSI_VALID_DEVID
+  u32 devid;
+};
+
+class IrqChip {
+ public:
+  // kvm_set_routing_entry(): an IRQCHIP routing entry names a pin this
+  // controller has (-EINVAL otherwise). Only the numbering is checked:
+  // whether the interrupt behind the pin exists is decided when it fires.
+  virtual kx::Status check_route(u32 irqchip, u32 pin) const = 0;
+  // A routed line (kvm_set_irq()'s entry->set): process context.
+  virtual kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) = 0;
+  // KVM_SIGNAL_MSI and MSI routes: 1 delivered, 0 blocked by the guest's
+  // configuration, or an error. Process context.
+  virtual kx::Result<int> signal_msi(Vm& vm, const Msi& msi) = 0;
+  // kvm_arch_set_irq_inatomic(): an edge on a pin, or an MSI, from atomic
+  // context (an eventfd's wakeup). False when that cannot be done without
+  // sleeping: the caller retries from process context.
+  virtual bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) { return false; }
+  virtual bool msi_atomic(Vm& vm, const Msi& msi) { return false; }
+  // kvm_arch_intc_initialized(): irqfds may be assigned.
+  virtual bool ready(Vm& vm) = 0;
+  // kvm_arch_vcpu_runnable()'s interrupt part: an idle vCPU in KVM_RUN
+  // wakes for it. Any context.
+  virtual bool vcpu_has_interrupt(Vcpu& vcpu) = 0;
+
+ protected:
+  ~IrqChip() = default;
+};
+
+}  // namespace kvm
