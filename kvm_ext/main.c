@@ -163,42 +163,34 @@ static struct kvm_ext_node kvm_ext_nodes[] = {
 	KVM_EXT_NODE(KX_S390, "s390"),
 };
 
-struct kvm_ext_builtin_device {
-	enum kx_personality personality;
-	unsigned int type;
-	const struct kx_device_ops *ops;
-};
-
-/* Device types per personality, as each architecture's kvm_init path. */
-static const struct kvm_ext_builtin_device kvm_ext_devices[] = {
-	{ KX_ARM64, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
-	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops },
-	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops },
-	{ KX_ARM64, KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops },
-	{ KX_PPC, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
-	{ KX_S390, KVM_DEV_TYPE_VFIO, &kx_vfio_device_ops },
-};
-
+/*
+ * Each personality's built-in device types, as each architecture's
+ * kvm_init path registers them; the core lists them.
+ */
 static void kvm_ext_unregister_devices(void)
 {
-	int i;
+	const struct kx_device_ops *ops;
+	unsigned int i, type;
+	int p;
 
-	for (i = 0; i < ARRAY_SIZE(kvm_ext_devices); i++)
-		kx_unregister_device_ops(kvm_ext_devices[i].personality,
-					 kvm_ext_devices[i].type);
+	for (p = 0; p < KX_NR_PERSONALITIES; p++)
+		for (i = 0; !kx_builtin_device(p, i, &type, &ops); i++)
+			kx_unregister_device_ops(p, type);
 }
 
 static int kvm_ext_register_devices(void)
 {
-	int i, r;
+	const struct kx_device_ops *ops;
+	unsigned int i, type;
+	int p, r;
 
-	for (i = 0; i < ARRAY_SIZE(kvm_ext_devices); i++) {
-		r = kx_register_device_ops(kvm_ext_devices[i].personality,
-					   kvm_ext_devices[i].type,
-					   kvm_ext_devices[i].ops);
-		if (r) {
-			kvm_ext_unregister_devices();
-			return r;
+	for (p = 0; p < KX_NR_PERSONALITIES; p++) {
+		for (i = 0; !kx_builtin_device(p, i, &type, &ops); i++) {
+			r = kx_register_device_ops(p, type, ops);
+			if (r) {
+				kvm_ext_unregister_devices();
+				return r;
+			}
 		}
 	}
 	return 0;

@@ -255,6 +255,13 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
 };
 
+constexpr BuiltinDevice kDevices[] = {
+    {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
+    {KX_DEV_TYPE_ARM_VGIC_V2, &kx_vgic_v2_device_ops},
+    {KX_DEV_TYPE_ARM_VGIC_V3, &kx_vgic_v3_device_ops},
+    {KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops},
+};
+
 }  // namespace arm64
 
 const Personality kArm64Personality = {
@@ -270,6 +277,8 @@ const Personality kArm64Personality = {
     .has_msi = true,
     .caps = arm64::kCaps,
     .ncaps = kx::array_size(arm64::kCaps),
+    .devices = arm64::kDevices,
+    .n_devices = kx::array_size(arm64::kDevices),
     .init = arm64::host_init,
     .vm_create = arm64::vm_create,
     .vm_destroy = arm64::vm_destroy,

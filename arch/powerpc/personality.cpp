@@ -22,6 +22,10 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
 };
 
+constexpr BuiltinDevice kDevices[] = {
+    {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
+};
+
 }  // namespace ppc
 
 const Personality kPpcPersonality = {
@@ -37,6 +41,8 @@ const Personality kPpcPersonality = {
     .has_msi = false,
     .caps = ppc::kCaps,
     .ncaps = kx::array_size(ppc::kCaps),
+    .devices = ppc::kDevices,
+    .n_devices = kx::array_size(ppc::kDevices),
     .init = nullptr,
     .vm_create = ppc::vm_create,
     .vm_destroy = nullptr,

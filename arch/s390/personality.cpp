@@ -23,6 +23,10 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
 };
 
+constexpr BuiltinDevice kDevices[] = {
+    {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
+};
+
 }  // namespace s390
 
 const Personality kS390Personality = {
@@ -38,6 +42,8 @@ const Personality kS390Personality = {
     .has_msi = false,
     .caps = s390::kCaps,
     .ncaps = kx::array_size(s390::kCaps),
+    .devices = s390::kDevices,
+    .n_devices = kx::array_size(s390::kDevices),
     .init = nullptr,
     .vm_create = s390::vm_create,
     .vm_destroy = nullptr,

@@ -211,7 +211,14 @@ long kx_device_ioctl(struct kx_device *dev, unsigned int cmd, unsigned long arg)
 void *kx_device_private(struct kx_device *dev);
 void kx_device_set_private(struct kx_device *dev, void *priv);
 
-/* Built-in device types, registered by the shim at module init. */
+/*
+ * The device types personality p has built in, by index i from 0: the
+ * shim registers each at module init. 0, or -ENOENT past the last.
+ */
+int kx_builtin_device(enum kx_personality p, unsigned int i, unsigned int *type,
+		      const struct kx_device_ops **ops);
+
+/* The built-in tables by name, for tests that register types themselves. */
 extern const struct kx_device_ops kx_vfio_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;
 extern const struct kx_device_ops kx_vgic_v3_device_ops;

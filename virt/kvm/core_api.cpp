@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The C ABI (include/kvm_ext/core.h) over the C++ core. Handles are the
 // core's objects under opaque C names.
+#include "c_abi.h"
 #include "vm.h"
 
 namespace kvm {
@@ -14,12 +15,10 @@ using kvm::Vm;
 
 namespace {
 
-Vm* vm_of(kx_vm* vm) { return reinterpret_cast<Vm*>(vm); }
-kx_vm* handle(Vm* vm) { return reinterpret_cast<kx_vm*>(vm); }
-Vcpu* vcpu_of(kx_vcpu* vcpu) { return reinterpret_cast<Vcpu*>(vcpu); }
-kx_vcpu* handle(Vcpu* vcpu) { return reinterpret_cast<kx_vcpu*>(vcpu); }
-Device* dev_of(kx_device* dev) { return reinterpret_cast<Device*>(dev); }
-kx_device* handle(Device* dev) { return reinterpret_cast<kx_device*>(dev); }
+Vm* vm_of(kx_vm* vm) { return kvm::from_handle(vm); }
+Vcpu* vcpu_of(kx_vcpu* vcpu) { return kvm::from_handle(vcpu); }
+Device* dev_of(kx_device* dev) { return kvm::from_handle(dev); }
+using kvm::to_handle;
 
 // struct kvm_device_attr, copied in once the ioctl is known to be handled.
 kx::Result<kx_attr> copy_attr(unsigned long long uattr) {
@@ -72,7 +71,7 @@ int kx_vm_create(kx_personality p, unsigned long type, void* owner, kx_vm** out)
   if (!per) return -kx::kEINVAL;
   kx::Result<Vm*> vm = Vm::Create(per, type, owner);
   if (vm.is_error()) return vm.error().raw();
-  *out = handle(vm.value());
+  *out = to_handle(vm.value());
   return 0;
 }
 
@@ -136,12 +135,12 @@ int kx_vm_attr(kx_vm* vm, kx_attr_op op, unsigned long long uattr) {
 int kx_vm_create_vcpu(kx_vm* vm, unsigned int id, kx_vcpu** out) {
   kx::Result<Vcpu*> vcpu = vm_of(vm)->create_vcpu(id);
   if (vcpu.is_error()) return vcpu.error().raw();
-  *out = handle(vcpu.value());
+  *out = to_handle(vcpu.value());
   return 0;
 }
 
 void kx_vm_abort_vcpu(kx_vm* vm, kx_vcpu* vcpu) { vm_of(vm)->abort_vcpu(vcpu_of(vcpu)); }
-kx_vm* kx_vcpu_vm(kx_vcpu* vcpu) { return handle(&vcpu_of(vcpu)->vm()); }
+kx_vm* kx_vcpu_vm(kx_vcpu* vcpu) { return to_handle(&vcpu_of(vcpu)->vm()); }
 unsigned int kx_vcpu_id(kx_vcpu* vcpu) { return vcpu_of(vcpu)->id(); }
 void* kx_vcpu_page(kx_vcpu* vcpu, unsigned long index) { return vcpu_of(vcpu)->page(index); }
 
@@ -177,6 +176,15 @@ int kx_register_device_ops(kx_personality p, unsigned int type, const kx_device_
   return kvm::DeviceRegistry::add(p, type, ops).raw();
 }
 
+int kx_builtin_device(kx_personality p, unsigned int i, unsigned int* type,
+                      const kx_device_ops** ops) {
+  const kvm::Personality* per = kvm::personality(p);
+  if (!per || i >= per->n_devices) return -kx::kENOENT;
+  *type = per->devices[i].type;
+  *ops = per->devices[i].ops;
+  return 0;
+}
+
 void kx_unregister_device_ops(kx_personality p, unsigned int type) {
   kvm::DeviceRegistry::remove(p, type);
 }
@@ -184,14 +192,14 @@ void kx_unregister_device_ops(kx_personality p, unsigned int type) {
 int kx_vm_create_device(kx_vm* vm, unsigned int type, unsigned int flags, kx_device** out) {
   kx::Result<Device*> dev = vm_of(vm)->create_device(type, flags);
   if (dev.is_error()) return dev.error().raw();
-  *out = handle(dev.value());
+  *out = to_handle(dev.value());
   return 0;
 }
 
 void kx_device_abort(kx_device* dev) { dev_of(dev)->vm().abort_device(dev_of(dev)); }
 void kx_device_release(kx_device* dev) { dev_of(dev)->vm().release_device(dev_of(dev)); }
 const char* kx_device_name(kx_device* dev) { return dev_of(dev)->ops()->name; }
-kx_vm* kx_device_vm(kx_device* dev) { return handle(&dev_of(dev)->vm()); }
+kx_vm* kx_device_vm(kx_device* dev) { return to_handle(&dev_of(dev)->vm()); }
 void* kx_device_private(kx_device* dev) { return dev_of(dev)->priv; }
 void kx_device_set_private(kx_device* dev, void* priv) { dev_of(dev)->priv = priv; }
 

@@ -38,6 +38,13 @@ struct VcpuIoctl {
   kx::Result<long> (*handler)(Vcpu& vcpu, u64 arg);
 };
 
+// A device type the architecture has built in (its kvm_init path
+// registers it): the shim registers each at module init.
+struct BuiltinDevice {
+  u32 type;  // KVM_DEV_TYPE_*
+  const kx_device_ops* ops;
+};
+
 template <typename Row>
 const Row* find_ioctl(const Row* rows, usize n, u32 cmd) {
   for (usize i = 0; i < n; i++) {
@@ -69,6 +76,8 @@ struct Personality {
   // personality.cpp for every architecture.
   const CapRow* caps;
   usize ncaps;
+  const BuiltinDevice* devices;
+  usize n_devices;
 
   // Module init: the emulated host's defaults. Null: nothing to do.
   void (*init)();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The VFIO pseudo-device (Documentation/virt/kvm/devices/vfio.rst): tracks
 // the VFIO group files a VM uses. One per VM.
-#include "vm.h"
+#include "c_abi.h"
 
 namespace kvm {
 namespace {
@@ -15,51 +15,51 @@ struct VfioGroup {
 
 class VfioDevice {
  public:
-  static Device* device(kx_device* d) { return reinterpret_cast<Device*>(d); }
-  static VfioDevice* of(kx_device* d) { return static_cast<VfioDevice*>(device(d)->priv); }
+  static constexpr const char* kName = "kvm-vfio";
+  static constexpr bool kDiesWithFd = true;
 
-  static int create(kx_device* d, unsigned int) {
-    Device* dev = device(d);
-    for (Device* other : dev->vm().devices) {
-      if (other->ops() == &kx_vfio_device_ops) return -kx::kEBUSY;
+  // kvm_vfio_create(): one per VM. Vm::lock held.
+  static kx::Result<VfioDevice*> Create(Vm& vm, u32) {
+    for (Device* other : vm.devices) {
+      if (other->ops() == &kx_vfio_device_ops) return kx::kEBUSY;
     }
     kx::AllocChecker ac;
-    dev->priv = new (&ac) VfioDevice;
-    return ac.check() ? 0 : -kx::kENOMEM;
+    VfioDevice* dev = new (&ac) VfioDevice(vm);
+    if (!ac.check()) return kx::kENOMEM;
+    return dev;
   }
 
-  static void release(kx_device* d) { kx::destroy(of(d)); }
-
-  static int set_attr(kx_device* d, const kx_attr* a) {
-    if (a->group != KX_DEV_VFIO_GROUP) return -kx::kENXIO;
-    VfioDevice* self = of(d);
-    switch (a->attr) {
+  kx::Status set_attr(const kx_attr& a) {
+    switch (a.attr) {
       case KX_DEV_VFIO_GROUP_ADD:
       case KX_DEV_VFIO_GROUP_DEL: {
         s32 fd;
-        if (kx_copy_from_user(&fd, a->addr, sizeof(fd))) return -kx::kEFAULT;
-        return (a->attr == KX_DEV_VFIO_GROUP_ADD ? self->add(fd) : self->del(fd)).raw();
+        if (kx_copy_from_user(&fd, a.addr, sizeof(fd))) return kx::error(kx::kEFAULT);
+        return a.attr == KX_DEV_VFIO_GROUP_ADD ? add(fd) : del(fd);
       }
       case KX_DEV_VFIO_GROUP_SET_SPAPR_TCE:
-        if (kx_vm_personality(reinterpret_cast<kx_vm*>(&device(d)->vm())) != KX_PPC) break;
-        return self->set_spapr_tce(a->addr).raw();
+        if (!has_spapr_tce()) break;
+        return set_spapr_tce(a.addr);
     }
-    return -kx::kENXIO;
+    return kx::error(kx::kENXIO);
   }
 
-  static int has_attr(kx_device* d, const kx_attr* a) {
-    if (a->group != KX_DEV_VFIO_GROUP) return -kx::kENXIO;
-    switch (a->attr) {
+  kx::Status has_attr(const kx_attr& a) {
+    switch (a.attr) {
       case KX_DEV_VFIO_GROUP_ADD:
       case KX_DEV_VFIO_GROUP_DEL:
-        return 0;
+        return kx::Status::ok();
       case KX_DEV_VFIO_GROUP_SET_SPAPR_TCE:
-        // CONFIG_SPAPR_TCE_IOMMU exists on POWER only.
-        if (kx_vm_personality(reinterpret_cast<kx_vm*>(&device(d)->vm())) == KX_PPC) return 0;
+        if (has_spapr_tce()) return kx::Status::ok();
         break;
     }
-    return -kx::kENXIO;
+    return kx::error(kx::kENXIO);
   }
+
+  // One group, KVM_DEV_VFIO_GROUP, with no GET (-EPERM, as KVM).
+  static constexpr AttrGroup<VfioDevice> kAttrGroups[] = {
+      {KX_DEV_VFIO_GROUP, &VfioDevice::set_attr, nullptr, &VfioDevice::has_attr},
+  };
 
   ~VfioDevice() {
     while (VfioGroup* g = groups_.pop_front()) {
@@ -69,6 +69,11 @@ class VfioDevice {
   }
 
  private:
+  explicit VfioDevice(Vm& vm) : vm_(vm) {}
+
+  // CONFIG_SPAPR_TCE_IOMMU exists on POWER only.
+  bool has_spapr_tce() const { return vm_.personality().id == KX_PPC; }
+
   kx::Status add(s32 fd) {
     void* file;
     KX_TRY(kx::Status::from_raw(kx_file_get(fd, &file)));
@@ -128,6 +133,7 @@ class VfioDevice {
     return s;
   }
 
+  Vm& vm_;
   kx::Mutex lock_{&vfio_device_lock_class};
   kx::IntrusiveList<VfioGroup, &VfioGroup::node> groups_;
 };
@@ -135,14 +141,5 @@ class VfioDevice {
 }  // namespace
 }  // namespace kvm
 
-extern "C" const kx_device_ops kx_vfio_device_ops = {
-    .name = "kvm-vfio",
-    .create = kvm::VfioDevice::create,
-    .init = nullptr,
-    .destroy = nullptr,
-    .release = kvm::VfioDevice::release,
-    .set_attr = kvm::VfioDevice::set_attr,
-    .get_attr = nullptr,
-    .has_attr = kvm::VfioDevice::has_attr,
-    .ioctl = nullptr,
-};
+extern "C" constinit const kx_device_ops kx_vfio_device_ops =
+    kvm::DeviceType<kvm::VfioDevice>::ops();

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "c_abi.h"
 #include "vm.h"
 
 namespace kvm {
@@ -46,9 +47,9 @@ Vm::~Vm() {
   while (Device* dev = devices.pop_front()) {
     const kx_device_ops* ops = dev->ops();
     if (ops->destroy)
-      ops->destroy(reinterpret_cast<kx_device*>(dev));
+      ops->destroy(to_handle(dev));
     else
-      ops->release(reinterpret_cast<kx_device*>(dev));
+      ops->release(to_handle(dev));
     kx::destroy(dev);
   }
   while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
@@ -212,7 +213,7 @@ kx::Result<Device*> Vm::create_device(u32 type, u32 flags) {
       kx::destroy(dev);
       return kx::kENOSPC;
     }
-    const int r = ops->create(reinterpret_cast<kx_device*>(dev), type);
+    const int r = ops->create(to_handle(dev), type);
     if (r < 0) {
       kx::destroy(dev);
       return kx::Status::from_raw(r);
@@ -220,7 +221,7 @@ kx::Result<Device*> Vm::create_device(u32 type, u32 flags) {
     devices.push_front(dev);
     nr_devices_++;
   }
-  if (ops->init) ops->init(reinterpret_cast<kx_device*>(dev));
+  if (ops->init) ops->init(to_handle(dev));
   return dev;
 }
 
@@ -232,12 +233,12 @@ void Vm::abort_device(Device* dev) {
     devices.remove(dev);
     nr_devices_--;
     if (ops->release) {
-      ops->release(reinterpret_cast<kx_device*>(dev));
+      ops->release(to_handle(dev));
       kx::destroy(dev);
       return;
     }
   }
-  ops->destroy(reinterpret_cast<kx_device*>(dev));
+  ops->destroy(to_handle(dev));
   kx::destroy(dev);
 }
 
@@ -247,7 +248,7 @@ void Vm::release_device(Device* dev) {
   kx::Guard<kx::Mutex> guard(&lock);
   devices.remove(dev);
   nr_devices_--;
-  ops->release(reinterpret_cast<kx_device*>(dev));
+  ops->release(to_handle(dev));
   kx::destroy(dev);
 }
 

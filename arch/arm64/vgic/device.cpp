@@ -6,6 +6,7 @@
 // (Documentation/differences.rst).
 #include "arch/arm64/vgic/internal.h"
 #include "arch/arm64/arm64.h"
+#include "virt/kvm/c_abi.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -67,8 +68,6 @@ constexpr u32 kNrIrqsMin = 64, kNrIrqsMax = 1024;
 constexpr u64 kOffsetMask = 0xffffffff;
 constexpr u32 kLevelInfoShift = 10, kLevelInfoLineLevel = 0;
 constexpr u32 kSysregInstrMask = 0xffff;
-
-Device* device(kx_device* d) { return reinterpret_cast<Device*>(d); }
 
 kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 size) {
   if (current != kAddrUndef) return kx::error(kx::kEEXIST);
@@ -420,74 +419,6 @@ kx::Status save_pending_tables_attr(Vm& vm) {
   return s;
 }
 
-int create(kx_device* dev, unsigned int type) {
-  // Called with Vm::lock held (kvm_vgic_create()).
-  Vm& vm = device(dev)->vm();
-  Dist& d = dist_of(vm);
-  if (!vm.lock_all_vcpus()) return -kx::kEBUSY;
-  int r = 0;
-  if (d.in_kernel()) {
-    r = -kx::kEEXIST;
-  } else if (vm.any_vcpu_has_run()) {
-    r = -kx::kEBUSY;
-  } else if (vm.online_vcpus() > (type == kModelV2 ? kV2MaxCpus : kV3MaxCpus)) {
-    r = -kx::kE2BIG;
-  } else {
-    d.model = type;
-  }
-  vm.unlock_all_vcpus();
-  return r;
-}
-
-// The device is a handle on the VM's GIC, which lives as long as the VM.
-void destroy(kx_device*) {}
-
-int set_attr(kx_device* dev, const kx_attr* a) {
-  Vm& vm = device(dev)->vm();
-  switch (a->group) {
-    case kGrpAddr:
-      return addr_attr(vm, true, *a).raw();
-    case kGrpNrIrqs:
-      return set_nr_irqs(vm, a->addr).raw();
-    case kGrpCtrl:
-      if (a->attr == kCtrlInit) return init_locked(vm).raw();
-      if (a->attr == kCtrlSavePendingTables) return save_pending_tables_attr(vm).raw();
-      break;
-    case kGrpDistRegs:
-    case kGrpCpuRegs:
-    case kGrpRedistRegs:
-    case kGrpCpuSysregs:
-    case kGrpLevelInfo:
-      if (!has_group(dist_of(vm).model, a->group)) break;
-      return regs_attr(vm, true, *a).raw();
-  }
-  return -kx::kENXIO;
-}
-
-int get_attr(kx_device* dev, const kx_attr* a) {
-  Vm& vm = device(dev)->vm();
-  switch (a->group) {
-    case kGrpAddr:
-      return addr_attr(vm, false, *a).raw();
-    case kGrpNrIrqs: {
-      u32 value;
-      {
-        kx::Guard<kx::Mutex> guard(&vm.lock);
-        value = dist_of(vm).nr_spis + kNrPrivateIrqs;
-      }
-      return kx_copy_to_user(a->addr, &value, sizeof(value)) ? -kx::kEFAULT : 0;
-    }
-    case kGrpDistRegs:
-    case kGrpCpuRegs:
-    case kGrpRedistRegs:
-    case kGrpCpuSysregs:
-    case kGrpLevelInfo:
-      if (!has_group(dist_of(vm).model, a->group)) break;
-      return regs_attr(vm, false, *a).raw();
-  }
-  return -kx::kENXIO;
-}
-
 // vgic_v{2,3}_has_attr_regs(): the vCPU the attribute names must exist
 // (-EINVAL), then the register must (-ENXIO).
 kx::Status has_reg(Vm& vm, u32 model, const kx_attr& a) {
@@ -503,48 +434,117 @@ kx::Status has_reg(Vm& vm, u32 model, const kx_attr& a) {
                                                           : kx::error(kx::kENXIO);
 }
 
+// The VGIC device types (KVM_DEV_TYPE_ARM_VGIC_V2, _V3): a handle on the
+// VM's GIC (Dist, in the VM's arm64 state), which lives as long as the VM.
 template <u32 kModel>
-int has_attr(kx_device* dev, const kx_attr* a) {
-  switch (a->group) {
-    case kGrpAddr:
-      if (kModel == kModelV2 && (a->attr == kAddrV2Dist || a->attr == kAddrV2Cpu)) return 0;
-      if (kModel == kModelV3 &&
-          (a->attr == kAddrV3Dist || a->attr == kAddrV3Redist || a->attr == kAddrV3RedistRegion))
-        return 0;
-      break;
-    case kGrpNrIrqs:
-      return 0;
-    case kGrpCtrl:
-      if (a->attr == kCtrlInit) return 0;
-      if (kModel == kModelV3 && a->attr == kCtrlSavePendingTables) return 0;
-      break;
-    case kGrpLevelInfo:
-      if (kModel == kModelV3 && (a->attr & kOffsetMask) >> kLevelInfoShift == kLevelInfoLineLevel)
-        return 0;
-      break;
-    case kGrpDistRegs:
-    case kGrpCpuRegs:
-    case kGrpRedistRegs:
-    case kGrpCpuSysregs:
-      if (!has_group(kModel, a->group)) break;
-      return has_reg(device(dev)->vm(), kModel, *a).raw();
+class VgicDevice {
+ public:
+  static constexpr const char* kName = kModel == kModelV2 ? "kvm-arm-vgic-v2" : "kvm-arm-vgic-v3";
+  static constexpr bool kDiesWithFd = false;
+
+  // kvm_vgic_create(), with Vm::lock held: one GIC per VM, none once a
+  // vCPU has run, no more vCPUs than the model has CPU interfaces.
+  static kx::Result<VgicDevice*> Create(Vm& vm, u32) {
+    kx::AllocChecker ac;
+    VgicDevice* dev = new (&ac) VgicDevice(vm);
+    if (!ac.check()) return kx::kENOMEM;
+    Dist& d = dist_of(vm);
+    if (!vm.lock_all_vcpus()) {
+      kx::destroy(dev);
+      return kx::kEBUSY;
+    }
+    kx::Status s;
+    if (d.in_kernel())
+      s = kx::error(kx::kEEXIST);
+    else if (vm.any_vcpu_has_run())
+      s = kx::error(kx::kEBUSY);
+    else if (vm.online_vcpus() > (kModel == kModelV2 ? kV2MaxCpus : kV3MaxCpus))
+      s = kx::error(kx::kE2BIG);
+    else
+      d.model = kModel;
+    vm.unlock_all_vcpus();
+    if (s.is_error()) {
+      kx::destroy(dev);
+      return s;
+    }
+    return dev;
   }
-  return -kx::kENXIO;
-}
+
+  kx::Status set_addr(const kx_attr& a) { return addr_attr(vm_, true, a); }
+  kx::Status get_addr(const kx_attr& a) { return addr_attr(vm_, false, a); }
+  kx::Status has_addr(const kx_attr& a) {
+    const bool v2 = a.attr == kAddrV2Dist || a.attr == kAddrV2Cpu;
+    const bool v3 =
+        a.attr == kAddrV3Dist || a.attr == kAddrV3Redist || a.attr == kAddrV3RedistRegion;
+    return (kModel == kModelV2 ? v2 : v3) ? kx::Status::ok() : kx::error(kx::kENXIO);
+  }
+
+  kx::Status set_nr_irqs(const kx_attr& a) { return dev::set_nr_irqs(vm_, a.addr); }
+  kx::Status get_nr_irqs(const kx_attr& a) {
+    u32 value;
+    {
+      kx::Guard<kx::Mutex> guard(&vm_.lock);
+      value = dist_of(vm_).nr_spis + kNrPrivateIrqs;
+    }
+    return kx_copy_to_user(a.addr, &value, sizeof(value)) ? kx::error(kx::kEFAULT)
+                                                          : kx::Status::ok();
+  }
+  kx::Status has_any(const kx_attr&) { return kx::Status::ok(); }
+
+  kx::Status set_ctrl(const kx_attr& a) {
+    if (a.attr == kCtrlInit) return init_locked(vm_);
+    if (kModel == kModelV3 && a.attr == kCtrlSavePendingTables)
+      return save_pending_tables_attr(vm_);
+    return kx::error(kx::kENXIO);
+  }
+  kx::Status has_ctrl(const kx_attr& a) {
+    if (a.attr == kCtrlInit || (kModel == kModelV3 && a.attr == kCtrlSavePendingTables))
+      return kx::Status::ok();
+    return kx::error(kx::kENXIO);
+  }
+
+  // Register groups: distributor, v2 CPU interface, v3 redistributor,
+  // ICC system registers and line levels, all through regs_attr().
+  kx::Status set_regs(const kx_attr& a) { return regs_attr(vm_, true, a); }
+  kx::Status get_regs(const kx_attr& a) { return regs_attr(vm_, false, a); }
+  kx::Status has_regs(const kx_attr& a) { return has_reg(vm_, kModel, a); }
+  kx::Status has_level_info(const kx_attr& a) {
+    return (a.attr & kOffsetMask) >> kLevelInfoShift == kLevelInfoLineLevel ? kx::Status::ok()
+                                                                            : kx::error(kx::kENXIO);
+  }
+
+  using Self = VgicDevice;
+  static constexpr AttrGroup<Self> kV2Groups[] = {
+      {kGrpAddr, &Self::set_addr, &Self::get_addr, &Self::has_addr},
+      {kGrpDistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {kGrpCpuRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {kGrpNrIrqs, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
+      {kGrpCtrl, &Self::set_ctrl, nullptr, &Self::has_ctrl},
+  };
+  static constexpr AttrGroup<Self> kV3Groups[] = {
+      {kGrpAddr, &Self::set_addr, &Self::get_addr, &Self::has_addr},
+      {kGrpDistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {kGrpNrIrqs, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
+      {kGrpCtrl, &Self::set_ctrl, nullptr, &Self::has_ctrl},
+      {kGrpRedistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {kGrpCpuSysregs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {kGrpLevelInfo, &Self::set_regs, &Self::get_regs, &Self::has_level_info},
+  };
+  static constexpr const auto& model_groups() {
+    if constexpr (kModel == kModelV2)
+      return kV2Groups;
+    else
+      return kV3Groups;
+  }
+  static constexpr const auto& kAttrGroups = model_groups();
+
+ private:
+  explicit VgicDevice(Vm& vm) : vm_(vm) {}
+
+  Vm& vm_;
+};
 
 }  // namespace dev
-
-bool has_group(u32 model, u32 group) {
-  switch (group) {
-    case dev::kGrpCpuRegs:
-      return model == kModelV2;
-    case dev::kGrpRedistRegs:
-    case dev::kGrpCpuSysregs:
-    case dev::kGrpLevelInfo:
-      return model == kModelV3;
-  }
-  return true;
-}
 
 u32 max_vcpus(const Dist& d, u32 arch_max) {
   if (d.model == kModelV2) return kV2MaxCpus;
@@ -723,33 +723,7 @@ void vcpu_destroy(Vcpu& vcpu) {
 }  // namespace arm64
 }  // namespace kvm
 
-namespace kvm {
-namespace arm64 {
-namespace vgic {
-namespace dev {
-
-// The two models share every hook but HAS_DEVICE_ATTR.
-template <u32 kModel>
-constexpr kx_device_ops device_ops(const char* name) {
-  return {
-      .name = name,
-      .create = create,
-      .init = nullptr,
-      .destroy = destroy,
-      .release = nullptr,
-      .set_attr = set_attr,
-      .get_attr = get_attr,
-      .has_attr = has_attr<kModel>,
-      .ioctl = nullptr,
-  };
-}
-
-}  // namespace dev
-}  // namespace vgic
-}  // namespace arm64
-}  // namespace kvm
-
-extern "C" const kx_device_ops kx_vgic_v2_device_ops =
-    kvm::arm64::vgic::dev::device_ops<kvm::arm64::vgic::kModelV2>("kvm-arm-vgic-v2");
-extern "C" const kx_device_ops kx_vgic_v3_device_ops =
-    kvm::arm64::vgic::dev::device_ops<kvm::arm64::vgic::kModelV3>("kvm-arm-vgic-v3");
+extern "C" constinit const kx_device_ops kx_vgic_v2_device_ops =
+    kvm::DeviceType<kvm::arm64::vgic::dev::VgicDevice<kvm::arm64::vgic::kModelV2>>::ops();
+extern "C" constinit const kx_device_ops kx_vgic_v3_device_ops =
+    kvm::DeviceType<kvm::arm64::vgic::dev::VgicDevice<kvm::arm64::vgic::kModelV3>>::ops();

@@ -29,7 +29,6 @@ kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 siz
 }  // namespace dev
 // Whether the model has the attribute group (CPU_REGS v2; REDIST_REGS,
 // CPU_SYSREGS, LEVEL_INFO v3).
-bool has_group(u32 model, u32 group);
 CpuIf& cpuif(Vcpu& vcpu);
 // The vCPU's index in the GIC (creation order), kNoVcpu if it has none.
 u16 gic_index(const Dist& d, const Vcpu& vcpu);

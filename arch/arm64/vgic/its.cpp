@@ -15,6 +15,7 @@
 #include "arch/arm64/vgic/internal.h"
 #include "virt/kvm/guest_batch.h"
 #include "arch/arm64/arm64.h"
+#include "virt/kvm/c_abi.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -340,7 +341,24 @@ enum CmdError : int {
 
 class Its final : public IoHandler {
  public:
-  static Its* Create(Vm* vm) {
+  // The device type KVM_DEV_TYPE_ARM_VGIC_ITS (virt/kvm/c_abi.h): several
+  // per VM, each destroyed with the VM.
+  static constexpr const char* kName = "kvm-arm-vgic-its";
+  static constexpr bool kDiesWithFd = false;
+  static kx::Result<Its*> Create(Vm& vm, u32 type);
+  static void Destroy(Its* its);
+
+  kx::Status set_addr(const kx_attr& a) { return addr_attr(true, a); }
+  kx::Status get_addr(const kx_attr& a) { return addr_attr(false, a); }
+  kx::Status has_addr(const kx_attr& a);
+  kx::Status set_ctrl(const kx_attr& a);
+  kx::Status has_ctrl(const kx_attr& a);
+  kx::Status set_regs(const kx_attr& a) { return regs_attr(true, a); }
+  kx::Status get_regs(const kx_attr& a) { return regs_attr(false, a); }
+  kx::Status has_regs(const kx_attr& a);
+  static const AttrGroup<Its> kAttrGroups[3];
+
+  static Its* Make(Vm* vm) {
     kx::AllocChecker ac;
     Its* its = new (&ac) Its(vm);
     if (!ac.check()) return nullptr;
@@ -379,6 +397,9 @@ class Its final : public IoHandler {
   u64 baser_device KX_GUARDED_BY(mutex) = kInitialBaser | kTypeDevice << kBaserTypeShift;
   u64 baser_coll KX_GUARDED_BY(mutex) = kInitialBaser | kTypeCollection << kBaserTypeShift;
   Translations* t_ KX_GUARDED_BY(mutex) = nullptr;
+
+  kx::Status addr_attr(bool write, const kx_attr& a);
+  kx::Status regs_attr(bool write, const kx_attr& a);
 
   // The registers (the table below) and the commands.
   void process_commands() KX_REQUIRES(mutex);
@@ -1302,32 +1323,28 @@ constexpr u64 kAddrType = 4;  // KVM_VGIC_ITS_ADDR_TYPE
 // _CTRL_RESET (3 is the GIC's SAVE_PENDING_TABLES, not an ITS attribute).
 constexpr u64 kCtrlInit = 0, kCtrlSave = 1, kCtrlRestore = 2, kCtrlReset = 4;
 
-Its* its_of(kx_device* dev) { return static_cast<Its*>(reinterpret_cast<Device*>(dev)->priv); }
-Vm& vm_of(kx_device* dev) { return reinterpret_cast<Device*>(dev)->vm(); }
-
-int create(kx_device* dev, unsigned int) {
-  Vm& vm = vm_of(dev);
-  Its* its = Its::Create(&vm);
-  if (!its) return -kx::kENOMEM;
+// vgic_its_create(), with Vm::lock held: the ITS goes on the GIC's list
+// (KVM_SIGNAL_MSI looks for its doorbell there) and the GIC now has LPIs.
+kx::Result<Its*> Its::Create(Vm& vm, u32) {
+  Its* its = Make(&vm);
+  if (!its) return kx::kENOMEM;
   Dist& d = dist_of(vm);
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     if (kx::Status s = d.its.push_back(its); s.is_error()) {
       kx::destroy(its);
-      return s.raw();
+      return s;
     }
   }
-  reinterpret_cast<Device*>(dev)->priv = its;
   d.has_its.store(true);  // and so msis_require_devid
   kx::IrqSaveGuard guard(&d.lock);
   d.propbaser = kInitialPropbaser;
-  return 0;
+  return its;
 }
 
 // At the VM's end (vgic_its_destroy()).
-void destroy(kx_device* dev) {
-  Its* its = its_of(dev);
-  Vm& vm = vm_of(dev);
+void Its::Destroy(Its* its) {
+  Vm& vm = its->vm();
   Dist& d = dist_of(vm);
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
@@ -1339,53 +1356,63 @@ void destroy(kx_device* dev) {
   kx::destroy(its);
 }
 
-kx::Status addr_attr(kx_device* dev, bool write, const kx_attr& a) {
+kx::Status Its::addr_attr(bool write, const kx_attr& a) {
   if (a.attr != kAddrType) return kx::error(kx::kENODEV);
-  Its* its = its_of(dev);
-  Vm& vm = vm_of(dev);
+  Vm& vm = *vm_;
   if (!write) {
-    u64 base;
+    u64 value;
     {
       kx::Guard<kx::Mutex> guard(&vm.lock);
-      base = its->base;
+      value = base;
     }
-    return kx_copy_to_user(a.addr, &base, 8) ? kx::error(kx::kEFAULT) : kx::Status::ok();
+    return kx_copy_to_user(a.addr, &value, 8) ? kx::error(kx::kEFAULT) : kx::Status::ok();
   }
   u64 addr;
   if (kx_copy_from_user(&addr, a.addr, 8)) return kx::error(kx::kEFAULT);
   kx::Guard<kx::Mutex> guard(&vm.lock);
-  KX_TRY(dev::check_iorange(vm, its->base, addr, kFrameAlign, kFrameSize));
+  KX_TRY(dev::check_iorange(vm, base, addr, kFrameAlign, kFrameSize));
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
-    KX_TRY(vm.mmio_bus().add(addr, kFrameSize, its));
+    KX_TRY(vm.mmio_bus().add(addr, kFrameSize, this));
   }
-  kx::Guard<kx::Mutex> its_guard(&its->mutex);
-  its->base = addr;
+  kx::Guard<kx::Mutex> its_guard(&mutex);
+  base = addr;
   return kx::Status::ok();
+}
+
+kx::Status Its::has_addr(const kx_attr& a) {
+  return a.attr == kAddrType ? kx::Status::ok() : kx::error(kx::kENXIO);
 }
 
 // vgic_its_ctrl(). INIT has nothing to do. An attribute the document does
 // not list is -ENXIO, as HAS_DEVICE_ATTR says (6.1 returns 0 for it:
 // Documentation/differences.rst).
-kx::Status ctrl_attr(kx_device* dev, u64 attr) {
+kx::Status Its::set_ctrl(const kx_attr& a) {
+  const u64 attr = a.attr;
   if (attr == kCtrlInit) return kx::Status::ok();
   if (attr != kCtrlReset && attr != kCtrlSave && attr != kCtrlRestore) return kx::error(kx::kENXIO);
-  Its* its = its_of(dev);
-  Vm& vm = vm_of(dev);
+  Vm& vm = *vm_;
   kx::Guard<kx::Mutex> guard(&vm.lock);
   if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
   kx::Status s;
   {
-    kx::Guard<kx::Mutex> its_guard(&its->mutex);
+    kx::Guard<kx::Mutex> its_guard(&mutex);
     if (attr == kCtrlReset)
-      its->reset();
+      reset();
     else if (attr == kCtrlSave)
-      s = its->save_tables();
+      s = save_tables();
     else
-      s = its->restore_tables();
+      s = restore_tables();
   }
   vm.unlock_all_vcpus();
   return s;
+}
+
+kx::Status Its::has_ctrl(const kx_attr& a) {
+  const u64 attr = a.attr;
+  return attr == kCtrlInit || attr == kCtrlSave || attr == kCtrlRestore || attr == kCtrlReset
+             ? kx::Status::ok()
+             : kx::error(kx::kENXIO);
 }
 
 // vgic_its_attr_regs_access(): 32-bit registers (below GITS_TYPER, and the
@@ -1395,22 +1422,21 @@ bool regs_offset_aligned(u64 offset) {
   return !(offset & align);
 }
 
-kx::Status regs_attr(kx_device* dev, bool write, const kx_attr& a) {
+kx::Status Its::regs_attr(bool write, const kx_attr& a) {
   u64 val = 0;
   if (write && kx_copy_from_user(&val, a.addr, 8)) return kx::error(kx::kEFAULT);
   if (!regs_offset_aligned(a.attr)) return kx::error(kx::kEINVAL);
-  Its* its = its_of(dev);
-  Vm& vm = vm_of(dev);
+  Vm& vm = *vm_;
   kx::Status s;
   {
     kx::Guard<kx::Mutex> guard(&vm.lock);
     if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
     {
-      kx::Guard<kx::Mutex> its_guard(&its->mutex);
-      if (its->base == kAddrUndef || a.attr > 0xffffffffull)
+      kx::Guard<kx::Mutex> its_guard(&mutex);
+      if (base == kAddrUndef || a.attr > 0xffffffffull)
         s = kx::error(kx::kENXIO);
       else
-        s = its->uaccess(static_cast<u32>(a.attr), write, &val);
+        s = uaccess(static_cast<u32>(a.attr), write, &val);
     }
     vm.unlock_all_vcpus();
   }
@@ -1419,45 +1445,17 @@ kx::Status regs_attr(kx_device* dev, bool write, const kx_attr& a) {
   return kx::Status::ok();
 }
 
-int set_attr(kx_device* dev, const kx_attr* a) {
-  switch (a->group) {
-    case kGrpAddr:
-      return addr_attr(dev, true, *a).raw();
-    case kGrpCtrl:
-      return ctrl_attr(dev, a->attr).raw();
-    case kGrpItsRegs:
-      return regs_attr(dev, true, *a).raw();
-  }
-  return -kx::kENXIO;
+kx::Status Its::has_regs(const kx_attr& a) {
+  if (!regs_offset_aligned(a.attr)) return kx::error(kx::kEINVAL);
+  return a.attr <= 0xffffffffull && reg_exists(static_cast<u32>(a.attr)) ? kx::Status::ok()
+                                                                         : kx::error(kx::kENXIO);
 }
 
-int get_attr(kx_device* dev, const kx_attr* a) {
-  switch (a->group) {
-    case kGrpAddr:
-      return addr_attr(dev, false, *a).raw();
-    case kGrpItsRegs:
-      return regs_attr(dev, false, *a).raw();
-  }
-  return -kx::kENXIO;
-}
-
-int has_attr(kx_device* dev, const kx_attr* a) {
-  switch (a->group) {
-    case kGrpAddr:
-      return a->attr == kAddrType ? 0 : -kx::kENXIO;
-    case kGrpCtrl:
-      return a->attr == kCtrlInit || a->attr == kCtrlSave || a->attr == kCtrlRestore ||
-                     a->attr == kCtrlReset
-                 ? 0
-                 : -kx::kENXIO;
-    case kGrpItsRegs:
-      if (!regs_offset_aligned(a->attr)) return -kx::kEINVAL;
-      return a->attr <= 0xffffffffull && its_of(dev)->reg_exists(static_cast<u32>(a->attr))
-                 ? 0
-                 : -kx::kENXIO;
-  }
-  return -kx::kENXIO;
-}
+constexpr AttrGroup<Its> Its::kAttrGroups[3] = {
+    {kGrpAddr, &Its::set_addr, &Its::get_addr, &Its::has_addr},
+    {kGrpCtrl, &Its::set_ctrl, nullptr, &Its::has_ctrl},
+    {kGrpItsRegs, &Its::set_regs, &Its::get_regs, &Its::has_regs},
+};
 
 }  // namespace its
 
@@ -1496,14 +1494,5 @@ kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid) 
 }  // namespace arm64
 }  // namespace kvm
 
-extern "C" const kx_device_ops kx_vgic_its_device_ops = {
-    .name = "kvm-arm-vgic-its",
-    .create = kvm::arm64::vgic::its::create,
-    .init = nullptr,
-    .destroy = kvm::arm64::vgic::its::destroy,
-    .release = nullptr,
-    .set_attr = kvm::arm64::vgic::its::set_attr,
-    .get_attr = kvm::arm64::vgic::its::get_attr,
-    .has_attr = kvm::arm64::vgic::its::has_attr,
-    .ioctl = nullptr,
-};
+extern "C" constinit const kx_device_ops kx_vgic_its_device_ops =
+    kvm::DeviceType<kvm::arm64::vgic::its::Its>::ops();
