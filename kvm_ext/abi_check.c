@@ -44,6 +44,9 @@ KX_SAME(CAP_ARM_PTRAUTH_ADDRESS);
 KX_SAME(CAP_ARM_PTRAUTH_GENERIC);
 KX_SAME(CAP_MANUAL_DIRTY_LOG_PROTECT);
 KX_SAME(CAP_MANUAL_DIRTY_LOG_PROTECT2);
+KX_SAME(CAP_IRQ_ROUTING);
+KX_SAME(CAP_IRQFD);
+KX_SAME(CAP_IRQFD_RESAMPLE);
 KX_SAME(DIRTY_LOG_MANUAL_PROTECT_ENABLE);
 KX_SAME(DIRTY_LOG_INITIALLY_SET);
 KX_SAME(MEM_LOG_DIRTY_PAGES);
@@ -100,6 +103,15 @@ static_assert(offsetof(struct kx_attr, flags) == offsetof(struct kvm_device_attr
 static_assert(offsetof(struct kx_attr, group) == offsetof(struct kvm_device_attr, group));
 static_assert(offsetof(struct kx_attr, attr) == offsetof(struct kvm_device_attr, attr));
 static_assert(offsetof(struct kx_attr, addr) == offsetof(struct kvm_device_attr, addr));
+
+/* Structures the core decodes itself (virt/kvm/irq_routing.h, irqfd.h, vm.cpp). */
+static_assert(sizeof(struct kvm_irq_routing) == 8);
+static_assert(sizeof(struct kvm_irq_routing_entry) == 48);
+static_assert(offsetof(struct kvm_irq_routing_entry, u.msi.devid) == 28);
+static_assert(sizeof(struct kvm_irqfd) == 32);
+static_assert(sizeof(struct kvm_msi) == 32);
+static_assert(sizeof(struct kvm_irq_level) == 8);
+static_assert(sizeof(struct kvm_clear_dirty_log) == 24);
 
 /* include/kx/errno.h */
 #define KX_ERRNO(e, v) static_assert(e == v, #e)

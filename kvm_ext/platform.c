@@ -4,13 +4,15 @@
  * primitives: kvmalloc with memcg accounting, mutexes and spinlocks that
  * lockdep sees, wait queues, uaccess.
  */
-#include <linux/compat.h>
 #include <linux/atomic.h>
+#include <linux/compat.h>
+#include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -18,6 +20,7 @@
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include <kvm_ext/platform.h>
 #include "kvm_ext.h"
@@ -97,13 +100,173 @@ static bool kvm_ext_kernel_uaccess(void)
 }
 #endif
 
+/* Irqfd injection and shutdown (kx_work_*). */
+static struct workqueue_struct *kvm_ext_wq;
+
 int kvm_ext_platform_init(void)
 {
-	return 0;
+	kvm_ext_wq = alloc_workqueue("kvm_ext", 0, 0);
+	return kvm_ext_wq ? 0 : -ENOMEM;
 }
 
 void kvm_ext_platform_exit(void)
 {
+	destroy_workqueue(kvm_ext_wq);
+}
+
+struct kvm_ext_work {
+	struct work_struct work;
+	void (*fn)(void *arg);
+	void *arg;
+};
+static_assert(sizeof(struct kvm_ext_work) <= sizeof(struct kx_work));
+static_assert(__alignof__(struct kvm_ext_work) <= __alignof__(struct kx_work));
+
+static void kvm_ext_work_fn(struct work_struct *work)
+{
+	struct kvm_ext_work *w = container_of(work, struct kvm_ext_work, work);
+
+	w->fn(w->arg);
+}
+
+void kx_work_init(struct kx_work *kw, void (*fn)(void *arg), void *arg)
+{
+	struct kvm_ext_work *w = (struct kvm_ext_work *)kw;
+
+	INIT_WORK(&w->work, kvm_ext_work_fn);
+	w->fn = fn;
+	w->arg = arg;
+}
+
+void kx_work_queue(struct kx_work *kw)
+{
+	queue_work(kvm_ext_wq, &((struct kvm_ext_work *)kw)->work);
+}
+
+void kx_work_flush(struct kx_work *kw)
+{
+	flush_work(&((struct kvm_ext_work *)kw)->work);
+}
+
+void kx_work_flush_all(void)
+{
+	flush_workqueue(kvm_ext_wq);
+}
+
+int kx_eventfd_get(int fd, void **eventfd)
+{
+	struct eventfd_ctx *ctx = eventfd_ctx_fdget(fd);
+
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+	*eventfd = ctx;
+	return 0;
+}
+
+void kx_eventfd_put(void *eventfd)
+{
+	eventfd_ctx_put(eventfd);
+}
+
+void kx_eventfd_signal(void *eventfd)
+{
+	eventfd_signal(eventfd, 1);
+}
+
+/* An irqfd's hook on its eventfd's wait queue, as virt/kvm/eventfd.c's. */
+struct kx_eventfd_watch {
+	wait_queue_entry_t wait;
+	poll_table pt;
+	struct eventfd_ctx *ctx;
+	struct file *file; /* held from prepare to arm */
+	void (*signalled)(void *arg);
+	void (*closed)(void *arg);
+	void *arg;
+};
+
+/* Called with the eventfd's wait-queue lock held and interrupts off. */
+static int kvm_ext_eventfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
+				  int sync, void *key)
+{
+	struct kx_eventfd_watch *w = container_of(wait, struct kx_eventfd_watch, wait);
+	__poll_t flags = key_to_poll(key);
+	int ret = 0;
+	u64 cnt;
+
+	if (flags & EPOLLIN) {
+		eventfd_ctx_do_read(w->ctx, &cnt);
+		w->signalled(w->arg);
+		ret = 1;
+	}
+	if (flags & EPOLLHUP)
+		w->closed(w->arg);
+	return ret;
+}
+
+static void kvm_ext_eventfd_queue(struct file *file, wait_queue_head_t *wqh,
+				  poll_table *pt)
+{
+	struct kx_eventfd_watch *w = container_of(pt, struct kx_eventfd_watch, pt);
+
+	add_wait_queue_priority(wqh, &w->wait);
+}
+
+int kx_eventfd_watch_prepare(int fd, void (*signalled)(void *arg),
+			     void (*closed)(void *arg), void *arg,
+			     struct kx_eventfd_watch **out, void **eventfd)
+{
+	struct kx_eventfd_watch *w = kx_alloc(sizeof(*w));
+	int r;
+
+	if (!w)
+		return -ENOMEM;
+	w->file = fget(fd);
+	if (!w->file) {
+		r = -EBADF;
+		goto err_free;
+	}
+	w->ctx = eventfd_ctx_fileget(w->file);
+	if (IS_ERR(w->ctx)) {
+		r = PTR_ERR(w->ctx);
+		goto err_fput;
+	}
+	w->signalled = signalled;
+	w->closed = closed;
+	w->arg = arg;
+	*out = w;
+	*eventfd = w->ctx;
+	return 0;
+
+err_fput:
+	fput(w->file);
+err_free:
+	kx_free(w);
+	return r;
+}
+
+int kx_eventfd_watch_arm(struct kx_eventfd_watch *w)
+{
+	__poll_t events;
+
+	init_waitqueue_func_entry(&w->wait, kvm_ext_eventfd_wakeup);
+	init_poll_funcptr(&w->pt, kvm_ext_eventfd_queue);
+	events = vfs_poll(w->file, &w->pt);
+	/* Not before the hook is in: the file's release must find it. */
+	fput(w->file);
+	w->file = NULL;
+	return !!(events & EPOLLIN);
+}
+
+void kx_eventfd_watch_release(struct kx_eventfd_watch *w)
+{
+	u64 cnt;
+
+	if (w->file)
+		fput(w->file);
+	else
+		eventfd_ctx_remove_wait_queue(w->ctx, &w->wait, &cnt);
+	eventfd_ctx_put(w->ctx);
+	kx_free(w);
 }
 
 static void *kvm_ext_alloc(unsigned long size, gfp_t gfp)

@@ -19,6 +19,7 @@ extern "C" {
 #define KX_SPINLOCK_BYTES 128
 #define KX_WAITQ_BYTES 192
 #define KX_LOCK_CLASS_BYTES 32
+#define KX_WORK_BYTES 256
 
 struct kx_mutex {
 	unsigned long long storage[KX_MUTEX_BYTES / 8];
@@ -30,6 +31,10 @@ struct kx_spinlock {
 
 struct kx_waitq {
 	unsigned long long storage[KX_WAITQ_BYTES / 8];
+};
+
+struct kx_work {
+	unsigned long long storage[KX_WORK_BYTES / 8];
 };
 
 /*
@@ -78,6 +83,41 @@ void kx_waitq_destroy(struct kx_waitq *wq);
  */
 int kx_waitq_wait(struct kx_waitq *wq, int (*cond)(void *ctx), void *ctx);
 void kx_waitq_wake_all(struct kx_waitq *wq);
+
+/*
+ * Deferred work in process context, on kvm_ext's own workqueue (irqfd
+ * injection and shutdown). kx_work_queue queues w unless it is queued
+ * already, from any context; kx_work_flush waits until w is neither queued
+ * nor running; kx_work_flush_all until everything queued so far has run.
+ */
+void kx_work_init(struct kx_work *w, void (*fn)(void *arg), void *arg);
+void kx_work_queue(struct kx_work *w);
+void kx_work_flush(struct kx_work *w);
+void kx_work_flush_all(void);
+
+/*
+ * Eventfds (KVM_IRQFD). kx_eventfd_get: the eventfd behind fd, referenced:
+ * 0, -EBADF (no such fd) or -EINVAL (not an eventfd); equal handles name
+ * the same eventfd. kx_eventfd_signal adds 1 (any context).
+ */
+int kx_eventfd_get(int fd, void **eventfd);
+void kx_eventfd_put(void *eventfd);
+void kx_eventfd_signal(void *eventfd);
+
+/*
+ * A callback on an eventfd's writes, installed in two steps so that the
+ * caller can still refuse between them. prepare: fd as kx_eventfd_get
+ * takes it, *eventfd names the eventfd (valid while the watch is). arm:
+ * from now on signalled(arg) runs in the eventfd's wakeup (atomic
+ * context) after each write, the count consumed, and closed(arg) when its
+ * file is released (atomic too); returns 1 if it was signalled already.
+ * release undoes prepare or arm: once it returns neither callback runs.
+ */
+struct kx_eventfd_watch;
+int kx_eventfd_watch_prepare(int fd, void (*signalled)(void *arg), void (*closed)(void *arg),
+			     void *arg, struct kx_eventfd_watch **w, void **eventfd);
+int kx_eventfd_watch_arm(struct kx_eventfd_watch *w);
+void kx_eventfd_watch_release(struct kx_eventfd_watch *w);
 
 /*
  * User memory of the process that issued the current ioctl. Return 0 or

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "personality.h"
 
+#include "irq_routing.h"
+
 #include <kvm_ext/abi.h>
 #include <kvm_ext/platform.h>
 #include <kx/types.h>
@@ -28,6 +30,8 @@ long nr_vcpus(const Personality& p, const Vm*) {
 }
 long max_vcpus(const Personality& p, const Vm*) { return p.max_vcpus; }
 long max_vcpu_ids(const Personality& p, const Vm*) { return p.max_vcpu_ids; }
+long irq_routes(const Personality& p, const Vm*) { return p.has_irq_routing ? kMaxIrqRoutes : 0; }
+long irqfd(const Personality& p, const Vm*) { return p.has_irqfd; }
 long manual_dirty_log_caps(const Personality& p, const Vm*) {
   return static_cast<long>(p.manual_dirty_log_caps);
 }
@@ -45,6 +49,9 @@ constexpr CapRow kGenericCaps[] = {
     {KX_CAP_MAX_VCPU_ID, 0, max_vcpu_ids},
     {KX_CAP_ENABLE_CAP_VM, 1, nullptr},
     {KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, manual_dirty_log_caps},
+    {KX_CAP_IRQ_ROUTING, 0, irq_routes},
+    {KX_CAP_IRQFD, 0, irqfd},
+    {KX_CAP_IRQFD_RESAMPLE, 0, irqfd},
 };
 
 const CapRow* find_row(const CapRow* rows, usize n, long cap) {

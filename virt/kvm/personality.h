@@ -71,6 +71,10 @@ struct Personality {
   // CONFIG_HAVE_KVM_MSI: KVM_SIGNAL_MSI exists (delivered by the VM's
   // IrqChip).
   bool has_msi;
+  // CONFIG_HAVE_KVM_IRQ_ROUTING (KVM_SET_GSI_ROUTING, KVM_CAP_IRQ_ROUTING)
+  // and CONFIG_HAVE_KVM_IRQFD (KVM_IRQFD, KVM_CAP_IRQFD{,_RESAMPLE}).
+  bool has_irq_routing;
+  bool has_irqfd;
   // The architecture's own rows (kvm_vm_ioctl_check_extension()); the
   // generic ones, and those that follow from the limits above, are in
   // personality.cpp for every architecture.

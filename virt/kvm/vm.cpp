@@ -7,6 +7,7 @@ namespace kvm {
 KX_LOCK_CLASS(vm_lock);
 KX_LOCK_CLASS(vm_slots_lock);
 KX_LOCK_CLASS(vcpu_mutex);
+KX_LOCK_CLASS(vm_irq_lock);
 
 namespace {
 // Live VMs, for kx_vm_count() (module unload sanity and tests).
@@ -41,6 +42,8 @@ void Vm::put() {
 }
 
 Vm::~Vm() {
+  // kvm_irqfd_release(): no irqfd injects into what goes next.
+  irqfds_.release_all();
   // As kvm_destroy_devices(). A device with a release hook normally left
   // the list when its fd closed (the fd held a VM reference); one still
   // here never got an fd, and release is its only teardown.
@@ -55,6 +58,7 @@ Vm::~Vm() {
   while (Vcpu* vcpu = vcpus_.pop_front()) kx::destroy(vcpu);
   if (arch_ && personality_->vm_destroy) personality_->vm_destroy(*this);
   kx::destroy(arch_);
+  kx::destroy(routing_);
   if (owner_) kx_owner_put(owner_);
   g_vm_count.fetch_sub(1);
 }
@@ -396,6 +400,57 @@ kx::Result<int> Vm::signal_msi(const Msi& msi) {
   return r;
 }
 
+kx::Status Vm::set_gsi_routing(const UserRoute* entries, u32 n) {
+  RoutingTable* table = KX_TRY(RoutingTable::Build(irqchip(), entries, n));
+  replace_routing(table);
+  return kx::Status::ok();
+}
+
+void Vm::replace_routing(RoutingTable* table) {
+  RoutingTable* old;
+  {
+    kx::Guard<kx::Mutex> guard(&irq_lock);
+    old = routing_;
+    routing_ = table;
+    irqfds_.routing_changed(table);
+  }
+  kx::destroy(old);
+}
+
+void Vm::set_irq(u32 gsi, bool level) {
+  Route routes[4];
+  u32 n;
+  {
+    kx::Guard<kx::Mutex> guard(&irq_lock);
+    n = routing_ ? routing_->routes(gsi, routes, 4) : 0;
+  }
+  IrqChip* chip = irqchip();
+  for (u32 i = 0; chip && i < n; i++) {
+    // Nobody to report an error to: as KVM, a route that does not reach
+    // an interrupt (an SPI the GIC lacks, an MSI without an ITS) is dropped.
+    if (routes[i].type == kRouteIrqchip)
+      (void)chip->set_pin(*this, routes[i].irqchip, routes[i].pin, level);
+    else if (level)
+      (void)chip->signal_msi(*this, routes[i].msi);
+  }
+}
+
+bool Vm::inject_atomic(const Route& r) {
+  IrqChip* chip = irqchip();
+  if (!chip) return false;
+  return r.type == kRouteIrqchip ? chip->pin_edge_atomic(*this, r.irqchip, r.pin)
+                                 : chip->msi_atomic(*this, r.msi);
+}
+
+void Vm::irq_acked(u32 irqchip, u32 pin) {
+  s32 gsi;
+  {
+    kx::Guard<kx::Mutex> guard(&irq_lock);
+    gsi = routing_ ? routing_->gsi_of(irqchip, pin) : -1;
+  }
+  if (gsi >= 0) irqfds_.acked(static_cast<u32>(gsi));
+}
+
 namespace {
 
 // struct kvm_irq_level and struct kvm_clear_dirty_log.
@@ -441,7 +496,42 @@ kx::Result<long> clear_dirty_log_ioctl(Vm& vm, u32, u64 arg) {
   return 0;
 }
 
+// struct kvm_irq_routing: the header, then nr entries.
+struct IrqRouting {
+  u32 nr;
+  u32 flags;
+};
+
+// KVM_SET_GSI_ROUTING, in kvm_vm_ioctl()'s order of checks.
+kx::Result<long> set_gsi_routing_ioctl(Vm& vm, u32, u64 arg) {
+  IrqRouting r;
+  if (kx_copy_from_user(&r, arg, sizeof(r))) return kx::kEFAULT;
+  if (r.nr > kMaxIrqRoutes || r.flags) return kx::kEINVAL;
+  UserRoute* entries = nullptr;
+  if (r.nr) {
+    entries = kx::alloc_array<UserRoute>(r.nr);
+    if (!entries) return kx::kENOMEM;
+    if (kx_copy_from_user(entries, arg + sizeof(r), sizeof(UserRoute) * r.nr)) {
+      kx::free_array(entries);
+      return kx::kEFAULT;
+    }
+  }
+  const kx::Status s = vm.set_gsi_routing(entries, r.nr);
+  kx::free_array(entries);
+  KX_TRY(s);
+  return 0;
+}
+
+kx::Result<long> irqfd_ioctl(Vm& vm, u32, u64 arg) {
+  IrqfdArgs args;
+  if (kx_copy_from_user(&args, arg, sizeof(args))) return kx::kEFAULT;
+  KX_TRY(vm.irqfds().ioctl(args));
+  return 0;
+}
+
 bool has_irq_line(const Personality& p) { return p.irq_line != nullptr; }
+bool has_irq_routing(const Personality& p) { return p.has_irq_routing; }
+bool has_irqfd(const Personality& p) { return p.has_irqfd; }
 bool has_msi(const Personality& p) { return p.has_msi; }
 // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT
 bool has_clear_dirty_log(const Personality& p) { return p.manual_dirty_log_caps != 0; }
@@ -459,6 +549,8 @@ constexpr GenericVmIoctl kGenericVmIoctls[] = {
     {KX_IRQ_LINE_STATUS, has_irq_line, irq_line_ioctl},
     {KX_SIGNAL_MSI, has_msi, signal_msi_ioctl},
     {KX_CLEAR_DIRTY_LOG, has_clear_dirty_log, clear_dirty_log_ioctl},
+    {KX_SET_GSI_ROUTING, has_irq_routing, set_gsi_routing_ioctl},
+    {KX_IRQFD, has_irqfd, irqfd_ioctl},
 };
 
 }  // namespace

@@ -21,7 +21,9 @@
 
 #include "arch.h"
 #include "io_bus.h"
+#include "irq_routing.h"
 #include "irqchip.h"
+#include "irqfd.h"
 #include "memslot.h"
 #include "personality.h"
 
@@ -34,6 +36,7 @@ u32 vm_count();
 extern kx::LockClass vm_lock_class;
 extern kx::LockClass vm_slots_lock_class;
 extern kx::LockClass vcpu_mutex_class;
+extern kx::LockClass vm_irq_lock_class;
 
 struct GuestAccess {
   u32 kind;
@@ -152,6 +155,22 @@ class Vm {
   kx::Status irq_line(u32 irq, u32 level);
   kx::Result<int> signal_msi(const Msi& msi);
 
+  // GSI routing (irq_routing.h): KVM_SET_GSI_ROUTING's table checked and
+  // published whole; replace_routing() publishes one already checked (an
+  // interrupt controller's default table) and cannot fail.
+  kx::Status set_gsi_routing(const UserRoute* entries, u32 n) KX_EXCLUDES(irq_lock);
+  void replace_routing(RoutingTable* table) KX_EXCLUDES(irq_lock);
+  const RoutingTable* routing() const KX_REQUIRES(irq_lock) { return routing_; }
+  // kvm_set_irq(): every route of `gsi`, in process context.
+  void set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
+  // kvm_arch_set_irq_inatomic() for one route: false if it needs process
+  // context.
+  bool inject_atomic(const Route& route);
+  // kvm_notify_acked_irq(): the guest deactivated what `pin` of `irqchip`
+  // carries (irqfd resampling). Process context, no lock held.
+  void irq_acked(u32 irqchip, u32 pin) KX_EXCLUDES(irq_lock);
+  Irqfds& irqfds() { return irqfds_; }
+
   // KVM_ENABLE_CAP on the VM.
   kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
   // KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG into/from a user bitmap.
@@ -194,6 +213,8 @@ class Vm {
 
   kx::Mutex lock{&vm_lock_class};
   kx::Mutex slots_lock{&vm_slots_lock_class};
+  // KVM's kvm->irq_lock: the routing table.
+  kx::Mutex irq_lock{&vm_irq_lock_class};
 
   // Devices of this VM (KVM's kvm->devices), under lock.
   kx::IntrusiveList<Device, &Device::vm_node> devices KX_GUARDED_BY(lock);
@@ -214,6 +235,8 @@ class Vm {
   kx::Atomic<u32> online_vcpus_;
   u32 created_vcpus_ KX_GUARDED_BY(lock) = 0;
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
+  RoutingTable* routing_ KX_GUARDED_BY(irq_lock) = nullptr;
+  Irqfds irqfds_{this};
 
  public:
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);

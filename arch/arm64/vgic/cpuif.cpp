@@ -238,13 +238,19 @@ kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access) {
   const icc::IccReg* r = icc::find(static_cast<u32>(access.addr & 0xffff));
   Dist& d = dist_of(vcpu.vm());
   if (!r || !d.initialized() || d.model != kModelV3) return kx::error(kx::kENXIO);
-  kx::IrqSaveGuard guard(&d.lock);
-  CpuIf& c = cpuif(vcpu);
-  if (access.write) {
-    if (r->write) r->write(d, c, r->enc, access.data, c.index);
-  } else {
-    access.data = r->read ? r->read(d, c, r->enc) : 0;
+  const bool wanted = vcpu.vm().irqfds().wants_acks();
+  bool acked;
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    CpuIf& c = cpuif(vcpu);
+    if (access.write) {
+      if (r->write) r->write(d, c, r->enc, access.data, c.index);
+    } else {
+      access.data = r->read ? r->read(d, c, r->enc) : 0;
+    }
+    acked = take_acked(d, wanted);
   }
+  if (acked) notify_acked(vcpu.vm());
   access.result = KX_ACCESS_RESULT_KERNEL;
   return kx::Status::ok();
 }

@@ -230,6 +230,12 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
       return kx::error(kx::kENOMEM);
     }
   }
+  // kvm_vgic_setup_default_irq_routing(): GSI n is SPI n + 32.
+  kx::Result<RoutingTable*> routes = RoutingTable::Identity(nr_spis);
+  if (routes.is_error()) {
+    kx::free_array(spis);
+    return routes.error();
+  }
   const bool v3 = d.model == kModelV3;
   for (u32 i = 0; i < nr_spis; i++) {
     spis[i] = Irq{};
@@ -251,6 +257,7 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
     }
   }
   d.ready.store(true);
+  vm.replace_routing(routes.value());
   return kx::Status::ok();
 }
 
@@ -703,6 +710,23 @@ kx::Status set_spi_pin(Vm& vm, u32 pin, bool level) {
   }
   if (pin >= nr_spis) return kx::error(kx::kEINVAL);
   return irq_line(vm, kTypeSpi, 0, pin + kNrPrivateIrqs, level);
+}
+
+void notify_acked(Vm& vm) {
+  Dist& d = dist_of(vm);
+  u64 acked[1024 / 64];
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    for (u32 i = 0; i < 1024 / 64; i++) {
+      acked[i] = d.spi_acked[i];
+      d.spi_acked[i] = 0;
+    }
+    d.any_acked = false;
+  }
+  for (u32 w = 0; w < 1024 / 64; w++) {
+    for (u64 bits = acked[w]; bits; bits &= bits - 1)
+      vm.irq_acked(0, w * 64 + static_cast<u32>(__builtin_ctzll(bits)));
+  }
 }
 
 void vm_destroy(Vm& vm) {

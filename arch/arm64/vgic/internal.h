@@ -73,6 +73,13 @@ struct FollowUp {
 };
 // Runs it for the redistributor of `c` (no GIC lock held).
 void run_follow_up(Vm& vm, CpuIf& c, const FollowUp& f);
+// After a guest access, under Dist::lock: whether SPIs it deactivated are
+// to go to the VM's ack notifiers (notify_acked(), once the lock is
+// dropped); with none wanted (no irqfd resamples) they are forgotten.
+bool take_acked(Dist& d, bool wanted);
+// The SPIs the guest deactivated since the last call go to the VM's ack
+// notifiers (kvm_notify_acked_irq()). Dist::lock not held.
+void notify_acked(Vm& vm);
 
 // Guest tables read once for many new LPIs (an ITS table restore): the
 // configuration table's LPI part, and each pending table as first

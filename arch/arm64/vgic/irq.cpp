@@ -193,6 +193,19 @@ void deactivate(Dist& d, CpuIf& c, u32 value) {
   if (!irq || !irq->active) return;
   irq->active = false;
   changed(d, intid < kNrPrivateIrqs ? &c : nullptr, *irq);
+  if (intid >= kNrPrivateIrqs && intid < kLpiBase) {
+    const u32 spi = intid - kNrPrivateIrqs;
+    d.spi_acked[spi / 64] |= 1ull << (spi % 64);
+    d.any_acked = true;
+  }
+}
+
+bool take_acked(Dist& d, bool wanted) {
+  if (!d.any_acked) return false;
+  if (wanted) return true;
+  for (u64& w : d.spi_acked) w = 0;
+  d.any_acked = false;
+  return false;
 }
 
 // GICC_EOIR / ICC_EOIR{0,1}_EL1: priority drop of the highest active

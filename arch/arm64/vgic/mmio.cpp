@@ -774,6 +774,8 @@ kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
   Dist& d = dist_of(*vm_);
   FollowUp follow;
   CpuIf* cpu;
+  const bool wanted = vm_->irqfds().wants_acks();
+  bool acked;
   {
     kx::IrqSaveGuard guard(&d.lock);
     cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
@@ -783,9 +785,11 @@ kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
     if (!r) return kx::Status::ok();
     RegAccess a{d, cpu, static_cast<u32>(offset), len, &follow};
     r->write(a, *r, data);
+    acked = take_acked(d, wanted);
   }
   // The vCPU table is fixed since CTRL_INIT, so `cpu` outlives the lock.
   if (follow.kind != FollowUp::kNone) run_follow_up(*vm_, *cpu, follow);
+  if (acked) notify_acked(*vm_);
   return kx::Status::ok();
 }
 

@@ -158,6 +158,10 @@ struct Dist {
   u64 propbaser = 0;  // GICR_PROPBASER, shared by every redistributor
   // SPIs that are pending, enabled and not active, by intid - 32.
   u64 spi_candidates[1024 / 64] = {};
+  // SPIs the guest deactivated, by intid - 32, for the VM's ack notifiers
+  // (irqfd resampling), which run once this lock is dropped.
+  u64 spi_acked[1024 / 64] = {};
+  bool any_acked = false;
 
   // LPIs, by intid - kLpiBase. An ITS creates and drops them under
   // lpi_mutex (the table's leaves are allocated there, outside lock);

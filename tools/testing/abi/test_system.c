@@ -133,7 +133,7 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_ARM_VM_IPA_SIZE, 0),
 	CAP(KVM_CAP_MULTI_ADDRESS_SPACE, 0),
 	/* Linux has these; kvm_ext must not claim what it does not implement. */
-	CAP(KVM_CAP_IRQFD, T_EXT),
+	CAP(KVM_CAP_IOEVENTFD, T_EXT),
 	CAP(KVM_CAP_SIGNAL_MSI, 0),
 	CAP(KVM_CAP_COALESCED_MMIO, T_EXT),
 	{ "KVM_CHECK_EXTENSION(100000) on the system and VM fd", REF_CAP, t_cap, 0, 0, 100000, 0 },

@@ -27,7 +27,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "abi_test.h"
 #include "vgic_common.h"
@@ -745,6 +747,64 @@ static void t_flow(const struct abi_test *t)
 }
 
 /*
+ * An irqfd on an MSI route (api.rst 4.52, 4.75): the eventfd write goes
+ * through the ITS, as QEMU's virtio-pci MSI-X vectors do, and arrives as
+ * the LPI the guest mapped, on the vCPU of its collection. The ITS sleeps,
+ * so the injection comes from a work item: the guest polls for it.
+ */
+static void t_irqfd_msi(const struct abi_test *t)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[1];
+	} r;
+	struct kvm_irqfd fd;
+	struct itsvm v;
+	int efd, d = 5, e = 9, i = target_of_ev(d, e), ms, bad = 0;
+	__u32 lpi = LPI_OF(1, d, e);
+	__u64 one = 1;
+
+	(void)t;
+	if (!itsvm_mapped(&v, 0))
+		return;
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = 1;
+	r.e[0].gsi = 3;
+	r.e[0].type = KVM_IRQ_ROUTING_MSI;
+	r.e[0].flags = MSI_VALID_DEVID;
+	r.e[0].u.msi.address_lo = (__u32)(its_base[1] + TRANSLATER);
+	r.e[0].u.msi.data = (__u32)e;
+	r.e[0].u.msi.devid = DEVID_OF(d);
+	if (!expect_errno(ioctl(v.g.vm, KVM_SET_GSI_ROUTING, &r), 0))
+		return;
+	efd = track_fd(eventfd(0, EFD_CLOEXEC));
+	memset(&fd, 0, sizeof(fd));
+	fd.fd = (__u32)efd;
+	fd.gsi = 3;
+	if (!expect_errno(ioctl(v.g.vm, KVM_IRQFD, &fd), 0))
+		return;
+	for (int n = 0; n < 16; n++) {
+		if (write(efd, &one, sizeof(one)) != sizeof(one))
+			bad++;
+		for (ms = 0; ms < 1000; ms++) {
+			if ((__u32)icc_rd(v.g.vcpu[i], ICC_HPPIR1) == lpi)
+				break;
+			sleep_ms(1);
+		}
+		if (ack(&v, 1 - i) != SPURIOUS || ack(&v, i) != lpi)
+			bad++;
+	}
+	expect_eq(bad, 0);
+	/* Without DeviceID the route names no translation: nothing arrives. */
+	r.e[0].flags = 0;
+	expect_errno(ioctl(v.g.vm, KVM_SET_GSI_ROUTING, &r), 0);
+	if (write(efd, &one, sizeof(one)) != sizeof(one))
+		fail("eventfd write");
+	sleep_ms(20);
+	expect_eq(icc_rd(v.g.vcpu[i], ICC_HPPIR1), SPURIOUS);
+}
+
+/*
  * The commands beyond mapping, each with its architectural effect: INT
  * (an MSI from the queue), CLEAR, DISCARD (the ITE zeroed in guest RAM),
  * MOVI, MOVALL, INV and INVALL (the configuration table re-read), MAPC
@@ -1202,6 +1262,8 @@ static const struct abi_test vgic_its_tests[] = {
 	  t_msi_errnos, M_ARM64, T_EXT, 0, 0 },
 	{ "ITS guest driver: 2 ITS, 64 devices, 1024 events mapped, MSIs acknowledged", REF_ITS,
 	  t_flow, M_ARM64, T_EXT, 0, 0 },
+	{ "an irqfd on an MSI route: each eventfd write arrives through the ITS as the mapped LPI",
+	  "api.rst 4.52 KVM_SET_GSI_ROUTING, 4.75 KVM_IRQFD", t_irqfd_msi, M_ARM64, T_EXT, 0, 0 },
 	{ "ITS commands: INT CLEAR MOVI MOVALL INV INVALL DISCARD, MAPC/MAPD V=0, errors ignored",
 	  REF_ITS, t_commands, M_ARM64, T_EXT, 0, 0 },
 	{ "SAVE_PENDING_TABLES: LPI bits saved, first kB untouched", REF_PEND, t_save_pending_first_kb,

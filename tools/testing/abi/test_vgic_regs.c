@@ -285,7 +285,7 @@ __u64 icc_at(int line, int vcpu, bool write, __u32 instr, __u64 val)
  * through and has the interrupts' group enabled (v3 interrupts are Group 1,
  * v2 ones Group 0 by default).
  */
-static bool gic_guest_up(struct gic *g, int model, int n, const unsigned long *ids)
+bool gic_guest_up(struct gic *g, int model, int n, const unsigned long *ids)
 {
 	int i;
 
@@ -312,7 +312,7 @@ static bool gic_guest_up(struct gic *g, int model, int n, const unsigned long *i
  * GICD_IROUTER affinity) or targets (v2 GICD_ITARGETSR), edge or level,
  * and enables it.
  */
-static void guest_spi(const struct gic *g, __u32 intid, __u8 prio, __u32 route, bool edge)
+void guest_spi(const struct gic *g, __u32 intid, __u8 prio, __u32 route, bool edge)
 {
 	int v = g->vcpu[0];
 	__u64 cfg = DIST_BASE + GICD_ICFGR + intid / 16 * 4;

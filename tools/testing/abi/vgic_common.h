@@ -169,6 +169,11 @@ bool gic_new(struct gic *g, int model, int n, const unsigned long *ids);
 bool gic_place(struct gic *g);
 bool gic_up(struct gic *g, int model, int n, const unsigned long *ids, __u32 nr_irqs);
 bool gic_map(struct gic *g);
+/* gic_up(), gic_map(), and the guest enables its GIC on every vCPU. */
+bool gic_guest_up(struct gic *g, int model, int n, const unsigned long *ids);
+/* The guest (vCPU 0) routes SPI intid (v3 IROUTER, v2 ITARGETSR), sets
+ * its priority and trigger, and enables it. */
+void guest_spi(const struct gic *g, __u32 intid, __u8 prio, __u32 route, bool edge);
 int ctrl_init(int dev);
 /* A 32-bit register attribute (GRP_DIST, GRP_REDIST, ...); raw results. */
 int reg_set(int dev, __u32 grp, __u64 attr, __u32 val);

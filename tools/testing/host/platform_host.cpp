@@ -6,11 +6,20 @@
 #include "platform_host.h"
 
 #include <fcntl.h>
+#include <linux/kcmp.h>
 #include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -218,6 +227,235 @@ int kx_file_is_vfio_group(void*) { return 0; }
 void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }
 
 int kx_in_compat_syscall(void) { return 0; }
+
+// Work items: one worker thread, started on first use. A flush from the
+// worker itself (an irqfd's shutdown waiting for its injection) runs the
+// queued item there, as a kernel workqueue's second worker would.
+namespace {
+
+struct HostWork {
+  void (*fn)(void*);
+  void* arg;
+  bool queued;
+  bool running;
+};
+static_assert(sizeof(HostWork) <= sizeof(kx_work));
+
+std::mutex g_work_mu;
+std::condition_variable g_work_cv;
+std::deque<HostWork*> g_work_q;
+int g_work_running = 0;
+std::thread::id g_worker_id;
+
+HostWork* as_work(kx_work* w) { return reinterpret_cast<HostWork*>(w); }
+
+void run_locked(std::unique_lock<std::mutex>& lock, HostWork* w) {
+  w->queued = false;
+  w->running = true;
+  g_work_running++;
+  lock.unlock();
+  w->fn(w->arg);
+  lock.lock();
+  w->running = false;
+  g_work_running--;
+  g_work_cv.notify_all();
+}
+
+void worker() {
+  std::unique_lock<std::mutex> lock(g_work_mu);
+  for (;;) {
+    g_work_cv.wait(lock, [] { return !g_work_q.empty(); });
+    HostWork* w = g_work_q.front();
+    g_work_q.pop_front();
+    run_locked(lock, w);
+  }
+}
+
+void start_worker() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::thread t(worker);
+    g_worker_id = t.get_id();
+    t.detach();
+  });
+}
+
+}  // namespace
+
+void kx_work_init(kx_work* kw, void (*fn)(void*), void* arg) {
+  *as_work(kw) = HostWork{fn, arg, false, false};
+}
+
+void kx_work_queue(kx_work* kw) {
+  start_worker();
+  std::lock_guard<std::mutex> lock(g_work_mu);
+  HostWork* w = as_work(kw);
+  if (w->queued) return;
+  w->queued = true;
+  g_work_q.push_back(w);
+  g_work_cv.notify_all();
+}
+
+void kx_work_flush(kx_work* kw) {
+  std::unique_lock<std::mutex> lock(g_work_mu);
+  HostWork* w = as_work(kw);
+  if (w->queued && std::this_thread::get_id() == g_worker_id) {
+    for (auto it = g_work_q.begin(); it != g_work_q.end(); ++it) {
+      if (*it == w) {
+        g_work_q.erase(it);
+        break;
+      }
+    }
+    run_locked(lock, w);
+  }
+  g_work_cv.wait(lock, [w] { return !w->queued && !w->running; });
+}
+
+void kx_work_flush_all(void) {
+  std::unique_lock<std::mutex> lock(g_work_mu);
+  g_work_cv.wait(lock, [] { return g_work_q.empty() && g_work_running == 0; });
+}
+
+// Eventfds: this process's own. One HostEventfd per eventfd (kcmp tells
+// two fds of one file apart from two eventfds), so that equal handles
+// name the same eventfd as in the kernel. Watches are served by a poller
+// thread holding g_poll_mu while it calls back, so that a release, which
+// takes it, returns only once no callback runs. An eventfd's close is not
+// seen here (closed() never runs): tests deassign instead.
+namespace {
+
+struct HostEventfd {
+  int fd;  // our own dup
+  int refs;
+};
+
+std::mutex g_efd_mu;
+std::map<int, HostEventfd*> g_efds;  // by our fd
+
+bool same_file(int a, int b) {
+  const pid_t pid = getpid();
+  return syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b) == 0;
+}
+
+int host_eventfd_get(int fd, HostEventfd** out) {
+  if (fd < 0 || fcntl(fd, F_GETFD) < 0) return -EBADF;
+  char path[64], target[64] = {};
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+  if (readlink(path, target, sizeof(target) - 1) < 0 || strcmp(target, "anon_inode:[eventfd]") != 0)
+    return -EINVAL;
+  std::lock_guard<std::mutex> lock(g_efd_mu);
+  for (auto& [ours, e] : g_efds) {
+    if (same_file(ours, fd)) {
+      e->refs++;
+      *out = e;
+      return 0;
+    }
+  }
+  HostEventfd* e = new HostEventfd{fcntl(fd, F_DUPFD_CLOEXEC, 0), 1};
+  g_efds[e->fd] = e;
+  *out = e;
+  return 0;
+}
+
+void host_eventfd_put(HostEventfd* e) {
+  std::lock_guard<std::mutex> lock(g_efd_mu);
+  if (--e->refs) return;
+  g_efds.erase(e->fd);
+  close(e->fd);
+  delete e;
+}
+
+}  // namespace
+
+struct kx_eventfd_watch {
+  HostEventfd* efd;
+  void (*signalled)(void*);
+  void* arg;
+  bool armed;
+};
+
+namespace {
+
+std::mutex g_poll_mu;
+int g_epoll = -1;
+std::set<kx_eventfd_watch*> g_watches;  // armed, under g_poll_mu
+
+void poller() {
+  for (;;) {
+    epoll_event ev[16];
+    const int n = epoll_wait(g_epoll, ev, 16, 20);
+    std::lock_guard<std::mutex> lock(g_poll_mu);
+    for (int i = 0; i < n; i++) {
+      kx_eventfd_watch* w = static_cast<kx_eventfd_watch*>(ev[i].data.ptr);
+      // Released between epoll_wait and the lock: gone.
+      if (!g_watches.count(w)) continue;
+      uint64_t count;
+      if (read(w->efd->fd, &count, sizeof(count)) == sizeof(count)) w->signalled(w->arg);
+    }
+  }
+}
+
+}  // namespace
+
+int kx_eventfd_get(int fd, void** eventfd) {
+  HostEventfd* e;
+  const int r = host_eventfd_get(fd, &e);
+  if (r == 0) *eventfd = e;
+  return r;
+}
+
+void kx_eventfd_put(void* eventfd) { host_eventfd_put(static_cast<HostEventfd*>(eventfd)); }
+
+void kx_eventfd_signal(void* eventfd) {
+  const uint64_t one = 1;
+  (void)!write(static_cast<HostEventfd*>(eventfd)->fd, &one, sizeof(one));
+}
+
+int kx_eventfd_watch_prepare(int fd, void (*signalled)(void*), void (*)(void*), void* arg,
+                             kx_eventfd_watch** out, void** eventfd) {
+  kx_eventfd_watch* w = static_cast<kx_eventfd_watch*>(kx_alloc(sizeof(*w)));
+  if (!w) return -ENOMEM;
+  const int r = host_eventfd_get(fd, &w->efd);
+  if (r) {
+    kx_free(w);
+    return r;
+  }
+  w->signalled = signalled;
+  w->arg = arg;
+  w->armed = false;
+  *out = w;
+  *eventfd = w->efd;
+  return 0;
+}
+
+int kx_eventfd_watch_arm(kx_eventfd_watch* w) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    g_epoll = epoll_create1(EPOLL_CLOEXEC);
+    std::thread(poller).detach();
+  });
+  std::lock_guard<std::mutex> lock(g_poll_mu);
+  epoll_event ev = {};
+  ev.events = EPOLLIN;
+  ev.data.ptr = w;
+  w->armed = epoll_ctl(g_epoll, EPOLL_CTL_ADD, w->efd->fd, &ev) == 0;
+  if (w->armed) g_watches.insert(w);
+  // A write before the watch: the poller reports it as well; say no here
+  // so that it is injected once.
+  return 0;
+}
+
+void kx_eventfd_watch_release(kx_eventfd_watch* w) {
+  {
+    std::lock_guard<std::mutex> lock(g_poll_mu);
+    if (w->armed) {
+      epoll_ctl(g_epoll, EPOLL_CTL_DEL, w->efd->fd, nullptr);
+      g_watches.erase(w);
+    }
+  }
+  host_eventfd_put(w->efd);
+  kx_free(w);
+}
 
 void kx_panic(const char* msg) {
   fprintf(stderr, "kx_panic: %s\n", msg);
