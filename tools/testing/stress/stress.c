@@ -4,7 +4,9 @@
  * bounded time. Worker threads create and close VMs, vCPUs and devices,
  * change memslots, set/get/has attributes, map kvm_run, act as the guest
  * and sit in KVM_RUN while a kicker thread keeps signalling them; now and
- * then a forked child tries the inherited fds (-EIO). fds are shared
+ * then a forked child tries the inherited fds (-EIO). Eventfds become
+ * irqfds (some resampling) on random GSIs while other threads write them,
+ * replace the VMs' GSI routing, close the eventfds and the VMs. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -26,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -37,6 +40,7 @@
 #define NVM 6
 #define NVCPU 24
 #define NDEV 6
+#define NEFD 8
 #define RAM_SIZE (4UL << 20)
 
 static const char *node;
@@ -45,7 +49,7 @@ static unsigned char *ram;
 static atomic_int stop;
 static atomic_long ops, bad;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static int vms[NVM], vcpus[NVCPU], devs[NDEV];
+static int vms[NVM], vcpus[NVCPU], devs[NDEV], efds[NEFD];
 
 static void on_signal(int sig)
 {
@@ -64,7 +68,7 @@ static int allowed_errno(int e)
 	case EINVAL: case EEXIST: case ENOENT: case EBADF: case EINTR:
 	case ENOEXEC: case EBUSY: case EFAULT: case ENODEV: case EPERM:
 	case ENXIO: case ENOTTY: case EIO: case ENOSPC: case ENOMEM:
-	case EMFILE: case EOPNOTSUPP: case E2BIG:
+	case EMFILE: case EOPNOTSUPP: case E2BIG: case EAGAIN:
 		return 1;
 	}
 	return 0;
@@ -168,6 +172,101 @@ static void op_irq_line(int vm, unsigned int *seed)
 	check(ioctl(vm, rnd(seed, 2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS, &l), 0, "IRQ_LINE");
 }
 
+/*
+ * KVM_IRQFD on a random eventfd and GSI, assign or deassign, sometimes
+ * resampling; first, now and then, a GICv3 brought up (the VM may have
+ * one, or vCPUs that make CTRL_INIT refuse: errors are fine).
+ */
+static void op_irqfd(int vm, unsigned int *seed)
+{
+	struct kvm_irqfd a = { .gsi = rnd(seed, 40) };
+	int efd = take(efds, NEFD, seed), rfd = -1;
+
+	if (rnd(seed, 4) == 0) {
+		struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+		struct kvm_device_attr init = { .group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+						.attr = KVM_DEV_ARM_VGIC_CTRL_INIT };
+		__u64 dist = 0x08000000, redist = 0x080a0000;
+		struct kvm_device_attr addr = { .group = KVM_DEV_ARM_VGIC_GRP_ADDR };
+
+		if (ioctl(vm, KVM_CREATE_DEVICE, &cd) == 0) {
+			addr.attr = KVM_VGIC_V3_ADDR_TYPE_DIST;
+			addr.addr = (__u64)(uintptr_t)&dist;
+			ioctl(cd.fd, KVM_SET_DEVICE_ATTR, &addr);
+			addr.attr = KVM_VGIC_V3_ADDR_TYPE_REDIST;
+			addr.addr = (__u64)(uintptr_t)&redist;
+			ioctl(cd.fd, KVM_SET_DEVICE_ATTR, &addr);
+			ioctl(cd.fd, KVM_SET_DEVICE_ATTR, &init);
+			close(cd.fd);
+		}
+	}
+	if (efd < 0)
+		return;
+	a.fd = (__u32)efd;
+	switch (rnd(seed, 4)) {
+	case 0:
+		a.flags = KVM_IRQFD_FLAG_DEASSIGN;
+		break;
+	case 1:
+		rfd = take(efds, NEFD, seed);
+		a.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		a.resamplefd = (__u32)rfd;
+		break;
+	}
+	check(ioctl(vm, KVM_IRQFD, &a), 0, "IRQFD");
+	close(efd);
+	if (rfd >= 0)
+		close(rfd);
+}
+
+/* KVM_SET_GSI_ROUTING: a few SPI pins and MSIs (some refused) on low GSIs. */
+static void op_routing(int vm, unsigned int *seed)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[8];
+	} r = { .hdr.nr = rnd(seed, 9) };
+	unsigned int i;
+
+	for (i = 0; i < r.hdr.nr; i++) {
+		r.e[i].gsi = rnd(seed, 40);
+		if (rnd(seed, 3)) {
+			r.e[i].type = KVM_IRQ_ROUTING_IRQCHIP;
+			r.e[i].u.irqchip.pin = rnd(seed, 300);
+		} else {
+			r.e[i].type = KVM_IRQ_ROUTING_MSI;
+			r.e[i].flags = rnd(seed, 2);
+			r.e[i].u.msi.address_lo = 0x08080040;
+			r.e[i].u.msi.devid = rnd(seed, 4);
+		}
+	}
+	check(ioctl(vm, KVM_SET_GSI_ROUTING, &r), 0, "SET_GSI_ROUTING");
+}
+
+static void op_eventfd(unsigned int *seed)
+{
+	__u64 one = 1;
+	int fd;
+
+	switch (rnd(seed, 4)) {
+	case 0:
+		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fd >= 0)
+			put_entry(efds, NEFD, seed, fd);
+		break;
+	case 1:
+		drop_entry(efds, NEFD, seed); /* an irqfd on it detaches (EPOLLHUP) */
+		break;
+	default:
+		fd = take(efds, NEFD, seed);
+		if (fd >= 0) {
+			if (write(fd, &one, sizeof(one)) != sizeof(one) && errno != EAGAIN)
+				check(-1, 0, "eventfd write");
+			close(fd);
+		}
+	}
+}
+
 static void op_guest(int vcpu, unsigned int *seed)
 {
 	static const unsigned int lens[] = { 1, 2, 4, 8, 3 };
@@ -241,7 +340,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd;
 
-		switch (rnd(&seed, 15)) {
+		switch (rnd(&seed, 18)) {
 		case 0:
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
@@ -322,6 +421,23 @@ static void *worker(void *arg)
 				close(fd);
 			}
 			break;
+		case 15:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				op_irqfd(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 16:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				op_routing(fd, &seed);
+				close(fd);
+			}
+			break;
+		case 17:
+			op_eventfd(&seed);
+			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
 				fd = take(vms, NVM, &seed);
@@ -370,6 +486,8 @@ int main(int argc, char **argv)
 		vcpus[i] = -1;
 	for (i = 0; i < NDEV; i++)
 		devs[i] = -1;
+	for (i = 0; i < NEFD; i++)
+		efds[i] = -1;
 
 	printf("stress: %s, %d threads, %d s, seed %u\n", node, nthreads, seconds, seed);
 	for (i = 0; i < nthreads; i++)
@@ -410,6 +528,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < NVCPU; i++)
 		if (vcpus[i] >= 0)
 			close(vcpus[i]);
+	for (i = 0; i < NEFD; i++)
+		if (efds[i] >= 0)
+			close(efds[i]);
 	for (i = 0; i < NDEV; i++)
 		if (devs[i] >= 0)
 			close(devs[i]);
