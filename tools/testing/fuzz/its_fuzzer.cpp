@@ -19,8 +19,10 @@
 // - KVM_SIGNAL_MSI returns 1, 0 or -EBUSY, and -ENOMEM only under
 //   injection; every other call returns what its document allows;
 // - a save, a reset and a restore of the ITS give back every translation
-//   (the MSI results over the 8 x 8 grid), as long as the tables in guest
-//   RAM are what the ITS wrote (no corruption since, no overlapping ITTs);
+//   (over the 8 x 8 grid: what each MSI returns, the INTID the guest then
+//   acknowledges and the vCPU that acknowledges it), as long as the tables
+//   in guest RAM are what the ITS wrote (no corruption since, no
+//   overlapping ITTs);
 // - a restore that fails changes no translation (nothing half-restored).
 #include <cerrno>
 #include <cstdint>
@@ -98,7 +100,8 @@ struct Harness {
                          0,
                          val};
     kx_exit e = {};
-    (void)kx_vcpu_guest_access(vcpu[v], &a, &e);
+    // A read that fails reads as no interrupt (ICC_IAR1_EL1's 1023).
+    if (kx_vcpu_guest_access(vcpu[v], &a, &e) && !write) return 1023;
     return a.data;
   }
 
@@ -161,16 +164,66 @@ struct Harness {
     check(r == 0 || r == 1 || r == -EBUSY || (injecting && r == -ENOMEM), "KVM_SIGNAL_MSI", r);
     return r;
   }
-  // The translations, as MSIs see them; the LPIs they make pending are
-  // then taken, so the grid leaves the GIC as it found it.
-  void grid(int out[kDevs][kEvents]) {
+  // One translation as the guest sees it: what KVM_SIGNAL_MSI returned,
+  // the first INTID the vCPUs then acknowledged (ICC_IAR1_EL1) and the
+  // vCPU that did (1023 and -1: none), and how many more they took.
+  struct Seen {
+    int ret;
+    uint32_t intid;
+    int vcpu;
+    int more;
+    bool operator==(const Seen& o) const {
+      return ret == o.ret && intid == o.intid && vcpu == o.vcpu && more == o.more;
+    }
+  };
+  // Acknowledges and ends (ICC_EOIR1_EL1) what vCPU v has pending, at
+  // most `limit` interrupts; the first INTID into *first, the count
+  // returned.
+  int take(int v, uint32_t* first, int limit = kDevs * kEvents) {
+    int n = 0;
+    for (; n < limit; n++) {
+      const uint64_t intid = icc(v, 12, 12, 0, false);
+      if (intid == 1023) break;
+      if (!n) *first = static_cast<uint32_t>(intid);
+      icc(v, 12, 12, 1, true, intid);
+    }
+    return n;
+  }
+  // The translations, as the guest sees them: whatever is pending is
+  // taken first, then each MSI alone, and the interrupt it made pending is
+  // taken before the next, so that each one's INTID and vCPU are its own.
+  void grid(Seen out[kDevs][kEvents]) {
+    uint32_t ignored;
+    for (int v = 0; v < 2; v++) take(v, &ignored, 1 << 16);
     for (int d = 0; d < kDevs; d++)
-      for (int e = 0; e < kEvents; e++) out[d][e] = msi(d, e);
-    for (int v = 0; v < 2; v++)
-      for (int n = 0; n < kDevs * kEvents; n++) {
-        const uint64_t intid = icc(v, 12, 12, 0, false);
-        if (intid == 1023) break;
-        icc(v, 12, 12, 1, true, intid);
+      for (int e = 0; e < kEvents; e++) {
+        Seen& s = out[d][e];
+        s = {msi(d, e), 1023, -1, 0};
+        for (int v = 0; v < 2; v++) {
+          uint32_t intid = 1023;
+          const int n = take(v, &intid);
+          if (n && s.vcpu < 0) {
+            s.intid = intid;
+            s.vcpu = v;
+            s.more += n - 1;
+          } else {
+            s.more += n;
+          }
+        }
+      }
+  }
+  // The first translation that differs, reported before the abort.
+  static void same_grid(const Seen (&a)[kDevs][kEvents], const Seen (&b)[kDevs][kEvents],
+                        const char* what, long got) {
+    for (int d = 0; d < kDevs; d++)
+      for (int e = 0; e < kEvents; e++) {
+        if (a[d][e] == b[d][e]) continue;
+        fprintf(stderr,
+                "its_fuzzer: device %d event %d: before: MSI %d, INTID %u on vCPU %d (+%d); "
+                "after: MSI %d, INTID %u on vCPU %d (+%d)\n",
+                d, e, a[d][e].ret, a[d][e].intid, a[d][e].vcpu, a[d][e].more, b[d][e].ret,
+                b[d][e].intid, b[d][e].vcpu, b[d][e].more);
+        check(false, what, got);
       }
   }
 
@@ -211,7 +264,7 @@ struct Harness {
 
   // Save, reset, restore: the same translations.
   void round_trip() {
-    int before[kDevs][kEvents], after[kDevs][kEvents];
+    Seen before[kDevs][kEvents], after[kDevs][kEvents];
     // Tables the VMM or a raw command put elsewhere may not be in RAM.
     const bool pristine = tables_pristine;
     grid(before);
@@ -234,7 +287,7 @@ struct Harness {
       return;
     }
     grid(after);
-    if (pristine) check(memcmp(before, after, sizeof(before)) == 0, "round trip", 0);
+    if (pristine) same_grid(before, after, "round trip", 0);
   }
 
   // Random bytes over a table, then a restore: it works or changes nothing.
@@ -244,7 +297,7 @@ struct Harness {
     const uint64_t off = base + (in.u32() % 0x1000) * 8;
     put64(off, in.u64());
     tables_pristine = false;
-    int before[kDevs][kEvents], after[kDevs][kEvents];
+    Seen before[kDevs][kEvents], after[kDevs][kEvents];
     grid(before);
     mmio(kIts, 4, true, 0);
     const int r = set64(its, 4, kRestore, 0);
@@ -252,7 +305,7 @@ struct Harness {
           "RESTORE_TABLES of a corrupted image", r);
     mmio(kIts, 4, true, 1);
     grid(after);
-    if (r) check(memcmp(before, after, sizeof(before)) == 0, "failed restore changed state", r);
+    if (r) same_grid(before, after, "failed restore changed state", r);
   }
 };
 
