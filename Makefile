@@ -31,10 +31,13 @@ module:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) modules 2>&1 | tee $(B)/module.log
 	@scripts/check-module.sh $(CURDIR)/kvm_ext.ko $(CURDIR)/core.o $(B)/module.log
 
+# Fails when the build fails (pipefail: make's status, not tee's; make's
+# own shell, dash, has no pipefail) and on any warning or error sparse or
+# the compiler reports, in any file: .c, the shims' .h, kernel headers.
 sparse:
 	@mkdir -p $(B)
-	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(B)/sparse.log
-	@! grep -E "^[^ ]*\.c:[0-9]+:[0-9]+: (warning|error)" $(B)/sparse.log
+	@bash -o pipefail -c '$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(B)/sparse.log'
+	@! grep -E "^[^ :]+:[0-9]+:[0-9]+: (warning|error)" $(B)/sparse.log
 
 # --- host build of the same core sources -----------------------------------
 

@@ -33,20 +33,34 @@ clang_format_clean() {
 		tools/testing/fuzz/*.cpp kunit/*.cpp
 }
 
+# One checkpatch.pl run. It exits 0 only when it ran and found nothing
+# (1: findings; 2 or 255: perl could not run it, e.g. a missing script or
+# a perl error), so its status counts as well as its report: a checkpatch
+# that does not run must not pass as one that found nothing.
+checkpatch_run() {
+	local out rc=0
+	out=$(perl "$@") || rc=$?
+	[ -z "$out" ] || echo "$out"
+	if [ "$rc" -ne 0 ]; then
+		echo "perl $1 exited $rc"
+		return 1
+	fi
+	! grep -qE '(ERROR|WARNING):' <<< "$out"
+}
+
 checkpatch_clean() {
-	local src out f files=()
+	local src f rc=0 files=()
 	src=$(scripts/kernel-source.sh) || return 1
 	for f in kvm_ext/*.c kvm_ext/*.h kunit/*.c include/kvm_ext/*.h include/uapi/linux/kvm_ext.h; do
 		[ "$f" = kvm_ext/kunit_exports.c ] || files+=("$f")
 	done
-	out=$(perl "$src/scripts/checkpatch.pl" --no-tree --terse -f "${files[@]}"
+	checkpatch_run "$src/scripts/checkpatch.pl" --no-tree --terse -f "${files[@]}" || rc=1
 	# The test build exports functions that are defined in the C++ core,
 	# where no EXPORT_SYMBOL can stand next to them: that one rule is off
 	# for that one file.
-	perl "$src/scripts/checkpatch.pl" --no-tree --terse --ignore EXPORT_SYMBOL \
-		-f kvm_ext/kunit_exports.c)
-	echo "$out"
-	! grep -qE '(ERROR|WARNING):' <<< "$out"
+	checkpatch_run "$src/scripts/checkpatch.pl" --no-tree --terse --ignore EXPORT_SYMBOL \
+		-f kvm_ext/kunit_exports.c || rc=1
+	return "$rc"
 }
 
 shellcheck_clean() {
@@ -66,6 +80,15 @@ sparse_clean() {
 	make -s sparse
 }
 
+# The uapi scripts print one PASS:/FAIL: line per constant; one that stops
+# early (a compiler that fails, a missing header: they run under set -e)
+# has printed only some of them, so its exit status is a check of its own.
+uapi_script() {
+	local rc=0
+	"$1" || rc=$?
+	[ "$rc" -eq 0 ] || echo "FAIL: $1 exited $rc before it checked everything"
+}
+
 check module-artifacts scripts/check-module.sh kvm_ext.ko core.o "$build/module.log"
 check sparse sparse_clean
 check checkpatch checkpatch_clean
@@ -73,6 +96,6 @@ check clang-format clang_format_clean
 check core-includes-no-kernel-header no_kernel_headers_in_core
 check shellcheck shellcheck_clean
 check documentation-rst rst_clean
-tools/testing/uapi/check-arch-constants.sh
-tools/testing/uapi/check-arm64-kvm-regs.sh
+uapi_script tools/testing/uapi/check-arch-constants.sh
+uapi_script tools/testing/uapi/check-arm64-kvm-regs.sh
 exit 0

@@ -9,16 +9,24 @@ kmemleak_clear() {
 	return 0
 }
 
-# Prints PASS:/FAIL: for kmemleak after $1 and returns 1 on a leak.
+# Prints PASS:/FAIL: for kmemleak after $1 and returns 1 on a leak, or
+# when kmemleak cannot answer: a kernel without it (no file), or with it
+# off (kmemleak=off, or disabled after an error: it refuses a scan with
+# -EPERM) is a FAIL, not a silent pass.
 # kmemleak never reports an object younger than 5 s, so the last ones
 # (rmmod's) age first; two scans, as an object is reported only once it
 # has stayed unreferenced.
 kmemleak_check() {
-	[ -w /sys/kernel/debug/kmemleak ] || return 0
+	if [ ! -w /sys/kernel/debug/kmemleak ]; then
+		echo "FAIL: kmemleak after $1: no /sys/kernel/debug/kmemleak (CONFIG_DEBUG_KMEMLEAK?)"
+		return 1
+	fi
 	sleep 6
-	echo scan > /sys/kernel/debug/kmemleak
-	echo scan > /sys/kernel/debug/kmemleak
-	leaks=$(cat /sys/kernel/debug/kmemleak)
+	if ! echo scan > /sys/kernel/debug/kmemleak || ! echo scan > /sys/kernel/debug/kmemleak ||
+		! leaks=$(cat /sys/kernel/debug/kmemleak); then
+		echo "FAIL: kmemleak after $1: kmemleak refused to scan (off or disabled)"
+		return 1
+	fi
 	if [ -n "$leaks" ]; then
 		echo "FAIL: kmemleak after $1"
 		echo "$leaks"

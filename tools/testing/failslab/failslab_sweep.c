@@ -12,6 +12,14 @@
  * must unwind cleanly. A kvzalloc whose kmalloc fails falls back to
  * vmalloc and may succeed: that is a success, checked as one.
  *
+ * A sweep that never makes an ioctl fail proves nothing, and that is what
+ * a kernel without failslab or a broken setup gives (with ignore-gfp-wait
+ * left on, failslab fails only allocations that do not sleep, and none of
+ * the ioctls' is one): so each ioctl must fail with -ENOMEM at least once,
+ * and failslab's own count of the failures it forced (its "times" budget,
+ * which only a forced failure decrements) must cover every failure the
+ * sweep believes it injected.
+ *
  * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug
  * kernel). usage: kvm_ext_failslab NODE
  */
@@ -30,8 +38,11 @@
 
 #define MAX_NTH 200
 #define RAM_SIZE (8UL << 20)
+/* failslab's "times" at the start: far more failures than a sweep forces */
+#define TIMES_BUDGET 1000000L
+#define FAILSLAB "/sys/kernel/debug/failslab/"
 
-static int sysfd, failures, checks;
+static int sysfd, failures, checks, enomems;
 static unsigned char *ram;
 
 static void write_file(const char *path, const char *value)
@@ -39,7 +50,7 @@ static void write_file(const char *path, const char *value)
 	int fd = open(path, O_WRONLY);
 
 	if (fd < 0 || write(fd, value, strlen(value)) < 0) {
-		fprintf(stderr, "failslab: %s: %s\n", path, strerror(errno));
+		printf("FAIL: failslab sweep: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
 	close(fd);
@@ -114,6 +125,7 @@ static int sc_create_vm(int n)
 	if (vm >= 0) {
 		close(vm);
 	} else {
+		enomems += e == ENOMEM;
 		expect(e == ENOMEM, "KVM_CREATE_VM fails only with ENOMEM", n);
 		expect(read_long("/sys/kernel/debug/kvm_ext/vms") == before,
 		       "a failed KVM_CREATE_VM leaves no VM", n);
@@ -131,6 +143,7 @@ static int sc_create_vcpu(int n)
 	e = errno;
 	left = nth_left();
 	if (vcpu < 0) {
+		enomems += e == ENOMEM;
 		expect(e == ENOMEM, "KVM_CREATE_VCPU fails only with ENOMEM", n);
 		vcpu = ioctl(vm, KVM_CREATE_VCPU, 3);
 		expect(vcpu >= 0, "the id of a failed KVM_CREATE_VCPU is free", n);
@@ -152,6 +165,7 @@ static int sc_create_device(int n)
 	e = errno;
 	left = nth_left();
 	if (r < 0) {
+		enomems += e == ENOMEM;
 		expect(e == ENOMEM, "KVM_CREATE_DEVICE fails only with ENOMEM", n);
 		r = ioctl(vm, KVM_CREATE_DEVICE, &cd);
 		expect(r == 0, "a failed VFIO create leaves room for one", n);
@@ -189,13 +203,16 @@ static int sc_memslot(int n)
 	e2 = errno;
 	left = nth_left();
 	if (r1 < 0) {
+		enomems += e1 == ENOMEM;
 		expect(e1 == ENOMEM, "a new slot fails only with ENOMEM", n);
 		expect(probe(vcpu, 0x800000) == KVM_EXT_RESULT_EXIT, "a failed slot is absent", n);
 	} else {
 		expect(probe(vcpu, 0x800000) == KVM_EXT_RESULT_RAM, "a created slot is RAM", n);
 	}
-	if (r2 < 0)
+	if (r2 < 0) {
+		enomems += e2 == ENOMEM;
 		expect(e2 == ENOMEM, "turning logging on fails only with ENOMEM", n);
+	}
 	expect(probe(vcpu, 0x100000) == KVM_EXT_RESULT_RAM, "the old slot stays", n);
 	close(vcpu);
 	close(vm);
@@ -214,9 +231,10 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	long base;
+	long base, times, forced;
 	unsigned int i;
 	int n, total = 0;
+	char budget[24];
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s NODE\n", argv[0]);
@@ -224,8 +242,14 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* GFP_KERNEL allocations are exempt unless ignore-gfp-wait is off. */
-	write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N");
-	write_file("/sys/kernel/debug/failslab/verbose", "0");
+	write_file(FAILSLAB "ignore-gfp-wait", "N");
+	write_file(FAILSLAB "verbose", "0");
+	/*
+	 * Every failure failslab forces decrements "times" (unless it is -1);
+	 * with probability 0 nothing but fail-nth forces one.
+	 */
+	snprintf(budget, sizeof(budget), "%ld", TIMES_BUDGET);
+	write_file(FAILSLAB "times", budget);
 	sysfd = open(argv[1], O_RDWR | O_CLOEXEC);
 	if (sysfd < 0) {
 		perror(argv[1]);
@@ -234,6 +258,8 @@ int main(int argc, char **argv)
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	base = allocations();
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		int enomems_before = enomems;
+
 		for (n = 1; n <= MAX_NTH; n++) {
 			int left = scenarios[i].fn(n);
 
@@ -243,11 +269,21 @@ int main(int argc, char **argv)
 		}
 		total += n - 1;
 		expect(n <= MAX_NTH, "the scenario ends within MAX_NTH allocations", n);
-		printf("%s: %s: failed allocations 1..%d in turn\n", argv[1], scenarios[i].name,
+		/* Nothing injected, or nothing that reached the caller: proves nothing. */
+		expect(enomems > enomems_before, "an injected failure made the call fail with ENOMEM",
 		       n - 1);
+		printf("%s: %s: failed allocations 1..%d in turn, %d calls failed with ENOMEM\n",
+		       argv[1], scenarios[i].name, n - 1, enomems - enomems_before);
 	}
-	printf("%s: %d injected failures, %d checks, %d failed\n", argv[1], total, checks,
-	       failures);
+	times = read_long(FAILSLAB "times");
+	forced = times < 0 ? -1 : TIMES_BUDGET - times;
+	checks++;
+	if (total == 0 || forced < total) {
+		printf("FAIL: failslab forced %ld failures, the sweep counted %d\n", forced, total);
+		failures++;
+	}
+	printf("%s: %d injected failures (failslab forced %ld), %d checks, %d failed\n", argv[1],
+	       total, forced, checks, failures);
 	printf("%s: failslab sweep %s\n", failures ? "FAIL" : "PASS", argv[1]);
 	return failures ? 1 : 0;
 }
