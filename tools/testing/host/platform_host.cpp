@@ -237,27 +237,29 @@ struct HostWork {
   void (*fn)(void*);
   void* arg;
   bool queued;
-  bool running;
 };
 static_assert(sizeof(HostWork) <= sizeof(kx_work));
 
-std::mutex g_work_mu;
-std::condition_variable g_work_cv;
-std::deque<HostWork*> g_work_q;
-int g_work_running = 0;
+// Never destroyed: the detached worker waits on them past exit().
+std::mutex& g_work_mu = *new std::mutex;
+std::condition_variable& g_work_cv = *new std::condition_variable;
+std::deque<HostWork*>& g_work_q = *new std::deque<HostWork*>;
+// Items running now, by address only: an item may free itself (an irqfd's
+// shutdown frees the irqfd that holds it), as the kernel's workqueue allows.
+std::multiset<HostWork*>& g_work_running = *new std::multiset<HostWork*>;
 std::thread::id g_worker_id;
 
 HostWork* as_work(kx_work* w) { return reinterpret_cast<HostWork*>(w); }
 
 void run_locked(std::unique_lock<std::mutex>& lock, HostWork* w) {
   w->queued = false;
-  w->running = true;
-  g_work_running++;
+  void (*fn)(void*) = w->fn;
+  void* arg = w->arg;
+  g_work_running.insert(w);
   lock.unlock();
-  w->fn(w->arg);
+  fn(arg);
   lock.lock();
-  w->running = false;
-  g_work_running--;
+  g_work_running.erase(g_work_running.find(w));
   g_work_cv.notify_all();
 }
 
@@ -283,7 +285,7 @@ void start_worker() {
 }  // namespace
 
 void kx_work_init(kx_work* kw, void (*fn)(void*), void* arg) {
-  *as_work(kw) = HostWork{fn, arg, false, false};
+  *as_work(kw) = HostWork{fn, arg, false};
 }
 
 void kx_work_queue(kx_work* kw) {
@@ -308,12 +310,12 @@ void kx_work_flush(kx_work* kw) {
     }
     run_locked(lock, w);
   }
-  g_work_cv.wait(lock, [w] { return !w->queued && !w->running; });
+  g_work_cv.wait(lock, [w] { return !w->queued && !g_work_running.count(w); });
 }
 
 void kx_work_flush_all(void) {
   std::unique_lock<std::mutex> lock(g_work_mu);
-  g_work_cv.wait(lock, [] { return g_work_q.empty() && g_work_running == 0; });
+  g_work_cv.wait(lock, [] { return g_work_q.empty() && g_work_running.empty(); });
 }
 
 // Eventfds: this process's own. One HostEventfd per eventfd (kcmp tells
@@ -329,8 +331,8 @@ struct HostEventfd {
   int refs;
 };
 
-std::mutex g_efd_mu;
-std::map<int, HostEventfd*> g_efds;  // by our fd
+std::mutex& g_efd_mu = *new std::mutex;
+std::map<int, HostEventfd*>& g_efds = *new std::map<int, HostEventfd*>;  // by our fd
 
 bool same_file(int a, int b) {
   const pid_t pid = getpid();
@@ -376,9 +378,9 @@ struct kx_eventfd_watch {
 
 namespace {
 
-std::mutex g_poll_mu;
+std::mutex& g_poll_mu = *new std::mutex;
 int g_epoll = -1;
-std::set<kx_eventfd_watch*> g_watches;  // armed, under g_poll_mu
+std::set<kx_eventfd_watch*>& g_watches = *new std::set<kx_eventfd_watch*>;  // armed
 
 void poller() {
   for (;;) {
