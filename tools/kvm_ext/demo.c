@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -313,6 +314,7 @@ static void arm64_snapshot_round(int sys)
 #define ICC_SGI1R_EL1 ICC(12, 11, 5)
 #define ICC_IAR1_EL1 ICC(12, 12, 0)
 #define ICC_EOIR1_EL1 ICC(12, 12, 1)
+#define ICC_HPPIR1_EL1 ICC(12, 12, 2)
 #define ICC_BPR1_EL1 ICC(12, 12, 3)
 #define ICC_CTLR_EL1 ICC(12, 12, 4)
 #define ICC_SRE_EL1 ICC(12, 12, 5)
@@ -929,6 +931,69 @@ static int its_check_all(struct its_vm *v)
 	return bad;
 }
 
+/* The highest pending interrupt on a vCPU, waited for up to a second. */
+static __u32 irqfd_wait(int vcpu, __u32 want)
+{
+	__u32 intid = GIC_SPURIOUS;
+	int ms;
+
+	for (ms = 0; ms < 1000 && intid != want; ms++) {
+		intid = (__u32)icc_rd(vcpu, ICC_HPPIR1_EL1);
+		if (intid != want)
+			usleep(1000);
+	}
+	return intid;
+}
+
+/*
+ * virtio's notifications the other way round: the VMM's device model
+ * writes an eventfd and the guest takes an interrupt, without an ioctl.
+ * GSI 0 is routed to an SPI, GSI 1 to an MSI the ITS translates (QEMU's
+ * virtio-pci MSI-X vector); each eventfd is an irqfd on its GSI.
+ */
+static void irqfd_step(struct its_vm *a)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[2];
+	} r = { .hdr.nr = 2 };
+	struct kvm_irqfd fd0 = { .gsi = 0 }, fd1 = { .gsi = 1 };
+	int spi_fd = eventfd(0, EFD_CLOEXEC), msi_fd = eventfd(0, EFD_CLOEXEC);
+	const __u32 lpi = ITS_LPI(2, 1), target = ITS_TARGET(2, 1);
+	__u64 one = 1;
+	__u32 got_spi, got_lpi;
+
+	r.e[0].gsi = 0;
+	r.e[0].type = KVM_IRQ_ROUTING_IRQCHIP;
+	r.e[0].u.irqchip.pin = 40 - 32;
+	r.e[1].gsi = 1;
+	r.e[1].type = KVM_IRQ_ROUTING_MSI;
+	r.e[1].flags = KVM_MSI_VALID_DEVID;
+	r.e[1].u.msi.address_lo = (__u32)(ITS_BASE + 0x10040);
+	r.e[1].u.msi.data = 1;
+	r.e[1].u.msi.devid = ITS_DEVID(2);
+	gic_guest_spi(a->vcpu[0], 40, 0xa0, 0, 1);
+	fd0.fd = (__u32)spi_fd;
+	fd1.fd = (__u32)msi_fd;
+	must(spi_fd >= 0 && msi_fd >= 0 && ioctl(a->vm, KVM_SET_GSI_ROUTING, &r) == 0 &&
+	     ioctl(a->vm, KVM_IRQFD, &fd0) == 0 && ioctl(a->vm, KVM_IRQFD, &fd1) == 0,
+	     "KVM_SET_GSI_ROUTING (SPI 40, an ITS MSI) and two KVM_IRQFDs");
+	must(write(spi_fd, &one, sizeof(one)) == sizeof(one), "eventfd write");
+	got_spi = irqfd_wait(a->vcpu[0], 40);
+	its_ack(a->vcpu[0]);
+	must(write(msi_fd, &one, sizeof(one)) == sizeof(one), "eventfd write");
+	got_lpi = irqfd_wait(a->vcpu[target], lpi);
+	its_ack(a->vcpu[target]);
+	printf("    irqfd: eventfd write on GSI 0 -> SPI %u on vCPU 0; on GSI 1 -> LPI %u on vCPU %u "
+	       "(through the ITS)\n", got_spi, got_lpi, target);
+	must(got_spi == 40 && got_lpi == lpi, "eventfd writes arrive as the SPI and the LPI");
+	fd0.flags = fd1.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	must(ioctl(a->vm, KVM_IRQFD, &fd0) == 0 && ioctl(a->vm, KVM_IRQFD, &fd1) == 0,
+	     "irqfds deassigned");
+	close(spi_fd);
+	close(msi_fd);
+}
+
 static void its_round(int sys)
 {
 	static const __u64 regs[] = { 0x80 /* CBASER */, 0x4 /* IIDR */, 0x88 /* CWRITER */,
@@ -985,6 +1050,7 @@ static void its_round(int sys)
 	printf("    KVM_SIGNAL_MSI x %d, each LPI taken on its vCPU (ICC_IAR1_EL1): %d wrong\n",
 	       ITS_DEVS * ITS_EVENTS, bad);
 	must(bad == 0, "every MSI translated and delivered");
+	irqfd_step(&a);
 
 	/* Migration: some MSIs left pending; the VMM stops and saves. */
 	for (d = 0; d < ITS_DEVS; d++)
