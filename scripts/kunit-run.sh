@@ -28,7 +28,7 @@ if ! make -C "$kdir" M="$tree" KVM_EXT_KUNIT=y modules > "$build/kunit-module.lo
 fi
 
 # The suites kunit_test_suites() lists: the KTAP plan the guest announces.
-suites=$(grep -oE 'kunit_test_suites\([^)]*\)' kunit/kvm_ext_kunit.c | grep -o '&' | wc -l)
+suites=$(cat kunit/*_kunit.c | grep -oE 'kunit_test_suites\([^)]*\)' | grep -o '&' | wc -l)
 if [ "$suites" -eq 0 ]; then
 	# A plan of 0 would make an empty run look clean.
 	echo "FAIL: kunit: no suites found in kunit_test_suites() (keep the call on one line)"

@@ -51,7 +51,8 @@ checkpatch_run() {
 checkpatch_clean() {
 	local src f rc=0 files=()
 	src=$(scripts/kernel-source.sh) || return 1
-	for f in kvm_ext/*.c kvm_ext/*.h kunit/*.c include/kvm_ext/*.h include/uapi/linux/kvm_ext.h; do
+	for f in kvm_ext/*.c kvm_ext/*.h kunit/*.c kunit/*.h tools/testing/common/*.h \
+		include/kvm_ext/*.h include/uapi/linux/kvm_ext.h; do
 		[ "$f" = kvm_ext/kunit_exports.c ] || files+=("$f")
 	done
 	checkpatch_run "$src/scripts/checkpatch.pl" --no-tree --terse -f "${files[@]}" || rc=1
