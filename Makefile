@@ -28,7 +28,7 @@ deps:
 
 module:
 	@mkdir -p $(B)
-	@$(MAKE) -C $(KDIR) M=$(CURDIR) modules 2>&1 | tee $(B)/module.log
+	@bash -o pipefail -c '$(MAKE) -C $(KDIR) M=$(CURDIR) modules 2>&1 | tee $(B)/module.log'
 	@scripts/check-module.sh $(CURDIR)/kvm_ext.ko $(CURDIR)/core.o $(B)/module.log
 
 # Fails when the build fails (pipefail: make's status, not tee's; make's

@@ -433,6 +433,32 @@ static void t_irqfd_close(const struct abi_test *t)
 	expect_eq(take(&g, 0), 46);
 }
 
+/*
+ * A refused resampling assign changes nothing: 6.1 tears its new resampler
+ * down on the way out and lowers the GSI's line (irqfd_resampler_shutdown()),
+ * so a level the VMM raised with KVM_IRQ_LINE would drop. kvm_ext leaves
+ * it (Documentation/differences.rst).
+ */
+static void t_irqfd_refused_resample(const struct abi_test *t)
+{
+	struct kvm_irq_level line = { .irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | 37,
+				      .level = 1 };
+	struct gic g;
+	int efd = new_eventfd(), rfd = new_eventfd();
+
+	(void)t;
+	if (!gic_vm(&g))
+		return;
+	guest_spi(&g, 37, 0xa0, 0, false);
+	expect_errno(ioctl(g.vm, KVM_IRQ_LINE, &line), 0);
+	expect_eq(icc_rd(g.vcpu[0], ICC_HPPIR1), 37);
+	expect_errno(irqfd(g.vm, efd, 9, 0, 0), 0);
+	/* The same eventfd again, resampling GSI 5 (SPI 37): -EBUSY. */
+	expect_errno(irqfd(g.vm, efd, 5, KVM_IRQFD_FLAG_RESAMPLE, rfd), EBUSY);
+	expect_eq(icc_rd(g.vcpu[0], ICC_HPPIR1), 37);
+	expect_eq(eventfd_count(rfd), 0);
+}
+
 #define A M_ARM64
 #define E T_EXT
 static const struct abi_test irqfd_tests[] = {
@@ -457,6 +483,8 @@ static const struct abi_test irqfd_tests[] = {
 	  REF_IRQFD, t_irqfd_resample, A, E, 0, 0 },
 	{ "irqfd: closing the eventfd detaches it; VM teardown with irqfds assigned", REF_IRQFD,
 	  t_irqfd_close, A, E, 0, 0 },
+	{ "a refused resampling irqfd leaves the GSI's level alone (6.1 lowers it)", REF_IRQFD,
+	  t_irqfd_refused_resample, A, E, 0, 0 },
 };
 
 TEST_GROUP(irqfd);
