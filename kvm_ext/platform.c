@@ -129,11 +129,22 @@ static void kvm_ext_work_fn(struct work_struct *work)
 	w->fn(w->arg);
 }
 
-void kx_work_init(struct kx_work *kw, void (*fn)(void *arg), void *arg)
+static struct lock_class_key *lock_key(struct kx_lock_class *cls);
+
+void kx_work_init(struct kx_work *kw, void (*fn)(void *arg), void *arg,
+		  struct kx_lock_class *cls)
 {
 	struct kvm_ext_work *w = (struct kvm_ext_work *)kw;
 
 	INIT_WORK(&w->work, kvm_ext_work_fn);
+#ifdef CONFIG_LOCKDEP
+	/*
+	 * One INIT_WORK() call site would make every kx_work one lockdep
+	 * class, and a work item that flushes another (an irqfd's shutdown
+	 * waiting for its injection) a recursion. Each kind has its own.
+	 */
+	lockdep_init_map(&w->work.lockdep_map, cls->name, lock_key(cls), 0);
+#endif
 	w->fn = fn;
 	w->arg = arg;
 }

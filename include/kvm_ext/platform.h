@@ -86,11 +86,14 @@ void kx_waitq_wake_all(struct kx_waitq *wq);
 
 /*
  * Deferred work in process context, on kvm_ext's own workqueue (irqfd
- * injection and shutdown). kx_work_queue queues w unless it is queued
- * already, from any context; kx_work_flush waits until w is neither queued
- * nor running; kx_work_flush_all until everything queued so far has run.
+ * injection and shutdown); each kind of work item has its own lock class
+ * (lockdep sees a flush as taking the item). kx_work_queue queues w
+ * unless it is queued already, from any context; kx_work_flush waits until
+ * w is neither queued nor running; kx_work_flush_all until everything
+ * queued so far has run.
  */
-void kx_work_init(struct kx_work *w, void (*fn)(void *arg), void *arg);
+void kx_work_init(struct kx_work *w, void (*fn)(void *arg), void *arg,
+		  struct kx_lock_class *cls);
 void kx_work_queue(struct kx_work *w);
 void kx_work_flush(struct kx_work *w);
 void kx_work_flush_all(void);

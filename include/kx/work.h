@@ -6,11 +6,13 @@
 
 #include <kvm_ext/platform.h>
 
+#include "lock.h"
+
 namespace kx {
 
 class Work {
  public:
-  Work(void (*fn)(void* arg), void* arg) { kx_work_init(&work_, fn, arg); }
+  Work(void (*fn)(void* arg), void* arg, LockClass* cls) { kx_work_init(&work_, fn, arg, cls); }
   Work(const Work&) = delete;
   Work& operator=(const Work&) = delete;
 

@@ -9,6 +9,8 @@ namespace kvm {
 
 KX_LOCK_CLASS(irqfds_lock);
 KX_LOCK_CLASS(resampler_lock);
+KX_LOCK_CLASS(irqfd_inject);
+KX_LOCK_CLASS(irqfd_shutdown);
 
 // The platform's callbacks, with the irqfd as their argument.
 class IrqfdCallbacks {
@@ -65,8 +67,8 @@ class IrqfdCallbacks {
 Irqfd::Irqfd(Irqfds* s, u32 g)
     : set(s),
       gsi(g),
-      inject(IrqfdCallbacks::inject, this),
-      shutdown(IrqfdCallbacks::shutdown, this) {}
+      inject(IrqfdCallbacks::inject, this, &irqfd_inject_class),
+      shutdown(IrqfdCallbacks::shutdown, this, &irqfd_shutdown_class) {}
 
 kx::Status Irqfds::ioctl(const IrqfdArgs& args) {
   if (args.flags & ~(kIrqfdDeassign | kIrqfdResample)) return kx::error(kx::kEINVAL);

@@ -284,7 +284,7 @@ void start_worker() {
 
 }  // namespace
 
-void kx_work_init(kx_work* kw, void (*fn)(void*), void* arg) {
+void kx_work_init(kx_work* kw, void (*fn)(void*), void* arg, kx_lock_class*) {
   *as_work(kw) = HostWork{fn, arg, false};
 }
 
