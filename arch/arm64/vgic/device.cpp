@@ -20,9 +20,9 @@ CpuIf& cpuif(Vcpu& vcpu) { return state(vcpu).gic; }
 
 Dist::~Dist() { kx::free_array(spis); }
 
-Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_NO_THREAD_SAFETY_ANALYSIS {
+Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) {
   mpidr &= kMpidrAffMask;
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     if ((vcpu_mpidr(*v) & kMpidrAffMask) == mpidr) return v;
   }
   return nullptr;
@@ -224,7 +224,7 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
   Irq* spis = kx::alloc_array<Irq>(nr_spis);
   if (!spis) return kx::error(kx::kENOMEM);
   kx::Vector<Vcpu*> vcpus;
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     if (vcpus.push_back(v).is_error()) {
       kx::free_array(spis);
       return kx::error(kx::kENOMEM);
@@ -323,12 +323,12 @@ Vcpu* attr_vcpu(Vm& vm, u32 model, const kx_attr& a) KX_REQUIRES(vm.lock) {
   if (model == kModelV2) {
     const u32 index = static_cast<u32>(a.attr >> 32) & 0xff;
     u32 i = 0;
-    for (Vcpu* v : vm.vcpus_) {
+    for (Vcpu* v : vm.vcpus()) {
       if (i++ == index) return v;
     }
     return nullptr;
   }
-  if (a.group == kGrpDistRegs) return vm.vcpus_.empty() ? nullptr : vm.vcpus_.front();
+  if (a.group == kGrpDistRegs) return vm.vcpus().empty() ? nullptr : vm.vcpus().front();
   return mpidr_to_vcpu(vm, attr_to_mpidr(a.attr >> 32));
 }
 
@@ -451,7 +451,7 @@ class VgicDevice {
 
   // kvm_vgic_create(), with Vm::lock held: one GIC per VM, none once a
   // vCPU has run, no more vCPUs than the model has CPU interfaces.
-  static kx::Result<VgicDevice*> Create(Vm& vm, u32) {
+  static kx::Result<VgicDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
     kx::AllocChecker ac;
     VgicDevice* dev = new (&ac) VgicDevice(vm);
     if (!ac.check()) return kx::kENOMEM;
@@ -562,7 +562,7 @@ u32 max_vcpus(const Dist& d, u32 arch_max) {
 // kvm_arch_vcpu_precreate() and kvm_vgic_vcpu_init(): no vCPU joins an
 // initialised GIC, and one that would get a redistributor frame needs a
 // layout vgic_v3_check_base() accepts. Vm::lock held.
-kx::Status vcpu_precreate(Vm& vm, const Dist& d) {
+kx::Status vcpu_precreate(Vm& vm, const Dist& d) KX_REQUIRES(vm.lock) {
   if (!d.in_kernel()) return kx::Status::ok();
   if (d.initialized()) return kx::error(kx::kEBUSY);
   if (d.model == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d) && !dev::v3_check_base(vm, d))

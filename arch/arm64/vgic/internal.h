@@ -33,7 +33,7 @@ CpuIf& cpuif(Vcpu& vcpu);
 // The vCPU's index in the GIC (creation order), kNoVcpu if it has none.
 u16 gic_index(const Dist& d, const Vcpu& vcpu);
 // kvm_mpidr_to_vcpu(): the first vCPU whose MPIDR affinity is `mpidr`.
-Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr);
+Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_REQUIRES(vm.lock);
 u16 mpidr_to_index(Dist& d, u64 mpidr);
 
 // Everything below is called with Dist::lock held.

@@ -345,7 +345,7 @@ class Its final : public IoHandler {
   // per VM, each destroyed with the VM.
   static constexpr const char* kName = "kvm-arm-vgic-its";
   static constexpr bool kDiesWithFd = false;
-  static kx::Result<Its*> Create(Vm& vm, u32 type);
+  static kx::Result<Its*> Create(Vm& vm, u32 type) KX_REQUIRES(vm.lock);
   static void Destroy(Its* its);
 
   kx::Status set_addr(const kx_attr& a) { return addr_attr(true, a); }

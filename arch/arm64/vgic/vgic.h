@@ -20,9 +20,9 @@
 #include <kx/types.h>
 #include <kx/vector.h>
 
+#include "virt/kvm/vm.h"
+
 namespace kvm {
-class Vm;
-class Vcpu;
 struct GuestAccess;
 namespace arm64 {
 namespace vgic {
@@ -187,7 +187,7 @@ struct Dist {
 // KVM_CREATE_VCPU with a GIC present (kvm->max_vcpus and
 // kvm_arch_vcpu_precreate()): under Vm::lock.
 u32 max_vcpus(const Dist& d, u32 arch_max);
-kx::Status vcpu_precreate(Vm& vm, const Dist& d);
+kx::Status vcpu_precreate(Vm& vm, const Dist& d) KX_REQUIRES(vm.lock);
 
 // The first KVM_RUN (kvm_vgic_map_resources()): frame checks, then the
 // frames go on the MMIO bus. Takes Vm::lock and slots_lock.
