@@ -96,15 +96,15 @@ u64 rd_capacity(const Dist& d) {
 
 // vgic_v3_check_base(): every region within the IPA space, and the
 // distributor over none of them.
-bool v3_check_base(const Vm& vm, const Dist& d) {
-  if (d.dist_base != kAddrUndef && d.dist_base + kV3DistSize < d.dist_base) return false;
-  for (const RedistRegion& r : d.rdregs) {
+bool v3_check_base(const Vm& vm, u64 dist_base, const kx::Vector<RedistRegion>& regions) {
+  if (dist_base != kAddrUndef && dist_base + kV3DistSize < dist_base) return false;
+  for (const RedistRegion& r : regions) {
     if (check_iorange(vm, kAddrUndef, r.base, kV3Align, rd_region_size(vm, r)).is_error())
       return false;
   }
-  if (d.dist_base == kAddrUndef) return true;
-  for (const RedistRegion& r : d.rdregs) {
-    if (overlaps(d.dist_base, kV3DistSize, r.base, rd_region_size(vm, r))) return false;
+  if (dist_base == kAddrUndef) return true;
+  for (const RedistRegion& r : regions) {
+    if (overlaps(dist_base, kV3DistSize, r.base, rd_region_size(vm, r))) return false;
   }
   return true;
 }
@@ -114,6 +114,11 @@ bool v3_check_base(const Vm& vm, const Dist& d) {
 // (nor, for the legacy one, the distributor). Then, as
 // vgic_register_all_redist_iodevs(): if a vCPU now gets its frame there,
 // the layout must pass vgic_v3_check_base() or the region is refused.
+//
+// A guest's GICR_TYPER read walks the regions under Dist::lock alone
+// (redist_typer()), so they are never grown in place: the new list is
+// built here (it allocates, which that spinlock forbids), swapped in under
+// it, and the old one freed once it is dropped.
 kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) {
   const u64 size = (count ? count : vm.online_vcpus()) * kV3RedistSize;
   if (base + size < base) return kx::error(kx::kEINVAL);
@@ -134,10 +139,14 @@ kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) {
   }
   KX_TRY(check_iorange(vm, kAddrUndef, base, kV3Align, size));
   const bool frames_waiting = vm.online_vcpus() > rd_capacity(d);
-  KX_TRY(d.rdregs.push_back(RedistRegion{base, count, index}));
-  if (frames_waiting && !v3_check_base(vm, d)) {
-    d.rdregs.pop_back();
-    return kx::error(kx::kEINVAL);
+  kx::Vector<RedistRegion> next;
+  KX_TRY(next.reserve(d.rdregs.size() + 1));
+  for (const RedistRegion& r : d.rdregs) KX_TRY(next.push_back(r));
+  KX_TRY(next.push_back(RedistRegion{base, count, index}));
+  if (frames_waiting && !v3_check_base(vm, d.dist_base, next)) return kx::error(kx::kEINVAL);
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    d.rdregs.swap(next);
   }
   return kx::Status::ok();
 }
@@ -565,7 +574,8 @@ u32 max_vcpus(const Dist& d, u32 arch_max) {
 kx::Status vcpu_precreate(Vm& vm, const Dist& d) KX_REQUIRES(vm.lock) {
   if (!d.in_kernel()) return kx::Status::ok();
   if (d.initialized()) return kx::error(kx::kEBUSY);
-  if (d.model == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d) && !dev::v3_check_base(vm, d))
+  if (d.model == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d) &&
+      !dev::v3_check_base(vm, d.dist_base, d.rdregs))
     return kx::error(kx::kEINVAL);
   return kx::Status::ok();
 }
@@ -607,7 +617,7 @@ kx::Status check_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.lock) {
   }
   if (vm.online_vcpus() > rd_capacity(d)) return kx::error(kx::kENXIO);
   if (d.dist_base == kAddrUndef) return kx::error(kx::kENXIO);
-  if (!v3_check_base(vm, d)) return kx::error(kx::kEINVAL);
+  if (!v3_check_base(vm, d.dist_base, d.rdregs)) return kx::error(kx::kEINVAL);
   if (!d.initialized()) return kx::error(kx::kEBUSY);
   return kx::Status::ok();
 }

@@ -138,6 +138,8 @@ struct Dist {
   u32 model = 0;  // 0: no in-kernel GIC
   u64 dist_base = kAddrUndef;
   u64 cpu_base = kAddrUndef;  // v2 CPU interface
+  // Replaced whole, under Vm::lock and lock (a guest's GICR_TYPER read
+  // walks it under lock alone).
   kx::Vector<RedistRegion> rdregs;
   u32 nr_spis = 0;
   // Frames on the MMIO bus (the first KVM_RUN).
