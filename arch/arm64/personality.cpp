@@ -41,7 +41,7 @@ void vm_destroy(Vm& vm) { vgic::vm_destroy(vm); }
 // then kvm_arch_vcpu_precreate(): no vCPU joins an initialised GIC.
 // Vm::create_vcpu() calls it with Vm::lock held.
 kx::Status vcpu_precreate(Vm& vm, u32) KX_REQUIRES(vm.lock) {
-  const vgic::Dist& d = vm_state(vm).vgic;
+  vgic::Dist& d = vm_state(vm).vgic;
   if (vm.created_vcpus() >= vgic::max_vcpus(d, kMaxVcpus)) return kx::error(kx::kEINVAL);
   return vgic::vcpu_precreate(vm, d);
 }

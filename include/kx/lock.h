@@ -11,6 +11,7 @@
 #if defined(__clang__)
 #define KX_CAPABILITY(x) __attribute__((capability(x)))
 #define KX_GUARDED_BY(x) __attribute__((guarded_by(x)))
+#define KX_PT_GUARDED_BY(x) __attribute__((pt_guarded_by(x)))
 #define KX_ACQUIRE(...) __attribute__((acquire_capability(__VA_ARGS__)))
 #define KX_RELEASE(...) __attribute__((release_capability(__VA_ARGS__)))
 #define KX_TRY_ACQUIRE(...) __attribute__((try_acquire_capability(__VA_ARGS__)))
@@ -21,6 +22,7 @@
 #else
 #define KX_CAPABILITY(x)
 #define KX_GUARDED_BY(x)
+#define KX_PT_GUARDED_BY(x)
 #define KX_ACQUIRE(...)
 #define KX_RELEASE(...)
 #define KX_TRY_ACQUIRE(...)

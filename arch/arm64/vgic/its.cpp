@@ -793,8 +793,9 @@ kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
   if (!mapped(coll)) return 0;
   Dist& d = dist();
   kx::IrqSaveGuard guard(&d.lock);
-  if (coll->target >= d.vcpus.size() || !d.vcpus[coll->target]) return 0;
-  if (!cpuif(*d.vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  if (coll->target >= vcpus.size() || !vcpus[coll->target]) return 0;
+  if (!cpuif(*vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
   Irq* irq = lpi_at(d, ite->lpi());
   if (!irq) return 0;
   irq->pending_latch = true;
@@ -1331,14 +1332,14 @@ kx::Result<Its*> Its::Create(Vm& vm, u32) {
   Dist& d = dist_of(vm);
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
-    if (kx::Status s = d.its.push_back(its); s.is_error()) {
+    if (kx::Status s = d.itses(vm).push_back(its); s.is_error()) {
       kx::destroy(its);
       return s;
     }
   }
   d.has_its.store(true);  // and so msis_require_devid
   kx::IrqSaveGuard guard(&d.lock);
-  d.propbaser = kInitialPropbaser;
+  d.propbaser() = kInitialPropbaser;
   return its;
 }
 
@@ -1349,8 +1350,9 @@ void Its::Destroy(Its* its) {
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     vm.mmio_bus().remove(its);
-    for (usize i = 0; i < d.its.size(); i++) {
-      if (d.its[i] == its) d.its.erase(i);
+    kx::Vector<Its*>& itses = d.itses(vm);
+    for (usize i = 0; i < itses.size(); i++) {
+      if (itses[i] == its) itses.erase(i);
     }
   }
   kx::destroy(its);
@@ -1480,7 +1482,7 @@ kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid) 
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     const IoBus::Region* region = vm.mmio_bus().find(address, 1);
-    for (its::Its* its : d.its) {
+    for (its::Its* its : d.itses(vm)) {
       if (region && region->handler == its) target = its;
     }
   }
