@@ -17,6 +17,7 @@
 #define KX_TRY_ACQUIRE(...) __attribute__((try_acquire_capability(__VA_ARGS__)))
 #define KX_REQUIRES(...) __attribute__((requires_capability(__VA_ARGS__)))
 #define KX_EXCLUDES(...) __attribute__((locks_excluded(__VA_ARGS__)))
+#define KX_ACQUIRED_AFTER(...) __attribute__((acquired_after(__VA_ARGS__)))
 #define KX_SCOPED_CAPABILITY __attribute__((scoped_lockable))
 #define KX_NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
 #else
@@ -28,6 +29,7 @@
 #define KX_TRY_ACQUIRE(...)
 #define KX_REQUIRES(...)
 #define KX_EXCLUDES(...)
+#define KX_ACQUIRED_AFTER(...)
 #define KX_SCOPED_CAPABILITY
 #define KX_NO_THREAD_SAFETY_ANALYSIS
 #endif

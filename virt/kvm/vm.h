@@ -216,7 +216,8 @@ class Vm {
   IoBus& mmio_bus() KX_REQUIRES(slots_lock) { return mmio_bus_; }
 
   kx::Mutex lock{&vm_lock_class};
-  kx::Mutex slots_lock{&vm_slots_lock_class};
+  // Taken under lock, never the other way round.
+  kx::Mutex slots_lock KX_ACQUIRED_AFTER(lock) = kx::Mutex(&vm_slots_lock_class);
   // KVM's kvm->irq_lock: the routing table.
   kx::Mutex irq_lock{&vm_irq_lock_class};
 
