@@ -2,6 +2,13 @@
 // Locks over the platform's: the kernel's mutex and spinlock (so lockdep
 // sees every core lock) or pthreads on the host. A LockClass is static
 // storage naming one kind of lock for lockdep.
+//
+// The KX_ annotations are clang's thread-safety attributes (g++, which
+// builds the module, ignores them). `make check`'s static checks run
+// clang's -Wthread-safety over the core and fail on any finding: a field
+// used without the lock its KX_GUARDED_BY names, a call without the locks
+// its KX_REQUIRES names, a lock taken in the wrong order against a
+// KX_ACQUIRED_AFTER (one object's locks only).
 #pragma once
 
 #include <kvm_ext/platform.h>
