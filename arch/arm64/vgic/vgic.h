@@ -255,7 +255,7 @@ class Dist {
   SpiBits spi_candidates_ KX_GUARDED_BY(lock) = {};
   SpiBits spi_acked_ KX_GUARDED_BY(lock) = {};
   bool any_acked_ KX_GUARDED_BY(lock) = false;
-  kx::SparseTable<Irq> lpis_{kNrLpis};
+  kx::SparseTable<Irq> lpis_{kNrLpis};  // see ensure_lpi(), lpi()
   LpiBits lpi_candidates_ KX_GUARDED_BY(lock) = {};
   LpiSummary lpi_candidate_summary_ KX_GUARDED_BY(lock) = {};
 };
