@@ -157,7 +157,7 @@ bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty $(B)/
 		$(B)/guest/kvm_ext_bench_copy
 
 static-check: module
-	@scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
+	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
 CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short
 

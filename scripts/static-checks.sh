@@ -81,6 +81,23 @@ sparse_clean() {
 	make -s sparse
 }
 
+# clang's thread-safety analysis over the core, any finding an error: a
+# field read or written without the lock its KX_GUARDED_BY names, a call
+# without the locks its KX_REQUIRES names (include/kx/lock.h; g++, which
+# builds the module, ignores the annotations). One clang++-14 pass over
+# the unity build with the host build's core flags (the Makefile passes
+# CORE_FLAGS). -Wthread-safety-beta too: it adds no finding today, and it
+# is where clang 14 checks KX_ACQUIRED_AFTER lock orders.
+thread_safety_clean() {
+	if [ -z "${CORE_FLAGS:-}" ]; then
+		echo "CORE_FLAGS is not set (make static-check sets it)"
+		return 1
+	fi
+	# shellcheck disable=SC2086 # CORE_FLAGS is a list of flags
+	clang++-14 -std=gnu++20 -fsyntax-only -Wthread-safety -Wthread-safety-beta -Werror \
+		$CORE_FLAGS -Iinclude -I. core.cpp
+}
+
 # The uapi scripts print one PASS:/FAIL: line per constant; one that stops
 # early (a compiler that fails, a missing header: they run under set -e)
 # has printed only some of them, so its exit status is a check of its own.
@@ -94,6 +111,7 @@ check module-artifacts scripts/check-module.sh kvm_ext.ko core.o "$build/module.
 check sparse sparse_clean
 check checkpatch checkpatch_clean
 check clang-format clang_format_clean
+check thread-safety thread_safety_clean
 check core-includes-no-kernel-header no_kernel_headers_in_core
 check shellcheck shellcheck_clean
 check documentation-rst rst_clean

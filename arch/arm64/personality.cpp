@@ -39,8 +39,9 @@ void vm_destroy(Vm& vm) { vgic::vm_destroy(vm); }
 
 // kvm_vm_ioctl_create_vcpu() against the GIC's limit (kvm->max_vcpus),
 // then kvm_arch_vcpu_precreate(): no vCPU joins an initialised GIC.
-kx::Status vcpu_precreate(Vm& vm, u32) {
-  const vgic::Dist& d = vm_state(vm).vgic;
+// Vm::create_vcpu() calls it with Vm::lock held.
+kx::Status vcpu_precreate(Vm& vm, u32) KX_REQUIRES(vm.lock) {
+  vgic::Dist& d = vm_state(vm).vgic;
   if (vm.created_vcpus() >= vgic::max_vcpus(d, kMaxVcpus)) return kx::error(kx::kEINVAL);
   return vgic::vcpu_precreate(vm, d);
 }
@@ -105,7 +106,7 @@ kx::Status cpu_line(Vm& vm, u32 vcpu_idx, u32 num, u32 level) {
   if (num > 1) return kx::error(kx::kEINVAL);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   u32 i = 0;
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     if (i++ != vcpu_idx) continue;
     kx::Atomic<u32>& lines = state(*v).cpu_lines;
     if (level)

@@ -32,7 +32,7 @@ bool gic_in_kernel(Vm& vm) KX_REQUIRES(vm.lock) { return vm_state(vm).vgic.in_ke
 // PPI the same number on all, SPIs a different one each. (6.1 lets an SPI
 // join vCPUs that use a PPI: Documentation/differences.rst.)
 bool pmu_irq_valid(Vm& vm, s32 irq) KX_REQUIRES(vm.lock) {
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     const s32 other = state(*v).pmu_irq;
     if (other < static_cast<s32>(vgic::kNrSgis)) continue;
     if (is_ppi(irq) ? other != irq : (is_ppi(other) || other == irq)) return false;
@@ -160,7 +160,7 @@ kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& a) {
   const VcpuState& s = state(vcpu);
   const u32 vtimer = a.attr == kTimerVtimer ? static_cast<u32>(irq) : s.timer_irq[0].load();
   const u32 ptimer = a.attr == kTimerPtimer ? static_cast<u32>(irq) : s.timer_irq[1].load();
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     state(*v).timer_irq[0].store(vtimer);
     state(*v).timer_irq[1].store(ptimer);
   }
@@ -187,7 +187,7 @@ kx::Status first_run_devices(Vcpu& vcpu) {
     if (vgic::set_owner(vcpu, vtimer, vgic::kOwnerVtimer).is_error() ||
         vgic::set_owner(vcpu, ptimer, vgic::kOwnerPtimer).is_error())
       return kx::error(kx::kEINVAL);
-    for (Vcpu* v : vm.vcpus_) {
+    for (Vcpu* v : vm.vcpus()) {
       if (state(*v).timer_irq[0].load() != vtimer || state(*v).timer_irq[1].load() != ptimer)
         return kx::error(kx::kEINVAL);
     }

@@ -2,6 +2,13 @@
 // Locks over the platform's: the kernel's mutex and spinlock (so lockdep
 // sees every core lock) or pthreads on the host. A LockClass is static
 // storage naming one kind of lock for lockdep.
+//
+// The KX_ annotations are clang's thread-safety attributes (g++, which
+// builds the module, ignores them). `make check`'s static checks run
+// clang's -Wthread-safety over the core and fail on any finding: a field
+// used without the lock its KX_GUARDED_BY names, a call without the locks
+// its KX_REQUIRES names, a lock taken in the wrong order against a
+// KX_ACQUIRED_AFTER (one object's locks only).
 #pragma once
 
 #include <kvm_ext/platform.h>
@@ -11,21 +18,25 @@
 #if defined(__clang__)
 #define KX_CAPABILITY(x) __attribute__((capability(x)))
 #define KX_GUARDED_BY(x) __attribute__((guarded_by(x)))
+#define KX_PT_GUARDED_BY(x) __attribute__((pt_guarded_by(x)))
 #define KX_ACQUIRE(...) __attribute__((acquire_capability(__VA_ARGS__)))
 #define KX_RELEASE(...) __attribute__((release_capability(__VA_ARGS__)))
 #define KX_TRY_ACQUIRE(...) __attribute__((try_acquire_capability(__VA_ARGS__)))
 #define KX_REQUIRES(...) __attribute__((requires_capability(__VA_ARGS__)))
 #define KX_EXCLUDES(...) __attribute__((locks_excluded(__VA_ARGS__)))
+#define KX_ACQUIRED_AFTER(...) __attribute__((acquired_after(__VA_ARGS__)))
 #define KX_SCOPED_CAPABILITY __attribute__((scoped_lockable))
 #define KX_NO_THREAD_SAFETY_ANALYSIS __attribute__((no_thread_safety_analysis))
 #else
 #define KX_CAPABILITY(x)
 #define KX_GUARDED_BY(x)
+#define KX_PT_GUARDED_BY(x)
 #define KX_ACQUIRE(...)
 #define KX_RELEASE(...)
 #define KX_TRY_ACQUIRE(...)
 #define KX_REQUIRES(...)
 #define KX_EXCLUDES(...)
+#define KX_ACQUIRED_AFTER(...)
 #define KX_SCOPED_CAPABILITY
 #define KX_NO_THREAD_SAFETY_ANALYSIS
 #endif

@@ -72,6 +72,17 @@ class SparseTable {
     return &slot[id & (kLeafMax - 1)];
   }
 
+  // The leaf holding `id`: its entries for the ids from
+  // id & ~(kLeafMax - 1) on (from 0 in a table of one leaf), or null if it
+  // is not allocated, with find()'s concurrency. For a walk that has to be
+  // a plain loop rather than for_each()'s callback.
+  T* leaf(u32 id) const {
+    if (id >= capacity_) return nullptr;
+    if (single()) return __atomic_load_n(&leaf_, __ATOMIC_ACQUIRE);
+    T** top = __atomic_load_n(&top_, __ATOMIC_ACQUIRE);
+    return top ? __atomic_load_n(&top[id >> kLeafShift], __ATOMIC_ACQUIRE) : nullptr;
+  }
+
   // Visits every allocated entry in id order: f(id, T&).
   template <typename F>
   void for_each(F f) const {

@@ -92,6 +92,8 @@ struct Personality {
   // gone and before its architecture state is destroyed. Null: none.
   void (*vm_destroy)(Vm& vm);
   // kvm_arch_vcpu_precreate: architecture rules on top of the id bound.
+  // Called with Vm::lock held: the hook says so (KX_REQUIRES(vm.lock)),
+  // and the analysis checks its body against it, not calls through here.
   kx::Status (*vcpu_precreate)(Vm& vm, u32 id);
   // A new vCPU's architecture state, and the teardown before it is
   // destroyed. Null: none.

@@ -19,8 +19,8 @@ class VfioDevice {
   static constexpr bool kDiesWithFd = true;
 
   // kvm_vfio_create(): one per VM. Vm::lock held.
-  static kx::Result<VfioDevice*> Create(Vm& vm, u32) {
-    for (Device* other : vm.devices) {
+  static kx::Result<VfioDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
+    for (Device* other : vm.devices()) {
       if (other->ops() == &kx_vfio_device_ops) return kx::kEBUSY;
     }
     kx::AllocChecker ac;
@@ -135,7 +135,7 @@ class VfioDevice {
 
   Vm& vm_;
   kx::Mutex lock_{&vfio_device_lock_class};
-  kx::IntrusiveList<VfioGroup, &VfioGroup::node> groups_;
+  kx::IntrusiveList<VfioGroup, &VfioGroup::node> groups_ KX_GUARDED_BY(lock_);
 };
 
 }  // namespace

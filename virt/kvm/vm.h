@@ -207,17 +207,19 @@ class Vm {
   void unlock_all_vcpus() KX_REQUIRES(lock);
   bool any_vcpu_has_run() KX_REQUIRES(lock);
 
+  // The vCPUs in creation order (KVM's kvm->vcpus), under lock.
+  kx::IntrusiveList<Vcpu, &Vcpu::vm_node>& vcpus() KX_REQUIRES(lock) { return vcpus_; }
+  // Devices of this VM (KVM's kvm->devices), under lock.
+  kx::IntrusiveList<Device, &Device::vm_node>& devices() KX_REQUIRES(lock) { return devices_; }
   // Guest physical memory (address space 0), under slots_lock.
   MemslotSet& slots(u32 as_id) KX_REQUIRES(slots_lock) { return slots_[as_id]; }
   IoBus& mmio_bus() KX_REQUIRES(slots_lock) { return mmio_bus_; }
 
   kx::Mutex lock{&vm_lock_class};
-  kx::Mutex slots_lock{&vm_slots_lock_class};
+  // Taken under lock, never the other way round.
+  kx::Mutex slots_lock KX_ACQUIRED_AFTER(lock) = kx::Mutex(&vm_slots_lock_class);
   // KVM's kvm->irq_lock: the routing table.
   kx::Mutex irq_lock{&vm_irq_lock_class};
-
-  // Devices of this VM (KVM's kvm->devices), under lock.
-  kx::IntrusiveList<Device, &Device::vm_node> devices KX_GUARDED_BY(lock);
 
  private:
   Vm(const Personality* p, ArchVm* arch, void* owner)
@@ -237,9 +239,8 @@ class Vm {
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
   RoutingTable* routing_ KX_GUARDED_BY(irq_lock) = nullptr;
   Irqfds irqfds_{this};
-
- public:
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
+  kx::IntrusiveList<Device, &Device::vm_node> devices_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);
 };

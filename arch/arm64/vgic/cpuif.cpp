@@ -39,7 +39,7 @@ u8 clamp_bpr(u64 v, u8 min) { return (v & 7) < min ? min : static_cast<u8>(v & 7
 u32 max_apr_index(const CpuIf& c) { return c.pri_bits > 6 ? 3 : c.pri_bits == 6 ? 1 : 0; }
 
 u64 read_pmr(Dist&, CpuIf& c, u32) { return c.pmr; }
-void write_pmr(Dist& d, CpuIf& c, u32, u64 v, u16) {
+void write_pmr(Dist& d, CpuIf& c, u32, u64 v, u16) KX_REQUIRES(d.lock) {
   c.pmr = static_cast<u8>(v) & kPriMask;
   kick(d, c.index);
 }
@@ -52,12 +52,22 @@ u64 read_bpr1(Dist&, CpuIf& c, u32) {
 void write_bpr1(Dist&, CpuIf& c, u32, u64 v, u16) {
   if (!c.cbpr) c.bpr1 = clamp_bpr(v, kMinBpr1);
 }
-u64 read_iar0(Dist& d, CpuIf& c, u32) { return acknowledge(d, c, false, false); }
-u64 read_iar1(Dist& d, CpuIf& c, u32) { return acknowledge(d, c, true, false); }
-void write_eoir(Dist& d, CpuIf& c, u32, u64 v, u16) { end_of_interrupt(d, c, static_cast<u32>(v)); }
-void write_dir(Dist& d, CpuIf& c, u32, u64 v, u16) { deactivate(d, c, static_cast<u32>(v)); }
-u64 read_hppir0(Dist& d, CpuIf& c, u32) { return highest_pending(d, c, false, false); }
-u64 read_hppir1(Dist& d, CpuIf& c, u32) { return highest_pending(d, c, true, false); }
+u64 read_iar0(Dist& d, CpuIf& c, u32) KX_REQUIRES(d.lock) {
+  return acknowledge(d, c, false, false);
+}
+u64 read_iar1(Dist& d, CpuIf& c, u32) KX_REQUIRES(d.lock) { return acknowledge(d, c, true, false); }
+void write_eoir(Dist& d, CpuIf& c, u32, u64 v, u16) KX_REQUIRES(d.lock) {
+  end_of_interrupt(d, c, static_cast<u32>(v));
+}
+void write_dir(Dist& d, CpuIf& c, u32, u64 v, u16) KX_REQUIRES(d.lock) {
+  deactivate(d, c, static_cast<u32>(v));
+}
+u64 read_hppir0(Dist& d, CpuIf& c, u32) KX_REQUIRES(d.lock) {
+  return highest_pending(d, c, false, false);
+}
+u64 read_hppir1(Dist& d, CpuIf& c, u32) KX_REQUIRES(d.lock) {
+  return highest_pending(d, c, true, false);
+}
 u64 read_rpr(Dist&, CpuIf& c, u32) {
   const u32 p = running_priority(c);
   return p == kIdleRunningPriority ? 0xff : p;
@@ -66,19 +76,20 @@ u64 read_rpr(Dist&, CpuIf& c, u32) {
 // ICC_SGI1R_EL1 / ICC_SGI0R_EL1 / ICC_ASGI1R_EL1: INTID, the affinity of
 // the cluster and a 16-bit list of Aff0 there, or every vCPU but the
 // sender (IRM). Only SGI1R may make Group 1 SGIs pending.
-void write_sgi(Dist& d, CpuIf& c, u32 enc, u64 v, u16 self) {
+void write_sgi(Dist& d, CpuIf& c, u32 enc, u64 v, u16 self) KX_REQUIRES(d.lock) {
   const u32 intid = (v >> 24) & 0xf;
   const bool broadcast = (v >> 40) & 1;
   const u64 aff = ((v >> 16) & 0xff) << 8 | ((v >> 32) & 0xff) << 16 | ((v >> 48) & 0xffull) << 32;
   const u16 list = v & 0xffff;
   u64 targets[kV3MaxCpus / 64] = {};
-  for (u16 i = 0; i < d.vcpus.size(); i++) {
-    if (!d.vcpus[i]) continue;
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  for (u16 i = 0; i < vcpus.size(); i++) {
+    if (!vcpus[i]) continue;
     if (broadcast) {
       if (i != self) targets[i / 64] |= 1ull << (i % 64);
       continue;
     }
-    const u64 mpidr = vcpu_mpidr(*d.vcpus[i]) & kMpidrAffMask;
+    const u64 mpidr = vcpu_mpidr(*vcpus[i]) & kMpidrAffMask;
     if ((mpidr & ~0xffull) != aff) continue;
     const u32 aff0 = mpidr & 0xff;
     if (aff0 < 16 && (list >> aff0 & 1)) targets[i / 64] |= 1ull << (i % 64);
@@ -93,18 +104,18 @@ u64 read_apr(Dist&, CpuIf& c, u32 enc) {
   return (kGroup1 ? c.ap1r : c.ap0r)[enc & 3];
 }
 template <bool kGroup1>
-void write_apr(Dist& d, CpuIf& c, u32 enc, u64 v, u16) {
+void write_apr(Dist& d, CpuIf& c, u32 enc, u64 v, u16) KX_REQUIRES(d.lock) {
   (kGroup1 ? c.ap1r : c.ap0r)[enc & 3] = static_cast<u32>(v);
   kick(d, c.index);
 }
 template <bool kGroup1>
-kx::Status get_apr(Dist& d, CpuIf& c, u32 enc, u64* v) {
+kx::Status get_apr(Dist& d, CpuIf& c, u32 enc, u64* v) KX_REQUIRES(d.lock) {
   if ((enc & 3) > max_apr_index(c)) return kx::error(kx::kEINVAL);
   *v = read_apr<kGroup1>(d, c, enc);
   return kx::Status::ok();
 }
 template <bool kGroup1>
-kx::Status set_apr(Dist& d, CpuIf& c, u32 enc, u64 v) {
+kx::Status set_apr(Dist& d, CpuIf& c, u32 enc, u64 v) KX_REQUIRES(d.lock) {
   if ((enc & 3) > max_apr_index(c)) return kx::error(kx::kEINVAL);
   write_apr<kGroup1>(d, c, enc, v, 0);
   return kx::Status::ok();
@@ -140,24 +151,24 @@ kx::Status set_sre(Dist&, CpuIf&, u32, u64 v) {
 }
 
 u64 read_grpen0(Dist&, CpuIf& c, u32) { return c.grpen0; }
-void write_grpen0(Dist& d, CpuIf& c, u32, u64 v, u16) {
+void write_grpen0(Dist& d, CpuIf& c, u32, u64 v, u16) KX_REQUIRES(d.lock) {
   c.grpen0 = v & 1;
   kick(d, c.index);
 }
 u64 read_grpen1(Dist&, CpuIf& c, u32) { return c.grpen1; }
-void write_grpen1(Dist& d, CpuIf& c, u32, u64 v, u16) {
+void write_grpen1(Dist& d, CpuIf& c, u32, u64 v, u16) KX_REQUIRES(d.lock) {
   c.grpen1 = v & 1;
   kick(d, c.index);
 }
 
 // Userspace accessors made from the guest's, for the plain registers.
 template <GuestRead kRead>
-kx::Status get(Dist& d, CpuIf& c, u32 enc, u64* v) {
+kx::Status get(Dist& d, CpuIf& c, u32 enc, u64* v) KX_REQUIRES(d.lock) {
   *v = kRead(d, c, enc);
   return kx::Status::ok();
 }
 template <GuestWrite kWrite>
-kx::Status set(Dist& d, CpuIf& c, u32 enc, u64 v) {
+kx::Status set(Dist& d, CpuIf& c, u32 enc, u64 v) KX_REQUIRES(d.lock) {
   kWrite(d, c, enc, v, c.index);
   return kx::Status::ok();
 }
@@ -237,7 +248,7 @@ kx::Status guest_sysreg(Vcpu& vcpu, GuestAccess& access) {
     return kx::error(kx::kENXIO);
   const icc::IccReg* r = icc::find(static_cast<u32>(access.addr & 0xffff));
   Dist& d = dist_of(vcpu.vm());
-  if (!r || !d.initialized() || d.model != kModelV3) return kx::error(kx::kENXIO);
+  if (!r || !d.initialized() || d.model() != kModelV3) return kx::error(kx::kENXIO);
   const bool wanted = vcpu.vm().irqfds().wants_acks();
   bool acked;
   {

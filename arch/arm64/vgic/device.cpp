@@ -18,11 +18,17 @@ KX_LOCK_CLASS(gic_lock);
 Dist& dist_of(Vm& vm) { return vm_state(vm).vgic; }
 CpuIf& cpuif(Vcpu& vcpu) { return state(vcpu).gic; }
 
-Dist::~Dist() { kx::free_array(spis); }
+Dist::~Dist() { kx::free_array(spis_); }
 
-Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_NO_THREAD_SAFETY_ANALYSIS {
+void Dist::install(const Vm&, u32 nr_spis, Irq* spis, kx::Vector<Vcpu*>& vcpus) {
+  nr_spis_.store(nr_spis);
+  spis_ = spis;
+  vcpus_.swap(vcpus);
+}
+
+Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) {
   mpidr &= kMpidrAffMask;
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     if ((vcpu_mpidr(*v) & kMpidrAffMask) == mpidr) return v;
   }
   return nullptr;
@@ -30,8 +36,9 @@ Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_NO_THREAD_SAFETY_ANALYSIS {
 
 u16 mpidr_to_index(Dist& d, u64 mpidr) {
   mpidr &= kMpidrAffMask;
-  for (u16 i = 0; i < d.vcpus.size(); i++) {
-    if (d.vcpus[i] && (vcpu_mpidr(*d.vcpus[i]) & kMpidrAffMask) == mpidr) return i;
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  for (u16 i = 0; i < vcpus.size(); i++) {
+    if (vcpus[i] && (vcpu_mpidr(*vcpus[i]) & kMpidrAffMask) == mpidr) return i;
   }
   return kNoVcpu;
 }
@@ -85,9 +92,9 @@ u64 rd_region_size(const Vm& vm, const RedistRegion& r) {
 bool overlaps(u64 a, u64 a_size, u64 b, u64 b_size) { return a + a_size > b && b + b_size > a; }
 
 // How many redistributors the regions hold; the legacy region holds all.
-u64 rd_capacity(const Dist& d) {
+u64 rd_capacity(const kx::Vector<RedistRegion>& regions) {
   u64 n = 0;
-  for (const RedistRegion& r : d.rdregs) {
+  for (const RedistRegion& r : regions) {
     if (!r.count) return ~0ull;
     n += r.count;
   }
@@ -96,15 +103,15 @@ u64 rd_capacity(const Dist& d) {
 
 // vgic_v3_check_base(): every region within the IPA space, and the
 // distributor over none of them.
-bool v3_check_base(const Vm& vm, const Dist& d) {
-  if (d.dist_base != kAddrUndef && d.dist_base + kV3DistSize < d.dist_base) return false;
-  for (const RedistRegion& r : d.rdregs) {
+bool v3_check_base(const Vm& vm, u64 dist_base, const kx::Vector<RedistRegion>& regions) {
+  if (dist_base != kAddrUndef && dist_base + kV3DistSize < dist_base) return false;
+  for (const RedistRegion& r : regions) {
     if (check_iorange(vm, kAddrUndef, r.base, kV3Align, rd_region_size(vm, r)).is_error())
       return false;
   }
-  if (d.dist_base == kAddrUndef) return true;
-  for (const RedistRegion& r : d.rdregs) {
-    if (overlaps(d.dist_base, kV3DistSize, r.base, rd_region_size(vm, r))) return false;
+  if (dist_base == kAddrUndef) return true;
+  for (const RedistRegion& r : regions) {
+    if (overlaps(dist_base, kV3DistSize, r.base, rd_region_size(vm, r))) return false;
   }
   return true;
 }
@@ -114,36 +121,47 @@ bool v3_check_base(const Vm& vm, const Dist& d) {
 // (nor, for the legacy one, the distributor). Then, as
 // vgic_register_all_redist_iodevs(): if a vCPU now gets its frame there,
 // the layout must pass vgic_v3_check_base() or the region is refused.
-kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) {
+//
+// A guest's GICR_TYPER read walks the regions under Dist::lock alone
+// (redist_typer()), so they are never grown in place: the new list is
+// built here (it allocates, which that spinlock forbids), swapped in under
+// it, and the old one freed once it is dropped.
+kx::Status add_redist_region(Vm& vm, Dist& d, u32 index, u64 base, u32 count) KX_REQUIRES(vm.lock) {
+  const kx::Vector<RedistRegion>& regions = d.rdregs(vm);
+  const u64 dist_base = d.dist_base(vm);
   const u64 size = (count ? count : vm.online_vcpus()) * kV3RedistSize;
   if (base + size < base) return kx::error(kx::kEINVAL);
-  if (d.rdregs.empty()) {
+  if (regions.empty()) {
     if (index != 0) return kx::error(kx::kEINVAL);
   } else {
-    const RedistRegion& last = d.rdregs[d.rdregs.size() - 1];
+    const RedistRegion& last = regions[regions.size() - 1];
     // The documents forbid mixing the two forms either way; 6.1 only
     // refuses a legacy region after indexed ones (differences.rst).
     if (!count != !last.count) return kx::error(kx::kEINVAL);
     if (!count) return kx::error(kx::kEEXIST);
     if (index != last.index + 1) return kx::error(kx::kEINVAL);
   }
-  if (!count && d.dist_base != kAddrUndef && overlaps(base, size, d.dist_base, kV3DistSize))
+  if (!count && dist_base != kAddrUndef && overlaps(base, size, dist_base, kV3DistSize))
     return kx::error(kx::kEINVAL);
-  for (const RedistRegion& r : d.rdregs) {
+  for (const RedistRegion& r : regions) {
     if (overlaps(base, size, r.base, rd_region_size(vm, r))) return kx::error(kx::kEINVAL);
   }
   KX_TRY(check_iorange(vm, kAddrUndef, base, kV3Align, size));
-  const bool frames_waiting = vm.online_vcpus() > rd_capacity(d);
-  KX_TRY(d.rdregs.push_back(RedistRegion{base, count, index}));
-  if (frames_waiting && !v3_check_base(vm, d)) {
-    d.rdregs.pop_back();
-    return kx::error(kx::kEINVAL);
+  const bool frames_waiting = vm.online_vcpus() > rd_capacity(regions);
+  kx::Vector<RedistRegion> next;
+  KX_TRY(next.reserve(regions.size() + 1));
+  for (const RedistRegion& r : regions) KX_TRY(next.push_back(r));
+  KX_TRY(next.push_back(RedistRegion{base, count, index}));
+  if (frames_waiting && !v3_check_base(vm, dist_base, next)) return kx::error(kx::kEINVAL);
+  {
+    kx::IrqSaveGuard guard(&d.lock);
+    d.replace_rdregs(vm, next);
   }
   return kx::Status::ok();
 }
 
-const RedistRegion* region_by_index(const Dist& d, u32 index) {
-  for (const RedistRegion& r : d.rdregs) {
+const RedistRegion* region_by_index(const kx::Vector<RedistRegion>& regions, u32 index) {
+  for (const RedistRegion& r : regions) {
     if (r.index == index) return &r;
   }
   return nullptr;
@@ -162,13 +180,13 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
   u32 model = 0;
   switch (a.attr) {
     case kAddrV2Dist:
-      model = kModelV2, slot = &d.dist_base, align = kV2Align, size = kV2DistSize;
+      model = kModelV2, slot = &d.dist_base(vm), align = kV2Align, size = kV2DistSize;
       break;
     case kAddrV2Cpu:
-      model = kModelV2, slot = &d.cpu_base, align = kV2Align, size = kV2CpuSize;
+      model = kModelV2, slot = &d.cpu_base(vm), align = kV2Align, size = kV2CpuSize;
       break;
     case kAddrV3Dist:
-      model = kModelV3, slot = &d.dist_base, align = kV3Align, size = kV3DistSize;
+      model = kModelV3, slot = &d.dist_base(vm), align = kV3Align, size = kV3DistSize;
       break;
     case kAddrV3Redist:
     case kAddrV3RedistRegion:
@@ -177,11 +195,12 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
     default:
       return kx::error(kx::kENXIO);
   }
-  if (d.model != model) return kx::error(kx::kENXIO);
+  if (d.model() != model) return kx::error(kx::kENXIO);
 
+  const kx::Vector<RedistRegion>& regions = d.rdregs(vm);
   if (a.attr == kAddrV3Redist) {
     if (write) return add_redist_region(vm, d, 0, value, 0);
-    value = d.rdregs.empty() ? kAddrUndef : d.rdregs[0].base;
+    value = regions.empty() ? kAddrUndef : regions[0].base;
   } else if (a.attr == kAddrV3RedistRegion) {
     const u32 index = value & kRdIndexMask;
     if (write) {
@@ -189,7 +208,7 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
       if (!count || (value & kRdFlagsMask)) return kx::error(kx::kEINVAL);
       return add_redist_region(vm, d, index, value & kRdBaseMask, count);
     }
-    const RedistRegion* r = region_by_index(d, index);
+    const RedistRegion* r = region_by_index(regions, index);
     if (!r) return kx::error(kx::kENOENT);
     value = index | r->base | static_cast<u64>(r->count) << kRdCountShift;
   } else if (write) {
@@ -208,8 +227,8 @@ kx::Status set_nr_irqs(Vm& vm, u64 uaddr) {
   if (value < kNrIrqsMin || value > kNrIrqsMax || value % 32) return kx::error(kx::kEINVAL);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   Dist& d = dist_of(vm);
-  if (d.initialized() || d.nr_spis) return kx::error(kx::kEBUSY);
-  d.nr_spis = value - kNrPrivateIrqs;
+  if (d.initialized() || d.nr_spis()) return kx::error(kx::kEBUSY);
+  d.set_nr_spis(vm, value - kNrPrivateIrqs);
   return kx::Status::ok();
 }
 
@@ -220,11 +239,11 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
   Dist& d = dist_of(vm);
   if (d.initialized()) return kx::Status::ok();
   if (vm.created_vcpus() != vm.online_vcpus()) return kx::error(kx::kEBUSY);
-  const u32 nr_spis = d.nr_spis ? d.nr_spis : kNrIrqsDefault - kNrPrivateIrqs;
+  const u32 nr_spis = d.nr_spis() ? d.nr_spis() : kNrIrqsDefault - kNrPrivateIrqs;
   Irq* spis = kx::alloc_array<Irq>(nr_spis);
   if (!spis) return kx::error(kx::kENOMEM);
   kx::Vector<Vcpu*> vcpus;
-  for (Vcpu* v : vm.vcpus_) {
+  for (Vcpu* v : vm.vcpus()) {
     if (vcpus.push_back(v).is_error()) {
       kx::free_array(spis);
       return kx::error(kx::kENOMEM);
@@ -236,7 +255,7 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
     kx::free_array(spis);
     return routes.error();
   }
-  const bool v3 = d.model == kModelV3;
+  const bool v3 = d.model() == kModelV3;
   for (u32 i = 0; i < nr_spis; i++) {
     spis[i] = Irq{};
     spis[i].intid = kNrPrivateIrqs + i;
@@ -244,11 +263,9 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
   }
   {
     kx::IrqSaveGuard guard(&d.lock);
-    d.nr_spis = nr_spis;
-    d.spis = spis;
-    d.vcpus.swap(vcpus);
-    for (u16 i = 0; i < d.vcpus.size(); i++) {
-      CpuIf& c = cpuif(*d.vcpus[i]);
+    d.install(vm, nr_spis, spis, vcpus);
+    for (u16 i = 0; i < d.vcpus().size(); i++) {
+      CpuIf& c = cpuif(*d.vcpus()[i]);
       c.index = i;
       for (Irq& irq : c.priv) {
         irq.group1 = v3;
@@ -256,7 +273,7 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
       }
     }
   }
-  d.ready.store(true);
+  d.set_initialized(vm);
   vm.replace_routing(routes.value());
   return kx::Status::ok();
 }
@@ -268,9 +285,9 @@ kx::Status init_locked(Vm& vm) {
 
 // Where redistributor `index` lives: regions fill in index order
 // (vgic_v3_rdist_free_slot()). kAddrUndef when no region has room.
-u64 redist_base(const Dist& d, u32 index) {
+u64 redist_base(const kx::Vector<RedistRegion>& regions, u32 index) {
   u64 start = 0;
-  for (const RedistRegion& r : d.rdregs) {
+  for (const RedistRegion& r : regions) {
     if (!r.count || index < start + r.count) return r.base + (index - start) * kV3RedistSize;
     start += r.count;
   }
@@ -281,16 +298,18 @@ u64 redist_base(const Dist& d, u32 index) {
 
 u64 redist_typer(Dist& d, const CpuIf& c) {
   constexpr u64 kLast = 1u << 4;
-  u64 v = (c.index < d.vcpus.size() && d.vcpus[c.index]
-               ? (vcpu_mpidr(*d.vcpus[c.index]) & 0xffffff) << 32 |
-                     static_cast<u64>(d.vcpus[c.index]->id() & 0xffff) << 8
+  const kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  const kx::Vector<RedistRegion>& regions = d.rdregs();
+  u64 v = (c.index < vcpus.size() && vcpus[c.index]
+               ? (vcpu_mpidr(*vcpus[c.index]) & 0xffffff) << 32 |
+                     static_cast<u64>(vcpus[c.index]->id() & 0xffff) << 8
                : 0);
   // vgic_mmio_vcpu_rdist_is_last(): the last redistributor in use in its
   // region, unless its region is full and a contiguous one continues it.
-  const u32 n = static_cast<u32>(d.vcpus.size());
+  const u32 n = static_cast<u32>(vcpus.size());
   u64 start = 0;
-  for (usize i = 0; i < d.rdregs.size(); i++) {
-    const RedistRegion& r = d.rdregs[i];
+  for (usize i = 0; i < regions.size(); i++) {
+    const RedistRegion& r = regions[i];
     const u64 end = r.count ? start + r.count : ~0ull;
     if (c.index >= end) {
       start = end;
@@ -303,7 +322,7 @@ u64 redist_typer(Dist& d, const CpuIf& c) {
       // A region starting where this one ends, with a redistributor in use.
       const u64 next_base = r.base + r.count * dev::kV3RedistSize;
       u64 start_j = 0;
-      for (const RedistRegion& other : d.rdregs) {
+      for (const RedistRegion& other : regions) {
         if (other.base == next_base && n > start_j) last = false;
         start_j += other.count;
       }
@@ -323,12 +342,12 @@ Vcpu* attr_vcpu(Vm& vm, u32 model, const kx_attr& a) KX_REQUIRES(vm.lock) {
   if (model == kModelV2) {
     const u32 index = static_cast<u32>(a.attr >> 32) & 0xff;
     u32 i = 0;
-    for (Vcpu* v : vm.vcpus_) {
+    for (Vcpu* v : vm.vcpus()) {
       if (i++ == index) return v;
     }
     return nullptr;
   }
-  if (a.group == kGrpDistRegs) return vm.vcpus_.empty() ? nullptr : vm.vcpus_.front();
+  if (a.group == kGrpDistRegs) return vm.vcpus().empty() ? nullptr : vm.vcpus().front();
   return mpidr_to_vcpu(vm, attr_to_mpidr(a.attr >> 32));
 }
 
@@ -346,7 +365,7 @@ const RegTable* table_of(u32 model, u32 group) {
 
 // LEVEL_INFO LINE_LEVEL: the input level of 32 interrupts from vINTID;
 // SGIs and interrupts past the last RAZ/WI.
-kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) {
+kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) KX_REQUIRES(d.lock) {
   if (intid % 32) return kx::error(kx::kEINVAL);
   if (!write) *val = 0;
   for (u32 i = 0; i < 32; i++) {
@@ -371,7 +390,7 @@ kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) {
 // vCPU locked (one in KVM_RUN: -EBUSY), the GIC initialised (v2 on
 // demand, v3 -EBUSY), then a CPU_SYSREGS value (-EFAULT) and the access.
 kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
-  const u32 model = dist_of(vm).model;
+  const u32 model = dist_of(vm).model();
   const bool sysreg = a.group == kGrpCpuSysregs;
   u64 value = 0;
   kx::Status status;
@@ -419,7 +438,7 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
 // pending bits go to guest RAM (lpi.cpp).
 kx::Status save_pending_tables_attr(Vm& vm) {
   kx::Guard<kx::Mutex> guard(&vm.lock);
-  if (dist_of(vm).model != kModelV3) return kx::error(kx::kENXIO);
+  if (dist_of(vm).model() != kModelV3) return kx::error(kx::kENXIO);
   if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
   const kx::Status s = save_pending_tables(vm);
   vm.unlock_all_vcpus();
@@ -451,7 +470,7 @@ class VgicDevice {
 
   // kvm_vgic_create(), with Vm::lock held: one GIC per VM, none once a
   // vCPU has run, no more vCPUs than the model has CPU interfaces.
-  static kx::Result<VgicDevice*> Create(Vm& vm, u32) {
+  static kx::Result<VgicDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
     kx::AllocChecker ac;
     VgicDevice* dev = new (&ac) VgicDevice(vm);
     if (!ac.check()) return kx::kENOMEM;
@@ -468,7 +487,7 @@ class VgicDevice {
     else if (vm.online_vcpus() > (kModel == kModelV2 ? kV2MaxCpus : kV3MaxCpus))
       s = kx::error(kx::kE2BIG);
     else
-      d.model = kModel;
+      d.set_model(vm, kModel);
     vm.unlock_all_vcpus();
     if (s.is_error()) {
       kx::destroy(dev);
@@ -491,7 +510,7 @@ class VgicDevice {
     u32 value;
     {
       kx::Guard<kx::Mutex> guard(&vm_.lock);
-      value = dist_of(vm_).nr_spis + kNrPrivateIrqs;
+      value = dist_of(vm_).nr_irqs();
     }
     return kx_copy_to_user(a.addr, &value, sizeof(value)) ? kx::error(kx::kEFAULT)
                                                           : kx::Status::ok();
@@ -554,18 +573,19 @@ class VgicDevice {
 }  // namespace dev
 
 u32 max_vcpus(const Dist& d, u32 arch_max) {
-  if (d.model == kModelV2) return kV2MaxCpus;
-  if (d.model == kModelV3) return kV3MaxCpus;
+  if (d.model() == kModelV2) return kV2MaxCpus;
+  if (d.model() == kModelV3) return kV3MaxCpus;
   return arch_max;
 }
 
 // kvm_arch_vcpu_precreate() and kvm_vgic_vcpu_init(): no vCPU joins an
 // initialised GIC, and one that would get a redistributor frame needs a
 // layout vgic_v3_check_base() accepts. Vm::lock held.
-kx::Status vcpu_precreate(Vm& vm, const Dist& d) {
+kx::Status vcpu_precreate(Vm& vm, Dist& d) KX_REQUIRES(vm.lock) {
   if (!d.in_kernel()) return kx::Status::ok();
   if (d.initialized()) return kx::error(kx::kEBUSY);
-  if (d.model == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d) && !dev::v3_check_base(vm, d))
+  if (d.model() == kModelV3 && vm.created_vcpus() < dev::rd_capacity(d.rdregs(vm)) &&
+      !dev::v3_check_base(vm, d.dist_base(vm), d.rdregs(vm)))
     return kx::error(kx::kEINVAL);
   return kx::Status::ok();
 }
@@ -577,50 +597,58 @@ kx::Status add_frame(Vm& vm, Dist& d, u64 base, u64 size, const RegTable* t, u16
   kx::AllocChecker ac;
   Frame* f = new (&ac) Frame(&vm, t, redist);
   if (!ac.check()) return kx::error(kx::kENOMEM);
-  if (kx::Status s = d.frames.push_back(f); s.is_error()) {
+  if (kx::Status s = d.frames(vm).push_back(f); s.is_error()) {
     kx::destroy(f);
     return s;
   }
   kx::Status s = vm.mmio_bus().add(base, size, f);
   if (s.is_error()) {
-    d.frames.pop_back();
+    d.frames(vm).pop_back();
     kx::destroy(f);
   }
   return s;
 }
 
 void remove_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.slots_lock) {
-  for (Frame* f : d.frames) {
+  for (Frame* f : d.frames(vm)) {
     vm.mmio_bus().remove(f);
     kx::destroy(f);
   }
-  d.frames.clear();
+  d.frames(vm).clear();
 }
 
 // vgic_v2_map_resources() / vgic_v3_map_resources(). Vm::lock held.
 kx::Status check_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.lock) {
-  if (d.model == kModelV2) {
-    if (d.dist_base == kAddrUndef || d.cpu_base == kAddrUndef) return kx::error(kx::kENXIO);
-    if (overlaps(d.dist_base, kV2DistSize, d.cpu_base, kV2CpuSize)) return kx::error(kx::kEINVAL);
+  const u64 dist_base = d.dist_base(vm), cpu_base = d.cpu_base(vm);
+  if (d.model() == kModelV2) {
+    if (dist_base == kAddrUndef || cpu_base == kAddrUndef) return kx::error(kx::kENXIO);
+    if (overlaps(dist_base, kV2DistSize, cpu_base, kV2CpuSize)) return kx::error(kx::kEINVAL);
     // A GICv2 is initialised on demand (vgic_lazy_init()).
     return init(vm);
   }
-  if (vm.online_vcpus() > rd_capacity(d)) return kx::error(kx::kENXIO);
-  if (d.dist_base == kAddrUndef) return kx::error(kx::kENXIO);
-  if (!v3_check_base(vm, d)) return kx::error(kx::kEINVAL);
+  if (vm.online_vcpus() > rd_capacity(d.rdregs(vm))) return kx::error(kx::kENXIO);
+  if (dist_base == kAddrUndef) return kx::error(kx::kENXIO);
+  if (!v3_check_base(vm, dist_base, d.rdregs(vm))) return kx::error(kx::kEINVAL);
   if (!d.initialized()) return kx::error(kx::kEBUSY);
   return kx::Status::ok();
 }
 
-kx::Status map_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.slots_lock) {
+kx::Status map_frames(Vm& vm, Dist& d) KX_REQUIRES(vm.lock, vm.slots_lock) {
   kx::Status s;
-  if (d.model == kModelV2) {
-    s = add_frame(vm, d, d.dist_base, kV2DistSize, &kV2DistTable, kNoVcpu);
-    if (s.is_ok()) s = add_frame(vm, d, d.cpu_base, kV2CpuSize, &kV2CpuTable, kNoVcpu);
+  if (d.model() == kModelV2) {
+    s = add_frame(vm, d, d.dist_base(vm), kV2DistSize, &kV2DistTable, kNoVcpu);
+    if (s.is_ok()) s = add_frame(vm, d, d.cpu_base(vm), kV2CpuSize, &kV2CpuTable, kNoVcpu);
   } else {
-    s = add_frame(vm, d, d.dist_base, kV3DistSize, &kV3DistTable, kNoVcpu);
-    for (u16 i = 0; s.is_ok() && i < d.vcpus.size(); i++)
-      s = add_frame(vm, d, redist_base(d, i), kV3RedistSize, &kV3RedistTable, i);
+    // A redistributor frame for each vCPU of the GIC's table, which
+    // CTRL_INIT fixed (check_frames() saw it done).
+    u16 n;
+    {
+      kx::IrqSaveGuard guard(&d.lock);
+      n = static_cast<u16>(d.vcpus().size());
+    }
+    s = add_frame(vm, d, d.dist_base(vm), kV3DistSize, &kV3DistTable, kNoVcpu);
+    for (u16 i = 0; s.is_ok() && i < n; i++)
+      s = add_frame(vm, d, redist_base(d.rdregs(vm), i), kV3RedistSize, &kV3RedistTable, i);
   }
   if (s.is_error()) remove_frames(vm, d);
   return s;
@@ -634,11 +662,11 @@ kx::Status map_resources(Vcpu& vcpu) {
   Vm& vm = vcpu.vm();
   kx::Guard<kx::Mutex> guard(&vm.lock);
   Dist& d = dist_of(vm);
-  if (!d.in_kernel() || d.mapped) return kx::Status::ok();
+  if (!d.in_kernel() || d.mapped(vm)) return kx::Status::ok();
   KX_TRY(dev::check_frames(vm, d));
   kx::Guard<kx::Mutex> slots(&vm.slots_lock);
   KX_TRY(dev::map_frames(vm, d));
-  d.mapped = true;
+  d.mapped(vm) = true;
   return kx::Status::ok();
 }
 
@@ -677,19 +705,15 @@ kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
   Dist& d = dist_of(vm);
   if (!d.initialized()) {
     // vgic_lazy_init(): only a GICv2 initialises itself.
-    u32 model;
-    {
-      kx::Guard<kx::Mutex> guard(&vm.lock);
-      model = d.model;
-    }
-    if (model != kModelV2) return kx::error(kx::kEBUSY);
+    if (d.model() != kModelV2) return kx::error(kx::kEBUSY);
     KX_TRY(dev::init_locked(vm));
   }
   kx::IrqSaveGuard guard(&d.lock);
   CpuIf* cpu = nullptr;
   if (type == kTypePpi) {
-    if (vcpu_idx >= d.vcpus.size() || !d.vcpus[vcpu_idx]) return kx::error(kx::kEINVAL);
-    cpu = &cpuif(*d.vcpus[vcpu_idx]);
+    kx::Vector<Vcpu*>& vcpus = d.vcpus();
+    if (vcpu_idx >= vcpus.size() || !vcpus[vcpu_idx]) return kx::error(kx::kEINVAL);
+    cpu = &cpuif(*vcpus[vcpu_idx]);
   }
   Irq* irq = irq_at(d, cpu, intid);
   if (!irq) return kx::error(kx::kEINVAL);
@@ -700,15 +724,7 @@ kx::Status irq_line(Vm& vm, u32 type, u32 vcpu_idx, u32 intid, bool level) {
 
 kx::Status set_spi_pin(Vm& vm, u32 pin, bool level) {
   constexpr u32 kTypeSpi = 1;
-  Dist& d = dist_of(vm);
-  u32 nr_spis;
-  if (d.initialized()) {
-    nr_spis = d.nr_spis;  // fixed by CTRL_INIT
-  } else {
-    kx::Guard<kx::Mutex> guard(&vm.lock);
-    nr_spis = d.nr_spis;
-  }
-  if (pin >= nr_spis) return kx::error(kx::kEINVAL);
+  if (pin >= dist_of(vm).nr_spis()) return kx::error(kx::kEINVAL);
   return irq_line(vm, kTypeSpi, 0, pin + kNrPrivateIrqs, level);
 }
 
@@ -717,11 +733,12 @@ void notify_acked(Vm& vm) {
   u64 acked[1024 / 64];
   {
     kx::IrqSaveGuard guard(&d.lock);
+    Dist::SpiBits& spi_acked = d.spi_acked();
     for (u32 i = 0; i < 1024 / 64; i++) {
-      acked[i] = d.spi_acked[i];
-      d.spi_acked[i] = 0;
+      acked[i] = spi_acked[i];
+      spi_acked[i] = 0;
     }
-    d.any_acked = false;
+    d.any_acked() = false;
   }
   for (u32 w = 0; w < 1024 / 64; w++) {
     for (u64 bits = acked[w]; bits; bits &= bits - 1)
@@ -738,8 +755,8 @@ void vm_destroy(Vm& vm) {
 void vcpu_destroy(Vcpu& vcpu) {
   Dist& d = dist_of(vcpu.vm());
   kx::IrqSaveGuard guard(&d.lock);
-  for (u16 i = 0; i < d.vcpus.size(); i++) {
-    if (d.vcpus[i] == &vcpu) d.vcpus[i] = nullptr;
+  for (Vcpu*& v : d.vcpus()) {
+    if (v == &vcpu) v = nullptr;
   }
 }
 

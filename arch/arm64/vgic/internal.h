@@ -33,35 +33,43 @@ CpuIf& cpuif(Vcpu& vcpu);
 // The vCPU's index in the GIC (creation order), kNoVcpu if it has none.
 u16 gic_index(const Dist& d, const Vcpu& vcpu);
 // kvm_mpidr_to_vcpu(): the first vCPU whose MPIDR affinity is `mpidr`.
-Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr);
-u16 mpidr_to_index(Dist& d, u64 mpidr);
+Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_REQUIRES(vm.lock);
+u16 mpidr_to_index(Dist& d, u64 mpidr) KX_REQUIRES(d.lock);
 
-// Everything below is called with Dist::lock held.
+// Everything below that takes a Dist requires Dist::lock; what takes only
+// a CpuIf or an Irq is reached from there (their state is under it too).
 
 // The interrupt `intid` as seen by `cpu` (private ones are banked), or null.
-Irq* irq_at(Dist& d, CpuIf* cpu, u32 intid);
+Irq* irq_at(Dist& d, CpuIf* cpu, u32 intid) KX_REQUIRES(d.lock);
 // Where an SPI goes: v3 by its route, v2 the lowest CPU in its targets.
-u16 spi_target(Dist& d, const Irq& irq);
+u16 spi_target(Dist& d, const Irq& irq) KX_REQUIRES(d.lock);
 // After any change to an interrupt's state: the vCPU it may now reach is
 // kicked out of its wait.
-void changed(Dist& d, CpuIf* owner, Irq& irq);
+void changed(Dist& d, CpuIf* owner, Irq& irq) KX_REQUIRES(d.lock);
 // Rising edge or a level change on the input (KVM_IRQ_LINE, the timer).
-void set_line(Dist& d, CpuIf* owner, Irq& irq, bool level);
+void set_line(Dist& d, CpuIf* owner, Irq& irq, bool level) KX_REQUIRES(d.lock);
 // The same after ISPENDR/ICPENDR/ISACTIVER... writes.
-void set_pending_latch(Dist& d, CpuIf* owner, Irq& irq, bool pending, u8 source_cpu);
-void kick(Dist& d, u16 index);
-void kick_all(Dist& d);
+void set_pending_latch(Dist& d, CpuIf* owner, Irq& irq, bool pending, u8 source_cpu)
+    KX_REQUIRES(d.lock);
+// Its first half, for a caller that runs changed() itself.
+void latch_pending(const Dist& d, Irq& irq, bool pending, u8 source_cpu);
+void kick(Dist& d, u16 index) KX_REQUIRES(d.lock);
+void kick_all(Dist& d) KX_REQUIRES(d.lock);
 
 // The CPU interface.
 u32 running_priority(const CpuIf& c);
-u32 acknowledge(Dist& d, CpuIf& c, bool group1, bool any_group);
-void end_of_interrupt(Dist& d, CpuIf& c, u32 value);
-void deactivate(Dist& d, CpuIf& c, u32 value);
-u32 highest_pending(Dist& d, CpuIf& c, bool group1, bool any_group);
+u32 acknowledge(Dist& d, CpuIf& c, bool group1, bool any_group) KX_REQUIRES(d.lock);
+void end_of_interrupt(Dist& d, CpuIf& c, u32 value) KX_REQUIRES(d.lock);
+void deactivate(Dist& d, CpuIf& c, u32 value) KX_REQUIRES(d.lock);
+u32 highest_pending(Dist& d, CpuIf& c, bool group1, bool any_group) KX_REQUIRES(d.lock);
 // An acknowledge now would return an interrupt (the vCPU has work).
-bool deliverable(Dist& d, CpuIf& c);
+bool deliverable(Dist& d, CpuIf& c) KX_REQUIRES(d.lock);
+// GICR_TYPER: the affinity, the processor number, and Last for the final
+// redistributor of a contiguous run (vgic_mmio_vcpu_rdist_is_last()).
+u64 redist_typer(Dist& d, const CpuIf& c) KX_REQUIRES(d.lock);
 // Sends SGI `intid` to each vCPU index whose bit is set (v3: group rules).
-void send_sgi(Dist& d, u16 from, u32 intid, const u64* targets, bool allow_group1);
+void send_sgi(Dist& d, u16 from, u32 intid, const u64* targets, bool allow_group1)
+    KX_REQUIRES(d.lock);
 
 // Work a register write leaves for after Dist::lock is dropped, because it
 // reads guest RAM (which may fault and sleep): GICR_CTLR.EnableLPIs reads
@@ -76,7 +84,7 @@ void run_follow_up(Vm& vm, CpuIf& c, const FollowUp& f);
 // After a guest access, under Dist::lock: whether SPIs it deactivated are
 // to go to the VM's ack notifiers (notify_acked(), once the lock is
 // dropped); with none wanted (no irqfd resamples) they are forgotten.
-bool take_acked(Dist& d, bool wanted);
+bool take_acked(Dist& d, bool wanted) KX_REQUIRES(d.lock);
 // The SPIs the guest deactivated since the last call go to the VM's ack
 // notifiers (kvm_notify_acked_irq()). Dist::lock not held.
 void notify_acked(Vm& vm);
@@ -156,18 +164,18 @@ class LpiRefBatch {
 kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache = nullptr);
 void lpi_put(Vm& vm, u32 intid);
 // The interrupt state of an existing LPI, under Dist::lock.
-Irq* lpi_at(Dist& d, u32 intid);
+Irq* lpi_at(Dist& d, u32 intid) KX_REQUIRES(d.lock);
 // update_lpi_config(): the guest's configuration byte of the LPI (INV).
 kx::Status lpi_update_config(Vm& vm, u32 intid);
 // vgic_its_invall(): every LPI going to vCPU index `target` re-reads its
 // configuration byte.
 kx::Status lpi_invall(Vm& vm, u16 target);
 // update_affinity(): the LPI now goes to `target`. Under Dist::lock.
-void lpi_set_target(Dist& d, u32 intid, u16 target);
+void lpi_set_target(Dist& d, u32 intid, u16 target) KX_REQUIRES(d.lock);
 // MOVALL: every LPI going to `from` goes to `to`. Under Dist::lock.
-void lpi_move_all(Dist& d, u16 from, u16 to);
+void lpi_move_all(Dist& d, u16 from, u16 to) KX_REQUIRES(d.lock);
 // The highest INTID the GIC's GICR_PROPBASER.IDbits allows, plus one.
-u32 lpi_limit(const Dist& d);
+u32 lpi_limit(Dist& d) KX_REQUIRES(d.lock);
 // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, with every vCPU locked.
 kx::Status save_pending_tables(Vm& vm);
 
@@ -182,6 +190,9 @@ class Frame final : public IoHandler {
   ~Frame() = default;
 
  private:
+  // The CPU interface the access is banked to: the accessing vCPU's, or
+  // this redistributor's (null if its vCPU has gone).
+  CpuIf* redist_cpu(Dist& d, Vcpu& vcpu) KX_REQUIRES(d.lock);
   Vm* vm_;
   const RegTable* table_;
   u16 redist_;
@@ -207,12 +218,12 @@ extern const RegTable kV2CpuTable;
 // Userspace access to one 32-bit register of a table: `cpu` is the
 // redistributor's (v3) or the selected vCPU's (v2) interface.
 kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val,
-                       FollowUp* follow);
-bool reg_exists(Dist& d, const RegTable& t, u32 offset);
+                       FollowUp* follow) KX_REQUIRES(d.lock);
+bool reg_exists(Dist& d, const RegTable& t, u32 offset) KX_REQUIRES(d.lock);
 
 // The ICC system registers (cpuif.cpp): userspace side, by instr encoding.
 bool icc_user_exists(u32 instr);
-kx::Status icc_uaccess(Dist& d, CpuIf& c, u32 instr, bool write, u64* val);
+kx::Status icc_uaccess(Dist& d, CpuIf& c, u32 instr, bool write, u64* val) KX_REQUIRES(d.lock);
 
 }  // namespace vgic
 }  // namespace arm64

@@ -30,8 +30,8 @@ u32 group_priority(const CpuIf& c, const Irq& irq) {
 // n << (8 - kPriBits).
 u32 active_levels(const CpuIf& c) { return c.ap0r[0] | c.ap1r[0]; }
 
-bool signalable(const Dist& d, const CpuIf& c, const Irq& irq) {
-  if (!d.enabled || !(irq.group1 ? c.grpen1 : c.grpen0)) return false;
+bool signalable(Dist& d, const CpuIf& c, const Irq& irq) KX_REQUIRES(d.lock) {
+  if (!d.enabled() || !(irq.group1 ? c.grpen1 : c.grpen0)) return false;
   return irq.priority < c.pmr && group_priority(c, irq) < running_priority(c);
 }
 
@@ -41,15 +41,18 @@ bool better(const Irq* best, const Irq& irq) {
 }
 
 // The highest-priority candidate for `c` among the groups it has enabled.
-Irq* best_candidate(Dist& d, CpuIf& c) {
+Irq* best_candidate(Dist& d, CpuIf& c) KX_REQUIRES(d.lock) {
   Irq* best = nullptr;
   for (u32 bits = c.candidates; bits; bits &= bits - 1) {
     Irq& irq = c.priv[__builtin_ctz(bits)];
     if ((irq.group1 ? c.grpen1 : c.grpen0) && better(best, irq)) best = &irq;
   }
-  for (u32 w = 0; w < d.nr_spis / 64 + 1 && w < kx::array_size(d.spi_candidates); w++) {
-    for (u64 bits = d.spi_candidates[w]; bits; bits &= bits - 1) {
-      Irq& irq = d.spis[w * 64 + __builtin_ctzll(bits)];
+  const Dist::SpiBits& spi_candidates = d.spi_candidates();
+  Irq* spis = d.spis();
+  const u32 spi_words = d.nr_spis() / 64 + 1;
+  for (u32 w = 0; w < spi_words && w < kx::array_size(spi_candidates); w++) {
+    for (u64 bits = spi_candidates[w]; bits; bits &= bits - 1) {
+      Irq& irq = spis[w * 64 + __builtin_ctzll(bits)];
       if (spi_target(d, irq) != c.index) continue;
       if ((irq.group1 ? c.grpen1 : c.grpen0) && better(best, irq)) best = &irq;
     }
@@ -57,11 +60,13 @@ Irq* best_candidate(Dist& d, CpuIf& c) {
   // LPIs reach a redistributor only while its GICR_CTLR.EnableLPIs is set,
   // and are always Group 1.
   if (!c.lpis_enabled || !c.grpen1) return best;
-  for (u32 s = 0; s < kx::array_size(d.lpi_candidate_summary); s++) {
-    for (u64 words = d.lpi_candidate_summary[s]; words; words &= words - 1) {
+  const Dist::LpiSummary& summary = d.lpi_candidate_summary();
+  const Dist::LpiBits& lpi_candidates = d.lpi_candidates();
+  for (u32 s = 0; s < kx::array_size(summary); s++) {
+    for (u64 words = summary[s]; words; words &= words - 1) {
       const u32 w = s * 64 + __builtin_ctzll(words);
-      for (u64 bits = d.lpi_candidates[w]; bits; bits &= bits - 1) {
-        Irq* irq = d.lpis.find(w * 64 + __builtin_ctzll(bits));
+      for (u64 bits = lpi_candidates[w]; bits; bits &= bits - 1) {
+        Irq* irq = d.lpi(w * 64 + __builtin_ctzll(bits));
         if (irq->target == c.index && better(best, *irq)) best = irq;
       }
     }
@@ -76,21 +81,23 @@ u32* apr_word(CpuIf& c, bool group1) { return group1 ? &c.ap1r[0] : &c.ap0r[0]; 
 Irq* irq_at(Dist& d, CpuIf* cpu, u32 intid) {
   if (intid < kNrPrivateIrqs) return cpu ? &cpu->priv[intid] : nullptr;
   if (intid >= kLpiBase) {
-    Irq* irq = d.lpis.find(intid - kLpiBase);
+    Irq* irq = d.lpi(intid - kLpiBase);
     return irq && irq->lpi_refs ? irq : nullptr;
   }
-  if (!d.spis || intid >= d.nr_irqs()) return nullptr;
-  return &d.spis[intid - kNrPrivateIrqs];
+  Irq* spis = d.spis();
+  if (!spis || intid >= d.nr_irqs()) return nullptr;
+  return &spis[intid - kNrPrivateIrqs];
 }
 
 u16 spi_target(Dist&, const Irq& irq) { return irq.target; }
 
 void kick(Dist& d, u16 index) {
-  if (index < d.vcpus.size() && d.vcpus[index]) d.vcpus[index]->kick();
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  if (index < vcpus.size() && vcpus[index]) vcpus[index]->kick();
 }
 
 void kick_all(Dist& d) {
-  for (u16 i = 0; i < d.vcpus.size(); i++) kick(d, i);
+  for (u16 i = 0; i < d.vcpus().size(); i++) kick(d, i);
 }
 
 void changed(Dist& d, CpuIf* owner, Irq& irq) {
@@ -103,16 +110,16 @@ void changed(Dist& d, CpuIf* owner, Irq& irq) {
     target = owner->index;
   } else if (irq.intid >= kLpiBase) {
     const u32 n = irq.intid - kLpiBase;
-    u64& word = d.lpi_candidates[n / 64];
+    u64& word = d.lpi_candidates()[n / 64];
     word = cand ? word | 1ull << (n % 64) : word & ~(1ull << (n % 64));
-    u64& summary = d.lpi_candidate_summary[n / 4096];
+    u64& summary = d.lpi_candidate_summary()[n / 4096];
     const u64 sbit = 1ull << (n / 64 % 64);
     summary = word ? summary | sbit : summary & ~sbit;
     target = irq.target;
   } else {
     const u32 n = irq.intid - kNrPrivateIrqs;
     const u64 bit = 1ull << (n % 64);
-    u64& word = d.spi_candidates[n / 64];
+    u64& word = d.spi_candidates()[n / 64];
     word = cand ? word | bit : word & ~bit;
     target = spi_target(d, irq);
   }
@@ -132,14 +139,18 @@ void set_line(Dist& d, CpuIf* owner, Irq& irq, bool level) {
   changed(d, owner, irq);
 }
 
-void set_pending_latch(Dist& d, CpuIf* owner, Irq& irq, bool pending, u8 source_cpu) {
-  if (d.model == kModelV2 && irq.intid < kNrSgis) {
+void latch_pending(const Dist& d, Irq& irq, bool pending, u8 source_cpu) {
+  if (d.model() == kModelV2 && irq.intid < kNrSgis) {
     // A GICv2 SGI is pending once per source CPU (GICD_[S|C]PENDSGIR).
     irq.sources = pending ? irq.sources | static_cast<u8>(1u << source_cpu) : 0;
     irq.pending_latch = irq.sources != 0;
   } else {
     irq.pending_latch = pending;
   }
+}
+
+void set_pending_latch(Dist& d, CpuIf* owner, Irq& irq, bool pending, u8 source_cpu) {
+  latch_pending(d, irq, pending, source_cpu);
   changed(d, owner, irq);
 }
 
@@ -169,7 +180,7 @@ u32 acknowledge(Dist& d, CpuIf& c, bool group1, bool any_group) {
   if (!irq || !signalable(d, c, *irq)) return kSpurious;
   if (!any_group && irq->group1 != group1) return kSpurious;
   u32 value = irq->intid;
-  if (d.model == kModelV2 && irq->intid < kNrSgis) {
+  if (d.model() == kModelV2 && irq->intid < kNrSgis) {
     const u8 src = static_cast<u8>(__builtin_ctz(irq->sources));
     irq->sources &= static_cast<u8>(~(1u << src));
     irq->pending_latch = irq->sources != 0;
@@ -188,23 +199,23 @@ u32 acknowledge(Dist& d, CpuIf& c, bool group1, bool any_group) {
 }
 
 void deactivate(Dist& d, CpuIf& c, u32 value) {
-  const u32 intid = d.model == kModelV2 ? (value & 0x3ff) : (value & 0xffffff);
+  const u32 intid = d.model() == kModelV2 ? (value & 0x3ff) : (value & 0xffffff);
   Irq* irq = irq_at(d, &c, intid);
   if (!irq || !irq->active) return;
   irq->active = false;
   changed(d, intid < kNrPrivateIrqs ? &c : nullptr, *irq);
   if (intid >= kNrPrivateIrqs && intid < kLpiBase) {
     const u32 spi = intid - kNrPrivateIrqs;
-    d.spi_acked[spi / 64] |= 1ull << (spi % 64);
-    d.any_acked = true;
+    d.spi_acked()[spi / 64] |= 1ull << (spi % 64);
+    d.any_acked() = true;
   }
 }
 
 bool take_acked(Dist& d, bool wanted) {
-  if (!d.any_acked) return false;
+  if (!d.any_acked()) return false;
   if (wanted) return true;
-  for (u64& w : d.spi_acked) w = 0;
-  d.any_acked = false;
+  for (u64& w : d.spi_acked()) w = 0;
+  d.any_acked() = false;
   return false;
 }
 
@@ -222,9 +233,10 @@ void end_of_interrupt(Dist& d, CpuIf& c, u32 value) {
 }
 
 void send_sgi(Dist& d, u16 from, u32 intid, const u64* targets, bool allow_group1) {
-  for (u16 i = 0; i < d.vcpus.size(); i++) {
-    if (!(targets[i / 64] >> (i % 64) & 1) || !d.vcpus[i]) continue;
-    CpuIf& c = cpuif(*d.vcpus[i]);
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  for (u16 i = 0; i < vcpus.size(); i++) {
+    if (!(targets[i / 64] >> (i % 64) & 1) || !vcpus[i]) continue;
+    CpuIf& c = cpuif(*vcpus[i]);
     Irq& irq = c.priv[intid];
     // An access for Group 0 SGIs only makes Group 0 ones pending
     // (vgic_v3_dispatch_sgi()).

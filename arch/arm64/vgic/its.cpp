@@ -345,7 +345,7 @@ class Its final : public IoHandler {
   // per VM, each destroyed with the VM.
   static constexpr const char* kName = "kvm-arm-vgic-its";
   static constexpr bool kDiesWithFd = false;
-  static kx::Result<Its*> Create(Vm& vm, u32 type);
+  static kx::Result<Its*> Create(Vm& vm, u32 type) KX_REQUIRES(vm.lock);
   static void Destroy(Its* its);
 
   kx::Status set_addr(const kx_attr& a) { return addr_attr(true, a); }
@@ -360,11 +360,11 @@ class Its final : public IoHandler {
 
   static Its* Make(Vm* vm) {
     kx::AllocChecker ac;
-    Its* its = new (&ac) Its(vm);
+    Translations* t = new (&ac) Translations;
     if (!ac.check()) return nullptr;
-    its->t_ = new (&ac) Translations;
+    Its* its = new (&ac) Its(vm, t);
     if (!ac.check()) {
-      kx::destroy(its);
+      kx::destroy(t);
       return nullptr;
     }
     return its;
@@ -375,7 +375,7 @@ class Its final : public IoHandler {
   kx::Status write(Vcpu& vcpu, u64 offset, u32 len, u64 data) override;
 
   // Userspace (GRP_ITS_REGS, with every vCPU locked).
-  kx::Status uaccess(u32 offset, bool write, u64* val);
+  kx::Status uaccess(u32 offset, bool write, u64* val) KX_REQUIRES(mutex);
   bool reg_exists(u32 offset) const;
   // KVM_SIGNAL_MSI and the INT command: 1 delivered, 0 not mapped.
   kx::Result<int> trigger(u32 devid, u32 eventid) KX_REQUIRES(mutex);
@@ -387,16 +387,19 @@ class Its final : public IoHandler {
 
   Vm& vm() { return *vm_; }
 
+  // Guards the registers and the translations, and with Vm::lock the
+  // frame's address.
   kx::Mutex mutex{&its_lock_class};
-  u64 base = kAddrUndef;  // under Vm::lock and mutex
-  bool enabled KX_GUARDED_BY(mutex) = false;
-  u32 abi_rev KX_GUARDED_BY(mutex) = 0;
-  u64 cbaser KX_GUARDED_BY(mutex) = 0;
-  u64 creadr KX_GUARDED_BY(mutex) = 0;
-  u64 cwriter KX_GUARDED_BY(mutex) = 0;
-  u64 baser_device KX_GUARDED_BY(mutex) = kInitialBaser | kTypeDevice << kBaserTypeShift;
-  u64 baser_coll KX_GUARDED_BY(mutex) = kInitialBaser | kTypeCollection << kBaserTypeShift;
-  Translations* t_ KX_GUARDED_BY(mutex) = nullptr;
+
+  // The registers, for the register table's accessors (below the class).
+  bool& enabled() KX_REQUIRES(mutex) { return enabled_; }  // GITS_CTLR.Enabled
+  u32& abi_rev() KX_REQUIRES(mutex) { return abi_rev_; }   // GITS_IIDR.Revision
+  u64& cbaser() KX_REQUIRES(mutex) { return cbaser_; }
+  u64& creadr() KX_REQUIRES(mutex) { return creadr_; }
+  u64& cwriter() KX_REQUIRES(mutex) { return cwriter_; }
+  u64& baser_device() KX_REQUIRES(mutex) { return baser_device_; }
+  u64& baser_coll() KX_REQUIRES(mutex) { return baser_coll_; }
+  Translations* translations() KX_REQUIRES(mutex) { return t_; }
 
   kx::Status addr_attr(bool write, const kx_attr& a);
   kx::Status regs_attr(bool write, const kx_attr& a);
@@ -411,7 +414,14 @@ class Its final : public IoHandler {
   void free_translations(Translations* t, bool put_lpis = true);
 
  private:
-  explicit Its(Vm* vm) : vm_(vm) { commit_abi(); }
+  Its(Vm* vm, Translations* t) : vm_(vm), t_(t) { commit_abi(); }
+
+  // The frame's address (KVM_VGIC_ITS_ADDR_TYPE): set under Vm::lock and
+  // mutex, so either is enough to read it. The analysis can check only
+  // one guard per field (mutex); the Vm::lock reader is exempt. `vm` is
+  // this ITS's VM, whose lock the caller holds.
+  u64 base(const Vm& vm) const KX_REQUIRES(vm.lock) KX_NO_THREAD_SAFETY_ANALYSIS { return base_; }
+  void set_base(const Vm& vm, u64 base) KX_REQUIRES(vm.lock, mutex) { base_ = base; }
 
   Dist& dist() { return dist_of(*vm_); }
   bool gpa_visible(u64 gpa) { return vm_->gfn_visible(gpa >> KX_PAGE_SHIFT); }
@@ -456,7 +466,8 @@ class Its final : public IoHandler {
   int cmd_movall(const u64* c) KX_REQUIRES(mutex);
   int cmd_int(const u64* c) KX_REQUIRES(mutex);
 
-  kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev) KX_REQUIRES(mutex);
+  // Touches only `dev` and `w`: a table walk's callback calls it.
+  static kx::Status save_itt(GuestPageWriter& w, const ItsDevice& dev);
   kx::Status restore_collections(Translations* t) KX_REQUIRES(mutex);
   kx::Status restore_devices(Restore& r) KX_REQUIRES(mutex);
   kx::Result<int> restore_dte(Restore& r, u32 id, u64 entry) KX_REQUIRES(mutex);
@@ -464,7 +475,16 @@ class Its final : public IoHandler {
   kx::Result<int> scan_itt(Restore& r, Sink& sink, u64 itt, u32 nr, u32 next) KX_REQUIRES(mutex);
   kx::Status scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last) KX_REQUIRES(mutex);
 
-  Vm* vm_;
+  Vm* const vm_;
+  u64 base_ KX_GUARDED_BY(mutex) = kAddrUndef;
+  bool enabled_ KX_GUARDED_BY(mutex) = false;
+  u32 abi_rev_ KX_GUARDED_BY(mutex) = 0;
+  u64 cbaser_ KX_GUARDED_BY(mutex) = 0;
+  u64 creadr_ KX_GUARDED_BY(mutex) = 0;
+  u64 cwriter_ KX_GUARDED_BY(mutex) = 0;
+  u64 baser_device_ KX_GUARDED_BY(mutex) = kInitialBaser | kTypeDevice << kBaserTypeShift;
+  u64 baser_coll_ KX_GUARDED_BY(mutex) = kInitialBaser | kTypeCollection << kBaserTypeShift;
+  Translations* t_ KX_GUARDED_BY(mutex);
 };
 
 // --- Command fields (its_cmd_get_*()) ---
@@ -597,7 +617,7 @@ int Its::cmd_mapd(const u64* c) {
   const u32 devid = cmd_devid(c);
   const u32 bits = cmd_size(c);
   u64 gpa;
-  if (!check_id(baser_device, devid, &gpa)) return kMapdDeviceOor;
+  if (!check_id(baser_device_, devid, &gpa)) return kMapdDeviceOor;
   if (cmd_valid(c) && bits > kEventBits) return kMapdIttSizeOor;
   if (const ItsDevice* old = find_device(t_, devid)) clear_itt(*old);
   free_device(t_, devid);
@@ -634,7 +654,7 @@ int Its::cmd_mapc(const u64* c) {
     set_affinity(t_, icid);
     return kOk;
   }
-  if (!check_id(baser_coll, icid, nullptr)) return kMapcCollectionOor;
+  if (!check_id(baser_coll_, icid, nullptr)) return kMapcCollectionOor;
   kx::Result<Collection*> coll = t_->collections.ensure(icid);
   if (coll.is_error()) return coll.error().raw();
   *coll.value() = Collection{target, true};
@@ -658,7 +678,7 @@ int Its::cmd_mapti(const u64* c) {
   Collection* coll = find_collection(t_, icid);
   bool new_coll = false;
   if (!coll) {
-    if (!check_id(baser_coll, icid, nullptr)) return kMapcCollectionOor;
+    if (!check_id(baser_coll_, icid, nullptr)) return kMapcCollectionOor;
     kx::Result<Collection*> fresh = t_->collections.ensure(icid);
     if (fresh.is_error()) return fresh.error().raw();
     coll = fresh.value();
@@ -771,30 +791,31 @@ int Its::handle_command(const u64 cmd[4]) {
 // end of the queue. A command that cannot be read is skipped (GICv3
 // 6.3.2 lets the ITS ignore it).
 void Its::process_commands() {
-  if (!enabled) return;
-  const u64 queue = cbaser_addr(cbaser);
-  const u64 size = cmdq_bytes(cbaser);
-  while (cwriter != creadr) {
+  if (!enabled_) return;
+  const u64 queue = cbaser_addr(cbaser_);
+  const u64 size = cmdq_bytes(cbaser_);
+  while (cwriter_ != creadr_) {
     u8 raw[32];
-    if (vm_->read_guest(queue + creadr, raw, sizeof(raw)).is_ok()) {
+    if (vm_->read_guest(queue + creadr_, raw, sizeof(raw)).is_ok()) {
       const u64 cmd[4] = {le64(raw), le64(raw + 8), le64(raw + 16), le64(raw + 24)};
       (void)handle_command(cmd);
     }
-    creadr += 32;
-    if (creadr == size) creadr = 0;
+    creadr_ += 32;
+    if (creadr_ == size) creadr_ = 0;
   }
 }
 
 // vgic_its_trigger_msi() and vgic_its_resolve_lpi().
 kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
-  if (!enabled) return kx::kEBUSY;
+  if (!enabled_) return kx::kEBUSY;
   Ite* ite = find_ite(t_, devid, eventid);
   const Collection* coll = ite ? collection_of(t_, *ite) : nullptr;
   if (!mapped(coll)) return 0;
   Dist& d = dist();
   kx::IrqSaveGuard guard(&d.lock);
-  if (coll->target >= d.vcpus.size() || !d.vcpus[coll->target]) return 0;
-  if (!cpuif(*d.vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  if (coll->target >= vcpus.size() || !vcpus[coll->target]) return 0;
+  if (!cpuif(*vcpus[coll->target]).lpis_enabled) return kx::kEBUSY;
   Irq* irq = lpi_at(d, ite->lpi());
   if (!irq) return 0;
   irq->pending_latch = true;
@@ -806,8 +827,8 @@ kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
 
 void Its::commit_abi() {
   // vgic_its_commit_v0(): the entry sizes the ABI has.
-  baser_coll = (baser_coll & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
-  baser_device = (baser_device & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
+  baser_coll_ = (baser_coll_ & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
+  baser_device_ = (baser_device_ & ~kBaserEszMask) | u64{kEsz - 1} << kBaserEszShift;
 }
 
 u64 sanitise_baser(u64 reg) {
@@ -824,6 +845,8 @@ u64 sanitise_cbaser(u64 reg) {
   return reg & ~(0xfull << 12);  // a 64K-aligned queue
 }
 
+// A row's accessors run under Its::mutex (Its::read(), write(), uaccess())
+// and say so.
 struct ItsReg {
   u32 offset;
   u32 len;
@@ -834,71 +857,71 @@ struct ItsReg {
   kx::Status (*uwrite)(Its& its, u32 offset, u64 val);
 };
 
-u64 read_ctlr(Its& its, u32) {
-  u64 v = its.creadr == its.cwriter ? kCtlrQuiescent : 0;
-  return its.enabled ? v | kCtlrEnable : v;
+u64 read_ctlr(Its& its, u32) KX_REQUIRES(its.mutex) {
+  u64 v = its.creadr() == its.cwriter() ? kCtlrQuiescent : 0;
+  return its.enabled() ? v | kCtlrEnable : v;
 }
-void write_ctlr(Its& its, u32, u32, u64 val) {
+void write_ctlr(Its& its, u32, u32, u64 val) KX_REQUIRES(its.mutex) {
   // Enabling with an invalid table or queue is UNPREDICTABLE: ignored.
-  if (!its.enabled && (val & kCtlrEnable) &&
-      (!(its.baser_device & kBaserValid) || !(its.baser_coll & kBaserValid) ||
-       !(its.cbaser & kBaserValid)))
+  if (!its.enabled() && (val & kCtlrEnable) &&
+      (!(its.baser_device() & kBaserValid) || !(its.baser_coll() & kBaserValid) ||
+       !(its.cbaser() & kBaserValid)))
     return;
-  its.enabled = val & kCtlrEnable;
+  its.enabled() = val & kCtlrEnable;
   its.process_commands();
 }
-u64 read_iidr(Its& its, u32) {
-  return ((its.abi_rev << kIidrRevShift) & kIidrRevMask) | kProductKvm << 24 | kImplementerArm;
+u64 read_iidr(Its& its, u32) KX_REQUIRES(its.mutex) {
+  return ((its.abi_rev() << kIidrRevShift) & kIidrRevMask) | kProductKvm << 24 | kImplementerArm;
 }
-kx::Status uwrite_iidr(Its& its, u32, u64 val) {
+kx::Status uwrite_iidr(Its& its, u32, u64 val) KX_REQUIRES(its.mutex) {
   const u32 rev = (static_cast<u32>(val) & kIidrRevMask) >> kIidrRevShift;
   if (rev >= kNrAbis) return kx::error(kx::kEINVAL);
-  its.abi_rev = rev;
+  its.abi_rev() = rev;
   its.commit_abi();
   return kx::Status::ok();
 }
 u64 read_typer(Its&, u32) { return kTyper; }
-u64 read_cbaser(Its& its, u32) { return its.cbaser; }
-void write_cbaser(Its& its, u32 offset, u32 len, u64 val) {
-  if (its.enabled) return;  // read-only while enabled
-  its.cbaser = sanitise_cbaser(mmio::update64(its.cbaser, offset, len, val));
+u64 read_cbaser(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cbaser(); }
+void write_cbaser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
+  if (its.enabled()) return;  // read-only while enabled
+  its.cbaser() = sanitise_cbaser(mmio::update64(its.cbaser(), offset, len, val));
   // CWRITER is UNKNOWN after this; the queue starts empty.
-  its.creadr = 0;
-  its.cwriter = 0;
+  its.creadr() = 0;
+  its.cwriter() = 0;
 }
-u64 read_cwriter(Its& its, u32) { return its.cwriter; }
-void write_cwriter(Its& its, u32 offset, u32 len, u64 val) {
-  const u64 reg = mmio::update64(its.cwriter, offset, len, val) & 0xfffe0;  // bits 19:5
-  if (reg >= cmdq_bytes(its.cbaser)) return;
-  its.cwriter = reg;
+u64 read_cwriter(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cwriter(); }
+void write_cwriter(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
+  const u64 reg = mmio::update64(its.cwriter(), offset, len, val) & 0xfffe0;  // bits 19:5
+  if (reg >= cmdq_bytes(its.cbaser())) return;
+  its.cwriter() = reg;
   its.process_commands();
 }
-u64 read_creadr(Its& its, u32) { return its.creadr; }
-kx::Status uwrite_creadr(Its& its, u32, u64 val) {
-  if (its.enabled) return kx::error(kx::kEBUSY);
+u64 read_creadr(Its& its, u32) KX_REQUIRES(its.mutex) { return its.creadr(); }
+kx::Status uwrite_creadr(Its& its, u32, u64 val) KX_REQUIRES(its.mutex) {
+  if (its.enabled()) return kx::error(kx::kEBUSY);
   const u64 offset = val & 0xfffe0;
-  if (offset >= cmdq_bytes(its.cbaser)) return kx::error(kx::kEINVAL);
-  its.creadr = offset;
+  if (offset >= cmdq_bytes(its.cbaser())) return kx::error(kx::kEINVAL);
+  its.creadr() = offset;
   return kx::Status::ok();
 }
-u64* baser_reg(Its& its, u32 offset) {
+u64* baser_reg(Its& its, u32 offset) KX_REQUIRES(its.mutex) {
   switch ((offset - kBaser) / 8) {
     case 0:
-      return &its.baser_device;
+      return &its.baser_device();
     case 1:
-      return &its.baser_coll;
+      return &its.baser_coll();
   }
   return nullptr;
 }
-u64 read_baser(Its& its, u32 offset) {
+u64 read_baser(Its& its, u32 offset) KX_REQUIRES(its.mutex) {
   const u64* reg = baser_reg(its, offset);
   return reg ? *reg : 0;
 }
-void write_baser(Its& its, u32 offset, u32 len, u64 val) {
-  if (its.enabled) return;
+void write_baser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
+  if (its.enabled()) return;
   u64* reg = baser_reg(its, offset);
   if (!reg) return;
-  const bool device = reg == &its.baser_device;
+  const bool device = reg == &its.baser_device();
   u64 v = mmio::update64(*reg, offset, len, val) & ~kBaserRoMask;
   if (!device) v &= ~kBaserIndirect;  // a flat collection table
   v |= u64{kEsz - 1} << kBaserEszShift;
@@ -906,9 +929,9 @@ void write_baser(Its& its, u32 offset, u32 len, u64 val) {
   *reg = sanitise_baser(v);
   if (!(*reg & kBaserValid)) {
     if (device)
-      its.free_devices(its.t_);
+      its.free_devices(its.translations());
     else
-      its.free_collections(its.t_);
+      its.free_collections(its.translations());
   }
 }
 u64 read_idregs(Its&, u32 offset) {
@@ -1002,10 +1025,10 @@ kx::Status Its::uaccess(u32 offset, bool write, u64* val) {
 // vgic_its_reset(): the state of a new ITS, except that the ABI (and the
 // entry sizes that go with it) stays.
 void Its::reset() {
-  baser_coll &= ~kBaserValid;
-  baser_device &= ~kBaserValid;
-  cbaser = creadr = cwriter = 0;
-  enabled = false;
+  baser_coll_ &= ~kBaserValid;
+  baser_device_ &= ~kBaserValid;
+  cbaser_ = creadr_ = cwriter_ = 0;
+  enabled_ = false;
   free_devices(t_);
   free_collections(t_);
 }
@@ -1067,7 +1090,7 @@ kx::Status Its::save_tables() {
   // DTEs, ITEs with ITEs (consecutive devices' ITTs are often adjacent).
   GuestPageWriter w(*vm_), itt(*vm_);
   kx::Status s;
-  if (baser_device & kBaserValid) {
+  if (baser_device_ & kBaserValid) {
     // DTEs in DeviceID order, each after its ITT (as 6.1).
     u32 prev = ~0u;
     u64 prev_addr = 0, prev_value = 0;
@@ -1083,9 +1106,12 @@ kx::Status Its::save_tables() {
       return w.write(prev_addr, raw, 8);
     };
     // check_id() for each device, with the memslot lookup once per page
-    // of DTEs and the level-1 entries read a page at a time.
+    // of DTEs and the level-1 entries read a page at a time. (The walk's
+    // callback takes the register as a copy: the analysis checks a lambda
+    // as a function of its own, which does not hold mutex.)
     GuestPageReader l1(*vm_);
     u64 visible_gfn = ~0ull;
+    const u64 baser_device = baser_device_;
     t_->devices.for_each([&](u32 id, const ItsDevice& dev) {
       if (!dev.present || s.is_error()) return;
       u64 eaddr;
@@ -1103,11 +1129,11 @@ kx::Status Its::save_tables() {
     });
     if (s.is_ok()) s = emit(~0u);
   }
-  if (s.is_ok() && (baser_coll & kBaserValid)) {
+  if (s.is_ok() && (baser_coll_ & kBaserValid)) {
     // CTEs one after another from the table's start, then an invalid one
     // if there is room (the restore stops there).
-    u64 gpa = baser_addr(baser_coll);
-    const u64 end = gpa + baser_bytes(baser_coll);
+    u64 gpa = baser_addr(baser_coll_);
+    const u64 end = gpa + baser_bytes(baser_coll_);
     t_->collections.for_each([&](u32 id, const Collection& c) {
       if (!c.present || s.is_error()) return;
       u8 raw[8];
@@ -1129,10 +1155,10 @@ kx::Status Its::save_tables() {
 
 // vgic_its_restore_cte(), for each entry until an invalid one or the end.
 kx::Status Its::restore_collections(Translations* t) {
-  if (!(baser_coll & kBaserValid)) return kx::Status::ok();
+  if (!(baser_coll_ & kBaserValid)) return kx::Status::ok();
   GuestPageReader r(*vm_);
-  const u64 base_gpa = baser_addr(baser_coll);
-  const u64 bytes = baser_bytes(baser_coll);
+  const u64 base_gpa = baser_addr(baser_coll_);
+  const u64 bytes = baser_bytes(baser_coll_);
   for (u64 off = 0; off < bytes; off += kEsz) {
     u8 raw[8];
     KX_TRY(r.read(base_gpa + off, raw, 8));
@@ -1143,7 +1169,7 @@ kx::Status Its::restore_collections(Translations* t) {
     if (target != kNotMapped && target >= vm_->online_vcpus()) return kx::error(kx::kEINVAL);
     // A collection listed twice is an inconsistent image (6.1: -EEXIST).
     if (find_collection(t, icid)) return kx::error(kx::kEINVAL);
-    if (!check_id(baser_coll, icid, nullptr)) return kx::error(kx::kEINVAL);
+    if (!check_id(baser_coll_, icid, nullptr)) return kx::error(kx::kEINVAL);
     Collection* c = KX_TRY(t->collections.ensure(icid));
     *c = Collection{target, true};
   }
@@ -1194,7 +1220,7 @@ kx::Result<int> Its::restore_dte(Restore& r, u32 id, u64 v) {
   const u32 bits = static_cast<u32>(v & kDteSizeMask) + 1;
   const u64 itt = ((v & kDteIttMask) >> kDteIttShift) << 8;
   if (bits > kEventBits) return kx::kEINVAL;  // as MAPD
-  if (!check_id(baser_device, id, nullptr, &r.l1, true)) return kx::kEINVAL;
+  if (!check_id(baser_device_, id, nullptr, &r.l1, true)) return kx::kEINVAL;
   // A DeviceID the image reaches twice (a next offset of 0 in an L2
   // table, say) is inconsistent too.
   if (find_device(r.t, id)) return kx::kEINVAL;
@@ -1273,11 +1299,11 @@ kx::Status Its::scan_dtes(Restore& r, u64 gpa, u64 len, u32 start_id, bool* last
 }
 
 kx::Status Its::restore_devices(Restore& r) {
-  if (!(baser_device & kBaserValid)) return kx::Status::ok();
-  const u64 l1 = baser_addr(baser_device);
-  const u64 l1_bytes = baser_bytes(baser_device);
+  if (!(baser_device_ & kBaserValid)) return kx::Status::ok();
+  const u64 l1 = baser_addr(baser_device_);
+  const u64 l1_bytes = baser_bytes(baser_device_);
   bool last = false;
-  if (!(baser_device & kBaserIndirect)) return scan_dtes(r, l1, l1_bytes, 0, &last);
+  if (!(baser_device_ & kBaserIndirect)) return scan_dtes(r, l1, l1_bytes, 0, &last);
   for (u64 i = 0; i < l1_bytes / 8 && !last; i++) {
     u8 raw[8];
     KX_TRY(r.l1.read(l1 + i * 8, raw, 8));
@@ -1331,14 +1357,14 @@ kx::Result<Its*> Its::Create(Vm& vm, u32) {
   Dist& d = dist_of(vm);
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
-    if (kx::Status s = d.its.push_back(its); s.is_error()) {
+    if (kx::Status s = d.itses(vm).push_back(its); s.is_error()) {
       kx::destroy(its);
       return s;
     }
   }
   d.has_its.store(true);  // and so msis_require_devid
   kx::IrqSaveGuard guard(&d.lock);
-  d.propbaser = kInitialPropbaser;
+  d.propbaser() = kInitialPropbaser;
   return its;
 }
 
@@ -1349,8 +1375,9 @@ void Its::Destroy(Its* its) {
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     vm.mmio_bus().remove(its);
-    for (usize i = 0; i < d.its.size(); i++) {
-      if (d.its[i] == its) d.its.erase(i);
+    kx::Vector<Its*>& itses = d.itses(vm);
+    for (usize i = 0; i < itses.size(); i++) {
+      if (itses[i] == its) itses.erase(i);
     }
   }
   kx::destroy(its);
@@ -1363,20 +1390,20 @@ kx::Status Its::addr_attr(bool write, const kx_attr& a) {
     u64 value;
     {
       kx::Guard<kx::Mutex> guard(&vm.lock);
-      value = base;
+      value = base(vm);
     }
     return kx_copy_to_user(a.addr, &value, 8) ? kx::error(kx::kEFAULT) : kx::Status::ok();
   }
   u64 addr;
   if (kx_copy_from_user(&addr, a.addr, 8)) return kx::error(kx::kEFAULT);
   kx::Guard<kx::Mutex> guard(&vm.lock);
-  KX_TRY(dev::check_iorange(vm, base, addr, kFrameAlign, kFrameSize));
+  KX_TRY(dev::check_iorange(vm, base(vm), addr, kFrameAlign, kFrameSize));
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     KX_TRY(vm.mmio_bus().add(addr, kFrameSize, this));
   }
   kx::Guard<kx::Mutex> its_guard(&mutex);
-  base = addr;
+  set_base(vm, addr);
   return kx::Status::ok();
 }
 
@@ -1433,7 +1460,7 @@ kx::Status Its::regs_attr(bool write, const kx_attr& a) {
     if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
     {
       kx::Guard<kx::Mutex> its_guard(&mutex);
-      if (base == kAddrUndef || a.attr > 0xffffffffull)
+      if (base_ == kAddrUndef || a.attr > 0xffffffffull)
         s = kx::error(kx::kENXIO);
       else
         s = uaccess(static_cast<u32>(a.attr), write, &val);
@@ -1480,7 +1507,7 @@ kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid) 
   {
     kx::Guard<kx::Mutex> slots(&vm.slots_lock);
     const IoBus::Region* region = vm.mmio_bus().find(address, 1);
-    for (its::Its* its : d.its) {
+    for (its::Its* its : d.itses(vm)) {
       if (region && region->handler == its) target = its;
     }
   }

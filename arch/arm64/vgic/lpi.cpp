@@ -21,25 +21,44 @@ namespace {
 constexpr u64 kBaserAddrMask = 0x000ffffffffff000ull;  // PA bits 51:12
 constexpr u8 kPropEnable = 1, kPropPriorityMask = 0xfc;
 
-u64 propbase(const Dist& d) { return d.propbaser & kBaserAddrMask; }
+u64 propbase(Dist& d) KX_REQUIRES(d.lock) { return d.propbaser() & kBaserAddrMask; }
 u64 pendbase(const CpuIf& c) { return c.pendbaser & 0x000fffffffff0000ull; }  // 51:16
 
-void apply_config(Dist& d, Irq& irq, u8 prop) {
+void set_config(Irq& irq, u8 prop) {
   irq.priority = prop & kPropPriorityMask;
   irq.enabled = prop & kPropEnable;
+}
+
+void apply_config(Dist& d, Irq& irq, u8 prop) KX_REQUIRES(d.lock) {
+  set_config(irq, prop);
   changed(d, nullptr, irq);
+}
+
+// f(i, irq) for every LPI slot allocated, in order: f changes the LPI and
+// says whether it did, and changed() runs here. (A callback could not
+// call it: the analysis checks a lambda as a function of its own, which
+// does not hold d.lock.)
+template <typename F>
+void update_lpis(Dist& d, F f) KX_REQUIRES(d.lock) {
+  for (u32 base = 0; base < kNrLpis; base += Dist::kLpiLeaf) {
+    Irq* leaf = d.lpi_leaf(base);
+    if (!leaf) continue;
+    for (u32 i = 0; i < Dist::kLpiLeaf; i++) {
+      if (f(base + i, leaf[i])) changed(d, nullptr, leaf[i]);
+    }
+  }
 }
 
 }  // namespace
 
-u32 lpi_limit(const Dist& d) {
-  const u32 id_bits = static_cast<u32>(d.propbaser & 0x1f) + 1;
+u32 lpi_limit(Dist& d) {
+  const u32 id_bits = static_cast<u32>(d.propbaser() & 0x1f) + 1;
   return 1u << (id_bits < kLpiIdBits ? id_bits : kLpiIdBits);
 }
 
 Irq* lpi_at(Dist& d, u32 intid) {
   if (intid < kLpiBase) return nullptr;
-  Irq* irq = d.lpis.find(intid - kLpiBase);
+  Irq* irq = d.lpi(intid - kLpiBase);
   return irq && irq->lpi_refs ? irq : nullptr;
 }
 
@@ -47,9 +66,10 @@ namespace {
 
 // The pending-table byte of `intid` for vCPU index `target`, or 0 when
 // the LPI goes nowhere (an unmapped collection, a GIC not initialised).
-u64 pending_byte_addr(Dist& d, u16 target, u32 intid) {
-  if (target >= d.vcpus.size() || !d.vcpus[target]) return 0;
-  return pendbase(cpuif(*d.vcpus[target])) + intid / 8;
+u64 pending_byte_addr(Dist& d, u16 target, u32 intid) KX_REQUIRES(d.lock) {
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  if (target >= vcpus.size() || !vcpus[target]) return 0;
+  return pendbase(cpuif(*vcpus[target])) + intid / 8;
 }
 
 }  // namespace
@@ -133,7 +153,7 @@ kx::Status lpi_get(Vm& vm, u32 intid, u16 target, LpiTableCache* cache) {
   Dist& d = dist_of(vm);
   if (intid < kLpiBase || intid - kLpiBase >= kNrLpis) return kx::error(kx::kEINVAL);
   kx::Guard<kx::Mutex> lpis(&d.lpi_mutex);
-  Irq* irq = KX_TRY(d.lpis.ensure(intid - kLpiBase));
+  Irq* irq = KX_TRY(d.ensure_lpi(intid - kLpiBase));
   u64 base, pend;
   {
     kx::IrqSaveGuard guard(&d.lock);
@@ -202,7 +222,7 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
     // The leaves first: they may allocate, which the spinlock forbids.
     for (u32 i = base; i < end && s.is_ok(); i++) {
       if (!count_[i]) continue;
-      kx::Result<Irq*> irq = d.lpis.ensure(i);
+      kx::Result<Irq*> irq = d.ensure_lpi(i);
       if (irq.is_error()) s = irq.error();
     }
     if (s.is_error()) break;
@@ -213,7 +233,7 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
       kx::IrqSaveGuard guard(&d.lock);
       config_base = propbase(d);
       for (u32 i = base; i < end; i++) {
-        if (!count_[i] || d.lpis.find(i)->lpi_refs) continue;
+        if (!count_[i] || d.lpi(i)->lpi_refs) continue;
         fresh[i] = 1;
         pend[i - base] = pending_byte_addr(d, target_[i], i + kLpiBase);
       }
@@ -236,7 +256,7 @@ kx::Status LpiRefBatch::commit(LpiTableCache& cache) {
       kx::IrqSaveGuard guard(&d.lock);
       for (u32 i = base; i < base + kChunk; i++) {
         if (!count_[i]) continue;
-        Irq* irq = d.lpis.find(i);
+        Irq* irq = d.lpi(i);
         if (!fresh[i]) {
           irq->lpi_refs += count_[i];
           continue;
@@ -269,11 +289,10 @@ void lpi_put(Vm& vm, u32 intid) {
 }
 
 void lpi_move_all(Dist& d, u16 from, u16 to) {
-  d.lpis.for_each([&](u32, Irq& irq) {
-    if (irq.lpi_refs && irq.target == from) {
-      irq.target = to;
-      changed(d, nullptr, irq);
-    }
+  update_lpis(d, [&](u32, Irq& irq) {
+    if (!irq.lpi_refs || irq.target != from) return false;
+    irq.target = to;
+    return true;
   });
 }
 
@@ -317,8 +336,10 @@ kx::Status lpi_invall(Vm& vm, u16 target) {
   kx::Status s = vm.read_guest(base, table, n);
   if (s.is_ok()) {
     kx::IrqSaveGuard guard(&d.lock);
-    d.lpis.for_each([&](u32 i, Irq& irq) {
-      if (irq.lpi_refs && irq.target == target && i < n) apply_config(d, irq, table[i]);
+    update_lpis(d, [&](u32 i, Irq& irq) {
+      if (!irq.lpi_refs || irq.target != target || i >= n) return false;
+      set_config(irq, table[i]);
+      return true;
     });
   }
   kx::free_array(table);
@@ -345,10 +366,10 @@ kx::Status sync_pending_table(Vm& vm, CpuIf& c) {
   kx::Status s = vm.read_guest(base + kLpiBase / 8, table, bytes);
   if (s.is_ok()) {
     kx::IrqSaveGuard guard(&d.lock);
-    d.lpis.for_each([&](u32 i, Irq& irq) {
-      if (!irq.lpi_refs || irq.target != c.index || i / 8 >= bytes) return;
+    update_lpis(d, [&](u32 i, Irq& irq) {
+      if (!irq.lpi_refs || irq.target != c.index || i / 8 >= bytes) return false;
       irq.pending_latch = table[i / 8] >> (i % 8) & 1;
-      changed(d, nullptr, irq);
+      return true;
     });
   }
   kx::free_array(table);
@@ -395,11 +416,11 @@ kx::Status save_pending_tables(Vm& vm) {
     u32 bit;
     {
       kx::IrqSaveGuard guard(&d.lock);
-      Irq* irq = d.lpis.find(i);
-      if (!irq || !irq->lpi_refs || irq->target >= d.vcpus.size() || !d.vcpus[irq->target])
-        continue;
+      Irq* irq = d.lpi(i);
+      kx::Vector<Vcpu*>& vcpus = d.vcpus();
+      if (!irq || !irq->lpi_refs || irq->target >= vcpus.size() || !vcpus[irq->target]) continue;
       const u32 intid = i + kLpiBase;
-      addr = pendbase(cpuif(*d.vcpus[irq->target])) + intid / 8;
+      addr = pendbase(cpuif(*vcpus[irq->target])) + intid / 8;
       pending = irq->pending_latch;
       bit = intid % 8;
     }

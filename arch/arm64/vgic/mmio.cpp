@@ -75,8 +75,9 @@ CpuIf* owner_of(RegAccess& a, const Irq& irq) {
   return irq.intid < kNrPrivateIrqs ? a.cpu : nullptr;
 }
 
+// f(irq, i) for each interrupt the access covers.
 template <typename F>
-void for_each_irq(RegAccess& a, const Reg& r, F f) {
+void for_each_irq(RegAccess& a, const Reg& r, F f) KX_REQUIRES(a.d.lock) {
   const u32 first = first_intid(a, r), n = irq_count(a, r);
   for (u32 i = 0; i < n; i++) {
     if ((r.flags & kSpiOnly) && first + i < kNrPrivateIrqs) continue;
@@ -85,9 +86,22 @@ void for_each_irq(RegAccess& a, const Reg& r, F f) {
   }
 }
 
+// The same for a write: f(irq, i) changes the interrupt and says whether
+// it did; then changed() runs here, not in f, because the analysis checks
+// a lambda as a function of its own, which does not hold a.d.lock.
+template <typename F>
+void update_irqs(RegAccess& a, const Reg& r, F f) KX_REQUIRES(a.d.lock) {
+  const u32 first = first_intid(a, r), n = irq_count(a, r);
+  for (u32 i = 0; i < n; i++) {
+    if ((r.flags & kSpiOnly) && first + i < kNrPrivateIrqs) continue;
+    Irq* irq = irq_at(a.d, a.cpu, first + i);
+    if (irq && f(*irq, i)) changed(a.d, owner_of(a, *irq), *irq);
+  }
+}
+
 // A 1-bit-per-interrupt field read as a bitmap.
 template <bool (*kGet)(const Dist&, const Irq&)>
-u64 read_bits(RegAccess& a, const Reg& r) {
+u64 read_bits(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   u64 v = 0;
   for_each_irq(a, r, [&](Irq& irq, u32 i) {
     if (kGet(a.d, irq)) v |= 1ull << i;
@@ -100,31 +114,31 @@ bool get_enabled(const Dist&, const Irq& irq) { return irq.enabled; }
 bool get_pending(const Dist&, const Irq& irq) { return irq.pending(); }
 bool get_latch(const Dist& d, const Irq& irq) {
   // v3 userspace sees the latch (arm-vgic-v3.rst); v2 the pending state.
-  return d.model == kModelV3 ? irq.pending_latch : irq.pending();
+  return d.model() == kModelV3 ? irq.pending_latch : irq.pending();
 }
 bool get_active(const Dist&, const Irq& irq) { return irq.active; }
 
-void write_group(RegAccess& a, const Reg& r, u64 val) {
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+void write_group(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
     irq.group1 = val >> i & 1;
-    changed(a.d, owner_of(a, irq), irq);
+    return true;
   });
 }
 
 // GICv2: userspace may write the groups only once it has written GICD_IIDR
 // (arm-vgic.rst), so a VMM that never learnt of groups cannot restore the
 // wrong ones.
-kx::Status uwrite_group(RegAccess& a, const Reg& r, u64 val) {
-  if (a.d.model == kModelV3 || a.d.v2_groups_user_writable) write_group(a, r, val);
+kx::Status uwrite_group(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  if (a.d.model() == kModelV3 || a.d.v2_groups_user_writable()) write_group(a, r, val);
   return kx::Status::ok();
 }
 
 template <bool kSet>
-void write_enable(RegAccess& a, const Reg& r, u64 val) {
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    if (!(val >> i & 1)) return;
+void write_enable(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return false;
     irq.enabled = kSet;
-    changed(a.d, owner_of(a, irq), irq);
+    return true;
   });
 }
 
@@ -132,66 +146,68 @@ void write_enable(RegAccess& a, const Reg& r, u64 val) {
 // ISPENDR0/ICPENDR0 SGI bits are WI. Userspace may set them (the source is
 // then the vCPU itself, as KVM: the source cannot be restored this way).
 template <bool kSet, bool kUser = false>
-void write_pending(RegAccess& a, const Reg& r, u64 val) {
+void write_pending(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    if (!(val >> i & 1)) return;
-    if (!kUser && a.d.model == kModelV2 && irq.intid < kNrSgis) return;
-    set_pending_latch(a.d, owner_of(a, irq), irq, kSet, self);
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return false;
+    if (!kUser && a.d.model() == kModelV2 && irq.intid < kNrSgis) return false;
+    latch_pending(a.d, irq, kSet, self);
+    return true;
   });
 }
 
 // v3 userspace ISPENDR: the latch, set and cleared as written
 // (vgic_v3_uaccess_write_pending()), whatever the trigger mode, so the
 // order of restoring ICFGR and ISPENDR does not matter.
-kx::Status uwrite_pending_v3(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_pending_v3(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   const u8 self = static_cast<u8>(a.cpu ? a.cpu->index : 0);
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    set_pending_latch(a.d, owner_of(a, irq), irq, val >> i & 1, self);
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    latch_pending(a.d, irq, val >> i & 1, self);
+    return true;
   });
   return kx::Status::ok();
 }
 
-kx::Status uwrite_spending_v2(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_spending_v2(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   write_pending<true, true>(a, r, val);
   return kx::Status::ok();
 }
 
-kx::Status uwrite_cpending_v2(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_cpending_v2(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   write_pending<false, true>(a, r, val);
   return kx::Status::ok();
 }
 
 template <bool kSet>
-void write_active(RegAccess& a, const Reg& r, u64 val) {
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    if (!(val >> i & 1)) return;
+void write_active(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    if (!(val >> i & 1)) return false;
     irq.active = kSet;
-    changed(a.d, owner_of(a, irq), irq);
+    return true;
   });
 }
 
 template <bool kSet>
-kx::Status uwrite_active(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_active(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   write_active<kSet>(a, r, val);
   return kx::Status::ok();
 }
 
-u64 read_priority(RegAccess& a, const Reg& r) {
+u64 read_priority(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   u64 v = 0;
   for_each_irq(a, r, [&](Irq& irq, u32 i) { v |= static_cast<u64>(irq.priority) << (8 * i); });
   return v;
 }
 
 // Only the implemented priority bits are kept (VGIC_PRI_BITS).
-void write_priority(RegAccess& a, const Reg& r, u64 val) {
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
+void write_priority(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
     irq.priority = static_cast<u8>(val >> (8 * i)) & kPriMask;
-    changed(a.d, owner_of(a, irq), irq);
+    return true;
   });
 }
 
-u64 read_config(RegAccess& a, const Reg& r) {
+u64 read_config(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   u64 v = 0;
   for_each_irq(a, r, [&](Irq& irq, u32 i) {
     if (irq.edge) v |= 2ull << (2 * i);
@@ -200,24 +216,24 @@ u64 read_config(RegAccess& a, const Reg& r) {
 }
 
 // SGIs are edge-triggered, read-only (vgic_mmio_write_config()).
-void write_config(RegAccess& a, const Reg& r, u64 val) {
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    if (irq.intid < kNrSgis) return;
+void write_config(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    if (irq.intid < kNrSgis) return false;
     irq.edge = val >> (2 * i + 1) & 1;
-    changed(a.d, owner_of(a, irq), irq);
+    return true;
   });
 }
 
 // GICD_IROUTER<n>: 64 bits per SPI; Aff2.Aff1.Aff0 kept, the upper word
 // (Aff3, Interrupt_Routing_Mode) RAZ/WI as in KVM.
-u64 read_irouter(RegAccess& a, const Reg& r) {
+u64 read_irouter(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   const u32 intid = (a.offset - r.offset) / 8;
   Irq* irq = intid >= kNrPrivateIrqs ? irq_at(a.d, nullptr, intid) : nullptr;
   if (!irq || (a.offset & 4)) return 0;
   return a.len == 8 ? irq->mpidr : static_cast<u32>(irq->mpidr);
 }
 
-void write_irouter(RegAccess& a, const Reg& r, u64 val) {
+void write_irouter(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   const u32 intid = (a.offset - r.offset) / 8;
   Irq* irq = intid >= kNrPrivateIrqs ? irq_at(a.d, nullptr, intid) : nullptr;
   if (!irq || (a.offset & 4)) return;
@@ -230,7 +246,7 @@ void write_irouter(RegAccess& a, const Reg& r, u64 val) {
 
 // GICD_ITARGETSR (v2): a private interrupt reads as its own CPU, SPIs
 // keep the targets among the VM's CPUs.
-u64 read_targets(RegAccess& a, const Reg& r) {
+u64 read_targets(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   u64 v = 0;
   for_each_irq(a, r, [&](Irq& irq, u32 i) {
     const u8 t =
@@ -240,50 +256,50 @@ u64 read_targets(RegAccess& a, const Reg& r) {
   return v;
 }
 
-void write_targets(RegAccess& a, const Reg& r, u64 val) {
-  const u32 online = static_cast<u32>(a.d.vcpus.size());
+void write_targets(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
+  const u32 online = static_cast<u32>(a.d.vcpus().size());
   const u8 mask = static_cast<u8>((1u << (online < 8 ? online : 8)) - 1);
-  for_each_irq(a, r, [&](Irq& irq, u32 i) {
-    if (irq.intid < kNrPrivateIrqs) return;
+  update_irqs(a, r, [&](Irq& irq, u32 i) {
+    if (irq.intid < kNrPrivateIrqs) return false;
     irq.targets = static_cast<u8>(val >> (8 * i)) & mask;
     irq.target = irq.targets ? static_cast<u16>(__builtin_ctz(irq.targets)) : 0;
-    changed(a.d, nullptr, irq);
+    return true;
   });
 }
 
 // GICD_STATUSR / GICR_STATUSR: the four error bits, write-one-to-clear for
 // the guest; userspace sets them directly (arm-vgic-v3.rst).
 constexpr u32 kStatusrBits = 0xf;
-u64 read_dist_statusr(RegAccess& a, const Reg&) { return a.d.statusr; }
-void write_dist_statusr(RegAccess& a, const Reg&, u64 val) {
-  a.d.statusr &= ~(static_cast<u32>(val) & kStatusrBits);
+u64 read_dist_statusr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.d.statusr(); }
+void write_dist_statusr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
+  a.d.statusr() &= ~(static_cast<u32>(val) & kStatusrBits);
 }
-kx::Status uwrite_dist_statusr(RegAccess& a, const Reg&, u64 val) {
-  a.d.statusr = static_cast<u32>(val) & kStatusrBits;
+kx::Status uwrite_dist_statusr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
+  a.d.statusr() = static_cast<u32>(val) & kStatusrBits;
   return kx::Status::ok();
 }
-u64 read_rd_statusr(RegAccess& a, const Reg&) { return a.cpu->statusr; }
-void write_rd_statusr(RegAccess& a, const Reg&, u64 val) {
+u64 read_rd_statusr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.cpu->statusr; }
+void write_rd_statusr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   a.cpu->statusr &= ~(static_cast<u32>(val) & kStatusrBits);
 }
-kx::Status uwrite_rd_statusr(RegAccess& a, const Reg&, u64 val) {
+kx::Status uwrite_rd_statusr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   a.cpu->statusr = static_cast<u32>(val) & kStatusrBits;
   return kx::Status::ok();
 }
 
-u32 iidr(const Dist& d) {
-  return kProductKvm << 24 | d.implementation_rev << kIidrRevShift | kImplementerArm;
+u32 iidr(Dist& d) KX_REQUIRES(d.lock) {
+  return kProductKvm << 24 | d.implementation_rev() << kIidrRevShift | kImplementerArm;
 }
 
 // GICD_IIDR from userspace: only the revision may differ from what is
 // read, and it must be one KVM implements (KVM_VGIC_IMP_REV_2/3).
-kx::Status uwrite_iidr(RegAccess& a, const Reg&, u64 val) {
+kx::Status uwrite_iidr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   const u32 v = static_cast<u32>(val);
   if ((v ^ iidr(a.d)) & ~kIidrRevMask) return kx::error(kx::kEINVAL);
   const u32 rev = (v & kIidrRevMask) >> kIidrRevShift;
   if (rev != kImpRev2 && rev != kImpRev3) return kx::error(kx::kEINVAL);
-  a.d.implementation_rev = rev;
-  if (a.d.model == kModelV2) a.d.v2_groups_user_writable = true;
+  a.d.implementation_rev() = rev;
+  if (a.d.model() == kModelV2) a.d.v2_groups_user_writable() = true;
   return kx::Status::ok();
 }
 
@@ -292,10 +308,10 @@ constexpr u32 kCtlrEnableG1 = 1u << 1, kCtlrAreNs = 1u << 4, kCtlrDs = 1u << 6;
 constexpr u32 kIdBitsSpis = 10;  // INTERRUPT_ID_BITS_SPIS
 constexpr u32 kTyperLpis = 1u << 17;
 
-u64 read_v3_misc(RegAccess& a, const Reg&) {
+u64 read_v3_misc(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   switch (a.offset & 0xc) {
     case 0x0:
-      return (a.d.enabled ? kCtlrEnableG1 : 0) | kCtlrAreNs | kCtlrDs;
+      return (a.d.enabled() ? kCtlrEnableG1 : 0) | kCtlrAreNs | kCtlrDs;
     case 0x4:
       if (a.d.has_its.load()) return (a.d.nr_irqs() / 32 - 1) | (kLpiIdBits - 1) << 19 | kTyperLpis;
       return (a.d.nr_irqs() / 32 - 1) | (kIdBitsSpis - 1) << 19;
@@ -305,14 +321,14 @@ u64 read_v3_misc(RegAccess& a, const Reg&) {
   return 0;  // GICD_TYPER2: no vSGIs without GICv4.1
 }
 
-void write_v3_misc(RegAccess& a, const Reg&, u64 val) {
+void write_v3_misc(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if ((a.offset & 0xc) != 0) return;
-  const bool was = a.d.enabled;
-  a.d.enabled = val & kCtlrEnableG1;
-  if (!was && a.d.enabled) kick_all(a.d);
+  const bool was = a.d.enabled();
+  a.d.enabled() = val & kCtlrEnableG1;
+  if (!was && a.d.enabled()) kick_all(a.d);
 }
 
-kx::Status uwrite_v3_misc(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_v3_misc(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   switch (a.offset & 0xc) {
     case 0x8:
       return uwrite_iidr(a, r, val);
@@ -324,26 +340,26 @@ kx::Status uwrite_v3_misc(RegAccess& a, const Reg& r, u64 val) {
 }
 
 // v2 GICD_CTLR, GICD_TYPER, GICD_IIDR.
-u64 read_v2_misc(RegAccess& a, const Reg&) {
+u64 read_v2_misc(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   switch (a.offset & 0xc) {
     case 0x0:
-      return a.d.enabled ? 1 : 0;
+      return a.d.enabled() ? 1 : 0;
     case 0x4:
-      return (a.d.nr_irqs() / 32 - 1) | (static_cast<u32>(a.d.vcpus.size()) - 1) << 5;
+      return (a.d.nr_irqs() / 32 - 1) | (static_cast<u32>(a.d.vcpus().size()) - 1) << 5;
     case 0x8:
       return iidr(a.d);
   }
   return 0;
 }
 
-void write_v2_misc(RegAccess& a, const Reg&, u64 val) {
+void write_v2_misc(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if ((a.offset & 0xc) != 0) return;
-  const bool was = a.d.enabled;
-  a.d.enabled = val & 1;
-  if (!was && a.d.enabled) kick_all(a.d);
+  const bool was = a.d.enabled();
+  a.d.enabled() = val & 1;
+  if (!was && a.d.enabled()) kick_all(a.d);
 }
 
-kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   if ((a.offset & 0xc) == 0x8) return uwrite_iidr(a, r, val);
   write_v2_misc(a, r, val);
   return kx::Status::ok();
@@ -351,12 +367,12 @@ kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) {
 
 // GICD_PIDR2 reports the architecture version; the other ID registers RAZ.
 template <u32 kArchRev>
-u64 read_idregs(RegAccess& a, const Reg&) {
+u64 read_idregs(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   return (a.offset & 0xffff) == 0xffe8 ? kArchRev : 0;
 }
 
 // v2 GICD_SGIR: target list, all but self, or self.
-void write_sgir(RegAccess& a, const Reg&, u64 val) {
+void write_sgir(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   const u32 intid = val & 0xf, mode = (val >> 24) & 3;
   const u16 self = a.cpu->index;
   u64 targets[kV3MaxCpus / 64] = {};
@@ -365,7 +381,7 @@ void write_sgir(RegAccess& a, const Reg&, u64 val) {
       targets[0] = (val >> 16) & 0xff;
       break;
     case 1:
-      targets[0] = ((1ull << a.d.vcpus.size()) - 1) & ~(1ull << self);
+      targets[0] = ((1ull << a.d.vcpus().size()) - 1) & ~(1ull << self);
       break;
     case 2:
       targets[0] = 1ull << self;
@@ -377,7 +393,7 @@ void write_sgir(RegAccess& a, const Reg&, u64 val) {
 }
 
 // GICD_CPENDSGIR / GICD_SPENDSGIR: a byte of source CPUs per SGI.
-u64 read_sgi_pending(RegAccess& a, const Reg& r) {
+u64 read_sgi_pending(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   u64 v = 0;
   const u32 first = (a.offset - r.offset);
   for (u32 i = 0; i < a.len; i++) v |= static_cast<u64>(a.cpu->priv[first + i].sources) << (8 * i);
@@ -385,7 +401,7 @@ u64 read_sgi_pending(RegAccess& a, const Reg& r) {
 }
 
 template <bool kSet>
-void write_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
+void write_sgi_pending(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   const u32 first = (a.offset - r.offset);
   for (u32 i = 0; i < a.len; i++) {
     Irq& irq = a.cpu->priv[first + i];
@@ -397,7 +413,7 @@ void write_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
 }
 
 template <bool kSet>
-kx::Status uwrite_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
+kx::Status uwrite_sgi_pending(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   write_sgi_pending<kSet>(a, r, val);
   return kx::Status::ok();
 }
@@ -406,16 +422,16 @@ kx::Status uwrite_sgi_pending(RegAccess& a, const Reg& r, u64 val) {
 constexpr u32 kRctlrEnableLpis = 1u << 0, kRctlrCes = 1u << 1, kRctlrIr = 1u << 2;
 constexpr u64 kTyperPlpis = 1u << 0;
 
-u64 read_rd_ctlr(RegAccess& a, const Reg&) {
+u64 read_rd_ctlr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   return (a.cpu->lpis_enabled ? kRctlrEnableLpis : 0) |
-         (a.d.implementation_rev >= kImpRev3 ? kRctlrIr | kRctlrCes : 0);
+         (a.d.implementation_rev() >= kImpRev3 ? kRctlrIr | kRctlrCes : 0);
 }
 
 // vgic_mmio_write_v3r_ctlr(): EnableLPIs only with an ITS. Turning it on
 // loads the pending table (unless PENDBASER.PTZ says it is zero); turning
 // it off drops the pending LPIs this redistributor had.
 constexpr u64 kPendPtz = 1ull << 62;
-void write_rd_ctlr(RegAccess& a, const Reg&, u64 val) {
+void write_rd_ctlr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (!a.d.has_its.load()) return;
   CpuIf& c = *a.cpu;
   const bool enable = val & kRctlrEnableLpis;
@@ -426,9 +442,9 @@ void write_rd_ctlr(RegAccess& a, const Reg&, u64 val) {
     kick(a.d, c.index);
     return;
   }
-  for (u32 w = 0; w < kx::array_size(a.d.lpi_candidates); w++) {
-    for (u64 bits = a.d.lpi_candidates[w]; bits; bits &= bits - 1) {
-      Irq* irq = a.d.lpis.find(w * 64 + __builtin_ctzll(bits));
+  for (u32 w = 0; w < kx::array_size(a.d.lpi_candidates()); w++) {
+    for (u64 bits = a.d.lpi_candidates()[w]; bits; bits &= bits - 1) {
+      Irq* irq = a.d.lpi(w * 64 + __builtin_ctzll(bits));
       if (irq->target != c.index) continue;
       irq->pending_latch = false;
       changed(a.d, nullptr, *irq);
@@ -438,13 +454,13 @@ void write_rd_ctlr(RegAccess& a, const Reg&, u64 val) {
 
 // GICR_INVLPIR / GICR_INVALLR: the low word names the LPI; both act only
 // while LPIs are enabled here, and need the configuration table.
-void write_invlpi(RegAccess& a, const Reg&, u64 val) {
+void write_invlpi(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if ((a.offset & 4) || !a.cpu->lpis_enabled || !a.follow) return;
   const u32 intid = static_cast<u32>(val);
   if (intid < kLpiBase) return;
   *a.follow = FollowUp{FollowUp::kInvLpi, intid};
 }
-void write_invall(RegAccess& a, const Reg&, u64) {
+void write_invall(RegAccess& a, const Reg&, u64) KX_REQUIRES(a.d.lock) {
   if ((a.offset & 4) || !a.cpu->lpis_enabled || !a.follow) return;
   a.follow->kind = FollowUp::kInvAll;
 }
@@ -465,13 +481,9 @@ u64 update64(u64 reg, u32 offset, u32 len, u64 val) {
 
 }  // namespace mmio
 
-// GICR_TYPER: the affinity, the processor number, and Last for the final
-// redistributor of a contiguous run (vgic_mmio_vcpu_rdist_is_last()).
-u64 redist_typer(Dist& d, const CpuIf& c);
-
 namespace mmio {
 
-u64 read_rd_typer(RegAccess& a, const Reg&) {
+u64 read_rd_typer(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   const u64 plpis = a.d.has_its.load() ? kTyperPlpis : 0;
   return extract(redist_typer(a.d, *a.cpu) | plpis, a.offset, a.len);
 }
@@ -500,17 +512,19 @@ u64 sanitise_baser(u64 v) {
 // GICR_PROPBASER is one register for the whole GIC in KVM (every
 // redistributor shows the same value: dist->propbaser); PENDBASER is each
 // redistributor's.
-u64 read_propbase(RegAccess& a, const Reg&) { return extract(a.d.propbaser, a.offset, a.len); }
+u64 read_propbase(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
+  return extract(a.d.propbaser(), a.offset, a.len);
+}
 // Storing either with LPIs enabled on this redistributor is UNPREDICTABLE:
 // KVM ignores it.
-void write_propbase(RegAccess& a, const Reg&, u64 val) {
+void write_propbase(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (a.cpu->lpis_enabled) return;
-  a.d.propbaser = sanitise_baser(update64(a.d.propbaser, a.offset, a.len, val)) & ~kPropRes0;
+  a.d.propbaser() = sanitise_baser(update64(a.d.propbaser(), a.offset, a.len, val)) & ~kPropRes0;
 }
-u64 read_pendbase(RegAccess& a, const Reg&) {
+u64 read_pendbase(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   return extract(a.cpu->pendbaser & ~kPendPtz, a.offset, a.len);
 }
-void write_pendbase(RegAccess& a, const Reg&, u64 val) {
+void write_pendbase(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (a.cpu->lpis_enabled) return;
   a.cpu->pendbaser = sanitise_baser(update64(a.cpu->pendbaser, a.offset, a.len, val)) & ~kPendRes0;
 }
@@ -519,14 +533,14 @@ void write_pendbase(RegAccess& a, const Reg&, u64 val) {
 constexpr u32 kGiccCtlrGrp0 = 1, kGiccCtlrGrp1 = 2, kGiccCtlrAckCtl = 4, kGiccCtlrFiqEn = 8,
               kGiccCtlrCbpr = 16, kGiccCtlrEoiMode = 1u << 9;
 
-u64 read_gicc_ctlr(RegAccess& a, const Reg&) {
+u64 read_gicc_ctlr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   const CpuIf& c = *a.cpu;
   return (c.grpen0 ? kGiccCtlrGrp0 : 0) | (c.grpen1 ? kGiccCtlrGrp1 : 0) |
          (c.ackctl ? kGiccCtlrAckCtl : 0) | (c.fiqen ? kGiccCtlrFiqEn : 0) |
          (c.cbpr ? kGiccCtlrCbpr : 0) | (c.eoimode ? kGiccCtlrEoiMode : 0);
 }
 
-void write_gicc_ctlr(RegAccess& a, const Reg&, u64 val) {
+void write_gicc_ctlr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   CpuIf& c = *a.cpu;
   c.grpen0 = val & kGiccCtlrGrp0;
   c.grpen1 = val & kGiccCtlrGrp1;
@@ -537,51 +551,59 @@ void write_gicc_ctlr(RegAccess& a, const Reg&, u64 val) {
   kick(a.d, c.index);
 }
 
-u64 read_gicc_pmr(RegAccess& a, const Reg&) { return a.cpu->pmr; }
-void write_gicc_pmr(RegAccess& a, const Reg&, u64 val) {
+u64 read_gicc_pmr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.cpu->pmr; }
+void write_gicc_pmr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   a.cpu->pmr = static_cast<u8>(val) & kPriMask;
   kick(a.d, a.cpu->index);
 }
 // Userspace sees GICC_PMR as GICH_VMCR.VMPriMask: 5 bits (arm-vgic.rst).
-u64 uread_gicc_pmr(RegAccess& a, const Reg&) { return a.cpu->pmr >> 3; }
-kx::Status uwrite_gicc_pmr(RegAccess& a, const Reg&, u64 val) {
+u64 uread_gicc_pmr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.cpu->pmr >> 3; }
+kx::Status uwrite_gicc_pmr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   a.cpu->pmr = static_cast<u8>((val & 0x1f) << 3);
   return kx::Status::ok();
 }
 
 constexpr u8 kMinBpr0 = 7 - kPriBits, kMinBpr1 = kMinBpr0 + 1;
-u64 read_gicc_bpr(RegAccess& a, const Reg&) { return a.cpu->bpr0; }
-void write_gicc_bpr(RegAccess& a, const Reg&, u64 val) {
+u64 read_gicc_bpr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.cpu->bpr0; }
+void write_gicc_bpr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   const u8 v = val & 7;
   a.cpu->bpr0 = v < kMinBpr0 ? kMinBpr0 : v;
 }
-u64 read_gicc_abpr(RegAccess& a, const Reg&) { return a.cpu->bpr1; }
-void write_gicc_abpr(RegAccess& a, const Reg&, u64 val) {
+u64 read_gicc_abpr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) { return a.cpu->bpr1; }
+void write_gicc_abpr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   const u8 v = val & 7;
   a.cpu->bpr1 = v < kMinBpr1 ? kMinBpr1 : v;
 }
 
-u64 read_gicc_iar(RegAccess& a, const Reg&) { return acknowledge(a.d, *a.cpu, false, true); }
-u64 read_gicc_aiar(RegAccess& a, const Reg&) { return acknowledge(a.d, *a.cpu, true, false); }
-void write_gicc_eoir(RegAccess& a, const Reg&, u64 val) {
+u64 read_gicc_iar(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
+  return acknowledge(a.d, *a.cpu, false, true);
+}
+u64 read_gicc_aiar(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
+  return acknowledge(a.d, *a.cpu, true, false);
+}
+void write_gicc_eoir(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   end_of_interrupt(a.d, *a.cpu, static_cast<u32>(val));
 }
-void write_gicc_dir(RegAccess& a, const Reg&, u64 val) {
+void write_gicc_dir(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   deactivate(a.d, *a.cpu, static_cast<u32>(val));
 }
-u64 read_gicc_rpr(RegAccess& a, const Reg&) {
+u64 read_gicc_rpr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   const u32 p = running_priority(*a.cpu);
   return p == kIdleRunningPriority ? 0xff : p;
 }
-u64 read_gicc_hppir(RegAccess& a, const Reg&) { return highest_pending(a.d, *a.cpu, false, true); }
-u64 read_gicc_ahppir(RegAccess& a, const Reg&) { return highest_pending(a.d, *a.cpu, true, false); }
+u64 read_gicc_hppir(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
+  return highest_pending(a.d, *a.cpu, false, true);
+}
+u64 read_gicc_ahppir(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
+  return highest_pending(a.d, *a.cpu, true, false);
+}
 
 // GICC_APRn, userspace view: one combined set of preemption levels; with
 // 5 priority bits only APR0 has any (arm-vgic.rst).
-u64 read_gicc_apr(RegAccess& a, const Reg&) {
+u64 read_gicc_apr(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   return (a.offset & 0xc) ? 0 : a.cpu->ap0r[0] | a.cpu->ap1r[0];
 }
-void write_gicc_apr(RegAccess& a, const Reg&, u64 val) {
+void write_gicc_apr(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (a.offset & 0xc) return;
   a.cpu->ap0r[0] = static_cast<u32>(val);
   a.cpu->ap1r[0] = 0;
@@ -754,12 +776,16 @@ kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool 
   return kx::Status::ok();
 }
 
+CpuIf* Frame::redist_cpu(Dist& d, Vcpu& vcpu) {
+  if (redist_ == kNoVcpu) return &cpuif(vcpu);
+  kx::Vector<Vcpu*>& vcpus = d.vcpus();
+  return redist_ < vcpus.size() && vcpus[redist_] ? &cpuif(*vcpus[redist_]) : nullptr;
+}
+
 kx::Status Frame::read(Vcpu& vcpu, u64 offset, u32 len, u64* data) {
   Dist& d = dist_of(*vm_);
   kx::IrqSaveGuard guard(&d.lock);
-  CpuIf* cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
-               : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
-                                                              : nullptr;
+  CpuIf* cpu = redist_cpu(d, vcpu);
   const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
   if (!r) {
     *data = 0;  // RAZ/WI, as KVM's dispatch_mmio_read()
@@ -778,9 +804,7 @@ kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
   bool acked;
   {
     kx::IrqSaveGuard guard(&d.lock);
-    cpu = redist_ == kNoVcpu                             ? &cpuif(vcpu)
-          : redist_ < d.vcpus.size() && d.vcpus[redist_] ? &cpuif(*d.vcpus[redist_])
-                                                         : nullptr;
+    cpu = redist_cpu(d, vcpu);
     const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
     if (!r) return kx::Status::ok();
     RegAccess a{d, cpu, static_cast<u32>(offset), len, &follow};

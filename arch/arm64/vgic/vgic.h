@@ -20,9 +20,9 @@
 #include <kx/types.h>
 #include <kx/vector.h>
 
+#include "virt/kvm/vm.h"
+
 namespace kvm {
-class Vm;
-class Vcpu;
 struct GuestAccess;
 namespace arm64 {
 namespace vgic {
@@ -128,40 +128,91 @@ class Its;
 extern kx::LockClass gic_lock_class;
 extern kx::LockClass gic_lpi_lock_class;
 
-struct Dist {
+class Dist {
+ public:
+  // The bitmaps of SPIs, one bit per SPI by intid - 32.
+  using SpiBits = u64[1024 / 64];
+
   Dist() = default;
   ~Dist();
   Dist(const Dist&) = delete;
   Dist& operator=(const Dist&) = delete;
 
-  // Configuration, under Vm::lock.
-  u32 model = 0;  // 0: no in-kernel GIC
-  u64 dist_base = kAddrUndef;
-  u64 cpu_base = kAddrUndef;  // v2 CPU interface
-  kx::Vector<RedistRegion> rdregs;
-  u32 nr_spis = 0;
-  // Frames on the MMIO bus (the first KVM_RUN).
-  bool mapped = false;
-  // CTRL_INIT has run: spis and vcpus below are allocated and fixed. Set
-  // under Vm::lock after they are; read anywhere.
-  kx::Atomic<bool> ready;
-  Irq* spis = nullptr;
-  kx::Vector<Vcpu*> vcpus;  // by vCPU index
-  kx::Vector<Frame*> frames;
+  // --- Configuration, under Vm::lock ---
+  // A Dist does not know its VM, and the analysis names a lock by the
+  // expression that reaches it, so these accessors take the VM the GIC
+  // belongs to and require its lock.
 
-  // Interrupt state and distributor registers, under lock.
+  // The model (0: no in-kernel GIC): set once, by KVM_CREATE_DEVICE
+  // (whose check for an existing GIC and store are one step under
+  // Vm::lock), then fixed; read anywhere, hence atomic.
+  u32 model() const { return model_.load(); }
+  void set_model(const Vm& vm, u32 model) KX_REQUIRES(vm.lock) { model_.store(model); }
+  bool in_kernel() const { return model() != 0; }
+  // The number of SPIs: set under Vm::lock until CTRL_INIT, fixed after;
+  // injection reads it without the lock, hence atomic.
+  u32 nr_spis() const { return nr_spis_.load(); }
+  void set_nr_spis(const Vm& vm, u32 n) KX_REQUIRES(vm.lock) { nr_spis_.store(n); }
+  u32 nr_irqs() const { return nr_spis() + kNrPrivateIrqs; }
+  // CTRL_INIT has run: the SPIs and the vCPU table are installed (below)
+  // and change no more. Set under Vm::lock after they are; read anywhere.
+  bool initialized() const { return ready_.load(); }
+  void set_initialized(const Vm& vm) KX_REQUIRES(vm.lock) { ready_.store(true); }
+
+  u64& dist_base(const Vm& vm) KX_REQUIRES(vm.lock) { return dist_base_; }
+  u64& cpu_base(const Vm& vm) KX_REQUIRES(vm.lock) { return cpu_base_; }
+  // The frames are on the MMIO bus (the first KVM_RUN).
+  bool& mapped(const Vm& vm) KX_REQUIRES(vm.lock) { return mapped_; }
+
+  // The v3 redistributor regions. GICR_TYPER reads them under `lock`
+  // alone, so they are replaced (never grown in place) under both locks,
+  // and either lock is enough to read them. The analysis can check only
+  // one guard per field (`lock`); the Vm::lock reader is exempt.
+  const kx::Vector<RedistRegion>& rdregs(const Vm& vm) const
+      KX_REQUIRES(vm.lock) KX_NO_THREAD_SAFETY_ANALYSIS {
+    return rdregs_;
+  }
+  const kx::Vector<RedistRegion>& rdregs() const KX_REQUIRES(lock) { return rdregs_; }
+  void replace_rdregs(const Vm& vm, kx::Vector<RedistRegion>& next) KX_REQUIRES(vm.lock, lock) {
+    rdregs_.swap(next);
+  }
+
+  // Under Vm::slots_lock: the frames on the MMIO bus, and every ITS of
+  // the VM (KVM_SIGNAL_MSI finds the one whose frame holds the doorbell
+  // on the bus).
+  kx::Vector<Frame*>& frames(const Vm& vm) KX_REQUIRES(vm.slots_lock) { return frames_; }
+  kx::Vector<its::Its*>& itses(const Vm& vm) KX_REQUIRES(vm.slots_lock) { return its_; }
+
+  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable,
+  // and MSIs need a DeviceID: KVM_CAP_MSI_DEVID).
+  kx::Atomic<bool> has_its;
+
+  // --- Interrupt state and distributor registers, under lock ---
+  // (and every Irq and CpuIf, which cannot name it: the functions that
+  // reach them require it instead.)
   kx::SpinLock lock{&gic_lock_class};
-  bool enabled = false;  // GICD_CTLR.EnableGrp1 (v3) / Enable (v2)
-  u32 implementation_rev = kImpRevLatest;
-  bool v2_groups_user_writable = false;
-  u32 statusr = 0;    // GICD_STATUSR
-  u64 propbaser = 0;  // GICR_PROPBASER, shared by every redistributor
-  // SPIs that are pending, enabled and not active, by intid - 32.
-  u64 spi_candidates[1024 / 64] = {};
-  // SPIs the guest deactivated, by intid - 32, for the VM's ack notifiers
-  // (irqfd resampling), which run once this lock is dropped.
-  u64 spi_acked[1024 / 64] = {};
-  bool any_acked = false;
+
+  // CTRL_INIT installs the SPIs and the GIC's vCPU table (by vCPU index)
+  // under Vm::lock and lock.
+  void install(const Vm& vm, u32 nr_spis, Irq* spis, kx::Vector<Vcpu*>& vcpus)
+      KX_REQUIRES(vm.lock, lock);
+  // The SPIs, by intid - 32 (null before CTRL_INIT).
+  Irq* spis() KX_REQUIRES(lock) { return spis_; }
+  // The GIC's vCPUs, by index (empty before CTRL_INIT); a vCPU that goes
+  // (vcpu_destroy()) leaves a null entry.
+  kx::Vector<Vcpu*>& vcpus() KX_REQUIRES(lock) { return vcpus_; }
+
+  bool& enabled() KX_REQUIRES(lock) { return enabled_; }  // GICD_CTLR.EnableGrp1 / Enable
+  u32& implementation_rev() KX_REQUIRES(lock) { return implementation_rev_; }
+  bool& v2_groups_user_writable() KX_REQUIRES(lock) { return v2_groups_user_writable_; }
+  u32& statusr() KX_REQUIRES(lock) { return statusr_; }
+  u64& propbaser() KX_REQUIRES(lock) { return propbaser_; }
+  // SPIs that are pending, enabled and not active.
+  SpiBits& spi_candidates() KX_REQUIRES(lock) { return spi_candidates_; }
+  // SPIs the guest deactivated, for the VM's ack notifiers (irqfd
+  // resampling), which run once this lock is dropped.
+  SpiBits& spi_acked() KX_REQUIRES(lock) { return spi_acked_; }
+  bool& any_acked() KX_REQUIRES(lock) { return any_acked_; }
 
   // LPIs, by intid - kLpiBase. An ITS creates and drops them under
   // lpi_mutex (the table's leaves are allocated there, outside lock);
@@ -169,25 +220,50 @@ struct Dist {
   // enabled ones are candidates, with a summary bit per word so that
   // finding one costs the same however many exist.
   kx::Mutex lpi_mutex{&gic_lpi_lock_class};
-  kx::SparseTable<Irq> lpis{kNrLpis};
-  u64 lpi_candidates[kNrLpis / 64] = {};
-  u64 lpi_candidate_summary[kNrLpis / 64 / 64] = {};
-  // An ITS exists (GICD_TYPER.LPIS, GICR_TYPER.PLPIS, GICR_CTLR writable,
-  // and MSIs need a DeviceID: KVM_CAP_MSI_DEVID).
-  kx::Atomic<bool> has_its;
-  // Every ITS of the VM, under Vm::slots_lock (KVM_SIGNAL_MSI finds the
-  // one whose frame holds the doorbell on the MMIO bus).
-  kx::Vector<its::Its*> its;
+  kx::Result<Irq*> ensure_lpi(u32 n) KX_REQUIRES(lpi_mutex) { return lpis_.ensure(n); }
+  // A lookup may run concurrently with ensure_lpi() (kx::SparseTable).
+  Irq* lpi(u32 n) KX_REQUIRES(lock) { return lpis_.find(n); }
+  // The table's leaf from LPI n on (n a multiple of kLpiLeaf): kLpiLeaf
+  // slots, or null. A walk over every LPI goes leaf by leaf in a plain
+  // loop, which the analysis sees under lock (a callback it would not).
+  static constexpr u32 kLpiLeaf = kx::SparseTable<Irq>::kLeafMax;
+  static_assert(kNrLpis % kLpiLeaf == 0);
+  Irq* lpi_leaf(u32 n) KX_REQUIRES(lock) { return lpis_.leaf(n); }
+  using LpiBits = u64[kNrLpis / 64];
+  using LpiSummary = u64[kNrLpis / 64 / 64];
+  LpiBits& lpi_candidates() KX_REQUIRES(lock) { return lpi_candidates_; }
+  LpiSummary& lpi_candidate_summary() KX_REQUIRES(lock) { return lpi_candidate_summary_; }
 
-  bool in_kernel() const { return model != 0; }
-  bool initialized() const { return ready.load(); }
-  u32 nr_irqs() const { return nr_spis + kNrPrivateIrqs; }
+ private:
+  kx::Atomic<u32> model_;
+  kx::Atomic<u32> nr_spis_;
+  kx::Atomic<bool> ready_;
+  u64 dist_base_ = kAddrUndef;  // under Vm::lock
+  u64 cpu_base_ = kAddrUndef;   // v2 CPU interface; under Vm::lock
+  bool mapped_ = false;         // under Vm::lock
+  kx::Vector<RedistRegion> rdregs_ KX_GUARDED_BY(lock);
+  kx::Vector<Frame*> frames_;  // under Vm::slots_lock
+  kx::Vector<its::Its*> its_;  // under Vm::slots_lock
+
+  Irq* spis_ KX_GUARDED_BY(lock) KX_PT_GUARDED_BY(lock) = nullptr;
+  kx::Vector<Vcpu*> vcpus_ KX_GUARDED_BY(lock);
+  bool enabled_ KX_GUARDED_BY(lock) = false;
+  u32 implementation_rev_ KX_GUARDED_BY(lock) = kImpRevLatest;
+  bool v2_groups_user_writable_ KX_GUARDED_BY(lock) = false;
+  u32 statusr_ KX_GUARDED_BY(lock) = 0;    // GICD_STATUSR
+  u64 propbaser_ KX_GUARDED_BY(lock) = 0;  // GICR_PROPBASER, shared by every redistributor
+  SpiBits spi_candidates_ KX_GUARDED_BY(lock) = {};
+  SpiBits spi_acked_ KX_GUARDED_BY(lock) = {};
+  bool any_acked_ KX_GUARDED_BY(lock) = false;
+  kx::SparseTable<Irq> lpis_{kNrLpis};  // see ensure_lpi(), lpi()
+  LpiBits lpi_candidates_ KX_GUARDED_BY(lock) = {};
+  LpiSummary lpi_candidate_summary_ KX_GUARDED_BY(lock) = {};
 };
 
 // KVM_CREATE_VCPU with a GIC present (kvm->max_vcpus and
 // kvm_arch_vcpu_precreate()): under Vm::lock.
 u32 max_vcpus(const Dist& d, u32 arch_max);
-kx::Status vcpu_precreate(Vm& vm, const Dist& d);
+kx::Status vcpu_precreate(Vm& vm, Dist& d) KX_REQUIRES(vm.lock);
 
 // The first KVM_RUN (kvm_vgic_map_resources()): frame checks, then the
 // frames go on the MMIO bus. Takes Vm::lock and slots_lock.
