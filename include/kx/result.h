@@ -45,19 +45,18 @@ class [[nodiscard]] Result {
     if (status.is_ok()) kx_panic("kx::Result made from a success Status");
   }
   Result(Errno e) : status_(Status::error(e)) {}
+  // A Result of a trivially copyable T (an int, a pointer, a plain
+  // struct) is itself trivially copyable, so it travels in registers as
+  // the old value-plus-status pair did; others copy and destroy the T.
+  Result(const Result& o) requires(__is_trivially_copyable(T)) = default;
   Result(const Result& o) : status_(o.status_) {
     if (o.is_ok()) new (&value_) T(o.value_);
   }
+  Result(Result&& o) requires(__is_trivially_copyable(T)) = default;
   Result(Result&& o) : status_(o.status_) {
     if (o.is_ok()) new (&value_) T(move(o.value_));
   }
-  Result& operator=(Result&& o) {
-    if (this != &o) {
-      this->~Result();
-      new (this) Result(move(o));
-    }
-    return *this;
-  }
+  Result& operator=(const Result& o) requires(__is_trivially_copyable(T)) = default;
   Result& operator=(const Result& o) {
     if (this != &o) {
       this->~Result();
@@ -65,6 +64,15 @@ class [[nodiscard]] Result {
     }
     return *this;
   }
+  Result& operator=(Result&& o) requires(__is_trivially_copyable(T)) = default;
+  Result& operator=(Result&& o) {
+    if (this != &o) {
+      this->~Result();
+      new (this) Result(move(o));
+    }
+    return *this;
+  }
+  ~Result() requires(__is_trivially_copyable(T)) = default;
   ~Result() {
     if (is_ok()) value_.~T();
   }

@@ -2,6 +2,8 @@
 // The freestanding support library (include/kx).
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include <kx/alloc.h>
 #include <kx/bitmap.h>
 #include <kx/list.h>
@@ -113,6 +115,10 @@ kx::Result<Handle> open_handle(int fd) {
   if (fd < 0) return kx::kEBADF;
   return Handle(fd);
 }
+
+// Results of plain values stay as cheap as the pair they replace.
+static_assert(std::is_trivially_copyable_v<kx::Result<long>>);
+static_assert(std::is_trivially_copyable_v<kx::Result<Handle>>);
 
 TEST(Result, HoldsAValueWithoutDefaultConstructorOrAnError) {
   kx::Result<Handle> ok = open_handle(3);
