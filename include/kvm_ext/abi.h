@@ -86,6 +86,34 @@
 #define KX_VM_PPC_HV 1
 #define KX_VM_PPC_PR 2
 
+/*
+ * The arm64 VGIC devices' attribute groups and attributes
+ * (devices/arm-vgic*.rst), each defined here once for the core and checked
+ * against the arm64 uapi (kvm_ext/abi_check.c against kvm_ext.h, which
+ * tools/testing/uapi/check-arch-constants.sh checks against <asm/kvm.h>).
+ */
+#define KX_VGIC_V2_ADDR_TYPE_DIST 0
+#define KX_VGIC_V2_ADDR_TYPE_CPU 1
+#define KX_VGIC_V3_ADDR_TYPE_DIST 2
+#define KX_VGIC_V3_ADDR_TYPE_REDIST 3
+#define KX_VGIC_ITS_ADDR_TYPE 4
+#define KX_VGIC_V3_ADDR_TYPE_REDIST_REGION 5
+#define KX_DEV_ARM_VGIC_GRP_ADDR 0
+#define KX_DEV_ARM_VGIC_GRP_DIST_REGS 1
+#define KX_DEV_ARM_VGIC_GRP_CPU_REGS 2
+#define KX_DEV_ARM_VGIC_GRP_NR_IRQS 3
+#define KX_DEV_ARM_VGIC_GRP_CTRL 4
+#define KX_DEV_ARM_VGIC_GRP_REDIST_REGS 5
+#define KX_DEV_ARM_VGIC_GRP_CPU_SYSREGS 6
+#define KX_DEV_ARM_VGIC_GRP_LEVEL_INFO 7
+#define KX_DEV_ARM_VGIC_GRP_ITS_REGS 8
+#define KX_DEV_ARM_VGIC_CTRL_INIT 0
+#define KX_DEV_ARM_ITS_SAVE_TABLES 1
+#define KX_DEV_ARM_ITS_RESTORE_TABLES 2
+#define KX_DEV_ARM_VGIC_SAVE_PENDING_TABLES 3
+#define KX_DEV_ARM_ITS_CTRL_RESET 4
+#define KX_VGIC_LEVEL_INFO_LINE_LEVEL 0
+
 /* The guest-access extension (include/uapi/linux/kvm_ext.h) */
 #define KX_ACCESS_MEM 0
 #define KX_ACCESS_SYSREG 1

@@ -45,19 +45,6 @@ u16 mpidr_to_index(Dist& d, u64 mpidr) {
 
 namespace dev {
 
-constexpr u32 kGrpAddr = 0;                // KVM_DEV_ARM_VGIC_GRP_ADDR
-constexpr u32 kGrpDistRegs = 1;            // KVM_DEV_ARM_VGIC_GRP_DIST_REGS
-constexpr u32 kGrpCpuRegs = 2;             // KVM_DEV_ARM_VGIC_GRP_CPU_REGS (v2)
-constexpr u32 kGrpNrIrqs = 3;              // KVM_DEV_ARM_VGIC_GRP_NR_IRQS
-constexpr u32 kGrpCtrl = 4;                // KVM_DEV_ARM_VGIC_GRP_CTRL
-constexpr u32 kGrpRedistRegs = 5;          // KVM_DEV_ARM_VGIC_GRP_REDIST_REGS (v3)
-constexpr u32 kGrpCpuSysregs = 6;          // KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS (v3)
-constexpr u32 kGrpLevelInfo = 7;           // KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO (v3)
-constexpr u64 kCtrlInit = 0;               // KVM_DEV_ARM_VGIC_CTRL_INIT
-constexpr u64 kCtrlSavePendingTables = 3;  // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES
-
-constexpr u64 kAddrV2Dist = 0, kAddrV2Cpu = 1, kAddrV3Dist = 2, kAddrV3Redist = 3,
-              kAddrV3RedistRegion = 5;
 constexpr u64 kV2DistSize = 0x1000, kV2CpuSize = 0x2000, kV2Align = 0x1000;
 constexpr u64 kV3DistSize = 0x10000, kV3RedistSize = 0x20000, kV3Align = 0x10000;
 
@@ -73,7 +60,7 @@ constexpr u32 kNrIrqsMin = 64, kNrIrqsMax = 1024;
 // 39:32, v3 the MPIDR affinity in 63:32. LEVEL_INFO: info in 31:10, the
 // first vINTID in 9:0.
 constexpr u64 kOffsetMask = 0xffffffff;
-constexpr u32 kLevelInfoShift = 10, kLevelInfoLineLevel = 0;
+constexpr u32 kLevelInfoShift = 10;
 constexpr u32 kSysregInstrMask = 0xffff;
 
 kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 size) {
@@ -171,7 +158,8 @@ const RedistRegion* region_by_index(const kx::Vector<RedistRegion>& regions, u32
 // carries the index), reads the user's value first.
 kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
   u64 value = 0;
-  if ((write || a.attr == kAddrV3RedistRegion) && kx_copy_from_user(&value, a.addr, sizeof(value)))
+  if ((write || a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST_REGION) &&
+      kx_copy_from_user(&value, a.addr, sizeof(value)))
     return kx::error(kx::kEFAULT);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   Dist& d = dist_of(vm);
@@ -179,17 +167,17 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
   u64 align = 0, size = 0;
   u32 model = 0;
   switch (a.attr) {
-    case kAddrV2Dist:
+    case KX_VGIC_V2_ADDR_TYPE_DIST:
       model = kModelV2, slot = &d.dist_base(vm), align = kV2Align, size = kV2DistSize;
       break;
-    case kAddrV2Cpu:
+    case KX_VGIC_V2_ADDR_TYPE_CPU:
       model = kModelV2, slot = &d.cpu_base(vm), align = kV2Align, size = kV2CpuSize;
       break;
-    case kAddrV3Dist:
+    case KX_VGIC_V3_ADDR_TYPE_DIST:
       model = kModelV3, slot = &d.dist_base(vm), align = kV3Align, size = kV3DistSize;
       break;
-    case kAddrV3Redist:
-    case kAddrV3RedistRegion:
+    case KX_VGIC_V3_ADDR_TYPE_REDIST:
+    case KX_VGIC_V3_ADDR_TYPE_REDIST_REGION:
       model = kModelV3;
       break;
     default:
@@ -198,10 +186,10 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
   if (d.model() != model) return kx::error(kx::kENXIO);
 
   const kx::Vector<RedistRegion>& regions = d.rdregs(vm);
-  if (a.attr == kAddrV3Redist) {
+  if (a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST) {
     if (write) return add_redist_region(vm, d, 0, value, 0);
     value = regions.empty() ? kAddrUndef : regions[0].base;
-  } else if (a.attr == kAddrV3RedistRegion) {
+  } else if (a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST_REGION) {
     const u32 index = value & kRdIndexMask;
     if (write) {
       const u32 count = static_cast<u32>(value >> kRdCountShift);
@@ -347,17 +335,18 @@ Vcpu* attr_vcpu(Vm& vm, u32 model, const kx_attr& a) KX_REQUIRES(vm.lock) {
     }
     return nullptr;
   }
-  if (a.group == kGrpDistRegs) return vm.vcpus().empty() ? nullptr : vm.vcpus().front();
+  if (a.group == KX_DEV_ARM_VGIC_GRP_DIST_REGS)
+    return vm.vcpus().empty() ? nullptr : vm.vcpus().front();
   return mpidr_to_vcpu(vm, attr_to_mpidr(a.attr >> 32));
 }
 
 const RegTable* table_of(u32 model, u32 group) {
   switch (group) {
-    case kGrpDistRegs:
+    case KX_DEV_ARM_VGIC_GRP_DIST_REGS:
       return model == kModelV3 ? &kV3DistTable : &kV2DistTable;
-    case kGrpCpuRegs:
+    case KX_DEV_ARM_VGIC_GRP_CPU_REGS:
       return model == kModelV2 ? &kV2CpuTable : nullptr;
-    case kGrpRedistRegs:
+    case KX_DEV_ARM_VGIC_GRP_REDIST_REGS:
       return model == kModelV3 ? &kV3RedistTable : nullptr;
   }
   return nullptr;
@@ -391,7 +380,7 @@ kx::Status line_level(Dist& d, CpuIf& c, u32 intid, bool write, u32* val) KX_REQ
 // demand, v3 -EBUSY), then a CPU_SYSREGS value (-EFAULT) and the access.
 kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
   const u32 model = dist_of(vm).model();
-  const bool sysreg = a.group == kGrpCpuSysregs;
+  const bool sysreg = a.group == KX_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
   u64 value = 0;
   kx::Status status;
   {
@@ -415,8 +404,8 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
       u32 v32 = static_cast<u32>(value);
       if (sysreg) {
         status = icc_uaccess(d, c, offset & kSysregInstrMask, write, &value);
-      } else if (a.group == kGrpLevelInfo) {
-        if ((offset >> kLevelInfoShift) != kLevelInfoLineLevel)
+      } else if (a.group == KX_DEV_ARM_VGIC_GRP_LEVEL_INFO) {
+        if ((offset >> kLevelInfoShift) != KX_VGIC_LEVEL_INFO_LINE_LEVEL)
           status = kx::error(kx::kEINVAL);
         else
           status = line_level(d, c, offset & 0x3ff, write, &v32);
@@ -454,7 +443,7 @@ kx::Status has_reg(Vm& vm, u32 model, const kx_attr& a) {
   Dist& d = dist_of(vm);
   const u32 offset = static_cast<u32>(a.attr & kOffsetMask);
   kx::IrqSaveGuard irq_guard(&d.lock);
-  if (a.group == kGrpCpuSysregs)
+  if (a.group == KX_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
     return icc_user_exists(offset & kSysregInstrMask) ? kx::Status::ok() : kx::error(kx::kENXIO);
   return reg_exists(d, *table_of(model, a.group), offset) ? kx::Status::ok()
                                                           : kx::error(kx::kENXIO);
@@ -499,9 +488,9 @@ class VgicDevice {
   kx::Status set_addr(const kx_attr& a) { return addr_attr(vm_, true, a); }
   kx::Status get_addr(const kx_attr& a) { return addr_attr(vm_, false, a); }
   kx::Status has_addr(const kx_attr& a) {
-    const bool v2 = a.attr == kAddrV2Dist || a.attr == kAddrV2Cpu;
-    const bool v3 =
-        a.attr == kAddrV3Dist || a.attr == kAddrV3Redist || a.attr == kAddrV3RedistRegion;
+    const bool v2 = a.attr == KX_VGIC_V2_ADDR_TYPE_DIST || a.attr == KX_VGIC_V2_ADDR_TYPE_CPU;
+    const bool v3 = a.attr == KX_VGIC_V3_ADDR_TYPE_DIST || a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST ||
+                    a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST_REGION;
     return (kModel == kModelV2 ? v2 : v3) ? kx::Status::ok() : kx::error(kx::kENXIO);
   }
 
@@ -518,13 +507,14 @@ class VgicDevice {
   kx::Status has_any(const kx_attr&) { return kx::Status::ok(); }
 
   kx::Status set_ctrl(const kx_attr& a) {
-    if (a.attr == kCtrlInit) return init_locked(vm_);
-    if (kModel == kModelV3 && a.attr == kCtrlSavePendingTables)
+    if (a.attr == KX_DEV_ARM_VGIC_CTRL_INIT) return init_locked(vm_);
+    if (kModel == kModelV3 && a.attr == KX_DEV_ARM_VGIC_SAVE_PENDING_TABLES)
       return save_pending_tables_attr(vm_);
     return kx::error(kx::kENXIO);
   }
   kx::Status has_ctrl(const kx_attr& a) {
-    if (a.attr == kCtrlInit || (kModel == kModelV3 && a.attr == kCtrlSavePendingTables))
+    if (a.attr == KX_DEV_ARM_VGIC_CTRL_INIT ||
+        (kModel == kModelV3 && a.attr == KX_DEV_ARM_VGIC_SAVE_PENDING_TABLES))
       return kx::Status::ok();
     return kx::error(kx::kENXIO);
   }
@@ -535,26 +525,27 @@ class VgicDevice {
   kx::Status get_regs(const kx_attr& a) { return regs_attr(vm_, false, a); }
   kx::Status has_regs(const kx_attr& a) { return has_reg(vm_, kModel, a); }
   kx::Status has_level_info(const kx_attr& a) {
-    return (a.attr & kOffsetMask) >> kLevelInfoShift == kLevelInfoLineLevel ? kx::Status::ok()
-                                                                            : kx::error(kx::kENXIO);
+    return (a.attr & kOffsetMask) >> kLevelInfoShift == KX_VGIC_LEVEL_INFO_LINE_LEVEL
+               ? kx::Status::ok()
+               : kx::error(kx::kENXIO);
   }
 
   using Self = VgicDevice;
   static constexpr AttrGroup<Self> kV2Groups[] = {
-      {kGrpAddr, &Self::set_addr, &Self::get_addr, &Self::has_addr},
-      {kGrpDistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
-      {kGrpCpuRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
-      {kGrpNrIrqs, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
-      {kGrpCtrl, &Self::set_ctrl, nullptr, &Self::has_ctrl},
+      {KX_DEV_ARM_VGIC_GRP_ADDR, &Self::set_addr, &Self::get_addr, &Self::has_addr},
+      {KX_DEV_ARM_VGIC_GRP_DIST_REGS, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {KX_DEV_ARM_VGIC_GRP_CPU_REGS, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {KX_DEV_ARM_VGIC_GRP_NR_IRQS, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
+      {KX_DEV_ARM_VGIC_GRP_CTRL, &Self::set_ctrl, nullptr, &Self::has_ctrl},
   };
   static constexpr AttrGroup<Self> kV3Groups[] = {
-      {kGrpAddr, &Self::set_addr, &Self::get_addr, &Self::has_addr},
-      {kGrpDistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
-      {kGrpNrIrqs, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
-      {kGrpCtrl, &Self::set_ctrl, nullptr, &Self::has_ctrl},
-      {kGrpRedistRegs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
-      {kGrpCpuSysregs, &Self::set_regs, &Self::get_regs, &Self::has_regs},
-      {kGrpLevelInfo, &Self::set_regs, &Self::get_regs, &Self::has_level_info},
+      {KX_DEV_ARM_VGIC_GRP_ADDR, &Self::set_addr, &Self::get_addr, &Self::has_addr},
+      {KX_DEV_ARM_VGIC_GRP_DIST_REGS, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {KX_DEV_ARM_VGIC_GRP_NR_IRQS, &Self::set_nr_irqs, &Self::get_nr_irqs, &Self::has_any},
+      {KX_DEV_ARM_VGIC_GRP_CTRL, &Self::set_ctrl, nullptr, &Self::has_ctrl},
+      {KX_DEV_ARM_VGIC_GRP_REDIST_REGS, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {KX_DEV_ARM_VGIC_GRP_CPU_SYSREGS, &Self::set_regs, &Self::get_regs, &Self::has_regs},
+      {KX_DEV_ARM_VGIC_GRP_LEVEL_INFO, &Self::set_regs, &Self::get_regs, &Self::has_level_info},
   };
   static constexpr const auto& model_groups() {
     if constexpr (kModel == kModelV2)

@@ -16,6 +16,11 @@ constexpr u16 kNoVcpu = 0xffff;
 // The architecture's MPIDR affinity fields, and the attribute encoding of
 // them (Aff3 in bits 31:24 instead of 39:32).
 constexpr u64 kMpidrAffMask = 0xff00ffffffull;
+// The IIDR of every KVM GIC frame (distributor, redistributors, ITS):
+// PRODUCT_ID_KVM, IMPLEMENTER_ARM, and the revision field.
+constexpr u32 kProductKvm = 0x4b;
+constexpr u32 kImplementerArm = 0x43b;
+constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
 constexpr u64 attr_to_mpidr(u64 attr_bits) {
   return (attr_bits & 0xffffff) | ((attr_bits & 0xff000000ull) << 8);
 }

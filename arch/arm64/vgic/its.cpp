@@ -49,8 +49,6 @@ constexpr u64 kInitialBaser = (3ull << 59) | (1ull << 10) | kBaserPageSize64K;
 constexpr u64 kInitialPropbaser = (3ull << 7) | (1ull << 10);
 
 constexpr u32 kCtlrEnable = 1, kCtlrQuiescent = 1u << 31;
-constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
-constexpr u32 kProductKvm = 0x4b, kImplementerArm = 0x43b;
 constexpr u64 kTyper =
     1 /* PLPIS */ | (u64{kDevBits - 1} << 13) | (u64{kEventBits - 1} << 8) | (u64{kEsz - 1} << 4);
 
@@ -1343,12 +1341,6 @@ kx::Status Its::restore_tables() {
 
 namespace its {
 
-constexpr u32 kGrpAddr = 0, kGrpCtrl = 4, kGrpItsRegs = 8;
-constexpr u64 kAddrType = 4;  // KVM_VGIC_ITS_ADDR_TYPE
-// KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_ITS_SAVE_TABLES, _RESTORE_TABLES,
-// _CTRL_RESET (3 is the GIC's SAVE_PENDING_TABLES, not an ITS attribute).
-constexpr u64 kCtrlInit = 0, kCtrlSave = 1, kCtrlRestore = 2, kCtrlReset = 4;
-
 // vgic_its_create(), with Vm::lock held: the ITS goes on the GIC's list
 // (KVM_SIGNAL_MSI looks for its doorbell there) and the GIC now has LPIs.
 kx::Result<Its*> Its::Create(Vm& vm, u32) {
@@ -1384,7 +1376,7 @@ void Its::Destroy(Its* its) {
 }
 
 kx::Status Its::addr_attr(bool write, const kx_attr& a) {
-  if (a.attr != kAddrType) return kx::error(kx::kENODEV);
+  if (a.attr != KX_VGIC_ITS_ADDR_TYPE) return kx::error(kx::kENODEV);
   Vm& vm = *vm_;
   if (!write) {
     u64 value;
@@ -1408,7 +1400,7 @@ kx::Status Its::addr_attr(bool write, const kx_attr& a) {
 }
 
 kx::Status Its::has_addr(const kx_attr& a) {
-  return a.attr == kAddrType ? kx::Status::ok() : kx::error(kx::kENXIO);
+  return a.attr == KX_VGIC_ITS_ADDR_TYPE ? kx::Status::ok() : kx::error(kx::kENXIO);
 }
 
 // vgic_its_ctrl(). INIT has nothing to do. An attribute the document does
@@ -1416,17 +1408,19 @@ kx::Status Its::has_addr(const kx_attr& a) {
 // Documentation/differences.rst).
 kx::Status Its::set_ctrl(const kx_attr& a) {
   const u64 attr = a.attr;
-  if (attr == kCtrlInit) return kx::Status::ok();
-  if (attr != kCtrlReset && attr != kCtrlSave && attr != kCtrlRestore) return kx::error(kx::kENXIO);
+  if (attr == KX_DEV_ARM_VGIC_CTRL_INIT) return kx::Status::ok();
+  if (attr != KX_DEV_ARM_ITS_CTRL_RESET && attr != KX_DEV_ARM_ITS_SAVE_TABLES &&
+      attr != KX_DEV_ARM_ITS_RESTORE_TABLES)
+    return kx::error(kx::kENXIO);
   Vm& vm = *vm_;
   kx::Guard<kx::Mutex> guard(&vm.lock);
   if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
   kx::Status s;
   {
     kx::Guard<kx::Mutex> its_guard(&mutex);
-    if (attr == kCtrlReset)
+    if (attr == KX_DEV_ARM_ITS_CTRL_RESET)
       reset();
-    else if (attr == kCtrlSave)
+    else if (attr == KX_DEV_ARM_ITS_SAVE_TABLES)
       s = save_tables();
     else
       s = restore_tables();
@@ -1437,7 +1431,8 @@ kx::Status Its::set_ctrl(const kx_attr& a) {
 
 kx::Status Its::has_ctrl(const kx_attr& a) {
   const u64 attr = a.attr;
-  return attr == kCtrlInit || attr == kCtrlSave || attr == kCtrlRestore || attr == kCtrlReset
+  return attr == KX_DEV_ARM_VGIC_CTRL_INIT || attr == KX_DEV_ARM_ITS_SAVE_TABLES ||
+                 attr == KX_DEV_ARM_ITS_RESTORE_TABLES || attr == KX_DEV_ARM_ITS_CTRL_RESET
              ? kx::Status::ok()
              : kx::error(kx::kENXIO);
 }
@@ -1479,9 +1474,9 @@ kx::Status Its::has_regs(const kx_attr& a) {
 }
 
 constexpr AttrGroup<Its> Its::kAttrGroups[3] = {
-    {kGrpAddr, &Its::set_addr, &Its::get_addr, &Its::has_addr},
-    {kGrpCtrl, &Its::set_ctrl, nullptr, &Its::has_ctrl},
-    {kGrpItsRegs, &Its::set_regs, &Its::get_regs, &Its::has_regs},
+    {KX_DEV_ARM_VGIC_GRP_ADDR, &Its::set_addr, &Its::get_addr, &Its::has_addr},
+    {KX_DEV_ARM_VGIC_GRP_CTRL, &Its::set_ctrl, nullptr, &Its::has_ctrl},
+    {KX_DEV_ARM_VGIC_GRP_ITS_REGS, &Its::set_regs, &Its::get_regs, &Its::has_regs},
 };
 
 }  // namespace its

@@ -57,10 +57,6 @@ struct RegTable {
 
 namespace mmio {
 
-constexpr u32 kProductKvm = 0x4b;       // PRODUCT_ID_KVM
-constexpr u32 kImplementerArm = 0x43b;  // IMPLEMENTER_ARM
-constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
-
 u64 raz(RegAccess&, const Reg&) { return 0; }
 void wi(RegAccess&, const Reg&, u64) {}
 kx::Status uwi(RegAccess&, const Reg&, u64) { return kx::Status::ok(); }
