@@ -31,12 +31,12 @@ namespace dev {
 // vgic_check_iorange(): already placed -EEXIST, misaligned or wrapping
 // -EINVAL, beyond the VM's IPA space -E2BIG.
 kx::Status check_iorange(const Vm& vm, u64 current, u64 addr, u64 align, u64 size);
+// vgic_init() (init.cpp): idempotent; -EBUSY while a vCPU is being made.
+// init_locked() takes Vm::lock itself.
+kx::Status init(Vm& vm) KX_REQUIRES(vm.lock);
+kx::Status init_locked(Vm& vm);
 }  // namespace dev
-// Whether the model has the attribute group (CPU_REGS v2; REDIST_REGS,
-// CPU_SYSREGS, LEVEL_INFO v3).
 CpuIf& cpuif(Vcpu& vcpu);
-// The vCPU's index in the GIC (creation order), kNoVcpu if it has none.
-u16 gic_index(const Dist& d, const Vcpu& vcpu);
 // kvm_mpidr_to_vcpu(): the first vCPU whose MPIDR affinity is `mpidr`.
 Vcpu* mpidr_to_vcpu(Vm& vm, u64 mpidr) KX_REQUIRES(vm.lock);
 u16 mpidr_to_index(Dist& d, u64 mpidr) KX_REQUIRES(d.lock);
