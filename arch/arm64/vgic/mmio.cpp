@@ -6,6 +6,7 @@
 // guest MMIO (Frame), KVM_{GET,SET}_DEVICE_ATTR and KVM_HAS_DEVICE_ATTR,
 // as Linux 6.1's vgic-mmio-v2.c / vgic-mmio-v3.c, with the userspace
 // semantics of the device documents (STATUSR, ISPENDR, ICPENDR).
+#include "arch/arm64/vgic/gic_regs.h"
 #include "arch/arm64/vgic/internal.h"
 #include "arch/arm64/arm64.h"
 #include "virt/kvm/vm.h"
@@ -620,96 +621,102 @@ constexpr Reg irqs(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur =
 }
 constexpr Reg sgi_frame(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
                         UWriteFn uw = nullptr) {
-  return Reg{0x10000 + off, bpi * kNrPrivateIrqs / 8, bpi, flags, rd, wr, ur, uw};
+  return Reg{regs::SGI_BASE + off, bpi * kNrPrivateIrqs / 8, bpi, flags, rd, wr, ur, uw};
 }
 
 constexpr u8 k32 = kW32 | kUser, k8_32 = kW8 | kW32 | kUser, k32_64 = kW32 | kW64 | kUser;
 constexpr u8 kSpi32 = k32 | kSpiOnly, kSpi8_32 = k8_32 | kSpiOnly;
 
+using namespace regs;
+
 constexpr Reg kV3Dist[] = {
-    row(0x0000, 16, k32, read_v3_misc, write_v3_misc, nullptr, uwrite_v3_misc),
-    row(0x0010, 4, k32, read_dist_statusr, write_dist_statusr, nullptr, uwrite_dist_statusr),
-    irqs(0x0080, 1, kSpi32, read_bits<get_group>, write_group, nullptr, uwrite_group),
-    irqs(0x0100, 1, kSpi32, read_bits<get_enabled>, write_enable<true>),
-    irqs(0x0180, 1, kSpi32, read_bits<get_enabled>, write_enable<false>),
-    irqs(0x0200, 1, kSpi32, read_bits<get_pending>, write_pending<true>, read_bits<get_latch>,
+    row(GICD_CTLR, 16, k32, read_v3_misc, write_v3_misc, nullptr, uwrite_v3_misc),
+    row(GICD_STATUSR, 4, k32, read_dist_statusr, write_dist_statusr, nullptr, uwrite_dist_statusr),
+    irqs(GICD_IGROUPR, 1, kSpi32, read_bits<get_group>, write_group, nullptr, uwrite_group),
+    irqs(GICD_ISENABLER, 1, kSpi32, read_bits<get_enabled>, write_enable<true>),
+    irqs(GICD_ICENABLER, 1, kSpi32, read_bits<get_enabled>, write_enable<false>),
+    irqs(GICD_ISPENDR, 1, kSpi32, read_bits<get_pending>, write_pending<true>, read_bits<get_latch>,
          uwrite_pending_v3),
-    irqs(0x0280, 1, kSpi32, read_bits<get_pending>, write_pending<false>, raz, uwi),
-    irqs(0x0300, 1, kSpi32, read_bits<get_active>, write_active<true>, nullptr,
+    irqs(GICD_ICPENDR, 1, kSpi32, read_bits<get_pending>, write_pending<false>, raz, uwi),
+    irqs(GICD_ISACTIVER, 1, kSpi32, read_bits<get_active>, write_active<true>, nullptr,
          uwrite_active<true>),
-    irqs(0x0380, 1, kSpi32, read_bits<get_active>, write_active<false>, nullptr,
+    irqs(GICD_ICACTIVER, 1, kSpi32, read_bits<get_active>, write_active<false>, nullptr,
          uwrite_active<false>),
-    irqs(0x0400, 8, kSpi8_32, read_priority, write_priority),
-    irqs(0x0800, 8, kSpi8_32, raz, wi),  // GICD_ITARGETSR: affinity routing
-    irqs(0x0c00, 2, kSpi32, read_config, write_config),
-    irqs(0x0d00, 1, kSpi32, raz, wi),  // GICD_IGRPMODR
-    irqs(0x6000, 64, k32_64 | kSpiOnly, read_irouter, write_irouter),
-    row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
+    irqs(GICD_IPRIORITYR, 8, kSpi8_32, read_priority, write_priority),
+    irqs(GICD_ITARGETSR, 8, kSpi8_32, raz, wi),  // affinity routing
+    irqs(GICD_ICFGR, 2, kSpi32, read_config, write_config),
+    irqs(GICD_IGRPMODR, 1, kSpi32, raz, wi),
+    irqs(GICD_IROUTER, 64, k32_64 | kSpiOnly, read_irouter, write_irouter),
+    row(GICD_IDREGS, 48, k32, read_idregs<0x3b>, wi),
 };
 
 constexpr Reg kV3Redist[] = {
-    row(0x0000, 4, k32, read_rd_ctlr, write_rd_ctlr),
-    row(0x0004, 4, k32, read_rd_iidr, wi),
-    row(0x0008, 8, k32_64, read_rd_typer, wi, nullptr, uwi),
-    row(0x0010, 4, k32, read_rd_statusr, write_rd_statusr, nullptr, uwrite_rd_statusr),
-    row(0x0014, 4, k32, raz, wi),  // GICR_WAKER
-    row(0x0070, 8, k32_64, read_propbase, write_propbase),
-    row(0x0078, 8, k32_64, read_pendbase, write_pendbase),
-    row(0x00a0, 8, k32_64, raz, write_invlpi),  // GICR_INVLPIR
-    row(0x00b0, 8, k32_64, raz, write_invall),  // GICR_INVALLR
-    row(0x00c0, 4, k32, raz, wi),               // GICR_SYNCR: never busy
-    row(0xffd0, 48, k32, read_idregs<0x3b>, wi),
-    sgi_frame(0x0080, 1, k32, read_bits<get_group>, write_group),
-    sgi_frame(0x0100, 1, k32, read_bits<get_enabled>, write_enable<true>),
-    sgi_frame(0x0180, 1, k32, read_bits<get_enabled>, write_enable<false>),
-    sgi_frame(0x0200, 1, k32, read_bits<get_pending>, write_pending<true>, read_bits<get_latch>,
-              uwrite_pending_v3),
-    sgi_frame(0x0280, 1, k32, read_bits<get_pending>, write_pending<false>, raz, uwi),
-    sgi_frame(0x0300, 1, k32, read_bits<get_active>, write_active<true>, nullptr,
+    row(GICR_CTLR, 4, k32, read_rd_ctlr, write_rd_ctlr),
+    row(GICR_IIDR, 4, k32, read_rd_iidr, wi),
+    row(GICR_TYPER, 8, k32_64, read_rd_typer, wi, nullptr, uwi),
+    row(GICR_STATUSR, 4, k32, read_rd_statusr, write_rd_statusr, nullptr, uwrite_rd_statusr),
+    row(GICR_WAKER, 4, k32, raz, wi),
+    row(GICR_PROPBASER, 8, k32_64, read_propbase, write_propbase),
+    row(GICR_PENDBASER, 8, k32_64, read_pendbase, write_pendbase),
+    row(GICR_INVLPIR, 8, k32_64, raz, write_invlpi),
+    row(GICR_INVALLR, 8, k32_64, raz, write_invall),
+    row(GICR_SYNCR, 4, k32, raz, wi),  // never busy
+    row(GICR_IDREGS, 48, k32, read_idregs<0x3b>, wi),
+    sgi_frame(GICR_IGROUPR0, 1, k32, read_bits<get_group>, write_group),
+    sgi_frame(GICR_ISENABLER0, 1, k32, read_bits<get_enabled>, write_enable<true>),
+    sgi_frame(GICR_ICENABLER0, 1, k32, read_bits<get_enabled>, write_enable<false>),
+    sgi_frame(GICR_ISPENDR0, 1, k32, read_bits<get_pending>, write_pending<true>,
+              read_bits<get_latch>, uwrite_pending_v3),
+    sgi_frame(GICR_ICPENDR0, 1, k32, read_bits<get_pending>, write_pending<false>, raz, uwi),
+    sgi_frame(GICR_ISACTIVER0, 1, k32, read_bits<get_active>, write_active<true>, nullptr,
               uwrite_active<true>),
-    sgi_frame(0x0380, 1, k32, read_bits<get_active>, write_active<false>, nullptr,
+    sgi_frame(GICR_ICACTIVER0, 1, k32, read_bits<get_active>, write_active<false>, nullptr,
               uwrite_active<false>),
-    sgi_frame(0x0400, 8, k8_32, read_priority, write_priority),
-    sgi_frame(0x0c00, 2, k32, read_config, write_config),
-    sgi_frame(0x0d00, 1, k32, raz, wi),  // GICR_IGRPMODR0
-    row(0x10e00, 4, k32, raz, wi),       // GICR_NSACR
+    sgi_frame(GICR_IPRIORITYR0, 8, k8_32, read_priority, write_priority),
+    sgi_frame(GICR_ICFGR0, 2, k32, read_config, write_config),
+    sgi_frame(GICR_IGRPMODR0, 1, k32, raz, wi),
+    row(SGI_BASE + GICR_NSACR, 4, k32, raz, wi),
 };
 
 constexpr Reg kV2Dist[] = {
-    row(0x000, 12, k32, read_v2_misc, write_v2_misc, nullptr, uwrite_v2_misc),
-    irqs(0x080, 1, k32, read_bits<get_group>, write_group, nullptr, uwrite_group),
-    irqs(0x100, 1, k32, read_bits<get_enabled>, write_enable<true>),
-    irqs(0x180, 1, k32, read_bits<get_enabled>, write_enable<false>),
-    irqs(0x200, 1, k32, read_bits<get_pending>, write_pending<true>, nullptr, uwrite_spending_v2),
-    irqs(0x280, 1, k32, read_bits<get_pending>, write_pending<false>, nullptr, uwrite_cpending_v2),
-    irqs(0x300, 1, k32, read_bits<get_active>, write_active<true>, nullptr, uwrite_active<true>),
-    irqs(0x380, 1, k32, read_bits<get_active>, write_active<false>, nullptr, uwrite_active<false>),
-    irqs(0x400, 8, k8_32, read_priority, write_priority),
-    irqs(0x800, 8, k8_32, read_targets, write_targets),
-    irqs(0xc00, 2, k32, read_config, write_config),
-    row(0xf00, 4, k32, raz, write_sgir),
-    row(0xf10, 16, k8_32, read_sgi_pending, write_sgi_pending<false>, nullptr,
+    row(GICD_CTLR, 12, k32, read_v2_misc, write_v2_misc, nullptr, uwrite_v2_misc),
+    irqs(GICD_IGROUPR, 1, k32, read_bits<get_group>, write_group, nullptr, uwrite_group),
+    irqs(GICD_ISENABLER, 1, k32, read_bits<get_enabled>, write_enable<true>),
+    irqs(GICD_ICENABLER, 1, k32, read_bits<get_enabled>, write_enable<false>),
+    irqs(GICD_ISPENDR, 1, k32, read_bits<get_pending>, write_pending<true>, nullptr,
+         uwrite_spending_v2),
+    irqs(GICD_ICPENDR, 1, k32, read_bits<get_pending>, write_pending<false>, nullptr,
+         uwrite_cpending_v2),
+    irqs(GICD_ISACTIVER, 1, k32, read_bits<get_active>, write_active<true>, nullptr,
+         uwrite_active<true>),
+    irqs(GICD_ICACTIVER, 1, k32, read_bits<get_active>, write_active<false>, nullptr,
+         uwrite_active<false>),
+    irqs(GICD_IPRIORITYR, 8, k8_32, read_priority, write_priority),
+    irqs(GICD_ITARGETSR, 8, k8_32, read_targets, write_targets),
+    irqs(GICD_ICFGR, 2, k32, read_config, write_config),
+    row(GICD_SGIR, 4, k32, raz, write_sgir),
+    row(GICD_CPENDSGIR, 16, k8_32, read_sgi_pending, write_sgi_pending<false>, nullptr,
         uwrite_sgi_pending<false>),
-    row(0xf20, 16, k8_32, read_sgi_pending, write_sgi_pending<true>, nullptr,
+    row(GICD_SPENDSGIR, 16, k8_32, read_sgi_pending, write_sgi_pending<true>, nullptr,
         uwrite_sgi_pending<true>),
 };
 
 constexpr Reg kV2Cpu[] = {
-    row(0x00, 4, k32, read_gicc_ctlr, write_gicc_ctlr),
-    row(0x04, 4, k32, read_gicc_pmr, write_gicc_pmr, uread_gicc_pmr, uwrite_gicc_pmr),
-    row(0x08, 4, k32, read_gicc_bpr, write_gicc_bpr),
-    row(0x0c, 4, kW32, read_gicc_iar, wi),
-    row(0x10, 4, kW32, raz, write_gicc_eoir),
-    row(0x14, 4, kW32, read_gicc_rpr, wi),
-    row(0x18, 4, kW32, read_gicc_hppir, wi),
-    row(0x1c, 4, k32, read_gicc_abpr, write_gicc_abpr),
-    row(0x20, 4, kW32, read_gicc_aiar, wi),
-    row(0x24, 4, kW32, raz, write_gicc_eoir),
-    row(0x28, 4, kW32, read_gicc_ahppir, wi),
-    row(0xd0, 16, k32, read_gicc_apr, write_gicc_apr),
-    row(0xe0, 16, kW32, raz, wi),  // GICC_NSAPRn
-    row(0xfc, 4, k32, read_gicc_iidr, wi),
-    row(0x1000, 4, kW32, raz, write_gicc_dir),
+    row(GIC_CPU_CTRL, 4, k32, read_gicc_ctlr, write_gicc_ctlr),
+    row(GIC_CPU_PRIMASK, 4, k32, read_gicc_pmr, write_gicc_pmr, uread_gicc_pmr, uwrite_gicc_pmr),
+    row(GIC_CPU_BINPOINT, 4, k32, read_gicc_bpr, write_gicc_bpr),
+    row(GIC_CPU_INTACK, 4, kW32, read_gicc_iar, wi),
+    row(GIC_CPU_EOI, 4, kW32, raz, write_gicc_eoir),
+    row(GIC_CPU_RUNNINGPRI, 4, kW32, read_gicc_rpr, wi),
+    row(GIC_CPU_HIGHPRI, 4, kW32, read_gicc_hppir, wi),
+    row(GIC_CPU_ALIAS_BINPOINT, 4, k32, read_gicc_abpr, write_gicc_abpr),
+    row(GIC_CPU_ALIAS_INTACK, 4, kW32, read_gicc_aiar, wi),
+    row(GIC_CPU_ALIAS_EOI, 4, kW32, raz, write_gicc_eoir),
+    row(GIC_CPU_ALIAS_HIGHPRI, 4, kW32, read_gicc_ahppir, wi),
+    row(GIC_CPU_ACTIVEPRIO, 16, k32, read_gicc_apr, write_gicc_apr),
+    row(GIC_CPU_NSACTIVEPRIO, 16, kW32, raz, wi),
+    row(GIC_CPU_IDENT, 4, k32, read_gicc_iidr, wi),
+    row(GIC_CPU_DEACTIVATE, 4, kW32, raz, write_gicc_dir),
 };
 
 template <usize N>
