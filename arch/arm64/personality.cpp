@@ -127,13 +127,9 @@ kx::Status irq_line(Vm& vm, u32 irq, u32 level) {
   const u32 type = (irq >> 24) & 0xf;
   const u32 vcpu_idx = ((irq >> 16) & 0xff) + ((irq >> 28) & 0xf) * 256;
   const u32 num = irq & 0xffff;
-  // Once the GIC is initialised nothing here sleeps: an irqfd may inject
-  // from atomic context.
-  bool in_kernel = vgic::initialized(vm);
-  if (!in_kernel) {
-    kx::Guard<kx::Mutex> guard(&vm.lock);
-    in_kernel = vm_state(vm).vgic.in_kernel();
-  }
+  // Nothing here sleeps once the GIC is initialised (an irqfd may inject
+  // from atomic context); whether one exists is an atomic, set once.
+  const bool in_kernel = vm_state(vm).vgic.in_kernel();
   switch (type) {
     case kTypeCpu:
       if (in_kernel) return kx::error(kx::kENXIO);

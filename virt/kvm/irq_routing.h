@@ -63,7 +63,6 @@ class RoutingTable {
 
   // The routes of `gsi`, in table order; at most 1 + irqchips.
   u32 routes(u32 gsi, Route* out, u32 max) const;
-  u32 size() const { return static_cast<u32>(routes_.size()); }
   // kvm_irq_map_chip_pin(): the GSI that fires `pin` of `irqchip`, or -1.
   s32 gsi_of(u32 irqchip, u32 pin) const;
 

@@ -161,12 +161,8 @@ bool msis_require_devid(Vm& vm) { return dist_of(vm).has_its.load(); }
 kx::Result<int> signal_msi(Vm& vm, u64 address, u32 data, u32 flags, u32 devid) {
   constexpr u32 kValidDevid = 1;  // KVM_MSI_VALID_DEVID
   Dist& d = dist_of(vm);
-  bool in_kernel;
-  {
-    kx::Guard<kx::Mutex> guard(&vm.lock);
-    in_kernel = d.in_kernel();
-  }
-  if (!in_kernel || (flags & ~kValidDevid)) return kx::kEINVAL;
+  // The model is an atomic set once under Vm::lock: no lock to read it.
+  if (!d.in_kernel() || (flags & ~kValidDevid)) return kx::kEINVAL;
   if (!d.has_its.load()) return kx::kENODEV;
   if (!(flags & kValidDevid)) return kx::kEINVAL;
   // The ITS whose frame holds the doorbell address. ITSes leave the bus
