@@ -16,10 +16,18 @@ kx::Result<ArchVm*> vm_create(unsigned long type) {
   return static_cast<ArchVm*>(nullptr);
 }
 
+// kvm_arch_vcpu_ioctl(), for what kvm_ext has. The capabilities a vCPU
+// enables (PAPR, the interrupt controllers' connections) come with the
+// devices that need them.
+constexpr VcpuIoctl kVcpuIoctls[] = {
+    {KX_ENABLE_CAP, vcpu_enable_cap},
+};
+
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
     {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_ENABLE_CAP, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -57,8 +65,10 @@ const Personality kPpcPersonality = {
     .vcpu_attr = nullptr,
     .vm_ioctls = nullptr,
     .n_vm_ioctls = 0,
-    .vcpu_ioctls = nullptr,
-    .n_vcpu_ioctls = 0,
+    .vcpu_ioctls = ppc::kVcpuIoctls,
+    .n_vcpu_ioctls = kx::array_size(ppc::kVcpuIoctls),
+    .vcpu_caps = nullptr,
+    .n_vcpu_caps = 0,
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,

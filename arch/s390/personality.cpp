@@ -3,24 +3,55 @@
 // with the extended SCA (z14 and later).
 #include "virt/kvm/vm.h"
 
+#include <kx/alloc.h>
+#include <kx/atomic.h>
+
 namespace kvm {
 namespace s390 {
 
 constexpr u32 kMaxVcpus = 248;  // KVM_S390_ESCA_CPU_SLOTS
 
+// kvm->arch, for what kvm_ext has of it.
+class S390Vm final : public ArchVm {
+ public:
+  // KVM_CAP_S390_CSS_SUPPORT: the VMM handles channel I/O (once on, it
+  // stays on for the VM's life).
+  kx::Atomic<bool> css_support;
+};
+
+S390Vm& s390_vm(Vm& vm) { return *static_cast<S390Vm*>(vm.arch()); }
+
 // Debian builds without CONFIG_KVM_S390_UCONTROL: only type 0.
 kx::Result<ArchVm*> vm_create(unsigned long type) {
   if (type != 0) return kx::kEINVAL;
-  return static_cast<ArchVm*>(nullptr);
+  kx::AllocChecker ac;
+  S390Vm* s = new (&ac) S390Vm();
+  if (!ac.check()) return kx::kENOMEM;
+  return static_cast<ArchVm*>(s);
 }
+
+kx::Status enable_css_support(Vcpu& vcpu, const EnableCap&) KX_REQUIRES(vcpu.mutex) {
+  s390_vm(vcpu.vm()).css_support.store(true);
+  return kx::Status::ok();
+}
+
+// kvm_vcpu_ioctl_enable_cap().
+constexpr VcpuCap kVcpuCaps[] = {
+    {KX_CAP_S390_CSS_SUPPORT, enable_css_support},
+};
+
+// kvm_arch_vcpu_ioctl(), for what kvm_ext has.
+constexpr VcpuIoctl kVcpuIoctls[] = {
+    {KX_ENABLE_CAP, vcpu_enable_cap},
+};
 
 // kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
 constexpr CapRow kCaps[] = {
-    {KX_CAP_SYNC_MMU, 1, nullptr},
-    {KX_CAP_DEVICE_CTRL, 1, nullptr},
-    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_S390_CSS_SUPPORT, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -58,8 +89,10 @@ const Personality kS390Personality = {
     .vcpu_attr = nullptr,
     .vm_ioctls = nullptr,
     .n_vm_ioctls = 0,
-    .vcpu_ioctls = nullptr,
-    .n_vcpu_ioctls = 0,
+    .vcpu_ioctls = s390::kVcpuIoctls,
+    .n_vcpu_ioctls = kx::array_size(s390::kVcpuIoctls),
+    .vcpu_caps = s390::kVcpuCaps,
+    .n_vcpu_caps = kx::array_size(s390::kVcpuCaps),
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
     .guest_sysreg = nullptr,

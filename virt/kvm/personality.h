@@ -38,6 +38,27 @@ struct VcpuIoctl {
   kx::Result<long> (*handler)(Vcpu& vcpu, u64 arg);
 };
 
+// struct kvm_enable_cap, as KVM_ENABLE_CAP passes it.
+struct EnableCap {
+  u32 cap;
+  u32 flags;
+  u64 args[4];
+  u8 pad[64];
+};
+static_assert(sizeof(EnableCap) == 104);
+
+// One capability KVM_ENABLE_CAP on a vCPU fd turns on (a case of the
+// architecture's kvm_vcpu_ioctl_enable_cap()). It runs under Vcpu::mutex
+// (KX_REQUIRES(vcpu.mutex) on the function says so).
+struct VcpuCap {
+  u32 cap;
+  kx::Status (*enable)(Vcpu& vcpu, const EnableCap& req);
+};
+
+// KVM_ENABLE_CAP on a vCPU fd (api.rst 4.37), for the architectures whose
+// kvm_arch_vcpu_ioctl() has it: they list it in their vCPU ioctl table.
+kx::Result<long> vcpu_enable_cap(Vcpu& vcpu, u64 arg);
+
 // A device type the architecture has built in (its kvm_init path
 // registers it): the shim registers each at module init.
 struct BuiltinDevice {
@@ -113,6 +134,9 @@ struct Personality {
   usize n_vm_ioctls;
   const VcpuIoctl* vcpu_ioctls;
   usize n_vcpu_ioctls;
+  // What vcpu_enable_cap() turns on.
+  const VcpuCap* vcpu_caps;
+  usize n_vcpu_caps;
   // What kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl() return for an
   // ioctl they do not know (a negative errno).
   int unknown_vm_ioctl_errno;

@@ -162,6 +162,23 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
 
 namespace kvm {
 
+// The architectures' kvm_vcpu_ioctl_enable_cap() share their shape: the
+// struct copied in (-EFAULT), flags must be 0, a capability they do not
+// list is -EINVAL, and the case runs under the vCPU's mutex.
+kx::Result<long> vcpu_enable_cap(Vcpu& vcpu, u64 arg) {
+  EnableCap req;
+  if (kx_copy_from_user(&req, arg, sizeof(req))) return kx::kEFAULT;
+  if (req.flags) return kx::kEINVAL;
+  const Personality& p = vcpu.vm().personality();
+  for (usize i = 0; i < p.n_vcpu_caps; i++) {
+    if (p.vcpu_caps[i].cap != req.cap) continue;
+    kx::Guard<kx::Mutex> guard(&vcpu.mutex);
+    KX_TRY(p.vcpu_caps[i].enable(vcpu, req));
+    return 0;
+  }
+  return kx::kEINVAL;
+}
+
 kx::Result<long> Vcpu::ioctl(u32 cmd, u64 arg) {
   const Personality& p = vm_->personality();
   if (const VcpuIoctl* row = find_ioctl(p.vcpu_ioctls, p.n_vcpu_ioctls, cmd))

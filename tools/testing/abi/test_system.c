@@ -84,6 +84,11 @@ static long cap_expected(long cap)
 		return P->cap_readonly_mem;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return P->cap_ipa_size;
+	case KVM_CAP_ENABLE_CAP:
+		/* KVM_ENABLE_CAP on a vCPU fd: ppc and s390, not arm64 */
+		return P->id != P_ARM64;
+	case KVM_CAP_S390_CSS_SUPPORT:
+		return P->id == P_S390;
 	case KVM_CAP_SIGNAL_MSI:
 		/* CONFIG_HAVE_KVM_MSI: arm64 (ppc only with KVM_MPIC, an e500 option) */
 		return P->id == P_ARM64;
@@ -132,6 +137,8 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_READONLY_MEM, 0),
 	CAP(KVM_CAP_ARM_VM_IPA_SIZE, 0),
 	CAP(KVM_CAP_MULTI_ADDRESS_SPACE, 0),
+	CAP(KVM_CAP_ENABLE_CAP, 0),
+	CAP(KVM_CAP_S390_CSS_SUPPORT, 0),
 	/* Linux has these; kvm_ext must not claim what it does not implement. */
 	CAP(KVM_CAP_IOEVENTFD, T_EXT),
 	CAP(KVM_CAP_SIGNAL_MSI, 0),

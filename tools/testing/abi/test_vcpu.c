@@ -163,6 +163,78 @@ static void t_vcpu_mmap_beyond(const struct abi_test *t)
 	expect_eq(((volatile struct kvm_run *)p)->exit_reason, KVM_EXIT_UNKNOWN);
 }
 
+#define REF_ENABLE "api.rst 4.37 KVM_ENABLE_CAP"
+
+static int vcpu_enable_cap(int vcpu, __u32 cap, __u32 flags)
+{
+	struct kvm_enable_cap c = { .cap = cap, .flags = flags };
+
+	return ioctl(vcpu, KVM_ENABLE_CAP, &c);
+}
+
+/* arm64's kvm_arch_vcpu_ioctl() has no KVM_ENABLE_CAP: an unknown ioctl. */
+static void t_vcpu_enable_cap_none(const struct abi_test *t)
+{
+	int vm = new_vm(0), vcpu;
+
+	(void)t;
+	if (vm < 0)
+		return;
+	vcpu = new_vcpu(vm, 0);
+	if (vcpu < 0)
+		return;
+	expect_eq(check_ext(vm, KVM_CAP_ENABLE_CAP), 0);
+	expect_errno(vcpu_enable_cap(vcpu, KVM_CAP_S390_CSS_SUPPORT, 0), EINVAL);
+}
+
+/*
+ * The rows every architecture with a vCPU KVM_ENABLE_CAP shares: the
+ * struct is copied first, then flags must be 0, and a capability the
+ * vCPU does not enable is -EINVAL.
+ */
+static void t_vcpu_enable_cap_errors(const struct abi_test *t)
+{
+	int vm = new_vm(0), vcpu;
+
+	(void)t;
+	if (vm < 0)
+		return;
+	vcpu = new_vcpu(vm, 0);
+	if (vcpu < 0)
+		return;
+	expect_errno(ioctl(vcpu, KVM_ENABLE_CAP, g_bad_ptr), EFAULT);
+	expect_errno(ioctl(vcpu, KVM_ENABLE_CAP, NULL), EFAULT);
+	expect_errno(vcpu_enable_cap(vcpu, KVM_CAP_USER_MEMORY, 0), EINVAL);
+	expect_errno(vcpu_enable_cap(vcpu, 100000, 0), EINVAL);
+	/* a VM capability is not a vCPU one */
+	expect_errno(vcpu_enable_cap(vcpu, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0), EINVAL);
+}
+
+/* s390: KVM_CAP_S390_CSS_SUPPORT, enabled from any vCPU, any number of times. */
+static void t_vcpu_enable_cap_css(const struct abi_test *t)
+{
+	int vm = new_vm(0), vcpu0, vcpu1;
+	struct kvm_enable_cap c = { .cap = KVM_CAP_S390_CSS_SUPPORT };
+
+	(void)t;
+	if (vm < 0)
+		return;
+	vcpu0 = new_vcpu(vm, 0);
+	vcpu1 = new_vcpu(vm, 1);
+	if (vcpu0 < 0 || vcpu1 < 0)
+		return;
+	/* flags are checked before the capability */
+	expect_errno(vcpu_enable_cap(vcpu0, KVM_CAP_S390_CSS_SUPPORT, 1), EINVAL);
+	expect_errno(vcpu_enable_cap(vcpu0, KVM_CAP_S390_CSS_SUPPORT, 1U << 31), EINVAL);
+	/* args are not looked at */
+	c.args[0] = ~0ULL;
+	expect_errno(ioctl(vcpu0, KVM_ENABLE_CAP, &c), 0);
+	expect_errno(vcpu_enable_cap(vcpu0, KVM_CAP_S390_CSS_SUPPORT, 0), 0);
+	expect_errno(vcpu_enable_cap(vcpu1, KVM_CAP_S390_CSS_SUPPORT, 0), 0);
+	/* it is a vCPU capability: the VM fd does not know it */
+	expect_errno(ioctl(vm, KVM_ENABLE_CAP, &c), EINVAL);
+}
+
 static const struct abi_test vcpu_tests[] = {
 	{ "KVM_CREATE_VCPU id 0 succeeds", REF_VCPU, t_vcpu_id0, 0, 0, 0, 0 },
 	{ "KVM_CREATE_VCPU with an existing id -EEXIST", REF_VCPU, t_vcpu_dup, 0, 0, 0, 0 },
@@ -176,6 +248,13 @@ static const struct abi_test vcpu_tests[] = {
 	  REF_MMAP, t_vcpu_mmap, 0, 0, 0, 0 },
 	{ "vCPU mapping beyond KVM_GET_VCPU_MMAP_SIZE raises SIGBUS on touch", REF_MMAP,
 	  t_vcpu_mmap_beyond, 0, 0, 0, 0 },
+	{ "vCPU KVM_ENABLE_CAP on arm64: an unknown vCPU ioctl -EINVAL, KVM_CAP_ENABLE_CAP 0",
+	  REF_ENABLE, t_vcpu_enable_cap_none, M_ARM64, 0, 0, 0 },
+	{ "vCPU KVM_ENABLE_CAP: bad struct pointer -EFAULT, unknown or VM capability -EINVAL",
+	  REF_ENABLE, t_vcpu_enable_cap_errors, M_PPC | M_S390, 0, 0, 0 },
+	{ "vCPU KVM_ENABLE_CAP(KVM_CAP_S390_CSS_SUPPORT): flags -EINVAL first, then 0 from any "
+	  "vCPU, repeatedly; -EINVAL on the VM fd",
+	  REF_ENABLE, t_vcpu_enable_cap_css, M_S390, 0, 0, 0 },
 };
 
 TEST_GROUP(vcpu);
