@@ -424,6 +424,23 @@ void kx_waitq_wake_all(struct kx_waitq *wq)
 	wake_up_all((wait_queue_head_t *)wq);
 }
 
+void kx_sigmask_activate(unsigned long long mask)
+{
+	sigset_t set;
+
+	BUILD_BUG_ON(sizeof(set) != sizeof(mask));
+	memcpy(&set, &mask, sizeof(set));
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	/* Only current changes ->real_blocked (as kvm_sigset_activate()). */
+	sigprocmask(SIG_SETMASK, &set, &current->real_blocked);
+}
+
+void kx_sigmask_deactivate(void)
+{
+	sigprocmask(SIG_SETMASK, &current->real_blocked, NULL);
+	sigemptyset(&current->real_blocked);
+}
+
 int kx_copy_from_user(void *dst, unsigned long long uaddr, unsigned long len)
 {
 	if (kvm_ext_kernel_uaccess())

@@ -85,6 +85,16 @@ int kx_waitq_wait(struct kx_waitq *wq, int (*cond)(void *ctx), void *ctx);
 void kx_waitq_wake_all(struct kx_waitq *wq);
 
 /*
+ * KVM_SET_SIGNAL_MASK's mask in force while a vCPU is in KVM_RUN
+ * (kvm_sigset_activate()/kvm_sigset_deactivate()): activate saves the
+ * calling thread's mask and sets mask (a sigset_t, one 64-bit word on
+ * every host kvm_ext builds for) without SIGKILL and SIGSTOP; deactivate
+ * restores the saved one.
+ */
+void kx_sigmask_activate(unsigned long long mask);
+void kx_sigmask_deactivate(void);
+
+/*
  * Deferred work in process context, on kvm_ext's own workqueue (irqfd
  * injection and shutdown); each kind of work item has its own lock class
  * (lockdep sees a flush as taking the item). kx_work_queue queues w

@@ -54,12 +54,14 @@ kx::Status Vcpu::run(kx_run* run) {
       status = kx::error(kx::kEINTR);
     } else {
       running_.store(true);
+      if (sigmask_active_) kx_sigmask_activate(sigmask_);
       // The idle guest waits for an interrupt it would take (then exits
       // with KVM_EXIT_EXT_INTERRUPT so the test, as the guest, can take
-      // it) or a signal.
+      // it) or a signal the mask in force lets through.
       IrqChip* chip = vm_->irqchip();
       auto has_work = [this, chip] { return chip && chip->vcpu_has_interrupt(*this); };
       status = kx::Status::from_raw(wait_.wait(&has_work));
+      if (sigmask_active_) kx_sigmask_deactivate();
       running_.store(false);
       run->exit.set = 1;
       run->exit.reason = status.is_ok() ? KX_EXIT_EXT_INTERRUPT : KX_EXIT_INTR;
@@ -67,6 +69,16 @@ kx::Status Vcpu::run(kx_run* run) {
   }
   mutex.unlock();
   return status;
+}
+
+// kvm_vcpu_ioctl_set_sigmask(): under the vCPU's mutex, so a KVM_RUN in
+// progress keeps the mask it entered with.
+kx::Status Vcpu::set_signal_mask(const u64* mask) {
+  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
+  sigmask_active_ = mask != nullptr;
+  if (mask) sigmask_ = *mask;
+  mutex.unlock();
+  return kx::Status::ok();
 }
 
 kx::Status Vcpu::attr(kx_attr_op op, const kx_attr& a) {
@@ -179,7 +191,37 @@ kx::Result<long> vcpu_enable_cap(Vcpu& vcpu, u64 arg) {
   return kx::kEINVAL;
 }
 
+namespace {
+
+// KVM_SET_SIGNAL_MASK (api.rst 4.21): struct kvm_signal_mask is a u32 len
+// and the sigset after it; len must be the kernel's sigset_t (8 bytes on
+// every host, also for a compat task's compat_sigset_t). No argument
+// clears the mask.
+kx::Result<long> set_signal_mask(Vcpu& vcpu, u64 arg) {
+  if (!arg) {
+    KX_TRY(vcpu.set_signal_mask(nullptr));
+    return 0;
+  }
+  u32 len;
+  if (kx_copy_from_user(&len, arg, sizeof(len))) return kx::kEFAULT;
+  u64 mask;
+  if (len != sizeof(mask)) return kx::kEINVAL;
+  if (kx_copy_from_user(&mask, arg + sizeof(len), sizeof(mask))) return kx::kEFAULT;
+  KX_TRY(vcpu.set_signal_mask(&mask));
+  return 0;
+}
+
+// kvm_vcpu_ioctl()'s own cases, on every architecture.
+constexpr VcpuIoctl kGenericVcpuIoctls[] = {
+    {KX_SET_SIGNAL_MASK, set_signal_mask},
+};
+
+}  // namespace
+
 kx::Result<long> Vcpu::ioctl(u32 cmd, u64 arg) {
+  if (const VcpuIoctl* row =
+          find_ioctl(kGenericVcpuIoctls, kx::array_size(kGenericVcpuIoctls), cmd))
+    return row->handler(*this, arg);
   const Personality& p = vm_->personality();
   if (const VcpuIoctl* row = find_ioctl(p.vcpu_ioctls, p.n_vcpu_ioctls, cmd))
     return row->handler(*this, arg);

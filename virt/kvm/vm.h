@@ -62,6 +62,8 @@ class Vcpu {
   // A vCPU ioctl the shim does not decode itself: the architecture's
   // table, else the architecture's unknown-ioctl errno.
   kx::Result<long> ioctl(u32 cmd, u64 arg);
+  // KVM_SET_SIGNAL_MASK: the mask KVM_RUN puts in force, or none (null).
+  kx::Status set_signal_mask(const u64* mask) KX_EXCLUDES(mutex);
 
   bool has_run() const { return has_run_.load(); }
   // Wakes the vCPU if it waits in KVM_RUN (it re-checks for work). Safe
@@ -86,6 +88,8 @@ class Vcpu {
   kx::Atomic<bool> has_run_;
   kx::Atomic<bool> running_;
   kx::WaitQueue wait_;
+  bool sigmask_active_ KX_GUARDED_BY(mutex) = false;
+  u64 sigmask_ KX_GUARDED_BY(mutex) = 0;
 };
 
 class Device {

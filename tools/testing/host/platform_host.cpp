@@ -33,7 +33,9 @@ std::atomic<long> g_live{0};
 std::atomic<long> g_owner_puts{0};
 std::atomic<long> g_attempts{0};
 std::atomic<long> g_fail_after{-1};
-std::atomic<bool> g_signal{false};
+std::atomic<uint64_t> g_pending{0};
+thread_local uint64_t t_blocked = 0;
+thread_local uint64_t t_saved_blocked = 0;
 std::atomic<bool> g_poison{true};
 
 bool should_fail() {
@@ -77,8 +79,10 @@ void reset_allocation_counters() {
   g_fail_after.store(-1);
 }
 long owner_puts() { return g_owner_puts.load(); }
-void raise_signal() { g_signal.store(true); }
-void clear_signal() { g_signal.store(false); }
+void raise_signal(int signo) { g_pending.fetch_or(1ull << (signo - 1)); }
+void clear_signal() { g_pending.store(0); }
+uint64_t thread_blocked() { return t_blocked; }
+void set_thread_blocked(uint64_t mask) { t_blocked = mask; }
 }  // namespace host
 
 extern "C" {
@@ -166,7 +170,7 @@ int kx_waitq_wait(kx_waitq* wq, int (*cond)(void*), void* ctx) {
   HostWaitq* w = as_waitq(wq);
   for (;;) {
     if (cond(ctx)) return 0;
-    if (g_signal.load()) return -EINTR;
+    if (g_pending.load() & ~t_blocked) return -EINTR;
     pthread_mutex_lock(&w->lock);
     timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -178,6 +182,15 @@ int kx_waitq_wait(kx_waitq* wq, int (*cond)(void*), void* ctx) {
     pthread_cond_timedwait(&w->cond, &w->lock, &ts);
     pthread_mutex_unlock(&w->lock);
   }
+}
+void kx_sigmask_activate(unsigned long long mask) {
+  constexpr uint64_t kUnblockable = 1ull << (9 - 1) | 1ull << (19 - 1);  // SIGKILL, SIGSTOP
+  t_saved_blocked = t_blocked;
+  t_blocked = mask & ~kUnblockable;
+}
+void kx_sigmask_deactivate() {
+  t_blocked = t_saved_blocked;
+  t_saved_blocked = 0;
 }
 void kx_waitq_wake_all(kx_waitq* wq) {
   pthread_mutex_lock(&as_waitq(wq)->lock);

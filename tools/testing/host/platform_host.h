@@ -19,9 +19,15 @@ void reset_allocation_counters();
 void poison_uninit(bool on);
 // kx_owner_put() calls so far (a VM drops its owner exactly once).
 long owner_puts();
-// Pretend a signal is pending for every thread blocked in kx_waitq_wait.
-void raise_signal();
+// Pretend a signal (SIGUSR1 unless given) is pending for every thread
+// blocked in kx_waitq_wait; it interrupts the wait unless the thread's
+// mask blocks it.
+void raise_signal(int signo = 10);
 void clear_signal();
+// The calling thread's blocked signals (bit n-1 for signal n), as
+// kx_sigmask_activate()/kx_sigmask_deactivate() change them.
+uint64_t thread_blocked();
+void set_thread_blocked(uint64_t mask);
 // User addresses at or above this fault in kx_copy_{from,to}_user.
 constexpr uint64_t kUserTop = 0x0000800000000000ull;
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <thread>
 
 #include <kvm_ext/abi.h>
@@ -122,6 +124,50 @@ TEST_F(CoreTest, RunHonoursImmediateExitAndSignals) {
   EXPECT_EQ(run.exit.set, 1);
   EXPECT_EQ(run.exit.reason, static_cast<unsigned>(KX_EXIT_INTR));
   t.join();
+  kx_vm_put(v);
+}
+
+// struct kvm_signal_mask with its sigset: len at 0, the set at 4.
+struct SignalMask {
+  uint8_t bytes[12];
+  SignalMask(uint32_t len, uint64_t set) {
+    memcpy(bytes, &len, 4);
+    memcpy(bytes + 4, &set, 8);
+  }
+  unsigned long arg() const { return reinterpret_cast<unsigned long>(bytes); }
+};
+
+TEST_F(CoreTest, SignalMaskHoldsOnlyInsideRun) {
+  constexpr uint64_t kUsr1 = 1ull << (10 - 1);
+  kx_vm* v = vm(KX_S390);
+  kx_vcpu* c;
+  ASSERT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
+  EXPECT_EQ(kx_vcpu_ioctl(c, KX_SET_SIGNAL_MASK, SignalMask(4, kUsr1).arg()), -EINVAL);
+  EXPECT_EQ(kx_vcpu_ioctl(c, KX_SET_SIGNAL_MASK, SignalMask(16, kUsr1).arg()), -EINVAL);
+  EXPECT_EQ(kx_vcpu_ioctl(c, KX_SET_SIGNAL_MASK, host::kUserTop), -EFAULT);
+  EXPECT_EQ(kx_vcpu_ioctl(c, KX_SET_SIGNAL_MASK, SignalMask(8, kUsr1).arg()), 0);
+  EXPECT_EQ(host::thread_blocked(), 0u);  // not in force outside KVM_RUN
+
+  // SIGUSR1 stays pending through the run; SIGUSR2 ends it.
+  kx_run run = {};
+  std::thread t([] {
+    host::raise_signal(10);
+    usleep(50000);
+    host::raise_signal(12);
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(kx_vcpu_run(c, &run), -EINTR);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(40));
+  EXPECT_EQ(run.exit.reason, static_cast<unsigned>(KX_EXIT_INTR));
+  t.join();
+  EXPECT_EQ(host::thread_blocked(), 0u);  // the thread's own mask again
+
+  // No argument clears it: SIGUSR1 alone ends the run.
+  host::clear_signal();
+  EXPECT_EQ(kx_vcpu_ioctl(c, KX_SET_SIGNAL_MASK, 0), 0);
+  host::raise_signal(10);
+  EXPECT_EQ(kx_vcpu_run(c, &run), -EINTR);
+  host::clear_signal();
   kx_vm_put(v);
 }
 
