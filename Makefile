@@ -170,7 +170,8 @@ check:
 format:
 	clang-format -i $(filter-out include/kvm_ext/%,$(filter %.cpp %.h,$(CORE_SRCS))) \
 		tools/testing/host/*.cpp tools/testing/host/*.h \
-		tools/testing/fuzz/*.cpp kunit/*.cpp
+		tools/testing/fuzz/*.cpp tools/testing/fuzz/spine/*.cpp tools/testing/fuzz/spine/*.h \
+		kunit/*.cpp
 
 clean:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true
