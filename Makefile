@@ -73,7 +73,7 @@ $(B)/guest/kvm_ext_failslab: tools/testing/failslab/failslab_sweep.c include/uap
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
-$(B)/guest/kvm_ext_bench: tools/testing/bench/ioctl_floor.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench_ioctl_floor: tools/testing/bench/ioctl_floor.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
@@ -113,23 +113,23 @@ run: deps module $(B)/guest/kvm_ext_demo
 	scripts/qemu-run.sh --timeout 600 --script tools/kvm_ext/guest-demo.sh \
 		kvm_ext.ko $(B)/guest/kvm_ext_demo
 
-$(B)/guest/kvm_ext_bench_dirty: tools/testing/bench/dirty_log.c tools/testing/bench/bench.h
+$(B)/guest/kvm_ext_bench_dirty_log: tools/testing/bench/dirty_log.c tools/testing/bench/bench.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/guest/kvm_ext_bench_regs: tools/testing/bench/reg_snapshot.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench_arm64_snapshot: tools/testing/bench/arm64_snapshot.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
-$(B)/guest/kvm_ext_bench_copy: tools/testing/bench/copy_floor.c tools/testing/bench/bench.h
+$(B)/guest/kvm_ext_bench_copy_floor: tools/testing/bench/copy_floor.c tools/testing/bench/bench.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-$(B)/guest/kvm_ext_bench_its: tools/testing/bench/its.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench_vgic_its: tools/testing/bench/vgic_its.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
-$(B)/guest/kvm_ext_bench_vgic: tools/testing/bench/vgic.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_bench_vgic_regs: tools/testing/bench/vgic_regs.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
@@ -143,18 +143,18 @@ $(B)/bench-host/core.o: $(CORE_SRCS)
 	@mkdir -p $(dir $@)
 	$(HOST_CXX) $(BENCH_CXXFLAGS) $(CORE_FLAGS) $(INCLUDES) -c -o $@ core.cpp
 
-$(B)/bench-host/kvm_ext_bench_its_host: $(B)/bench-host/core.o tools/testing/bench/its_host.cpp \
-		tools/testing/host/platform_host.cpp
+$(B)/bench-host/kvm_ext_bench_vgic_its_host: $(B)/bench-host/core.o \
+		tools/testing/bench/vgic_its_host.cpp tools/testing/host/platform_host.cpp
 	$(HOST_CXX) $(BENCH_CXXFLAGS) $(INCLUDES) -Itools/testing/host -o $@ $^ -lpthread
 
-bench: deps module $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty $(B)/guest/kvm_ext_bench_regs \
-		$(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its $(B)/guest/kvm_ext_bench_copy \
-		$(B)/bench-host/kvm_ext_bench_its_host
-	$(B)/bench-host/kvm_ext_bench_its_host
+# Each tools/testing/bench/NAME.c is kvm_ext_bench_NAME.
+BENCH_GUEST := $(patsubst %,$(B)/guest/kvm_ext_bench_%,ioctl_floor dirty_log arm64_snapshot \
+	vgic_regs vgic_its copy_floor)
+
+bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
+	$(B)/bench-host/kvm_ext_bench_vgic_its_host
 	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
-		kvm_ext.ko $(B)/guest/kvm_ext_bench $(B)/guest/kvm_ext_bench_dirty \
-		$(B)/guest/kvm_ext_bench_regs $(B)/guest/kvm_ext_bench_vgic $(B)/guest/kvm_ext_bench_its \
-		$(B)/guest/kvm_ext_bench_copy
+		kvm_ext.ko $(BENCH_GUEST)
 
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
@@ -170,7 +170,8 @@ check:
 format:
 	clang-format -i $(filter-out include/kvm_ext/%,$(filter %.cpp %.h,$(CORE_SRCS))) \
 		tools/testing/host/*.cpp tools/testing/host/*.h \
-		tools/testing/fuzz/*.cpp kunit/*.cpp
+		tools/testing/fuzz/*.cpp tools/testing/fuzz/spine/*.cpp tools/testing/fuzz/spine/*.h \
+		kunit/*.cpp
 
 clean:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true

@@ -30,7 +30,8 @@ clang_format_clean() {
 	clang-format --dry-run -Werror core.cpp virt/kvm/*.cpp virt/kvm/*.h \
 		arch/*/*.cpp arch/*/*.h arch/*/*/*.cpp arch/*/*/*.h include/kx/*.h \
 		tools/testing/host/*.cpp tools/testing/host/*.h tools/testing/bench/*.cpp \
-		tools/testing/fuzz/*.cpp kunit/*.cpp
+		tools/testing/fuzz/*.cpp tools/testing/fuzz/spine/*.cpp \
+		tools/testing/fuzz/spine/*.h kunit/*.cpp
 }
 
 # One checkpatch.pl run. It exits 0 only when it ran and found nothing

@@ -86,7 +86,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group;
-extern const struct abi_test_group arm64_vcpu_devices_group;
+extern const struct abi_test_group pmu_timer_group;
 
 /* ------------------------------------------------------------ run state */
 
@@ -176,7 +176,7 @@ long debugfs_read(const char *name);
 const char *errno_name(int err);
 
 
-/* arm64_vcpu.c: arm64 vCPU helpers (raw ioctl results, -1 with errno). */
+/* arm64_common.c: arm64 vCPU helpers (raw ioctl results, -1 with errno). */
 __u32 target_of(int vm);
 int vcpu_init(int vm, int vcpu, __u32 features);
 int finalize_sve(int vcpu);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench_copy: what moving the ITS benchmark's 17 MB costs on this
- * machine, without kvm_ext, as ratios to the user-space memcpy() that
- * kvm_ext_bench_its compares its table save and restore with
+ * kvm_ext_bench_copy_floor: what moving the ITS benchmark's 17 MB costs on
+ * this machine, without kvm_ext, as ratios to the user-space memcpy() that
+ * kvm_ext_bench_vgic_its compares its table save and restore with
  * (Documentation/performance.rst):
  *
  *   - the kernel's copy_to_user() and copy_from_user() of the same bytes
@@ -18,7 +18,7 @@
  * (rep movsb and rep stosb with ERMS), which is why kvm_ext maps guest
  * pages instead of copying them.
  *
- * usage: kvm_ext_bench_copy [ROUNDS]   (default 5)
+ * usage: kvm_ext_bench_copy_floor [ROUNDS]   (default 5)
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -31,8 +31,8 @@
 
 #include "bench.h"
 
-#define BYTES (65536UL * 32 * 8 + 65536UL * 8) /* kvm_ext_bench_its's tables */
-#define FILE_PATH "/tmp/kvm_ext_bench_copy"
+#define BYTES (65536UL * 32 * 8 + 65536UL * 8) /* kvm_ext_bench_vgic_its's tables */
+#define FILE_PATH "/tmp/kvm_ext_bench_copy_floor"
 
 /*
  * Counts the entries whose bits 47:16 are set, one at a time, as kernel

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench_dirty: dirty logging at migration scale, as ratios to a
+ * kvm_ext_bench_dirty_log: dirty logging at migration scale, as ratios to a
  * bound measured in the same run (absolute times under TCG mean little).
  *
  *  1. A 64 GiB slot (16 Mi pages, a 2 MiB bitmap), fully dirty: one
@@ -12,7 +12,7 @@
  *  3. A 1 TiB slot with logging on: memory used, against the size of its
  *     bitmaps (the log and its staging copy, 2 x 32 MiB).
  *
- * usage: kvm_ext_bench_dirty [NODE] [ROUNDS]
+ * usage: kvm_ext_bench_dirty_log [NODE] [ROUNDS]
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench: the ioctl floor. Times, in one run and interleaved, the
- * cheapest round trip into kvm_ext (an ioctl the device fd does not know:
- * fd lookup, mm check, dispatch, -ENOTTY) against KVM_HAS_DEVICE_ATTR of a
- * trivial attribute (the same plus the kvm_device_attr copy and the
- * device's attribute dispatch), and prints their ratio. Absolute times are
- * printed for context only: on TCG they mean little.
+ * kvm_ext_bench_ioctl_floor: the ioctl floor. Times, in one run and
+ * interleaved, the cheapest round trip into kvm_ext (an ioctl the device fd
+ * does not know: fd lookup, mm check, dispatch, -ENOTTY) against
+ * KVM_HAS_DEVICE_ATTR of a trivial attribute (the same plus the
+ * kvm_device_attr copy and the device's attribute dispatch), and prints
+ * their ratio. Absolute times are printed for context only: on TCG they
+ * mean little.
  *
- * usage: kvm_ext_bench [NODE] [ROUNDS]
+ * usage: kvm_ext_bench_ioctl_floor [NODE] [ROUNDS]
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -4,9 +4,10 @@
 
     tools/testing/fuzz/gen-seeds.py [OUT_DIR]
 
-The encoding mirrors spine_fuzzer.cpp: one opcode byte, then the
-operation's argument bytes, read in the order the decoder reads them
-(selector bytes choose a mode; see the *_sel functions there). Files named
+The encoding mirrors spine_fuzzer.cpp: one opcode byte (its operations'
+table), then the operation's argument bytes, read in the order its op_*
+function in spine/ reads them (selector bytes choose a mode; see the
+*_sel functions there and in spine/input.cpp). Files named
 regression-* in the same directory are reproducers of findings and are
 left alone.
 """
@@ -52,8 +53,8 @@ F_ALL = 1 << SVE | 1 << PTRAUTH_A | 1 << PTRAUTH_G | 1 << PMU_V3 | 1 << PSCI_0_2
 REG_GET, REG_SET, REG_GET_SET = 0, 1, 6
 PV_SET, PV_GET, PV_HAS, PV_HVC = 0, 1, 2, 3
 
-# The VGIC's register groups, frames and ICC registers (spine_fuzzer.cpp,
-# "arm64 VGIC, step 2"): the harness's row tables, to find the selector
+# The VGIC's register groups, frames and ICC registers (spine/vgic_regs.cpp,
+# spine/vgic_regs_map.cpp): the harness's row tables, to find the selector
 # bytes of a register.
 V2, V3 = 5, 7
 G_DIST, G_CPU, G_REDIST, G_SYSREGS, G_LEVEL = 1, 2, 5, 6, 7

@@ -16,7 +16,7 @@
 
 namespace {
 
-class CoreTest : public ::testing::Test {
+class VmTest : public ::testing::Test {
  protected:
   void SetUp() override {
     host::reset_allocation_counters();
@@ -43,7 +43,7 @@ class CoreTest : public ::testing::Test {
   long live_ = 0;
 };
 
-TEST_F(CoreTest, CreateVmTypesFollowTheArchitecture) {
+TEST_F(VmTest, CreateVmTypesFollowTheArchitecture) {
   kx_vm* v;
   EXPECT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &v), 0);
   kx_vm_put(v);
@@ -61,7 +61,7 @@ TEST_F(CoreTest, CreateVmTypesFollowTheArchitecture) {
   EXPECT_EQ(kx_vm_count(), 0u);
 }
 
-TEST_F(CoreTest, CheckExtensionAnswersPerPersonality) {
+TEST_F(VmTest, CheckExtensionAnswersPerPersonality) {
   EXPECT_EQ(kx_check_extension(KX_ARM64, nullptr, KX_CAP_ARM_VM_IPA_SIZE), 48);
   EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_ARM_VM_IPA_SIZE), 0);
   EXPECT_EQ(kx_check_extension(KX_ARM64, nullptr, KX_CAP_READONLY_MEM), 1);
@@ -75,7 +75,7 @@ TEST_F(CoreTest, CheckExtensionAnswersPerPersonality) {
   EXPECT_EQ(kx_vcpu_mmap_pages(KX_S390), 1);
 }
 
-TEST_F(CoreTest, VcpuIdsCountsAndDuplicates) {
+TEST_F(VmTest, VcpuIdsCountsAndDuplicates) {
   kx_vm* v = vm(KX_S390);
   kx_vcpu* c;
   EXPECT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
@@ -88,7 +88,7 @@ TEST_F(CoreTest, VcpuIdsCountsAndDuplicates) {
   kx_vm_put(v);
 }
 
-TEST_F(CoreTest, AbortedVcpuFreesItsIdAndCount) {
+TEST_F(VmTest, AbortedVcpuFreesItsIdAndCount) {
   kx_vm* v = vm();
   kx_vcpu* c;
   ASSERT_EQ(kx_vm_create_vcpu(v, 3, &c), 0);
@@ -97,7 +97,7 @@ TEST_F(CoreTest, AbortedVcpuFreesItsIdAndCount) {
   kx_vm_put(v);
 }
 
-TEST_F(CoreTest, VcpuPagesExistPerPersonality) {
+TEST_F(VmTest, VcpuPagesExistPerPersonality) {
   kx_vm* v = vm(KX_S390);
   kx_vcpu* c;
   ASSERT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
@@ -106,7 +106,7 @@ TEST_F(CoreTest, VcpuPagesExistPerPersonality) {
   kx_vm_put(v);
 }
 
-TEST_F(CoreTest, RunHonoursImmediateExitAndSignals) {
+TEST_F(VmTest, RunHonoursImmediateExitAndSignals) {
   kx_vm* v = vm(KX_PPC);
   kx_vcpu* c;
   ASSERT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
@@ -137,7 +137,7 @@ struct SignalMask {
   unsigned long arg() const { return reinterpret_cast<unsigned long>(bytes); }
 };
 
-TEST_F(CoreTest, SignalMaskHoldsOnlyInsideRun) {
+TEST_F(VmTest, SignalMaskHoldsOnlyInsideRun) {
   constexpr uint64_t kUsr1 = 1ull << (10 - 1);
   kx_vm* v = vm(KX_S390);
   kx_vcpu* c;
@@ -171,7 +171,7 @@ TEST_F(CoreTest, SignalMaskHoldsOnlyInsideRun) {
   kx_vm_put(v);
 }
 
-TEST_F(CoreTest, Arm64RunWithoutInitIsEnoexec) {
+TEST_F(VmTest, Arm64RunWithoutInitIsEnoexec) {
   kx_vm* v = vm(KX_ARM64);
   kx_vcpu* c;
   ASSERT_EQ(kx_vm_create_vcpu(v, 0, &c), 0);
@@ -181,13 +181,13 @@ TEST_F(CoreTest, Arm64RunWithoutInitIsEnoexec) {
   kx_vm_put(v);
 }
 
-TEST_F(CoreTest, UnknownIoctlErrnosPerArchitecture) {
+TEST_F(VmTest, UnknownIoctlErrnosPerArchitecture) {
   EXPECT_EQ(kx_unknown_ioctl_errno(KX_ARM64, 0), -EINVAL);
   EXPECT_EQ(kx_unknown_ioctl_errno(KX_PPC, 0), -ENOTTY);
   EXPECT_EQ(kx_unknown_ioctl_errno(KX_S390, 1), -ENOTTY);
 }
 
-TEST_F(CoreTest, AttrOnVmAndVcpuFollowTheArchitecture) {
+TEST_F(VmTest, AttrOnVmAndVcpuFollowTheArchitecture) {
   kx_attr a = {0, 1234, 0, 0};
   const auto ua = reinterpret_cast<unsigned long long>(&a);
   kx_vm* arm = vm(KX_ARM64);
@@ -221,7 +221,7 @@ const kx_device_ops kProbeDestroyOps = {
     .ioctl = nullptr,
 };
 
-TEST_F(CoreTest, DeviceRegistryCreateTestAndLifetimes) {
+TEST_F(VmTest, DeviceRegistryCreateTestAndLifetimes) {
   ASSERT_EQ(kx_register_device_ops(KX_ARM64, 11, &kProbeDestroyOps), 0);
   EXPECT_EQ(kx_register_device_ops(KX_ARM64, 11, &kProbeDestroyOps), -EEXIST);
   EXPECT_EQ(kx_register_device_ops(KX_ARM64, KX_MAX_DEVICE_TYPES, &kProbeDestroyOps), -EINVAL);
@@ -251,7 +251,7 @@ TEST_F(CoreTest, DeviceRegistryCreateTestAndLifetimes) {
   kx_unregister_device_ops(KX_ARM64, 11);
 }
 
-TEST_F(CoreTest, VfioOnePerVmAndReleasedWithItsFd) {
+TEST_F(VmTest, VfioOnePerVmAndReleasedWithItsFd) {
   kx_vm* v = vm(KX_PPC);
   kx_device *d, *d2;
   // As the shim: each device fd holds a VM reference.

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-// its_fuzzer: libFuzzer over the ITS (arch/arm64/vgic/its.cpp) in the host
-// build of the core: random command queues and random table images, with
-// the test as the guest and the VMM (devices/arm-vgic-its.rst).
+// vgic_its_fuzzer: libFuzzer over the ITS (arch/arm64/vgic/its.cpp) in the
+// host build of the core: random command queues and random table images,
+// with the test as the guest and the VMM (devices/arm-vgic-its.rst).
 //
-//   make -C tools/testing/fuzz O=DIR            -> DIR/its_fuzzer
-//   tools/testing/fuzz/run.sh short DIR its      (make check: 30 s)
+//   make -C tools/testing/fuzz O=DIR            -> DIR/vgic_its_fuzzer
+//   tools/testing/fuzz/run.sh short DIR vgic_its (make check: 30 s)
 //
 // One input sets up a VM (two vCPUs, a GICv3, one ITS, 8 MiB of guest RAM
 // with the LPI tables, a flat or two-level device table, a collection
@@ -65,7 +65,7 @@ bool trace() {
 
 void check(bool ok, const char* what, long got) {
   if (ok) return;
-  fprintf(stderr, "its_fuzzer: %s (got %ld)\n", what, got);
+  fprintf(stderr, "vgic_its_fuzzer: %s (got %ld)\n", what, got);
   abort();
 }
 
@@ -211,7 +211,7 @@ struct Harness {
   }
   static void report(int d, int e, const Seen& a, const Seen& b) {
     fprintf(stderr,
-            "its_fuzzer: device %d event %d: before: MSI %d, INTID %u on vCPU %d; "
+            "vgic_its_fuzzer: device %d event %d: before: MSI %d, INTID %u on vCPU %d; "
             "after: MSI %d, INTID %u on vCPU %d\n",
             d, e, a.ret, a.intid, a.vcpu, b.ret, b.intid, b.vcpu);
   }
@@ -314,7 +314,7 @@ struct Harness {
           wrong = "round trip: not the vCPU of the image's collection";
         if (!wrong) continue;
         report(d, e, was, now);
-        fprintf(stderr, "its_fuzzer: the image: %s LPI %u, ICID %u (vCPU %d)%s\n",
+        fprintf(stderr, "vgic_its_fuzzer: the image: %s LPI %u, ICID %u (vCPU %d)%s\n",
                 t.valid ? "ITE" : "no ITE", t.lpi, t.icid, target, shared ? ", shared" : "");
         check(false, wrong, 0);
       }

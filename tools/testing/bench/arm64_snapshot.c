@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench_regs: the cost of a full register snapshot of one arm64
- * vCPU (SVE at VL 512, pointer auth, PMU: what a VMM saves on migration)
- * against the ioctl floor, timed interleaved in one run. A snapshot is
+ * kvm_ext_bench_arm64_snapshot: the cost of a full register snapshot of
+ * one arm64 vCPU (SVE at VL 512, pointer auth, PMU: what a VMM saves on
+ * migration) against the ioctl floor, timed interleaved in one run. A snapshot is
  * KVM_GET_REG_LIST then KVM_GET_ONE_REG for every listed register. Prints
  * the snapshot / floor ratio and the per-ioctl ratio; absolute times are
  * context only (TCG).
  *
- * usage: kvm_ext_bench_regs [NODE] [ROUNDS]
+ * usage: kvm_ext_bench_arm64_snapshot [NODE] [ROUNDS]
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -46,7 +46,7 @@ void put64(uint8_t* p, uint64_t v) {
   for (int i = 0; i < 8; i++) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-class ItsTest : public ::testing::Test {
+class VgicItsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     live_ = host::live_allocations();
@@ -181,7 +181,7 @@ class ItsTest : public ::testing::Test {
 // "next: ... the DeviceID offset to the next DTE, capped by 2^14 - 1":
 // devices 20000 apart save a capped offset, and the restore walks on
 // through the invalid entries to the next device.
-TEST_F(ItsTest, DteNextOffsetIsCappedAndTheRestoreWalksOn) {
+TEST_F(VgicItsTest, DteNextOffsetIsCappedAndTheRestoreWalksOn) {
   its_up(3);  // 3 x 64K: 24576 DTEs
   mapc(0, 0);
   mapd(0, kRam + kItt, 1);
@@ -205,7 +205,7 @@ TEST_F(ItsTest, DteNextOffsetIsCappedAndTheRestoreWalksOn) {
 
 // The ITE's next offset is the EventID distance, and 0 for the last;
 // events 0 and 65535 of a 16-bit device are exactly 2^16 - 1 apart.
-TEST_F(ItsTest, IteNextOffsetsAndTheWidestDevice) {
+TEST_F(VgicItsTest, IteNextOffsetsAndTheWidestDevice) {
   its_up();
   mapc(1, 1);
   mapd(9, kRam + kItt, 16);
@@ -222,7 +222,7 @@ TEST_F(ItsTest, IteNextOffsetsAndTheWidestDevice) {
 
 // A two-level device table: MAPD needs a valid level-1 entry, and the
 // save and restore go through the level-2 pages it points at.
-TEST_F(ItsTest, IndirectDeviceTable) {
+TEST_F(VgicItsTest, IndirectDeviceTable) {
   // L1: entry 0 -> L2 page A, entry 3 -> L2 page B; 8192 DTEs per page.
   put64(&ram_[kDt], kValid | (kRam + kL2));
   put64(&ram_[kDt + 3 * 8], kValid | (kRam + kL2 + 0x10000));
@@ -247,7 +247,7 @@ TEST_F(ItsTest, IndirectDeviceTable) {
 }
 
 // The queue is a ring: commands past its end continue at its start.
-TEST_F(ItsTest, CommandQueueWraps) {
+TEST_F(VgicItsTest, CommandQueueWraps) {
   its_up(1, false, 1);  // 4 KiB: 128 commands
   mapc(0, 1);
   mapd(1, kRam + kItt, 8);
@@ -264,7 +264,7 @@ TEST_F(ItsTest, CommandQueueWraps) {
 
 // An ITE whose collection was unmapped translates nothing and is saved
 // as an invalid entry, as 6.1 does.
-TEST_F(ItsTest, TranslationWithoutCollection) {
+TEST_F(VgicItsTest, TranslationWithoutCollection) {
   its_up();
   mapc(3, 0);
   mapd(2, kRam + kItt, 1);
@@ -282,7 +282,7 @@ TEST_F(ItsTest, TranslationWithoutCollection) {
 // is still delivered; CLEAR reaches it; mapping the collection again does
 // not bring the translation back, nor does a MAPTI over it. The LPIs are
 // the lowest and highest there are, the edges of the 32-bit ITE word.
-TEST_F(ItsTest, TranslationWithoutCollectionKeepsItsLpi) {
+TEST_F(VgicItsTest, TranslationWithoutCollectionKeepsItsLpi) {
   its_up();
   mapc(3, 0);
   mapd(2, kRam + kItt, 2);
@@ -312,7 +312,7 @@ TEST_F(ItsTest, TranslationWithoutCollectionKeepsItsLpi) {
 
 // A restore that fails frees everything it built: same allocations as
 // before it, and the earlier translations stay.
-TEST_F(ItsTest, FailedRestoreLeavesNothing) {
+TEST_F(VgicItsTest, FailedRestoreLeavesNothing) {
   its_up();
   mapc(0, 0);
   for (uint32_t d = 0; d < 40; d++) {
@@ -333,7 +333,7 @@ TEST_F(ItsTest, FailedRestoreLeavesNothing) {
 // RAM, as DISCARD does for one: a save after it and a restore do not
 // bring back what an earlier save wrote there (6.1 does;
 // Documentation/differences.rst).
-TEST_F(ItsTest, RemappedOrUnmappedDeviceLeavesNoEntryForARestore) {
+TEST_F(VgicItsTest, RemappedOrUnmappedDeviceLeavesNoEntryForARestore) {
   its_up();
   mapc(0, 0);
   mapd(3, kRam + kItt, 3);
@@ -363,7 +363,7 @@ TEST_F(ItsTest, RemappedOrUnmappedDeviceLeavesNoEntryForARestore) {
 // in a gap or after the last, translate nothing. A block goes when its
 // last device does, whether the guest unmaps that device or remaps it,
 // and a remapped device gets an array of its own.
-TEST_F(ItsTest, RestoredDevicesShareBlocksThatGoWithTheirLastDevice) {
+TEST_F(VgicItsTest, RestoredDevicesShareBlocksThatGoWithTheirLastDevice) {
   constexpr uint32_t kDevs = 1200;
   its_up();
   mapc(0, 1);

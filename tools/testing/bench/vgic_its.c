@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench_its: the ITS at scale (issue 7), as ratios measured in one
- * run (Documentation/performance.rst):
+ * kvm_ext_bench_vgic_its: the ITS at scale (issue 7), as ratios measured in
+ * one run (Documentation/performance.rst):
  *
  * (a) KVM_SIGNAL_MSI with 1 device and 1 event vs 65536 devices x 32
  *     events (2,097,152 translations), MSIs spread over all of them in a
@@ -13,7 +13,7 @@
  * Both VMs are mapped as a guest driver would: the tables and queue in
  * guest RAM, MAPC, MAPD and MAPTI through the command queue.
  *
- * usage: kvm_ext_bench_its [NODE [ROUNDS]]   (default /dev/kvm_ext/arm64, 5)
+ * usage: kvm_ext_bench_vgic_its [NODE [ROUNDS]]   (default /dev/kvm_ext/arm64, 5)
  * Exits 1 if an operation fails, 2 if a ratio misses its target.
  */
 #define _GNU_SOURCE

@@ -1099,7 +1099,7 @@ static void t_timer_set_syncs_other(const struct abi_test *t)
 
 #define A M_ARM64
 #define E T_EXT
-static const struct abi_test arm64_vcpu_devices_tests[] = {
+static const struct abi_test pmu_timer_tests[] = {
 	/* 1. KVM_ARM_VCPU_PMU_V3_CTRL */
 	{ "PMU_V3_CTRL without the PMU_V3 feature: HAS -ENXIO, SET -ENODEV, GET IRQ -EINVAL "
 	  "(no GIC) / -ENODEV",
@@ -1172,4 +1172,4 @@ static const struct abi_test arm64_vcpu_devices_tests[] = {
 	  REF_TIMER, t_timer_set_syncs_other, A, 0, 0, 0 },
 };
 
-TEST_GROUP(arm64_vcpu_devices);
+TEST_GROUP(pmu_timer);

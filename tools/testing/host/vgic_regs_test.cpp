@@ -39,7 +39,7 @@ constexpr uint64_t instr(uint64_t id) { return id & 0xffff; }
 // The attribute's MPIDR field of the vCPU with id n < 16 (Aff0 = n).
 constexpr uint64_t mpidr_attr(uint64_t n) { return n << 32; }
 
-class VgicIrqTest : public ::testing::Test {
+class VgicRegsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     live_ = host::live_allocations();
@@ -144,7 +144,7 @@ class VgicIrqTest : public ::testing::Test {
   kx_vcpu* vcpu_[8] = {};
 };
 
-TEST_F(VgicIrqTest, FirstRunChecksTheFrames) {
+TEST_F(VgicRegsTest, FirstRunChecksTheFrames) {
   vcpus(2);
   ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
   uint32_t reason;
@@ -165,7 +165,7 @@ TEST_F(VgicIrqTest, FirstRunChecksTheFrames) {
   EXPECT_EQ(mmio(vcpu_[1], kRedist + 0x20008, 8, false) & 0xff10, 0x110u);
 }
 
-TEST_F(VgicIrqTest, OverlappingFramesRefusedAtFirstRunChangeNothing) {
+TEST_F(VgicRegsTest, OverlappingFramesRefusedAtFirstRunChangeNothing) {
   vcpus(1);
   ASSERT_EQ(kx_vm_create_device(vm_, kV2, 0, &gic_), 0);
   ASSERT_EQ(set64(gic_, kGrpAddr, kV2DistAddr, kDist), 0);
@@ -176,7 +176,7 @@ TEST_F(VgicIrqTest, OverlappingFramesRefusedAtFirstRunChangeNothing) {
   EXPECT_EQ(static_cast<uint32_t>(nr), 32u);  // not initialised by the refusal
 }
 
-TEST_F(VgicIrqTest, SpiLevelAcknowledgeEoiAndRepend) {
+TEST_F(VgicRegsTest, SpiLevelAcknowledgeEoiAndRepend) {
   v3(2);
   ASSERT_EQ(run(vcpu_[0], true), -EINTR);
   guest_enable(vcpu_[1]);
@@ -203,7 +203,7 @@ TEST_F(VgicIrqTest, SpiLevelAcknowledgeEoiAndRepend) {
   EXPECT_EQ(rd(vcpu_[0], kDist + 0x300 + 4), 0u);
 }
 
-TEST_F(VgicIrqTest, EdgeLatchesAndPriorityMasks) {
+TEST_F(VgicRegsTest, EdgeLatchesAndPriorityMasks) {
   v3(1);
   ASSERT_EQ(run(vcpu_[0], true), -EINTR);
   guest_enable(vcpu_[0]);
@@ -239,7 +239,7 @@ TEST_F(VgicIrqTest, EdgeLatchesAndPriorityMasks) {
   EXPECT_EQ(icc_read(vcpu_[0], kIar1), 34u);  // 34 is level and still high
 }
 
-TEST_F(VgicIrqTest, EoiModeSplitsPriorityDropAndDeactivation) {
+TEST_F(VgicRegsTest, EoiModeSplitsPriorityDropAndDeactivation) {
   v3(1);
   ASSERT_EQ(run(vcpu_[0], true), -EINTR);
   guest_enable(vcpu_[0]);
@@ -255,7 +255,7 @@ TEST_F(VgicIrqTest, EoiModeSplitsPriorityDropAndDeactivation) {
   EXPECT_EQ(rd(vcpu_[0], kDist + 0x300 + 4), 0u);
 }
 
-TEST_F(VgicIrqTest, SgisBetweenVcpusAndPpiLine) {
+TEST_F(VgicRegsTest, SgisBetweenVcpusAndPpiLine) {
   v3(3);
   ASSERT_EQ(run(vcpu_[0], true), -EINTR);
   for (int i = 0; i < 3; i++) guest_enable(vcpu_[i]);
@@ -281,7 +281,7 @@ TEST_F(VgicIrqTest, SgisBetweenVcpusAndPpiLine) {
   EXPECT_EQ(irq_line(3, 0, 40, 1), -EINVAL);
 }
 
-TEST_F(VgicIrqTest, UserspaceViewOfPendingStatusrAndIidr) {
+TEST_F(VgicRegsTest, UserspaceViewOfPendingStatusrAndIidr) {
   v3(2);
   // ISPENDR from userspace is the latch: set and clear as written.
   EXPECT_EQ(set32(gic_, kGrpDist, 0x204, 0x3), 0);
@@ -315,7 +315,7 @@ TEST_F(VgicIrqTest, UserspaceViewOfPendingStatusrAndIidr) {
   EXPECT_EQ(get32(gic_, kGrpRedist, mpidr_attr(0) | 0x0), 0u);
 }
 
-TEST_F(VgicIrqTest, AttributeErrnosAndHasAttr) {
+TEST_F(VgicRegsTest, AttributeErrnosAndHasAttr) {
   vcpus(2);
   ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
   uint32_t v = 0;
@@ -364,7 +364,7 @@ TEST_F(VgicIrqTest, AttributeErrnosAndHasAttr) {
   host::clear_signal();
 }
 
-TEST_F(VgicIrqTest, Gicv2CpuInterfaceAndSgiSources) {
+TEST_F(VgicRegsTest, Gicv2CpuInterfaceAndSgiSources) {
   vcpus(2);
   ASSERT_EQ(kx_vm_create_device(vm_, kV2, 0, &gic_), 0);
   ASSERT_EQ(set64(gic_, kGrpAddr, kV2DistAddr, kDist), 0);
@@ -408,7 +408,7 @@ TEST_F(VgicIrqTest, Gicv2CpuInterfaceAndSgiSources) {
   EXPECT_EQ(get32(gic_, kGrpDist, 0x84), ~0u);
 }
 
-TEST_F(VgicIrqTest, CpuLinesWithoutAGic) {
+TEST_F(VgicRegsTest, CpuLinesWithoutAGic) {
   vcpus(1);
   EXPECT_EQ(irq_line(1, 0, 40, 1), -ENXIO);
   EXPECT_EQ(irq_line(0, 1, 0, 1), -EINVAL);
@@ -424,7 +424,7 @@ TEST_F(VgicIrqTest, CpuLinesWithoutAGic) {
 
 namespace {
 
-TEST_F(VgicIrqTest, LinesTheTimersOwnIgnoreUserspace) {
+TEST_F(VgicRegsTest, LinesTheTimersOwnIgnoreUserspace) {
   v3(1);
   ASSERT_EQ(set32(gic_, kGrpDist, 0x0, 2), 0);
   ASSERT_EQ(set32(gic_, kGrpRedist, mpidr_attr(0) | 0x10100, 1u << 27 | 1u << 25), 0);
@@ -443,7 +443,7 @@ TEST_F(VgicIrqTest, LinesTheTimersOwnIgnoreUserspace) {
 // KVM_IRQ_LINE and GICv2's CPU_REGS name a vCPU by index (creation
 // order), as the documents say; 6.1 mixes in vcpu_id
 // (Documentation/differences.rst).
-TEST_F(VgicIrqTest, VcpuIndexIsCreationOrderNotId) {
+TEST_F(VgicRegsTest, VcpuIndexIsCreationOrderNotId) {
   kx_vcpu* first = nullptr;   // id 1, index 0
   kx_vcpu* second = nullptr;  // id 0, index 1
   ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
@@ -461,7 +461,7 @@ TEST_F(VgicIrqTest, VcpuIndexIsCreationOrderNotId) {
   EXPECT_EQ(lines, 0u);
 }
 
-TEST_F(VgicIrqTest, Gicv2CpuRegsByIndex) {
+TEST_F(VgicRegsTest, Gicv2CpuRegsByIndex) {
   kx_vcpu* first = nullptr;   // id 1, index 0
   kx_vcpu* second = nullptr;  // id 0, index 1
   ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &first), 0);
@@ -481,7 +481,7 @@ namespace {
 // GICR_TYPER.Last (vgic_mmio_vcpu_rdist_is_last()): a full region followed,
 // at the next address, by a region in use does not end the run, whatever
 // the regions' index order.
-TEST_F(VgicIrqTest, RedistributorLastAcrossContiguousRegions) {
+TEST_F(VgicRegsTest, RedistributorLastAcrossContiguousRegions) {
   vcpus(3);
   ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
   ASSERT_EQ(set64(gic_, kGrpAddr, kV3DistAddr, kDist), 0);

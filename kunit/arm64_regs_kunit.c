@@ -24,14 +24,14 @@ static void arm64_register_gating_test(struct kunit *test)
 	kx_vm_put(vm);
 }
 
-static struct kunit_case arm64_cases[] = {
+static struct kunit_case arm64_regs_cases[] = {
 	KUNIT_CASE(arm64_register_gating_test),
 	{}
 };
 
-static struct kunit_suite arm64_suite = {
-	.name = "kvm_ext_arm64",
-	.test_cases = arm64_cases,
+static struct kunit_suite arm64_regs_suite = {
+	.name = "kvm_ext_arm64_regs",
+	.test_cases = arm64_regs_cases,
 };
 
-kunit_test_suites(&arm64_suite);
+kunit_test_suites(&arm64_regs_suite);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ext_bench_vgic: the GICv3 against the ioctl floor, timed interleaved
- * in one run (absolute times are context only: TCG).
+ * kvm_ext_bench_vgic_regs: the GICv3 against the ioctl floor, timed
+ * interleaved in one run (absolute times are context only: TCG).
  *
  * (a) An interrupt's round trip on one vCPU: KVM_IRQ_LINE raises an edge
  *     SPI routed to vCPU 0, the guest (KVM_EXT_GUEST_ACCESS) acknowledges
@@ -27,7 +27,7 @@
  *     64-vCPU VM: each access locks every vCPU and finds its vCPU by MPIDR
  *     (as KVM), so its cost grows with the VM.
  *
- * usage: kvm_ext_bench_vgic [NODE] [ROUNDS]
+ * usage: kvm_ext_bench_vgic_regs [NODE] [ROUNDS]
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-// kvm_ext_bench_its_host: the ITS benchmark of its.c with the same core
-// sources built for the host at -O2 and called directly (no syscall, no
-// TCG), so that perf can see where the per-entry time goes. Same VM, same
+// kvm_ext_bench_vgic_its_host: the ITS benchmark of vgic_its.c with the
+// same core sources built for the host at -O2 and called directly (no
+// syscall, no TCG), so that perf can see where the per-entry time goes. Same VM, same
 // mapping through the command queue, same ratios; printed by `make bench`
 // next to the QEMU numbers (Documentation/performance.rst).
 //
-// usage: kvm_ext_bench_its_host [ROUNDS]   (default 5)
+// usage: kvm_ext_bench_vgic_its_host [ROUNDS]   (default 5)
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
