@@ -161,6 +161,11 @@ static void kvm_ext_write_exit(struct kx_vcpu *vcpu, const struct kx_exit *e)
 		run->mmio.len = e->mmio_len;
 		run->mmio.is_write = e->mmio_is_write;
 		memcpy(run->mmio.data, e->mmio_data, sizeof(run->mmio.data));
+	} else if (e->reason == KVM_EXIT_SYSTEM_EVENT) {
+		memset(&run->system_event, 0, sizeof(run->system_event));
+		run->system_event.type = e->event_type;
+		run->system_event.ndata = e->event_ndata;
+		run->system_event.data[0] = e->event_data0;
 	}
 }
 
@@ -194,12 +199,14 @@ static long kvm_ext_vcpu_guest_access(struct kx_vcpu *vcpu, void __user *argp)
 	acc.addr = uacc.addr;
 	acc.len = uacc.len;
 	acc.data = uacc.data;
+	memcpy(acc.args, uacc.args, sizeof(acc.args));
 	acc.result = 0;
 	r = kx_vcpu_guest_access(vcpu, &acc, &exit);
 	if (r)
 		return r;
 	kvm_ext_write_exit(vcpu, &exit);
 	uacc.data = acc.data;
+	memcpy(uacc.args, acc.args, sizeof(uacc.args));
 	uacc.result = acc.result;
 	if (copy_to_user(argp, &uacc, sizeof(uacc)))
 		return -EFAULT;

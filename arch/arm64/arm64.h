@@ -6,12 +6,14 @@
 #include <kvm_ext/core.h>
 #include <kx/alloc.h>
 #include <kx/atomic.h>
+#include <kx/lock.h>
 #include <kx/result.h>
 #include <kx/types.h>
 
 #include "arch/arm64/vgic/vgic.h"
 #include "virt/kvm/arch.h"
 #include "virt/kvm/irqchip.h"
+#include "virt/kvm/personality.h"
 
 namespace kvm {
 
@@ -69,6 +71,8 @@ constexpr u32 kSysRegSlots = 240;
 // KVM's GPA_INVALID: no PV stolen-time structure placed.
 constexpr u64 kGpaInvalid = ~0ull;
 
+extern kx::LockClass arm64_mp_lock_class;
+
 // Per-vCPU state of KVM_ARM_VCPU_INIT and KVM_ARM_VCPU_FINALIZE, and the
 // registers ONE_REG reaches. Under Vcpu::mutex.
 struct VcpuState final : ArchVcpu {
@@ -96,6 +100,16 @@ struct VcpuState final : ArchVcpu {
   kx::Atomic<u32> cpu_lines;
   // The GIC's view of this vCPU, under the GIC's lock (vgic/vgic.h).
   vgic::CpuIf gic;
+  // KVM's vcpu->arch.mp_state (KVM_MP_STATE_*) and the reset a PSCI
+  // CPU_ON leaves for the vCPU's next entry (vcpu->arch.reset_state):
+  // other vCPUs read the state and set both, so they change under
+  // mp_lock (a leaf); the state is read whole without it.
+  kx::SpinLock mp_lock{&arm64_mp_lock_class};
+  kx::Atomic<u32> mp_state;
+  kx::Atomic<bool> reset_pending;
+  u64 reset_pc KX_GUARDED_BY(mp_lock) = 0;
+  u64 reset_r0 KX_GUARDED_BY(mp_lock) = 0;
+  bool reset_be KX_GUARDED_BY(mp_lock) = false;
 
   bool initialized() const { return target != -1; }
   bool has(Feature f) const { return (features >> f) & 1; }
@@ -139,6 +153,8 @@ struct VmState final : ArchVm {
   kx::Atomic<u64> fw_bmap[3];
   kx::Atomic<u32> pfr0_csv2;
   kx::Atomic<u32> pfr0_csv3;
+  // KVM_CAP_ARM_SYSTEM_SUSPEND enabled: PSCI SYSTEM_SUSPEND exits.
+  kx::Atomic<bool> system_suspend;
   vgic::Dist vgic;  // under Vm::lock
   GicChip chip;
   // KVM_ARM_VCPU_PMU_V3_FILTER: one bit per event (set: counted), null
@@ -161,7 +177,43 @@ kx::Status pmu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
 kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
 kx::Status first_run_devices(Vcpu& vcpu);
 u64 guest_pmceid(Vcpu& vcpu, bool high);
-kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access);
+kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
+
+// SMCCC return values and function ids (include/linux/arm-smccc.h).
+constexpr u64 kSmcccRetSuccess = 0;
+constexpr u64 kSmcccRetNotSupported = ~0ull;  // -1
+constexpr u32 kSmcccVersion = 0x80000000;
+constexpr u32 kSmcccArchFeatures = 0x80000001;
+constexpr u32 kSmcccArchWorkaround1 = 0x80008000;
+constexpr u32 kSmcccArchWorkaround2 = 0x80007fff;
+constexpr u32 kSmcccArchWorkaround3 = 0x80003fff;
+constexpr u32 kSmcccHvPvTimeFeatures = 0xc5000020;
+constexpr u32 kSmcccHvPvTimeSt = 0xc5000021;
+// regs.cpp: PV time (pvtime.c) and the workarounds' ARCH_FEATURES.
+u64 pvtime_features(Vcpu& vcpu, u32 feature);
+u64 pvtime_st(Vcpu& vcpu);
+u64 workaround_features(u32 fn);
+
+// psci.cpp: MP state and PSCI (arch/arm64/kvm/psci.c).
+kx::Result<u32> get_mp_state(Vcpu& vcpu);
+kx::Status set_mp_state(Vcpu& vcpu, u32 mp_state);
+void power_on_state(Vcpu& vcpu, bool off);
+kx::Status run_enter(Vcpu& vcpu);
+IdleEvent idle_event(Vcpu& vcpu);
+kx::Status vm_enable_cap(Vm& vm, const EnableCap& req);
+// kvm_psci_call(): every function the SMCCC dispatch does not know; a
+// system event fills *exit.
+void psci_call(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
+// vcpu.cpp: kvm_reset_vcpu()'s part for a PSCI CPU_ON (the entry point,
+// x0 and the caller's endianness), under the vCPU's mutex.
+void apply_cpu_on_reset(Vcpu& vcpu, u64 pc, u64 r0, bool be);
+void reset_vcpu(Vcpu& vcpu);
+bool vcpu_is_be(Vcpu& vcpu);
+u64& sctlr_el1(VcpuState& s);
+
+// KVM_ARM_PSCI_* versions, as KVM_REG_ARM_PSCI_VERSION and PSCI_VERSION
+// report them.
+constexpr u32 kPsciV01 = 1, kPsciV02 = 2, kPsciV10 = 0x10000, kPsciV11 = 0x10001;
 
 // The registers ONE_REG reaches, by block. Each get/set takes the id and
 // the user address of the value; each list appends the block's ids to a

@@ -250,6 +250,8 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ARM_EL1_32BIT, 0, cap_el1_32bit},
     {KX_CAP_SIGNAL_MSI, 1, nullptr},  // CONFIG_HAVE_KVM_MSI
     {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
+    {KX_CAP_MP_STATE, 1, nullptr},
+    {KX_CAP_ARM_SYSTEM_SUSPEND, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -285,6 +287,11 @@ const Personality kArm64Personality = {
     .vcpu_create = arm64::vcpu_create,
     .vcpu_destroy = arm64::vcpu_destroy,
     .run_check = arm64::run_check,
+    .run_enter = arm64::run_enter,
+    .idle_event = arm64::idle_event,
+    .get_mp_state = arm64::get_mp_state,
+    .set_mp_state = arm64::set_mp_state,
+    .vm_enable_cap = arm64::vm_enable_cap,
     .irq_line = arm64::irq_line,
     .vm_attr = nullptr,
     .vcpu_attr = arm64::vcpu_attr,

@@ -144,7 +144,6 @@ constexpr u64 kWorkaround1 = fw_reg(1), kWorkaround2 = fw_reg(2), kWorkaround3 =
 constexpr u64 kFwRegs[] = {kPsciVersion,   kWorkaround1,   kWorkaround2,  kWorkaround3,
                            fw_bmap_reg(0), fw_bmap_reg(1), fw_bmap_reg(2)};
 
-constexpr u32 kPsciV01 = 1, kPsciV02 = 2, kPsciV10 = 0x10000, kPsciV11 = 0x10001;
 // KVM_ARM_SMCCC_{STD,STD_HYP,VENDOR_HYP}_FEATURES: TRNG; PV_TIME; FUNC_FEAT, PTP.
 constexpr u64 kFwBmapFeatures[3] = {0x1, 0x1, 0x3};
 
@@ -413,45 +412,44 @@ kx::Status pvtime_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr) {
   return kx::Status::ok();
 }
 
-// ---- PV stolen time, the guest side (pvtime.c, hypercalls.c) ----
+// ---- PV stolen time, the guest side (pvtime.c) ----
 
 namespace {
-constexpr u64 kSmcccHvPvTimeFeatures = 0xc5000020;  // ARM_SMCCC_HV_PV_TIME_FEATURES
-constexpr u64 kSmcccHvPvTimeSt = 0xc5000021;        // ARM_SMCCC_HV_PV_TIME_ST
-constexpr u64 kSmcccRetSuccess = 0;
-constexpr u64 kSmcccRetNotSupported = ~0ull;  // -1
-constexpr u32 kStdHypBmap = 1;                // KVM_REG_ARM_STD_HYP_BMAP
-constexpr u64 kStdHypBitPvTime = 1;           // KVM_REG_ARM_STD_HYP_BIT_PV_TIME
-constexpr u32 kStolenTimeBytes = 64;          // struct pvclock_vcpu_stolen_time
+constexpr u32 kStolenTimeBytes = 64;  // struct pvclock_vcpu_stolen_time
 }  // namespace
 
-// The PV-time hypercalls through the guest-access extension (addr: the
-// SMCCC function id, data: arg1 in, the guest's x0 out). The VMM's
-// KVM_REG_ARM_STD_HYP_BMAP decides whether the guest may make them
-// (kvm_hvc_call_allowed()); PV_TIME_ST writes the zeroed structure at the
-// IPA the VMM set (kvm_init_stolen_time()), through Vm::write_guest(), so
-// its page is dirty-logged. Other ids have no handler here (-ENXIO).
-// Called with the vCPU mutex held.
-kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access) {
-  if (access.addr != kSmcccHvPvTimeFeatures && access.addr != kSmcccHvPvTimeSt)
-    return kx::error(kx::kENXIO);
+// kvm_hypercall_pv_features(): both PV-time functions, once the VMM
+// placed the structure.
+u64 pvtime_features(Vcpu& vcpu, u32 feature) {
+  if ((feature == kSmcccHvPvTimeFeatures || feature == kSmcccHvPvTimeSt) &&
+      state(vcpu).pvtime_base != kGpaInvalid)
+    return kSmcccRetSuccess;
+  return kSmcccRetNotSupported;
+}
+
+// kvm_init_stolen_time(): the zeroed structure at the IPA the VMM set,
+// written through Vm::write_guest() so its page is dirty-logged.
+u64 pvtime_st(Vcpu& vcpu) {
   const VcpuState& s = state(vcpu);
-  const bool allowed = vm_state(vcpu.vm()).fw_bmap[kStdHypBmap].load() & kStdHypBitPvTime;
-  u64 ret = kSmcccRetNotSupported;
-  if (allowed && access.addr == kSmcccHvPvTimeFeatures) {
-    const u64 feature = static_cast<u32>(access.data);
-    if ((feature == kSmcccHvPvTimeFeatures || feature == kSmcccHvPvTimeSt) &&
-        s.pvtime_base != kGpaInvalid)
-      ret = kSmcccRetSuccess;
-  } else if (allowed && s.pvtime_base != kGpaInvalid) {
-    static constexpr u8 kInitValues[kStolenTimeBytes] = {};
-    // As kvm_init_stolen_time(), a failed write is not the guest's error.
-    (void)vcpu.vm().write_guest(s.pvtime_base, kInitValues, sizeof(kInitValues));
-    ret = s.pvtime_base;
+  if (s.pvtime_base == kGpaInvalid) return kSmcccRetNotSupported;
+  static constexpr u8 kInitValues[kStolenTimeBytes] = {};
+  // A failed write is not the guest's error.
+  (void)vcpu.vm().write_guest(s.pvtime_base, kInitValues, sizeof(kInitValues));
+  return s.pvtime_base;
+}
+
+// ARM_SMCCC_ARCH_FEATURES for the workaround functions: the emulated
+// host's mitigation state, as the firmware registers report it.
+u64 workaround_features(u32 fn) {
+  constexpr u64 kRetUnaffected = 1;  // SMCCC_ARCH_WORKAROUND_RET_UNAFFECTED
+  switch (fn) {
+    case kSmcccArchWorkaround1:  // Spectre-v2: unaffected (kWa1NotRequired)
+      return kRetUnaffected;
+    case kSmcccArchWorkaround3:  // Spectre-BHB: mitigated (kWa3Avail)
+      return kSmcccRetSuccess;
+    default:  // Spectre-v4 with SSBS everywhere (kWa2NotAvail): no call offered
+      return kSmcccRetNotSupported;
   }
-  access.data = ret;
-  access.result = KX_ACCESS_RESULT_KERNEL;
-  return kx::Status::ok();
 }
 
 }  // namespace arm64

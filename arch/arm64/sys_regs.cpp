@@ -280,6 +280,14 @@ u64 vcpu_mpidr(Vcpu& vcpu) {
   return __atomic_load_n(&state(vcpu).sys[kSlot], __ATOMIC_RELAXED);
 }
 
+// SCTLR_EL1, whose EE bit is the vCPU's endianness at EL1
+// (kvm_vcpu_is_be(), kvm_vcpu_set_be()).
+u64& sctlr_el1(VcpuState& s) {
+  constexpr int kSlot = find(enc(3, 0, 1, 0, 0));
+  static_assert(kSlot >= 0);
+  return s.sys[kSlot];
+}
+
 namespace {
 
 // The emulated host's identity: a Neoverse-N1-like server core with SVE

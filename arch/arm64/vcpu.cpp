@@ -140,16 +140,63 @@ kx::Status vcpu_init(Vcpu& vcpu, u32 target, const u32 features[7]) {
     if (wants(kSve) && !s.sve_finalized) s.sve_max_vq = h.sve_max_vq();
     s.features = want;
     s.target = static_cast<s32>(target);
-    reset_core(s, wants(kEl132Bit));
-    // kvm_vcpu_reset_sve(): a finalized vCPU's Z, P and FFR are zeroed.
-    if (s.sve_finalized) {
-      for (usize i = 0; i < sve_state_bytes(s.sve_max_vq); i++) s.sve_state[i] = 0;
-    }
-    reset_sys_regs(vcpu);
-    s.vtimer_ctl = 0;  // kvm_timer_vcpu_reset(); CVAL keeps its value
+    reset_vcpu(vcpu);
+    // kvm_arch_vcpu_ioctl_vcpu_init(): "start in power-off".
+    power_on_state(vcpu, wants(kPowerOff));
   }
   vcpu.mutex.unlock();
   return status;
+}
+
+// kvm_reset_vcpu(): the registers take their reset values; then, if a
+// PSCI CPU_ON is pending, its entry point, x0 and endianness.
+void reset_vcpu(Vcpu& vcpu) {
+  VcpuState& s = state(vcpu);
+  reset_core(s, s.has(kEl132Bit));
+  // kvm_vcpu_reset_sve(): a finalized vCPU's Z, P and FFR are zeroed.
+  if (s.sve_finalized) {
+    for (usize i = 0; i < sve_state_bytes(s.sve_max_vq); i++) s.sve_state[i] = 0;
+  }
+  reset_sys_regs(vcpu);
+  s.vtimer_ctl = 0;  // kvm_timer_vcpu_reset(); CVAL keeps its value
+  if (!s.reset_pending.load()) return;
+  u64 pc, r0;
+  bool be;
+  {
+    kx::Guard<kx::SpinLock> guard(&s.mp_lock);
+    pc = s.reset_pc;
+    r0 = s.reset_r0;
+    be = s.reset_be;
+    s.reset_pending.store(false);
+  }
+  apply_cpu_on_reset(vcpu, pc, r0, be);
+}
+
+// PSTATE's AArch32 bits (PSR_AA32_T_BIT, PSR_AA32_E_BIT) and SCTLR_EL1.EE.
+constexpr u64 kPsrThumb = 1 << 5, kPsrAa32Be = 1 << 9, kSctlrEe = 1ull << 25;
+
+void apply_cpu_on_reset(Vcpu& vcpu, u64 pc, u64 r0, bool be) {
+  VcpuState& s = state(vcpu);
+  const bool aa32 = s.has(kEl132Bit);
+  if (aa32 && (pc & 1)) {  // a Thumb entry point
+    pc &= ~1ull;
+    core_u64(s, kOffPstate) |= kPsrThumb;
+  }
+  if (be) {
+    if (aa32)
+      core_u64(s, kOffPstate) |= kPsrAa32Be;
+    else
+      sctlr_el1(s) |= kSctlrEe;
+  }
+  core_u64(s, kOffPc) = pc;
+  core_u64(s, 0) = r0;
+}
+
+// kvm_vcpu_is_be() for a vCPU calling from EL1.
+bool vcpu_is_be(Vcpu& vcpu) {
+  VcpuState& s = state(vcpu);
+  if (s.has(kEl132Bit)) return core_u64(s, kOffPstate) & kPsrAa32Be;
+  return sctlr_el1(s) & kSctlrEe;
 }
 
 // KVM_ARM_VCPU_FINALIZE: kvm_arm_vcpu_finalize(), after the ioctl's own

@@ -17,9 +17,59 @@ class S390Vm final : public ArchVm {
   // KVM_CAP_S390_CSS_SUPPORT: the VMM handles channel I/O (once on, it
   // stays on for the VM's life).
   kx::Atomic<bool> css_support;
+  // kvm_s390_set_user_cpu_state_ctrl(): the VMM starts and stops the
+  // vCPUs itself (KVM_SET_MP_STATE); KVM_RUN no longer starts them.
+  kx::Atomic<bool> user_cpu_state_ctrl;
+};
+
+// vcpu->arch, for what kvm_ext has of it.
+class S390Vcpu final : public ArchVcpu {
+ public:
+  // CPUSTAT_STOPPED: a new vCPU is stopped (kvm_s390_vcpu_setup()).
+  bool stopped = true;  // under Vcpu::mutex
 };
 
 S390Vm& s390_vm(Vm& vm) { return *static_cast<S390Vm*>(vm.arch()); }
+S390Vcpu& s390_vcpu(Vcpu& vcpu) { return *static_cast<S390Vcpu*>(vcpu.arch()); }
+
+kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
+  kx::AllocChecker ac;
+  S390Vcpu* c = new (&ac) S390Vcpu();
+  if (!ac.check()) return kx::kENOMEM;
+  return static_cast<ArchVcpu*>(c);
+}
+
+// kvm_arch_vcpu_ioctl_get_mpstate(): CHECK_STOP and LOAD are never
+// reported. (6.1 returns the state as the ioctl's value and copies
+// nothing out; api.rst 4.38 and kvm_ext return 0 and fill the struct:
+// Documentation/differences.rst.)
+kx::Result<u32> get_mp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
+  return s390_vcpu(vcpu).stopped ? KX_MP_STATE_STOPPED : KX_MP_STATE_OPERATING;
+}
+
+// kvm_arch_vcpu_ioctl_set_mpstate(): STOPPED and OPERATING hand CPU state
+// control to the VMM; LOAD needs a protected vCPU (there are none),
+// CHECK_STOP is not supported. (6.1 hands control over before it looks
+// at the state, so a refused call changes it too; kvm_ext's refused call
+// changes nothing: Documentation/differences.rst.)
+kx::Status set_mp_state(Vcpu& vcpu, u32 mp_state) KX_REQUIRES(vcpu.mutex) {
+  if (mp_state != KX_MP_STATE_STOPPED && mp_state != KX_MP_STATE_OPERATING)
+    return kx::error(kx::kENXIO);
+  s390_vm(vcpu.vm()).user_cpu_state_ctrl.store(true);
+  s390_vcpu(vcpu).stopped = mp_state == KX_MP_STATE_STOPPED;
+  return kx::Status::ok();
+}
+
+// kvm_arch_vcpu_ioctl_run() after immediate_exit: KVM starts the vCPU
+// unless the VMM controls CPU state, and then refuses a stopped one.
+kx::Status run_enter(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
+  S390Vcpu& c = s390_vcpu(vcpu);
+  if (!s390_vm(vcpu.vm()).user_cpu_state_ctrl.load())
+    c.stopped = false;
+  else if (c.stopped)
+    return kx::error(kx::kEINVAL);
+  return kx::Status::ok();
+}
 
 // Debian builds without CONFIG_KVM_S390_UCONTROL: only type 0.
 kx::Result<ArchVm*> vm_create(unsigned long type) {
@@ -51,7 +101,7 @@ kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXI
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
-    {KX_CAP_S390_CSS_SUPPORT, 1, nullptr},
+    {KX_CAP_S390_CSS_SUPPORT, 1, nullptr}, {KX_CAP_MP_STATE, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -81,9 +131,14 @@ const Personality kS390Personality = {
     .vm_create = s390::vm_create,
     .vm_destroy = nullptr,
     .vcpu_precreate = nullptr,
-    .vcpu_create = nullptr,
+    .vcpu_create = s390::vcpu_create,
     .vcpu_destroy = nullptr,
     .run_check = nullptr,
+    .run_enter = s390::run_enter,
+    .idle_event = nullptr,
+    .get_mp_state = s390::get_mp_state,
+    .set_mp_state = s390::set_mp_state,
+    .vm_enable_cap = nullptr,
     .irq_line = nullptr,
     .vm_attr = s390::vm_attr,
     .vcpu_attr = nullptr,

@@ -132,6 +132,10 @@ struct kx_exit {
 	unsigned long long mmio_addr;
 	unsigned char mmio_data[8];
 	unsigned char mmio_is_write;
+	/* KVM_EXIT_SYSTEM_EVENT: type, ndata, data[0] */
+	unsigned int event_type;
+	unsigned int event_ndata;
+	unsigned long long event_data0;
 };
 
 struct kx_run {
@@ -149,6 +153,7 @@ struct kx_guest_access {
 	unsigned int len;
 	unsigned int result;
 	unsigned long long data;
+	unsigned long long args[3];
 };
 int kx_vcpu_guest_access(struct kx_vcpu *vcpu, struct kx_guest_access *acc,
 			 struct kx_exit *exit);

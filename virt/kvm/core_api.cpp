@@ -163,11 +163,13 @@ int kx_vcpu_guest_access(kx_vcpu* vcpu, kx_guest_access* acc, kx_exit* exit) {
       .addr = acc->addr,
       .len = acc->len,
       .data = acc->data,
+      .args = {acc->args[0], acc->args[1], acc->args[2]},
       .result = 0,
   };
   kx::Status s = vcpu_of(vcpu)->guest_access(access, exit);
   if (s.is_error()) return s.raw();
   acc->data = access.data;
+  for (int i = 0; i < 3; i++) acc->args[i] = access.args[i];
   acc->result = access.result;
   return 0;
 }

@@ -18,6 +18,14 @@ struct GuestAccess;
 
 struct Personality;
 
+// What ends the idle guest's wait in KVM_RUN (Personality::idle_event).
+enum class IdleEvent : u8 {
+  kNone,       // keep waiting
+  kInterrupt,  // an interrupt the vCPU takes: KVM_EXIT_EXT_INTERRUPT
+  kWakeup,     // a suspended vCPU's wakeup: KVM_SYSTEM_EVENT_WAKEUP
+  kRequest,    // work for run_enter (arm64: a PSCI CPU_ON reset), then wait on
+};
+
 // One KVM_CHECK_EXTENSION row: a constant, or a function of the
 // personality and the VM (null for a query on the system fd).
 struct CapRow {
@@ -122,6 +130,21 @@ struct Personality {
   void (*vcpu_destroy)(Vcpu& vcpu);
   // KVM_RUN's entry checks (initialised, finalized, ...).
   kx::Status (*run_check)(Vcpu& vcpu);
+  // KVM_RUN past immediate_exit, under Vcpu::mutex: the architecture's
+  // entry work (arm64: a pending PSCI CPU_ON reset; s390: start the vCPU,
+  // or refuse a stopped one once the VMM controls CPU state). Null: none.
+  kx::Status (*run_enter)(Vcpu& vcpu);
+  // Polled while the idle guest waits, with Vcpu::mutex held. Null: an
+  // interrupt the VM's IrqChip has for the vCPU.
+  IdleEvent (*idle_event)(Vcpu& vcpu);
+  // KVM_GET_MP_STATE / KVM_SET_MP_STATE, under Vcpu::mutex. Null: -EINVAL
+  // (kvm_arch_vcpu_ioctl_{get,set}_mpstate() of an architecture without
+  // them).
+  kx::Result<u32> (*get_mp_state)(Vcpu& vcpu);
+  kx::Status (*set_mp_state)(Vcpu& vcpu, u32 state);
+  // KVM_ENABLE_CAP on the VM for a capability the generic code does not
+  // know (kvm_vm_ioctl_enable_cap()). Null: -EINVAL.
+  kx::Status (*vm_enable_cap)(Vm& vm, const EnableCap& req);
   // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS (kvm_vm_ioctl_irq_line(): the irq
   // field in this architecture's encoding). Null: the ioctl is unknown here.
   kx::Status (*irq_line)(Vm& vm, u32 irq, u32 level);
@@ -144,7 +167,7 @@ struct Personality {
   // System-register access or hypercall through the guest-access
   // extension. Null: -ENXIO.
   kx::Status (*guest_sysreg)(Vcpu& vcpu, GuestAccess& access);
-  kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access);
+  kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
 };
 
 const Personality* personality(kx_personality id);

@@ -45,29 +45,61 @@ void* Vcpu::page(unsigned long index) const {
 // KVM, which is what makes a running vCPU "busy" to lock_all_vcpus().
 kx::Status Vcpu::run(kx_run* run) {
   if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
+  const Personality& p = vm_->personality();
   kx::Status status;
-  if (vm_->personality().run_check) status = vm_->personality().run_check(*this);
+  if (p.run_check) status = p.run_check(*this);
   if (status.is_ok()) {
     has_run_.store(true);
     if (run->immediate_exit) {
       // As every architecture: -EINTR, kvm_run untouched.
       status = kx::error(kx::kEINTR);
-    } else {
-      running_.store(true);
-      if (sigmask_active_) kx_sigmask_activate(sigmask_);
-      // The idle guest waits for an interrupt it would take (then exits
-      // with KVM_EXIT_EXT_INTERRUPT so the test, as the guest, can take
-      // it) or a signal the mask in force lets through.
-      IrqChip* chip = vm_->irqchip();
-      auto has_work = [this, chip] { return chip && chip->vcpu_has_interrupt(*this); };
-      status = kx::Status::from_raw(wait_.wait(&has_work));
-      if (sigmask_active_) kx_sigmask_deactivate();
-      running_.store(false);
-      run->exit.set = 1;
-      run->exit.reason = status.is_ok() ? KX_EXIT_EXT_INTERRUPT : KX_EXIT_INTR;
+    } else if (p.run_enter) {
+      status = p.run_enter(*this);
     }
+    if (status.is_ok() && !run->immediate_exit) status = idle(run->exit);
   }
   mutex.unlock();
+  return status;
+}
+
+// The idle guest: it waits for an interrupt it would take (then exits
+// with KVM_EXIT_EXT_INTERRUPT so the test, as the guest, can take it), a
+// wakeup of a suspended vCPU, or a signal the mask in force lets through.
+kx::Status Vcpu::idle(kx_exit& exit) {
+  const Personality& p = vm_->personality();
+  IrqChip* chip = vm_->irqchip();
+  running_.store(true);
+  if (sigmask_active_) kx_sigmask_activate(sigmask_);
+  kx::Status status;
+  IdleEvent event = IdleEvent::kNone;
+  for (;;) {
+    auto has_work = [this, &p, chip, &event] {
+      if (p.idle_event)
+        event = p.idle_event(*this);
+      else
+        event = chip && chip->vcpu_has_interrupt(*this) ? IdleEvent::kInterrupt : IdleEvent::kNone;
+      return event != IdleEvent::kNone;
+    };
+    status = kx::Status::from_raw(wait_.wait(&has_work));
+    if (status.is_ok() && event == IdleEvent::kRequest && p.run_enter) {
+      status = p.run_enter(*this);
+      if (status.is_ok()) continue;
+    }
+    break;
+  }
+  if (sigmask_active_) kx_sigmask_deactivate();
+  running_.store(false);
+  exit.set = 1;
+  if (status.is_error()) {
+    exit.reason = KX_EXIT_INTR;
+  } else if (event == IdleEvent::kWakeup) {
+    exit.reason = KX_EXIT_SYSTEM_EVENT;
+    exit.event_type = KX_SYSTEM_EVENT_WAKEUP;
+    exit.event_ndata = 0;
+    exit.event_data0 = 0;
+  } else {
+    exit.reason = KX_EXIT_EXT_INTERRUPT;
+  }
   return status;
 }
 
@@ -90,6 +122,9 @@ kx::Status Vcpu::attr(kx_attr_op op, const kx_attr& a) {
 }
 
 kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
+  // Only a hypercall has further arguments.
+  if (access.kind != KX_ACCESS_HYPERCALL && (access.args[0] | access.args[1] | access.args[2]))
+    return kx::error(kx::kEINVAL);
   if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
   kx::Status status;
   const Personality& p = vm_->personality();
@@ -108,7 +143,7 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
       status = p.guest_sysreg ? p.guest_sysreg(*this, access) : kx::error(kx::kENXIO);
       break;
     case KX_ACCESS_HYPERCALL:
-      status = p.guest_hypercall ? p.guest_hypercall(*this, access) : kx::error(kx::kENXIO);
+      status = p.guest_hypercall ? p.guest_hypercall(*this, access, exit) : kx::error(kx::kENXIO);
       break;
     default:
       status = kx::error(kx::kEINVAL);
@@ -211,9 +246,39 @@ kx::Result<long> set_signal_mask(Vcpu& vcpu, u64 arg) {
   return 0;
 }
 
+// KVM_GET_MP_STATE (api.rst 4.38): the architecture's state, then the
+// copy out.
+kx::Result<long> get_mp_state(Vcpu& vcpu, u64 arg) {
+  const Personality& p = vcpu.vm().personality();
+  u32 state;
+  {
+    if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+    kx::Result<u32> r = p.get_mp_state ? p.get_mp_state(vcpu) : kx::Result<u32>(kx::kEINVAL);
+    vcpu.mutex.unlock();
+    state = KX_TRY(r);
+  }
+  if (kx_copy_to_user(arg, &state, sizeof(state))) return kx::kEFAULT;
+  return 0;
+}
+
+// KVM_SET_MP_STATE (api.rst 4.39): the copy in, then the architecture.
+kx::Result<long> set_mp_state(Vcpu& vcpu, u64 arg) {
+  const Personality& p = vcpu.vm().personality();
+  u32 state;
+  if (kx_copy_from_user(&state, arg, sizeof(state))) return kx::kEFAULT;
+  if (!p.set_mp_state) return kx::kEINVAL;
+  if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+  const kx::Status status = p.set_mp_state(vcpu, state);
+  vcpu.mutex.unlock();
+  KX_TRY(status);
+  return 0;
+}
+
 // kvm_vcpu_ioctl()'s own cases, on every architecture.
 constexpr VcpuIoctl kGenericVcpuIoctls[] = {
     {KX_SET_SIGNAL_MASK, set_signal_mask},
+    {KX_GET_MP_STATE, get_mp_state},
+    {KX_SET_MP_STATE, set_mp_state},
 };
 
 }  // namespace

@@ -259,8 +259,8 @@ void Vm::release_device(Device* dev) {
   kx::destroy(dev);
 }
 
-// kvm_vm_ioctl_enable_cap_generic() for what kvm_ext implements; every
-// architecture refuses the rest (and any flags) with -EINVAL.
+// kvm_vm_ioctl_enable_cap_generic() for what kvm_ext implements, then the
+// architecture's kvm_vm_ioctl_enable_cap(); what neither knows is -EINVAL.
 kx::Status Vm::enable_cap(u64 cap, u32 flags, u64 arg0) {
   const u64 caps = personality_->manual_dirty_log_caps;
   if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && caps) {
@@ -273,6 +273,8 @@ kx::Status Vm::enable_cap(u64 cap, u32 flags, u64 arg0) {
     manual_protect_.store(arg0);
     return kx::Status::ok();
   }
+  if (personality_->vm_enable_cap)
+    return personality_->vm_enable_cap(*this, EnableCap{static_cast<u32>(cap), flags, {arg0}, {}});
   return kx::error(kx::kEINVAL);
 }
 

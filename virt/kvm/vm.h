@@ -38,12 +38,15 @@ extern kx::LockClass vm_slots_lock_class;
 extern kx::LockClass vcpu_mutex_class;
 extern kx::LockClass vm_irq_lock_class;
 
+// One KVM_EXT_GUEST_ACCESS. A hypercall's registers: addr is the
+// function (x0), data x1 in and x0 out, args x2-x4 in and x1-x3 out.
 struct GuestAccess {
   u32 kind;
   bool write;
   u64 addr;
   u32 len;
   u64 data;
+  u64 args[3];
   u32 result;
 };
 
@@ -78,6 +81,7 @@ class Vcpu {
 
  private:
   Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
+  kx::Status idle(kx_exit& exit) KX_REQUIRES(mutex);
   kx::Status access_ram(GuestAccess& access);
   kx::Status access_mmio(GuestAccess& access, kx_exit* exit);
 

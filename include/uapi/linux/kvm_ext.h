@@ -59,6 +59,11 @@ struct kvm_vcpu_init {
 	((KVM_ARM64_SVE_VQ_MAX - KVM_ARM64_SVE_VQ_MIN) / 64 + 1)
 #endif
 
+/* arm64: KVM_SYSTEM_EVENT_RESET's data[0] for a PSCI 1.1 SYSTEM_RESET2 */
+#ifndef KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2
+#define KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2	(1ULL << 0)
+#endif
+
 /* ppc: KVM_CREATE_VM type */
 #ifndef KVM_VM_PPC_HV
 #define KVM_VM_PPC_HV 1
@@ -131,11 +136,19 @@ struct kvm_vcpu_init {
  *   KVM_EXT_RESULT_EXIT (a load then returns 0).
  * kind KVM_EXT_ACCESS_SYSREG: a system-register access (arm64: addr is the
  *   KVM_REG_ARM64_SYSREG encoding; the GICv3 CPU interface handles ICC_*).
- * kind KVM_EXT_ACCESS_HYPERCALL: a hypercall, addr its number.
+ * kind KVM_EXT_ACCESS_HYPERCALL: a hypercall, addr its number (arm64: an
+ *   SMCCC call by HVC, addr is x0). In: data is the first argument (x1),
+ *   args the next three (x2-x4); out: data is the first result (x0), args
+ *   the next three (x1-x3). A call the kernel completes gives
+ *   KVM_EXT_RESULT_KERNEL; one KVM hands to the VMM (arm64 PSCI
+ *   SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2, SYSTEM_SUSPEND) fills kvm_run
+ *   as for KVM_EXIT_SYSTEM_EVENT and gives KVM_EXT_RESULT_EXIT; the
+ *   results are then the registers as KVM leaves them.
  *
  * data holds the value, little-endian in the low len bytes: in for a
- * store, out for a load. Errors: EINVAL (bad kind, flags, len or a page
- * crossing; reserved not zero), EFAULT (the struct, or the VMM's backing
+ * store, out for a load. args must be 0 for every kind but
+ * KVM_EXT_ACCESS_HYPERCALL. Errors: EINVAL (bad kind, flags, len or a page
+ * crossing; args or reserved not zero), EFAULT (the struct, or the VMM's backing
  * memory, is not accessible), ENXIO (no handler for that register or
  * hypercall), EIO (not the VM's creator process), EINTR.
  */
@@ -146,7 +159,8 @@ struct kvm_ext_guest_access {
 	__u32 len;
 	__u32 result;	/* out */
 	__u64 data;	/* in/out */
-	__u64 reserved[4];
+	__u64 args[3];	/* in/out: KVM_EXT_ACCESS_HYPERCALL only */
+	__u64 reserved[1];
 };
 
 #define KVM_EXT_ACCESS_MEM		0

@@ -298,6 +298,7 @@ static void t_sysreg_hypercall(const struct abi_test *t)
 {
 	struct ga_ctx c;
 	__u64 data = 0;
+	__u32 result = 0;
 
 	(void)t;
 	if (!setup(&c))
@@ -306,6 +307,18 @@ static void t_sysreg_hypercall(const struct abi_test *t)
 	expect_errno(guest_access(c.vcpu, KVM_EXT_ACCESS_SYSREG, W, 0x603000000013c000ULL, 8,
 				  &data, NULL),
 		     ENXIO);
+	if (P->id == P_ARM64) {
+		/* every SMCCC call has an answer; one nobody offers, NOT_SUPPORTED */
+		expect_errno(guest_access(c.vcpu, KVM_EXT_ACCESS_HYPERCALL, 0, 0, 8, &data, &result),
+			     0);
+		expect_eq(result, KVM_EXT_RESULT_KERNEL);
+		expect_eq(data, ~0ULL);
+		/* the TRNG is not emulated */
+		expect_errno(guest_access(c.vcpu, KVM_EXT_ACCESS_HYPERCALL, 0, 0x84000050, 8, &data,
+					  NULL),
+			     ENXIO);
+		return;
+	}
 	expect_errno(guest_access(c.vcpu, KVM_EXT_ACCESS_HYPERCALL, 0, 0, 8, &data, NULL), ENXIO);
 	expect_errno(guest_access(c.vcpu, KVM_EXT_ACCESS_HYPERCALL, 0, 0x84000000, 8, &data, NULL),
 		     ENXIO);
@@ -398,7 +411,8 @@ static const struct abi_test guest_access_tests[] = {
 	  t_mmio_load, 0, E, 0, 0 },
 	{ "KVM_MEM_READONLY slot: store exits MMIO and leaves RAM, load reads RAM", REF_RO,
 	  t_readonly, M_ARM64, E, 0, 0 },
-	{ "KVM_EXT_ACCESS_SYSREG and KVM_EXT_ACCESS_HYPERCALL -ENXIO (no handler)", REF,
+	{ "KVM_EXT_ACCESS_SYSREG and KVM_EXT_ACCESS_HYPERCALL -ENXIO (no handler; arm64 answers "
+	  "every SMCCC call but the TRNG's)", REF,
 	  t_sysreg_hypercall, 0, E, 0, 0 },
 	{ "bad struct pointer -EFAULT", REF, t_bad_ptr, 0, E, 0, 0 },
 	{ "slot whose backing memory was munmap'd: load and store -EFAULT", REF,

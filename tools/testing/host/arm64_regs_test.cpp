@@ -454,9 +454,9 @@ TEST_F(Arm64RegsTest, PvtimeHypercalls) {
   ASSERT_EQ(set64(v, bmap(1), 0), 0);  // the VMM withdraws PV time
   EXPECT_EQ(hvc(kFeatures, kSt), kNotSupported);
   EXPECT_EQ(hvc(kSt, 0), kNotSupported);
-  kx_guest_access psci = {KX_ACCESS_HYPERCALL, 0, 0x84000000, 8, 0, 0};
+  kx_guest_access trng = {KX_ACCESS_HYPERCALL, 0, 0x84000050, 8, 0, 0};
   kx_exit e = {};
-  EXPECT_EQ(kx_vcpu_guest_access(v, &psci, &e), -ENXIO);  // no handler
+  EXPECT_EQ(kx_vcpu_guest_access(v, &trng, &e), -ENXIO);  // the TRNG is not emulated
 }
 
 }  // namespace

@@ -652,12 +652,13 @@ void arm64_hypercall(const VcpuFd& c, unsigned flags, uint64_t addr, unsigned le
   VmModel& v = g->vms[c.vm];
   const bool allowed = v.fw_bmap[1] & 1;
   const uint64_t base = c.arm.pvtime;
-  int want = 0;
+  const int want = 0;
   uint64_t ret = kSmcccNotSupported;
   SlotModel* slot = nullptr;
   uint64_t hva = 0;
   if (addr != kPvTimeFeatures && addr != kPvTimeSt) {
-    want = -ENXIO;
+    // The other ids drawn (0xc5000022, 0xc5000000) are standard-hypervisor
+    // calls KVM does not offer: SMCCC's NOT_SUPPORTED.
   } else if (addr == kPvTimeFeatures) {
     const uint32_t f = static_cast<uint32_t>(data);
     if (allowed && (f == kPvTimeFeatures || f == kPvTimeSt) && base != ~0ull) ret = 0;
