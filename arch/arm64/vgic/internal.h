@@ -21,6 +21,9 @@ constexpr u64 kMpidrAffMask = 0xff00ffffffull;
 constexpr u32 kProductKvm = 0x4b;
 constexpr u32 kImplementerArm = 0x43b;
 constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
+// The PIDR2 of every GICv3 frame: ArchRev 3 (GIC_PIDR2_ARCH_GICv3), then
+// JEDEC (bit 3) and bits [6:4] of ARM's JEP106 code.
+constexpr u32 kPidr2GicV3 = 0x3b;
 constexpr u64 attr_to_mpidr(u64 attr_bits) {
   return (attr_bits & 0xffffff) | ((attr_bits & 0xff000000ull) << 8);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The ITS registers (6.1's its_registers): one table row per register,
 // for the guest's MMIO and userspace's GRP_ITS_REGS alike.
+#include "arch/arm64/vgic/gic_regs.h"
 #include "arch/arm64/vgic/internal.h"
 #include "arch/arm64/arm64.h"
 #include "virt/kvm/c_abi.h"
@@ -11,6 +12,8 @@ namespace kvm {
 namespace arm64 {
 namespace vgic {
 namespace its {
+
+using namespace regs;
 
 // --- Registers (6.1's its_registers) ---
 
@@ -94,7 +97,7 @@ kx::Status uwrite_creadr(Its& its, u32, u64 val) KX_REQUIRES(its.mutex) {
   return kx::Status::ok();
 }
 u64* baser_reg(Its& its, u32 offset) KX_REQUIRES(its.mutex) {
-  switch ((offset - kBaser) / 8) {
+  switch ((offset - GITS_BASER) / 8) {
     case 0:
       return &its.baser_device();
     case 1:
@@ -125,21 +128,21 @@ void write_baser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) 
 }
 u64 read_idregs(Its&, u32 offset) {
   switch (offset) {
-    case 0xffe0:  // GITS_PIDR0: part number [7:0]
+    case GITS_PIDR0:  // part number [7:0]
       return 0x92;
-    case 0xffe4:  // GITS_PIDR1: part number [11:8]
+    case GITS_PIDR1:  // part number [11:8]
       return 0xb4;
-    case 0xffe8:  // GITS_PIDR2: GICv3, JEP106 [6:4]
-      return 0x3b;
-    case kPidr4:  // a 64K software-visible page
+    case GITS_PIDR2:
+      return kPidr2GicV3;
+    case GITS_PIDR4:  // a 64K software-visible page
       return 0x40;
-    case 0xfff0:  // GITS_CIDR0-3: any GIC's
+    case GITS_CIDR0:  // any GIC's
       return 0x0d;
-    case 0xfff4:
+    case GITS_CIDR1:
       return 0xf0;
-    case 0xfff8:
+    case GITS_CIDR2:
       return 0x05;
-    case 0xfffc:
+    case GITS_CIDR3:
       return 0xb1;
   }
   return 0;
@@ -147,14 +150,14 @@ u64 read_idregs(Its&, u32 offset) {
 void write_wi(Its&, u32, u32, u64) {}
 
 constexpr ItsReg kItsRegs[] = {
-    {kCtlr, 4, false, read_ctlr, write_ctlr, nullptr},
-    {kIidr, 4, false, read_iidr, write_wi, uwrite_iidr},
-    {kTyperOff, 8, true, read_typer, write_wi, nullptr},
-    {kCbaser, 8, true, read_cbaser, write_cbaser, nullptr},
-    {kCwriter, 8, true, read_cwriter, write_cwriter, nullptr},
-    {kCreadr, 8, true, read_creadr, write_wi, uwrite_creadr},
-    {kBaser, 0x40, true, read_baser, write_baser, nullptr},
-    {kIdregs, 0x30, false, read_idregs, write_wi, nullptr},
+    {GITS_CTLR, 4, false, read_ctlr, write_ctlr, nullptr},
+    {GITS_IIDR, 4, false, read_iidr, write_wi, uwrite_iidr},
+    {GITS_TYPER, 8, true, read_typer, write_wi, nullptr},
+    {GITS_CBASER, 8, true, read_cbaser, write_cbaser, nullptr},
+    {GITS_CWRITER, 8, true, read_cwriter, write_cwriter, nullptr},
+    {GITS_CREADR, 8, true, read_creadr, write_wi, uwrite_creadr},
+    {GITS_BASER, 0x40, true, read_baser, write_baser, nullptr},
+    {GITS_IDREGS_BASE, 0x30, false, read_idregs, write_wi, nullptr},
 };
 
 const ItsReg* find_reg(u32 offset) {

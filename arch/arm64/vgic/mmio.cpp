@@ -362,10 +362,10 @@ kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.l
   return kx::Status::ok();
 }
 
-// GICD_PIDR2 reports the architecture version; the other ID registers RAZ.
-template <u32 kArchRev>
-u64 read_idregs(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
-  return (a.offset & 0xffff) == 0xffe8 ? kArchRev : 0;
+// GICD_PIDR2 / GICR_PIDR2 report the architecture version; the other ID
+// registers RAZ.
+u64 read_idregs(RegAccess& a, const Reg&) {
+  return (a.offset & 0xffff) == regs::GICD_PIDR2 ? kPidr2GicV3 : 0;
 }
 
 // v2 GICD_SGIR: target list, all but self, or self.
@@ -647,7 +647,7 @@ constexpr Reg kV3Dist[] = {
     irqs(GICD_ICFGR, 2, kSpi32, read_config, write_config),
     irqs(GICD_IGRPMODR, 1, kSpi32, raz, wi),
     irqs(GICD_IROUTER, 64, k32_64 | kSpiOnly, read_irouter, write_irouter),
-    row(GICD_IDREGS, 48, k32, read_idregs<0x3b>, wi),
+    row(GICD_IDREGS, 48, k32, read_idregs, wi),
 };
 
 constexpr Reg kV3Redist[] = {
@@ -661,7 +661,7 @@ constexpr Reg kV3Redist[] = {
     row(GICR_INVLPIR, 8, k32_64, raz, write_invlpi),
     row(GICR_INVALLR, 8, k32_64, raz, write_invall),
     row(GICR_SYNCR, 4, k32, raz, wi),  // never busy
-    row(GICR_IDREGS, 48, k32, read_idregs<0x3b>, wi),
+    row(GICR_IDREGS, 48, k32, read_idregs, wi),
     sgi_frame(GICR_IGROUPR0, 1, k32, read_bits<get_group>, write_group),
     sgi_frame(GICR_ISENABLER0, 1, k32, read_bits<get_enabled>, write_enable<true>),
     sgi_frame(GICR_ICENABLER0, 1, k32, read_bits<get_enabled>, write_enable<false>),
