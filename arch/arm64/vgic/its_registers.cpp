@@ -76,14 +76,14 @@ u64 read_typer(Its&, u32) { return kTyper; }
 u64 read_cbaser(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cbaser(); }
 void write_cbaser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
   if (its.enabled()) return;  // read-only while enabled
-  its.cbaser() = sanitise_cbaser(mmio::update64(its.cbaser(), offset, len, val));
+  its.cbaser() = sanitise_cbaser(update_64bit_reg(its.cbaser(), offset, len, val));
   // CWRITER is UNKNOWN after this; the queue starts empty.
   its.creadr() = 0;
   its.cwriter() = 0;
 }
 u64 read_cwriter(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cwriter(); }
 void write_cwriter(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
-  const u64 reg = mmio::update64(its.cwriter(), offset, len, val) & 0xfffe0;  // bits 19:5
+  const u64 reg = update_64bit_reg(its.cwriter(), offset, len, val) & 0xfffe0;  // bits 19:5
   if (reg >= cmdq_bytes(its.cbaser())) return;
   its.cwriter() = reg;
   its.process_commands();
@@ -114,7 +114,7 @@ void write_baser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) 
   u64* reg = baser_reg(its, offset);
   if (!reg) return;
   const bool device = reg == &its.baser_device();
-  u64 v = mmio::update64(*reg, offset, len, val) & ~kBaserRoMask;
+  u64 v = update_64bit_reg(*reg, offset, len, val) & ~kBaserRoMask;
   if (!device) v &= ~kBaserIndirect;  // a flat collection table
   v |= u64{kEsz - 1} << kBaserEszShift;
   v |= (device ? kTypeDevice : kTypeCollection) << kBaserTypeShift;
@@ -185,7 +185,7 @@ kx::Status Its::read(Vcpu&, u64 offset, u32 len, u64* data) {
   const u32 off = static_cast<u32>(offset);
   kx::Guard<kx::Mutex> guard(&mutex);
   const u64 v = r->read(*this, r->wide ? off & ~7u : off);
-  *data = r->wide ? mmio::extract(v, off, len) : v;
+  *data = r->wide ? extract_bytes(v, off, len) : v;
   return kx::Status::ok();
 }
 
@@ -194,7 +194,7 @@ kx::Status Its::write(Vcpu&, u64 offset, u32 len, u64 data) {
   if (!r) return kx::Status::ok();
   const u32 off = static_cast<u32>(offset);
   kx::Guard<kx::Mutex> guard(&mutex);
-  // A 32-bit access to half of a 64-bit register: update64() places it.
+  // A 32-bit access to half of a 64-bit register: update_64bit_reg() places it.
   r->write(*this, off, len, data);
   return kx::Status::ok();
 }
