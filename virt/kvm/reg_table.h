@@ -17,7 +17,8 @@
 namespace kvm {
 
 // A row's flags. A width's flag is its size in bytes, so that an access's
-// length selects it; the bits from kRegDeviceFlags up are the device's.
+// length selects it (bit 1 would be 16 bits, which no row allows yet);
+// the bits from kRegDeviceFlags up are the device's.
 enum RegFlags : u8 {
   kW8 = 1,
   kW32 = 4,
@@ -66,13 +67,19 @@ constexpr MmioTable<Ctx> make_table(const MmioReg<Ctx> (&rows)[N]) {
 
 // The row holding `offset`, or null (vgic_find_mmio_region()).
 template <typename Ctx>
-const MmioReg<Ctx>* find_reg(const MmioTable<Ctx>& t, u32 offset) {
-  for (usize i = 0; i < t.n; i++) {
-    const MmioReg<Ctx>& r = t.rows[i];
-    if (offset < r.offset) break;
-    if (offset - r.offset < r.len) return &r;
+inline const MmioReg<Ctx>* find_reg(const MmioTable<Ctx>& t, u32 offset) {
+  const MmioReg<Ctx>* const end = t.rows + t.n;
+  for (const MmioReg<Ctx>* r = t.rows; r != end; r++) {
+    if (offset < r->offset) break;
+    if (offset < r->offset + r->len) return r;
   }
   return nullptr;
+}
+
+// The flag of an access `len` bytes wide (kW8...), 0 for a width no row
+// can allow: a power of two up to 8 is its own flag.
+constexpr u8 width_flag(u32 len) {
+  return len <= 8 && !(len & (len - 1)) ? static_cast<u8>(len) : 0;
 }
 
 // The row an access of `len` bytes at `offset` reaches (check_region()):
@@ -82,32 +89,32 @@ const MmioReg<Ctx>* find_reg(const MmioTable<Ctx>& t, u32 offset) {
 // nr_irqs() is called for per-interrupt rows only: it may be an atomic
 // load the other rows should not pay for.
 template <typename Ctx, typename NrIrqs>
-const MmioReg<Ctx>* access_reg(const MmioTable<Ctx>& t, u64 offset, u32 len, NrIrqs nr_irqs) {
+inline const MmioReg<Ctx>* access_reg(const MmioTable<Ctx>& t, u64 offset, u32 len,
+                                      NrIrqs nr_irqs) {
   if (offset > 0xffffffffu) return nullptr;
   const u32 off = static_cast<u32>(offset);
   const MmioReg<Ctx>* r = find_reg(t, off);
-  if (!r) return nullptr;
-  const u8 width = len == 1 ? kW8 : len == 4 ? kW32 : len == 8 ? kW64 : 0;
-  if (!(r->flags & width) || off % len) return nullptr;
+  // A power of two: alignment is a mask, not a division.
+  if (!r || !(r->flags & width_flag(len)) || (off & (len - 1))) return nullptr;
   if (r->bits_per_irq && (off - r->offset) * 8 / r->bits_per_irq >= nr_irqs()) return nullptr;
   return r;
 }
 
 // For a table without per-interrupt rows.
 template <typename Ctx>
-const MmioReg<Ctx>* access_reg(const MmioTable<Ctx>& t, u64 offset, u32 len) {
+inline const MmioReg<Ctx>* access_reg(const MmioTable<Ctx>& t, u64 offset, u32 len) {
   return access_reg(t, offset, len, [] { return 0u; });
 }
 
 // Userspace's read and write of a row: its own accessors where the row
 // has them, else the guest's.
 template <typename Ctx>
-u64 uread_reg(Ctx& c, const MmioReg<Ctx>& r) {
+inline u64 uread_reg(Ctx& c, const MmioReg<Ctx>& r) {
   return r.uread ? r.uread(c, r) : r.read(c, r);
 }
 
 template <typename Ctx>
-kx::Status uwrite_reg(Ctx& c, const MmioReg<Ctx>& r, u64 val) {
+inline kx::Status uwrite_reg(Ctx& c, const MmioReg<Ctx>& r, u64 val) {
   if (r.uwrite) return r.uwrite(c, r, val);
   r.write(c, r, val);
   return kx::Status::ok();

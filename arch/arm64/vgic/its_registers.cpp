@@ -170,7 +170,7 @@ static_assert(sorted_disjoint(kItsRegs));
 constexpr MmioTable<ItsAccess> kItsTable = make_table(kItsRegs);
 
 // The row userspace reaches at `offset`, or null.
-const ItsReg* user_reg(u32 offset) {
+inline const ItsReg* user_reg(u32 offset) {
   const ItsReg* r = find_reg(kItsTable, offset);
   return r && (r->flags & kUser) ? r : nullptr;
 }

@@ -60,6 +60,11 @@ constexpr ToyReg kOverlapping[] = {
 };
 static_assert(!kvm::sorted_disjoint(kOverlapping));
 
+static_assert(kvm::width_flag(1) == kW8 && kvm::width_flag(4) == kW32 &&
+              kvm::width_flag(8) == kW64);
+static_assert(!kvm::width_flag(0) && !kvm::width_flag(3) && !kvm::width_flag(16) &&
+              !kvm::width_flag(24));
+
 static_assert(kvm::extract_bytes(0x1122334455667788ull, 0x0c, 4) == 0x11223344);
 static_assert(kvm::extract_bytes(0x1122334455667788ull, 0x08, 4) == 0x55667788);
 static_assert(kvm::extract_bytes(0x1122334455667788ull, 0x09, 1) == 0x77);
@@ -91,6 +96,8 @@ TEST(RegTable, AnAccessReachesARowOnlyAtAWidthItAllowsNaturallyAligned) {
   EXPECT_EQ(kvm::access_reg(kToy, 0x0c, 4), &kToyRegs[1]);  // the upper half
   EXPECT_EQ(kvm::access_reg(kToy, 0x0c, 8), nullptr);       // misaligned
   EXPECT_EQ(kvm::access_reg(kToy, 0x0a, 4), nullptr);
+  EXPECT_EQ(kvm::access_reg(kToy, 0x08, 3), nullptr);            // not a width at all
+  EXPECT_EQ(kvm::access_reg(kToy, 0x00, 16), nullptr);           // kUser is no width
   EXPECT_EQ(kvm::access_reg(kToy, 0x04, 4), nullptr);            // a hole
   EXPECT_EQ(kvm::access_reg(kToy, 0x100000008ull, 8), nullptr);  // not 0x08 past 4 GiB
   EXPECT_EQ(kvm::access_reg(kToy, 0x101, 1, none), nullptr);     // no interrupts
