@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The GIC frames' register offsets, named as Linux names them
 // (include/linux/irqchip/arm-gic-v3.h, arm-gic.h): the register tables
-// (mmio.cpp) are rows of these.
+// (mmio.cpp, its_registers.cpp) are rows of these.
 #pragma once
 
 #include <kx/types.h>
@@ -30,6 +30,7 @@ constexpr u32 GICD_CPENDSGIR = 0x0f10;
 constexpr u32 GICD_SPENDSGIR = 0x0f20;
 constexpr u32 GICD_IROUTER = 0x6000;
 constexpr u32 GICD_IDREGS = 0xffd0;
+constexpr u32 GICD_PIDR2 = 0xffe8;
 
 // GICv3 redistributor: RD_base frame, then the SGI_base frame 64 KiB on
 constexpr u32 GICR_CTLR = 0x0000;
@@ -43,6 +44,7 @@ constexpr u32 GICR_INVLPIR = 0x00a0;
 constexpr u32 GICR_INVALLR = 0x00b0;
 constexpr u32 GICR_SYNCR = 0x00c0;
 constexpr u32 GICR_IDREGS = 0xffd0;
+constexpr u32 GICR_PIDR2 = GICD_PIDR2;
 constexpr u32 SGI_BASE = 0x10000;
 // In the SGI_base frame (offsets from it), as the distributor's
 constexpr u32 GICR_IGROUPR0 = GICD_IGROUPR;
@@ -73,6 +75,24 @@ constexpr u32 GIC_CPU_ACTIVEPRIO = 0xd0;
 constexpr u32 GIC_CPU_NSACTIVEPRIO = 0xe0;
 constexpr u32 GIC_CPU_IDENT = 0xfc;
 constexpr u32 GIC_CPU_DEACTIVATE = 0x1000;
+
+// GICv3 ITS control frame
+constexpr u32 GITS_CTLR = 0x0000;
+constexpr u32 GITS_IIDR = 0x0004;
+constexpr u32 GITS_TYPER = 0x0008;
+constexpr u32 GITS_CBASER = 0x0080;
+constexpr u32 GITS_CWRITER = 0x0088;
+constexpr u32 GITS_CREADR = 0x0090;
+constexpr u32 GITS_BASER = 0x0100;
+constexpr u32 GITS_IDREGS_BASE = 0xffd0;
+constexpr u32 GITS_PIDR4 = 0xffd0;
+constexpr u32 GITS_PIDR0 = 0xffe0;
+constexpr u32 GITS_PIDR1 = 0xffe4;
+constexpr u32 GITS_PIDR2 = GICR_PIDR2;
+constexpr u32 GITS_CIDR0 = 0xfff0;
+constexpr u32 GITS_CIDR1 = 0xfff4;
+constexpr u32 GITS_CIDR2 = 0xfff8;
+constexpr u32 GITS_CIDR3 = 0xfffc;
 
 }  // namespace regs
 }  // namespace vgic

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // Between the VGIC's sources: the interrupt state machine (irq.cpp), the
-// register tables (regs.cpp, cpuif.cpp) and the device (device.cpp).
+// register tables (mmio.cpp, cpuif.cpp) and the device (device.cpp).
 #pragma once
 
 #include "arch/arm64/arm64.h"
 #include "arch/arm64/vgic/vgic.h"
 #include "virt/kvm/io_bus.h"
+#include "virt/kvm/reg_table.h"
 
 namespace kvm {
 namespace arm64 {
@@ -21,6 +22,9 @@ constexpr u64 kMpidrAffMask = 0xff00ffffffull;
 constexpr u32 kProductKvm = 0x4b;
 constexpr u32 kImplementerArm = 0x43b;
 constexpr u32 kIidrRevShift = 12, kIidrRevMask = 0xf << kIidrRevShift;
+// The PIDR2 of every GICv3 frame: ArchRev 3 (GIC_PIDR2_ARCH_GICv3), then
+// JEDEC (bit 3) and bits [6:4] of ARM's JEP106 code.
+constexpr u32 kPidr2GicV3 = 0x3b;
 constexpr u64 attr_to_mpidr(u64 attr_bits) {
   return (attr_bits & 0xffffff) | ((attr_bits & 0xff000000ull) << 8);
 }
@@ -184,9 +188,10 @@ u32 lpi_limit(Dist& d) KX_REQUIRES(d.lock);
 // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES, with every vCPU locked.
 kx::Status save_pending_tables(Vm& vm);
 
-// A frame on the MMIO bus: one register table, and for a v3
+// A frame on the MMIO bus: one register table (mmio.cpp), and for a v3
 // redistributor the vCPU index it belongs to.
-struct RegTable;
+struct RegAccess;
+using RegTable = MmioTable<RegAccess>;
 class Frame final : public IoHandler {
  public:
   Frame(Vm* vm, const RegTable* table, u16 redist) : vm_(vm), table_(table), redist_(redist) {}
@@ -203,19 +208,16 @@ class Frame final : public IoHandler {
   u16 redist_;
 };
 
-// Register helpers shared with the ITS (mmio.cpp): the bytes of a 64-bit
-// register an access covers, a 32- or 64-bit write into one, and the
-// cacheability and shareability fields sanitised as KVM does.
+// Shared with the ITS (mmio.cpp): the cacheability and shareability
+// fields of a table's base register sanitised as KVM does.
 namespace mmio {
-u64 extract(u64 v, u32 offset, u32 len);
-u64 update64(u64 reg, u32 offset, u32 len, u64 val);
 u64 sanitise(u64 reg, u32 shift, u64 width_mask, u64 (*fn)(u64));
 u64 shareability(u64 f);
 u64 inner_cache(u64 f);
 u64 outer_cache(u64 f);
 }  // namespace mmio
 
-// The register tables (regs.cpp).
+// The register tables (mmio.cpp).
 extern const RegTable kV3DistTable;
 extern const RegTable kV3RedistTable;
 extern const RegTable kV2DistTable;

@@ -52,10 +52,6 @@ constexpr u32 kCtlrEnable = 1, kCtlrQuiescent = 1u << 31;
 constexpr u64 kTyper =
     1 /* PLPIS */ | (u64{kDevBits - 1} << 13) | (u64{kEventBits - 1} << 8) | (u64{kEsz - 1} << 4);
 
-// Register offsets.
-constexpr u32 kCtlr = 0x0, kIidr = 0x4, kTyperOff = 0x8, kCbaser = 0x80, kCwriter = 0x88,
-              kCreadr = 0x90, kBaser = 0x100, kIdregs = 0xffd0, kPidr4 = 0xffd0;
-
 // Commands (the GICv3 architecture's numbers).
 enum Cmd : u8 {
   kMovi = 0x01,

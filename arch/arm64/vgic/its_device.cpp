@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The ITS as a device type (KVM_DEV_TYPE_ARM_VGIC_ITS): creation, the
 // attribute groups, KVM_SIGNAL_MSI.
+#include "arch/arm64/vgic/gic_regs.h"
 #include "arch/arm64/vgic/internal.h"
 #include "arch/arm64/arm64.h"
 #include "virt/kvm/c_abi.h"
@@ -113,7 +114,7 @@ kx::Status Its::has_ctrl(const kx_attr& a) {
 // vgic_its_attr_regs_access(): 32-bit registers (below GITS_TYPER, and the
 // ID registers) at 4-byte offsets, the others at 8-byte ones.
 bool regs_offset_aligned(u64 offset) {
-  const u64 align = offset < kTyperOff || offset >= kPidr4 ? 3 : 7;
+  const u64 align = offset < regs::GITS_TYPER || offset >= regs::GITS_PIDR4 ? 3 : 7;
   return !(offset & align);
 }
 

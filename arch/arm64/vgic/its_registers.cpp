@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// The ITS registers (6.1's its_registers): one table row per register,
-// for the guest's MMIO and userspace's GRP_ITS_REGS alike.
+// The ITS registers (6.1's its_registers): their rows in the
+// register-table engine (virt/kvm/reg_table.h), for the guest's MMIO and
+// userspace's GRP_ITS_REGS alike.
+#include "arch/arm64/vgic/gic_regs.h"
 #include "arch/arm64/vgic/internal.h"
 #include "arch/arm64/arm64.h"
 #include "virt/kvm/c_abi.h"
@@ -12,7 +14,7 @@ namespace arm64 {
 namespace vgic {
 namespace its {
 
-// --- Registers (6.1's its_registers) ---
+using namespace regs;
 
 void Its::commit_abi() {
   // vgic_its_commit_v0(): the entry sizes the ABI has.
@@ -34,180 +36,179 @@ u64 sanitise_cbaser(u64 reg) {
   return reg & ~(0xfull << 12);  // a 64K-aligned queue
 }
 
-// A row's accessors run under Its::mutex (Its::read(), write(), uaccess())
-// and say so.
-struct ItsReg {
+// One access: the ITS, the offset in its frame and the width. A row's
+// accessors run under Its::mutex (Its::read(), write(), uaccess()) and say
+// so.
+struct ItsAccess {
+  Its& its;
   u32 offset;
   u32 len;
-  bool wide;  // a 64-bit register: 64-bit accesses too, and 64-bit uaccess
-  u64 (*read)(Its& its, u32 offset);
-  void (*write)(Its& its, u32 offset, u32 len, u64 val);
-  // Userspace writes that differ from the guest's (null: as the guest).
-  kx::Status (*uwrite)(Its& its, u32 offset, u64 val);
 };
 
-u64 read_ctlr(Its& its, u32) KX_REQUIRES(its.mutex) {
-  u64 v = its.creadr() == its.cwriter() ? kCtlrQuiescent : 0;
-  return its.enabled() ? v | kCtlrEnable : v;
+using ItsReg = MmioReg<ItsAccess>;
+
+u64 read_ctlr(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  u64 v = a.its.creadr() == a.its.cwriter() ? kCtlrQuiescent : 0;
+  return a.its.enabled() ? v | kCtlrEnable : v;
 }
-void write_ctlr(Its& its, u32, u32, u64 val) KX_REQUIRES(its.mutex) {
+void write_ctlr(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
   // Enabling with an invalid table or queue is UNPREDICTABLE: ignored.
-  if (!its.enabled() && (val & kCtlrEnable) &&
-      (!(its.baser_device() & kBaserValid) || !(its.baser_coll() & kBaserValid) ||
-       !(its.cbaser() & kBaserValid)))
+  if (!a.its.enabled() && (val & kCtlrEnable) &&
+      (!(a.its.baser_device() & kBaserValid) || !(a.its.baser_coll() & kBaserValid) ||
+       !(a.its.cbaser() & kBaserValid)))
     return;
-  its.enabled() = val & kCtlrEnable;
-  its.process_commands();
+  a.its.enabled() = val & kCtlrEnable;
+  a.its.process_commands();
 }
-u64 read_iidr(Its& its, u32) KX_REQUIRES(its.mutex) {
-  return ((its.abi_rev() << kIidrRevShift) & kIidrRevMask) | kProductKvm << 24 | kImplementerArm;
+u64 read_iidr(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  return ((a.its.abi_rev() << kIidrRevShift) & kIidrRevMask) | kProductKvm << 24 | kImplementerArm;
 }
-kx::Status uwrite_iidr(Its& its, u32, u64 val) KX_REQUIRES(its.mutex) {
+kx::Status uwrite_iidr(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
   const u32 rev = (static_cast<u32>(val) & kIidrRevMask) >> kIidrRevShift;
   if (rev >= kNrAbis) return kx::error(kx::kEINVAL);
-  its.abi_rev() = rev;
-  its.commit_abi();
+  a.its.abi_rev() = rev;
+  a.its.commit_abi();
   return kx::Status::ok();
 }
-u64 read_typer(Its&, u32) { return kTyper; }
-u64 read_cbaser(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cbaser(); }
-void write_cbaser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
-  if (its.enabled()) return;  // read-only while enabled
-  its.cbaser() = sanitise_cbaser(mmio::update64(its.cbaser(), offset, len, val));
+u64 read_typer(ItsAccess& a, const ItsReg&) { return extract_bytes(kTyper, a.offset, a.len); }
+u64 read_cbaser(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  return extract_bytes(a.its.cbaser(), a.offset, a.len);
+}
+void write_cbaser(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
+  if (a.its.enabled()) return;  // read-only while enabled
+  a.its.cbaser() = sanitise_cbaser(update_64bit_reg(a.its.cbaser(), a.offset, a.len, val));
   // CWRITER is UNKNOWN after this; the queue starts empty.
-  its.creadr() = 0;
-  its.cwriter() = 0;
+  a.its.creadr() = 0;
+  a.its.cwriter() = 0;
 }
-u64 read_cwriter(Its& its, u32) KX_REQUIRES(its.mutex) { return its.cwriter(); }
-void write_cwriter(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
-  const u64 reg = mmio::update64(its.cwriter(), offset, len, val) & 0xfffe0;  // bits 19:5
-  if (reg >= cmdq_bytes(its.cbaser())) return;
-  its.cwriter() = reg;
-  its.process_commands();
+u64 read_cwriter(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  return extract_bytes(a.its.cwriter(), a.offset, a.len);
 }
-u64 read_creadr(Its& its, u32) KX_REQUIRES(its.mutex) { return its.creadr(); }
-kx::Status uwrite_creadr(Its& its, u32, u64 val) KX_REQUIRES(its.mutex) {
-  if (its.enabled()) return kx::error(kx::kEBUSY);
+void write_cwriter(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
+  const u64 reg = update_64bit_reg(a.its.cwriter(), a.offset, a.len, val) & 0xfffe0;  // bits 19:5
+  if (reg >= cmdq_bytes(a.its.cbaser())) return;
+  a.its.cwriter() = reg;
+  a.its.process_commands();
+}
+u64 read_creadr(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  return extract_bytes(a.its.creadr(), a.offset, a.len);
+}
+kx::Status uwrite_creadr(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
+  if (a.its.enabled()) return kx::error(kx::kEBUSY);
   const u64 offset = val & 0xfffe0;
-  if (offset >= cmdq_bytes(its.cbaser())) return kx::error(kx::kEINVAL);
-  its.creadr() = offset;
+  if (offset >= cmdq_bytes(a.its.cbaser())) return kx::error(kx::kEINVAL);
+  a.its.creadr() = offset;
   return kx::Status::ok();
 }
-u64* baser_reg(Its& its, u32 offset) KX_REQUIRES(its.mutex) {
-  switch ((offset - kBaser) / 8) {
+u64* baser_reg(ItsAccess& a) KX_REQUIRES(a.its.mutex) {
+  switch ((a.offset - GITS_BASER) / 8) {
     case 0:
-      return &its.baser_device();
+      return &a.its.baser_device();
     case 1:
-      return &its.baser_coll();
+      return &a.its.baser_coll();
   }
   return nullptr;
 }
-u64 read_baser(Its& its, u32 offset) KX_REQUIRES(its.mutex) {
-  const u64* reg = baser_reg(its, offset);
-  return reg ? *reg : 0;
+u64 read_baser(ItsAccess& a, const ItsReg&) KX_REQUIRES(a.its.mutex) {
+  const u64* reg = baser_reg(a);
+  return reg ? extract_bytes(*reg, a.offset, a.len) : 0;
 }
-void write_baser(Its& its, u32 offset, u32 len, u64 val) KX_REQUIRES(its.mutex) {
-  if (its.enabled()) return;
-  u64* reg = baser_reg(its, offset);
+void write_baser(ItsAccess& a, const ItsReg&, u64 val) KX_REQUIRES(a.its.mutex) {
+  if (a.its.enabled()) return;
+  u64* reg = baser_reg(a);
   if (!reg) return;
-  const bool device = reg == &its.baser_device();
-  u64 v = mmio::update64(*reg, offset, len, val) & ~kBaserRoMask;
+  const bool device = reg == &a.its.baser_device();
+  u64 v = update_64bit_reg(*reg, a.offset, a.len, val) & ~kBaserRoMask;
   if (!device) v &= ~kBaserIndirect;  // a flat collection table
   v |= u64{kEsz - 1} << kBaserEszShift;
   v |= (device ? kTypeDevice : kTypeCollection) << kBaserTypeShift;
   *reg = sanitise_baser(v);
   if (!(*reg & kBaserValid)) {
     if (device)
-      its.free_devices(its.translations());
+      a.its.free_devices(a.its.translations());
     else
-      its.free_collections(its.translations());
+      a.its.free_collections(a.its.translations());
   }
 }
-u64 read_idregs(Its&, u32 offset) {
-  switch (offset) {
-    case 0xffe0:  // GITS_PIDR0: part number [7:0]
+u64 read_idregs(ItsAccess& a, const ItsReg&) {
+  switch (a.offset) {
+    case GITS_PIDR0:  // part number [7:0]
       return 0x92;
-    case 0xffe4:  // GITS_PIDR1: part number [11:8]
+    case GITS_PIDR1:  // part number [11:8]
       return 0xb4;
-    case 0xffe8:  // GITS_PIDR2: GICv3, JEP106 [6:4]
-      return 0x3b;
-    case kPidr4:  // a 64K software-visible page
+    case GITS_PIDR2:
+      return kPidr2GicV3;
+    case GITS_PIDR4:  // a 64K software-visible page
       return 0x40;
-    case 0xfff0:  // GITS_CIDR0-3: any GIC's
+    case GITS_CIDR0:  // any GIC's
       return 0x0d;
-    case 0xfff4:
+    case GITS_CIDR1:
       return 0xf0;
-    case 0xfff8:
+    case GITS_CIDR2:
       return 0x05;
-    case 0xfffc:
+    case GITS_CIDR3:
       return 0xb1;
   }
   return 0;
 }
-void write_wi(Its&, u32, u32, u64) {}
+void wi(ItsAccess&, const ItsReg&, u64) {}
+
+// Every register is userspace's too (GRP_ITS_REGS), at its full width.
+constexpr u8 k32 = kW32 | kUser, k32_64 = kW32 | kW64 | kUser;
 
 constexpr ItsReg kItsRegs[] = {
-    {kCtlr, 4, false, read_ctlr, write_ctlr, nullptr},
-    {kIidr, 4, false, read_iidr, write_wi, uwrite_iidr},
-    {kTyperOff, 8, true, read_typer, write_wi, nullptr},
-    {kCbaser, 8, true, read_cbaser, write_cbaser, nullptr},
-    {kCwriter, 8, true, read_cwriter, write_cwriter, nullptr},
-    {kCreadr, 8, true, read_creadr, write_wi, uwrite_creadr},
-    {kBaser, 0x40, true, read_baser, write_baser, nullptr},
-    {kIdregs, 0x30, false, read_idregs, write_wi, nullptr},
+    {GITS_CTLR, 4, 0, k32, read_ctlr, write_ctlr, nullptr, nullptr},
+    {GITS_IIDR, 4, 0, k32, read_iidr, wi, nullptr, uwrite_iidr},
+    {GITS_TYPER, 8, 0, k32_64, read_typer, wi, nullptr, nullptr},
+    {GITS_CBASER, 8, 0, k32_64, read_cbaser, write_cbaser, nullptr, nullptr},
+    {GITS_CWRITER, 8, 0, k32_64, read_cwriter, write_cwriter, nullptr, nullptr},
+    {GITS_CREADR, 8, 0, k32_64, read_creadr, wi, nullptr, uwrite_creadr},
+    {GITS_BASER, 0x40, 0, k32_64, read_baser, write_baser, nullptr, nullptr},
+    {GITS_IDREGS_BASE, 0x30, 0, k32, read_idregs, wi, nullptr, nullptr},
 };
+static_assert(sorted_disjoint(kItsRegs));
+constexpr MmioTable<ItsAccess> kItsTable = make_table(kItsRegs);
 
-const ItsReg* find_reg(u32 offset) {
-  for (const ItsReg& r : kItsRegs) {
-    if (offset >= r.offset && offset < r.offset + r.len) return &r;
-  }
-  return nullptr;
+// The row userspace reaches at `offset`, or null.
+inline const ItsReg* user_reg(u32 offset) {
+  const ItsReg* r = find_reg(kItsTable, offset);
+  return r && (r->flags & kUser) ? r : nullptr;
 }
 
 // A guest access: 32-bit to any register, 64-bit to the 64-bit ones,
 // naturally aligned; anything else, and any offset without a register,
 // reads as zero and ignores writes (vgic_validate_mmio_access()).
-const ItsReg* guest_reg(u64 offset, u32 len) {
-  if ((len != 4 && len != 8) || offset % len || offset >= kFrameSize) return nullptr;
-  const ItsReg* r = find_reg(static_cast<u32>(offset));
-  return r && (len == 4 || r->wide) ? r : nullptr;
-}
-
 kx::Status Its::read(Vcpu&, u64 offset, u32 len, u64* data) {
-  const ItsReg* r = guest_reg(offset, len);
+  const ItsReg* r = access_reg(kItsTable, offset, len);
   if (!r) {
     *data = 0;
     return kx::Status::ok();
   }
-  const u32 off = static_cast<u32>(offset);
   kx::Guard<kx::Mutex> guard(&mutex);
-  const u64 v = r->read(*this, r->wide ? off & ~7u : off);
-  *data = r->wide ? mmio::extract(v, off, len) : v;
+  ItsAccess a{*this, static_cast<u32>(offset), len};
+  *data = r->read(a, *r);
   return kx::Status::ok();
 }
 
 kx::Status Its::write(Vcpu&, u64 offset, u32 len, u64 data) {
-  const ItsReg* r = guest_reg(offset, len);
+  const ItsReg* r = access_reg(kItsTable, offset, len);
   if (!r) return kx::Status::ok();
-  const u32 off = static_cast<u32>(offset);
   kx::Guard<kx::Mutex> guard(&mutex);
-  // A 32-bit access to half of a 64-bit register: update64() places it.
-  r->write(*this, off, len, data);
+  ItsAccess a{*this, static_cast<u32>(offset), len};
+  r->write(a, *r, data);
   return kx::Status::ok();
 }
 
-bool Its::reg_exists(u32 offset) const { return find_reg(offset) != nullptr; }
+bool Its::reg_exists(u32 offset) const { return user_reg(offset) != nullptr; }
 
+// vgic_its_attr_regs_access(): a missing register is -ENXIO; a 64-bit one
+// is accessed whole.
 kx::Status Its::uaccess(u32 offset, bool write, u64* val) {
-  const ItsReg* r = find_reg(offset);
+  const ItsReg* r = user_reg(offset);
   if (!r) return kx::error(kx::kENXIO);
-  const u32 len = r->wide ? 8 : 4;
-  if (write) {
-    if (r->uwrite) return r->uwrite(*this, offset, *val);
-    r->write(*this, offset, len, *val);
-    return kx::Status::ok();
-  }
-  *val = r->read(*this, offset);
+  ItsAccess a{*this, offset, r->flags & kW64 ? 8u : 4u};
+  if (write) return uwrite_reg(a, *r, *val);
+  *val = uread_reg(a, *r);
   return kx::Status::ok();
 }
 

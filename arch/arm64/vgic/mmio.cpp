@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// The GIC's memory-mapped frames as register tables, one row per register
-// (or per block of per-interrupt registers): offset, length, how many
-// bits each interrupt takes, the access widths the architecture allows,
-// and the guest's and userspace's read and write. The same rows serve
-// guest MMIO (Frame), KVM_{GET,SET}_DEVICE_ATTR and KVM_HAS_DEVICE_ATTR,
-// as Linux 6.1's vgic-mmio-v2.c / vgic-mmio-v3.c, with the userspace
+// The GIC's memory-mapped frames: their rows in the register-table engine
+// (virt/kvm/reg_table.h) and the accessors. The same rows serve guest
+// MMIO (Frame), KVM_{GET,SET}_DEVICE_ATTR and KVM_HAS_DEVICE_ATTR, as
+// Linux 6.1's vgic-mmio-v2.c / vgic-mmio-v3.c, with the userspace
 // semantics of the device documents (STATUSR, ISPENDR, ICPENDR).
 #include "arch/arm64/vgic/gic_regs.h"
 #include "arch/arm64/vgic/internal.h"
@@ -14,8 +12,6 @@
 namespace kvm {
 namespace arm64 {
 namespace vgic {
-
-struct Reg;
 
 // One access: the GIC, the banked CPU interface (the redistributor's, the
 // accessing vCPU's, or the one userspace selected), the offset in the
@@ -28,33 +24,10 @@ struct RegAccess {
   FollowUp* follow;  // null: the caller runs none (reads)
 };
 
-using ReadFn = u64 (*)(RegAccess& a, const Reg& r);
-using WriteFn = void (*)(RegAccess& a, const Reg& r, u64 val);
-using UWriteFn = kx::Status (*)(RegAccess& a, const Reg& r, u64 val);
+using Reg = MmioReg<RegAccess>;
 
-enum RegFlags : u8 {
-  kW8 = 1 << 0,
-  kW32 = 1 << 2,
-  kW64 = 1 << 3,
-  kUser = 1 << 4,     // reachable through the attribute groups
-  kSpiOnly = 1 << 5,  // a v3 distributor block: SGIs and PPIs RAZ/WI
-};
-
-struct Reg {
-  u32 offset;
-  u32 len;
-  u8 bits_per_irq;  // 0: not a per-interrupt block
-  u8 flags;
-  ReadFn read;
-  WriteFn write;
-  ReadFn uread;     // null: as read
-  UWriteFn uwrite;  // null: as write
-};
-
-struct RegTable {
-  const Reg* rows;
-  usize n;
-};
+// A v3 distributor block: SGIs and PPIs RAZ/WI.
+constexpr u8 kSpiOnly = kRegDeviceFlags;
 
 namespace mmio {
 
@@ -362,10 +335,10 @@ kx::Status uwrite_v2_misc(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.l
   return kx::Status::ok();
 }
 
-// GICD_PIDR2 reports the architecture version; the other ID registers RAZ.
-template <u32 kArchRev>
-u64 read_idregs(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
-  return (a.offset & 0xffff) == 0xffe8 ? kArchRev : 0;
+// GICD_PIDR2 / GICR_PIDR2 report the architecture version; the other ID
+// registers RAZ.
+u64 read_idregs(RegAccess& a, const Reg&) {
+  return (a.offset & 0xffff) == regs::GICD_PIDR2 ? kPidr2GicV3 : 0;
 }
 
 // v2 GICD_SGIR: target list, all but self, or self.
@@ -464,25 +437,9 @@ void write_invall(RegAccess& a, const Reg&, u64) KX_REQUIRES(a.d.lock) {
 
 u64 read_rd_iidr(RegAccess&, const Reg&) { return kProductKvm << 24 | kImplementerArm; }
 
-u64 extract(u64 v, u32 offset, u32 len) {
-  v >>= 8 * (offset & 7);
-  return len == 8 ? v : v & ((1ull << (8 * len)) - 1);
-}
-
-u64 update64(u64 reg, u32 offset, u32 len, u64 val) {
-  if (len == 8) return val;
-  const u32 shift = 8 * (offset & 4);
-  const u64 mask = 0xffffffffull << shift;
-  return (reg & ~mask) | ((val & 0xffffffffull) << shift);
-}
-
-}  // namespace mmio
-
-namespace mmio {
-
 u64 read_rd_typer(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
   const u64 plpis = a.d.has_its.load() ? kTyperPlpis : 0;
-  return extract(redist_typer(a.d, *a.cpu) | plpis, a.offset, a.len);
+  return extract_bytes(redist_typer(a.d, *a.cpu) | plpis, a.offset, a.len);
 }
 
 // PROPBASER/PENDBASER: RES0 bits cleared and the cacheability and
@@ -510,20 +467,22 @@ u64 sanitise_baser(u64 v) {
 // redistributor shows the same value: dist->propbaser); PENDBASER is each
 // redistributor's.
 u64 read_propbase(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
-  return extract(a.d.propbaser(), a.offset, a.len);
+  return extract_bytes(a.d.propbaser(), a.offset, a.len);
 }
 // Storing either with LPIs enabled on this redistributor is UNPREDICTABLE:
 // KVM ignores it.
 void write_propbase(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (a.cpu->lpis_enabled) return;
-  a.d.propbaser() = sanitise_baser(update64(a.d.propbaser(), a.offset, a.len, val)) & ~kPropRes0;
+  a.d.propbaser() =
+      sanitise_baser(update_64bit_reg(a.d.propbaser(), a.offset, a.len, val)) & ~kPropRes0;
 }
 u64 read_pendbase(RegAccess& a, const Reg&) KX_REQUIRES(a.d.lock) {
-  return extract(a.cpu->pendbaser & ~kPendPtz, a.offset, a.len);
+  return extract_bytes(a.cpu->pendbaser & ~kPendPtz, a.offset, a.len);
 }
 void write_pendbase(RegAccess& a, const Reg&, u64 val) KX_REQUIRES(a.d.lock) {
   if (a.cpu->lpis_enabled) return;
-  a.cpu->pendbaser = sanitise_baser(update64(a.cpu->pendbaser, a.offset, a.len, val)) & ~kPendRes0;
+  a.cpu->pendbaser =
+      sanitise_baser(update_64bit_reg(a.cpu->pendbaser, a.offset, a.len, val)) & ~kPendRes0;
 }
 
 // The v2 CPU interface (GICC_*).
@@ -611,16 +570,16 @@ u64 read_gicc_iidr(RegAccess&, const Reg&) {
 }
 
 // Row builders.
-constexpr Reg row(u32 off, u32 len, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
-                  UWriteFn uw = nullptr) {
+constexpr Reg row(u32 off, u32 len, u8 flags, Reg::ReadFn rd, Reg::WriteFn wr,
+                  Reg::ReadFn ur = nullptr, Reg::UWriteFn uw = nullptr) {
   return Reg{off, len, 0, flags, rd, wr, ur, uw};
 }
-constexpr Reg irqs(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
-                   UWriteFn uw = nullptr) {
+constexpr Reg irqs(u32 off, u8 bpi, u8 flags, Reg::ReadFn rd, Reg::WriteFn wr,
+                   Reg::ReadFn ur = nullptr, Reg::UWriteFn uw = nullptr) {
   return Reg{off, bpi * 1024u / 8, bpi, flags, rd, wr, ur, uw};
 }
-constexpr Reg sgi_frame(u32 off, u8 bpi, u8 flags, ReadFn rd, WriteFn wr, ReadFn ur = nullptr,
-                        UWriteFn uw = nullptr) {
+constexpr Reg sgi_frame(u32 off, u8 bpi, u8 flags, Reg::ReadFn rd, Reg::WriteFn wr,
+                        Reg::ReadFn ur = nullptr, Reg::UWriteFn uw = nullptr) {
   return Reg{regs::SGI_BASE + off, bpi * kNrPrivateIrqs / 8, bpi, flags, rd, wr, ur, uw};
 }
 
@@ -647,7 +606,7 @@ constexpr Reg kV3Dist[] = {
     irqs(GICD_ICFGR, 2, kSpi32, read_config, write_config),
     irqs(GICD_IGRPMODR, 1, kSpi32, raz, wi),
     irqs(GICD_IROUTER, 64, k32_64 | kSpiOnly, read_irouter, write_irouter),
-    row(GICD_IDREGS, 48, k32, read_idregs<0x3b>, wi),
+    row(GICD_IDREGS, 48, k32, read_idregs, wi),
 };
 
 constexpr Reg kV3Redist[] = {
@@ -661,7 +620,7 @@ constexpr Reg kV3Redist[] = {
     row(GICR_INVLPIR, 8, k32_64, raz, write_invlpi),
     row(GICR_INVALLR, 8, k32_64, raz, write_invall),
     row(GICR_SYNCR, 4, k32, raz, wi),  // never busy
-    row(GICR_IDREGS, 48, k32, read_idregs<0x3b>, wi),
+    row(GICR_IDREGS, 48, k32, read_idregs, wi),
     sgi_frame(GICR_IGROUPR0, 1, k32, read_bits<get_group>, write_group),
     sgi_frame(GICR_ISENABLER0, 1, k32, read_bits<get_enabled>, write_enable<true>),
     sgi_frame(GICR_ICENABLER0, 1, k32, read_bits<get_enabled>, write_enable<false>),
@@ -719,43 +678,24 @@ constexpr Reg kV2Cpu[] = {
     row(GIC_CPU_DEACTIVATE, 4, kW32, raz, write_gicc_dir),
 };
 
-template <usize N>
-constexpr bool sorted(const Reg (&t)[N]) {
-  for (usize i = 1; i < N; i++) {
-    if (t[i].offset < t[i - 1].offset + t[i - 1].len) return false;
-  }
-  return true;
-}
-static_assert(sorted(kV3Dist) && sorted(kV3Redist) && sorted(kV2Dist) && sorted(kV2Cpu),
-              "register tables are sorted and disjoint");
+static_assert(sorted_disjoint(kV3Dist) && sorted_disjoint(kV3Redist) && sorted_disjoint(kV2Dist) &&
+              sorted_disjoint(kV2Cpu));
 
-const Reg* find(const RegTable& t, u32 offset) {
-  for (usize i = 0; i < t.n; i++) {
-    if (offset >= t.rows[i].offset && offset < t.rows[i].offset + t.rows[i].len) return &t.rows[i];
-  }
-  return nullptr;
-}
-
-// check_region(): a width the register allows, naturally aligned, and
-// not past the GIC's last interrupt.
-const Reg* lookup(Dist& d, const RegTable& t, u32 offset, u32 len) {
-  const Reg* r = find(t, offset);
-  if (!r) return nullptr;
-  const u8 width = len == 1 ? kW8 : len == 4 ? kW32 : len == 8 ? kW64 : 0;
-  if (!(r->flags & width) || offset % len) return nullptr;
-  if (r->bits_per_irq && (offset - r->offset) * 8 / r->bits_per_irq >= d.nr_irqs()) return nullptr;
-  return r;
+// A per-interrupt block reaches only the GIC's interrupts; their number
+// is an atomic load, which the engine takes for those rows only.
+const Reg* lookup(const Dist& d, const RegTable& t, u64 offset, u32 len) {
+  return access_reg(t, offset, len, [&d] { return d.nr_irqs(); });
 }
 
 }  // namespace mmio
 
-const RegTable kV3DistTable = {mmio::kV3Dist, kx::array_size(mmio::kV3Dist)};
-const RegTable kV3RedistTable = {mmio::kV3Redist, kx::array_size(mmio::kV3Redist)};
-const RegTable kV2DistTable = {mmio::kV2Dist, kx::array_size(mmio::kV2Dist)};
-const RegTable kV2CpuTable = {mmio::kV2Cpu, kx::array_size(mmio::kV2Cpu)};
+const RegTable kV3DistTable = make_table(mmio::kV3Dist);
+const RegTable kV3RedistTable = make_table(mmio::kV3Redist);
+const RegTable kV2DistTable = make_table(mmio::kV2Dist);
+const RegTable kV2CpuTable = make_table(mmio::kV2Cpu);
 
+// Userspace's accesses are aligned 32-bit ones.
 bool reg_exists(Dist& d, const RegTable& t, u32 offset) {
-  if (offset % 4) return false;  // userspace accesses are aligned 32-bit ones
   const Reg* r = mmio::lookup(d, t, offset, 4);
   return r && (r->flags & kUser);
 }
@@ -764,18 +704,14 @@ bool reg_exists(Dist& d, const RegTable& t, u32 offset) {
 // writes, as KVM (HAS_DEVICE_ATTR is how userspace asks).
 kx::Status reg_uaccess(Dist& d, const RegTable& t, CpuIf* cpu, u32 offset, bool write, u32* val,
                        FollowUp* follow) {
-  const Reg* r = offset % 4 ? nullptr : mmio::lookup(d, t, offset, 4);
+  const Reg* r = mmio::lookup(d, t, offset, 4);
   if (!r || !(r->flags & kUser)) {
     if (!write) *val = 0;
     return kx::Status::ok();
   }
   RegAccess a{d, cpu, offset, 4, follow};
-  if (!write) {
-    *val = static_cast<u32>(r->uread ? r->uread(a, *r) : r->read(a, *r));
-    return kx::Status::ok();
-  }
-  if (r->uwrite) return r->uwrite(a, *r, *val);
-  r->write(a, *r, *val);
+  if (write) return uwrite_reg(a, *r, *val);
+  *val = static_cast<u32>(uread_reg(a, *r));
   return kx::Status::ok();
 }
 
@@ -789,7 +725,7 @@ kx::Status Frame::read(Vcpu& vcpu, u64 offset, u32 len, u64* data) {
   Dist& d = dist_of(*vm_);
   kx::IrqSaveGuard guard(&d.lock);
   CpuIf* cpu = redist_cpu(d, vcpu);
-  const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
+  const Reg* r = cpu ? mmio::lookup(d, *table_, offset, len) : nullptr;
   if (!r) {
     *data = 0;  // RAZ/WI, as KVM's dispatch_mmio_read()
     return kx::Status::ok();
@@ -808,7 +744,7 @@ kx::Status Frame::write(Vcpu& vcpu, u64 offset, u32 len, u64 data) {
   {
     kx::IrqSaveGuard guard(&d.lock);
     cpu = redist_cpu(d, vcpu);
-    const Reg* r = cpu ? mmio::lookup(d, *table_, static_cast<u32>(offset), len) : nullptr;
+    const Reg* r = cpu ? mmio::lookup(d, *table_, offset, len) : nullptr;
     if (!r) return kx::Status::ok();
     RegAccess a{d, cpu, static_cast<u32>(offset), len, &follow};
     r->write(a, *r, data);
