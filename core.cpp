@@ -10,6 +10,7 @@
 #include "virt/kvm/device.cpp"
 #include "virt/kvm/dirty_log.cpp"
 #include "virt/kvm/io_bus.cpp"
+#include "virt/kvm/ioeventfd.cpp"
 #include "virt/kvm/irq_routing.cpp"
 #include "virt/kvm/irqfd.cpp"
 #include "virt/kvm/memslot.cpp"

@@ -49,6 +49,14 @@ KX_SAME(CAP_MANUAL_DIRTY_LOG_PROTECT2);
 KX_SAME(CAP_IRQ_ROUTING);
 KX_SAME(CAP_IRQFD);
 KX_SAME(CAP_IRQFD_RESAMPLE);
+KX_SAME(CAP_IOEVENTFD);
+KX_SAME(CAP_IOEVENTFD_NO_LENGTH);
+KX_SAME(CAP_IOEVENTFD_ANY_LENGTH);
+KX_SAME(IOEVENTFD_FLAG_DATAMATCH);
+KX_SAME(IOEVENTFD_FLAG_PIO);
+KX_SAME(IOEVENTFD_FLAG_DEASSIGN);
+KX_SAME(IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY);
+KX_SAME(IOEVENTFD_VALID_FLAG_MASK);
 KX_SAME(DIRTY_LOG_MANUAL_PROTECT_ENABLE);
 KX_SAME(DIRTY_LOG_INITIALLY_SET);
 KX_SAME(MEM_LOG_DIRTY_PAGES);
@@ -79,6 +87,7 @@ KX_SAME(IRQ_LINE);
 KX_SAME(IRQ_LINE_STATUS);
 KX_SAME(SET_GSI_ROUTING);
 KX_SAME(IRQFD);
+KX_SAME(IOEVENTFD);
 KX_SAME(SIGNAL_MSI);
 KX_SAME(CLEAR_DIRTY_LOG);
 KX_SAME(ENABLE_CAP);
@@ -145,11 +154,16 @@ static_assert(offsetof(struct kx_attr, group) == offsetof(struct kvm_device_attr
 static_assert(offsetof(struct kx_attr, attr) == offsetof(struct kvm_device_attr, attr));
 static_assert(offsetof(struct kx_attr, addr) == offsetof(struct kvm_device_attr, addr));
 
-/* Structures the core decodes itself (virt/kvm/irq_routing.h, irqfd.h, vm.cpp). */
+/* Structures the core decodes itself (virt/kvm/irq_routing.h, irqfd.h, ioeventfd.h, vm.cpp). */
 static_assert(sizeof(struct kvm_irq_routing) == 8);
 static_assert(sizeof(struct kvm_irq_routing_entry) == 48);
 static_assert(offsetof(struct kvm_irq_routing_entry, u.msi.devid) == 28);
 static_assert(sizeof(struct kvm_irqfd) == 32);
+static_assert(sizeof(struct kvm_ioeventfd) == 64);
+static_assert(offsetof(struct kvm_ioeventfd, addr) == 8);
+static_assert(offsetof(struct kvm_ioeventfd, len) == 16);
+static_assert(offsetof(struct kvm_ioeventfd, fd) == 20);
+static_assert(offsetof(struct kvm_ioeventfd, flags) == 24);
 static_assert(sizeof(struct kvm_msi) == 32);
 static_assert(sizeof(struct kvm_irq_level) == 8);
 static_assert(sizeof(struct kvm_clear_dirty_log) == 24);

@@ -235,6 +235,7 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
     {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IOEVENTFD, 1, nullptr},
     {KX_CAP_READONLY_MEM, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
     {KX_CAP_ARM_VM_IPA_SIZE, 0, cap_ipa},

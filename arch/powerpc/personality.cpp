@@ -24,10 +24,9 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 };
 
 constexpr CapRow kCaps[] = {
-    {KX_CAP_SYNC_MMU, 1, nullptr},
-    {KX_CAP_DEVICE_CTRL, 1, nullptr},
-    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
-    {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},       {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr}, {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_IOEVENTFD, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {

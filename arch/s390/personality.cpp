@@ -102,6 +102,7 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
     {KX_CAP_S390_CSS_SUPPORT, 1, nullptr}, {KX_CAP_MP_STATE, 1, nullptr},
+    {KX_CAP_IOEVENTFD, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {

@@ -49,6 +49,9 @@
 #define KX_CAP_IRQ_ROUTING 25
 #define KX_CAP_IRQFD 32
 #define KX_CAP_IRQFD_RESAMPLE 82
+#define KX_CAP_IOEVENTFD 36
+#define KX_CAP_IOEVENTFD_NO_LENGTH 100
+#define KX_CAP_IOEVENTFD_ANY_LENGTH 122
 
 /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags */
 #define KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE (1ULL << 0)
@@ -131,6 +134,14 @@
 #define KX_DEV_ARM_ITS_CTRL_RESET 4
 #define KX_VGIC_LEVEL_INFO_LINE_LEVEL 0
 
+/* KVM_IOEVENTFD's flags (kvm_ioeventfd_flag_nr_*) */
+#define KX_IOEVENTFD_FLAG_DATAMATCH (1U << 0)
+#define KX_IOEVENTFD_FLAG_PIO (1U << 1)
+#define KX_IOEVENTFD_FLAG_DEASSIGN (1U << 2)
+#define KX_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY (1U << 3)
+/* with kvm_ioeventfd_flag_nr_fast_mmio (bit 4), which no 6.1 code reads */
+#define KX_IOEVENTFD_VALID_FLAG_MASK ((1U << 5) - 1)
+
 /* The guest-access extension (include/uapi/linux/kvm_ext.h) */
 #define KX_ACCESS_MEM 0
 #define KX_ACCESS_SYSREG 1
@@ -152,6 +163,7 @@
 #define KX_IRQ_LINE_STATUS KX_IOC(KX_IOC_W | KX_IOC_R, 0x67, 8)
 #define KX_SET_GSI_ROUTING KX_IOC(KX_IOC_W, 0x6a, 8)
 #define KX_IRQFD KX_IOC(KX_IOC_W, 0x76, 32)
+#define KX_IOEVENTFD KX_IOC(KX_IOC_W, 0x79, 64)
 #define KX_SIGNAL_MSI KX_IOC(KX_IOC_W, 0xa5, 32)
 #define KX_GET_MP_STATE KX_IOC(KX_IOC_R, 0x98, 4)
 #define KX_SET_MP_STATE KX_IOC(KX_IOC_W, 0x99, 4)

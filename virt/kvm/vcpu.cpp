@@ -169,17 +169,26 @@ kx::Status Vcpu::access_ram(GuestAccess& access) {
   return kx::Status::ok();
 }
 
-// MMIO: an in-kernel device region, else an exit to user space with
-// KVM_EXIT_MMIO filled in, as KVM does for an access no device claims.
-// The handler runs without slots_lock, as kvm_io_bus_write() runs under
-// SRCU only: an ITS command reads guest RAM, which takes slots_lock.
-// Handlers leave the bus only when the VM is destroyed, after every vCPU
-// fd is closed, so the one found stays valid.
+// MMIO: a store an ioeventfd matches signals its eventfd; else an
+// in-kernel device region; else an exit to user space with KVM_EXIT_MMIO
+// filled in, as KVM does for an access no device claims. An ioeventfd
+// comes before a device region whose frame holds its address (api.rst:
+// "a guest write in the registered address will signal the provided
+// event"; see differences.rst). The eventfd is signalled under slots_lock,
+// which keeps a deassign from dropping it meanwhile. The handler runs
+// without slots_lock, as kvm_io_bus_write() runs under SRCU only: an ITS
+// command reads guest RAM, which takes slots_lock. Handlers leave the bus
+// only when the VM is destroyed, after every vCPU fd is closed, so the one
+// found stays valid.
 kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
   IoHandler* handler = nullptr;
   u64 offset = 0;
   {
     kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
+    if (access.write && vm_->ioeventfds().write(access.addr, access.len, access.data)) {
+      access.result = KX_ACCESS_RESULT_KERNEL;
+      return kx::Status::ok();
+    }
     const IoBus::Region* region = vm_->mmio_bus().find(access.addr, access.len);
     if (region) {
       handler = region->handler;

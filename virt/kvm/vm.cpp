@@ -61,6 +61,8 @@ Vm::~Vm() {
   kx::destroy(routing_);
   if (owner_) kx_owner_put(owner_);
   g_vm_count.fetch_sub(1);
+  // Then the members go: ioeventfds_ drops every eventfd reference its
+  // ioeventfds hold (kvm_io_bus_destroy()).
 }
 
 // KVM_SET_USER_MEMORY_REGION, in __kvm_set_memory_region()'s order of checks.
@@ -534,12 +536,21 @@ kx::Result<long> irqfd_ioctl(Vm& vm, u32, u64 arg) {
   return 0;
 }
 
+kx::Result<long> ioeventfd_ioctl(Vm& vm, u32, u64 arg) {
+  IoeventfdArgs args;
+  if (kx_copy_from_user(&args, arg, sizeof(args))) return kx::kEFAULT;
+  KX_TRY(ioeventfd(vm, args));
+  return 0;
+}
+
 bool has_irq_line(const Personality& p) { return p.irq_line != nullptr; }
 bool has_irq_routing(const Personality& p) { return p.has_irq_routing; }
 bool has_irqfd(const Personality& p) { return p.has_irqfd; }
 bool has_msi(const Personality& p) { return p.has_msi; }
 // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT
 bool has_clear_dirty_log(const Personality& p) { return p.manual_dirty_log_caps != 0; }
+// kvm_vm_ioctl() has KVM_IOEVENTFD on every architecture.
+bool everywhere(const Personality&) { return true; }
 
 // The generic VM ioctls (kvm_vm_ioctl()) that decode in the core, each on
 // the architectures whose configuration has it.
@@ -556,6 +567,7 @@ constexpr GenericVmIoctl kGenericVmIoctls[] = {
     {KX_CLEAR_DIRTY_LOG, has_clear_dirty_log, clear_dirty_log_ioctl},
     {KX_SET_GSI_ROUTING, has_irq_routing, set_gsi_routing_ioctl},
     {KX_IRQFD, has_irqfd, irqfd_ioctl},
+    {KX_IOEVENTFD, everywhere, ioeventfd_ioctl},
 };
 
 }  // namespace

@@ -21,6 +21,7 @@
 
 #include "arch.h"
 #include "io_bus.h"
+#include "ioeventfd.h"
 #include "irq_routing.h"
 #include "irqchip.h"
 #include "irqfd.h"
@@ -155,7 +156,8 @@ class Vm {
   void release_device(Device* dev) KX_EXCLUDES(lock);
   kx::Status attr(kx_attr_op op, const kx_attr& a);
   // A VM ioctl the shim does not decode itself: the generic ones the
-  // core decodes (KVM_IRQ_LINE, KVM_SIGNAL_MSI, KVM_CLEAR_DIRTY_LOG), then
+  // core decodes (KVM_IRQ_LINE, KVM_SIGNAL_MSI, KVM_CLEAR_DIRTY_LOG,
+  // KVM_SET_GSI_ROUTING, KVM_IRQFD, KVM_IOEVENTFD), then
   // the architecture's table, else the architecture's unknown-ioctl errno.
   kx::Result<long> ioctl(u32 cmd, u64 arg);
   // KVM_IRQ_LINE and KVM_SIGNAL_MSI, decoded (KUnit injects through
@@ -222,6 +224,8 @@ class Vm {
   // Guest physical memory (address space 0), under slots_lock.
   MemslotSet& slots(u32 as_id) KX_REQUIRES(slots_lock) { return slots_[as_id]; }
   IoBus& mmio_bus() KX_REQUIRES(slots_lock) { return mmio_bus_; }
+  // The VM's ioeventfds (KVM_IOEVENTFD), under slots_lock.
+  IoeventfdSet& ioeventfds() KX_REQUIRES(slots_lock) { return ioeventfds_; }
 
   kx::Mutex lock{&vm_lock_class};
   // Taken under lock, never the other way round.
@@ -251,6 +255,7 @@ class Vm {
   kx::IntrusiveList<Device, &Device::vm_node> devices_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
   IoBus mmio_bus_ KX_GUARDED_BY(slots_lock);
+  IoeventfdSet ioeventfds_ KX_GUARDED_BY(slots_lock);
 };
 
 }  // namespace kvm

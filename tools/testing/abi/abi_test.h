@@ -85,7 +85,7 @@ struct abi_test_group {
 extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
-	vgic_regs_group, vgic_its_group, irqfd_group;
+	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group;
 
 /* ------------------------------------------------------------ run state */
@@ -155,6 +155,8 @@ int new_vcpu(int vm, unsigned long id);
 struct kvm_run *map_run(int vcpu);	/* KVM_GET_VCPU_MMAP_SIZE bytes */
 void *alloc_mem(size_t len);		/* anonymous, zeroed, RW */
 int new_vfio(int vm);
+int new_eventfd(void);			/* non-blocking, close-on-exec */
+__u64 eventfd_count(int fd);		/* the count, consumed (0 if none) */
 
 /* Raw ioctl wrappers: return the ioctl's value (-1 with errno on error). */
 long check_ext(int fd, long cap);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <time.h>
@@ -349,6 +350,24 @@ void *alloc_mem(size_t len)
 	return track_map(p, len);
 }
 
+int new_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+	if (fd < 0)
+		fail("eventfd: %s", errno_name(errno));
+	return track_fd(fd);
+}
+
+__u64 eventfd_count(int fd)
+{
+	__u64 n = 0;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
+}
+
 int new_vfio(int vm)
 {
 	__u32 fd = 0;
@@ -509,7 +528,7 @@ static const struct abi_test_group *const groups[] = {
 	&device_group, &attr_group, &run_group, &guest_access_group,
 	&dirty_log_group, &arm64_vcpu_group, &arm64_core_regs_group, &arm64_regs_group,
 	&arm64_snapshot_group, &vgic_group, &vgic_regs_group, &vgic_its_group,
-	&pmu_timer_group, &irqfd_group, &mp_state_group, &psci_group,
+	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &mp_state_group, &psci_group,
 };
 
 static void usage(const char *prog)

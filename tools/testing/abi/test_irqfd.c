@@ -87,27 +87,12 @@ static int irqfd(int vm, int fd, __u32 gsi, __u32 flags, int resamplefd)
 	return ioctl(vm, KVM_IRQFD, &a);
 }
 
-static int new_eventfd(void)
-{
-	return track_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
-}
-
 static void signal_eventfd(int fd)
 {
 	__u64 one = 1;
 
 	if (write(fd, &one, sizeof(one)) != sizeof(one))
 		fail("eventfd write: %s", errno_name(errno));
-}
-
-/* The eventfd's count, consumed (0 if none). */
-static __u64 eventfd_count(int fd)
-{
-	__u64 n = 0;
-
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return 0;
-	return n;
 }
 
 /*

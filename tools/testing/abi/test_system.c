@@ -98,6 +98,9 @@ static long cap_expected(long cap)
 	case KVM_CAP_SIGNAL_MSI:
 		/* CONFIG_HAVE_KVM_MSI: arm64 (ppc only with KVM_MPIC, an e500 option) */
 		return P->id == P_ARM64;
+	case KVM_CAP_IOEVENTFD:	    /* every architecture's own table */
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH: /* kvm_vm_ioctl_check_extension_generic() */
+		return 1;
 	default:
 		/* KVM_CAP_MULTI_ADDRESS_SPACE (one address space), capabilities
 		 * kvm_ext does not implement, unknown numbers */
@@ -148,9 +151,11 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_MP_STATE, 0),
 	CAP(KVM_CAP_ARM_SYSTEM_SUSPEND, 0),
 	CAP(KVM_CAP_SYSTEM_EVENT_DATA, 0),
-	/* Linux has these; kvm_ext must not claim what it does not implement. */
-	CAP(KVM_CAP_IOEVENTFD, T_EXT),
+	CAP(KVM_CAP_IOEVENTFD, 0),
+	CAP(KVM_CAP_IOEVENTFD_ANY_LENGTH, 0),
+	CAP(KVM_CAP_IOEVENTFD_NO_LENGTH, 0), /* x86's */
 	CAP(KVM_CAP_SIGNAL_MSI, 0),
+	/* Linux has these; kvm_ext must not claim what it does not implement. */
 	CAP(KVM_CAP_COALESCED_MMIO, T_EXT),
 	{ "KVM_CHECK_EXTENSION(100000) on the system and VM fd", REF_CAP, t_cap, 0, 0, 100000, 0 },
 	{ "KVM_CHECK_EXTENSION(-1) on the system and VM fd", REF_CAP, t_cap, 0, 0, -1, 0 },

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -106,6 +107,16 @@ static void expect(int ok, const char *what, int n)
 static unsigned int probe(int vcpu, uint64_t gpa)
 {
 	struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_MEM, .addr = gpa, .len = 1 };
+
+	return ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? 0 : a.result;
+}
+
+/* A guest store's result: KVM_EXT_RESULT_KERNEL when an ioeventfd took it. */
+static unsigned int store(int vcpu, uint64_t gpa)
+{
+	struct kvm_ext_guest_access a = {
+		.kind = KVM_EXT_ACCESS_MEM, .flags = KVM_EXT_ACCESS_WRITE, .addr = gpa, .len = 4,
+	};
 
 	return ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? 0 : a.result;
 }
@@ -219,6 +230,46 @@ static int sc_memslot(int n)
 	return left;
 }
 
+/*
+ * KVM_IOEVENTFD: a ninth ioeventfd, which grows the VM's array of them. A
+ * failed one is absent (its deassign finds nothing, a store there exits)
+ * and the eight before it still take their stores.
+ */
+static int sc_ioeventfd(int n)
+{
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	int efd = eventfd(0, EFD_CLOEXEC), r, e, left, i;
+	struct kvm_ioeventfd a = { .addr = 0x0a000000, .len = 4, .fd = efd };
+
+	for (i = 1; i <= 8; i++) {
+		a.addr = 0x0a000000 + 8 * i;
+		ioctl(vm, KVM_IOEVENTFD, &a);
+	}
+	a.addr = 0x0a000000;
+	arm_nth(n);
+	r = ioctl(vm, KVM_IOEVENTFD, &a);
+	e = errno;
+	left = nth_left();
+	if (r < 0) {
+		enomems += e == ENOMEM;
+		expect(e == ENOMEM, "KVM_IOEVENTFD fails only with ENOMEM", n);
+		a.flags = KVM_IOEVENTFD_FLAG_DEASSIGN;
+		expect(ioctl(vm, KVM_IOEVENTFD, &a) < 0 && errno == ENOENT,
+		       "a failed ioeventfd is absent", n);
+		expect(store(vcpu, a.addr) == KVM_EXT_RESULT_EXIT, "a store there exits", n);
+	} else {
+		expect(store(vcpu, a.addr) == KVM_EXT_RESULT_KERNEL,
+		       "an assigned ioeventfd takes the store", n);
+	}
+	for (i = 1; i <= 8; i++)
+		expect(store(vcpu, 0x0a000000 + 8 * i) == KVM_EXT_RESULT_KERNEL,
+		       "the ioeventfds before it stay", n);
+	close(efd);
+	close(vcpu);
+	close(vm);
+	return left;
+}
+
 static const struct {
 	const char *name;
 	scenario_fn fn;
@@ -227,6 +278,7 @@ static const struct {
 	{ "KVM_CREATE_VCPU", sc_create_vcpu },
 	{ "KVM_CREATE_DEVICE", sc_create_device },
 	{ "KVM_SET_USER_MEMORY_REGION", sc_memslot },
+	{ "KVM_IOEVENTFD", sc_ioeventfd },
 };
 
 int main(int argc, char **argv)

@@ -382,6 +382,17 @@ void host_eventfd_put(HostEventfd* e) {
 
 }  // namespace
 
+}  // extern "C"
+
+long host::eventfd_refs() {
+  std::lock_guard<std::mutex> lock(g_efd_mu);
+  long n = 0;
+  for (auto& [fd, e] : g_efds) n += e->refs;
+  return n;
+}
+
+extern "C" {
+
 struct kx_eventfd_watch {
   HostEventfd* efd;
   void (*signalled)(void*);

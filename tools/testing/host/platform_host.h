@@ -19,6 +19,8 @@ void reset_allocation_counters();
 void poison_uninit(bool on);
 // kx_owner_put() calls so far (a VM drops its owner exactly once).
 long owner_puts();
+// References the core holds on eventfds (kx_eventfd_get, watches) now.
+long eventfd_refs();
 // Pretend a signal (SIGUSR1 unless given) is pending for every thread
 // blocked in kx_waitq_wait; it interrupts the wait unless the thread's
 // mask blocks it.

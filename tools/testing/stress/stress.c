@@ -6,7 +6,9 @@
  * and sit in KVM_RUN while a kicker thread keeps signalling them; now and
  * then a forked child tries the inherited fds (-EIO). Eventfds become
  * irqfds (some resampling) on random GSIs while other threads write them,
- * replace the VMs' GSI routing, close the eventfds and the VMs. fds are shared
+ * replace the VMs' GSI routing, close the eventfds and the VMs; they also
+ * become ioeventfds, assigned and deassigned at a few addresses that
+ * guest stores hit while the eventfds and VMs are closed. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -42,6 +44,9 @@
 #define NDEV 6
 #define NEFD 8
 #define RAM_SIZE (4UL << 20)
+/* op_ioeventfd()'s addresses, which op_guest() also stores to (no RAM there) */
+#define IOEV_BASE 0x0a000000ULL
+#define IOEV_ADDR(seed) (IOEV_BASE + 8 * rnd(seed, 4))
 
 static const char *node;
 static int sysfd;
@@ -243,6 +248,30 @@ static void op_routing(int vm, unsigned int *seed)
 	check(ioctl(vm, KVM_SET_GSI_ROUTING, &r), 0, "SET_GSI_ROUTING");
 }
 
+/*
+ * KVM_IOEVENTFD on a random eventfd (or none: -EBADF), assign or
+ * deassign, at one of the addresses op_guest() stores to: some with a
+ * datamatch, a length of 0 or an invalid one, a few on the PIO bus.
+ */
+static void op_ioeventfd(int vm, unsigned int *seed)
+{
+	static const __u32 lens[] = { 0, 1, 2, 4, 8, 3 };
+	struct kvm_ioeventfd a = {
+		.datamatch = rnd(seed, 3),
+		.addr = IOEV_ADDR(seed),
+		.len = lens[rnd(seed, 6)],
+		.flags = (rnd(seed, 2) ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+			 (rnd(seed, 2) ? KVM_IOEVENTFD_FLAG_DEASSIGN : 0) |
+			 (rnd(seed, 8) ? 0 : KVM_IOEVENTFD_FLAG_PIO),
+	};
+	int efd = take(efds, NEFD, seed);
+
+	a.fd = efd;
+	check(ioctl(vm, KVM_IOEVENTFD, &a), 0, "IOEVENTFD");
+	if (efd >= 0)
+		close(efd);
+}
+
 static void op_eventfd(unsigned int *seed)
 {
 	__u64 one = 1;
@@ -292,6 +321,13 @@ static void op_guest(int vcpu, unsigned int *seed)
 	}
 	if (a.kind == KVM_EXT_ACCESS_SYSREG && rnd(seed, 4))
 		a.addr = 0x6030000000130000ULL | sysregs[rnd(seed, 9)];
+	if (rnd(seed, 4) == 0) {
+		/* a store where op_ioeventfd() assigns */
+		a.kind = KVM_EXT_ACCESS_MEM;
+		a.flags = KVM_EXT_ACCESS_WRITE;
+		a.addr = IOEV_ADDR(seed);
+		a.data = rnd(seed, 3);
+	}
 	check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a), 0, "GUEST_ACCESS");
 }
 
@@ -340,7 +376,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd;
 
-		switch (rnd(&seed, 18)) {
+		switch (rnd(&seed, 19)) {
 		case 0:
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
@@ -437,6 +473,13 @@ static void *worker(void *arg)
 			break;
 		case 17:
 			op_eventfd(&seed);
+			break;
+		case 18:
+			fd = take(vms, NVM, &seed);
+			if (fd >= 0) {
+				op_ioeventfd(fd, &seed);
+				close(fd);
+			}
 			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
