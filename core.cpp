@@ -18,6 +18,7 @@
 #include "virt/kvm/vcpu.cpp"
 #include "virt/kvm/vfio.cpp"
 #include "virt/kvm/vm.cpp"
+#include "arch/arm64/events.cpp"
 #include "arch/arm64/hypercalls.cpp"
 #include "arch/arm64/personality.cpp"
 #include "arch/arm64/pmu_timer.cpp"

@@ -48,6 +48,7 @@ struct HostCaps {
   bool pmuv3 = true;
   bool el1_32bit = false;
   bool el0_32bit = true;
+  bool ras = true;  // RAS extension: the VMM may give an SError's syndrome
   u32 ipa_bits = 48;
 
   bool sve_vq(u32 vq) const { return vq >= 1 && vq <= kSveVqMax && (sve_vqs >> (vq - 1)) & 1; }
@@ -67,6 +68,11 @@ constexpr usize kCoreRegsBytes = 864;
 
 // The system registers with per-vCPU storage (sys_regs.cpp's table).
 constexpr u32 kSysRegSlots = 240;
+
+// KVM_SET_GUEST_DEBUG's registers (struct kvm_guest_debug_arch): the
+// breakpoint control and value, watchpoint control and value registers,
+// KVM_ARM_MAX_DBG_REGS of each.
+constexpr u32 kDebugRegs = 4 * 16;
 
 // KVM's GPA_INVALID: no PV stolen-time structure placed.
 constexpr u64 kGpaInvalid = ~0ull;
@@ -110,6 +116,12 @@ struct VcpuState final : ArchVcpu {
   u64 reset_pc KX_GUARDED_BY(mp_lock) = 0;
   u64 reset_r0 KX_GUARDED_BY(mp_lock) = 0;
   bool reset_be KX_GUARDED_BY(mp_lock) = false;
+  // KVM_SET_VCPU_EVENTS (events.cpp): a pending virtual SError and its
+  // syndrome (KVM's HCR_EL2.VSE and VSESR_EL2); KVM_SET_GUEST_DEBUG's
+  // hardware breakpoints and watchpoints (external_debug_state).
+  bool serror_pending = false;
+  u64 serror_esr = 0;
+  u64 ext_debug[kDebugRegs] = {};
 
   bool initialized() const { return target != -1; }
   bool has(Feature f) const { return (features >> f) & 1; }
@@ -177,6 +189,9 @@ kx::Status pmu_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
 kx::Status timer_attr(Vcpu& vcpu, kx_attr_op op, const kx_attr& attr);
 kx::Status first_run_devices(Vcpu& vcpu);
 u64 guest_pmceid(Vcpu& vcpu, bool high);
+kx::Result<long> get_vcpu_events(Vcpu& vcpu, u64 arg);
+kx::Result<long> set_vcpu_events(Vcpu& vcpu, u64 arg);
+kx::Result<long> set_guest_debug(Vcpu& vcpu, u64 arg);
 kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
 
 // SMCCC return values and function ids (include/linux/arm-smccc.h).
@@ -231,6 +246,13 @@ void vm_state_init(VmState& vm);
 void reset_sys_regs(Vcpu& vcpu);
 u64 vcpu_mpidr(Vcpu& vcpu);
 kx::Status sys_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
+// The storage of the system register with this encoding (one of the
+// table's rows: exception entry reads and writes the EL1 registers).
+u64& sys_reg_slot(VcpuState& s, u16 enc);
+// The emulated host's breakpoints and watchpoints (ID_AA64DFR0_EL1's
+// BRPs and WRPs, plus one).
+u32 host_breakpoints();
+u32 host_watchpoints();
 void list_sys_regs(Vcpu& vcpu, RegIdSink& sink);
 kx::Status fw_reg(Vcpu& vcpu, bool set, u64 id, u64 uaddr);
 void list_fw_regs(RegIdSink& sink);

@@ -180,6 +180,9 @@ long cap_ptrauth(const Personality&, const Vm* vm) { return caps_of(vm).full_ptr
 long cap_pmuv3(const Personality&, const Vm* vm) { return caps_of(vm).pmuv3; }
 long cap_el1_32bit(const Personality&, const Vm* vm) { return caps_of(vm).el1_32bit; }
 long cap_ipa(const Personality&, const Vm* vm) { return caps_of(vm).ipa_bits; }
+long cap_ras(const Personality&, const Vm* vm) { return caps_of(vm).ras; }
+long cap_hw_bps(const Personality&, const Vm*) { return host_breakpoints(); }
+long cap_hw_wps(const Personality&, const Vm*) { return host_watchpoints(); }
 // kvm_vm_ioctl_check_extension(): only a VM can say, once it has an ITS.
 long cap_msi_devid(const Personality&, const Vm* vm) {
   if (!vm) return -kx::kEINVAL;
@@ -221,7 +224,8 @@ kx::Result<long> reg_list_ioctl(Vcpu& vcpu, u64 arg) {
   return 0;
 }
 
-// kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl(), for what kvm_ext has.
+// kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl(), for what kvm_ext has, and
+// KVM_SET_GUEST_DEBUG (a generic ioctl whose number is the architecture's).
 constexpr VmIoctl kVmIoctls[] = {
     {KX_ARM_PREFERRED_TARGET, preferred_target_ioctl},
 };
@@ -229,7 +233,8 @@ constexpr VmIoctl kVmIoctls[] = {
 constexpr VcpuIoctl kVcpuIoctls[] = {
     {KX_ARM_VCPU_INIT, vcpu_init_ioctl},    {KX_ARM_VCPU_FINALIZE, vcpu_finalize_ioctl},
     {KX_GET_ONE_REG, one_reg_ioctl<false>}, {KX_SET_ONE_REG, one_reg_ioctl<true>},
-    {KX_GET_REG_LIST, reg_list_ioctl},
+    {KX_GET_REG_LIST, reg_list_ioctl},      {KX_GET_VCPU_EVENTS, get_vcpu_events},
+    {KX_SET_VCPU_EVENTS, set_vcpu_events},  {KX_ARM64_SET_GUEST_DEBUG, set_guest_debug},
 };
 
 constexpr CapRow kCaps[] = {
@@ -253,6 +258,16 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
     {KX_CAP_MP_STATE, 1, nullptr},
     {KX_CAP_ARM_SYSTEM_SUSPEND, 1, nullptr},
+    {KX_CAP_VCPU_EVENTS, 1, nullptr},
+    {KX_CAP_ARM_INJECT_SERROR_ESR, 0, cap_ras},  // ARM64_HAS_RAS_EXTN
+    {KX_CAP_ARM_INJECT_EXT_DABT, 1, nullptr},
+    {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
+    // KVM_GUESTDBG_VALID_MASK
+    {KX_CAP_SET_GUEST_DEBUG2,
+     KX_GUESTDBG_ENABLE | KX_GUESTDBG_SINGLESTEP | KX_GUESTDBG_USE_SW_BP | KX_GUESTDBG_ARM64_USE_HW,
+     nullptr},
+    {KX_CAP_GUEST_DEBUG_HW_BPS, 0, cap_hw_bps},
+    {KX_CAP_GUEST_DEBUG_HW_WPS, 0, cap_hw_wps},
 };
 
 constexpr BuiltinDevice kDevices[] = {

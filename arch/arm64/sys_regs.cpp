@@ -318,7 +318,7 @@ constexpr IdValue kHostIds[] = {
     {enc(3, 0, 0, 3, 2), 0x00000043},  // MVFR2_EL1
     {enc(3, 0, 0, 3, 4), 0x00000011},  // ID_PFR2_EL1
     // ID_AA64PFR0_EL1: EL0-EL3, FP, AdvSIMD, GIC, SVE, CSV2 and CSV3 follow
-    // HostCaps and the VM (read_id_reg()); RAS 1, DIT 1.
+    // HostCaps and the VM (read_id_reg()); RAS (HostCaps) 1, DIT 1.
     {enc(3, 0, 0, 4, 0), 0x0001000010000000ull},
     {enc(3, 0, 0, 4, 1), 0x20},                   // ID_AA64PFR1_EL1: SSBS 2
     {enc(3, 0, 0, 4, 4), 0x0000100000100000ull},  // ID_AA64ZFR0_EL1: BF16, I8MM
@@ -333,8 +333,8 @@ constexpr IdValue kHostIds[] = {
 
 // Fields (shift) of the registers read_id_reg() shapes.
 constexpr u32 kPfr0El0 = 0, kPfr0El1 = 4, kPfr0El2 = 8, kPfr0El3 = 12, kPfr0Fp = 16,
-              kPfr0AdvSimd = 20, kPfr0Gic = 24, kPfr0Sve = 32, kPfr0Amu = 44, kPfr0Csv2 = 56,
-              kPfr0Csv3 = 60;
+              kPfr0AdvSimd = 20, kPfr0Gic = 24, kPfr0Ras = 28, kPfr0Sve = 32, kPfr0Amu = 44,
+              kPfr0Csv2 = 56, kPfr0Csv3 = 60;
 constexpr u32 kPfr1Mte = 8, kPfr1Sme = 24;
 constexpr u32 kIsar1Apa = 4, kIsar1Api = 8, kIsar1Gpa = 24, kIsar1Gpi = 28;
 constexpr u32 kIsar2Wfxt = 0, kIsar2Gpa3 = 8, kIsar2Apa3 = 12;
@@ -379,6 +379,7 @@ u64 host_id(const HostCaps& h, u16 e) {
       v = set_field(v, kPfr0Fp, 1);
       v = set_field(v, kPfr0AdvSimd, 1);
       v = set_field(v, kPfr0Sve, h.sve ? 1 : 0);
+      v = set_field(v, kPfr0Ras, h.ras ? 1 : 0);
       v = set_field(v, kPfr0Csv2, 1);
       v = set_field(v, kPfr0Csv3, 1);
       break;
@@ -592,6 +593,17 @@ kx::Status set_user_value(Vcpu& vcpu, const SysReg& r, u64 v) {
 }
 
 }  // namespace
+
+u64& sys_reg_slot(VcpuState& s, u16 e) {
+  const int i = find(e);
+  if (i < 0) kx_panic("sys_reg_slot: no such register");
+  return storage(s, kSysRegs[i]);
+}
+
+// get_num_brps(), get_num_wrps().
+constexpr u32 kDfr0Brps = 12, kDfr0Wrps = 20;
+u32 host_breakpoints() { return field(host_id(HostCaps(), enc(3, 0, 0, 5, 0)), kDfr0Brps) + 1; }
+u32 host_watchpoints() { return field(host_id(HostCaps(), enc(3, 0, 0, 5, 0)), kDfr0Wrps) + 1; }
 
 // kvm_reset_sys_regs(): every row with a reset hook, visible or not.
 void reset_sys_regs(Vcpu& vcpu) {

@@ -159,6 +159,8 @@ void reset_vcpu(Vcpu& vcpu) {
   }
   reset_sys_regs(vcpu);
   s.vtimer_ctl = 0;  // kvm_timer_vcpu_reset(); CVAL keeps its value
+  // vcpu_reset_hcr(): HCR_EL2.VSE clear, no SError pending.
+  s.serror_pending = false;
   if (!s.reset_pending.load()) return;
   u64 pc, r0;
   bool be;
@@ -293,6 +295,7 @@ int kx_arm64_set_host(const kx_arm64_host* h) {
   c.pmuv3 = h->pmuv3;
   c.el1_32bit = h->el1_32bit;
   c.el0_32bit = h->el0_32bit;
+  c.ras = h->ras;
   c.ipa_bits = h->ipa_bits;
   return kvm::arm64::set_host(c).raw();
 }
@@ -306,6 +309,7 @@ void kx_arm64_get_host(kx_arm64_host* h) {
   h->pmuv3 = c.pmuv3;
   h->el1_32bit = c.el1_32bit;
   h->el0_32bit = c.el0_32bit;
+  h->ras = c.ras;
   h->ipa_bits = c.ipa_bits;
 }
 

@@ -22,11 +22,26 @@ class S390Vm final : public ArchVm {
   kx::Atomic<bool> user_cpu_state_ctrl;
 };
 
-// vcpu->arch, for what kvm_ext has of it.
+// struct kvm_hw_breakpoint
+struct HwBreakpoint {
+  u64 addr;
+  u64 phys_addr;
+  u64 len;
+  u8 type;
+  u8 pad[7];
+};
+static_assert(sizeof(HwBreakpoint) == 32);
+
+// vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.
 class S390Vcpu final : public ArchVcpu {
  public:
+  ~S390Vcpu() override { kx::free_array(hw_bp); }
   // CPUSTAT_STOPPED: a new vCPU is stopped (kvm_s390_vcpu_setup()).
-  bool stopped = true;  // under Vcpu::mutex
+  bool stopped = true;
+  // KVM_SET_GUEST_DEBUG's hardware breakpoints and write watchpoints
+  // (guestdbg.hw_bp_info, hw_wp_info).
+  HwBreakpoint* hw_bp = nullptr;
+  u32 nr_hw_bp = 0;
 };
 
 S390Vm& s390_vm(Vm& vm) { return *static_cast<S390Vm*>(vm.arch()); }
@@ -71,6 +86,94 @@ kx::Status run_enter(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
   return kx::Status::ok();
 }
 
+// struct kvm_guest_debug, s390's layout.
+struct GuestDebug {
+  u32 control;
+  u32 pad;
+  u32 nr_hw_bp;
+  u32 arch_pad;
+  u64 hw_bp;  // user pointer to nr_hw_bp struct kvm_hw_breakpoint
+};
+static_assert(sizeof(GuestDebug) == 24);
+
+constexpr u32 kMaxBpCount = 50;  // MAX_BP_COUNT
+constexpr s32 kMaxWpSize = 100;  // MAX_WP_SIZE
+// VALID_GUESTDBG_FLAGS: what the ioctl accepts.
+constexpr u32 kGuestDbgValid =
+    KX_GUESTDBG_SINGLESTEP | KX_GUESTDBG_S390_USE_HW_BP | KX_GUESTDBG_ENABLE;
+
+// read_guest_abs() (kvm_read_guest()): guest absolute memory, page by
+// page across slots; a byte outside every slot -EFAULT.
+kx::Status read_guest_abs(Vm& vm, u64 gpa, u8* data, u32 len) {
+  while (len) {
+    const u32 n = kx::min<u32>(len, KX_PAGE_SIZE - (gpa & (KX_PAGE_SIZE - 1)));
+    const kx::Status st = vm.read_guest(gpa, data, n);
+    if (st == kx::error(kx::kENOENT)) return kx::error(kx::kEFAULT);
+    KX_TRY(st);
+    gpa += n;
+    data += n;
+    len -= n;
+  }
+  return kx::Status::ok();
+}
+
+// kvm_s390_import_bp_data(): none (no count or no array) is fine, more
+// than 50 -EINVAL, the array copied in (-EFAULT), a write watchpoint's
+// length (an int) outside 0..100 -EINVAL and the memory it watches read
+// (-EFAULT), as 6.1 backs it up. Entries of other types are dropped.
+kx::Result<HwBreakpoint*> import_bp_data(Vcpu& vcpu, const GuestDebug& dbg, u32* kept) {
+  *kept = 0;
+  if (dbg.nr_hw_bp == 0 || dbg.hw_bp == 0) return static_cast<HwBreakpoint*>(nullptr);
+  if (dbg.nr_hw_bp > kMaxBpCount) return kx::kEINVAL;
+  HwBreakpoint in[kMaxBpCount];
+  if (kx_copy_from_user(in, dbg.hw_bp, dbg.nr_hw_bp * sizeof(HwBreakpoint))) return kx::kEFAULT;
+  u32 n = 0;
+  for (u32 i = 0; i < dbg.nr_hw_bp; i++) {
+    if (in[i].type == KX_S390_HW_WP_WRITE) {
+      const s32 len = static_cast<s32>(in[i].len);
+      if (len < 0 || len > kMaxWpSize) return kx::kEINVAL;
+      u8 old_data[kMaxWpSize];
+      KX_TRY(read_guest_abs(vcpu.vm(), in[i].phys_addr, old_data, static_cast<u32>(len)));
+    }
+    if (in[i].type == KX_S390_HW_WP_WRITE || in[i].type == KX_S390_HW_BP) in[n++] = in[i];
+  }
+  if (n == 0) return static_cast<HwBreakpoint*>(nullptr);
+  HwBreakpoint* out = kx::alloc_array<HwBreakpoint>(n);
+  if (!out) return kx::kENOMEM;
+  for (u32 i = 0; i < n; i++) out[i] = in[i];
+  *kept = n;
+  return out;
+}
+
+// KVM_SET_GUEST_DEBUG (kvm_vcpu_ioctl()'s copy, then
+// kvm_arch_vcpu_ioctl_set_guest_debug()): control bits other than ENABLE,
+// SINGLESTEP and USE_HW_BP -EINVAL (the host has guest-PER enhancement);
+// with ENABLE the control word is kept and, with USE_HW_BP, the imported
+// breakpoints; without ENABLE debugging is off and none is kept. 6.1
+// turns debugging off before its checks, so a refused call leaves it off;
+// here a refused call changes nothing (Documentation/differences.rst).
+kx::Result<long> set_guest_debug(Vcpu& vcpu, u64 arg) {
+  GuestDebug dbg;
+  if (kx_copy_from_user(&dbg, arg, sizeof(dbg))) return kx::kEFAULT;
+  if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+  kx::Result<HwBreakpoint*> bps = static_cast<HwBreakpoint*>(nullptr);
+  u32 n = 0;
+  if (dbg.control & ~kGuestDbgValid)
+    bps = kx::kEINVAL;
+  else if ((dbg.control & KX_GUESTDBG_ENABLE) && (dbg.control & KX_GUESTDBG_S390_USE_HW_BP))
+    bps = import_bp_data(vcpu, dbg, &n);
+  if (bps.is_ok()) {
+    S390Vcpu& s = s390_vcpu(vcpu);
+    kx::free_array(s.hw_bp);
+    s.hw_bp = bps.value();
+    s.nr_hw_bp = n;
+    vcpu.set_guest_debug(dbg.control & KX_GUESTDBG_ENABLE ? dbg.control : 0);
+  }
+  vcpu.mutex.unlock();
+  if (bps.is_error()) return bps.error();
+  return 0;
+}
+
 // Debian builds without CONFIG_KVM_S390_UCONTROL: only type 0.
 kx::Result<ArchVm*> vm_create(unsigned long type) {
   if (type != 0) return kx::kEINVAL;
@@ -90,19 +193,28 @@ constexpr VcpuCap kVcpuCaps[] = {
     {KX_CAP_S390_CSS_SUPPORT, enable_css_support},
 };
 
-// kvm_arch_vcpu_ioctl(), for what kvm_ext has.
+// kvm_arch_vcpu_ioctl(), for what kvm_ext has, and KVM_SET_GUEST_DEBUG (a
+// generic ioctl whose number is the architecture's).
 constexpr VcpuIoctl kVcpuIoctls[] = {
     {KX_ENABLE_CAP, vcpu_enable_cap},
+    {KX_S390_SET_GUEST_DEBUG, set_guest_debug},
 };
 
 // kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
 constexpr CapRow kCaps[] = {
-    {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
-    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
-    {KX_CAP_S390_CSS_SUPPORT, 1, nullptr}, {KX_CAP_MP_STATE, 1, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},
+    {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_S390_CSS_SUPPORT, 1, nullptr},
+    {KX_CAP_MP_STATE, 1, nullptr},
     {KX_CAP_IOEVENTFD, 1, nullptr},
+    {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
+    // What the ioctl accepts; 6.1 adds its internal EXIT_PENDING
+    // (Documentation/differences.rst).
+    {KX_CAP_SET_GUEST_DEBUG2, kGuestDbgValid, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {

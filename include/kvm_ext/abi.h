@@ -52,6 +52,29 @@
 #define KX_CAP_IOEVENTFD 36
 #define KX_CAP_IOEVENTFD_NO_LENGTH 100
 #define KX_CAP_IOEVENTFD_ANY_LENGTH 122
+#define KX_CAP_VCPU_EVENTS 41
+#define KX_CAP_ARM_INJECT_SERROR_ESR 158
+#define KX_CAP_ARM_INJECT_EXT_DABT 178
+#define KX_CAP_SET_GUEST_DEBUG 23
+#define KX_CAP_SET_GUEST_DEBUG2 195
+#define KX_CAP_GUEST_DEBUG_HW_BPS 119
+#define KX_CAP_GUEST_DEBUG_HW_WPS 120
+
+/*
+ * KVM_SET_GUEST_DEBUG control bits: the common ones, then each
+ * architecture's own (arm64 USE_SW_BP and USE_HW; s390 USE_HW_BP, whose
+ * value is x86's and ppc's USE_SW_BP; ppc USE_SW_BP and USE_HW_BP).
+ */
+#define KX_GUESTDBG_ENABLE 0x00000001U
+#define KX_GUESTDBG_SINGLESTEP 0x00000002U
+#define KX_GUESTDBG_USE_SW_BP 0x00010000U
+#define KX_GUESTDBG_ARM64_USE_HW 0x00020000U
+#define KX_GUESTDBG_S390_USE_HW_BP 0x00010000U
+#define KX_GUESTDBG_PPC_USE_HW_BP 0x00020000U
+#define KX_ARM_MAX_DBG_REGS 16
+/* s390 struct kvm_hw_breakpoint types */
+#define KX_S390_HW_BP 1
+#define KX_S390_HW_WP_WRITE 2
 
 /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags */
 #define KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE (1ULL << 0)
@@ -176,5 +199,18 @@
 #define KX_GET_ONE_REG KX_IOC(KX_IOC_W, 0xab, 16)
 #define KX_SET_ONE_REG KX_IOC(KX_IOC_W, 0xac, 16)
 #define KX_GET_REG_LIST KX_IOC(KX_IOC_W | KX_IOC_R, 0xb0, 8)
+/* struct kvm_vcpu_events is 64 bytes on x86 and arm64 alike. */
+#define KX_GET_VCPU_EVENTS KX_IOC(KX_IOC_R, 0x9f, 64)
+#define KX_SET_VCPU_EVENTS KX_IOC(KX_IOC_W, 0xa0, 64)
+/*
+ * KVM_SET_GUEST_DEBUG takes the architecture's struct kvm_guest_debug, so
+ * its number is each architecture's (kvm_ext.h's
+ * KVM_EXT_{ARM64,PPC,S390}_SET_GUEST_DEBUG): 8 bytes of control and pad,
+ * then arm64's 4 x 16 debug registers, ppc's 16 breakpoints of 16 bytes,
+ * s390's count and pointer.
+ */
+#define KX_ARM64_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 520)
+#define KX_PPC_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 264)
+#define KX_S390_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 24)
 
 #endif /* KVM_EXT_ABI_H */

@@ -201,6 +201,8 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
     access.result = KX_ACCESS_RESULT_KERNEL;
     return kx::Status::ok();
   }
+  had_mmio_exit_ = true;
+  mmio_exit_addr_ = access.addr;
   exit->set = 1;
   exit->reason = KX_EXIT_MMIO;
   exit->mmio_addr = access.addr;

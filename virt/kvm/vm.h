@@ -74,6 +74,15 @@ class Vcpu {
   // from any context, under any lock.
   void kick() { wait_.wake_all(); }
   bool running() const { return running_.load(); }
+  // KVM's vcpu->guest_debug: the control word of the last accepted
+  // KVM_SET_GUEST_DEBUG (0: off). Only a running guest would act on it.
+  u32 guest_debug() const KX_REQUIRES(mutex) { return guest_debug_; }
+  void set_guest_debug(u32 control) KX_REQUIRES(mutex) { guest_debug_ = control; }
+  // The guest physical address of the vCPU's last KVM_EXIT_MMIO, the fault
+  // KVM keeps from that exit (arm64 injects an external abort at it), and
+  // whether there was one.
+  bool had_mmio_exit() const KX_REQUIRES(mutex) { return had_mmio_exit_; }
+  u64 mmio_exit_addr() const KX_REQUIRES(mutex) { return mmio_exit_addr_; }
 
   kx::Mutex mutex{&vcpu_mutex_class};
   kx::ListNode vm_node;
@@ -84,7 +93,7 @@ class Vcpu {
   Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
   kx::Status idle(kx_exit& exit) KX_REQUIRES(mutex);
   kx::Status access_ram(GuestAccess& access);
-  kx::Status access_mmio(GuestAccess& access, kx_exit* exit);
+  kx::Status access_mmio(GuestAccess& access, kx_exit* exit) KX_REQUIRES(mutex);
 
   Vm* vm_;
   u32 id_;
@@ -95,6 +104,9 @@ class Vcpu {
   kx::WaitQueue wait_;
   bool sigmask_active_ KX_GUARDED_BY(mutex) = false;
   u64 sigmask_ KX_GUARDED_BY(mutex) = 0;
+  u32 guest_debug_ KX_GUARDED_BY(mutex) = 0;
+  bool had_mmio_exit_ KX_GUARDED_BY(mutex) = false;
+  u64 mmio_exit_addr_ KX_GUARDED_BY(mutex) = 0;
 };
 
 class Device {

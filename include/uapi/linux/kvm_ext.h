@@ -124,6 +124,91 @@ struct kvm_vcpu_init {
 #endif
 
 /*
+ * Structures whose layout on the guest architecture differs from the
+ * host's structure of the same name (<asm/kvm.h> of x86 defines its own
+ * struct kvm_vcpu_events and struct kvm_guest_debug): the guest
+ * architecture's layout under a kvm_ext name, and where the size differs,
+ * the ioctl number a VMM on that architecture uses.
+ *
+ * arm64 KVM_GET_VCPU_EVENTS / KVM_SET_VCPU_EVENTS: <linux/kvm.h>'s numbers
+ * serve (both structures are 64 bytes); pass this structure.
+ */
+struct kvm_ext_arm64_vcpu_events {
+	struct {
+		__u8 serror_pending;
+		__u8 serror_has_esr;
+		__u8 ext_dabt_pending;
+		/* Align it to 8 bytes */
+		__u8 pad[5];
+		__u64 serror_esr;
+	} exception;
+	__u32 reserved[12];
+};
+
+/* arm64 KVM_SET_GUEST_DEBUG */
+#ifndef KVM_ARM_MAX_DBG_REGS
+#define KVM_ARM_MAX_DBG_REGS		16
+#endif
+#ifndef KVM_GUESTDBG_USE_HW
+#define KVM_GUESTDBG_USE_HW		(1 << 17)
+#endif
+struct kvm_ext_arm64_guest_debug {
+	__u32 control;
+	__u32 pad;
+	struct {
+		__u64 dbg_bcr[KVM_ARM_MAX_DBG_REGS];
+		__u64 dbg_bvr[KVM_ARM_MAX_DBG_REGS];
+		__u64 dbg_wcr[KVM_ARM_MAX_DBG_REGS];
+		__u64 dbg_wvr[KVM_ARM_MAX_DBG_REGS];
+	} arch;
+};
+#define KVM_EXT_ARM64_SET_GUEST_DEBUG \
+	_IOW(KVMIO, 0x9b, struct kvm_ext_arm64_guest_debug)
+
+/* ppc KVM_SET_GUEST_DEBUG (USE_SW_BP and USE_HW_BP have x86's values) */
+struct kvm_ext_ppc_guest_debug {
+	__u32 control;
+	__u32 pad;
+	struct {
+		struct {
+			__u64 addr;
+			__u32 type;
+			__u32 reserved;
+		} bp[16];
+	} arch;
+};
+#define KVM_EXT_PPC_SET_GUEST_DEBUG \
+	_IOW(KVMIO, 0x9b, struct kvm_ext_ppc_guest_debug)
+
+/*
+ * s390 KVM_SET_GUEST_DEBUG. s390's KVM_GUESTDBG_USE_HW_BP is 0x10000
+ * (x86's and ppc's is 0x20000), hence the kvm_ext name.
+ */
+#define KVM_EXT_S390_GUESTDBG_USE_HW_BP	0x00010000
+#ifndef KVM_HW_BP
+#define KVM_HW_BP			1
+#define KVM_HW_WP_WRITE			2
+#endif
+struct kvm_ext_s390_hw_breakpoint {
+	__u64 addr;
+	__u64 phys_addr;
+	__u64 len;
+	__u8 type;
+	__u8 pad[7]; /* Should be set to 0 */
+};
+struct kvm_ext_s390_guest_debug {
+	__u32 control;
+	__u32 pad;
+	struct {
+		__u32 nr_hw_bp;
+		__u32 pad; /* Should be set to 0 */
+		struct kvm_ext_s390_hw_breakpoint *hw_bp;
+	} arch;
+};
+#define KVM_EXT_S390_SET_GUEST_DEBUG \
+	_IOW(KVMIO, 0x9b, struct kvm_ext_s390_guest_debug)
+
+/*
  * KVM_EXT_GUEST_ACCESS (vCPU ioctl): perform one guest access as the vCPU.
  *
  * kind KVM_EXT_ACCESS_MEM: a load or store of len (1, 2, 4, 8) bytes at

@@ -65,6 +65,7 @@ static const struct {
 	{ "arm64_ptrauth_address", "Y", "Y" }, { "arm64_ptrauth_generic", "Y", "Y" },
 	{ "arm64_pmuv3", "Y", "Y" },		  { "arm64_el1_32bit", "N", "N" },
 	{ "arm64_el0_32bit", "Y", "Y" },	  { "arm64_ipa_bits", "48", "48" },
+	{ "arm64_ras", "Y", "Y" },
 };
 
 void restore_params(void)

@@ -55,4 +55,36 @@ for triple in aarch64-linux-gnu powerpc64le-linux-gnu s390x-linux-gnu; do
 		fi
 	done < "$tmp/arch"
 done
+
+# What kvm_ext.h names apart from the arch uapi's name (the host defines that
+# name otherwise): "TRIPLE KVM_EXT-EXPRESSION ARCH-EXPRESSION". The ioctl
+# numbers are compared where the arch's _IOC layout is the host's; ppc's is
+# not, so there the structure's size.
+aliases=(
+	"aarch64-linux-gnu sizeof(struct@kvm_ext_arm64_vcpu_events) sizeof(struct@kvm_vcpu_events)"
+	"aarch64-linux-gnu KVM_EXT_ARM64_SET_GUEST_DEBUG KVM_SET_GUEST_DEBUG"
+	"aarch64-linux-gnu KVM_GUESTDBG_USE_SW_BP KVM_GUESTDBG_USE_SW_BP"
+	"aarch64-linux-gnu sizeof(struct@kvm_ext_arm64_guest_debug) sizeof(struct@kvm_guest_debug)"
+	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_ppc_guest_debug) sizeof(struct@kvm_guest_debug)"
+	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_SW_BP KVM_GUESTDBG_USE_SW_BP"
+	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
+	"s390x-linux-gnu KVM_EXT_S390_SET_GUEST_DEBUG KVM_SET_GUEST_DEBUG"
+	"s390x-linux-gnu sizeof(struct@kvm_ext_s390_hw_breakpoint) sizeof(struct@kvm_hw_breakpoint)"
+	"s390x-linux-gnu KVM_EXT_S390_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
+)
+for a in "${aliases[@]}"; do
+	read -r triple ours theirs <<< "$a"
+	inc=/usr/$triple/include
+	[ -f "$inc/linux/kvm.h" ] || continue
+	ours=${ours//@/ }
+	theirs=${theirs//@/ }
+	v_arch=$(values "-I$inc -I/usr/include" linux/kvm.h "$theirs" | sed 's/.* //')
+	v_ours=$(values "-I$root/include" uapi/linux/kvm_ext.h "$ours" | sed 's/.* //')
+	checked=$((checked + 1))
+	if [ -n "$v_arch" ] && [ "$v_arch" = "$v_ours" ]; then
+		echo "PASS: $triple $ours = $theirs = $v_arch"
+	else
+		echo "FAIL: $triple $ours: kvm_ext.h $v_ours, arch uapi $theirs $v_arch"
+	fi
+done
 [ "$checked" -gt 0 ] || echo "FAIL: no constant of kvm_ext.h found in any arch uapi"
