@@ -246,6 +246,7 @@ int kx_arm64_set_host(const kx_arm64_host* h) {
   c.pmuv3 = h->pmuv3;
   c.el1_32bit = h->el1_32bit;
   c.el0_32bit = h->el0_32bit;
+  c.gicv2 = h->gicv2;
   c.ipa_bits = h->ipa_bits;
   return kvm::arm64::set_host(c).raw();
 }
@@ -259,6 +260,7 @@ void kx_arm64_get_host(kx_arm64_host* h) {
   h->pmuv3 = c.pmuv3;
   h->el1_32bit = c.el1_32bit;
   h->el0_32bit = c.el0_32bit;
+  h->gicv2 = c.gicv2;
   h->ipa_bits = c.ipa_bits;
 }
 

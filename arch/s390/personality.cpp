@@ -77,6 +77,7 @@ const Personality kS390Personality = {
     .ncaps = kx::array_size(s390::kCaps),
     .devices = s390::kDevices,
     .n_devices = kx::array_size(s390::kDevices),
+    .device_present = nullptr,
     .init = nullptr,
     .vm_create = s390::vm_create,
     .vm_destroy = nullptr,

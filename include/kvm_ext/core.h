@@ -165,6 +165,7 @@ struct kx_arm64_host {
 	unsigned char pmuv3;
 	unsigned char el1_32bit;
 	unsigned char el0_32bit;
+	unsigned char gicv2;
 	unsigned int sve_vqs;
 	unsigned int ipa_bits;
 };

@@ -405,28 +405,12 @@ class VgicDevice {
   static constexpr const char* kName = kModel == kModelV2 ? "kvm-arm-vgic-v2" : "kvm-arm-vgic-v3";
   static constexpr bool kDiesWithFd = false;
 
-  // kvm_vgic_create(), with Vm::lock held: one GIC per VM, none once a
-  // vCPU has run, no more vCPUs than the model has CPU interfaces.
+  // kvm_vgic_create() (init.cpp), with Vm::lock held.
   static kx::Result<VgicDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
     kx::AllocChecker ac;
     VgicDevice* dev = new (&ac) VgicDevice(vm);
     if (!ac.check()) return kx::kENOMEM;
-    Dist& d = dist_of(vm);
-    if (!vm.lock_all_vcpus()) {
-      kx::destroy(dev);
-      return kx::kEBUSY;
-    }
-    kx::Status s;
-    if (d.in_kernel())
-      s = kx::error(kx::kEEXIST);
-    else if (vm.any_vcpu_has_run())
-      s = kx::error(kx::kEBUSY);
-    else if (vm.online_vcpus() > (kModel == kModelV2 ? kV2MaxCpus : kV3MaxCpus))
-      s = kx::error(kx::kE2BIG);
-    else
-      d.set_model(vm, kModel);
-    vm.unlock_all_vcpus();
-    if (s.is_error()) {
+    if (kx::Status s = create(vm, kModel); s.is_error()) {
       kx::destroy(dev);
       return s;
     }

@@ -260,6 +260,10 @@ class Dist {
   LpiSummary lpi_candidate_summary_ KX_GUARDED_BY(lock) = {};
 };
 
+// kvm_vgic_create(): the VM's GIC of `model` (KVM_CREATE_DEVICE of a VGIC
+// type). Vm::lock held.
+kx::Status create(Vm& vm, u32 model) KX_REQUIRES(vm.lock);
+
 // KVM_CREATE_VCPU with a GIC present (kvm->max_vcpus and
 // kvm_arch_vcpu_precreate()): under Vm::lock.
 u32 max_vcpus(const Dist& d, u32 arch_max);

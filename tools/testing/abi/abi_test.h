@@ -189,6 +189,13 @@ int param_write(const char *name, const char *val);
 const char *param_read(const char *name); /* without the newline; "" if unreadable */
 long param_num(const char *name);
 void restore_params(void); /* every parameter back to kvm_ext/main.c's default */
+void restore_written_params(void); /* the runner, after each test: restore_params() if written */
+/*
+ * arm64: the emulated host gets GICv2 compatibility (arm64_gicv2=Y) for the
+ * VMs the test makes from now on, until the test ends. On a real /dev/kvm
+ * nothing is written: false, and the test skipped, if the host has none.
+ */
+bool need_gicv2(void);
 #define expect_param_write(name, val, want) expect_errno(param_write(name, val), want)
 
 /*

@@ -599,6 +599,7 @@ int main(int argc, char **argv)
 				t->fn(t);
 			fflush(stdout);
 			release_all();
+			restore_written_params();
 
 			/* Each test must leave nothing behind. */
 			fdsn = count_open_fds();

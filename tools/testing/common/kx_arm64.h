@@ -59,4 +59,14 @@ static inline int kx_vcpu_arm64_reg_list(struct kx_vcpu *vcpu, unsigned long lon
 	return (int)kx_vcpu_ioctl(vcpu, KX_GET_REG_LIST, (unsigned long)ulist);
 }
 
+/* The emulated host's GICv2 compatibility (arm64_gicv2): VMs made later see it. */
+static inline int kx_arm64_host_gicv2(int on)
+{
+	struct kx_arm64_host h;
+
+	kx_arm64_get_host(&h);
+	h.gicv2 = (unsigned char)on;
+	return kx_arm64_set_host(&h);
+}
+
 #endif /* KX_TESTING_KX_ARM64_H */

@@ -342,6 +342,7 @@ const kx_arm64_host kDocArm64Host = {.sve = 1,
                                      .pmuv3 = 1,
                                      .el1_32bit = 0,
                                      .el0_32bit = 1,
+                                     .gicv2 = 0,
                                      .sve_vqs = 0xb,
                                      .ipa_bits = 48};
 
@@ -1754,9 +1755,10 @@ void op_create_device(Input& in) {
   if (vi < 0) return;
   VmModel& v = g->vms[vi];
   const bool vfio = type == KX_DEV_TYPE_VFIO, dummy = type == kDummyType;
-  // The VGIC types are registered on arm64 only.
-  const bool vgic =
-      v.p == KX_ARM64 && (type == KX_DEV_TYPE_ARM_VGIC_V2 || type == KX_DEV_TYPE_ARM_VGIC_V3);
+  // The VGIC types are registered on arm64 only, the GICv2 one with the
+  // host's GICv2 compatibility (as the VM snapshotted it).
+  const bool vgic = v.p == KX_ARM64 && (type == KX_DEV_TYPE_ARM_VGIC_V3 ||
+                                        (type == KX_DEV_TYPE_ARM_VGIC_V2 && v.host.gicv2));
   int want = 0;
   bool enomem_ok = false;
   if (!vfio && !dummy && !vgic) {
@@ -2770,6 +2772,13 @@ void audit_gics() {
 // them on arm64 vCPUs only, and so does the harness), the vCPU attribute
 // KVM_ARM_VCPU_PVTIME_CTRL, and the emulated host (kx_arm64_set_host()).
 const kx_arm64_host& g_default_host = kDocArm64Host;
+// Each input starts on the documented host with GICv2 compatibility, so
+// that inputs reach both GIC models (op_arm_host() may take it away).
+const kx_arm64_host g_input_host = [] {
+  kx_arm64_host h = kDocArm64Host;
+  h.gicv2 = 1;
+  return h;
+}();
 
 namespace a64 {
 
@@ -3762,6 +3771,7 @@ void op_arm_host(Input& in) {
   const uint8_t vb = in.u8();
   kx_arm64_host h = g_default_host;
   if (!(hb & 0x80)) {
+    h.gicv2 = !((hb >> 6) & 1);
     h.sve = hb & 1;
     h.ptrauth_address = (hb >> 1) & 1;
     h.ptrauth_generic = (hb >> 2) & 1;
@@ -3770,8 +3780,9 @@ void op_arm_host(Input& in) {
     h.el0_32bit = (hb >> 5) & 1;
     h.sve_vqs = vb < 0xf0 ? kVqs[vb % 8] : in.u32();
   }
-  trace("arm64_host sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u", h.sve, h.sve_vqs,
-        h.ptrauth_address, h.ptrauth_generic, h.pmuv3, h.el1_32bit, h.el0_32bit);
+  trace("arm64_host sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u gicv2 %u", h.sve,
+        h.sve_vqs, h.ptrauth_address, h.ptrauth_generic, h.pmuv3, h.el1_32bit, h.el0_32bit,
+        h.gicv2);
   const int want = h.sve && (h.sve_vqs == 0 || h.sve_vqs >> 16) ? -EINVAL : 0;
   const int r = kx_arm64_set_host(&h);
   trace("  -> %d (model %d)", r, want);
@@ -3782,7 +3793,7 @@ void op_arm_host(Input& in) {
   const kx_arm64_host& m = g->host;
   CHECK(now.sve == m.sve && now.sve_vqs == m.sve_vqs && now.ptrauth_address == m.ptrauth_address &&
             now.ptrauth_generic == m.ptrauth_generic && now.pmuv3 == m.pmuv3 &&
-            now.el1_32bit == m.el1_32bit && now.el0_32bit == m.el0_32bit &&
+            now.el1_32bit == m.el1_32bit && now.el0_32bit == m.el0_32bit && now.gicv2 == m.gicv2 &&
             now.ipa_bits == m.ipa_bits,
         "kx_arm64_get_host() differs from the host last set");
 }
@@ -5456,7 +5467,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
             h.ptrauth_address == g_default_host.ptrauth_address &&
             h.ptrauth_generic == g_default_host.ptrauth_generic &&
             h.pmuv3 == g_default_host.pmuv3 && h.el1_32bit == g_default_host.el1_32bit &&
-            h.el0_32bit == g_default_host.el0_32bit && h.ipa_bits == g_default_host.ipa_bits,
+            h.el0_32bit == g_default_host.el0_32bit && h.gicv2 == g_default_host.gicv2 &&
+            h.ipa_bits == g_default_host.ipa_bits,
         "the emulated arm64 host's defaults: sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u "
         "el0_32 %u ipa %u, documented sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u "
         "ipa %u",
@@ -5527,7 +5539,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   host::reset_allocation_counters();
   host::clear_signal();
   g_live_baseline = host::live_allocations();
-  state.host = g_default_host;
+  state.host = g_input_host;
+  CHECK(kx_arm64_set_host(&g_input_host) == 0, "setting the inputs' arm64 host");
   Input in(data, size);
   uint8_t order = 0;
   run_input(in, &order);

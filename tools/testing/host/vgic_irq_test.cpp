@@ -46,6 +46,8 @@ class VgicIrqTest : public ::testing::Test {
     ASSERT_EQ(kx_core_init(), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV2, &kx_vgic_v2_device_ops), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV3, &kx_vgic_v3_device_ops), 0);
+    // A host with GICv2 compatibility, so that both models can be made.
+    ASSERT_EQ(kx_arm64_host_gicv2(1), 0);
     ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
   }
   void TearDown() override {

@@ -30,6 +30,8 @@ class VgicTest : public ::testing::Test {
     ASSERT_EQ(kx_core_init(), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV2, &kx_vgic_v2_device_ops), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV3, &kx_vgic_v3_device_ops), 0);
+    // A host with GICv2 compatibility, so that both models can be made.
+    ASSERT_EQ(kx_arm64_host_gicv2(1), 0);
     ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);  // 40-bit IPA
   }
   void TearDown() override {
@@ -174,6 +176,27 @@ TEST_F(VgicTest, InitWithoutNrIrqsFreezesTheDefault) {
   EXPECT_EQ(attr(d, KX_ATTR_GET, kGrpNrIrqs, 0, &got), 0);
   EXPECT_EQ(got, 256u);
   EXPECT_EQ(attr(d, KX_ATTR_SET, kGrpNrIrqs, 0, &n), -EBUSY);
+}
+
+// The emulated host's GICv2 compatibility (arm64_gicv2), snapshotted by
+// each VM: without it the KVM_DEV_TYPE_ARM_VGIC_V2 type is absent (-ENODEV,
+// KVM_CREATE_DEVICE_TEST too, before any other rule); a GICv3 is made as
+// ever, and KVM_CAP_IRQCHIP does not change.
+TEST_F(VgicTest, Gicv2CompatibilityIsAHostParameter) {
+  ASSERT_EQ(kx_arm64_host_gicv2(0), 0);
+  kx_vm* plain;
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &plain), 0);
+  ASSERT_EQ(kx_arm64_host_gicv2(1), 0);  // the VM keeps the host it was made on
+  kx_device* d = reinterpret_cast<kx_device*>(0x1);
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, KX_CREATE_DEVICE_TEST, &d), -ENODEV);
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, 0, &d), -ENODEV);
+  EXPECT_EQ(d, reinterpret_cast<kx_device*>(0x1));
+  EXPECT_EQ(kx_check_extension(KX_ARM64, plain, KX_CAP_IRQCHIP), 1);
+  ASSERT_EQ(kx_vm_create_device(plain, kV3, 0, &d), 0);
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, 0, &d), -ENODEV);
+  kx_vm_put(plain);
+  // The fixture's VM was made on a host with it.
+  EXPECT_EQ(kx_vm_create_device(vm_, kV2, KX_CREATE_DEVICE_TEST, &d), 0);
 }
 
 }  // namespace
