@@ -86,7 +86,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group;
-extern const struct abi_test_group arm64_vcpu_devices_group;
+extern const struct abi_test_group arm64_vcpu_devices_group, vgic_legacy_group;
 
 /* ------------------------------------------------------------ run state */
 

@@ -509,7 +509,7 @@ static const struct abi_test_group *const groups[] = {
 	&device_group, &attr_group, &run_group, &guest_access_group,
 	&dirty_log_group, &arm64_vcpu_group, &arm64_core_regs_group, &arm64_regs_group,
 	&arm64_snapshot_group, &vgic_group, &vgic_regs_group, &vgic_its_group,
-	&arm64_vcpu_devices_group, &irqfd_group,
+	&arm64_vcpu_devices_group, &irqfd_group, &vgic_legacy_group,
 };
 
 static void usage(const char *prog)

@@ -410,6 +410,29 @@ TEST_F(VgicIrqTest, Gicv2CpuInterfaceAndSgiSources) {
   EXPECT_EQ(get32(gic_, kGrpDist, 0x84), ~0u);
 }
 
+// The legacy path: KVM_CREATE_IRQCHIP and KVM_ARM_SET_DEVICE_ADDR make a
+// GICv2 that the first KVM_RUN checks, initialises and maps like a
+// device-made one, and that KVM_IRQ_LINE reaches.
+TEST_F(VgicIrqTest, LegacyGicv2ServesTheGuestAfterTheFirstRun) {
+  vcpus(2);
+  ASSERT_EQ(kx_vm_arm64_create_irqchip(vm_), 0);
+  ASSERT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2DistAddr, kDist), 0);
+  EXPECT_EQ(run(vcpu_[0], true), -ENXIO);  // no CPU interface frame yet
+  ASSERT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2CpuAddr, kCpu), 0);
+  ASSERT_EQ(run(vcpu_[0], true), -EINTR);
+  EXPECT_EQ(rd(vcpu_[0], kDist + 0x4), 7u | 1u << 5);    // GICD_TYPER: 256 IRQs, 2 CPUs
+  EXPECT_EQ(rd(vcpu_[0], kDist + 0x8), 0x4b00343bu);     // GICD_IIDR: KVM, revision 3
+  EXPECT_EQ(rd(vcpu_[1], kCpu + 0xfc) & 0xfff, 0x43bu);  // GICC_IIDR: ARM
+  wr(vcpu_[0], kCpu + 0x0, 1);                           // GICC_CTLR.EnableGrp0
+  wr(vcpu_[0], kCpu + 0x4, 0xf8);                        // GICC_PMR
+  wr(vcpu_[0], kDist, 1);
+  wr(vcpu_[0], kDist + 0x104, 1u << 8);  // enable SPI 40, targeted at CPU 0
+  mmio(vcpu_[0], kDist + 0x800 + 40, 1, true, 0x1);
+  ASSERT_EQ(irq_line(1, 0, 40, 1), 0);
+  EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), 40u);  // GICC_IAR
+  EXPECT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2DistAddr, 0x9000000), -EEXIST);
+}
+
 TEST_F(VgicIrqTest, CpuLinesWithoutAGic) {
   vcpus(1);
   EXPECT_EQ(irq_line(1, 0, 40, 1), -ENXIO);
