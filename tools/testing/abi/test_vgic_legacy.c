@@ -175,7 +175,7 @@ static void t_irqchip_rules(const struct abi_test *t)
 	(void)t;
 	if (!need_gicv2())
 		return;
-	/* -E2BIG for 9 vCPUs, and the refusal changes nothing */
+	/* -E2BIG for 9 vCPUs; the refusal made no GIC, so again -E2BIG */
 	vm = new_vm(0);
 	if (vm < 0)
 		return;
