@@ -35,6 +35,7 @@ KX_SAME(CAP_ONE_REG);
 KX_SAME(CAP_VCPU_ATTRIBUTES);
 KX_SAME(CAP_STEAL_TIME);
 KX_SAME(CAP_IRQCHIP);
+KX_SAME(CAP_ARM_SET_DEVICE_ADDR);
 KX_SAME(CAP_ARM_IRQ_LINE_LAYOUT_2);
 KX_SAME(CAP_ENABLE_CAP_VM);
 KX_SAME(CAP_ENABLE_CAP);
@@ -94,6 +95,8 @@ KX_SAME(CREATE_DEVICE_TEST);
 KX_SAME(VM_TYPE_ARM_IPA_SIZE_MASK);
 KX_SAME(VM_PPC_HV);
 KX_SAME(VM_PPC_PR);
+KX_SAME(CREATE_IRQCHIP);
+KX_SAME(ARM_SET_DEVICE_ADDR);
 KX_SAME(IRQ_LINE);
 KX_SAME(IRQ_LINE_STATUS);
 KX_SAME(SET_GSI_ROUTING);
@@ -158,6 +161,9 @@ KX_SAME(DEV_ARM_ITS_SAVE_TABLES);
 KX_SAME(DEV_ARM_ITS_RESTORE_TABLES);
 KX_SAME(DEV_ARM_VGIC_SAVE_PENDING_TABLES);
 KX_SAME(DEV_ARM_ITS_CTRL_RESET);
+KX_SAME(ARM_DEVICE_TYPE_SHIFT);
+KX_SAME(ARM_DEVICE_ID_SHIFT);
+KX_SAME(ARM_DEVICE_VGIC_V2);
 static_assert(KX_VGIC_LEVEL_INFO_LINE_LEVEL == VGIC_LEVEL_INFO_LINE_LEVEL);
 static_assert(KX_DEV_TYPE_ARM_PV_TIME < KX_MAX_DEVICE_TYPES);
 static_assert(KX_PAGE_SIZE == PAGE_SIZE);
@@ -191,6 +197,7 @@ static_assert(offsetof(struct kvm_ioeventfd, flags) == 24);
 static_assert(sizeof(struct kvm_msi) == 32);
 static_assert(sizeof(struct kvm_irq_level) == 8);
 static_assert(sizeof(struct kvm_clear_dirty_log) == 24);
+static_assert(sizeof(struct kvm_arm_device_addr) == 16);
 
 /* include/kx/errno.h */
 #define KX_ERRNO(e, v) static_assert(e == v, #e)

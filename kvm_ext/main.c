@@ -28,6 +28,7 @@ static struct kx_arm64_host arm64_host = {
 	.el1_32bit = 0,
 	.el0_32bit = 1,
 	.ras = 1,
+	.gicv2 = 0,
 	.ipa_bits = 48,
 };
 static bool kvm_ext_core_ready;
@@ -97,6 +98,8 @@ module_param_cb(arm64_el0_32bit, &arm64_host_bool_ops, &arm64_host.el0_32bit, 06
 MODULE_PARM_DESC(arm64_el0_32bit, "emulated host runs AArch32 at EL0 (default Y)");
 module_param_cb(arm64_ras, &arm64_host_bool_ops, &arm64_host.ras, 0644);
 MODULE_PARM_DESC(arm64_ras, "emulated host has the RAS extension: SError syndromes (default Y)");
+module_param_cb(arm64_gicv2, &arm64_host_bool_ops, &arm64_host.gicv2, 0644);
+MODULE_PARM_DESC(arm64_gicv2, "emulated host GIC has GICv2 compatibility (default N)");
 module_param_cb(arm64_ipa_bits, &arm64_host_uint_ops, &arm64_host.ipa_bits, 0644);
 MODULE_PARM_DESC(arm64_ipa_bits, "emulated host IPA limit in bits, 32-52 (default 48)");
 

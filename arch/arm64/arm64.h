@@ -49,6 +49,11 @@ struct HostCaps {
   bool el1_32bit = false;
   bool el0_32bit = true;
   bool ras = true;  // RAS extension: the VMM may give an SError's syndrome
+  // GICv2 compatibility (kvm_vgic_global_state.can_emulate_gicv2): a GICV
+  // frame the CPU interface can be reached through by MMIO. Like most
+  // GIC-600 servers (Ampere Altra, QEMU's virt GICv3), the default host
+  // has none, so a VM cannot have a GICv2.
+  bool gicv2 = false;
   u32 ipa_bits = 48;
 
   bool sve_vq(u32 vq) const { return vq >= 1 && vq <= kSveVqMax && (sve_vqs >> (vq - 1)) & 1; }

@@ -224,9 +224,42 @@ kx::Result<long> reg_list_ioctl(Vcpu& vcpu, u64 arg) {
   return 0;
 }
 
+// KVM_CREATE_IRQCHIP (api.rst 4.24): a GICv2, as KVM_CREATE_DEVICE of
+// KVM_DEV_TYPE_ARM_VGIC_V2 makes it but with no device fd (it is the VM's
+// until the VM goes). vgic_present (-ENXIO without): the emulated host
+// always has a GIC.
+kx::Result<long> create_irqchip_ioctl(Vm& vm, u64) {
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  KX_TRY(vgic::create(vm, vgic::kModelV2));
+  return 0;
+}
+
+// struct kvm_arm_device_addr
+struct DeviceAddr {
+  u64 id;
+  u64 addr;
+};
+
+// KVM_ARM_SET_DEVICE_ADDR (api.rst 4.85).
+kx::Result<long> set_device_addr_ioctl(Vm& vm, u64 arg) {
+  DeviceAddr a;
+  if (kx_copy_from_user(&a, arg, sizeof(a))) return kx::kEFAULT;
+  KX_TRY(vgic::set_legacy_addr(vm, a.id, a.addr));
+  return 0;
+}
+
+// The device types the VM's host registered: a GICv2 only with the
+// host's GICv2 compatibility (vgic_v3_probe() registers
+// KVM_DEV_TYPE_ARM_VGIC_V2 only then).
+bool device_present(const Vm& vm, u32 type) {
+  return type != KX_DEV_TYPE_ARM_VGIC_V2 || vm_state(vm).host.gicv2;
+}
+
 // kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl(), for what kvm_ext has, and
 // KVM_SET_GUEST_DEBUG (a generic ioctl whose number is the architecture's).
 constexpr VmIoctl kVmIoctls[] = {
+    {KX_CREATE_IRQCHIP, create_irqchip_ioctl},
+    {KX_ARM_SET_DEVICE_ADDR, set_device_addr_ioctl},
     {KX_ARM_PREFERRED_TARGET, preferred_target_ioctl},
 };
 
@@ -248,6 +281,7 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_VCPU_ATTRIBUTES, 1, nullptr},
     {KX_CAP_STEAL_TIME, 1, nullptr},  // the PVTIME attribute (sched_info_on())
     {KX_CAP_IRQCHIP, 1, nullptr},     // vgic_present: the emulated host has a GICv3
+    {KX_CAP_ARM_SET_DEVICE_ADDR, 1, nullptr},
     {KX_CAP_ARM_IRQ_LINE_LAYOUT_2, 1, nullptr},
     {KX_CAP_ARM_SVE, 0, cap_sve},
     {KX_CAP_ARM_PTRAUTH_ADDRESS, 0, cap_ptrauth},
@@ -296,6 +330,7 @@ const Personality kArm64Personality = {
     .ncaps = kx::array_size(arm64::kCaps),
     .devices = arm64::kDevices,
     .n_devices = kx::array_size(arm64::kDevices),
+    .device_present = arm64::device_present,
     .init = arm64::host_init,
     .vm_create = arm64::vm_create,
     .vm_destroy = arm64::vm_destroy,

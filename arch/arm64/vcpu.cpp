@@ -296,6 +296,7 @@ int kx_arm64_set_host(const kx_arm64_host* h) {
   c.el1_32bit = h->el1_32bit;
   c.el0_32bit = h->el0_32bit;
   c.ras = h->ras;
+  c.gicv2 = h->gicv2;
   c.ipa_bits = h->ipa_bits;
   return kvm::arm64::set_host(c).raw();
 }
@@ -310,6 +311,7 @@ void kx_arm64_get_host(kx_arm64_host* h) {
   h->el1_32bit = c.el1_32bit;
   h->el0_32bit = c.el0_32bit;
   h->ras = c.ras;
+  h->gicv2 = c.gicv2;
   h->ipa_bits = c.ipa_bits;
 }
 

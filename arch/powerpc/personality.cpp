@@ -75,6 +75,7 @@ const Personality kPpcPersonality = {
     .ncaps = kx::array_size(ppc::kCaps),
     .devices = ppc::kDevices,
     .n_devices = kx::array_size(ppc::kDevices),
+    .device_present = nullptr,
     .init = nullptr,
     .vm_create = ppc::vm_create,
     .vm_destroy = nullptr,

@@ -200,6 +200,17 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
     {KX_S390_SET_GUEST_DEBUG, set_guest_debug},
 };
 
+// KVM_CREATE_IRQCHIP (kvm_arch_vm_ioctl()): -EINVAL unless the VMM
+// enabled KVM_CAP_S390_IRQCHIP (kvm->arch.use_irqchip), after which it
+// installs an empty GSI routing table. kvm_ext does not offer that
+// capability yet (it comes with the FLIC and adapter routes), so every
+// VM is one without it.
+kx::Result<long> create_irqchip_ioctl(Vm&, u64) { return kx::kEINVAL; }
+
+constexpr VmIoctl kVmIoctls[] = {
+    {KX_CREATE_IRQCHIP, create_irqchip_ioctl},
+};
+
 // kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
 kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
@@ -240,6 +251,7 @@ const Personality kS390Personality = {
     .ncaps = kx::array_size(s390::kCaps),
     .devices = s390::kDevices,
     .n_devices = kx::array_size(s390::kDevices),
+    .device_present = nullptr,
     .init = nullptr,
     .vm_create = s390::vm_create,
     .vm_destroy = nullptr,
@@ -255,8 +267,8 @@ const Personality kS390Personality = {
     .irq_line = nullptr,
     .vm_attr = s390::vm_attr,
     .vcpu_attr = nullptr,
-    .vm_ioctls = nullptr,
-    .n_vm_ioctls = 0,
+    .vm_ioctls = s390::kVmIoctls,
+    .n_vm_ioctls = kx::array_size(s390::kVmIoctls),
     .vcpu_ioctls = s390::kVcpuIoctls,
     .n_vcpu_ioctls = kx::array_size(s390::kVcpuIoctls),
     .vcpu_caps = s390::kVcpuCaps,

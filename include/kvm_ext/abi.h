@@ -30,6 +30,7 @@
 #define KX_CAP_VCPU_ATTRIBUTES 127
 #define KX_CAP_STEAL_TIME 187
 #define KX_CAP_IRQCHIP 0
+#define KX_CAP_ARM_SET_DEVICE_ADDR 88
 #define KX_CAP_ARM_IRQ_LINE_LAYOUT_2 174
 #define KX_CAP_SIGNAL_MSI 77
 #define KX_CAP_MSI_DEVID 131
@@ -164,6 +165,12 @@
 #define KX_IOEVENTFD_FLAG_VIRTIO_CCW_NOTIFY (1U << 3)
 /* with kvm_ioeventfd_flag_nr_fast_mmio (bit 4), which no 6.1 code reads */
 #define KX_IOEVENTFD_VALID_FLAG_MASK ((1U << 5) - 1)
+/* arm64 KVM_ARM_SET_DEVICE_ADDR's id: device id 31:16, address type 15:0 */
+#define KX_ARM_DEVICE_TYPE_SHIFT 0
+#define KX_ARM_DEVICE_TYPE_MASK (0xffffULL << KX_ARM_DEVICE_TYPE_SHIFT)
+#define KX_ARM_DEVICE_ID_SHIFT 16
+#define KX_ARM_DEVICE_ID_MASK (0xffffULL << KX_ARM_DEVICE_ID_SHIFT)
+#define KX_ARM_DEVICE_VGIC_V2 0
 
 /* The guest-access extension (include/uapi/linux/kvm_ext.h) */
 #define KX_ACCESS_MEM 0
@@ -182,6 +189,8 @@
 #define KX_IOC(dir, nr, size) (((dir) << 30) | ((size) << 16) | (0xAE << 8) | (nr))
 #define KX_IOC_W 1U
 #define KX_IOC_R 2U
+#define KX_CREATE_IRQCHIP KX_IOC(0U, 0x60, 0)
+#define KX_ARM_SET_DEVICE_ADDR KX_IOC(KX_IOC_W, 0xab, 16)
 #define KX_IRQ_LINE KX_IOC(KX_IOC_W, 0x61, 8)
 #define KX_IRQ_LINE_STATUS KX_IOC(KX_IOC_W | KX_IOC_R, 0x67, 8)
 #define KX_SET_GSI_ROUTING KX_IOC(KX_IOC_W, 0x6a, 8)

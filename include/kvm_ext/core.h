@@ -171,6 +171,7 @@ struct kx_arm64_host {
 	unsigned char el1_32bit;
 	unsigned char el0_32bit;
 	unsigned char ras; /* KVM_CAP_ARM_INJECT_SERROR_ESR */
+	unsigned char gicv2;
 	unsigned int sve_vqs;
 	unsigned int ipa_bits;
 };

@@ -111,6 +111,11 @@ struct Personality {
   usize ncaps;
   const BuiltinDevice* devices;
   usize n_devices;
+  // Whether the VM's host registered built-in device type `type`
+  // (kvm_register_device_ops() at boot depends on the host's hardware):
+  // KVM_CREATE_DEVICE, TEST or not, is -ENODEV for a type it did not.
+  // Null: every built-in type is there.
+  bool (*device_present)(const Vm& vm, u32 type);
 
   // Module init: the emulated host's defaults. Null: nothing to do.
   void (*init)();

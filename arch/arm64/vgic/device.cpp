@@ -153,8 +153,41 @@ const RedistRegion* region_by_index(const kx::Vector<RedistRegion>& regions, u32
   return nullptr;
 }
 
+// A distributor or CPU interface frame the GIC's model has: where its
+// base is kept, its alignment and size.
+struct FrameAddr {
+  u64* base;
+  u64 align;
+  u64 size;
+};
+
+// The frame a DIST or CPU address type names, if the GIC is of the model
+// that has it (kvm_vgic_addr() and kvm_set_legacy_vgic_v2_addr(): an
+// unknown type or vgic_check_type() -ENODEV).
+kx::Result<FrameAddr> frame_addr(Vm& vm, Dist& d, u64 type) KX_REQUIRES(vm.lock) {
+  u32 model = 0;
+  FrameAddr f = {};
+  switch (type) {
+    case KX_VGIC_V2_ADDR_TYPE_DIST:
+      model = kModelV2, f = {&d.dist_base(vm), kV2Align, kV2DistSize};
+      break;
+    case KX_VGIC_V2_ADDR_TYPE_CPU:
+      model = kModelV2, f = {&d.cpu_base(vm), kV2Align, kV2CpuSize};
+      break;
+    case KX_VGIC_V3_ADDR_TYPE_DIST:
+      model = kModelV3, f = {&d.dist_base(vm), kV3Align, kV3DistSize};
+      break;
+    default:
+      return kx::kENODEV;
+  }
+  if (d.model() != model) return kx::kENODEV;
+  return f;
+}
+
 // kvm_vgic_addr(). A write, or any access to REDIST_REGION (whose value
-// carries the index), reads the user's value first.
+// carries the index), reads the user's value first. What kvm_vgic_addr()
+// refuses with -ENODEV (no such frame in this model) the device answers
+// -ENXIO, as vgic_set_common_attr() and vgic_get_common_attr() do.
 kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
   u64 value = 0;
   if ((write || a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST_REGION) &&
@@ -162,27 +195,9 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
     return kx::error(kx::kEFAULT);
   kx::Guard<kx::Mutex> guard(&vm.lock);
   Dist& d = dist_of(vm);
-  u64* slot = nullptr;
-  u64 align = 0, size = 0;
-  u32 model = 0;
-  switch (a.attr) {
-    case KX_VGIC_V2_ADDR_TYPE_DIST:
-      model = kModelV2, slot = &d.dist_base(vm), align = kV2Align, size = kV2DistSize;
-      break;
-    case KX_VGIC_V2_ADDR_TYPE_CPU:
-      model = kModelV2, slot = &d.cpu_base(vm), align = kV2Align, size = kV2CpuSize;
-      break;
-    case KX_VGIC_V3_ADDR_TYPE_DIST:
-      model = kModelV3, slot = &d.dist_base(vm), align = kV3Align, size = kV3DistSize;
-      break;
-    case KX_VGIC_V3_ADDR_TYPE_REDIST:
-    case KX_VGIC_V3_ADDR_TYPE_REDIST_REGION:
-      model = kModelV3;
-      break;
-    default:
-      return kx::error(kx::kENXIO);
-  }
-  if (d.model() != model) return kx::error(kx::kENXIO);
+  const bool redist =
+      a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST || a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST_REGION;
+  if (redist && d.model() != kModelV3) return kx::error(kx::kENXIO);
 
   const kx::Vector<RedistRegion>& regions = d.rdregs(vm);
   if (a.attr == KX_VGIC_V3_ADDR_TYPE_REDIST) {
@@ -198,15 +213,45 @@ kx::Status addr_attr(Vm& vm, bool write, const kx_attr& a) {
     const RedistRegion* r = region_by_index(regions, index);
     if (!r) return kx::error(kx::kENOENT);
     value = index | r->base | static_cast<u64>(r->count) << kRdCountShift;
-  } else if (write) {
-    KX_TRY(check_iorange(vm, *slot, value, align, size));
-    *slot = value;
-    return kx::Status::ok();
   } else {
-    value = *slot;
+    kx::Result<FrameAddr> f = frame_addr(vm, d, a.attr);
+    if (f.is_error()) return kx::error(kx::kENXIO);
+    if (write) {
+      KX_TRY(check_iorange(vm, *f.value().base, value, f.value().align, f.value().size));
+      *f.value().base = value;
+      return kx::Status::ok();
+    }
+    value = *f.value().base;
   }
   return kx_copy_to_user(a.addr, &value, sizeof(value)) ? kx::error(kx::kEFAULT) : kx::Status::ok();
 }
+
+}  // namespace dev
+
+// KVM_ARM_SET_DEVICE_ADDR: kvm_vm_ioctl_set_device_addr() and
+// kvm_set_legacy_vgic_v2_addr(), the device's GRP_ADDR rules for a GICv2's
+// two frames. Bits 63:32 of the id are not looked at, as in 6.1.
+kx::Status set_legacy_addr(Vm& vm, u64 id, u64 addr) {
+  const u64 device = (id & KX_ARM_DEVICE_ID_MASK) >> KX_ARM_DEVICE_ID_SHIFT;
+  const u64 type = (id & KX_ARM_DEVICE_TYPE_MASK) >> KX_ARM_DEVICE_TYPE_SHIFT;
+  if (device != KX_ARM_DEVICE_VGIC_V2) return kx::error(kx::kENODEV);
+  // vgic_present (-ENXIO without): the emulated host always has a GIC.
+  if (type != KX_VGIC_V2_ADDR_TYPE_DIST && type != KX_VGIC_V2_ADDR_TYPE_CPU)
+    return kx::error(kx::kENODEV);
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  Dist& d = dist_of(vm);
+  const dev::FrameAddr f = KX_TRY(dev::frame_addr(vm, d, type));
+  KX_TRY(dev::check_iorange(vm, *f.base, addr, f.align, f.size));
+  // api.rst 4.85: -EBUSY "Address overlaps with other device range". 6.1
+  // finds it only at the first KVM_RUN (-EINVAL there; differences.rst).
+  const dev::FrameAddr other = KX_TRY(dev::frame_addr(vm, d, type ^ 1));
+  if (*other.base != kAddrUndef && dev::overlaps(addr, f.size, *other.base, other.size))
+    return kx::error(kx::kEBUSY);
+  *f.base = addr;
+  return kx::Status::ok();
+}
+
+namespace dev {
 
 kx::Status set_nr_irqs(Vm& vm, u64 uaddr) {
   u32 value;
@@ -405,28 +450,12 @@ class VgicDevice {
   static constexpr const char* kName = kModel == kModelV2 ? "kvm-arm-vgic-v2" : "kvm-arm-vgic-v3";
   static constexpr bool kDiesWithFd = false;
 
-  // kvm_vgic_create(), with Vm::lock held: one GIC per VM, none once a
-  // vCPU has run, no more vCPUs than the model has CPU interfaces.
+  // kvm_vgic_create() (init.cpp), with Vm::lock held.
   static kx::Result<VgicDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
     kx::AllocChecker ac;
     VgicDevice* dev = new (&ac) VgicDevice(vm);
     if (!ac.check()) return kx::kENOMEM;
-    Dist& d = dist_of(vm);
-    if (!vm.lock_all_vcpus()) {
-      kx::destroy(dev);
-      return kx::kEBUSY;
-    }
-    kx::Status s;
-    if (d.in_kernel())
-      s = kx::error(kx::kEEXIST);
-    else if (vm.any_vcpu_has_run())
-      s = kx::error(kx::kEBUSY);
-    else if (vm.online_vcpus() > (kModel == kModelV2 ? kV2MaxCpus : kV3MaxCpus))
-      s = kx::error(kx::kE2BIG);
-    else
-      d.set_model(vm, kModel);
-    vm.unlock_all_vcpus();
-    if (s.is_error()) {
+    if (kx::Status s = create(vm, kModel); s.is_error()) {
       kx::destroy(dev);
       return s;
     }

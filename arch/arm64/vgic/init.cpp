@@ -67,6 +67,28 @@ kx::Status init_locked(Vm& vm) {
 
 }  // namespace dev
 
+// kvm_vgic_create(), in its order: a GICv2 on a host without GICv2
+// compatibility -ENODEV (KVM_CREATE_DEVICE never gets here with one: the
+// type is absent, see device_present()); every vCPU locked (-EBUSY); one
+// GIC per VM (-EEXIST); none once a vCPU has run (-EBUSY); no more vCPUs
+// than the model has CPU interfaces (-E2BIG). A refusal changes nothing.
+kx::Status create(Vm& vm, u32 model) {
+  if (model == kModelV2 && !vm_state(vm).host.gicv2) return kx::error(kx::kENODEV);
+  if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
+  Dist& d = dist_of(vm);
+  kx::Status s;
+  if (d.in_kernel())
+    s = kx::error(kx::kEEXIST);
+  else if (vm.any_vcpu_has_run())
+    s = kx::error(kx::kEBUSY);
+  else if (vm.online_vcpus() > (model == kModelV2 ? kV2MaxCpus : kV3MaxCpus))
+    s = kx::error(kx::kE2BIG);
+  else
+    d.set_model(vm, model);
+  vm.unlock_all_vcpus();
+  return s;
+}
+
 u32 max_vcpus(const Dist& d, u32 arch_max) {
   if (d.model() == kModelV2) return kV2MaxCpus;
   if (d.model() == kModelV3) return kV3MaxCpus;

@@ -260,6 +260,13 @@ class Dist {
   LpiSummary lpi_candidate_summary_ KX_GUARDED_BY(lock) = {};
 };
 
+// kvm_vgic_create(): the VM's GIC of `model` (KVM_CREATE_DEVICE of a VGIC
+// type, and KVM_CREATE_IRQCHIP's GICv2). Vm::lock held.
+kx::Status create(Vm& vm, u32 model) KX_REQUIRES(vm.lock);
+// KVM_ARM_SET_DEVICE_ADDR: a GICv2 frame placed through the legacy
+// interface (id: device id in bits 31:16, address type in 15:0).
+kx::Status set_legacy_addr(Vm& vm, u64 id, u64 addr);
+
 // KVM_CREATE_VCPU with a GIC present (kvm->max_vcpus and
 // kvm_arch_vcpu_precreate()): under Vm::lock.
 u32 max_vcpus(const Dist& d, u32 arch_max);

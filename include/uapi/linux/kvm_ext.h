@@ -76,6 +76,18 @@ struct kvm_vcpu_init {
 #endif
 
 /*
+ * arm64 KVM_ARM_SET_DEVICE_ADDR's id (arch/arm64/include/uapi/asm/kvm.h):
+ * the device id in bits 31:16, the address type in 15:0 (16 bits each; the
+ * arm64 header's masks use the kernel's GENMASK(), so only the shifts are
+ * here).
+ */
+#ifndef KVM_ARM_DEVICE_ID_SHIFT
+#define KVM_ARM_DEVICE_TYPE_SHIFT	0
+#define KVM_ARM_DEVICE_ID_SHIFT		16
+#define KVM_ARM_DEVICE_VGIC_V2		0
+#endif
+
+/*
  * arm64 in-kernel GIC and interrupt lines (arch/arm64/include/uapi/asm/kvm.h):
  * the VGIC device's groups and attributes, the vCPU attribute groups that
  * wire into it, and KVM_IRQ_LINE's layout.

@@ -87,7 +87,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
-	arm64_vcpu_events_group, guest_debug_group;
+	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
 /* ------------------------------------------------------------ run state */
 
@@ -192,6 +192,13 @@ int param_write(const char *name, const char *val);
 const char *param_read(const char *name); /* without the newline; "" if unreadable */
 long param_num(const char *name);
 void restore_params(void); /* every parameter back to kvm_ext/main.c's default */
+void restore_written_params(void); /* the runner, after each test: restore_params() if written */
+/*
+ * arm64: the emulated host gets GICv2 compatibility (arm64_gicv2=Y) for the
+ * VMs the test makes from now on, until the test ends. On a real /dev/kvm
+ * nothing is written: false, and the test skipped, if the host has none.
+ */
+bool need_gicv2(void);
 #define expect_param_write(name, val, want) expect_errno(param_write(name, val), want)
 
 /*

@@ -529,7 +529,7 @@ static const struct abi_test_group *const groups[] = {
 	&dirty_log_group, &arm64_vcpu_group, &arm64_core_regs_group, &arm64_regs_group,
 	&arm64_snapshot_group, &vgic_group, &vgic_regs_group, &vgic_its_group,
 	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &mp_state_group, &psci_group,
-	&arm64_vcpu_events_group, &guest_debug_group,
+	&arm64_vcpu_events_group, &guest_debug_group, &vgic_legacy_group,
 };
 
 static void usage(const char *prog)
@@ -619,6 +619,7 @@ int main(int argc, char **argv)
 				t->fn(t);
 			fflush(stdout);
 			release_all();
+			restore_written_params();
 
 			/* Each test must leave nothing behind. */
 			fdsn = count_open_fds();

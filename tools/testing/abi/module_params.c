@@ -5,6 +5,7 @@
  * kvm_ext/main.c around every test that writes one.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +15,16 @@
 
 #define PARAM_DIR "/sys/module/kvm_ext/parameters/"
 
+/* A parameter was written since the last restore_params(). */
+static bool params_written;
+
 int param_write(const char *name, const char *val)
 {
 	char path[128];
 	ssize_t n;
 	int fd, err;
 
+	params_written = true;
 	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -66,6 +71,7 @@ static const struct {
 	{ "arm64_pmuv3", "Y", "Y" },		  { "arm64_el1_32bit", "N", "N" },
 	{ "arm64_el0_32bit", "Y", "Y" },	  { "arm64_ipa_bits", "48", "48" },
 	{ "arm64_ras", "Y", "Y" },
+	{ "arm64_gicv2", "N", "N" },
 };
 
 void restore_params(void)
@@ -82,4 +88,34 @@ void restore_params(void)
 			fail("%s reads '%s' expected '%s'", param_defaults[i].name, s,
 			     param_defaults[i].shown);
 	}
+	params_written = false;
+}
+
+void restore_written_params(void)
+{
+	if (params_written)
+		restore_params();
+}
+
+bool need_gicv2(void)
+{
+	int vm, r, err;
+
+	if (g_is_ext)
+		return expect_errno(param_write("arm64_gicv2", "Y"), 0);
+	vm = ioctl(g_sys, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		fail("KVM_CREATE_VM: %s", errno_name(errno));
+		return false;
+	}
+	r = create_device(vm, KVM_DEV_TYPE_ARM_VGIC_V2, KVM_CREATE_DEVICE_TEST, NULL);
+	err = errno;
+	close(vm);
+	if (r == 0)
+		return true;
+	if (err == ENODEV)
+		skip_test("the host has no GICv2 compatibility");
+	else
+		fail("KVM_CREATE_DEVICE_TEST of a GICv2: %s", errno_name(err));
+	return false;
 }

@@ -121,6 +121,9 @@ bool gic_new(struct gic *g, int model, int n, const unsigned long *ids)
 	g->model = model;
 	g->n = n;
 	g->dev = -1;
+	g->vm = -1;
+	if (model == V2 && !need_gicv2())
+		return false;
 	g->vm = new_vm(0);
 	if (g->vm < 0)
 		return false;

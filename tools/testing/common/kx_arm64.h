@@ -59,4 +59,39 @@ static inline int kx_vcpu_arm64_reg_list(struct kx_vcpu *vcpu, unsigned long lon
 	return (int)kx_vcpu_ioctl(vcpu, KX_GET_REG_LIST, (unsigned long)ulist);
 }
 
+/* KVM_CREATE_IRQCHIP: the legacy GICv2, without a device. */
+static inline int kx_vm_arm64_create_irqchip(struct kx_vm *vm)
+{
+	return (int)kx_vm_ioctl(vm, KX_CREATE_IRQCHIP, 0);
+}
+
+struct kx_test_device_addr {
+	unsigned long long id;
+	unsigned long long addr;
+};
+
+/* KVM_ARM_SET_DEVICE_ADDR */
+static inline int kx_vm_arm64_set_device_addr(struct kx_vm *vm, unsigned long long id,
+					      unsigned long long addr)
+{
+	struct kx_test_device_addr a = { id, addr };
+	int saved;
+	long r;
+
+	saved = KX_TEST_LOCAL_ARG_BEGIN();
+	r = kx_vm_ioctl(vm, KX_ARM_SET_DEVICE_ADDR, (unsigned long)&a);
+	KX_TEST_LOCAL_ARG_END(saved);
+	return (int)r;
+}
+
+/* The emulated host's GICv2 compatibility (arm64_gicv2): VMs made later see it. */
+static inline int kx_arm64_host_gicv2(int on)
+{
+	struct kx_arm64_host h;
+
+	kx_arm64_get_host(&h);
+	h.gicv2 = (unsigned char)on;
+	return kx_arm64_set_host(&h);
+}
+
 #endif /* KX_TESTING_KX_ARM64_H */

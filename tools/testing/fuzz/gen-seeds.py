@@ -33,6 +33,7 @@ VFIO_GROUP, VFIO_ADD, VFIO_DEL, VFIO_SPAPR = 1, 1, 2, 3
 DEV_VFIO, DEV_DUMMY = 0, 1
 # tb % 4 == 2 with tb >> 2 >= 48: the arm64 VGIC types, v2 (even), v3 (odd).
 DEV_VGIC_V2, DEV_VGIC_V3 = 48 << 2 | 2, 49 << 2 | 2
+DEV_IRQCHIP = 62 << 2 | 2  # KVM_CREATE_IRQCHIP, not a device
 # op_vgic_attr's group byte (kGroups) and attributes.
 VGIC_GROUP = {0: 0, 3: 3, 4: 5, 1: 6}
 V2_DIST, V2_CPU, V3_DIST, V3_REDIST, V3_REDIST_REGION = 0, 1, 2, 3, 5
@@ -406,12 +407,13 @@ class Seed:
         return self.raw(PVTIME, vcpu, PV_HVC, fid | arg << 2)
 
     def arm_host(self, sve=1, ptrauth=(1, 1), pmuv3=1, el1_32bit=0, el0_32bit=1, vqs=0,
-                 defaults=False):
+                 defaults=False, gicv2=1):
         """vqs: an index into the harness's kVqs (0b1011, 1, 0xffff, 0x8001,
         3, 0x80, 0, 0x10000) or ('u32', vqs)."""
         if defaults:
             return self.raw(ARM_HOST, 0x80, 0)
         hb = sve | ptrauth[0] << 1 | ptrauth[1] << 2 | pmuv3 << 3 | el1_32bit << 4 | el0_32bit << 5
+        hb |= (1 - gicv2) << 6
         if isinstance(vqs, tuple):
             return self.raw(ARM_HOST, hb, 0xf0).u32(vqs[1])
         return self.raw(ARM_HOST, hb, vqs)
@@ -1102,6 +1104,22 @@ def seeds():
     s.create_device(2, DEV_VGIC_V3).irq_line(2, 0, 0, 1, 0)  # -ENXIO now
     s.run(2, 1)  # the GIC's frames are not placed: -ENXIO
     out['seed-irq-line-cpu'] = s.end(0)
+
+    # The legacy GICv2: KVM_CREATE_IRQCHIP on a host without GICv2
+    # compatibility (-ENODEV, and the device type too), then with it: a
+    # GICv2 without a device (-EEXIST after, for either model), the first
+    # run without frames (-ENXIO), KVM_IRQ_LINE's lazy init, -E2BIG with 9
+    # vCPUs; s390 -EINVAL, ppc -ENOTTY.
+    s = Seed().arm_host(gicv2=0).create_vm(ARM64).create_vcpu(0, 0)
+    s.create_device(0, DEV_IRQCHIP).create_device(0, DEV_VGIC_V2, test=True)
+    s.arm_host().create_vm(ARM64).create_vcpu(1, 0).create_vcpu(1, 1)
+    s.create_device(1, DEV_IRQCHIP).create_device(1, DEV_IRQCHIP)
+    s.create_device(1, DEV_VGIC_V3).create_device(1, DEV_VGIC_V2)
+    s.arm_init(1, 0).run(1, 0)  # no frames: -ENXIO
+    s.irq_line(1, 1, 0, 40, 1)
+    s.create_vm(ARM64).vcpu_burst(2, 0, 9).create_device(2, DEV_IRQCHIP)  # -E2BIG
+    s.create_vm(S390).create_device(3, DEV_IRQCHIP)
+    out['seed-vgic-legacy-irqchip'] = s.end(0)
     return out
 
 

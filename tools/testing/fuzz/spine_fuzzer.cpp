@@ -256,7 +256,8 @@ void initialize() {
             h.ptrauth_address == g_default_host.ptrauth_address &&
             h.ptrauth_generic == g_default_host.ptrauth_generic &&
             h.pmuv3 == g_default_host.pmuv3 && h.el1_32bit == g_default_host.el1_32bit &&
-            h.el0_32bit == g_default_host.el0_32bit && h.ipa_bits == g_default_host.ipa_bits,
+            h.el0_32bit == g_default_host.el0_32bit && h.ras == g_default_host.ras &&
+            h.gicv2 == g_default_host.gicv2 && h.ipa_bits == g_default_host.ipa_bits,
         "the emulated arm64 host's defaults: sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u "
         "el0_32 %u ipa %u, documented sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u "
         "ipa %u",
@@ -325,7 +326,8 @@ void test_one_input(const uint8_t* data, size_t size) {
   host::reset_allocation_counters();
   host::clear_signal();
   g_live_baseline = host::live_allocations();
-  state.host = g_default_host;
+  state.host = g_input_host;
+  CHECK(kx_arm64_set_host(&g_input_host) == 0, "setting the inputs' arm64 host");
   Input in(data, size);
   run_input(in);
   teardown(state.teardown_order);

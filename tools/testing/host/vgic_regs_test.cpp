@@ -46,6 +46,8 @@ class VgicRegsTest : public ::testing::Test {
     ASSERT_EQ(kx_core_init(), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV2, &kx_vgic_v2_device_ops), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV3, &kx_vgic_v3_device_ops), 0);
+    // A host with GICv2 compatibility, so that both models can be made.
+    ASSERT_EQ(kx_arm64_host_gicv2(1), 0);
     ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
   }
   void TearDown() override {
@@ -406,6 +408,29 @@ TEST_F(VgicRegsTest, Gicv2CpuInterfaceAndSgiSources) {
   EXPECT_EQ(set32(gic_, kGrpDist, 0x8, get32(gic_, kGrpDist, 0x8)), 0);
   EXPECT_EQ(set32(gic_, kGrpDist, 0x84, ~0u), 0);
   EXPECT_EQ(get32(gic_, kGrpDist, 0x84), ~0u);
+}
+
+// The legacy path: KVM_CREATE_IRQCHIP and KVM_ARM_SET_DEVICE_ADDR make a
+// GICv2 that the first KVM_RUN checks, initialises and maps like a
+// device-made one, and that KVM_IRQ_LINE reaches.
+TEST_F(VgicRegsTest, LegacyGicv2ServesTheGuestAfterTheFirstRun) {
+  vcpus(2);
+  ASSERT_EQ(kx_vm_arm64_create_irqchip(vm_), 0);
+  ASSERT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2DistAddr, kDist), 0);
+  EXPECT_EQ(run(vcpu_[0], true), -ENXIO);  // no CPU interface frame yet
+  ASSERT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2CpuAddr, kCpu), 0);
+  ASSERT_EQ(run(vcpu_[0], true), -EINTR);
+  EXPECT_EQ(rd(vcpu_[0], kDist + 0x4), 7u | 1u << 5);    // GICD_TYPER: 256 IRQs, 2 CPUs
+  EXPECT_EQ(rd(vcpu_[0], kDist + 0x8), 0x4b00343bu);     // GICD_IIDR: KVM, revision 3
+  EXPECT_EQ(rd(vcpu_[1], kCpu + 0xfc) & 0xfff, 0x43bu);  // GICC_IIDR: ARM
+  wr(vcpu_[0], kCpu + 0x0, 1);                           // GICC_CTLR.EnableGrp0
+  wr(vcpu_[0], kCpu + 0x4, 0xf8);                        // GICC_PMR
+  wr(vcpu_[0], kDist, 1);
+  wr(vcpu_[0], kDist + 0x104, 1u << 8);  // enable SPI 40, targeted at CPU 0
+  mmio(vcpu_[0], kDist + 0x800 + 40, 1, true, 0x1);
+  ASSERT_EQ(irq_line(1, 0, 40, 1), 0);
+  EXPECT_EQ(rd(vcpu_[0], kCpu + 0xc), 40u);  // GICC_IAR
+  EXPECT_EQ(kx_vm_arm64_set_device_addr(vm_, kV2DistAddr, 0x9000000), -EEXIST);
 }
 
 TEST_F(VgicRegsTest, CpuLinesWithoutAGic) {

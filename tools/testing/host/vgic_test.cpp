@@ -30,6 +30,8 @@ class VgicTest : public ::testing::Test {
     ASSERT_EQ(kx_core_init(), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV2, &kx_vgic_v2_device_ops), 0);
     ASSERT_EQ(kx_register_device_ops(KX_ARM64, kV3, &kx_vgic_v3_device_ops), 0);
+    // A host with GICv2 compatibility, so that both models can be made.
+    ASSERT_EQ(kx_arm64_host_gicv2(1), 0);
     ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);  // 40-bit IPA
   }
   void TearDown() override {
@@ -174,6 +176,111 @@ TEST_F(VgicTest, InitWithoutNrIrqsFreezesTheDefault) {
   EXPECT_EQ(attr(d, KX_ATTR_GET, kGrpNrIrqs, 0, &got), 0);
   EXPECT_EQ(got, 256u);
   EXPECT_EQ(attr(d, KX_ATTR_SET, kGrpNrIrqs, 0, &n), -EBUSY);
+}
+
+// The emulated host's GICv2 compatibility (arm64_gicv2), snapshotted by
+// each VM: without it the KVM_DEV_TYPE_ARM_VGIC_V2 type is absent (-ENODEV,
+// KVM_CREATE_DEVICE_TEST too, before any other rule) and so is
+// KVM_CREATE_IRQCHIP's GICv2 (kvm_vgic_create()'s first check); a GICv3 is
+// made as ever, and the capabilities do not change.
+TEST_F(VgicTest, Gicv2CompatibilityIsAHostParameter) {
+  ASSERT_EQ(kx_arm64_host_gicv2(0), 0);
+  kx_vm* plain;
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &plain), 0);
+  ASSERT_EQ(kx_arm64_host_gicv2(1), 0);  // the VM keeps the host it was made on
+  kx_device* d = reinterpret_cast<kx_device*>(0x1);
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, KX_CREATE_DEVICE_TEST, &d), -ENODEV);
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, 0, &d), -ENODEV);
+  EXPECT_EQ(d, reinterpret_cast<kx_device*>(0x1));
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(plain), -ENODEV);
+  EXPECT_EQ(kx_vm_arm64_set_device_addr(plain, kV2Dist, 0x8000000), -ENODEV);  // no GICv2
+  EXPECT_EQ(kx_check_extension(KX_ARM64, plain, KX_CAP_IRQCHIP), 1);
+  EXPECT_EQ(kx_check_extension(KX_ARM64, plain, KX_CAP_ARM_SET_DEVICE_ADDR), 1);
+  ASSERT_EQ(kx_vm_create_device(plain, kV3, 0, &d), 0);
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(plain), -ENODEV);  // before -EEXIST
+  EXPECT_EQ(kx_vm_create_device(plain, kV2, 0, &d), -ENODEV);
+  kx_vm_put(plain);
+  // The fixture's VM was made on a host with it.
+  EXPECT_EQ(kx_vm_create_device(vm_, kV2, KX_CREATE_DEVICE_TEST, &d), 0);
+}
+
+// KVM_CREATE_IRQCHIP: kvm_vgic_create(KVM_DEV_TYPE_ARM_VGIC_V2) with no
+// device: KVM_CREATE_DEVICE's rules in the same order, and the GIC is the
+// VM's (KVM_CREATE_DEVICE of either model is -EEXIST after it).
+TEST_F(VgicTest, CreateIrqchipMakesAGicv2WithoutADevice) {
+  kx_vcpu* v;
+  for (uint32_t i = 0; i < 9; i++) ASSERT_EQ(kx_vm_create_vcpu(vm_, i, &v), 0);
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(vm_), -E2BIG);  // 9 vCPUs, a GICv2 serves 8
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 9, &v), 0);         // and nothing changed
+
+  kx_vm_put(vm_);
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v), 0);
+  ASSERT_EQ(kx_vm_arm64_create_irqchip(vm_), 0);
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(vm_), -EEXIST);
+  kx_device* d;
+  EXPECT_EQ(create(kV2, &d), -EEXIST);
+  EXPECT_EQ(create(kV3, &d), -EEXIST);
+  EXPECT_EQ(kx_vm_create_device(vm_, kV2, KX_CREATE_DEVICE_TEST, &d), 0);  // the type exists
+  for (uint32_t i = 1; i < 8; i++) ASSERT_EQ(kx_vm_create_vcpu(vm_, i, &v), 0);
+  EXPECT_EQ(kx_vm_create_vcpu(vm_, 8, &v), -EINVAL);  // the GICv2's 8
+
+  kx_vm_put(vm_);
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
+  ASSERT_EQ(create(kV3, &d), 0);
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(vm_), -EEXIST);
+
+  kx_vm_put(vm_);
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v), 0);
+  unsigned int f[7] = {};
+  ASSERT_EQ(kx_vcpu_arm64_init(v, 5, f), 0);
+  kx_run r = {};
+  r.immediate_exit = 1;
+  ASSERT_EQ(kx_vcpu_run(v, &r), -EINTR);
+  EXPECT_EQ(kx_vm_arm64_create_irqchip(vm_), -EBUSY);  // a vCPU has run
+}
+
+// KVM_ARM_SET_DEVICE_ADDR: kvm_vm_ioctl_set_device_addr()'s rows in its
+// order (device id, address type, a GICv2 in the VM: -ENODEV), then the
+// GRP_ADDR rules (alignment and wrap -EINVAL, beyond the IPA space -E2BIG,
+// set already -EEXIST) and api.rst's -EBUSY for the other frame's range.
+TEST_F(VgicTest, SetDeviceAddrRows) {
+  auto sda = [&](uint64_t id, uint64_t addr) { return kx_vm_arm64_set_device_addr(vm_, id, addr); };
+  EXPECT_EQ(sda(kV2Dist, 0x8000000), -ENODEV);  // no GIC
+  kx_device* d;
+  ASSERT_EQ(create(kV3, &d), 0);
+  EXPECT_EQ(sda(kV2Dist, 0x8000000), -ENODEV);  // a GICv3
+
+  kx_vm_put(vm_);
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);  // 40-bit IPA
+  ASSERT_EQ(kx_vm_arm64_create_irqchip(vm_), 0);
+  EXPECT_EQ(sda(1ull << 16 | kV2Dist, 0x8000000), -ENODEV);  // device id 1
+  EXPECT_EQ(sda(0xffffull << 16, 0x8000800), -ENODEV);       // before the address is looked at
+  EXPECT_EQ(sda(kV3Dist, 0x8000000), -ENODEV);               // a GICv3 address type
+  EXPECT_EQ(sda(0xffff, 0x8000000), -ENODEV);
+  EXPECT_EQ(sda(kV2Dist, 0x8000800), -EINVAL);  // 4 KiB alignment
+  EXPECT_EQ(sda(kV2Dist, ~0xfffull), -EINVAL);  // wraps
+  EXPECT_EQ(sda(kV2Dist, 1ull << 40), -E2BIG);
+  EXPECT_EQ(sda(kV2Cpu, (1ull << 40) - 0x1000), -E2BIG);  // the 8 KiB frame ends past
+  EXPECT_EQ(sda(1ull << 32 | kV2Dist, 0x8000000), 0);     // bits 63:32 are not looked at
+  EXPECT_EQ(sda(kV2Dist, 0x9000000), -EEXIST);
+  EXPECT_EQ(sda(kV2Dist, 0x8000800), -EEXIST);  // before the alignment
+  EXPECT_EQ(sda(kV2Cpu, 0x7fff000), -EBUSY);    // its second page is the distributor
+  EXPECT_EQ(sda(kV2Cpu, 0x8000000), -EBUSY);
+  EXPECT_EQ(sda(kV2Cpu, 0x7ffe000), 0);  // ends where the distributor starts
+  EXPECT_EQ(sda(kV2Cpu, 0x8010000), -EEXIST);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_ARM_SET_DEVICE_ADDR, 0), -EFAULT);
+
+  // A device-made GICv2 takes them too, and GRP_ADDR reads them back.
+  kx_vm_put(vm_);
+  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm_), 0);
+  ASSERT_EQ(create(kV2, &d), 0);
+  EXPECT_EQ(sda(kV2Cpu, 0x8010000), 0);
+  EXPECT_EQ(get(d, kGrpAddr, kV2Cpu), 0x8010000u);
+  EXPECT_EQ(set(d, kGrpAddr, kV2Cpu, 0x8020000), -EEXIST);
+  EXPECT_EQ(set(d, kGrpAddr, kV2Dist, 0x8010000), 0);  // GRP_ADDR leaves overlaps to KVM_RUN
+  EXPECT_EQ(get(d, kGrpAddr, kV2Dist), 0x8010000u);
 }
 
 }  // namespace

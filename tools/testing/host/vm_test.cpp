@@ -187,6 +187,22 @@ TEST_F(VmTest, UnknownIoctlErrnosPerArchitecture) {
   EXPECT_EQ(kx_unknown_ioctl_errno(KX_S390, 1), -ENOTTY);
 }
 
+// The legacy irqchip ioctls off arm64: ppc's kvm_arch_vm_ioctl() has
+// neither (-ENOTTY); s390's KVM_CREATE_IRQCHIP is -EINVAL without
+// KVM_CAP_S390_IRQCHIP enabled, which kvm_ext does not offer yet.
+TEST_F(VmTest, LegacyIrqchipIoctlsOffArm64) {
+  kx_vm* p = vm(KX_PPC);
+  kx_vm* s = vm(KX_S390);
+  EXPECT_EQ(kx_vm_ioctl(p, KX_CREATE_IRQCHIP, 0), -ENOTTY);
+  EXPECT_EQ(kx_vm_ioctl(p, KX_ARM_SET_DEVICE_ADDR, 0), -ENOTTY);
+  EXPECT_EQ(kx_vm_ioctl(s, KX_CREATE_IRQCHIP, 0), -EINVAL);
+  EXPECT_EQ(kx_vm_ioctl(s, KX_ARM_SET_DEVICE_ADDR, 0), -ENOTTY);
+  EXPECT_EQ(kx_check_extension(KX_PPC, p, KX_CAP_ARM_SET_DEVICE_ADDR), 0);
+  EXPECT_EQ(kx_check_extension(KX_S390, s, KX_CAP_ARM_SET_DEVICE_ADDR), 0);
+  kx_vm_put(p);
+  kx_vm_put(s);
+}
+
 TEST_F(VmTest, AttrOnVmAndVcpuFollowTheArchitecture) {
   kx_attr a = {0, 1234, 0, 0};
   const auto ua = reinterpret_cast<unsigned long long>(&a);

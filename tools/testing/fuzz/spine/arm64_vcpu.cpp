@@ -182,6 +182,7 @@ void op_arm_host(Input& in) {
   const uint8_t vb = in.u8();
   kx_arm64_host h = g_default_host;
   if (!(hb & 0x80)) {
+    h.gicv2 = !((hb >> 6) & 1);
     h.sve = hb & 1;
     h.ptrauth_address = (hb >> 1) & 1;
     h.ptrauth_generic = (hb >> 2) & 1;
@@ -190,8 +191,9 @@ void op_arm_host(Input& in) {
     h.el0_32bit = (hb >> 5) & 1;
     h.sve_vqs = vb < 0xf0 ? kVqs[vb % 8] : in.u32();
   }
-  trace("arm64_host sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u", h.sve, h.sve_vqs,
-        h.ptrauth_address, h.ptrauth_generic, h.pmuv3, h.el1_32bit, h.el0_32bit);
+  trace("arm64_host sve %u vqs %#x ptrauth %u/%u pmuv3 %u el1_32 %u el0_32 %u gicv2 %u", h.sve,
+        h.sve_vqs, h.ptrauth_address, h.ptrauth_generic, h.pmuv3, h.el1_32bit, h.el0_32bit,
+        h.gicv2);
   const int want = h.sve && (h.sve_vqs == 0 || h.sve_vqs >> 16) ? -EINVAL : 0;
   const int r = kx_arm64_set_host(&h);
   trace("  -> %d (model %d)", r, want);
@@ -202,8 +204,8 @@ void op_arm_host(Input& in) {
   const kx_arm64_host& m = g->host;
   CHECK(now.sve == m.sve && now.sve_vqs == m.sve_vqs && now.ptrauth_address == m.ptrauth_address &&
             now.ptrauth_generic == m.ptrauth_generic && now.pmuv3 == m.pmuv3 &&
-            now.el1_32bit == m.el1_32bit && now.el0_32bit == m.el0_32bit &&
-            now.ipa_bits == m.ipa_bits,
+            now.el1_32bit == m.el1_32bit && now.el0_32bit == m.el0_32bit && now.gicv2 == m.gicv2 &&
+            now.ras == m.ras && now.ipa_bits == m.ipa_bits,
         "kx_arm64_get_host() differs from the host last set");
 }
 

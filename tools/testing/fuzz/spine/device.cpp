@@ -110,6 +110,29 @@ int free_dev_fd() {
   return -1;
 }
 
+// KVM_CREATE_IRQCHIP: arm64 makes a GICv2 with no device
+// (kvm_vgic_create()'s rules, the host's GICv2 compatibility first); s390
+// refuses it without KVM_CAP_S390_IRQCHIP, ppc does not have it.
+void create_irqchip(VmModel& v) {
+  int want = 0;
+  if (v.p == KX_PPC)
+    want = -ENOTTY;
+  else if (v.p == KX_S390)
+    want = -EINVAL;
+  else if (!v.host.gicv2)
+    want = -ENODEV;
+  else if (v.gic.model)
+    want = -EEXIST;
+  else if (v.ran)
+    want = -EBUSY;
+  else if (v.vcpu_ids.size() > gic_max_cpus(KX_DEV_TYPE_ARM_VGIC_V2))
+    want = -E2BIG;
+  const long r = kx_vm_ioctl(v.h, KX_CREATE_IRQCHIP, 0);
+  trace("  -> %ld (model %d)", r, want);
+  expect_ret("KVM_CREATE_IRQCHIP", static_cast<int>(r), want, false);
+  if (r == 0) v.gic.model = KX_DEV_TYPE_ARM_VGIC_V2;
+}
+
 }  // namespace
 
 void op_create_device(Input& in) {
@@ -118,9 +141,11 @@ void op_create_device(Input& in) {
   unsigned type = KX_DEV_TYPE_VFIO;
   if (tb % 4 == 1) type = kDummyType;
   if (tb % 4 == 2) type = tb >> 2;
-  // arm64's VGIC types, more often than the raw 5 and 7.
+  // arm64's VGIC types, more often than the raw 5 and 7; 62 and 63 are
+  // KVM_CREATE_IRQCHIP (a GICv2 without a device).
   if (tb % 4 == 2 && tb >> 2 >= 48)
     type = (tb >> 2) & 1 ? KX_DEV_TYPE_ARM_VGIC_V3 : KX_DEV_TYPE_ARM_VGIC_V2;
+  const bool irqchip = tb % 4 == 2 && tb >> 2 >= 62;
   if (tb % 4 == 3) type = in.u32();
   const uint8_t fb = in.u8();
   unsigned flags = fb & 1 ? KX_CREATE_DEVICE_TEST : 0;
@@ -131,14 +156,20 @@ void op_create_device(Input& in) {
   const int refuse = rb % 8 == 1 ? -EBUSY : rb % 8 == 2 ? -ENXIO : 0;
   const int fd = free_dev_fd();
   if (fd < 0) abort_fd = true;
+  if (irqchip) {
+    trace("create_irqchip vm %d", vi);
+    if (vi >= 0) create_irqchip(g->vms[vi]);
+    return;
+  }
   trace("create_device vm %d type %u flags %#x%s refuse %d", vi, type, flags,
         abort_fd ? " (fd fails: abort)" : "", refuse);
   if (vi < 0) return;
   VmModel& v = g->vms[vi];
   const bool vfio = type == KX_DEV_TYPE_VFIO, dummy = type == kDummyType;
-  // The VGIC types are registered on arm64 only.
-  const bool vgic =
-      v.p == KX_ARM64 && (type == KX_DEV_TYPE_ARM_VGIC_V2 || type == KX_DEV_TYPE_ARM_VGIC_V3);
+  // The VGIC types are registered on arm64 only, the GICv2 one with the
+  // host's GICv2 compatibility (as the VM snapshotted it).
+  const bool vgic = v.p == KX_ARM64 && (type == KX_DEV_TYPE_ARM_VGIC_V3 ||
+                                        (type == KX_DEV_TYPE_ARM_VGIC_V2 && v.host.gicv2));
   int want = 0;
   bool enomem_ok = false;
   if (!vfio && !dummy && !vgic) {

@@ -123,12 +123,21 @@ const kx_arm64_host kDocArm64Host = {.sve = 1,
                                      .pmuv3 = 1,
                                      .el1_32bit = 0,
                                      .el0_32bit = 1,
+                                     .ras = 1,
+                                     .gicv2 = 0,
                                      .sve_vqs = 0xb,
                                      .ipa_bits = 48};
 
 }  // namespace
 
 const kx_arm64_host& g_default_host = kDocArm64Host;
+// Each input starts on the documented host with GICv2 compatibility, so
+// that inputs reach both GIC models (op_arm_host() may take it away).
+const kx_arm64_host g_input_host = [] {
+  kx_arm64_host h = kDocArm64Host;
+  h.gicv2 = 1;
+  return h;
+}();
 
 // ------------------------------------------------------------------ state
 

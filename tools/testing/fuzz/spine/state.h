@@ -106,6 +106,7 @@ constexpr long kManualCaps = KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE | KX_DIRTY_LOG_I
 // defaults, restored after each input (state.cpp).
 extern const Arch g_arch[KX_NR_PERSONALITIES];
 extern const kx_arm64_host& g_default_host;
+extern const kx_arm64_host g_input_host;
 
 // Slots above this many pages (a 256 KiB bitmap) log dirty pages in the
 // core but not in the model: their KVM_GET/CLEAR_DIRTY_LOG calls are
