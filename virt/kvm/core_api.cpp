@@ -27,6 +27,16 @@ kx::Result<kx_attr> copy_attr(unsigned long long uattr) {
   return a;
 }
 
+// A stats fd's read() of a VM or vCPU (the C ABI's position is a long long).
+template <typename T>
+long stats_read_at(const T& t, u64 ubuf, u64 size, long long* pos) {
+  s64 p = *pos;
+  const kx::Result<u64> r = t.read_stats(ubuf, size, &p);
+  if (r.is_error()) return r.error().raw();
+  *pos = p;
+  return static_cast<long>(r.value());
+}
+
 // An ioctl's value as the syscall returns it.
 long ioctl_return(const kx::Result<long>& r) { return r.is_ok() ? r.value() : r.error().raw(); }
 
@@ -154,6 +164,22 @@ int kx_vcpu_attr(kx_vcpu* vcpu, kx_attr_op op, unsigned long long uattr) {
 }
 
 int kx_vcpu_run(kx_vcpu* vcpu, kx_run* run) { return vcpu_of(vcpu)->run(run).raw(); }
+
+int kx_vcpu_stats_open(kx_vcpu* vcpu) { return vcpu_of(vcpu)->stats_open().raw(); }
+
+long kx_vm_stats_read(kx_vm* vm, unsigned long long ubuf, unsigned long long size, long long* pos) {
+  return stats_read_at(*vm_of(vm), ubuf, size, pos);
+}
+
+long kx_vcpu_stats_read(kx_vcpu* vcpu, unsigned long long ubuf, unsigned long long size,
+                        long long* pos) {
+  return stats_read_at(*vcpu_of(vcpu), ubuf, size, pos);
+}
+
+long long kx_vm_stats_size(kx_vm* vm) { return static_cast<long long>(vm_of(vm)->stats_size()); }
+long long kx_vcpu_stats_size(kx_vcpu* vcpu) {
+  return static_cast<long long>(vcpu_of(vcpu)->stats_size());
+}
 
 int kx_vcpu_guest_access(kx_vcpu* vcpu, kx_guest_access* acc, kx_exit* exit) {
   if (acc->flags & ~KX_ACCESS_WRITE) return -kx::kEINVAL;

@@ -52,6 +52,7 @@ constexpr CapRow kGenericCaps[] = {
     {KX_CAP_IRQ_ROUTING, 0, irq_routes},
     {KX_CAP_IRQFD, 0, irqfd},
     {KX_CAP_IRQFD_RESAMPLE, 0, irqfd},
+    {KX_CAP_BINARY_STATS_FD, 1, nullptr},
 };
 
 const CapRow* find_row(const CapRow* rows, usize n, long cap) {

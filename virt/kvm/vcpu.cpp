@@ -7,6 +7,7 @@ kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
   kx::AllocChecker ac;
   Vcpu* vcpu = new (&ac) Vcpu(vm, id);
   if (!ac.check()) return kx::kENOMEM;
+  format_stats_id(vcpu->stats_id_, kx_current_pid(), id);
   const Personality& p = vm->personality();
   if (p.vcpu_create) {
     kx::Result<ArchVcpu*> arch = p.vcpu_create(*vcpu);
@@ -59,10 +60,22 @@ kx::Status Vcpu::run(kx_run* run) {
       // it) or a signal.
       IrqChip* chip = vm_->irqchip();
       auto has_work = [this, chip] { return chip && chip->vcpu_has_interrupt(*this); };
+      const u64 start = kx_now_ns();
+      stats_.blocking.set(1);
       status = kx::Status::from_raw(wait_.wait(&has_work));
+      stats_.blocking.set(0);
+      const u64 waited = kx_now_ns() - start;
+      stats_.halt_wait_ns.add(waited);
+      stats_.halt_wait_hist.record(waited);
       running_.store(false);
       run->exit.set = 1;
       run->exit.reason = status.is_ok() ? KX_EXIT_EXT_INTERRUPT : KX_EXIT_INTR;
+      stats_.exits.inc();
+      stats_.userspace_exits.inc();
+      if (status.is_ok())
+        stats_.ext_interrupt_exits.inc();
+      else
+        stats_.signal_exits.inc();
     }
   }
   mutex.unlock();
@@ -94,9 +107,17 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
       break;
     case KX_ACCESS_SYSREG:
       status = p.guest_sysreg ? p.guest_sysreg(*this, access) : kx::error(kx::kENXIO);
+      if (status.is_ok()) {
+        stats_.sysreg_exits.inc();
+        stats_.exits.inc();
+      }
       break;
     case KX_ACCESS_HYPERCALL:
       status = p.guest_hypercall ? p.guest_hypercall(*this, access) : kx::error(kx::kENXIO);
+      if (status.is_ok()) {
+        stats_.hypercalls.inc();
+        stats_.exits.inc();
+      }
       break;
     default:
       status = kx::error(kx::kEINVAL);
@@ -143,6 +164,9 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
     KX_TRY(access.write ? handler->write(*this, offset, access.len, access.data)
                         : handler->read(*this, offset, access.len, &access.data));
     access.result = KX_ACCESS_RESULT_KERNEL;
+    stats_.mmio_exit_kernel.inc();
+    stats_.mmio_exits.inc();
+    stats_.exits.inc();
     return kx::Status::ok();
   }
   exit->set = 1;
@@ -155,8 +179,24 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
         access.write && i < access.len ? static_cast<u8>(access.data >> (8 * i)) : 0;
   if (!access.write) access.data = 0;
   access.result = KX_ACCESS_RESULT_EXIT;
+  stats_.mmio_exit_user.inc();
+  stats_.mmio_exits.inc();
+  stats_.exits.inc();
   return kx::Status::ok();
 }
+
+kx::Status Vcpu::stats_open() {
+  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
+  mutex.unlock();
+  vm_->get();
+  return kx::Status::ok();
+}
+
+kx::Result<u64> Vcpu::read_stats(u64 ubuf, u64 size, s64* pos) const {
+  return stats_read(vm_->personality().vcpu_stats, stats_id_, &stats_, ubuf, size, pos);
+}
+
+u64 Vcpu::stats_size() const { return stats_file_size(vm_->personality().vcpu_stats); }
 
 }  // namespace kvm
 

@@ -66,13 +66,25 @@ class Vcpu {
   bool has_run() const { return has_run_.load(); }
   // Wakes the vCPU if it waits in KVM_RUN (it re-checks for work). Safe
   // from any context, under any lock.
-  void kick() { wait_.wake_all(); }
+  void kick() {
+    if (stats_.blocking.read()) stats_.halt_wakeup.inc();
+    wait_.wake_all();
+  }
   bool running() const { return running_.load(); }
 
   kx::Mutex mutex{&vcpu_mutex_class};
   kx::ListNode vm_node;
   // The architecture's per-vCPU state (Personality::vcpu_create).
   ArchVcpu* arch() const { return arch_; }
+
+  // KVM_GET_STATS_FD: waits for the vCPU's mutex, as every vCPU ioctl of
+  // KVM does (a vCPU in KVM_RUN delays it), then takes the VM reference
+  // the fd holds. -EINTR on a fatal signal.
+  kx::Status stats_open() KX_EXCLUDES(mutex);
+  // The stats fd's contents (stats.h); counters are atomics, read with no lock.
+  kx::Result<u64> read_stats(u64 ubuf, u64 size, s64* pos) const;
+  u64 stats_size() const;
+  VcpuStats& stats() { return stats_; }
 
  private:
   Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
@@ -86,6 +98,8 @@ class Vcpu {
   kx::Atomic<bool> has_run_;
   kx::Atomic<bool> running_;
   kx::WaitQueue wait_;
+  VcpuStats stats_;
+  char stats_id_[KX_STATS_NAME_SIZE] = {};
 };
 
 class Device {
@@ -162,7 +176,8 @@ class Vm {
   void replace_routing(RoutingTable* table) KX_EXCLUDES(irq_lock);
   const RoutingTable* routing() const KX_REQUIRES(irq_lock) { return routing_; }
   // kvm_set_irq(): every route of `gsi`, in process context.
-  void set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
+  // Returns how many routes it fired.
+  u32 set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
   // kvm_arch_set_irq_inatomic() for one route: false if it needs process
   // context.
   bool inject_atomic(const Route& route);
@@ -170,6 +185,12 @@ class Vm {
   // carries (irqfd resampling). Process context, no lock held.
   void irq_acked(u32 irqchip, u32 pin) KX_EXCLUDES(irq_lock);
   Irqfds& irqfds() { return irqfds_; }
+
+  // KVM_GET_STATS_FD's contents (stats.h); counters are atomics, changed
+  // where their events happen and read with no lock.
+  kx::Result<u64> read_stats(u64 ubuf, u64 size, s64* pos) const;
+  u64 stats_size() const;
+  VmStats& stats() { return stats_; }
 
   // KVM_ENABLE_CAP on the VM.
   kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
@@ -225,6 +246,7 @@ class Vm {
   Vm(const Personality* p, ArchVm* arch, void* owner)
       : personality_(p), arch_(arch), owner_(owner) {}
   bool initially_set() const;
+  kx::Status change_memslot(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
   kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
   ~Vm();
   friend void kx::destroy<Vm>(Vm*);
@@ -239,6 +261,8 @@ class Vm {
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
   RoutingTable* routing_ KX_GUARDED_BY(irq_lock) = nullptr;
   Irqfds irqfds_{this};
+  VmStats stats_;
+  char stats_id_[KX_STATS_NAME_SIZE] = {};
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   kx::IntrusiveList<Device, &Device::vm_node> devices_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);
