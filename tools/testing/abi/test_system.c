@@ -89,6 +89,9 @@ static long cap_expected(long cap)
 		return P->id != P_ARM64;
 	case KVM_CAP_S390_CSS_SUPPORT:
 		return P->id == P_S390;
+	case KVM_CAP_BINARY_STATS_FD:
+		/* kvm_vm_ioctl_check_extension_generic(): every architecture */
+		return 1;
 	case KVM_CAP_SIGNAL_MSI:
 		/* CONFIG_HAVE_KVM_MSI: arm64 (ppc only with KVM_MPIC, an e500 option) */
 		return P->id == P_ARM64;
@@ -139,6 +142,7 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_MULTI_ADDRESS_SPACE, 0),
 	CAP(KVM_CAP_ENABLE_CAP, 0),
 	CAP(KVM_CAP_S390_CSS_SUPPORT, 0),
+	CAP(KVM_CAP_BINARY_STATS_FD, 0),
 	/* Linux has these; kvm_ext must not claim what it does not implement. */
 	CAP(KVM_CAP_IOEVENTFD, T_EXT),
 	CAP(KVM_CAP_SIGNAL_MSI, 0),
