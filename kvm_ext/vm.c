@@ -116,13 +116,37 @@ static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
 
 /*
  * Statistics fds (KVM_GET_STATS_FD): read-only anon files, pread-able as
- * KVM makes them, whose contents the core writes. Each holds a VM
- * reference (a vCPU's too: vCPUs live as long as their VM). The position
- * moves as on a regular file of the stats' length (api.rst: "pread or
- * lseek"; see differences.rst).
+ * KVM makes them, whose contents the core writes. Each holds the VM
+ * reference its kx_*_stats_open() took (a vCPU's too: vCPUs live as long
+ * as their VM). The position moves as on a regular file of the stats'
+ * length (api.rst: "pread or lseek"; see differences.rst).
  */
-static int kvm_ext_stats_fd(struct kx_vm *vm, const char *name,
-			    const struct file_operations *fops, void *priv)
+static ssize_t kvm_ext_stats_read(struct file *filp, char __user *buf, size_t size,
+				  loff_t *pos)
+{
+	return kx_stats_read(filp->private_data, (unsigned long)buf, size, pos);
+}
+
+static loff_t kvm_ext_stats_llseek(struct file *filp, loff_t offset, int whence)
+{
+	return generic_file_llseek_size(filp, offset, whence, MAX_LFS_FILESIZE,
+					kx_stats_size(filp->private_data));
+}
+
+static int kvm_ext_stats_release(struct inode *inode, struct file *filp)
+{
+	kx_stats_release(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations kvm_ext_stats_fops = {
+	.owner = THIS_MODULE,
+	.read = kvm_ext_stats_read,
+	.llseek = kvm_ext_stats_llseek,
+	.release = kvm_ext_stats_release,
+};
+
+static int kvm_ext_stats_fd(struct kx_stats *stats, const char *name)
 {
 	struct file *file;
 	int fd;
@@ -130,7 +154,7 @@ static int kvm_ext_stats_fd(struct kx_vm *vm, const char *name,
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0)
 		goto fail;
-	file = anon_inode_getfile(name, fops, priv, O_RDONLY);
+	file = anon_inode_getfile(name, &kvm_ext_stats_fops, stats, O_RDONLY);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		fd = PTR_ERR(file);
@@ -140,77 +164,28 @@ static int kvm_ext_stats_fd(struct kx_vm *vm, const char *name,
 	fd_install(fd, file);
 	return fd;
 fail:
-	kx_vm_put(vm);
+	kx_stats_release(stats);
 	return fd;
 }
 
-static ssize_t kvm_ext_vm_stats_read(struct file *filp, char __user *buf,
-				     size_t size, loff_t *pos)
-{
-	return kx_vm_stats_read(filp->private_data, (unsigned long)buf, size, pos);
-}
-
-static loff_t kvm_ext_vm_stats_llseek(struct file *filp, loff_t offset, int whence)
-{
-	return generic_file_llseek_size(filp, offset, whence, MAX_LFS_FILESIZE,
-					kx_vm_stats_size(filp->private_data));
-}
-
-static int kvm_ext_vm_stats_release(struct inode *inode, struct file *filp)
-{
-	kx_vm_put(filp->private_data);
-	return 0;
-}
-
-static const struct file_operations kvm_ext_vm_stats_fops = {
-	.owner = THIS_MODULE,
-	.read = kvm_ext_vm_stats_read,
-	.llseek = kvm_ext_vm_stats_llseek,
-	.release = kvm_ext_vm_stats_release,
-};
-
 static int kvm_ext_vm_get_stats_fd(struct kx_vm *vm)
 {
-	kx_vm_get(vm);
-	return kvm_ext_stats_fd(vm, "kvm-vm-stats", &kvm_ext_vm_stats_fops, vm);
-}
+	struct kx_stats *stats;
+	int r = kx_vm_stats_open(vm, &stats);
 
-static ssize_t kvm_ext_vcpu_stats_read(struct file *filp, char __user *buf,
-				       size_t size, loff_t *pos)
-{
-	return kx_vcpu_stats_read(filp->private_data, (unsigned long)buf, size, pos);
+	return r ? r : kvm_ext_stats_fd(stats, "kvm-vm-stats");
 }
-
-static loff_t kvm_ext_vcpu_stats_llseek(struct file *filp, loff_t offset, int whence)
-{
-	return generic_file_llseek_size(filp, offset, whence, MAX_LFS_FILESIZE,
-					kx_vcpu_stats_size(filp->private_data));
-}
-
-static int kvm_ext_vcpu_stats_release(struct inode *inode, struct file *filp)
-{
-	kx_vm_put(kx_vcpu_vm(filp->private_data));
-	return 0;
-}
-
-static const struct file_operations kvm_ext_vcpu_stats_fops = {
-	.owner = THIS_MODULE,
-	.read = kvm_ext_vcpu_stats_read,
-	.llseek = kvm_ext_vcpu_stats_llseek,
-	.release = kvm_ext_vcpu_stats_release,
-};
 
 static int kvm_ext_vcpu_get_stats_fd(struct kx_vcpu *vcpu)
 {
+	struct kx_stats *stats;
 	char name[32];
-	int r;
+	int r = kx_vcpu_stats_open(vcpu, &stats);
 
-	/* Takes the VM reference once the vCPU's mutex was free. */
-	r = kx_vcpu_stats_open(vcpu);
 	if (r)
 		return r;
 	snprintf(name, sizeof(name), "kvm-vcpu-stats:%u", kx_vcpu_id(vcpu));
-	return kvm_ext_stats_fd(kx_vcpu_vm(vcpu), name, &kvm_ext_vcpu_stats_fops, vcpu);
+	return kvm_ext_stats_fd(stats, name);
 }
 
 /* vCPUs */

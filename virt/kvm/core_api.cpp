@@ -27,16 +27,6 @@ kx::Result<kx_attr> copy_attr(unsigned long long uattr) {
   return a;
 }
 
-// A stats fd's read() of a VM or vCPU (the C ABI's position is a long long).
-template <typename T>
-long stats_read_at(const T& t, u64 ubuf, u64 size, long long* pos) {
-  s64 p = *pos;
-  const kx::Result<u64> r = t.read_stats(ubuf, size, &p);
-  if (r.is_error()) return r.error().raw();
-  *pos = p;
-  return static_cast<long>(r.value());
-}
-
 // An ioctl's value as the syscall returns it.
 long ioctl_return(const kx::Result<long>& r) { return r.is_ok() ? r.value() : r.error().raw(); }
 
@@ -165,20 +155,31 @@ int kx_vcpu_attr(kx_vcpu* vcpu, kx_attr_op op, unsigned long long uattr) {
 
 int kx_vcpu_run(kx_vcpu* vcpu, kx_run* run) { return vcpu_of(vcpu)->run(run).raw(); }
 
-int kx_vcpu_stats_open(kx_vcpu* vcpu) { return vcpu_of(vcpu)->stats_open().raw(); }
-
-long kx_vm_stats_read(kx_vm* vm, unsigned long long ubuf, unsigned long long size, long long* pos) {
-  return stats_read_at(*vm_of(vm), ubuf, size, pos);
+int kx_vm_stats_open(kx_vm* vm, kx_stats** out) {
+  *out = to_handle(vm_of(vm)->stats_open());
+  return 0;
 }
 
-long kx_vcpu_stats_read(kx_vcpu* vcpu, unsigned long long ubuf, unsigned long long size,
-                        long long* pos) {
-  return stats_read_at(*vcpu_of(vcpu), ubuf, size, pos);
+int kx_vcpu_stats_open(kx_vcpu* vcpu, kx_stats** out) {
+  kx::Result<kvm::StatsFile*> f = vcpu_of(vcpu)->stats_open();
+  if (f.is_error()) return f.error().raw();
+  *out = to_handle(f.value());
+  return 0;
 }
 
-long long kx_vm_stats_size(kx_vm* vm) { return static_cast<long long>(vm_of(vm)->stats_size()); }
-long long kx_vcpu_stats_size(kx_vcpu* vcpu) {
-  return static_cast<long long>(vcpu_of(vcpu)->stats_size());
+void kx_stats_release(kx_stats* stats) { kvm::from_handle(stats)->vm().put(); }
+
+long kx_stats_read(kx_stats* stats, unsigned long long ubuf, unsigned long long size,
+                   long long* pos) {
+  s64 p = *pos;
+  const kx::Result<u64> r = kvm::from_handle(stats)->read(ubuf, size, &p);
+  if (r.is_error()) return r.error().raw();
+  *pos = p;
+  return static_cast<long>(r.value());
+}
+
+long long kx_stats_size(kx_stats* stats) {
+  return static_cast<long long>(kvm::from_handle(stats)->size());
 }
 
 int kx_vcpu_guest_access(kx_vcpu* vcpu, kx_guest_access* acc, kx_exit* exit) {

@@ -34,16 +34,16 @@ void snapshot(const StatsTable& t, const void* stats, u64* values) {
 
 }  // namespace
 
-u64 stats_file_size(const StatsTable& t) { return header_of(t).data_offset + 8ull * t.num_values; }
+u64 StatsFile::size() const { return header_of(*table_).data_offset + 8ull * table_->num_values; }
 
-kx::Result<u64> stats_read(const StatsTable& t, const char* id, const void* stats, u64 ubuf,
-                           u64 size, s64* pos) {
+kx::Result<u64> StatsFile::read(u64 ubuf, u64 count, s64* pos) const {
   if (*pos < 0) return kx::kEINVAL;  // the VFS never passes one
+  const StatsTable& t = *table_;
   const kx_stats_header h = header_of(t);
-  const u64 end = stats_file_size(t);
+  const u64 end = size();
   const u64 from = static_cast<u64>(*pos);
-  if (from >= end || size == 0) return u64{0};
-  const u64 len = kx::min(size, end - from);
+  if (from >= end || count == 0) return u64{0};
+  const u64 len = kx::min(count, end - from);
 
   u64 values[kMaxStatsValues];
   const struct {
@@ -52,7 +52,7 @@ kx::Result<u64> stats_read(const StatsTable& t, const char* id, const void* stat
     const void* src;
   } blocks[] = {
       {0, sizeof(h), &h},
-      {h.id_offset, KX_STATS_NAME_SIZE, id},
+      {h.id_offset, KX_STATS_NAME_SIZE, id_},
       {h.desc_offset, u64{t.num_desc} * sizeof(kx_stats_desc), t.desc},
       {h.data_offset, 8ull * t.num_values, values},
   };
@@ -61,7 +61,7 @@ kx::Result<u64> stats_read(const StatsTable& t, const char* id, const void* stat
     const u64 hi = kx::min(from + len, b.offset + b.bytes);
     if (lo >= hi) continue;
     // The counters are read only when the read reaches them.
-    if (b.src == values) snapshot(t, stats, values);
+    if (b.src == values) snapshot(t, counters_, values);
     if (kx_copy_to_user(ubuf + (lo - from), static_cast<const u8*>(b.src) + (lo - b.offset),
                         hi - lo))
       return kx::kEFAULT;

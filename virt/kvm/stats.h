@@ -12,6 +12,7 @@
 #pragma once
 
 #include <kvm_ext/abi.h>
+#include <kvm_ext/platform.h>
 #include <kx/result.h>
 #include <kx/types.h>
 
@@ -191,19 +192,37 @@ constexpr StatsTable stats_table(const StatsBlock<N>& b) {
   return {b.desc, b.source, static_cast<u32>(N), b.num_values};
 }
 
-// The file's length: header, id, descriptors, data.
-u64 stats_file_size(const StatsTable& t);
-
-// kvm_stats_read(): up to `size` bytes of the file from *pos into the user
-// buffer `ubuf`; the count (0 at or past the end), *pos advanced by it.
-// -EFAULT (and *pos unchanged) if a copy faults. `stats` is the VmStats or
-// VcpuStats the table describes.
-kx::Result<u64> stats_read(const StatsTable& t, const char* id, const void* stats, u64 ubuf,
-                           u64 size, s64* pos);
-
 // The id string: "kvm-<pid>" for a VM, "kvm-<pid>/vcpu-<id>" for a vCPU
 // (vcpu_id < 0: a VM), as 6.1 writes them with the creating task's pid.
 void format_stats_id(char (&id)[KX_STATS_NAME_SIZE], s32 pid, s64 vcpu_id);
+
+class Vm;
+
+// What a stats fd reads: one VM's or one vCPU's statistics (the table its
+// personality shows, the id, the counters), and the VM the fd holds.
+class StatsFile {
+ public:
+  StatsFile(Vm* vm, const StatsTable* table, const void* counters, s64 vcpu_id)
+      : vm_(vm), table_(table), counters_(counters) {
+    format_stats_id(id_, kx_current_pid(), vcpu_id);
+  }
+  StatsFile(const StatsFile&) = delete;
+  StatsFile& operator=(const StatsFile&) = delete;
+
+  Vm& vm() const { return *vm_; }
+  // The file's length: header, id, descriptors, data.
+  u64 size() const;
+  // kvm_stats_read(): up to `count` bytes of the file from *pos into the
+  // user buffer `ubuf`; the number read (0 at or past the end), *pos
+  // advanced by it. -EFAULT (and *pos unchanged) if a copy faults.
+  kx::Result<u64> read(u64 ubuf, u64 count, s64* pos) const;
+
+ private:
+  Vm* vm_;
+  const StatsTable* table_;
+  const void* counters_;  // the VmStats or VcpuStats the table describes
+  char id_[KX_STATS_NAME_SIZE] = {};
+};
 
 }  // namespace kvm
 

@@ -3,11 +3,13 @@
 
 namespace kvm {
 
+Vcpu::Vcpu(Vm* vm, u32 id)
+    : vm_(vm), id_(id), stats_file_(vm, &vm->personality().vcpu_stats, &stats_, id) {}
+
 kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
   kx::AllocChecker ac;
   Vcpu* vcpu = new (&ac) Vcpu(vm, id);
   if (!ac.check()) return kx::kENOMEM;
-  format_stats_id(vcpu->stats_id_, kx_current_pid(), id);
   const Personality& p = vm->personality();
   if (p.vcpu_create) {
     kx::Result<ArchVcpu*> arch = p.vcpu_create(*vcpu);
@@ -185,18 +187,12 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
   return kx::Status::ok();
 }
 
-kx::Status Vcpu::stats_open() {
-  if (mutex.lock_killable() != 0) return kx::error(kx::kEINTR);
+kx::Result<StatsFile*> Vcpu::stats_open() {
+  if (mutex.lock_killable() != 0) return kx::kEINTR;
   mutex.unlock();
   vm_->get();
-  return kx::Status::ok();
+  return &stats_file_;
 }
-
-kx::Result<u64> Vcpu::read_stats(u64 ubuf, u64 size, s64* pos) const {
-  return stats_read(vm_->personality().vcpu_stats, stats_id_, &stats_, ubuf, size, pos);
-}
-
-u64 Vcpu::stats_size() const { return stats_file_size(vm_->personality().vcpu_stats); }
 
 }  // namespace kvm
 

@@ -26,7 +26,6 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
     kx::destroy(arch);
     return kx::kENOMEM;
   }
-  format_stats_id(vm->stats_id_, kx_current_pid(), -1);
   g_vm_count.fetch_add(1);
   return vm;
 }
@@ -395,12 +394,6 @@ void Vm::unmap_guest_page(GuestPage& page) {
 }
 
 kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }
-
-kx::Result<u64> Vm::read_stats(u64 ubuf, u64 size, s64* pos) const {
-  return stats_read(personality_->vm_stats, stats_id_, &stats_, ubuf, size, pos);
-}
-
-u64 Vm::stats_size() const { return stats_file_size(personality_->vm_stats); }
 
 }  // namespace kvm
 

@@ -80,14 +80,12 @@ class Vcpu {
   // KVM_GET_STATS_FD: waits for the vCPU's mutex, as every vCPU ioctl of
   // KVM does (a vCPU in KVM_RUN delays it), then takes the VM reference
   // the fd holds. -EINTR on a fatal signal.
-  kx::Status stats_open() KX_EXCLUDES(mutex);
-  // The stats fd's contents (stats.h); counters are atomics, read with no lock.
-  kx::Result<u64> read_stats(u64 ubuf, u64 size, s64* pos) const;
-  u64 stats_size() const;
+  kx::Result<StatsFile*> stats_open() KX_EXCLUDES(mutex);
+  // The counters (stats.h): atomics, read with no lock.
   VcpuStats& stats() { return stats_; }
 
  private:
-  Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
+  Vcpu(Vm* vm, u32 id);
   kx::Status access_ram(GuestAccess& access);
   kx::Status access_mmio(GuestAccess& access, kx_exit* exit);
 
@@ -99,7 +97,7 @@ class Vcpu {
   kx::Atomic<bool> running_;
   kx::WaitQueue wait_;
   VcpuStats stats_;
-  char stats_id_[KX_STATS_NAME_SIZE] = {};
+  StatsFile stats_file_;
 };
 
 class Device {
@@ -186,11 +184,14 @@ class Vm {
   void irq_acked(u32 irqchip, u32 pin) KX_EXCLUDES(irq_lock);
   Irqfds& irqfds() { return irqfds_; }
 
-  // KVM_GET_STATS_FD's contents (stats.h); counters are atomics, changed
-  // where their events happen and read with no lock.
-  kx::Result<u64> read_stats(u64 ubuf, u64 size, s64* pos) const;
-  u64 stats_size() const;
+  // The counters (stats.h): atomics, changed where their events happen
+  // and read with no lock. KVM_GET_STATS_FD: the file, after taking the VM
+  // reference its fd holds.
   VmStats& stats() { return stats_; }
+  StatsFile* stats_open() {
+    get();
+    return &stats_file_;
+  }
 
   // KVM_ENABLE_CAP on the VM.
   kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
@@ -244,7 +245,7 @@ class Vm {
 
  private:
   Vm(const Personality* p, ArchVm* arch, void* owner)
-      : personality_(p), arch_(arch), owner_(owner) {}
+      : personality_(p), arch_(arch), owner_(owner), stats_file_(this, &p->vm_stats, &stats_, -1) {}
   bool initially_set() const;
   kx::Status change_memslot(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
   kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
@@ -262,7 +263,7 @@ class Vm {
   RoutingTable* routing_ KX_GUARDED_BY(irq_lock) = nullptr;
   Irqfds irqfds_{this};
   VmStats stats_;
-  char stats_id_[KX_STATS_NAME_SIZE] = {};
+  StatsFile stats_file_;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   kx::IntrusiveList<Device, &Device::vm_node> devices_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);

@@ -36,19 +36,27 @@ class StatsTest : public ::testing::Test {
     EXPECT_EQ(kx_vm_count(), 0u);
     EXPECT_EQ(host::live_allocations(), live_) << "leak";
   }
+  // A VM of personality p with one vCPU of that id.
+  static void Make(kx_personality p, unsigned id, kx_vm** vm, kx_vcpu** vcpu) {
+    ASSERT_EQ(kx_vm_create(p, 0, nullptr, vm), 0);
+    ASSERT_EQ(kx_vm_create_vcpu(*vm, id, vcpu), 0);
+  }
   long live_ = 0;
 };
 
-// A VM's or a vCPU's stats file, through one of the two read functions.
+// A VM's or a vCPU's stats file, as a stats fd holds it: opening takes a
+// VM reference, which the File drops when it goes.
 struct File {
-  kx_vm* vm = nullptr;
-  kx_vcpu* vcpu = nullptr;
+  kx_stats* s = nullptr;
+  explicit File(kx_vm* vm) { EXPECT_EQ(kx_vm_stats_open(vm, &s), 0); }
+  explicit File(kx_vcpu* vcpu) { EXPECT_EQ(kx_vcpu_stats_open(vcpu, &s), 0); }
+  File(const File&) = delete;
+  ~File() { kx_stats_release(s); }
 
   long read(void* buf, unsigned long long size, long long* pos) const {
-    const auto u = reinterpret_cast<unsigned long long>(buf);
-    return vm ? kx_vm_stats_read(vm, u, size, pos) : kx_vcpu_stats_read(vcpu, u, size, pos);
+    return kx_stats_read(s, reinterpret_cast<unsigned long long>(buf), size, pos);
   }
-  long long size() const { return vm ? kx_vm_stats_size(vm) : kx_vcpu_stats_size(vcpu); }
+  long long size() const { return kx_stats_size(s); }
   std::vector<unsigned char> whole() const {
     std::vector<unsigned char> b(static_cast<size_t>(size()));
     long long pos = 0;
@@ -78,9 +86,6 @@ struct File {
     return 0;
   }
 };
-
-File of(kx_vm* vm) { return File{vm, nullptr}; }
-File of(kx_vcpu* vcpu) { return File{nullptr, vcpu}; }
 
 // The header and every descriptor as api.rst 4.133 defines them, in 6.1's
 // layout; the values in descriptor order up to the file's end.
@@ -118,10 +123,9 @@ TEST_F(StatsTest, FileLayoutOnEveryPersonality) {
   for (int p = 0; p < KX_NR_PERSONALITIES; p++) {
     kx_vm* vm;
     kx_vcpu* vcpu;
-    ASSERT_EQ(kx_vm_create(static_cast<kx_personality>(p), 0, nullptr, &vm), 0);
-    ASSERT_EQ(kx_vm_create_vcpu(vm, 3, &vcpu), 0);
-    CheckLayout(of(vm), kx_personality_name(static_cast<kx_personality>(p)));
-    CheckLayout(of(vcpu), kx_personality_name(static_cast<kx_personality>(p)));
+    ASSERT_NO_FATAL_FAILURE(Make(static_cast<kx_personality>(p), 3, &vm, &vcpu));
+    CheckLayout(File(vm), kx_personality_name(static_cast<kx_personality>(p)));
+    CheckLayout(File(vcpu), kx_personality_name(static_cast<kx_personality>(p)));
     EXPECT_EQ(kx_check_extension(static_cast<kx_personality>(p), vm, KX_CAP_BINARY_STATS_FD), 1);
     kx_vm_put(vm);
   }
@@ -133,9 +137,10 @@ TEST_F(StatsTest, FileLayoutOnEveryPersonality) {
 TEST_F(StatsTest, ReadsAtAnyOffsetAreSlicesOfTheWhole) {
   kx_vm* vm;
   kx_vcpu* vcpu;
-  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm, 0, &vcpu), 0);
-  for (const File& f : {of(vm), of(vcpu)}) {
+  ASSERT_NO_FATAL_FAILURE(Make(KX_ARM64, 0, &vm, &vcpu));
+  const File fv(vm), fc(vcpu);
+  for (const File* fp : {&fv, &fc}) {
+    const File& f = *fp;
     const std::vector<unsigned char> whole = f.whole();
     const long long size = f.size();
     std::vector<unsigned char> buf(whole.size() + 64);
@@ -162,7 +167,7 @@ TEST_F(StatsTest, ReadsAtAnyOffsetAreSlicesOfTheWhole) {
 TEST_F(StatsTest, FaultingBufferIsEfaultAndKeepsThePosition) {
   kx_vm* vm;
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &vm), 0);
-  const File f = of(vm);
+  const File f(vm);
   const kx_stats_header h = f.header();
   long long pos = h.data_offset;
   void* bad = reinterpret_cast<void*>(host::kUserTop - 4);
@@ -200,9 +205,9 @@ TEST_F(StatsTest, IdStringsNameTheCreatingThread) {
   });
   t.join();
   const std::string me = std::to_string(gettid());
-  EXPECT_EQ(IdOf(of(vm)), "kvm-" + me);
-  EXPECT_EQ(IdOf(of(a)), "kvm-" + me + "/vcpu-247");
-  EXPECT_EQ(IdOf(of(b)), "kvm-" + std::to_string(other) + "/vcpu-12");
+  EXPECT_EQ(IdOf(File(vm)), "kvm-" + me);
+  EXPECT_EQ(IdOf(File(a)), "kvm-" + me + "/vcpu-247");
+  EXPECT_EQ(IdOf(File(b)), "kvm-" + std::to_string(other) + "/vcpu-12");
   kx_vm_put(vm);
 }
 
@@ -227,11 +232,11 @@ int GuestAccess(kx_vcpu* vcpu, unsigned long long addr, bool write, unsigned len
 TEST_F(StatsTest, CountersMoveWithTheirEvents) {
   kx_vm* vm;
   kx_vcpu* vcpu;
-  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm, 0, &vcpu), 0);
-  for (const File& f : {of(vm), of(vcpu)}) {
-    const std::vector<unsigned char> b = f.whole();
-    const kx_stats_header h = f.header();
+  ASSERT_NO_FATAL_FAILURE(Make(KX_ARM64, 0, &vm, &vcpu));
+  const File fv(vm), fc(vcpu);
+  for (const File* f : {&fv, &fc}) {
+    const std::vector<unsigned char> b = f->whole();
+    const kx_stats_header h = f->header();
     for (size_t i = h.data_offset; i < b.size(); i++) EXPECT_EQ(b[i], 0) << i;
   }
   std::vector<unsigned char> ram(4 * 4096 + 4096);
@@ -240,26 +245,26 @@ TEST_F(StatsTest, CountersMoveWithTheirEvents) {
   ASSERT_EQ(kx_vm_set_memory_region(vm, &r), 0);
   r.flags = 0x80;
   EXPECT_EQ(kx_vm_set_memory_region(vm, &r), -EINVAL);
-  EXPECT_EQ(of(vm).value("memslot_updates"), 1u);
+  EXPECT_EQ(fv.value("memslot_updates"), 1u);
 
   EXPECT_EQ(GuestAccess(vcpu, 0x40000000, true), 0);
   EXPECT_EQ(GuestAccess(vcpu, 0x40000004, true), 0);  // the same page
   EXPECT_EQ(GuestAccess(vcpu, 0x40003000, true), 0);
   EXPECT_EQ(GuestAccess(vcpu, 0x40002000, false), 0);  // a load
-  EXPECT_EQ(of(vm).value("dirty_pages_logged"), 2u);
+  EXPECT_EQ(fv.value("dirty_pages_logged"), 2u);
   std::vector<unsigned long long> bitmap(1);
   EXPECT_EQ(kx_vm_get_dirty_log(vm, 0, reinterpret_cast<unsigned long long>(bitmap.data())), 0);
   EXPECT_EQ(bitmap[0], 0x9u);
   EXPECT_EQ(kx_vm_get_dirty_log(vm, 5, reinterpret_cast<unsigned long long>(bitmap.data())),
             -ENOENT);
-  EXPECT_EQ(of(vm).value("dirty_log_gets"), 1u);
+  EXPECT_EQ(fv.value("dirty_log_gets"), 1u);
   EXPECT_EQ(GuestAccess(vcpu, 0x40000000, true), 0);
-  EXPECT_EQ(of(vm).value("dirty_pages_logged"), 3u);
+  EXPECT_EQ(fv.value("dirty_pages_logged"), 3u);
 
   EXPECT_EQ(GuestAccess(vcpu, kMmioGpa, true), 0);
   EXPECT_EQ(GuestAccess(vcpu, kMmioGpa, false, 8), 0);
   EXPECT_EQ(GuestAccess(vcpu, kMmioGpa, false, 3), -EINVAL);
-  const File c = of(vcpu);
+  const File& c = fc;
   EXPECT_EQ(c.value("mmio_exit_user"), 2u);
   EXPECT_EQ(c.value("mmio_exit_kernel"), 0u);
   EXPECT_EQ(c.value("exits"), 2u);
@@ -280,12 +285,11 @@ TEST_F(StatsTest, CountersMoveWithTheirEvents) {
 TEST_F(StatsTest, RunCountsTheWaitAndTheSignal) {
   kx_vm* vm;
   kx_vcpu* vcpu;
-  ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &vm), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm, 0, &vcpu), 0);
+  ASSERT_NO_FATAL_FAILURE(Make(KX_PPC, 0, &vm, &vcpu));
   kx_run run = {};
   run.immediate_exit = 1;
   EXPECT_EQ(kx_vcpu_run(vcpu, &run), -EINTR);
-  const File f = of(vcpu);
+  const File f(vcpu);
   EXPECT_EQ(f.value("sum_exits"), 0u);
   std::atomic<unsigned long long> seen{0};
   std::thread t([&] {
@@ -317,59 +321,64 @@ TEST_F(StatsTest, RunCountsTheWaitAndTheSignal) {
 TEST_F(StatsTest, VcpuStatsOpenWaitsForRunAndHoldsTheVm) {
   kx_vm* vm;
   kx_vcpu* vcpu;
-  ASSERT_EQ(kx_vm_create(KX_S390, 0, nullptr, &vm), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm, 0, &vcpu), 0);
-  std::atomic<bool> running{false}, opened{false};
-  std::thread runner([&] {
-    kx_run run = {};
-    running.store(true);
-    EXPECT_EQ(kx_vcpu_run(vcpu, &run), -EINTR);
-  });
-  while (!running.load() || !of(vcpu).value("blocking")) usleep(1000);
-  std::thread opener([&] {
-    EXPECT_EQ(kx_vcpu_stats_open(vcpu), 0);
-    opened.store(true);
-  });
-  usleep(50000);
-  EXPECT_FALSE(opened.load());
-  host::raise_signal();
-  runner.join();
-  opener.join();
-  host::clear_signal();
-  EXPECT_TRUE(opened.load());
-
+  ASSERT_NO_FATAL_FAILURE(Make(KX_S390, 0, &vm, &vcpu));
+  kx_stats* vms;
+  ASSERT_EQ(kx_vm_stats_open(vm, &vms), 0);  // a VM's takes no vCPU mutex
+  std::atomic<bool> opened{false};
+  kx_stats* s = nullptr;
+  {
+    const File watch(vcpu);
+    std::thread runner([&] {
+      kx_run run = {};
+      EXPECT_EQ(kx_vcpu_run(vcpu, &run), -EINTR);
+    });
+    while (!watch.value("blocking")) usleep(1000);
+    std::thread opener([&] {
+      EXPECT_EQ(kx_vcpu_stats_open(vcpu, &s), 0);
+      opened.store(true);
+    });
+    usleep(50000);
+    EXPECT_FALSE(opened.load());
+    host::raise_signal();
+    runner.join();
+    opener.join();
+    host::clear_signal();
+    EXPECT_TRUE(opened.load());
+  }
   kx_vm_put(vm);  // the creator's reference
+  kx_stats_release(vms);
   EXPECT_EQ(kx_vm_count(), 1u);
-  EXPECT_EQ(of(vcpu).value("signal_exits"), 1u);
-  EXPECT_EQ(of(vcpu).value("exit_userspace"), 1u);
-  kx_vm_put(kx_vcpu_vm(vcpu));  // the stats fd's
+  long long pos = 0;
+  kx_stats_header h;
+  EXPECT_EQ(kx_stats_read(s, reinterpret_cast<unsigned long long>(&h), sizeof(h), &pos),
+            static_cast<long>(sizeof(h)));
+  kx_stats_release(s);  // the last reference
   EXPECT_EQ(kx_vm_count(), 0u);
 }
 
 // Readers racing the events: cumulative counters never go back; the VM
 // goes with whichever reference is dropped last, the creator's or the
-// reader's stats reference.
+// reader's stats file.
 TEST_F(StatsTest, ReadersRaceCountersAndTheVmsEnd) {
   kx_vm* vm;
   kx_vcpu* vcpu;
-  ASSERT_EQ(kx_vm_create(KX_ARM64, 0, nullptr, &vm), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm, 0, &vcpu), 0);
-  ASSERT_EQ(kx_vcpu_stats_open(vcpu), 0);
+  ASSERT_NO_FATAL_FAILURE(Make(KX_ARM64, 0, &vm, &vcpu));
   constexpr int kAccesses = 20000;
   std::atomic<bool> stop{false};
   std::atomic<int> reads{0};
+  File* file = new File(vcpu);
   std::thread reader([&] {
     unsigned long long last = 0;
     while (!stop.load() || reads.load() < 10) {
-      const unsigned long long v = of(vcpu).value("mmio_exit_user");
+      const unsigned long long v = file->value("mmio_exit_user");
       EXPECT_GE(v, last);
       last = v;
       reads.fetch_add(1);
     }
-    kx_vm_put(kx_vcpu_vm(vcpu));  // the stats fd's reference
+    delete file;  // the stats fd's reference
   });
   for (int i = 0; i < kAccesses; i++) ASSERT_EQ(GuestAccess(vcpu, kMmioGpa, i & 1), 0);
-  EXPECT_EQ(of(vcpu).value("mmio_exit_user"), static_cast<unsigned>(kAccesses));
+  EXPECT_EQ(File(vcpu).value("mmio_exit_user"), static_cast<unsigned>(kAccesses));
   stop.store(true);
   kx_vm_put(vm);
   reader.join();
