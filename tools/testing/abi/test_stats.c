@@ -954,6 +954,17 @@ static void t_blocking(const struct abi_test *t)
 	expect_eq(stat_get(fd, "signal_exits"), 1);
 }
 
+/* How many waits halt_wait_hist has counted. */
+static __u64 hist_samples(int fd)
+{
+	__u64 n = 0;
+	__u32 i;
+
+	for (i = 0; i < HIST; i++)
+		n += stat_value(fd, "halt_wait_hist", i);
+	return n;
+}
+
 static int irq_line_spi(int vm, __u32 intid, __u32 level)
 {
 	struct kvm_irq_level l = { .irq = 1U << 24 | intid, .level = level };
@@ -966,13 +977,15 @@ static int irq_line_spi(int vm, __u32 intid, __u32 level)
  * in-kernel MMIO, ICC_* accesses system-register exits, PV_TIME_FEATURES a
  * hypercall; KVM_IRQ_LINE raising an SPI counts, lowering it or a refused
  * one does not; the SPI wakes the vCPU blocked in KVM_RUN (halt_wakeup)
- * and ends it with KVM_EXIT_EXT_INTERRUPT.
+ * and ends it with KVM_EXIT_EXT_INTERRUPT; while it stays pending, KVM_RUN
+ * returns at once and counts no wait.
  */
 static void t_gic_counters(const struct abi_test *t)
 {
 	struct gic g;
 	struct runner r;
 	int vfd, cfd, i;
+	__u64 waits;
 	__u64 data = 0xc5000020; /* PV_TIME_FEATURES */
 
 	(void)t;
@@ -1014,6 +1027,14 @@ static void t_gic_counters(const struct abi_test *t)
 	expect_eq(stat_get(cfd, "signal_exits"), 0);
 	if (stat_get(cfd, "halt_wakeup") < 1)
 		fail("halt_wakeup 0 after an SPI woke the blocked vCPU");
+	/* still pending (level, not acknowledged): KVM_RUN returns at once, no wait */
+	waits = hist_samples(cfd);
+	expect_eq(waits, 1);
+	g.run[0]->immediate_exit = 0;
+	expect_errno(ioctl(g.vcpu[0], KVM_RUN, 0), 0);
+	expect_eq(g.run[0]->exit_reason, KVM_EXIT_EXT_INTERRUPT);
+	expect_eq(stat_get(cfd, "ext_interrupt_exits"), 2);
+	expect_eq(hist_samples(cfd), waits);
 	expect_errno(irq_line_spi(g.vm, 40, 0), 0);
 	expect_eq(stat_get(vfd, "irq_line_injections"), 1);
 	expect_eq(stat_get(vfd, "msi_injections"), 0);
