@@ -61,9 +61,11 @@ host-test: $(B)/host/core_test
 abi-test:
 	@$(MAKE) -s -C tools/testing/abi O=$(B)/guest
 
-$(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c include/uapi/linux/kvm_ext.h
+$(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/kvm_stats.h \
+		include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
-	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ \
+		tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c
 
 $(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)

@@ -15,6 +15,7 @@
 #include "virt/kvm/irqfd.cpp"
 #include "virt/kvm/memslot.cpp"
 #include "virt/kvm/personality.cpp"
+#include "virt/kvm/stats.cpp"
 #include "virt/kvm/vcpu.cpp"
 #include "virt/kvm/vfio.cpp"
 #include "virt/kvm/vm.cpp"

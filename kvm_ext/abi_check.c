@@ -8,6 +8,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/kvm.h>
+#include <linux/kvm_types.h>
 #include <linux/stddef.h>
 #include <uapi/linux/kvm_ext.h>
 
@@ -69,6 +70,7 @@ KX_SAME(GUESTDBG_ENABLE);
 KX_SAME(GUESTDBG_SINGLESTEP);
 KX_SAME(GUESTDBG_USE_SW_BP);
 KX_SAME(ARM_MAX_DBG_REGS);
+KX_SAME(CAP_BINARY_STATS_FD);
 KX_SAME(DIRTY_LOG_MANUAL_PROTECT_ENABLE);
 KX_SAME(DIRTY_LOG_INITIALLY_SET);
 KX_SAME(MEM_LOG_DIRTY_PAGES);
@@ -141,6 +143,23 @@ static_assert(KX_GUESTDBG_PPC_USE_HW_BP == KVM_GUESTDBG_USE_HW_BP);
 static_assert(KX_S390_HW_BP == KVM_HW_BP);
 static_assert(KX_S390_HW_WP_WRITE == KVM_HW_WP_WRITE);
 static_assert(sizeof(struct kvm_ext_s390_hw_breakpoint) == 32);
+KX_SAME(GET_STATS_FD);
+KX_SAME(STATS_NAME_SIZE);
+KX_SAME(STATS_TYPE_CUMULATIVE);
+KX_SAME(STATS_TYPE_INSTANT);
+KX_SAME(STATS_TYPE_PEAK);
+KX_SAME(STATS_TYPE_LINEAR_HIST);
+KX_SAME(STATS_TYPE_LOG_HIST);
+KX_SAME(STATS_TYPE_MASK);
+KX_SAME(STATS_UNIT_NONE);
+KX_SAME(STATS_UNIT_BYTES);
+KX_SAME(STATS_UNIT_SECONDS);
+KX_SAME(STATS_UNIT_CYCLES);
+KX_SAME(STATS_UNIT_BOOLEAN);
+KX_SAME(STATS_UNIT_MASK);
+KX_SAME(STATS_BASE_POW10);
+KX_SAME(STATS_BASE_POW2);
+KX_SAME(STATS_BASE_MASK);
 KX_SAME(VGIC_V2_ADDR_TYPE_DIST);
 KX_SAME(VGIC_V2_ADDR_TYPE_CPU);
 KX_SAME(VGIC_V3_ADDR_TYPE_DIST);
@@ -183,6 +202,29 @@ static_assert(offsetof(struct kx_attr, flags) == offsetof(struct kvm_device_attr
 static_assert(offsetof(struct kx_attr, group) == offsetof(struct kvm_device_attr, group));
 static_assert(offsetof(struct kx_attr, attr) == offsetof(struct kvm_device_attr, attr));
 static_assert(offsetof(struct kx_attr, addr) == offsetof(struct kvm_device_attr, addr));
+
+/* The binary stats file's blocks, as the core writes them. */
+static_assert(sizeof(struct kx_stats_header) == sizeof(struct kvm_stats_header));
+static_assert(offsetof(struct kx_stats_header, flags) == offsetof(struct kvm_stats_header, flags));
+static_assert(offsetof(struct kx_stats_header, name_size) ==
+	      offsetof(struct kvm_stats_header, name_size));
+static_assert(offsetof(struct kx_stats_header, num_desc) ==
+	      offsetof(struct kvm_stats_header, num_desc));
+static_assert(offsetof(struct kx_stats_header, id_offset) ==
+	      offsetof(struct kvm_stats_header, id_offset));
+static_assert(offsetof(struct kx_stats_header, desc_offset) ==
+	      offsetof(struct kvm_stats_header, desc_offset));
+static_assert(offsetof(struct kx_stats_header, data_offset) ==
+	      offsetof(struct kvm_stats_header, data_offset));
+static_assert(sizeof(struct kx_stats_desc) == sizeof(struct kvm_stats_desc) + KVM_STATS_NAME_SIZE);
+static_assert(offsetof(struct kx_stats_desc, flags) == offsetof(struct kvm_stats_desc, flags));
+static_assert(offsetof(struct kx_stats_desc, exponent) ==
+	      offsetof(struct kvm_stats_desc, exponent));
+static_assert(offsetof(struct kx_stats_desc, size) == offsetof(struct kvm_stats_desc, size));
+static_assert(offsetof(struct kx_stats_desc, offset) == offsetof(struct kvm_stats_desc, offset));
+static_assert(offsetof(struct kx_stats_desc, bucket_size) ==
+	      offsetof(struct kvm_stats_desc, bucket_size));
+static_assert(offsetof(struct kx_stats_desc, name) == offsetof(struct kvm_stats_desc, name));
 
 /* Structures the core decodes itself (virt/kvm/irq_routing.h, irqfd.h, ioeventfd.h, vm.cpp). */
 static_assert(sizeof(struct kvm_irq_routing) == 8);

@@ -516,6 +516,11 @@ unsigned long long kx_now_ns(void)
 	return ktime_get_ns();
 }
 
+int kx_current_pid(void)
+{
+	return task_pid_nr(current);
+}
+
 int kx_file_get(int fd, void **file)
 {
 	struct file *f = fget(fd);

@@ -114,6 +114,80 @@ static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
 	return 0;
 }
 
+/*
+ * Statistics fds (KVM_GET_STATS_FD): read-only anon files, pread-able as
+ * KVM makes them, whose contents the core writes. Each holds the VM
+ * reference its kx_*_stats_open() took (a vCPU's too: vCPUs live as long
+ * as their VM). The position moves as on a regular file of the stats'
+ * length (api.rst: "pread or lseek"; see differences.rst).
+ */
+static ssize_t kvm_ext_stats_read(struct file *filp, char __user *buf, size_t size,
+				  loff_t *pos)
+{
+	return kx_stats_read(filp->private_data, (unsigned long)buf, size, pos);
+}
+
+static loff_t kvm_ext_stats_llseek(struct file *filp, loff_t offset, int whence)
+{
+	return generic_file_llseek_size(filp, offset, whence, MAX_LFS_FILESIZE,
+					kx_stats_size(filp->private_data));
+}
+
+static int kvm_ext_stats_release(struct inode *inode, struct file *filp)
+{
+	kx_stats_release(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations kvm_ext_stats_fops = {
+	.owner = THIS_MODULE,
+	.read = kvm_ext_stats_read,
+	.llseek = kvm_ext_stats_llseek,
+	.release = kvm_ext_stats_release,
+};
+
+static int kvm_ext_stats_fd(struct kx_stats *stats, const char *name)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	file = anon_inode_getfile(name, &kvm_ext_stats_fops, stats, O_RDONLY);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto fail;
+	}
+	file->f_mode |= FMODE_PREAD;
+	fd_install(fd, file);
+	return fd;
+fail:
+	kx_stats_release(stats);
+	return fd;
+}
+
+static int kvm_ext_vm_get_stats_fd(struct kx_vm *vm)
+{
+	struct kx_stats *stats;
+	int r = kx_vm_stats_open(vm, &stats);
+
+	return r ? r : kvm_ext_stats_fd(stats, "kvm-vm-stats");
+}
+
+static int kvm_ext_vcpu_get_stats_fd(struct kx_vcpu *vcpu)
+{
+	struct kx_stats *stats;
+	char name[32];
+	int r = kx_vcpu_stats_open(vcpu, &stats);
+
+	if (r)
+		return r;
+	snprintf(name, sizeof(name), "kvm-vcpu-stats:%u", kx_vcpu_id(vcpu));
+	return kvm_ext_stats_fd(stats, name);
+}
+
 /* vCPUs */
 
 static vm_fault_t kvm_ext_vcpu_fault(struct vm_fault *vmf)
@@ -233,6 +307,8 @@ static long kvm_ext_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return kx_vcpu_attr(vcpu, attr_op(ioctl), arg);
 	case KVM_EXT_GUEST_ACCESS:
 		return kvm_ext_vcpu_guest_access(vcpu, (void __user *)arg);
+	case KVM_GET_STATS_FD:
+		return kvm_ext_vcpu_get_stats_fd(vcpu);
 	default:
 		return kx_vcpu_ioctl(vcpu, ioctl, arg);
 	}
@@ -341,6 +417,8 @@ static long kvm_ext_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvm_ext_vm_enable_cap(vm, argp);
 	case KVM_GET_DIRTY_LOG:
 		return kvm_ext_vm_get_dirty_log(vm, argp);
+	case KVM_GET_STATS_FD:
+		return kvm_ext_vm_get_stats_fd(vm);
 	case KVM_SET_DEVICE_ATTR:
 	case KVM_GET_DEVICE_ATTR:
 	case KVM_HAS_DEVICE_ATTR:

@@ -311,6 +311,30 @@ constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_ARM_VGIC_ITS, &kx_vgic_its_device_ops},
 };
 
+// KVM_GET_STATS_FD (6.1's arch/arm64/kvm/guest.c kvm_vm_stats_desc and
+// kvm_vcpu_stats_desc: its names where the event is the same).
+constexpr StatsRow kVmStatRows[] = {
+    KX_GENERIC_VM_STATS(),
+    KX_STATS_DESC_COUNTER(Vm, dirty_log_clears),
+    KX_STATS_DESC_COUNTER(Vm, gsi_routing_updates),
+    KX_STATS_DESC_COUNTER(Vm, irq_line_injections),
+    KX_STATS_DESC_COUNTER(Vm, msi_injections),
+    KX_STATS_DESC_COUNTER(Vm, irqfd_injections),
+    KX_STATS_DESC_COUNTER(Vm, lpis_delivered),
+};
+constexpr StatsRow kVcpuStatRows[] = {
+    KX_GENERIC_VCPU_STATS(),
+    KX_STATS_DESC_COUNTER_AS(Vcpu, hypercalls, "hvc_exit_stat"),
+    KX_STATS_DESC_COUNTER(Vcpu, mmio_exit_user),
+    KX_STATS_DESC_COUNTER(Vcpu, mmio_exit_kernel),
+    KX_STATS_DESC_COUNTER(Vcpu, signal_exits),
+    KX_STATS_DESC_COUNTER(Vcpu, exits),
+    KX_STATS_DESC_COUNTER(Vcpu, ext_interrupt_exits),
+    KX_STATS_DESC_COUNTER(Vcpu, sysreg_exits),
+};
+constexpr auto kVmStats = make_stats_block<VmStats>(kVmStatRows);
+constexpr auto kVcpuStats = make_stats_block<VcpuStats>(kVcpuStatRows);
+
 }  // namespace arm64
 
 const Personality kArm64Personality = {
@@ -356,6 +380,8 @@ const Personality kArm64Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = arm64::guest_sysreg,
     .guest_hypercall = arm64::guest_hypercall,
+    .vm_stats = stats_table(arm64::kVmStats),
+    .vcpu_stats = stats_table(arm64::kVcpuStats),
 };
 
 }  // namespace kvm

@@ -56,6 +56,20 @@ constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
 };
 
+// KVM_GET_STATS_FD (6.1's arch/powerpc/kvm/book3s.c tables: its names
+// where the event is the same).
+constexpr StatsRow kVmStatRows[] = {
+    KX_GENERIC_VM_STATS(),
+};
+constexpr StatsRow kVcpuStatRows[] = {
+    KX_GENERIC_VCPU_STATS(),
+    KX_STATS_DESC_COUNTER_AS(Vcpu, exits, "sum_exits"),
+    KX_STATS_DESC_COUNTER(Vcpu, mmio_exits),
+    KX_STATS_DESC_COUNTER(Vcpu, signal_exits),
+};
+constexpr auto kVmStats = make_stats_block<VmStats>(kVmStatRows);
+constexpr auto kVcpuStats = make_stats_block<VcpuStats>(kVcpuStatRows);
+
 }  // namespace ppc
 
 const Personality kPpcPersonality = {
@@ -101,6 +115,8 @@ const Personality kPpcPersonality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,
     .guest_hypercall = nullptr,
+    .vm_stats = stats_table(ppc::kVmStats),
+    .vcpu_stats = stats_table(ppc::kVcpuStats),
 };
 
 }  // namespace kvm

@@ -232,6 +232,21 @@ constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
 };
 
+// KVM_GET_STATS_FD (6.1's arch/s390/kvm/kvm-s390.c tables: its names
+// where the event is the same; signal_exits and mmio_exit_user are named
+// as on the architectures that have them).
+constexpr StatsRow kVmStatRows[] = {
+    KX_GENERIC_VM_STATS(),
+};
+constexpr StatsRow kVcpuStatRows[] = {
+    KX_GENERIC_VCPU_STATS(),
+    KX_STATS_DESC_COUNTER_AS(Vcpu, userspace_exits, "exit_userspace"),
+    KX_STATS_DESC_COUNTER(Vcpu, signal_exits),
+    KX_STATS_DESC_COUNTER(Vcpu, mmio_exit_user),
+};
+constexpr auto kVmStats = make_stats_block<VmStats>(kVmStatRows);
+constexpr auto kVcpuStats = make_stats_block<VcpuStats>(kVcpuStatRows);
+
 }  // namespace s390
 
 const Personality kS390Personality = {
@@ -277,6 +292,8 @@ const Personality kS390Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
     .guest_sysreg = nullptr,
     .guest_hypercall = nullptr,
+    .vm_stats = stats_table(s390::kVmStats),
+    .vcpu_stats = stats_table(s390::kVcpuStats),
 };
 
 }  // namespace kvm

@@ -76,6 +76,7 @@
 /* s390 struct kvm_hw_breakpoint types */
 #define KX_S390_HW_BP 1
 #define KX_S390_HW_WP_WRITE 2
+#define KX_CAP_BINARY_STATS_FD 203
 
 /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 flags */
 #define KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE (1ULL << 0)
@@ -171,6 +172,45 @@
 #define KX_ARM_DEVICE_ID_SHIFT 16
 #define KX_ARM_DEVICE_ID_MASK (0xffffULL << KX_ARM_DEVICE_ID_SHIFT)
 #define KX_ARM_DEVICE_VGIC_V2 0
+/*
+ * Binary statistics (api.rst 4.133 KVM_GET_STATS_FD): the file's header and
+ * each descriptor as struct kvm_stats_header and struct kvm_stats_desc
+ * (with its name appended, as 6.1's _kvm_stats_desc) lay them out.
+ */
+#define KX_STATS_NAME_SIZE 48
+#define KX_STATS_TYPE_CUMULATIVE (0x0 << 0)
+#define KX_STATS_TYPE_INSTANT (0x1 << 0)
+#define KX_STATS_TYPE_PEAK (0x2 << 0)
+#define KX_STATS_TYPE_LINEAR_HIST (0x3 << 0)
+#define KX_STATS_TYPE_LOG_HIST (0x4 << 0)
+#define KX_STATS_TYPE_MASK (0xF << 0)
+#define KX_STATS_UNIT_NONE (0x0 << 4)
+#define KX_STATS_UNIT_BYTES (0x1 << 4)
+#define KX_STATS_UNIT_SECONDS (0x2 << 4)
+#define KX_STATS_UNIT_CYCLES (0x3 << 4)
+#define KX_STATS_UNIT_BOOLEAN (0x4 << 4)
+#define KX_STATS_UNIT_MASK (0xF << 4)
+#define KX_STATS_BASE_POW10 (0x0 << 8)
+#define KX_STATS_BASE_POW2 (0x1 << 8)
+#define KX_STATS_BASE_MASK (0xF << 8)
+
+struct kx_stats_header {
+	unsigned int flags;
+	unsigned int name_size;
+	unsigned int num_desc;
+	unsigned int id_offset;
+	unsigned int desc_offset;
+	unsigned int data_offset;
+};
+
+struct kx_stats_desc {
+	unsigned int flags;
+	short exponent;
+	unsigned short size;
+	unsigned int offset;
+	unsigned int bucket_size;
+	char name[KX_STATS_NAME_SIZE];
+};
 
 /* The guest-access extension (include/uapi/linux/kvm_ext.h) */
 #define KX_ACCESS_MEM 0
@@ -221,5 +261,6 @@
 #define KX_ARM64_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 520)
 #define KX_PPC_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 264)
 #define KX_S390_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 24)
+#define KX_GET_STATS_FD KX_IOC(0U, 0xce, 0)
 
 #endif /* KVM_EXT_ABI_H */

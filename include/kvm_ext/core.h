@@ -111,6 +111,25 @@ enum kx_attr_op { KX_ATTR_SET, KX_ATTR_GET, KX_ATTR_HAS };
  */
 int kx_vm_attr(struct kx_vm *vm, enum kx_attr_op op, unsigned long long uattr);
 
+/*
+ * KVM_GET_STATS_FD (api.rst 4.133): what a stats fd reads, a VM's or a
+ * vCPU's statistics. The shim makes the fd, read-only. Opening takes the
+ * VM reference the fd holds (which also keeps the VM's vCPUs) and
+ * kx_stats_release() drops it. A vCPU's open first waits for the vCPU's
+ * mutex, as every vCPU ioctl of KVM does (a vCPU in KVM_RUN delays it):
+ * -EINTR on a fatal signal, with nothing taken. kx_stats_read() is
+ * kvm_stats_read(): up to size bytes of the file from *pos into the user
+ * buffer ubuf, *pos advanced; the count (0 at or past the end) or -EFAULT.
+ * kx_stats_size() is the file's length.
+ */
+struct kx_stats;
+int kx_vm_stats_open(struct kx_vm *vm, struct kx_stats **out);
+int kx_vcpu_stats_open(struct kx_vcpu *vcpu, struct kx_stats **out);
+void kx_stats_release(struct kx_stats *stats);
+long kx_stats_read(struct kx_stats *stats, unsigned long long ubuf, unsigned long long size,
+		   long long *pos);
+long long kx_stats_size(struct kx_stats *stats);
+
 /* vCPUs belong to their VM and die with it. */
 int kx_vm_create_vcpu(struct kx_vm *vm, unsigned int id, struct kx_vcpu **out);
 /* The fd could not be made: forget the vCPU as if never created. */

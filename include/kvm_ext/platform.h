@@ -156,6 +156,8 @@ void kx_user_page_unmap(void *handle, int dirty);
 unsigned int kx_num_online_cpus(void);
 /* Monotonic time in nanoseconds (the emulated arm64 counter). */
 unsigned long long kx_now_ns(void);
+/* The calling task's pid as the kernel numbers it (task_pid_nr(current)). */
+int kx_current_pid(void);
 
 /*
  * Files named by fd in the caller's table (the VFIO pseudo-device).

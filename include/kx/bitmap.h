@@ -75,6 +75,10 @@ class Bitmap {
            1;
   }
   void set(u64 bit) { __atomic_fetch_or(&words_[bit / kBitsPerWord], mask(bit), __ATOMIC_RELAXED); }
+  // Sets the bit; returns whether it was set before.
+  bool test_and_set(u64 bit) {
+    return __atomic_fetch_or(&words_[bit / kBitsPerWord], mask(bit), __ATOMIC_RELAXED) & mask(bit);
+  }
   void clear(u64 bit) {
     __atomic_fetch_and(&words_[bit / kBitsPerWord], ~mask(bit), __ATOMIC_RELAXED);
   }

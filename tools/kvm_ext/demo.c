@@ -2,7 +2,8 @@
 /*
  * kvm_ext_demo: a VMM-style walk through what kvm_ext implements, once per
  * personality: open the node, ask it what it can do, create a VM with RAM,
- * vCPUs and a device, act as the guest, run a vCPU. Prints what it did.
+ * vCPUs and a device, act as the guest, run a vCPU, read the VM's and the
+ * vCPU's statistics (kvm_stats.c). Prints what it did.
  *
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
  */
@@ -19,6 +20,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/kvm_ext.h>
+
+#include "kvm_stats.h"
 
 #define RAM_GPA 0x40000000ULL
 #define RAM_SIZE (2ULL << 20)
@@ -1129,6 +1132,33 @@ out:
 	munmap(ram2, ITS_RAM_SIZE);
 }
 
+/*
+ * The VM's and vCPU 0's statistics (api.rst 4.133 KVM_GET_STATS_FD), read
+ * by the small reader in kvm_stats.c as a VMM would: the unbacked store
+ * above was an MMIO exit to the VMM, the RAM store a dirty-logged page.
+ */
+static void stats_step(const char *arch, int vm, int vcpu)
+{
+	const char *mmio = strcmp(arch, "ppc") ? "mmio_exit_user" : "mmio_exits";
+	int vfd, cfd;
+
+	printf("    -- stats fd read by a small reader\n");
+	vfd = xioctl(vm, KVM_GET_STATS_FD, 0, "KVM_GET_STATS_FD(VM)");
+	cfd = xioctl(vcpu, KVM_GET_STATS_FD, 0, "KVM_GET_STATS_FD(vCPU 0)");
+	must(vfd >= 0 && cfd >= 0, "stats fds");
+	if (vfd < 0 || cfd < 0)
+		goto out;
+	must(kvm_stats_print(vfd, "    vm: ", stdout) == 0, "VM stats read");
+	must(kvm_stats_print(cfd, "    vcpu 0: ", stdout) == 0, "vCPU stats read");
+	must(kvm_stats_value(cfd, mmio) >= 1, "the MMIO exit counted");
+	must(kvm_stats_value(vfd, "dirty_pages_logged") >= 1, "the logged store counted");
+out:
+	if (vfd >= 0)
+		close(vfd);
+	if (cfd >= 0)
+		close(cfd);
+}
+
 static void demo(const char *node)
 {
 	const char *arch = strrchr(node, '/') ? strrchr(node, '/') + 1 : node;
@@ -1225,6 +1255,7 @@ static void demo(const char *node)
 		setitimer(ITIMER_REAL, &it, NULL);
 		if (strcmp(arch, "arm64") == 0)
 			printf("    (arm64 refuses KVM_RUN before KVM_ARM_VCPU_INIT: ENOEXEC, as KVM)\n");
+		stats_step(arch, vm, vcpu[0]);
 		munmap(run, mmap_size);
 	}
 

@@ -37,6 +37,8 @@ inline Vcpu* from_handle(kx_vcpu* h) { return reinterpret_cast<Vcpu*>(h); }
 inline kx_vcpu* to_handle(Vcpu* vcpu) { return reinterpret_cast<kx_vcpu*>(vcpu); }
 inline Device* from_handle(kx_device* h) { return reinterpret_cast<Device*>(h); }
 inline kx_device* to_handle(Device* dev) { return reinterpret_cast<kx_device*>(dev); }
+inline StatsFile* from_handle(kx_stats* h) { return reinterpret_cast<StatsFile*>(h); }
+inline kx_stats* to_handle(StatsFile* f) { return reinterpret_cast<kx_stats*>(f); }
 
 // One operation of an attribute group: a member of T, or nullptr for
 // none. Whether there is one is recorded apart, since the compiler cannot

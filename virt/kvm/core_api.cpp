@@ -155,6 +155,33 @@ int kx_vcpu_attr(kx_vcpu* vcpu, kx_attr_op op, unsigned long long uattr) {
 
 int kx_vcpu_run(kx_vcpu* vcpu, kx_run* run) { return vcpu_of(vcpu)->run(run).raw(); }
 
+int kx_vm_stats_open(kx_vm* vm, kx_stats** out) {
+  *out = to_handle(vm_of(vm)->stats_open());
+  return 0;
+}
+
+int kx_vcpu_stats_open(kx_vcpu* vcpu, kx_stats** out) {
+  kx::Result<kvm::StatsFile*> f = vcpu_of(vcpu)->stats_open();
+  if (f.is_error()) return f.error().raw();
+  *out = to_handle(f.value());
+  return 0;
+}
+
+void kx_stats_release(kx_stats* stats) { kvm::from_handle(stats)->vm().put(); }
+
+long kx_stats_read(kx_stats* stats, unsigned long long ubuf, unsigned long long size,
+                   long long* pos) {
+  s64 p = *pos;
+  const kx::Result<u64> r = kvm::from_handle(stats)->read(ubuf, size, &p);
+  if (r.is_error()) return r.error().raw();
+  *pos = p;
+  return static_cast<long>(r.value());
+}
+
+long long kx_stats_size(kx_stats* stats) {
+  return static_cast<long long>(kvm::from_handle(stats)->size());
+}
+
 int kx_vcpu_guest_access(kx_vcpu* vcpu, kx_guest_access* acc, kx_exit* exit) {
   if (acc->flags & ~KX_ACCESS_WRITE) return -kx::kEINVAL;
   kvm::GuestAccess access = {

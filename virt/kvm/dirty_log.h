@@ -26,7 +26,8 @@ class DirtyBitmap {
   void disable();
   bool enabled() const { return log_.allocated(); }
 
-  void mark(u64 page) { log_.set(page); }
+  // True if the page's bit was clear (the log gained a page).
+  bool mark(u64 page) { return !log_.test_and_set(page); }
   bool test(u64 page) const { return log_.test(page); }
   u64 count() const { return log_.count(); }
   // Bytes of the user's bitmap: one bit per page, in 64-bit words.

@@ -29,7 +29,10 @@ class IrqfdCallbacks {
     }
     // A deassigned irqfd's route may be stale: the work item asks the
     // routing table again.
-    if (!active || !routed || !set.vm().inject_atomic(r)) f->inject.queue();
+    if (active && routed && set.vm().inject_atomic(r))
+      set.vm().stats().irqfd_injections.inc();
+    else
+      f->inject.queue();
   }
 
   // irqfd_wakeup(), EPOLLHUP: the eventfd is closing.
@@ -45,12 +48,8 @@ class IrqfdCallbacks {
   static void inject(void* arg) {
     Irqfd* f = static_cast<Irqfd*>(arg);
     Vm& vm = f->set->vm();
-    if (f->resampler) {
-      vm.set_irq(f->gsi, true);
-    } else {
-      vm.set_irq(f->gsi, true);
-      vm.set_irq(f->gsi, false);
-    }
+    if (vm.set_irq(f->gsi, true)) vm.stats().irqfd_injections.inc();
+    if (!f->resampler) vm.set_irq(f->gsi, false);
   }
 
   // irqfd_shutdown(): off the eventfd, injection finished, then gone.

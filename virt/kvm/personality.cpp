@@ -54,6 +54,7 @@ constexpr CapRow kGenericCaps[] = {
     {KX_CAP_IRQFD_RESAMPLE, 0, irqfd},
     {KX_CAP_SYSTEM_EVENT_DATA, 1, nullptr},
     {KX_CAP_IOEVENTFD_ANY_LENGTH, 1, nullptr},
+    {KX_CAP_BINARY_STATS_FD, 1, nullptr},
 };
 
 const CapRow* find_row(const CapRow* rows, usize n, long cap) {

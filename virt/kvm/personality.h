@@ -8,6 +8,8 @@
 #include <kx/result.h>
 #include <kx/types.h>
 
+#include "stats.h"
+
 namespace kvm {
 
 class ArchVm;
@@ -173,6 +175,10 @@ struct Personality {
   // extension. Null: -ENXIO.
   kx::Status (*guest_sysreg)(Vcpu& vcpu, GuestAccess& access);
   kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
+  // KVM_GET_STATS_FD: the counters a VM's and a vCPU's stats fd show
+  // (stats.h), as this architecture names them.
+  StatsTable vm_stats;
+  StatsTable vcpu_stats;
 };
 
 const Personality* personality(kx_personality id);

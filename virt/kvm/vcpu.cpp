@@ -3,6 +3,9 @@
 
 namespace kvm {
 
+Vcpu::Vcpu(Vm* vm, u32 id)
+    : vm_(vm), id_(id), stats_file_(vm, &vm->personality().vcpu_stats, &stats_, id) {}
+
 kx::Result<Vcpu*> Vcpu::Create(Vm* vm, u32 id) {
   kx::AllocChecker ac;
   Vcpu* vcpu = new (&ac) Vcpu(vm, id);
@@ -80,7 +83,17 @@ kx::Status Vcpu::idle(kx_exit& exit) {
         event = chip && chip->vcpu_has_interrupt(*this) ? IdleEvent::kInterrupt : IdleEvent::kNone;
       return event != IdleEvent::kNone;
     };
-    status = kx::Status::from_raw(wait_.wait(&has_work));
+    // With work pending already it does not block, and counts no wait
+    // (as 6.1's kvm_vcpu_halt() when its first check finds work).
+    if (!has_work()) {
+      const u64 start = kx_now_ns();
+      stats_.blocking.set(1);
+      status = kx::Status::from_raw(wait_.wait(&has_work));
+      stats_.blocking.set(0);
+      const u64 waited = kx_now_ns() - start;
+      stats_.halt_wait_ns.add(waited);
+      stats_.halt_wait_hist.record(waited);
+    }
     if (status.is_ok() && event == IdleEvent::kRequest && p.run_enter) {
       status = p.run_enter(*this);
       if (status.is_ok()) continue;
@@ -90,8 +103,11 @@ kx::Status Vcpu::idle(kx_exit& exit) {
   if (sigmask_active_) kx_sigmask_deactivate();
   running_.store(false);
   exit.set = 1;
+  stats_.exits.inc();
+  stats_.userspace_exits.inc();
   if (status.is_error()) {
     exit.reason = KX_EXIT_INTR;
+    stats_.signal_exits.inc();
   } else if (event == IdleEvent::kWakeup) {
     exit.reason = KX_EXIT_SYSTEM_EVENT;
     exit.event_type = KX_SYSTEM_EVENT_WAKEUP;
@@ -99,6 +115,7 @@ kx::Status Vcpu::idle(kx_exit& exit) {
     exit.event_data0 = 0;
   } else {
     exit.reason = KX_EXIT_EXT_INTERRUPT;
+    stats_.ext_interrupt_exits.inc();
   }
   return status;
 }
@@ -141,9 +158,17 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
       break;
     case KX_ACCESS_SYSREG:
       status = p.guest_sysreg ? p.guest_sysreg(*this, access) : kx::error(kx::kENXIO);
+      if (status.is_ok()) {
+        stats_.sysreg_exits.inc();
+        stats_.exits.inc();
+      }
       break;
     case KX_ACCESS_HYPERCALL:
       status = p.guest_hypercall ? p.guest_hypercall(*this, access, exit) : kx::error(kx::kENXIO);
+      if (status.is_ok()) {
+        stats_.hypercalls.inc();
+        stats_.exits.inc();
+      }
       break;
     default:
       status = kx::error(kx::kEINVAL);
@@ -187,6 +212,9 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
     kx::Guard<kx::Mutex> guard(&vm_->slots_lock);
     if (access.write && vm_->ioeventfds().write(access.addr, access.len, access.data)) {
       access.result = KX_ACCESS_RESULT_KERNEL;
+      stats_.mmio_exit_kernel.inc();
+      stats_.mmio_exits.inc();
+      stats_.exits.inc();
       return kx::Status::ok();
     }
     const IoBus::Region* region = vm_->mmio_bus().find(access.addr, access.len);
@@ -199,6 +227,9 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
     KX_TRY(access.write ? handler->write(*this, offset, access.len, access.data)
                         : handler->read(*this, offset, access.len, &access.data));
     access.result = KX_ACCESS_RESULT_KERNEL;
+    stats_.mmio_exit_kernel.inc();
+    stats_.mmio_exits.inc();
+    stats_.exits.inc();
     return kx::Status::ok();
   }
   had_mmio_exit_ = true;
@@ -213,7 +244,17 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
         access.write && i < access.len ? static_cast<u8>(access.data >> (8 * i)) : 0;
   if (!access.write) access.data = 0;
   access.result = KX_ACCESS_RESULT_EXIT;
+  stats_.mmio_exit_user.inc();
+  stats_.mmio_exits.inc();
+  stats_.exits.inc();
   return kx::Status::ok();
+}
+
+kx::Result<StatsFile*> Vcpu::stats_open() {
+  if (mutex.lock_killable() != 0) return kx::kEINTR;
+  mutex.unlock();
+  vm_->get();
+  return &stats_file_;
 }
 
 }  // namespace kvm

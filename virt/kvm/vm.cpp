@@ -65,8 +65,14 @@ Vm::~Vm() {
   // ioeventfds hold (kvm_io_bus_destroy()).
 }
 
-// KVM_SET_USER_MEMORY_REGION, in __kvm_set_memory_region()'s order of checks.
 kx::Status Vm::set_memory_region(const kx_memory_region& r) {
+  const kx::Status s = change_memslot(r);
+  if (s.is_ok()) stats_.memslot_updates.inc();
+  return s;
+}
+
+// KVM_SET_USER_MEMORY_REGION, in __kvm_set_memory_region()'s order of checks.
+kx::Status Vm::change_memslot(const kx_memory_region& r) {
   const Personality& p = *personality_;
   const u32 as_id = r.slot >> 16;
   const u16 id = static_cast<u16>(r.slot);
@@ -300,7 +306,9 @@ kx::Result<Memslot*> Vm::logging_slot(u32 slot) {
 kx::Status Vm::get_dirty_log(u32 slot, u64 uaddr) {
   kx::Guard<kx::Mutex> guard(&slots_lock);
   Memslot* s = KX_TRY(logging_slot(slot));
-  return s->dirty.get(uaddr, manual_dirty_log_protect());
+  KX_TRY(s->dirty.get(uaddr, manual_dirty_log_protect()));
+  stats_.dirty_log_gets.inc();
+  return kx::Status::ok();
 }
 
 // kvm_clear_dirty_log_protect(), in its order of checks.
@@ -320,8 +328,9 @@ kx::Status Vm::clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uadd
   if (first_page > npages || num_pages > npages - first_page ||
       (num_pages < npages - first_page && (num_pages & 63)))
     return kx::error(kx::kEINVAL);
-  if (num_pages == 0) return kx::Status::ok();
-  return s->dirty.clear(first_page, num_pages, uaddr);
+  if (num_pages) KX_TRY(s->dirty.clear(first_page, num_pages, uaddr));
+  stats_.dirty_log_clears.inc();
+  return kx::Status::ok();
 }
 
 kx::Status Vm::read_guest(u64 gpa, void* data, u32 len) {
@@ -354,8 +363,9 @@ kx::Status Vm::write_guest(u64 gpa, const void* data, u32 len) {
   // After the store: a get or clear racing with it either saw the bit or
   // the bit is set again here.
   if (slot->logging()) {
-    for (u64 page = offset >> KX_PAGE_SHIFT; page <= (offset + len - 1) >> KX_PAGE_SHIFT; page++)
-      slot->dirty.mark(page);
+    for (u64 page = offset >> KX_PAGE_SHIFT; page <= (offset + len - 1) >> KX_PAGE_SHIFT; page++) {
+      if (slot->dirty.mark(page)) stats_.dirty_pages_logged.inc();
+    }
   }
   return kx::Status::ok();
 }
@@ -381,8 +391,9 @@ void Vm::unmap_guest_page(GuestPage& page) {
     const u64 gfn = page.gpa >> KX_PAGE_SHIFT;
     kx::Guard<kx::Mutex> guard(&slots_lock);
     // The slot may have gone meanwhile; then there is no log to mark.
-    if (Memslot* slot = slots_[0].by_gfn(gfn); slot && slot->logging())
-      slot->dirty.mark(gfn - slot->base_gfn);
+    if (Memslot* slot = slots_[0].by_gfn(gfn); slot && slot->logging()) {
+      if (slot->dirty.mark(gfn - slot->base_gfn)) stats_.dirty_pages_logged.inc();
+    }
   }
   page = GuestPage{};
 }
@@ -396,6 +407,7 @@ namespace kvm {
 kx::Status Vm::irq_line(u32 irq, u32 level) {
   if (!personality_->irq_line) return kx::Status::from_raw(personality_->unknown_vm_ioctl_errno);
   const kx::Status s = personality_->irq_line(*this, irq, level);
+  if (s.is_ok() && level) stats_.irq_line_injections.inc();
   kx_trace_irq_line(irq, level, s.raw());
   return s;
 }
@@ -404,6 +416,7 @@ kx::Status Vm::irq_line(u32 irq, u32 level) {
 kx::Result<int> Vm::signal_msi(const Msi& msi) {
   IrqChip* chip = irqchip();
   kx::Result<int> r = chip ? chip->signal_msi(*this, msi) : kx::Result<int>(kx::kEINVAL);
+  if (r.is_ok() && r.value() > 0) stats_.msi_injections.inc();
   kx_trace_signal_msi(msi.devid, msi.data, r.is_ok() ? r.value() : r.error().raw());
   return r;
 }
@@ -411,6 +424,7 @@ kx::Result<int> Vm::signal_msi(const Msi& msi) {
 kx::Status Vm::set_gsi_routing(const UserRoute* entries, u32 n) {
   RoutingTable* table = KX_TRY(RoutingTable::Build(irqchip(), entries, n));
   replace_routing(table);
+  stats_.gsi_routing_updates.inc();
   return kx::Status::ok();
 }
 
@@ -425,7 +439,7 @@ void Vm::replace_routing(RoutingTable* table) {
   kx::destroy(old);
 }
 
-void Vm::set_irq(u32 gsi, bool level) {
+u32 Vm::set_irq(u32 gsi, bool level) {
   Route routes[4];
   u32 n;
   {
@@ -441,6 +455,7 @@ void Vm::set_irq(u32 gsi, bool level) {
     else if (level)
       (void)chip->signal_msi(*this, routes[i].msi);
   }
+  return chip ? n : 0;
 }
 
 bool Vm::inject_atomic(const Route& r) {

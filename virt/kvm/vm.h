@@ -72,7 +72,10 @@ class Vcpu {
   bool has_run() const { return has_run_.load(); }
   // Wakes the vCPU if it waits in KVM_RUN (it re-checks for work). Safe
   // from any context, under any lock.
-  void kick() { wait_.wake_all(); }
+  void kick() {
+    if (stats_.blocking.read()) stats_.halt_wakeup.inc();
+    wait_.wake_all();
+  }
   bool running() const { return running_.load(); }
   // KVM's vcpu->guest_debug: the control word of the last accepted
   // KVM_SET_GUEST_DEBUG (0: off). Only a running guest would act on it.
@@ -89,8 +92,15 @@ class Vcpu {
   // The architecture's per-vCPU state (Personality::vcpu_create).
   ArchVcpu* arch() const { return arch_; }
 
+  // KVM_GET_STATS_FD: waits for the vCPU's mutex, as every vCPU ioctl of
+  // KVM does (a vCPU in KVM_RUN delays it), then takes the VM reference
+  // the fd holds. -EINTR on a fatal signal.
+  kx::Result<StatsFile*> stats_open() KX_EXCLUDES(mutex);
+  // The counters (stats.h): atomics, read with no lock.
+  VcpuStats& stats() { return stats_; }
+
  private:
-  Vcpu(Vm* vm, u32 id) : vm_(vm), id_(id) {}
+  Vcpu(Vm* vm, u32 id);
   kx::Status idle(kx_exit& exit) KX_REQUIRES(mutex);
   kx::Status access_ram(GuestAccess& access);
   kx::Status access_mmio(GuestAccess& access, kx_exit* exit) KX_REQUIRES(mutex);
@@ -107,6 +117,8 @@ class Vcpu {
   u32 guest_debug_ KX_GUARDED_BY(mutex) = 0;
   bool had_mmio_exit_ KX_GUARDED_BY(mutex) = false;
   u64 mmio_exit_addr_ KX_GUARDED_BY(mutex) = 0;
+  VcpuStats stats_;
+  StatsFile stats_file_;
 };
 
 class Device {
@@ -184,7 +196,8 @@ class Vm {
   void replace_routing(RoutingTable* table) KX_EXCLUDES(irq_lock);
   const RoutingTable* routing() const KX_REQUIRES(irq_lock) { return routing_; }
   // kvm_set_irq(): every route of `gsi`, in process context.
-  void set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
+  // Returns how many routes it fired.
+  u32 set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
   // kvm_arch_set_irq_inatomic() for one route: false if it needs process
   // context.
   bool inject_atomic(const Route& route);
@@ -192,6 +205,15 @@ class Vm {
   // carries (irqfd resampling). Process context, no lock held.
   void irq_acked(u32 irqchip, u32 pin) KX_EXCLUDES(irq_lock);
   Irqfds& irqfds() { return irqfds_; }
+
+  // The counters (stats.h): atomics, changed where their events happen
+  // and read with no lock. KVM_GET_STATS_FD: the file, after taking the VM
+  // reference its fd holds.
+  VmStats& stats() { return stats_; }
+  StatsFile* stats_open() {
+    get();
+    return &stats_file_;
+  }
 
   // KVM_ENABLE_CAP on the VM.
   kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
@@ -247,8 +269,9 @@ class Vm {
 
  private:
   Vm(const Personality* p, ArchVm* arch, void* owner)
-      : personality_(p), arch_(arch), owner_(owner) {}
+      : personality_(p), arch_(arch), owner_(owner), stats_file_(this, &p->vm_stats, &stats_, -1) {}
   bool initially_set() const;
+  kx::Status change_memslot(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
   kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
   ~Vm();
   friend void kx::destroy<Vm>(Vm*);
@@ -263,6 +286,8 @@ class Vm {
   u32 nr_devices_ KX_GUARDED_BY(lock) = 0;
   RoutingTable* routing_ KX_GUARDED_BY(irq_lock) = nullptr;
   Irqfds irqfds_{this};
+  VmStats stats_;
+  StatsFile stats_file_;
   kx::IntrusiveList<Vcpu, &Vcpu::vm_node> vcpus_ KX_GUARDED_BY(lock);
   kx::IntrusiveList<Device, &Device::vm_node> devices_ KX_GUARDED_BY(lock);
   MemslotSet slots_[1] KX_GUARDED_BY(slots_lock);

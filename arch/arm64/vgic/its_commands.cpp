@@ -237,6 +237,7 @@ kx::Result<int> Its::trigger(u32 devid, u32 eventid) {
   if (!irq) return 0;
   irq->pending_latch = true;
   changed(d, nullptr, *irq);
+  vm_->stats().lpis_delivered.inc();
   return 1;
 }
 

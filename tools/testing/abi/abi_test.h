@@ -85,7 +85,7 @@ struct abi_test_group {
 extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
-	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group;
+	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
@@ -173,6 +173,15 @@ int run_nonblocking(int vcpu, struct kvm_run *run);
  * 50 ms, no SA_RESTART), then fails -EINTR with KVM_EXIT_INTR.
  */
 void expect_run_until_signal(int vcpu, struct kvm_run *run);
+
+/*
+ * test_stats.c: KVM_GET_STATS_FD on a VM or vCPU fd (tracked; -1 after a
+ * recorded failure), and the first value of a named statistic read now (a
+ * missing one fails the test).
+ */
+int stats_fd(int fd);
+__u64 stat_get(int stats_fd, const char *name);
+bool stat_exists(int stats_fd, const char *name);
 
 /* /sys/kernel/debug/kvm_ext/<name> as a number, -1 if absent. */
 long debugfs_read(const char *name);

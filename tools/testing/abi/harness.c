@@ -138,6 +138,7 @@ static const struct {
 	{ EINVAL, "EINVAL" }, { ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
 	{ ENOSPC, "ENOSPC" }, { ENOSYS, "ENOSYS" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	{ E2BIG, "E2BIG" },   { EAGAIN, "EAGAIN" }, { EACCES, "EACCES" }, { ERANGE, "ERANGE" },
+	{ ESPIPE, "ESPIPE" },
 };
 
 const char *errno_name(int err)
@@ -528,7 +529,7 @@ static const struct abi_test_group *const groups[] = {
 	&device_group, &attr_group, &run_group, &guest_access_group,
 	&dirty_log_group, &arm64_vcpu_group, &arm64_core_regs_group, &arm64_regs_group,
 	&arm64_snapshot_group, &vgic_group, &vgic_regs_group, &vgic_its_group,
-	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &mp_state_group, &psci_group,
+	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &stats_group, &mp_state_group, &psci_group,
 	&arm64_vcpu_events_group, &guest_debug_group, &vgic_legacy_group,
 };
 

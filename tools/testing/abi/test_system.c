@@ -95,6 +95,9 @@ static long cap_expected(long cap)
 		return P->id == P_ARM64;
 	case KVM_CAP_SYSTEM_EVENT_DATA:
 		return 1;
+	case KVM_CAP_BINARY_STATS_FD:
+		/* kvm_vm_ioctl_check_extension_generic(): every architecture */
+		return 1;
 	case KVM_CAP_SIGNAL_MSI:
 		/* CONFIG_HAVE_KVM_MSI: arm64 (ppc only with KVM_MPIC, an e500 option) */
 		return P->id == P_ARM64;
@@ -148,6 +151,7 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_MULTI_ADDRESS_SPACE, 0),
 	CAP(KVM_CAP_ENABLE_CAP, 0),
 	CAP(KVM_CAP_S390_CSS_SUPPORT, 0),
+	CAP(KVM_CAP_BINARY_STATS_FD, 0),
 	CAP(KVM_CAP_MP_STATE, 0),
 	CAP(KVM_CAP_ARM_SYSTEM_SUSPEND, 0),
 	CAP(KVM_CAP_SYSTEM_EVENT_DATA, 0),

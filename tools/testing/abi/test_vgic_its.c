@@ -347,6 +347,37 @@ static __u32 ack(struct itsvm *v, int i)
 	return intid;
 }
 
+/* GSI gsi's one route: an MSI to ITS k for (devid, event). */
+static int set_msi_route(int vm, __u32 gsi, int k, __u32 devid, __u32 event, __u32 flags)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[1];
+	} r;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = 1;
+	r.e[0].gsi = gsi;
+	r.e[0].type = KVM_IRQ_ROUTING_MSI;
+	r.e[0].flags = flags;
+	r.e[0].u.msi.address_lo = (__u32)(its_base[k] + TRANSLATER);
+	r.e[0].u.msi.data = event;
+	r.e[0].u.msi.devid = devid;
+	return ioctl(vm, KVM_SET_GSI_ROUTING, &r);
+}
+
+/* A new eventfd, assigned as an irqfd of gsi; -1 after a recorded failure. */
+static int new_irqfd(int vm, __u32 gsi)
+{
+	struct kvm_irqfd fd;
+	int efd = track_fd(eventfd(0, EFD_CLOEXEC));
+
+	memset(&fd, 0, sizeof(fd));
+	fd.fd = (__u32)efd;
+	fd.gsi = gsi;
+	return expect_errno(ioctl(vm, KVM_IRQFD, &fd), 0) ? efd : -1;
+}
+
 /* ------------------------------------------------------------ A: errno rows */
 
 /*
@@ -754,34 +785,17 @@ static void t_flow(const struct abi_test *t)
  */
 static void t_irqfd_msi(const struct abi_test *t)
 {
-	struct {
-		struct kvm_irq_routing hdr;
-		struct kvm_irq_routing_entry e[1];
-	} r;
-	struct kvm_irqfd fd;
 	struct itsvm v;
 	int efd, d = 5, e = 9, i = target_of_ev(d, e), ms, bad = 0;
 	__u32 lpi = LPI_OF(1, d, e);
 	__u64 one = 1;
 
 	(void)t;
-	if (!itsvm_mapped(&v, 0))
+	if (!itsvm_mapped(&v, 0) ||
+	    !expect_errno(set_msi_route(v.g.vm, 3, 1, DEVID_OF(d), (__u32)e, MSI_VALID_DEVID), 0))
 		return;
-	memset(&r, 0, sizeof(r));
-	r.hdr.nr = 1;
-	r.e[0].gsi = 3;
-	r.e[0].type = KVM_IRQ_ROUTING_MSI;
-	r.e[0].flags = MSI_VALID_DEVID;
-	r.e[0].u.msi.address_lo = (__u32)(its_base[1] + TRANSLATER);
-	r.e[0].u.msi.data = (__u32)e;
-	r.e[0].u.msi.devid = DEVID_OF(d);
-	if (!expect_errno(ioctl(v.g.vm, KVM_SET_GSI_ROUTING, &r), 0))
-		return;
-	efd = track_fd(eventfd(0, EFD_CLOEXEC));
-	memset(&fd, 0, sizeof(fd));
-	fd.fd = (__u32)efd;
-	fd.gsi = 3;
-	if (!expect_errno(ioctl(v.g.vm, KVM_IRQFD, &fd), 0))
+	efd = new_irqfd(v.g.vm, 3);
+	if (efd < 0)
 		return;
 	for (int n = 0; n < 16; n++) {
 		if (write(efd, &one, sizeof(one)) != sizeof(one))
@@ -796,12 +810,53 @@ static void t_irqfd_msi(const struct abi_test *t)
 	}
 	expect_eq(bad, 0);
 	/* Without DeviceID the route names no translation: nothing arrives. */
-	r.e[0].flags = 0;
-	expect_errno(ioctl(v.g.vm, KVM_SET_GSI_ROUTING, &r), 0);
+	expect_errno(set_msi_route(v.g.vm, 3, 1, DEVID_OF(d), (__u32)e, 0), 0);
 	if (write(efd, &one, sizeof(one)) != sizeof(one))
 		fail("eventfd write");
 	sleep_ms(20);
 	expect_eq(icc_rd(v.g.vcpu[i], ICC_HPPIR1), SPURIOUS);
+}
+
+/*
+ * The VM's stats fd (api.rst 4.133, userspace-api.rst): msi_injections
+ * counts each KVM_SIGNAL_MSI that delivered (1), lpis_delivered each LPI
+ * an ITS translation made pending: from KVM_SIGNAL_MSI, from an INT
+ * command and from an irqfd on an MSI route; an MSI the tables do not
+ * translate (0) counts in neither.
+ */
+static void t_stats(const struct abi_test *t)
+{
+	struct itsvm v;
+	int sfd, efd;
+	__u64 one = 1;
+
+	(void)t;
+	if (!itsvm_mapped(&v, 0))
+		return;
+	sfd = stats_fd(v.g.vm);
+	expect_eq(stat_get(sfd, "lpis_delivered"), 0);
+	expect_eq(signal_msi(v.g.vm, its_base[0] + TRANSLATER, 1, DEVID_OF(2), MSI_VALID_DEVID), 1);
+	expect_eq(signal_msi(v.g.vm, its_base[1] + TRANSLATER, 3, DEVID_OF(4), MSI_VALID_DEVID), 1);
+	expect_eq(signal_msi(v.g.vm, its_base[0] + TRANSLATER, 1, 2, MSI_VALID_DEVID), 0);
+	expect_errno(signal_msi(v.g.vm, its_base[0] + TRANSLATER, 1, DEVID_OF(2), 0), EINVAL);
+	expect_eq(stat_get(sfd, "msi_injections"), 2);
+	expect_eq(stat_get(sfd, "lpis_delivered"), 2);
+	cmd_dev_ev(&v, 0, CMD_INT, DEVID_OF(7), 5, 0);
+	kick(&v, 0);
+	expect_eq(stat_get(sfd, "lpis_delivered"), 3);
+	expect_eq(stat_get(sfd, "msi_injections"), 2);
+
+	if (!expect_errno(set_msi_route(v.g.vm, 3, 1, DEVID_OF(5), 9, MSI_VALID_DEVID), 0))
+		return;
+	efd = new_irqfd(v.g.vm, 3);
+	if (efd < 0)
+		return;
+	expect_eq(write(efd, &one, sizeof(one)), sizeof(one));
+	for (int ms = 0; ms < 1000 && stat_get(sfd, "lpis_delivered") < 4; ms++)
+		sleep_ms(1);
+	expect_eq(stat_get(sfd, "lpis_delivered"), 4);
+	expect_eq(stat_get(sfd, "irqfd_injections"), 1);
+	expect_eq(stat_get(sfd, "msi_injections"), 2);
 }
 
 /*
@@ -1264,6 +1319,8 @@ static const struct abi_test vgic_its_tests[] = {
 	  t_flow, M_ARM64, T_EXT, 0, 0 },
 	{ "an irqfd on an MSI route: each eventfd write arrives through the ITS as the mapped LPI",
 	  "api.rst 4.52 KVM_SET_GSI_ROUTING, 4.75 KVM_IRQFD", t_irqfd_msi, M_ARM64, T_EXT, 0, 0 },
+	{ "ITS stats: msi_injections, lpis_delivered from MSIs, INT and an MSI irqfd",
+	  "api.rst 4.133 KVM_GET_STATS_FD, userspace-api.rst", t_stats, M_ARM64, T_EXT, 0, 0 },
 	{ "ITS commands: INT CLEAR MOVI MOVALL INV INVALL DISCARD, MAPC/MAPD V=0, errors ignored",
 	  REF_ITS, t_commands, M_ARM64, T_EXT, 0, 0 },
 	{ "SAVE_PENDING_TABLES: LPI bits saved, first kB untouched", REF_PEND, t_save_pending_first_kb,

@@ -270,6 +270,38 @@ static int sc_ioeventfd(int n)
 	return left;
 }
 
+/*
+ * KVM_GET_STATS_FD on a VM and on a vCPU: the allocations are the kernel's
+ * (the anon inode file); a failed call holds no VM reference, so the VM
+ * goes with its fds.
+ */
+static int sc_stats_fd(int n)
+{
+	long before = read_long("/sys/kernel/debug/kvm_ext/vms");
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	int fd[2], e[2], i, left;
+
+	arm_nth(n);
+	fd[0] = ioctl(vm, KVM_GET_STATS_FD, 0);
+	e[0] = errno;
+	fd[1] = ioctl(vcpu, KVM_GET_STATS_FD, 0);
+	e[1] = errno;
+	left = nth_left();
+	for (i = 0; i < 2; i++) {
+		if (fd[i] >= 0) {
+			close(fd[i]);
+			continue;
+		}
+		enomems += e[i] == ENOMEM;
+		expect(e[i] == ENOMEM, "KVM_GET_STATS_FD fails only with ENOMEM", n);
+	}
+	close(vcpu);
+	close(vm);
+	expect(read_long("/sys/kernel/debug/kvm_ext/vms") == before,
+	       "a failed KVM_GET_STATS_FD holds no VM reference", n);
+	return left;
+}
+
 static const struct {
 	const char *name;
 	scenario_fn fn;
@@ -279,6 +311,7 @@ static const struct {
 	{ "KVM_CREATE_DEVICE", sc_create_device },
 	{ "KVM_SET_USER_MEMORY_REGION", sc_memslot },
 	{ "KVM_IOEVENTFD", sc_ioeventfd },
+	{ "KVM_GET_STATS_FD", sc_stats_fd },
 };
 
 int main(int argc, char **argv)

@@ -229,6 +229,8 @@ unsigned long long kx_now_ns(void) {
   return static_cast<unsigned long long>(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
+int kx_current_pid(void) { return static_cast<int>(gettid()); }
+
 int kx_file_get(int fd, void** file) {
   if (fd < 0 || fcntl(fd, F_GETFD) < 0) return -EBADF;
   *file = reinterpret_cast<void*>(static_cast<intptr_t>(fd) + 1);

@@ -8,7 +8,9 @@
  * irqfds (some resampling) on random GSIs while other threads write them,
  * replace the VMs' GSI routing, close the eventfds and the VMs; they also
  * become ioeventfds, assigned and deassigned at a few addresses that
- * guest stores hit while the eventfds and VMs are closed. fds are shared
+ * guest stores hit while the eventfds and VMs are closed. Stats fds of
+ * VMs and vCPUs are read at random offsets while their VMs' other fds
+ * close, so a VM often ends with its last stats fd. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -43,6 +45,7 @@
 #define NVCPU 24
 #define NDEV 6
 #define NEFD 8
+#define NSTATS 8
 #define RAM_SIZE (4UL << 20)
 /* op_ioeventfd()'s addresses, which op_guest() also stores to (no RAM there) */
 #define IOEV_BASE 0x0a000000ULL
@@ -54,7 +57,7 @@ static unsigned char *ram;
 static atomic_int stop;
 static atomic_long ops, bad;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static int vms[NVM], vcpus[NVCPU], devs[NDEV], efds[NEFD];
+static int vms[NVM], vcpus[NVCPU], devs[NDEV], efds[NEFD], stats[NSTATS];
 
 static void on_signal(int sig)
 {
@@ -344,6 +347,44 @@ static void op_run(int vcpu, unsigned int *seed)
 	munmap(run, size);
 }
 
+/* KVM_GET_STATS_FD of a VM or a vCPU into the table. */
+static void op_stats_fd(unsigned int *seed)
+{
+	int fd = rnd(seed, 2) ? take(vms, NVM, seed) : take(vcpus, NVCPU, seed), s;
+
+	if (fd < 0)
+		return;
+	s = check(ioctl(fd, KVM_GET_STATS_FD, 0), 1, "GET_STATS_FD");
+	if (s >= 0)
+		put_entry(stats, NSTATS, seed, s);
+	close(fd);
+}
+
+/* A stats read at a random offset (often the data block) and length. */
+static void op_stats_read(unsigned int *seed)
+{
+	static const unsigned int lens[] = { 0, 1, 8, 24, 64, 4096 };
+	int fd = take(stats, NSTATS, seed);
+	unsigned char buf[4096];
+	unsigned int len = lens[rnd(seed, 6)];
+	off_t off = rnd(seed, 1200);
+	long r;
+
+	if (fd < 0)
+		return;
+	if (rnd(seed, 4)) {
+		r = check(pread(fd, buf, len, off), 1, "stats pread");
+	} else {
+		lseek(fd, off, SEEK_SET);
+		r = check(read(fd, buf, len), 1, "stats read");
+	}
+	if (r > (long)len) {
+		fprintf(stderr, "stress: stats read returned %ld for %u bytes\n", r, len);
+		atomic_fetch_add(&bad, 1);
+	}
+	close(fd);
+}
+
 static void op_fork(int vm)
 {
 	pid_t pid = fork();
@@ -376,7 +417,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd;
 
-		switch (rnd(&seed, 19)) {
+		switch (rnd(&seed, 22)) {
 		case 0:
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
@@ -481,6 +522,15 @@ static void *worker(void *arg)
 				close(fd);
 			}
 			break;
+		case 19:
+			op_stats_fd(&seed);
+			break;
+		case 20:
+			op_stats_read(&seed);
+			break;
+		case 21:
+			drop_entry(stats, NSTATS, &seed);
+			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
 				fd = take(vms, NVM, &seed);
@@ -531,6 +581,8 @@ int main(int argc, char **argv)
 		devs[i] = -1;
 	for (i = 0; i < NEFD; i++)
 		efds[i] = -1;
+	for (i = 0; i < NSTATS; i++)
+		stats[i] = -1;
 
 	printf("stress: %s, %d threads, %d s, seed %u\n", node, nthreads, seconds, seed);
 	for (i = 0; i < nthreads; i++)
@@ -577,6 +629,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < NDEV; i++)
 		if (devs[i] >= 0)
 			close(devs[i]);
+	for (i = 0; i < NSTATS; i++)
+		if (stats[i] >= 0)
+			close(stats[i]);
 	close(sysfd);
 
 	f = fopen("/sys/kernel/debug/kvm_ext/allocations", "r");
