@@ -62,10 +62,10 @@ abi-test:
 	@$(MAKE) -s -C tools/testing/abi O=$(B)/guest
 
 $(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/kvm_stats.h \
-		include/uapi/linux/kvm_ext.h
+		tools/kvm_ext/vmm_loop.c tools/kvm_ext/vmm_loop.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
-	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ \
-		tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c
+	gcc -static -O2 -Wall -Wextra -Werror -pthread -I$(CURDIR)/include/uapi -o $@ \
+		tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/vmm_loop.c
 
 $(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)

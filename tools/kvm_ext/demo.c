@@ -3,7 +3,8 @@
  * kvm_ext_demo: a VMM-style walk through what kvm_ext implements, once per
  * personality: open the node, ask it what it can do, create a VM with RAM,
  * vCPUs and a device, act as the guest, run a vCPU, read the VM's and the
- * vCPU's statistics (kvm_stats.c). Prints what it did.
+ * vCPU's statistics (kvm_stats.c); on arm64 also a VMM's threaded run loop
+ * (vmm_loop.c). Prints what it did.
  *
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
  */
@@ -22,6 +23,7 @@
 #include <linux/kvm_ext.h>
 
 #include "kvm_stats.h"
+#include "vmm_loop.h"
 
 #define RAM_GPA 0x40000000ULL
 #define RAM_SIZE (2ULL << 20)
@@ -1238,6 +1240,7 @@ static void demo(const char *node)
 			arm64_snapshot_round(sys);
 			gicv3_round(sys);
 			its_round(sys);
+			failures += vmm_loop_demo(sys);
 		}
 
 		run->immediate_exit = 1;
