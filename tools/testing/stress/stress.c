@@ -3,7 +3,8 @@
  * kvm_ext_stress: random, concurrent ioctls against one kvm_ext node for a
  * bounded time. Worker threads create and close VMs, vCPUs and devices,
  * change memslots, set/get/has attributes, map kvm_run, act as the guest
- * and sit in KVM_RUN while a kicker thread keeps signalling them; now and
+ * and sit in KVM_RUN while a kicker thread keeps signalling them and others
+ * change the signal mask KVM_RUN runs with; now and
  * then a forked child tries the inherited fds (-EIO). Eventfds become
  * irqfds (some resampling) on random GSIs while other threads write them,
  * replace the VMs' GSI routing, close the eventfds and the VMs; they also
@@ -347,6 +348,32 @@ static void op_run(int vcpu, unsigned int *seed)
 	munmap(run, size);
 }
 
+/*
+ * KVM_SET_SIGNAL_MASK while other threads run the vCPU: cleared, a random
+ * mask (SIGKILL and SIGSTOP bits included, which KVM drops) that always
+ * lets the kicker's SIGUSR1 through, so a KVM_RUN still ends; or a bad
+ * length (-EINVAL).
+ */
+static void op_sigmask(int vcpu, unsigned int *seed)
+{
+	union {
+		struct kvm_signal_mask m;
+		unsigned char buf[sizeof(struct kvm_signal_mask) + 16];
+	} u;
+	uint64_t set = ((uint64_t)rand_r(seed) << 32 | (uint64_t)rand_r(seed)) &
+		       ~(1ULL << (SIGUSR1 - 1));
+	const unsigned int lens[] = { 8, 8, 8, 4, 16, 0 };
+
+	if (rnd(seed, 4) == 0) {
+		check(ioctl(vcpu, KVM_SET_SIGNAL_MASK, NULL), 0, "SET_SIGNAL_MASK(NULL)");
+		return;
+	}
+	memset(&u, 0, sizeof(u));
+	u.m.len = lens[rnd(seed, 6)];
+	memcpy(u.m.sigset, &set, sizeof(set));
+	check(ioctl(vcpu, KVM_SET_SIGNAL_MASK, &u.m), 0, "SET_SIGNAL_MASK");
+}
+
 /* KVM_GET_STATS_FD of a VM or a vCPU into the table. */
 static void op_stats_fd(unsigned int *seed)
 {
@@ -417,7 +444,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd;
 
-		switch (rnd(&seed, 22)) {
+		switch (rnd(&seed, 23)) {
 		case 0:
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
@@ -530,6 +557,13 @@ static void *worker(void *arg)
 			break;
 		case 21:
 			drop_entry(stats, NSTATS, &seed);
+			break;
+		case 22:
+			fd = take(vcpus, NVCPU, &seed);
+			if (fd >= 0) {
+				op_sigmask(fd, &seed);
+				close(fd);
+			}
 			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
