@@ -39,4 +39,5 @@
 #include "arch/arm64/vgic/lpi.cpp"
 #include "arch/arm64/vgic/mmio.cpp"
 #include "arch/powerpc/personality.cpp"
+#include "arch/powerpc/vcpu.cpp"
 #include "arch/s390/personality.cpp"

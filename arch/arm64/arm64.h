@@ -218,7 +218,7 @@ u64 workaround_features(u32 fn);
 kx::Result<u32> get_mp_state(Vcpu& vcpu);
 kx::Status set_mp_state(Vcpu& vcpu, u32 mp_state);
 void power_on_state(Vcpu& vcpu, bool off);
-kx::Status run_enter(Vcpu& vcpu);
+kx::Status run_enter(Vcpu& vcpu, kx_exit& exit);
 IdleEvent idle_event(Vcpu& vcpu);
 kx::Status vm_enable_cap(Vm& vm, const EnableCap& req);
 // kvm_psci_call(): every function the SMCCC dispatch does not know; a

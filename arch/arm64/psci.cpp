@@ -295,7 +295,7 @@ void power_on_state(Vcpu& vcpu, bool off) {
 }
 
 // check_vcpu_requests()'s KVM_REQ_VCPU_RESET: a PSCI CPU_ON's reset.
-kx::Status run_enter(Vcpu& vcpu) {
+kx::Status run_enter(Vcpu& vcpu, kx_exit&) {
   if (state(vcpu).reset_pending.load()) reset_vcpu(vcpu);
   return kx::Status::ok();
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // POWER (book3s-64, HV) as /dev/kvm presents it on a ppc64le host
 // (arch/powerpc/kvm/powerpc.c, Debian's ppc64el configuration).
-#include "virt/kvm/vm.h"
+#include "arch/powerpc/ppc.h"
 
 namespace kvm {
 namespace ppc {
@@ -38,18 +38,25 @@ kx::Result<long> set_guest_debug(Vcpu& vcpu, u64 arg) {
 }
 
 // kvm_arch_vcpu_ioctl(), for what kvm_ext has, and KVM_SET_GUEST_DEBUG
-// (a generic ioctl whose number is the architecture's). The capabilities
-// a vCPU enables (PAPR, the interrupt controllers' connections) come with
-// the devices that need them.
+// (a generic ioctl whose number is the architecture's).
 constexpr VcpuIoctl kVcpuIoctls[] = {
     {KX_ENABLE_CAP, vcpu_enable_cap},
     {KX_PPC_SET_GUEST_DEBUG, set_guest_debug},
+    {KX_GET_ONE_REG, one_reg_ioctl<false>},
+    {KX_SET_ONE_REG, one_reg_ioctl<true>},
+};
+
+// kvm_vcpu_ioctl_enable_cap() on book3s HV, for what kvm_ext has; the
+// interrupt controllers' connections come with the devices.
+constexpr VcpuCap kVcpuCaps[] = {
+    {KX_CAP_PPC_PAPR, enable_papr},
 };
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},       {KX_CAP_DEVICE_CTRL, 1, nullptr},
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr}, {KX_CAP_ENABLE_CAP, 1, nullptr},
     {KX_CAP_IOEVENTFD, 1, nullptr},      {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
+    {KX_CAP_ONE_REG, 1, nullptr},        {KX_CAP_PPC_PAPR, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -94,10 +101,10 @@ const Personality kPpcPersonality = {
     .vm_create = ppc::vm_create,
     .vm_destroy = nullptr,
     .vcpu_precreate = nullptr,
-    .vcpu_create = nullptr,
+    .vcpu_create = ppc::vcpu_create,
     .vcpu_destroy = nullptr,
     .run_check = nullptr,
-    .run_enter = nullptr,
+    .run_enter = ppc::run_enter,
     .idle_event = nullptr,
     .get_mp_state = nullptr,
     .set_mp_state = nullptr,
@@ -109,8 +116,8 @@ const Personality kPpcPersonality = {
     .n_vm_ioctls = 0,
     .vcpu_ioctls = ppc::kVcpuIoctls,
     .n_vcpu_ioctls = kx::array_size(ppc::kVcpuIoctls),
-    .vcpu_caps = nullptr,
-    .n_vcpu_caps = 0,
+    .vcpu_caps = ppc::kVcpuCaps,
+    .n_vcpu_caps = kx::array_size(ppc::kVcpuCaps),
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,

@@ -77,7 +77,7 @@ kx::Status set_mp_state(Vcpu& vcpu, u32 mp_state) KX_REQUIRES(vcpu.mutex) {
 
 // kvm_arch_vcpu_ioctl_run() after immediate_exit: KVM starts the vCPU
 // unless the VMM controls CPU state, and then refuses a stopped one.
-kx::Status run_enter(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
+kx::Status run_enter(Vcpu& vcpu, kx_exit&) KX_REQUIRES(vcpu.mutex) {
   S390Vcpu& c = s390_vcpu(vcpu);
   if (!s390_vm(vcpu.vm()).user_cpu_state_ctrl.load())
     c.stopped = false;

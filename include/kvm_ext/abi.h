@@ -40,6 +40,7 @@
 #define KX_CAP_SYSTEM_EVENT_DATA 215
 #define KX_CAP_ARM_SYSTEM_SUSPEND 216
 #define KX_CAP_S390_CSS_SUPPORT 85
+#define KX_CAP_PPC_PAPR 68
 #define KX_CAP_ARM_EL1_32BIT 93
 #define KX_CAP_ARM_PMU_V3 126
 #define KX_CAP_ARM_SVE 170
@@ -90,6 +91,7 @@
 #define KX_EXIT_UNKNOWN 0
 #define KX_EXIT_MMIO 6
 #define KX_EXIT_INTR 10
+#define KX_EXIT_INTERNAL_ERROR 17
 #define KX_EXIT_SYSTEM_EVENT 24
 #define KX_SYSTEM_EVENT_SHUTDOWN 1
 #define KX_SYSTEM_EVENT_RESET 2
@@ -130,6 +132,9 @@
 /* ppc KVM_CREATE_VM type */
 #define KX_VM_PPC_HV 1
 #define KX_VM_PPC_PR 2
+/* ppc ONE_REG ids of the interrupt presentation controllers (asm/kvm.h) */
+#define KX_REG_PPC_ICP_STATE 0x103000000000008cULL
+#define KX_REG_PPC_VP_STATE 0x104000000000008dULL
 
 /*
  * The arm64 VGIC devices' attribute groups and attributes

@@ -1243,6 +1243,13 @@ static void demo(const char *node)
 			failures += vmm_loop_demo(sys);
 		}
 
+		if (strcmp(arch, "ppc") == 0) {
+			/* book3s HV runs only PAPR vCPUs: a pseries VMM enables it first */
+			struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+
+			must(xioctl(vcpu[0], KVM_ENABLE_CAP, (unsigned long)&papr,
+				    "KVM_ENABLE_CAP(vCPU 0, PPC_PAPR)") == 0, "PAPR mode");
+		}
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
 		run->immediate_exit = 0;

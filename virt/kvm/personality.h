@@ -139,8 +139,9 @@ struct Personality {
   kx::Status (*run_check)(Vcpu& vcpu);
   // KVM_RUN past immediate_exit, under Vcpu::mutex: the architecture's
   // entry work (arm64: a pending PSCI CPU_ON reset; s390: start the vCPU,
-  // or refuse a stopped one once the VMM controls CPU state). Null: none.
-  kx::Status (*run_enter)(Vcpu& vcpu);
+  // or refuse a stopped one once the VMM controls CPU state; ppc: refuse
+  // an insane vCPU, with the exit it sets). Null: none.
+  kx::Status (*run_enter)(Vcpu& vcpu, kx_exit& exit);
   // Polled while the idle guest waits, with Vcpu::mutex held. Null: an
   // interrupt the VM's IrqChip has for the vCPU.
   IdleEvent (*idle_event)(Vcpu& vcpu);

@@ -57,7 +57,7 @@ kx::Status Vcpu::run(kx_run* run) {
       // As every architecture: -EINTR, kvm_run untouched.
       status = kx::error(kx::kEINTR);
     } else if (p.run_enter) {
-      status = p.run_enter(*this);
+      status = p.run_enter(*this, run->exit);
     }
     if (status.is_ok() && !run->immediate_exit) status = idle(run->exit);
   }
@@ -95,7 +95,7 @@ kx::Status Vcpu::idle(kx_exit& exit) {
       stats_.halt_wait_hist.record(waited);
     }
     if (status.is_ok() && event == IdleEvent::kRequest && p.run_enter) {
-      status = p.run_enter(*this);
+      status = p.run_enter(*this, exit);
       if (status.is_ok()) continue;
     }
     break;

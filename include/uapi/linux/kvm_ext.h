@@ -70,6 +70,12 @@ struct kvm_vcpu_init {
 #define KVM_VM_PPC_PR 2
 #endif
 
+/* ppc: the interrupt presentation controllers' ONE_REG ids */
+#ifndef KVM_REG_PPC_ICP_STATE
+#define KVM_REG_PPC_ICP_STATE	(KVM_REG_PPC | KVM_REG_SIZE_U64 | 0x8c)
+#define KVM_REG_PPC_VP_STATE	(KVM_REG_PPC | KVM_REG_SIZE_U128 | 0x8d)
+#endif
+
 /* s390: KVM_CREATE_VM type */
 #ifndef KVM_VM_S390_UCONTROL
 #define KVM_VM_S390_UCONTROL 1

@@ -85,7 +85,8 @@ struct abi_test_group {
 extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_group,
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
-	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group;
+	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group,
+	ppc_vcpu_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
@@ -153,6 +154,10 @@ void xmunmap(void *p, size_t len);	/* munmap() and forget */
 /* These expect success (a failure is recorded) and track what they make. */
 int new_vm(unsigned long type);
 int new_vcpu(int vm, unsigned long id);
+/* ppc: KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR), which book3s HV needs before KVM_RUN. */
+int ppc_enable_papr(int vcpu);
+/* A vCPU KVM_RUN accepts: arm64 after KVM_ARM_VCPU_INIT, ppc in PAPR mode. */
+int runnable_vcpu(int vm, unsigned long id);
 struct kvm_run *map_run(int vcpu);	/* KVM_GET_VCPU_MMAP_SIZE bytes */
 void *alloc_mem(size_t len);		/* anonymous, zeroed, RW */
 int new_vfio(int vm);

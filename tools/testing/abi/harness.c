@@ -326,6 +326,24 @@ int new_vcpu(int vm, unsigned long id)
 	return track_fd(expect_ok(ioctl(vm, KVM_CREATE_VCPU, id)));
 }
 
+int ppc_enable_papr(int vcpu)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_PPC_PAPR };
+
+	return ioctl(vcpu, KVM_ENABLE_CAP, &cap);
+}
+
+int runnable_vcpu(int vm, unsigned long id)
+{
+	int vcpu = new_vcpu(vm, id);
+
+	if (vcpu >= 0 && P->id == P_ARM64)
+		expect_errno(vcpu_init(vm, vcpu, 0), 0);
+	if (vcpu >= 0 && P->id == P_PPC)
+		expect_errno(ppc_enable_papr(vcpu), 0);
+	return vcpu;
+}
+
 struct kvm_run *map_run(int vcpu)
 {
 	void *p;
@@ -529,7 +547,8 @@ static const struct abi_test_group *const groups[] = {
 	&device_group, &attr_group, &run_group, &guest_access_group,
 	&dirty_log_group, &arm64_vcpu_group, &arm64_core_regs_group, &arm64_regs_group,
 	&arm64_snapshot_group, &vgic_group, &vgic_regs_group, &vgic_its_group,
-	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &stats_group, &mp_state_group, &psci_group,
+	&pmu_timer_group, &irqfd_group, &ioeventfd_group, &stats_group,
+	&ppc_vcpu_group, &mp_state_group, &psci_group,
 	&arm64_vcpu_events_group, &guest_debug_group, &vgic_legacy_group,
 };
 

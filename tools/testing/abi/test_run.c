@@ -97,13 +97,15 @@ static void t_run_entry_untouched(const struct abi_test *t)
 	expect_eq(memcmp(c.run->mmio.data, data, sizeof(data)), 0);
 }
 
-/* ppc, s390: the idle guest runs until a signal: -EINTR, KVM_EXIT_INTR. */
+/* ppc (in PAPR mode), s390: the idle guest runs until a signal: -EINTR, KVM_EXIT_INTR. */
 static void t_run_blocks(const struct abi_test *t)
 {
 	struct run_ctx c;
 
 	(void)t;
 	if (!setup(&c))
+		return;
+	if (P->id == P_PPC && !expect_errno(ppc_enable_papr(c.vcpu), 0))
 		return;
 	expect_run_until_signal(c.vcpu, c.run);
 	/* and runs again */
@@ -222,6 +224,8 @@ static bool sigmask_setup(struct run_ctx *c, struct sigaction *old1, struct siga
 	if (!setup(c))
 		return false;
 	if (P->id == P_ARM64 && !expect_errno(vcpu_init(c->vm, c->vcpu, 0), 0))
+		return false;
+	if (P->id == P_PPC && !expect_errno(ppc_enable_papr(c->vcpu), 0))
 		return false;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_usr;

@@ -181,16 +181,6 @@ static __u64 stat_within(int fd, const char *name, __u64 want)
 	return v;
 }
 
-/* A vCPU KVM_RUN accepts (arm64: after KVM_ARM_VCPU_INIT). */
-static int runnable_vcpu(int vm, unsigned long id)
-{
-	int vcpu = new_vcpu(vm, id);
-
-	if (vcpu >= 0 && P->id == P_ARM64)
-		expect_errno(vcpu_init(vm, vcpu, 0), 0);
-	return vcpu;
-}
-
 static int gettid_(void)
 {
 	return (int)syscall(SYS_gettid);

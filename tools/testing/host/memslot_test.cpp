@@ -12,6 +12,7 @@
 #include <kvm_ext/core.h>
 
 #include "platform_host.h"
+#include "ppc_vcpu.h"
 #include "virt/kvm/vm.h"
 
 namespace {
@@ -192,6 +193,7 @@ TEST_F(MemslotTest, BlockedRunCountsAsRunningForLockAllVcpus) {
   kx_vcpu* c;
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &ppc), 0);
   ASSERT_EQ(kx_vm_create_vcpu(ppc, 0, &c), 0);
+  ASSERT_EQ(ppc_enable_papr(c), 0);
   auto* vm = reinterpret_cast<kvm::Vm*>(ppc);
   vm->lock.lock();
   EXPECT_FALSE(vm->any_vcpu_has_run());

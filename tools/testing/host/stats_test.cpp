@@ -17,6 +17,7 @@
 #include <kvm_ext/core.h>
 
 #include "platform_host.h"
+#include "ppc_vcpu.h"
 #include "virt/kvm/stats.h"
 
 namespace {
@@ -286,6 +287,7 @@ TEST_F(StatsTest, RunCountsTheWaitAndTheSignal) {
   kx_vm* vm;
   kx_vcpu* vcpu;
   ASSERT_NO_FATAL_FAILURE(Make(KX_PPC, 0, &vm, &vcpu));
+  ASSERT_EQ(ppc_enable_papr(vcpu), 0);
   kx_run run = {};
   run.immediate_exit = 1;
   EXPECT_EQ(kx_vcpu_run(vcpu, &run), -EINTR);

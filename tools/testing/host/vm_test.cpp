@@ -13,6 +13,7 @@
 #include <kvm_ext/core.h>
 
 #include "platform_host.h"
+#include "ppc_vcpu.h"
 
 namespace {
 
@@ -115,6 +116,7 @@ TEST_F(VmTest, RunHonoursImmediateExitAndSignals) {
   EXPECT_EQ(kx_vcpu_run(c, &run), -EINTR);
   EXPECT_EQ(run.exit.set, 0);  // kvm_run is left as it was
 
+  ASSERT_EQ(ppc_enable_papr(c), 0);
   run = {};
   std::thread t([] {
     usleep(20000);

@@ -319,8 +319,12 @@ static void op_guest(int vcpu, unsigned int *seed)
 		/* arm64: initialise it (maybe with a PMU), so KVM_RUN maps the GIC. */
 		struct kvm_vcpu_init init = { .target = 5 };
 
+		/* ppc: PAPR mode, which KVM_RUN needs there (-EINVAL elsewhere) */
+		struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+
 		init.features[0] = rnd(seed, 2) << 3;
 		check(ioctl(vcpu, KVM_ARM_VCPU_INIT, &init), 0, "ARM_VCPU_INIT");
+		check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(PPC_PAPR)");
 		return;
 	}
 	if (a.kind == KVM_EXT_ACCESS_SYSREG && rnd(seed, 4))

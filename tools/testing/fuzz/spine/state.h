@@ -212,6 +212,7 @@ struct VcpuFd {
   int vm = -1;
   uint32_t id = 0;
   ArmVcpu arm;
+  bool papr = false;  // ppc: KVM_CAP_PPC_PAPR enabled
 };
 
 struct DevFd {

@@ -152,7 +152,7 @@ int free_vcpu_fd() {
 
 // kx_vm_create_vcpu against the model; the shim's fd step after it: keep
 // an fd (fd_slot >= 0), close it at once (-1), or fail to make it (abort).
-void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
+void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot, bool papr = false) {
   VmModel& v = g->vms[vi];
   const Arch& a = g_arch[v.p];
   int want = 0;
@@ -201,6 +201,17 @@ void create_vcpu(int vi, uint32_t id, bool abort_fd, int fd_slot) {
     return;
   }
   g->vcpus[fd_slot] = VcpuFd{true, h, vi, id, ArmVcpu()};
+  if (v.p == KX_PPC && papr) {
+    // As a pseries VMM does first; it allocates nothing.
+    struct {
+      uint32_t cap, flags;
+      uint64_t args[4];
+      uint8_t pad[64];
+    } cap = {KX_CAP_PPC_PAPR, 0, {}, {}};
+    const long pr = kx_vcpu_ioctl(h, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&cap));
+    expect_ret("KVM_ENABLE_CAP(PPC_PAPR)", static_cast<int>(pr), 0, false);
+    g->vcpus[fd_slot].papr = true;
+  }
 }
 
 }  // namespace
@@ -211,10 +222,11 @@ void op_create_vcpu(Input& in) {
   const uint8_t ab = in.u8();
   const int fd = free_vcpu_fd();
   const bool abort_fd = ab % 8 == 7;
+  const bool papr = (ab >> 3) & 1;
   trace("create_vcpu vm %d id %u%s%s", vi, id, abort_fd ? " (fd fails: abort)" : "",
         fd < 0 ? " (no fd: closed at once)" : "");
   if (vi < 0) return;
-  create_vcpu(vi, id, abort_fd, fd);
+  create_vcpu(vi, id, abort_fd, fd, papr);
 }
 
 void op_close_vcpu(Input& in) {
@@ -242,6 +254,20 @@ int run_gate(const VcpuFd& c) {
 
 void run_vcpu(const VcpuFd& c, unsigned mode) {
   VmModel& v = g->vms[c.vm];
+  if (v.p == KX_PPC && !c.papr && mode != 0) {
+    // kvmppc_vcpu_run_hv(): an insane (non-PAPR) vCPU is refused after
+    // immediate_exit, before a pending signal is looked at.
+    kx_run run = {};
+    host::raise_signal();
+    const int r = kx_vcpu_run(c.h, &run);
+    host::clear_signal();
+    v.ran = true;
+    expect_ret("kx_vcpu_run (ppc, no PAPR)", r, -EINVAL, false);
+    CHECK(run.exit.set && run.exit.reason == KX_EXIT_INTERNAL_ERROR,
+          "ppc KVM_RUN without PAPR: no KVM_EXIT_INTERNAL_ERROR (exit %u/%u)", run.exit.set,
+          run.exit.reason);
+    return;
+  }
   int gate = run_gate(c);
   const bool maps = gate == 0 && v.gic.model && !v.gic.mapped;
   if (maps) gate = gic_run_gate(v);
@@ -285,7 +311,10 @@ void run_vcpu(const VcpuFd& c, unsigned mode) {
     if (v.p == KX_ARM64) v.vdev[c.id].ran = true;
   }
   auto it = v.cpu_lines.find(c.id);
-  const bool line = it != v.cpu_lines.end() && it->second;
+  // A vCPU initialised with KVM_ARM_VCPU_POWER_OFF is STOPPED: KVM_RUN
+  // sleeps whatever its lines say (kvm_arm_vcpu_stopped()).
+  const bool stopped = v.p == KX_ARM64 && c.arm.inited && c.arm.has(0);
+  const bool line = it != v.cpu_lines.end() && it->second && !stopped;
   if (gate) {
     expect_ret("kx_vcpu_run", r, gate, false);
     CHECK(!run.exit.set, "refused KVM_RUN set an exit");

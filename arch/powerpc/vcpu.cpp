@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+// The book3s HV vCPU, for what the interrupt controllers and a pseries
+// VMM's setup need of it (arch/powerpc/kvm/powerpc.c, book3s.c,
+// book3s_hv.c): PAPR mode and the sanity it gates, and ONE_REG.
+#include "arch/powerpc/ppc.h"
+
+#include <kx/alloc.h>
+
+namespace kvm {
+namespace ppc {
+
+// vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.
+class PpcVcpu final : public ArchVcpu {
+ public:
+  // KVM_CAP_PPC_PAPR enabled.
+  bool papr_enabled = false;
+  // kvmppc_sanity_check()'s last answer: KVM_RUN refuses an insane vCPU.
+  bool sane = false;
+};
+
+PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
+
+// kvmppc_sanity_check() on an HV VM: the vCPU has a PVR (from its
+// creation) and "HV KVM can only do PAPR mode for now". It runs when the
+// vCPU is made and after every capability it enables.
+kx::Status sanity_check(PpcVcpu& c) {
+  c.sane = c.papr_enabled;
+  return c.sane ? kx::Status::ok() : kx::error(kx::kEINVAL);
+}
+
+kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
+  kx::AllocChecker ac;
+  PpcVcpu* c = new (&ac) PpcVcpu();
+  if (!ac.check()) return kx::kENOMEM;
+  (void)sanity_check(*c);  // kvmppc_core_vcpu_create_hv() ignores it too
+  return static_cast<ArchVcpu*>(c);
+}
+
+// KVM_CAP_PPC_PAPR (kvm_vcpu_ioctl_enable_cap()): no argument is read.
+kx::Status enable_papr(Vcpu& vcpu, const EnableCap&) {
+  PpcVcpu& c = ppc_vcpu(vcpu);
+  c.papr_enabled = true;
+  return sanity_check(c);
+}
+
+// kvmppc_vcpu_run_hv(): after immediate_exit (kvm_arch_vcpu_ioctl_run()
+// checks that first), an insane vCPU is refused with
+// KVM_EXIT_INTERNAL_ERROR.
+kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) {
+  if (ppc_vcpu(vcpu).sane) return kx::Status::ok();
+  exit.set = 1;
+  exit.reason = KX_EXIT_INTERNAL_ERROR;
+  return kx::error(kx::kEINVAL);
+}
+
+// struct kvm_one_reg
+struct OneReg {
+  u64 id;
+  u64 addr;
+};
+
+constexpr u64 kRegSizeShift = 52, kRegSizeMask = 0xfULL << kRegSizeShift;
+constexpr u64 kMaxRegBytes = 16;  // one_reg_size() of the largest union kvmppc_one_reg
+
+// KVM_GET/SET_ONE_REG (kvm_arch_vcpu_ioctl(), kvmppc_get/set_one_reg()):
+// the struct (-EFAULT), a size above 16 bytes -EINVAL, then the id: the
+// interrupt controllers' registers are -ENXIO while the vCPU has no
+// presentation controller (book3s.c: no ICP nor XIVE vCPU), and every id
+// book3s does not list, or lists with another size, -EINVAL. kvm_ext
+// models no other book3s register (userspace-api.rst).
+template <bool kSet>
+kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
+  OneReg reg;
+  if (kx_copy_from_user(&reg, arg, sizeof(reg))) return kx::kEFAULT;
+  if ((1ULL << ((reg.id & kRegSizeMask) >> kRegSizeShift)) > kMaxRegBytes) return kx::kEINVAL;
+  if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+  kx::Status status = kx::error(kx::kEINVAL);
+  if (reg.id == KX_REG_PPC_ICP_STATE || reg.id == KX_REG_PPC_VP_STATE)
+    status = kx::error(kx::kENXIO);
+  vcpu.mutex.unlock();
+  KX_TRY(status);
+  return 0;
+}
+
+template kx::Result<long> one_reg_ioctl<false>(Vcpu& vcpu, u64 arg);
+template kx::Result<long> one_reg_ioctl<true>(Vcpu& vcpu, u64 arg);
+
+}  // namespace ppc
+}  // namespace kvm
