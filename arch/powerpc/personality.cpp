@@ -16,6 +16,11 @@ kx::Result<ArchVm*> vm_create(unsigned long type) {
   return static_cast<ArchVm*>(nullptr);
 }
 
+// KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS (__KVM_HAVE_IRQ_LINE): 6.1's
+// kvm_vm_ioctl_irq_line() is -ENXIO without an in-kernel XICS or XIVE,
+// which a VM cannot have yet.
+kx::Status irq_line(Vm&, u32, u32) { return kx::error(kx::kENXIO); }
+
 // struct kvm_guest_debug, ppc's layout: 16 breakpoints of address, type
 // and a reserved word.
 struct GuestDebug {
@@ -109,7 +114,7 @@ const Personality kPpcPersonality = {
     .get_mp_state = nullptr,
     .set_mp_state = nullptr,
     .vm_enable_cap = nullptr,
-    .irq_line = nullptr,
+    .irq_line = ppc::irq_line,
     .vm_attr = nullptr,
     .vcpu_attr = nullptr,
     .vm_ioctls = nullptr,

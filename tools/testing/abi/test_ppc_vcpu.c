@@ -124,6 +124,23 @@ static void t_ppc_ioctl_numbers(const struct abi_test *t)
 	expect_errno(ioctl(vcpu, KVM_ENABLE_CAP, &c), 0);
 }
 
+/*
+ * KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS exist on ppc (__KVM_HAVE_IRQ_LINE):
+ * the struct is read first (-EFAULT), then -ENXIO while the VM has no
+ * in-kernel interrupt controller (kvm_vm_ioctl_irq_line()).
+ */
+static void t_ppc_irq_line(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+	struct kvm_irq_level l = { .irq = 1, .level = 1 };
+
+	(void)t;
+	expect_errno(ioctl(vm, KVM_IRQ_LINE, &l), ENXIO);
+	expect_errno(ioctl(vm, KVM_IRQ_LINE_STATUS, &l), ENXIO);
+	expect_errno(ioctl(vm, KVM_IRQ_LINE, NULL), EFAULT);
+	expect_errno(ioctl(vm, KVM_IRQ_LINE_STATUS, NULL), EFAULT);
+}
+
 static const struct abi_test ppc_vcpu_tests[] = {
 	{ "ppc KVM_RUN before KVM_CAP_PPC_PAPR -EINVAL with KVM_EXIT_INTERNAL_ERROR, after "
 	  "immediate_exit's -EINTR; with PAPR it runs",
@@ -136,6 +153,9 @@ static const struct abi_test ppc_vcpu_tests[] = {
 	  REF_REG, t_ppc_one_reg, M_PPC, 0, 0, 0 },
 	{ "ppc node: ioctl numbers in POWER's _IOC layout are unknown ioctls, the host's work",
 	  "api.rst 4 (ioctl numbers)", t_ppc_ioctl_numbers, M_PPC, T_EXT, 0, 0 },
+	{ "ppc KVM_IRQ_LINE/KVM_IRQ_LINE_STATUS: -EFAULT, then -ENXIO with no in-kernel "
+	  "interrupt controller",
+	  "api.rst 4.25 KVM_IRQ_LINE", t_ppc_irq_line, M_PPC, 0, 0, 0 },
 };
 
 TEST_GROUP(ppc_vcpu);

@@ -95,4 +95,12 @@ TEST_F(PpcVcpuTest, OneRegAnswers) {
   }
 }
 
+// KVM_IRQ_LINE on ppc: -ENXIO with no in-kernel interrupt controller.
+TEST_F(PpcVcpuTest, IrqLineWithoutController) {
+  uint32_t line[2] = {1, 1};
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_IRQ_LINE, reinterpret_cast<uintptr_t>(line)), -ENXIO);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_IRQ_LINE_STATUS, reinterpret_cast<uintptr_t>(line)), -ENXIO);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_IRQ_LINE, 1), -EFAULT);
+}
+
 }  // namespace

@@ -708,6 +708,12 @@ void op_irq_line(Input& in) {
   const uint32_t t = (irq >> 24) & 0xf;
   trace("irq_line vm %d irq %#x (type %u vcpu %u num %u) level %u", vi, irq, t, idx, num, level);
   if (!v) return;
+  if (v->p == KX_PPC) {
+    // ppc has the ioctl; without an in-kernel XICS/XIVE it is -ENXIO.
+    const int r = kx_vm_irq_line(v->h, irq, level);
+    expect_ret("kx_vm_irq_line (ppc)", r, -ENXIO, false);
+    return;
+  }
   if (v->p != KX_ARM64) {
     trace("  (no KVM_IRQ_LINE on this personality: the core refuses it)");
     return;
