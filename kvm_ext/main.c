@@ -103,6 +103,43 @@ MODULE_PARM_DESC(arm64_gicv2, "emulated host GIC has GICv2 compatibility (defaul
 module_param_cb(arm64_ipa_bits, &arm64_host_uint_ops, &arm64_host.ipa_bits, 0644);
 MODULE_PARM_DESC(arm64_ipa_bits, "emulated host IPA limit in bits, 32-52 (default 48)");
 
+/*
+ * The emulated POWER host (module parameter ppc_host: power8 or power9),
+ * snapshotted by each new ppc VM like the arm64 host.
+ */
+static unsigned int ppc_host = KX_PPC_HOST_POWER8;
+static const char *const ppc_host_names[] = {
+	[KX_PPC_HOST_POWER8] = "power8",
+	[KX_PPC_HOST_POWER9] = "power9",
+};
+
+static int ppc_host_set(const char *val, const struct kernel_param *kp)
+{
+	int m = sysfs_match_string(ppc_host_names, val);
+	int r;
+
+	if (m < 0)
+		return -EINVAL;
+	r = kvm_ext_core_ready ? kx_ppc_set_host(m) : 0;
+	if (!r)
+		ppc_host = m;
+	return r;
+}
+
+static int ppc_host_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", ppc_host_names[ppc_host]);
+}
+
+static const struct kernel_param_ops ppc_host_ops = {
+	.set = ppc_host_set,
+	.get = ppc_host_get,
+};
+
+module_param_cb(ppc_host, &ppc_host_ops, NULL, 0644);
+MODULE_PARM_DESC(ppc_host,
+		 "emulated POWER host: power8 (XICS emulation; default) or power9 (XIVE)");
+
 struct kvm_ext_node {
 	enum kx_personality personality;
 	struct miscdevice misc;
@@ -213,6 +250,8 @@ static int __init kvm_ext_init(void)
 	if (r)
 		goto err_platform;
 	r = kx_arm64_set_host(&arm64_host);
+	if (!r)
+		r = kx_ppc_set_host(ppc_host);
 	if (r)
 		goto err_core;
 	kvm_ext_core_ready = true;

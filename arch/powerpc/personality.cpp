@@ -6,16 +6,6 @@
 namespace kvm {
 namespace ppc {
 
-constexpr u32 kMaxVcpus = 2048;             // KVM_MAX_VCPUS = NR_CPUS
-constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // MAX_SMT_THREADS * KVM_MAX_VCORES
-
-// kvm_arch_init_vm(): 0 picks the default (HV), KVM_VM_PPC_HV asks for it;
-// the emulated host has no PR KVM. No architecture state yet.
-kx::Result<ArchVm*> vm_create(unsigned long type) {
-  if (type != 0 && type != KX_VM_PPC_HV) return kx::kEINVAL;
-  return static_cast<ArchVm*>(nullptr);
-}
-
 // KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS (__KVM_HAVE_IRQ_LINE): 6.1's
 // kvm_vm_ioctl_irq_line() is -ENXIO without an in-kernel XICS or XIVE,
 // which a VM cannot have yet.
@@ -66,6 +56,7 @@ constexpr CapRow kCaps[] = {
 
 constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
+    {KX_DEV_TYPE_XICS, &kx_xics_device_ops},
 };
 
 // KVM_GET_STATS_FD (6.1's arch/powerpc/kvm/book3s.c tables: its names
@@ -101,7 +92,7 @@ const Personality kPpcPersonality = {
     .ncaps = kx::array_size(ppc::kCaps),
     .devices = ppc::kDevices,
     .n_devices = kx::array_size(ppc::kDevices),
-    .device_present = nullptr,
+    .device_present = ppc::device_present,
     .init = nullptr,
     .vm_create = ppc::vm_create,
     .vm_destroy = nullptr,

@@ -8,6 +8,27 @@
 namespace kvm {
 namespace ppc {
 
+constexpr u32 kMaxVcpus = 2048;             // KVM_MAX_VCPUS = NR_CPUS
+constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // KVM_MAX_VCPU_IDS: MAX_SMT_THREADS * KVM_MAX_VCORES
+
+// The emulated POWER host (host.cpp; module parameter ppc_host).
+enum class HostModel : u32 {
+  kPower8 = KX_PPC_HOST_POWER8,  // KVM_DEV_TYPE_XICS: the XICS emulation (book3s_xics.c)
+  kPower9 = KX_PPC_HOST_POWER9,  // XIVE: XICS-on-XIVE (book3s_xive.c), not yet in kvm_ext
+};
+HostModel host();
+
+// kvm->arch, for what kvm_ext has of it: the host the VM was made on.
+class PpcVm final : public ArchVm {
+ public:
+  explicit PpcVm(HostModel h) : host(h) {}
+  const HostModel host;
+};
+inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
+
+kx::Result<ArchVm*> vm_create(unsigned long type);
+bool device_present(const Vm& vm, u32 type);
+
 kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu);
 kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);

@@ -197,6 +197,17 @@ struct kx_arm64_host {
 int kx_arm64_set_host(const struct kx_arm64_host *h); /* -EINVAL if impossible */
 void kx_arm64_get_host(struct kx_arm64_host *h);
 
+/*
+ * The emulated POWER host (module parameter ppc_host), snapshotted by each
+ * new ppc VM: which of Linux's implementations backs KVM_DEV_TYPE_XICS.
+ */
+enum kx_ppc_host_model {
+	KX_PPC_HOST_POWER8 = 0, /* PowerNV POWER8, kvm-hv: the XICS emulation */
+	KX_PPC_HOST_POWER9 = 1, /* PowerNV POWER9 with XIVE, kvm-hv */
+};
+int kx_ppc_set_host(unsigned int model); /* -EINVAL for no such model */
+unsigned int kx_ppc_get_host(void);
+
 /* Devices */
 struct kx_device_ops {
 	const char *name;
@@ -246,6 +257,7 @@ int kx_builtin_device(enum kx_personality p, unsigned int i, unsigned int *type,
 
 /* The built-in tables by name, for tests that register types themselves. */
 extern const struct kx_device_ops kx_vfio_device_ops;
+extern const struct kx_device_ops kx_xics_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;
 extern const struct kx_device_ops kx_vgic_v3_device_ops;
 extern const struct kx_device_ops kx_vgic_its_device_ops;

@@ -70,6 +70,22 @@ struct kvm_vcpu_init {
 #define KVM_VM_PPC_PR 2
 #endif
 
+/* ppc: KVM_DEV_TYPE_XICS's attribute groups and source words */
+#ifndef KVM_DEV_XICS_GRP_SOURCES
+#define KVM_DEV_XICS_GRP_SOURCES	1
+#define KVM_DEV_XICS_GRP_CTRL		2
+#define KVM_DEV_XICS_NR_SERVERS		1
+#define KVM_XICS_DESTINATION_SHIFT	0
+#define KVM_XICS_DESTINATION_MASK	0xffffffffULL
+#define KVM_XICS_PRIORITY_SHIFT		32
+#define KVM_XICS_PRIORITY_MASK		0xff
+#define KVM_XICS_LEVEL_SENSITIVE	(1ULL << 40)
+#define KVM_XICS_MASKED			(1ULL << 41)
+#define KVM_XICS_PENDING		(1ULL << 42)
+#define KVM_XICS_PRESENTED		(1ULL << 43)
+#define KVM_XICS_QUEUED			(1ULL << 44)
+#endif
+
 /* ppc: the interrupt presentation controllers' ONE_REG ids */
 #ifndef KVM_REG_PPC_ICP_STATE
 #define KVM_REG_PPC_ICP_STATE	(KVM_REG_PPC | KVM_REG_SIZE_U64 | 0x8c)

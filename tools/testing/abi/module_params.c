@@ -72,6 +72,7 @@ static const struct {
 	{ "arm64_el0_32bit", "Y", "Y" },	  { "arm64_ipa_bits", "48", "48" },
 	{ "arm64_ras", "Y", "Y" },
 	{ "arm64_gicv2", "N", "N" },
+	{ "ppc_host", "power8", "power8" },
 };
 
 void restore_params(void)

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_DEV_TYPE_XICS on the ppc node (devices/xics.rst), as the emulated
+ * POWER host's implementation answers: on the POWER8 host (ppc_host=power8)
+ * Linux's XICS emulation, whose facts are 6.1's book3s_xics.c
+ * (kvmppc_xics_create(), xics_set_source(), xics_get_source(),
+ * xics_has_attr(), kvmppc_xics_release()); on the POWER9 host kvm_ext has
+ * no XICS-on-XIVE yet. No vCPU can connect yet (KVM_CAP_IRQ_XICS 0), so no
+ * server exists.
+ */
+#include <string.h>
+
+#include "abi_test.h"
+
+#define REF_DEV "devices/xics.rst"
+#define REF_SRC "devices/xics.rst KVM_DEV_XICS_GRP_SOURCES"
+
+#define PRIO(p) ((__u64)(p) << KVM_XICS_PRIORITY_SHIFT)
+
+static int xics_create(int vm, __u32 flags)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS, .flags = flags };
+	int r = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+
+	return r ? -errno : (flags ? 0 : track_fd(cd.fd));
+}
+
+static int xattr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
+
+	return ioctl(dev, op, &a) ? -errno : 0;
+}
+
+static int set_src(int dev, __u64 irq, __u64 word)
+{
+	return xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, &word);
+}
+
+static int get_src(int dev, __u64 irq, __u64 *word)
+{
+	*word = 0xdeadbeefdeadbeefULL;
+	return xattr(dev, KVM_GET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, word);
+}
+
+/*
+ * One per VM (-EEXIST), KVM_CREATE_DEVICE_TEST 0 even then (the generic
+ * path never asks the type); closing the fd releases it and another can be
+ * made. KVM_CAP_IRQ_XICS stays 0 until vCPUs can connect.
+ */
+static void t_xics_create(const struct abi_test *t)
+{
+	int vm = new_vm(0), dev, again;
+	__u64 w;
+
+	(void)t;
+	expect_eq(xics_create(vm, KVM_CREATE_DEVICE_TEST), 0);
+	dev = xics_create(vm, 0);
+	if (!expect_true(dev >= 0))
+		return;
+	expect_eq(xics_create(vm, 0), -EEXIST);
+	expect_eq(xics_create(vm, KVM_CREATE_DEVICE_TEST), 0);
+	expect_eq(set_src(dev, 16, PRIO(0xff)), 0);
+	xclose(dev);
+	again = xics_create(vm, 0);
+	if (!expect_true(again >= 0))
+		return;
+	/* a fresh device: the old one's sources are gone */
+	expect_eq(get_src(again, 16, &w), -ENOENT);
+	expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 0);
+}
+
+/*
+ * The host is the VM's: on a POWER9 (XIVE) host there is no XICS device
+ * in kvm_ext yet (-ENODEV, TEST too); a VM made before the switch keeps
+ * its POWER8 host's device.
+ */
+PARAM_TEST(t_xics_host)
+{
+	int before = new_vm(0), after;
+
+	expect_param_write("ppc_host", "power7", EINVAL);
+	expect_param_write("ppc_host", "power9", 0);
+	expect_eq(strcmp(param_read("ppc_host"), "power9"), 0);
+	after = new_vm(0);
+	expect_eq(xics_create(after, KVM_CREATE_DEVICE_TEST), -ENODEV);
+	expect_eq(xics_create(after, 0), -ENODEV);
+	expect_true(xics_create(before, 0) >= 0);
+}
+
+/*
+ * GRP_SOURCES set: the number first (-ENOENT below 16 and from 2^20, a
+ * negative one too), then the word (-EFAULT), then a priority other than
+ * 0xff needs its server's ICP (-EINVAL: none exists), MASKED or not.
+ */
+static void t_xics_set_errnos(const struct abi_test *t)
+{
+	int vm = new_vm(0), dev = xics_create(vm, 0);
+	__u64 w;
+
+	(void)t;
+	if (!expect_true(dev >= 0))
+		return;
+	expect_eq(set_src(dev, 0, PRIO(0xff)), -ENOENT);
+	expect_eq(set_src(dev, 15, PRIO(0xff)), -ENOENT);
+	expect_eq(set_src(dev, 0x100000, PRIO(0xff)), -ENOENT);
+	expect_eq(set_src(dev, ~0ULL, PRIO(0xff)), -ENOENT);
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 16, NULL), -EFAULT);
+	expect_eq(set_src(dev, 16, PRIO(5)), -EINVAL);
+	expect_eq(set_src(dev, 16, PRIO(5) | KVM_XICS_MASKED), -EINVAL);
+	expect_eq(set_src(dev, 16, PRIO(0)), -EINVAL);
+	/* refused sets made nothing */
+	expect_eq(get_src(dev, 16, &w), -ENOENT);
+	expect_eq(set_src(dev, 0xfffff, PRIO(0xff) | 7), 0);
+	expect_eq(get_src(dev, 0xfffff, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | 7);
+}
+
+/*
+ * GRP_SOURCES get as book3s_xics.c words it: a masked source reports
+ * MASKED and its saved priority; LEVEL_SENSITIVE; P as PRESENTED (and as
+ * PENDING for an LSI); Q as QUEUED; a pending MSI with no server to go to
+ * stays neither pending nor lost (only P). Never set -ENOENT, also in an
+ * ICS that exists; the number is taken as 32 bits; -EFAULT.
+ */
+static void t_xics_get_words(const struct abi_test *t)
+{
+	int vm = new_vm(0), dev = xics_create(vm, 0);
+	__u64 w;
+
+	(void)t;
+	if (!expect_true(dev >= 0))
+		return;
+	expect_eq(get_src(dev, 16, &w), -ENOENT);
+	expect_eq(set_src(dev, 16, PRIO(0xff) | 3), 0);
+	expect_eq(get_src(dev, 16, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | 3);
+	expect_eq(get_src(dev, 17, &w), -ENOENT);
+	expect_eq(get_src(dev, 0x100000000ULL | 16, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | 3);
+
+	expect_eq(set_src(dev, 17, PRIO(0xff) | KVM_XICS_LEVEL_SENSITIVE | KVM_XICS_PENDING), 0);
+	expect_eq(get_src(dev, 17, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | KVM_XICS_LEVEL_SENSITIVE | KVM_XICS_PENDING |
+			     KVM_XICS_PRESENTED);
+
+	expect_eq(set_src(dev, 18, PRIO(0xff) | KVM_XICS_PENDING | KVM_XICS_QUEUED), 0);
+	expect_eq(get_src(dev, 18, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | KVM_XICS_PRESENTED | KVM_XICS_QUEUED);
+
+	expect_eq(set_src(dev, 19, PRIO(0xff) | KVM_XICS_PRESENTED), 0);
+	expect_eq(get_src(dev, 19, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | KVM_XICS_PRESENTED);
+
+	/* a set replaces the whole state */
+	expect_eq(set_src(dev, 17, PRIO(0xff) | 9), 0);
+	expect_eq(get_src(dev, 17, &w), 0);
+	expect_eq(w, PRIO(0xff) | KVM_XICS_MASKED | 9);
+	expect_eq(xattr(dev, KVM_GET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 16, NULL), -EFAULT);
+}
+
+/*
+ * HAS: GRP_SOURCES for 16 <= number < 2^20, GRP_CTRL for NR_SERVERS; any
+ * other group or CTRL attribute -ENXIO.
+ */
+static void t_xics_groups(const struct abi_test *t)
+{
+	int vm = new_vm(0), dev = xics_create(vm, 0);
+	__u32 n = 8;
+	__u64 w = 0;
+
+	(void)t;
+	if (!expect_true(dev >= 0))
+		return;
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 16, NULL), 0);
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 0xfffff, NULL), 0);
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 15, NULL), -ENXIO);
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 0x100000, NULL), -ENXIO);
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			NULL), 0);
+	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, 2, NULL), -ENXIO);
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, 2, &n), -ENXIO);
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, 3, 16, &w), -ENXIO);
+	expect_eq(xattr(dev, KVM_GET_DEVICE_ATTR, 0, 16, &w), -ENXIO);
+}
+
+/*
+ * KVM_DEV_XICS_NR_SERVERS as xics.rst documents it for every XICS: write
+ * only (a get -ENXIO, as XICS-on-XIVE), -EFAULT, -EINVAL above
+ * KVM_MAX_VCPU_ID (16384 on ppc; 0 too, as XICS-on-XIVE). 6.1's XICS emulation has no such group
+ * (-ENXIO): Documentation/differences.rst.
+ */
+static void t_xics_nr_servers(const struct abi_test *t)
+{
+	int vm = new_vm(0), dev = xics_create(vm, 0);
+	__u32 n;
+
+	(void)t;
+	if (!expect_true(dev >= 0))
+		return;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			NULL), -EFAULT);
+	n = 0;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&n), -EINVAL);
+	n = 16385;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&n), -EINVAL);
+	n = 16384;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&n), 0);
+	n = 8;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&n), 0);
+	expect_eq(xattr(dev, KVM_GET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&n), -ENXIO);
+}
+
+static const struct abi_test xics_tests[] = {
+	{ "XICS: one per VM (-EEXIST), CREATE_DEVICE_TEST 0, released with its fd and made "
+	  "again; KVM_CAP_IRQ_XICS 0 (no vCPU connection yet)",
+	  REF_DEV, t_xics_create, M_PPC, 0, 0, 0 },
+	{ "XICS: the VM's emulated host decides (ppc_host=power9: -ENODEV, not yet in kvm_ext; "
+	  "a VM made before keeps its host)",
+	  REF_DEV, t_xics_host, M_PPC, T_EXT, 0, 0 },
+	{ "XICS GRP_SOURCES set: number (-ENOENT), word (-EFAULT), priority without a server "
+	  "(-EINVAL), in that order; refused sets make nothing",
+	  REF_SRC, t_xics_set_errnos, M_PPC, 0, 0, 0 },
+	{ "XICS GRP_SOURCES get: MASKED with the saved priority, LEVEL, PENDING/PRESENTED/QUEUED "
+	  "from P and Q, -ENOENT for a source never set, 32-bit numbers, -EFAULT",
+	  REF_SRC, t_xics_get_words, M_PPC, 0, 0, 0 },
+	{ "XICS HAS for sources 16..2^20-1 and NR_SERVERS; other groups and attributes -ENXIO",
+	  REF_DEV, t_xics_groups, M_PPC, 0, 0, 0 },
+	{ "XICS KVM_DEV_XICS_NR_SERVERS: write only, -EFAULT, -EINVAL for 0 and above "
+	  "KVM_MAX_VCPU_ID (as xics.rst; 6.1's XICS emulation lacks the group)",
+	  "devices/xics.rst KVM_DEV_XICS_NR_SERVERS", t_xics_nr_servers, M_PPC, T_EXT, 0, 0 },
+};
+
+TEST_GROUP(xics);
