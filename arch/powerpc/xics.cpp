@@ -72,8 +72,7 @@ class XicsDevice {
   // xics_set_source(): the number (a signed long in Linux: -ENOENT below
   // 16 or from 2^20), the ICS made if missing (before the word is read),
   // the word (-EFAULT); a priority other than 0xff needs its server's ICP
-  // (-EINVAL). Then the state as the word says, and a pending source
-  // delivered.
+  // (-EINVAL). Then the state as the word says.
   kx::Status set_source(const kx_attr& a) {
     const s64 irq = static_cast<s64>(a.attr);
     if (irq < kFirstIrq || irq >= kNrIrqs) return kx::error(kx::kENOENT);
@@ -97,7 +96,9 @@ class XicsDevice {
              ((val & KX_XICS_QUEUED) ? kPqQueued : 0);
       s.exists = true;
     }
-    if (val & KX_XICS_PENDING) deliver(static_cast<u32>(irq));
+    // A PENDING source goes to its server (icp_deliver_irq()), which looks
+    // the server up first: none exists yet, so the interrupt goes
+    // nowhere, as 6.1 drops one whose server it cannot find.
     return kx::Status::ok();
   }
 
@@ -191,14 +192,6 @@ class XicsDevice {
   // kvmppc_xics_find_server(): the vCPU whose ICP has this server number.
   // No vCPU can connect yet.
   bool server_exists(u32) const { return false; }
-
-  // icp_deliver_irq(): the source's server first; with none, the
-  // interrupt goes nowhere (Linux warns), masked or not.
-  void deliver(u32 irq) {
-    kx::Guard<kx::Mutex> guard(&lock_);
-    const Ics* ics = find_ics(irq);
-    if (!ics || !server_exists(ics->src[irq % kIrqPerIcs].server)) return;
-  }
 
   kx::Mutex lock_{&xics_lock_class};
   Ics* ics_[kMaxIcsId + 1] KX_GUARDED_BY(lock_) = {};
