@@ -62,9 +62,10 @@ struct OneReg {
 constexpr u64 kRegSizeShift = 52, kRegSizeMask = 0xfULL << kRegSizeShift;
 constexpr u64 kMaxRegBytes = 16;  // one_reg_size() of the largest union kvmppc_one_reg
 
-// KVM_GET/SET_ONE_REG (kvm_arch_vcpu_ioctl(), kvmppc_get/set_one_reg()):
-// the struct (-EFAULT), a size above 16 bytes -EINVAL, then the id: the
-// interrupt controllers' registers are -ENXIO while the vCPU has no
+// KVM_GET/SET_ONE_REG (kvm_vcpu_ioctl_get/set_one_reg(),
+// kvmppc_get/set_one_reg()): the struct (-EFAULT), a size above 16 bytes
+// -EINVAL; SET then reads the value (-EFAULT) before it looks at the id.
+// The interrupt controllers' registers are -ENXIO while the vCPU has no
 // presentation controller (book3s.c: no ICP nor XIVE vCPU), and every id
 // book3s does not list, or lists with another size, -EINVAL. kvm_ext
 // models no other book3s register (userspace-api.rst).
@@ -72,7 +73,10 @@ template <bool kSet>
 kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   OneReg reg;
   if (kx_copy_from_user(&reg, arg, sizeof(reg))) return kx::kEFAULT;
-  if ((1ULL << ((reg.id & kRegSizeMask) >> kRegSizeShift)) > kMaxRegBytes) return kx::kEINVAL;
+  const u64 size = 1ULL << ((reg.id & kRegSizeMask) >> kRegSizeShift);
+  if (size > kMaxRegBytes) return kx::kEINVAL;
+  u8 val[kMaxRegBytes];
+  if (kSet && kx_copy_from_user(val, reg.addr, size)) return kx::kEFAULT;
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
   if (reg.id == KX_REG_PPC_ICP_STATE || reg.id == KX_REG_PPC_VP_STATE)

@@ -104,6 +104,12 @@ static void t_ppc_one_reg(const struct abi_test *t)
 	}
 	/* a register 6.1 has that kvm_ext does not model (userspace-api.rst) */
 	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, val), EINVAL);
+	/* SET reads the value before it looks at the id; GET looks first */
+	expect_errno(one_reg(vcpu, true, REG_PPC_HIOR, NULL), EFAULT);
+	expect_errno(one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, NULL), EFAULT);
+	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, NULL), EINVAL);
+	expect_errno(one_reg(vcpu, false, KVM_REG_PPC_ICP_STATE, NULL), ENXIO);
+	expect_errno(one_reg(vcpu, true, REG_SIZE(REG_PPC_HIOR, KVM_REG_SIZE_U256), NULL), EINVAL);
 }
 
 /*
@@ -149,7 +155,7 @@ static const struct abi_test ppc_vcpu_tests[] = {
 	  "per vCPU; KVM_CAP_PPC_PAPR 1",
 	  REF_PAPR, t_ppc_enable_papr, M_PPC, 0, 0, 0 },
 	{ "ppc ONE_REG: size above 16 bytes and unknown ids -EINVAL, ICP_STATE/VP_STATE -ENXIO "
-	  "with no interrupt controller, -EFAULT",
+	  "with no interrupt controller, -EFAULT (SET: the value before the id)",
 	  REF_REG, t_ppc_one_reg, M_PPC, 0, 0, 0 },
 	{ "ppc node: ioctl numbers in POWER's _IOC layout are unknown ioctls, the host's work",
 	  "api.rst 4 (ioctl numbers)", t_ppc_ioctl_numbers, M_PPC, T_EXT, 0, 0 },

@@ -91,6 +91,9 @@ TEST_F(PpcVcpuTest, OneRegAnswers) {
     const uint64_t u32 = 2ULL << 52;
     EXPECT_EQ(OneReg(set, (KX_REG_PPC_ICP_STATE & ~(0xfULL << 52)) | u32, val), -EINVAL);
     EXPECT_EQ(OneReg(set, 0x1030000000000001ULL, val), -EINVAL);  // KVM_REG_PPC_HIOR
+    // SET reads the value before the id; GET looks at the id first.
+    EXPECT_EQ(OneReg(set, 0x1030000000000001ULL, nullptr), set ? -EFAULT : -EINVAL);
+    EXPECT_EQ(OneReg(set, KX_REG_PPC_ICP_STATE, nullptr), set ? -EFAULT : -ENXIO);
     EXPECT_EQ(kx_vcpu_ioctl(vcpu_, set ? KX_SET_ONE_REG : KX_GET_ONE_REG, 1), -EFAULT);
   }
 }
