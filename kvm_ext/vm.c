@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/kvm_ext.h>
+#include <kvm_ext/platform.h>
 
 #include "kvm_ext.h"
 
@@ -81,6 +82,13 @@ static const struct file_operations kvm_ext_device_fops = {
 	.release = kvm_ext_device_release,
 	.llseek = noop_llseek,
 };
+
+struct kx_device *kx_file_device(void *file)
+{
+	struct file *f = file;
+
+	return f->f_op == &kvm_ext_device_fops ? f->private_data : NULL;
+}
 
 static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
 {

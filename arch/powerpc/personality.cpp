@@ -45,6 +45,7 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 // interrupt controllers' connections come with the devices.
 constexpr VcpuCap kVcpuCaps[] = {
     {KX_CAP_PPC_PAPR, enable_papr},
+    {KX_CAP_IRQ_XICS, enable_irq_xics},
 };
 
 constexpr CapRow kCaps[] = {
@@ -52,6 +53,7 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_IMMEDIATE_EXIT, 1, nullptr}, {KX_CAP_ENABLE_CAP, 1, nullptr},
     {KX_CAP_IOEVENTFD, 1, nullptr},      {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
     {KX_CAP_ONE_REG, 1, nullptr},        {KX_CAP_PPC_PAPR, 1, nullptr},
+    {KX_CAP_IRQ_XICS, 0, cap_irq_xics},
 };
 
 constexpr BuiltinDevice kDevices[] = {

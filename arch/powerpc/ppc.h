@@ -30,6 +30,14 @@ kx::Result<ArchVm*> vm_create(unsigned long type);
 bool device_present(const Vm& vm, u32 type);
 
 kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu);
+// kvmppc_sanity_check() after a vCPU capability (vcpu.cpp).
+kx::Status sanity_check(Vcpu& vcpu);
+
+// The XICS (xics.cpp): a vCPU's connection and its ICP's state.
+kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
+kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
+long cap_irq_xics(const Personality& p, const Vm* vm);
 kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 template <bool kSet>

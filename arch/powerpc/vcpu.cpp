@@ -43,6 +43,8 @@ kx::Status enable_papr(Vcpu& vcpu, const EnableCap&) {
   return sanity_check(c);
 }
 
+kx::Status sanity_check(Vcpu& vcpu) { return sanity_check(ppc_vcpu(vcpu)); }
+
 // kvmppc_vcpu_run_hv(): after immediate_exit (kvm_arch_vcpu_ioctl_run()
 // checks that first), an insane vCPU is refused with
 // KVM_EXIT_INTERNAL_ERROR.
@@ -79,10 +81,22 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   if (kSet && kx_copy_from_user(val, reg.addr, size)) return kx::kEFAULT;
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
-  if (reg.id == KX_REG_PPC_ICP_STATE || reg.id == KX_REG_PPC_VP_STATE)
-    status = kx::error(kx::kENXIO);
+  u64 icp = 0;
+  if (reg.id == KX_REG_PPC_ICP_STATE) {
+    if (kSet) {
+      __builtin_memcpy(&icp, val, sizeof(icp));
+      status = set_icp_state(vcpu, icp);
+    } else {
+      kx::Result<u64> r = icp_state(vcpu);
+      status = r.is_error() ? r.error() : kx::Status::ok();
+      if (r.is_ok()) icp = r.value();
+    }
+  } else if (reg.id == KX_REG_PPC_VP_STATE) {
+    status = kx::error(kx::kENXIO);  // no XIVE vCPU
+  }
   vcpu.mutex.unlock();
   KX_TRY(status);
+  if (!kSet && kx_copy_to_user(reg.addr, &icp, sizeof(icp))) return kx::kEFAULT;
   return 0;
 }
 

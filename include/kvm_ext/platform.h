@@ -166,6 +166,8 @@ int kx_current_pid(void);
 int kx_file_get(int fd, void **file);
 void kx_file_put(void *file);
 int kx_file_is_vfio_group(void *file);
+/* The kvm_ext device whose fd the file is (kvm_device_from_filp()), or NULL. */
+struct kx_device *kx_file_device(void *file);
 
 /* Drops what kx_vm_create() was given as the VM's owner. */
 void kx_owner_put(void *owner);

@@ -94,6 +94,9 @@ static long cap_expected(long cap)
 		return P->id != P_S390;
 	case KVM_CAP_PPC_PAPR:
 		return P->id == P_PPC;
+	case KVM_CAP_IRQ_XICS:
+		/* the POWER8 host (ppc_host's default): XICS vCPU connections */
+		return P->id == P_PPC;
 	case KVM_CAP_MP_STATE:
 		return P->id != P_PPC;
 	case KVM_CAP_ARM_SYSTEM_SUSPEND:
@@ -158,6 +161,7 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_S390_CSS_SUPPORT, 0),
 	CAP(KVM_CAP_ONE_REG, 0),
 	CAP(KVM_CAP_PPC_PAPR, 0),
+	CAP(KVM_CAP_IRQ_XICS, 0),
 	CAP(KVM_CAP_BINARY_STATS_FD, 0),
 	CAP(KVM_CAP_MP_STATE, 0),
 	CAP(KVM_CAP_ARM_SYSTEM_SUSPEND, 0),

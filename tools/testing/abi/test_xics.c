@@ -4,11 +4,13 @@
  * POWER host's implementation answers: on the POWER8 host (ppc_host=power8)
  * Linux's XICS emulation, whose facts are 6.1's book3s_xics.c
  * (kvmppc_xics_create(), xics_set_source(), xics_get_source(),
- * xics_has_attr(), kvmppc_xics_release()); on the POWER9 host kvm_ext has
- * no XICS-on-XIVE yet. No vCPU can connect yet (KVM_CAP_IRQ_XICS 0), so no
- * server exists.
+ * xics_has_attr(), kvmppc_xics_release(), kvmppc_xics_connect_vcpu(),
+ * kvmppc_xics_get/set_icp(), icp_deliver_irq()) and powerpc.c
+ * (kvm_vcpu_ioctl_enable_cap()); on the POWER9 host kvm_ext has no
+ * XICS-on-XIVE yet.
  */
 #include <string.h>
+#include <sys/eventfd.h>
 
 #include "abi_test.h"
 
@@ -67,7 +69,7 @@ static void t_xics_create(const struct abi_test *t)
 		return;
 	/* a fresh device: the old one's sources are gone */
 	expect_eq(get_src(again, 16, &w), -ENOENT);
-	expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 0);
+	expect_eq(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 1);
 }
 
 /*
@@ -85,6 +87,8 @@ PARAM_TEST(t_xics_host)
 	after = new_vm(0);
 	expect_eq(xics_create(after, KVM_CREATE_DEVICE_TEST), -ENODEV);
 	expect_eq(xics_create(after, 0), -ENODEV);
+	expect_eq(ioctl(after, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 0);
+	expect_eq(ioctl(before, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 1);
 	expect_true(xics_create(before, 0) >= 0);
 }
 
@@ -216,6 +220,154 @@ static void t_xics_nr_servers(const struct abi_test *t)
 			&n), -ENXIO);
 }
 
+static int connect(int vcpu, int fd, __u64 server, __u32 flags)
+{
+	struct kvm_enable_cap c = { .cap = KVM_CAP_IRQ_XICS, .flags = flags };
+
+	c.args[0] = (__u64)fd;
+	c.args[1] = server;
+	return ioctl(vcpu, KVM_ENABLE_CAP, &c) ? -errno : 0;
+}
+
+static int icp_get(int vcpu, __u64 *v)
+{
+	*v = 0xdeadbeef;
+	return one_reg(vcpu, false, KVM_REG_PPC_ICP_STATE, v) ? -errno : 0;
+}
+
+static int icp_set(int vcpu, __u64 cppr, __u64 xisr, __u64 mfrr, __u64 ppri)
+{
+	__u64 v = cppr << 56 | xisr << 32 | mfrr << 24 | ppri << 16;
+
+	return one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, &v) ? -errno : 0;
+}
+
+#define ICP(cppr, xisr, mfrr, ppri)                                         \
+	((__u64)(cppr) << 56 | (__u64)(xisr) << 32 | (__u64)(mfrr) << 24 | \
+	 (__u64)(ppri) << 16)
+
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS), args[0] the device fd, args[1] the
+ * server: flags -EINVAL; no fd -EBADF; not a kvm device, or another type,
+ * or another VM's XICS -EPERM; a vCPU connected already -EBUSY; a server
+ * number in use -EEXIST; any u32 server. A vCPU not in PAPR mode is
+ * connected and refused (-EINVAL, the sanity check after the case). The
+ * ICP starts as 0xffff0000; closing the XICS disconnects every vCPU.
+ */
+static void t_xics_connect(const struct abi_test *t)
+{
+	int vm = new_vm(0), other = new_vm(0), v0 = runnable_vcpu(vm, 0);
+	int v1 = runnable_vcpu(vm, 1), v2 = new_vcpu(vm, 2);
+	int dev = xics_create(vm, 0), odev = xics_create(other, 0), efd = eventfd(0, 0);
+	struct kvm_create_device vfio = { .type = KVM_DEV_TYPE_VFIO };
+	__u64 v;
+
+	(void)t;
+	if (!expect_true(dev >= 0 && odev >= 0 && efd >= 0) ||
+	    !expect_errno(ioctl(vm, KVM_CREATE_DEVICE, &vfio), 0))
+		return;
+	track_fd(efd);
+	track_fd((int)vfio.fd);
+	expect_eq(icp_get(v0, &v), -ENXIO);
+	expect_eq(connect(v0, dev, 7, 1), -EINVAL);
+	expect_eq(connect(v0, -1, 7, 0), -EBADF);
+	expect_eq(connect(v0, efd, 7, 0), -EPERM);
+	expect_eq(connect(v0, (int)vfio.fd, 7, 0), -EPERM);
+	expect_eq(connect(v0, odev, 7, 0), -EPERM);
+	expect_eq(connect(v0, dev, 7, 0), 0);
+	expect_eq(connect(v0, dev, 8, 0), -EBUSY);
+	expect_eq(connect(v1, dev, 7, 0), -EEXIST);
+	expect_eq(connect(v1, dev, 0xfffffffeULL, 0), 0);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0, 0, 0xff, 0xff));
+	/* not in PAPR mode: connected, then refused; connected it stays */
+	expect_eq(connect(v2, dev, 9, 0), -EINVAL);
+	expect_eq(connect(v2, dev, 10, 0), -EBUSY);
+	expect_eq(icp_get(v2, &v), 0);
+	/* a source may now target a server */
+	expect_eq(set_src(dev, 16, PRIO(5) | 7), 0);
+	expect_eq(set_src(dev, 17, PRIO(5) | 8), -EINVAL);
+	xclose(dev);
+	expect_eq(icp_get(v0, &v), -ENXIO);
+	dev = xics_create(vm, 0);
+	expect_eq(connect(v0, dev, 7, 0), 0);
+	expect_eq(connect(v1, dev, 7, 0), -EEXIST);
+}
+
+/*
+ * KVM_REG_PPC_ICP_STATE set: consistent or -EINVAL (no interrupt: pending
+ * priority 0xff; an IPI: at the MFRR's priority, above the CPPR; an
+ * interrupt: above the CPPR and the MFRR, its ICS made); read back whole.
+ */
+static void t_xics_icp_state(const struct abi_test *t)
+{
+	int vm = new_vm(0), v0 = runnable_vcpu(vm, 0), dev = xics_create(vm, 0);
+	__u64 v;
+
+	(void)t;
+	if (!expect_true(dev >= 0) || !expect_eq(connect(v0, dev, 0, 0), 0))
+		return;
+	expect_eq(icp_set(v0, 0xff, 0, 0xff, 5), -EINVAL);
+	expect_eq(icp_set(v0, 0xff, 2, 5, 6), -EINVAL);
+	expect_eq(icp_set(v0, 5, 2, 5, 5), -EINVAL);
+	expect_eq(icp_set(v0, 0xff, 2, 5, 5), 0);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0xff, 2, 5, 5));
+	expect_eq(icp_set(v0, 0xff, 0x1000, 0xff, 3), -EINVAL); /* no ICS 4 */
+	expect_eq(set_src(dev, 0x1000, PRIO(0xff)), 0);
+	expect_eq(icp_set(v0, 0xff, 0x1000, 3, 3), -EINVAL);
+	expect_eq(icp_set(v0, 3, 0x1000, 0xff, 3), -EINVAL);
+	expect_eq(icp_set(v0, 0xff, 0x1001, 0xff, 3), 0); /* the ICS, not the source */
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0xff, 0x1001, 0xff, 3));
+	expect_eq(icp_set(v0, 0xff, 0, 0xff, 0xff), 0);
+}
+
+/*
+ * A PENDING source set is delivered as icp_deliver_irq() does: presented
+ * when the ICP's CPPR, MFRR and pending priority are all less favoured;
+ * else left for a resend (the source reads PENDING) that a less favoured
+ * MFRR set through ICP_STATE hands back; a more favoured one rejects the
+ * interrupt the ICP held, which then waits for a resend; a masked source
+ * keeps it pending.
+ */
+static void t_xics_delivery(const struct abi_test *t)
+{
+	int vm = new_vm(0), v0 = runnable_vcpu(vm, 0), dev = xics_create(vm, 0);
+	__u64 v, w;
+
+	(void)t;
+	if (!expect_true(dev >= 0) || !expect_eq(connect(v0, dev, 0, 0), 0))
+		return;
+	/* CPPR 0: nothing is deliverable; the source waits for a resend */
+	expect_eq(set_src(dev, 20, PRIO(5) | KVM_XICS_PENDING), 0);
+	expect_eq(get_src(dev, 20, &w), 0);
+	expect_eq(w, PRIO(5) | KVM_XICS_PENDING | KVM_XICS_PRESENTED);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0, 0, 0xff, 0xff));
+	/* CPPR 3, MFRR 0x10: priority 5 still not; a less favoured MFRR resends */
+	expect_eq(icp_set(v0, 3, 0, 0x10, 0xff), 0);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(3, 0, 0x10, 0xff));
+	expect_eq(icp_set(v0, 0xff, 0, 0xff, 0xff), 0);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0xff, 20, 0xff, 5));
+	expect_eq(get_src(dev, 20, &w), 0);
+	expect_eq(w, PRIO(5) | KVM_XICS_PRESENTED);
+	/* priority 2 rejects 20, which cannot come back (2 is more favoured) */
+	expect_eq(set_src(dev, 21, PRIO(2) | KVM_XICS_PENDING), 0);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0xff, 21, 0xff, 2));
+	expect_eq(get_src(dev, 20, &w), 0);
+	expect_eq(w, PRIO(5) | KVM_XICS_PENDING | KVM_XICS_PRESENTED);
+	/* masked: pending, not presented to the ICP */
+	expect_eq(set_src(dev, 22, PRIO(1) | KVM_XICS_MASKED | KVM_XICS_PENDING), 0);
+	expect_eq(get_src(dev, 22, &w), 0);
+	expect_eq(w, PRIO(1) | KVM_XICS_MASKED | KVM_XICS_PENDING | KVM_XICS_PRESENTED);
+	expect_eq(icp_get(v0, &v), 0);
+	expect_eq(v, ICP(0xff, 21, 0xff, 2));
+}
+
 static const struct abi_test xics_tests[] = {
 	{ "XICS: one per VM (-EEXIST), CREATE_DEVICE_TEST 0, released with its fd and made "
 	  "again; KVM_CAP_IRQ_XICS 0 (no vCPU connection yet)",
@@ -234,6 +386,15 @@ static const struct abi_test xics_tests[] = {
 	{ "XICS KVM_DEV_XICS_NR_SERVERS: write only, -EFAULT, -EINVAL for 0 and above "
 	  "KVM_MAX_VCPU_ID (as xics.rst; 6.1's XICS emulation lacks the group)",
 	  "devices/xics.rst KVM_DEV_XICS_NR_SERVERS", t_xics_nr_servers, M_PPC, T_EXT, 0, 0 },
+	{ "XICS vCPU connect (KVM_ENABLE_CAP KVM_CAP_IRQ_XICS): -EINVAL, -EBADF, -EPERM (not a "
+	  "device, another type, another VM), -EBUSY, -EEXIST; PAPR's sanity after; "
+	  "disconnected with the device",
+	  "devices/xics.rst, api.rst 4.37 KVM_ENABLE_CAP", t_xics_connect, M_PPC, 0, 0, 0 },
+	{ "XICS KVM_REG_PPC_ICP_STATE: the consistency rules (-EINVAL), read back",
+	  "devices/xics.rst (ICP state)", t_xics_icp_state, M_PPC, 0, 0, 0 },
+	{ "XICS delivery of a pending source: presented, resent after a less favoured MFRR, "
+	  "rejected by a more favoured one, kept pending while masked",
+	  "devices/xics.rst", t_xics_delivery, M_PPC, 0, 0, 0 },
 };
 
 TEST_GROUP(xics);

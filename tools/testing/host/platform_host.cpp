@@ -85,6 +85,21 @@ uint64_t thread_blocked() { return t_blocked; }
 void set_thread_blocked(uint64_t mask) { t_blocked = mask; }
 }  // namespace host
 
+namespace {
+std::mutex g_device_fds_lock;
+std::map<intptr_t, kx_device*> g_device_fds;
+}  // namespace
+
+namespace host {
+void bind_device_fd(int fd, kx_device* dev) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  if (dev)
+    g_device_fds[fd] = dev;
+  else
+    g_device_fds.erase(fd);
+}
+}  // namespace host
+
 extern "C" {
 
 void* kx_alloc(unsigned long size) {
@@ -238,6 +253,12 @@ int kx_file_get(int fd, void** file) {
 }
 void kx_file_put(void*) {}
 int kx_file_is_vfio_group(void*) { return 0; }
+
+kx_device* kx_file_device(void* file) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  auto it = g_device_fds.find(reinterpret_cast<intptr_t>(file) - 1);
+  return it == g_device_fds.end() ? nullptr : it->second;
+}
 
 void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }
 

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+struct kx_device;
+
 namespace host {
 
 // Live allocations (kx_alloc, kx_alloc_uninit, kx_page_alloc) not yet
@@ -30,6 +32,8 @@ void clear_signal();
 // kx_sigmask_activate()/kx_sigmask_deactivate() change them.
 uint64_t thread_blocked();
 void set_thread_blocked(uint64_t mask);
+// The device an fd stands for to kx_file_device() (nullptr: none).
+void bind_device_fd(int fd, kx_device* dev);
 // User addresses at or above this fault in kx_copy_{from,to}_user.
 constexpr uint64_t kUserTop = 0x0000800000000000ull;
 

@@ -4,6 +4,8 @@
 // source words' errno rows and round trips, a failed ICS allocation.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 
@@ -11,6 +13,7 @@
 #include <kvm_ext/core.h>
 
 #include "platform_host.h"
+#include "ppc_vcpu.h"
 
 namespace {
 
@@ -60,7 +63,7 @@ TEST_F(XicsTest, OnePerVmReleasedWithItsFd) {
   uint64_t w;
   EXPECT_EQ(Get(again, 100, &w), -ENOENT);
   kx_device_release(again);
-  EXPECT_EQ(kx_check_extension(KX_PPC, vm_, KX_CAP_IRQ_XICS), 0);
+  EXPECT_EQ(kx_check_extension(KX_PPC, vm_, KX_CAP_IRQ_XICS), 1);
 }
 
 TEST_F(XicsTest, TheVmsHostDecides) {
@@ -72,6 +75,8 @@ TEST_F(XicsTest, TheVmsHostDecides) {
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &p9), 0);
   EXPECT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, KX_CREATE_DEVICE_TEST, &d), -ENODEV);
   EXPECT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, 0, &d), -ENODEV);
+  EXPECT_EQ(kx_check_extension(KX_PPC, p9, KX_CAP_IRQ_XICS), 0);
+  EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_IRQ_XICS), 0);
   kx_vm_put(p9);
   ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);  // made on POWER8
   kx_device_release(d);
@@ -120,6 +125,54 @@ TEST_F(XicsTest, FailedIcsAllocation) {
   EXPECT_EQ(Set(d, 2048, Prio(0xff)), 0);
   EXPECT_EQ(Get(d, 2048, &w), 0);
   kx_device_release(d);
+}
+
+// A vCPU connects through an fd that is the XICS's (kx_file_device()):
+// errno rows, the ICP's first state, a delivery, release disconnecting.
+TEST_F(XicsTest, ConnectAndIcpState) {
+  kx_device* d;
+  kx_vcpu *v0, *v1;
+  ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v0), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &v1), 0);
+  ASSERT_EQ(ppc_enable_papr(v0), 0);
+  const int fd = dup(0), plain = dup(0);
+  host::bind_device_fd(fd, d);
+  auto connect = [](kx_vcpu* v, int f, uint64_t server) {
+    PpcEnableCap c = {};
+    c.cap = KX_CAP_IRQ_XICS;
+    c.args[0] = static_cast<uint64_t>(f);
+    c.args[1] = server;
+    return kx_vcpu_ioctl(v, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c));
+  };
+  auto icp = [](kx_vcpu* v, bool set, uint64_t* val) {
+    uint64_t reg[2] = {KX_REG_PPC_ICP_STATE, reinterpret_cast<uintptr_t>(val)};
+    return kx_vcpu_ioctl(v, set ? KX_SET_ONE_REG : KX_GET_ONE_REG,
+                         reinterpret_cast<uintptr_t>(reg));
+  };
+  uint64_t val = 0;
+  EXPECT_EQ(connect(v0, -1, 3), -EBADF);
+  EXPECT_EQ(connect(v0, plain, 3), -EPERM);
+  EXPECT_EQ(icp(v0, false, &val), -ENXIO);
+  EXPECT_EQ(connect(v0, fd, 3), 0);
+  EXPECT_EQ(connect(v0, fd, 4), -EBUSY);
+  EXPECT_EQ(connect(v1, fd, 3), -EEXIST);
+  EXPECT_EQ(connect(v1, fd, 4), -EINVAL);  // not in PAPR mode: connected, refused
+  EXPECT_EQ(connect(v1, fd, 5), -EBUSY);
+  EXPECT_EQ(icp(v0, false, &val), 0);
+  EXPECT_EQ(val, 0xffff0000ull);
+  val = 0xffull << 56 | 0xffull << 24 | 0xffull << 16;  // CPPR 0xff
+  EXPECT_EQ(icp(v0, true, &val), 0);
+  EXPECT_EQ(Set(d, 40, Prio(4) | KX_XICS_PENDING | 3), 0);
+  EXPECT_EQ(icp(v0, false, &val), 0);
+  EXPECT_EQ(val, 0xffull << 56 | 40ull << 32 | 0xffull << 24 | 4ull << 16);
+  val = 0xffull << 56 | 40ull << 32 | 0xffull << 24 | 0xffull << 16;
+  EXPECT_EQ(icp(v0, true, &val), -EINVAL);  // an interrupt without its priority
+  host::bind_device_fd(fd, nullptr);
+  kx_device_release(d);
+  EXPECT_EQ(icp(v0, false, &val), -ENXIO);
+  close(fd);
+  close(plain);
 }
 
 }  // namespace
