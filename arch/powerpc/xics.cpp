@@ -109,8 +109,8 @@ class XicsDevice {
     const u8 prio = static_cast<u8>(val >> KX_XICS_PRIORITY_SHIFT);
     kx::Guard<kx::Mutex> guard(&lock_);
     if (prio != kMasked && !icp_of_server(server)) return kx::error(kx::kEINVAL);
+    IcsSource& s = ics->src[irq % kIrqPerIcs];
     {
-      IcsSource& s = ics->src[irq % kIrqPerIcs];
       s.server = server;
       s.saved_priority = prio;
       s.priority = (val & KX_XICS_MASKED) ? kMasked : prio;
@@ -165,15 +165,15 @@ class XicsDevice {
   // XICS (6.1 has it only in XICS-on-XIVE; its XICS emulation answers
   // -ENXIO: Documentation/differences.rst). In XICS-on-XIVE's order: the
   // value (-EFAULT), 0 or above KVM_MAX_VCPU_IDS -EINVAL, then -EBUSY
-  // once a vCPU is connected (none can be yet).
+  // once a vCPU is connected. The emulation bounds no server number by it
+  // (any u32 connects, as 6.1's), so the value is checked and not kept.
   kx::Status set_ctrl(const kx_attr& a) {
     if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::error(kx::kENXIO);
     u32 n;
     if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::error(kx::kEFAULT);
     if (n == 0 || n > kMaxVcpuIds) return kx::error(kx::kEINVAL);
     kx::Guard<kx::Mutex> guard(&lock_);
-    nr_servers_ = n;
-    return kx::Status::ok();
+    return icps_.empty() ? kx::Status::ok() : kx::error(kx::kEBUSY);
   }
 
   kx::Status has_ctrl(const kx_attr& a) {
@@ -345,9 +345,6 @@ class XicsDevice {
 
   kx::Mutex lock_{&xics_lock_class};
   Ics* ics_[kMaxIcsId + 1] KX_GUARDED_BY(lock_) = {};
-  // KVM_DEV_XICS_NR_SERVERS (KVM_MAX_VCPUS until set): the server numbers
-  // vCPUs will connect with.
-  u32 nr_servers_ KX_GUARDED_BY(lock_) = kMaxVcpus;
   kx::IntrusiveList<Icp, &Icp::node> icps_ KX_GUARDED_BY(lock_);
 };
 

@@ -261,6 +261,7 @@ static void t_xics_connect(const struct abi_test *t)
 	int dev = xics_create(vm, 0), odev = xics_create(other, 0), efd = eventfd(0, 0);
 	struct kvm_create_device vfio = { .type = KVM_DEV_TYPE_VFIO };
 	__u64 v;
+	__u32 w32;
 
 	(void)t;
 	if (!expect_true(dev >= 0 && odev >= 0 && efd >= 0) ||
@@ -275,6 +276,13 @@ static void t_xics_connect(const struct abi_test *t)
 	expect_eq(connect(v0, (int)vfio.fd, 7, 0), -EPERM);
 	expect_eq(connect(v0, odev, 7, 0), -EPERM);
 	expect_eq(connect(v0, dev, 7, 0), 0);
+	/* NR_SERVERS once a vCPU is connected: -EBUSY (after its value checks) */
+	w32 = 0;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&w32), -EINVAL);
+	w32 = 8;
+	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
+			&w32), -EBUSY);
 	expect_eq(connect(v0, dev, 8, 0), -EBUSY);
 	expect_eq(connect(v1, dev, 7, 0), -EEXIST);
 	expect_eq(connect(v1, dev, 0xfffffffeULL, 0), 0);

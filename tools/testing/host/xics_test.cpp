@@ -155,6 +155,9 @@ TEST_F(XicsTest, ConnectAndIcpState) {
   EXPECT_EQ(connect(v0, plain, 3), -EPERM);
   EXPECT_EQ(icp(v0, false, &val), -ENXIO);
   EXPECT_EQ(connect(v0, fd, 3), 0);
+  uint32_t n = 8;
+  kx_attr ctrl = {0, KX_DEV_XICS_GRP_CTRL, KX_DEV_XICS_NR_SERVERS, reinterpret_cast<uintptr_t>(&n)};
+  EXPECT_EQ(kx_device_attr(d, KX_ATTR_SET, reinterpret_cast<uintptr_t>(&ctrl)), -EBUSY);
   EXPECT_EQ(connect(v0, fd, 4), -EBUSY);
   EXPECT_EQ(connect(v1, fd, 3), -EEXIST);
   EXPECT_EQ(connect(v1, fd, 4), -EINVAL);  // not in PAPR mode: connected, refused
