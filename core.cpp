@@ -38,6 +38,7 @@
 #include "arch/arm64/vgic/its_device.cpp"
 #include "arch/arm64/vgic/lpi.cpp"
 #include "arch/arm64/vgic/mmio.cpp"
+#include "arch/powerpc/hcalls.cpp"
 #include "arch/powerpc/host.cpp"
 #include "arch/powerpc/personality.cpp"
 #include "arch/powerpc/vcpu.cpp"

@@ -7,6 +7,14 @@ static void dirty_bitmap_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kx_selftest_dirty_bitmap(), 0);
 }
 
+static int enable_cap(struct kx_vm *vm, unsigned int cap, unsigned int flags,
+		      unsigned long long arg0)
+{
+	const struct kx_enable_cap c = { .cap = cap, .flags = flags, .args = { arg0 } };
+
+	return kx_vm_enable_cap(vm, &c);
+}
+
 static void manual_protect_cap_test(struct kunit *test)
 {
 	struct kx_vm *arm = test_vm(test, KX_ARM64), *ppc = test_vm(test, KX_PPC);
@@ -14,11 +22,11 @@ static void manual_protect_cap_test(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, kx_check_extension(KX_ARM64, NULL, cap), 3L);
 	KUNIT_EXPECT_EQ(test, kx_check_extension(KX_S390, NULL, cap), 0L);
-	KUNIT_EXPECT_EQ(test, kx_vm_enable_cap(arm, cap, 0, KVM_DIRTY_LOG_INITIALLY_SET), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kx_vm_enable_cap(arm, cap, 0, 4), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kx_vm_enable_cap(arm, cap, 1, 1), -EINVAL);
-	KUNIT_EXPECT_EQ(test, kx_vm_enable_cap(arm, cap, 0, 3), 0);
-	KUNIT_EXPECT_EQ(test, kx_vm_enable_cap(ppc, cap, 0, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, enable_cap(arm, cap, 0, KVM_DIRTY_LOG_INITIALLY_SET), -EINVAL);
+	KUNIT_EXPECT_EQ(test, enable_cap(arm, cap, 0, 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, enable_cap(arm, cap, 1, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, enable_cap(arm, cap, 0, 3), 0);
+	KUNIT_EXPECT_EQ(test, enable_cap(ppc, cap, 0, 1), -EINVAL);
 	KUNIT_EXPECT_EQ(test, kx_has_clear_dirty_log(KX_ARM64), 1);
 	KUNIT_EXPECT_EQ(test, kx_has_clear_dirty_log(KX_PPC), 0);
 	kx_vm_put(arm);

@@ -248,6 +248,11 @@ static void kvm_ext_write_exit(struct kx_vcpu *vcpu, const struct kx_exit *e)
 		run->system_event.type = e->event_type;
 		run->system_event.ndata = e->event_ndata;
 		run->system_event.data[0] = e->event_data0;
+	} else if (e->reason == KVM_EXIT_PAPR_HCALL) {
+		memset(&run->papr_hcall, 0, sizeof(run->papr_hcall));
+		run->papr_hcall.nr = e->hcall_nr;
+		memcpy(run->papr_hcall.args, e->hcall_args,
+		       sizeof(e->hcall_args));
 	}
 }
 
@@ -381,7 +386,10 @@ static long kvm_ext_vm_enable_cap(struct kx_vm *vm, void __user *argp)
 
 	if (copy_from_user(&cap, argp, sizeof(cap)))
 		return -EFAULT;
-	return kx_vm_enable_cap(vm, cap.cap, cap.flags, cap.args[0]);
+	struct kx_enable_cap c = { .cap = cap.cap, .flags = cap.flags };
+
+	memcpy(c.args, cap.args, sizeof(c.args));
+	return kx_vm_enable_cap(vm, &c);
 }
 
 /*

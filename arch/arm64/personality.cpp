@@ -122,7 +122,8 @@ kx::Status cpu_line(Vm& vm, u32 vcpu_idx, u32 num, u32 level) {
 // KVM_IRQ_LINE (kvm_vm_ioctl_irq_line()): type in bits 27:24, the vCPU
 // index in 23:16 and 31:28 (KVM_CAP_ARM_IRQ_LINE_LAYOUT_2), the number in
 // 15:0. CPU lines only without an in-kernel GIC, SPIs and PPIs only with.
-kx::Status irq_line(Vm& vm, u32 irq, u32 level) {
+kx::Status irq_line(Vm& vm, IrqLevel& line) {
+  const u32 irq = line.irq, level = line.level;
   constexpr u32 kTypeCpu = 0, kTypeSpi = 1, kTypePpi = 2;
   const u32 type = (irq >> 24) & 0xf;
   const u32 vcpu_idx = ((irq >> 16) & 0xff) + ((irq >> 28) & 0xf) * 256;

@@ -6,11 +6,6 @@
 namespace kvm {
 namespace ppc {
 
-// KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS (__KVM_HAVE_IRQ_LINE): 6.1's
-// kvm_vm_ioctl_irq_line() is -ENXIO without an in-kernel XICS or XIVE,
-// which a VM cannot have yet.
-kx::Status irq_line(Vm&, u32, u32) { return kx::error(kx::kENXIO); }
-
 // struct kvm_guest_debug, ppc's layout: 16 breakpoints of address, type
 // and a reserved word.
 struct GuestDebug {
@@ -43,17 +38,23 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 
 // kvm_vcpu_ioctl_enable_cap() on book3s HV, for what kvm_ext has; the
 // interrupt controllers' connections come with the devices.
+// kvm_arch_vm_ioctl(), for what kvm_ext has.
+constexpr VmIoctl kVmIoctls[] = {
+    {KX_PPC_RTAS_DEFINE_TOKEN, rtas_define_token},
+};
+
 constexpr VcpuCap kVcpuCaps[] = {
     {KX_CAP_PPC_PAPR, enable_papr},
     {KX_CAP_IRQ_XICS, enable_irq_xics},
 };
 
 constexpr CapRow kCaps[] = {
-    {KX_CAP_SYNC_MMU, 1, nullptr},       {KX_CAP_DEVICE_CTRL, 1, nullptr},
-    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr}, {KX_CAP_ENABLE_CAP, 1, nullptr},
-    {KX_CAP_IOEVENTFD, 1, nullptr},      {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
-    {KX_CAP_ONE_REG, 1, nullptr},        {KX_CAP_PPC_PAPR, 1, nullptr},
-    {KX_CAP_IRQ_XICS, 0, cap_irq_xics},
+    {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_IOEVENTFD, 1, nullptr},        {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
+    {KX_CAP_ONE_REG, 1, nullptr},          {KX_CAP_PPC_PAPR, 1, nullptr},
+    {KX_CAP_IRQ_XICS, 0, cap_irq_xics},    {KX_CAP_PPC_RTAS, 1, nullptr},
+    {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -89,7 +90,7 @@ const Personality kPpcPersonality = {
     .manual_dirty_log_caps = 0,
     .has_msi = false,
     .has_irq_routing = false,
-    .has_irqfd = false,
+    .has_irqfd = true,
     .caps = ppc::kCaps,
     .ncaps = kx::array_size(ppc::kCaps),
     .devices = ppc::kDevices,
@@ -106,12 +107,12 @@ const Personality kPpcPersonality = {
     .idle_event = nullptr,
     .get_mp_state = nullptr,
     .set_mp_state = nullptr,
-    .vm_enable_cap = nullptr,
+    .vm_enable_cap = ppc::vm_enable_cap,
     .irq_line = ppc::irq_line,
     .vm_attr = nullptr,
     .vcpu_attr = nullptr,
-    .vm_ioctls = nullptr,
-    .n_vm_ioctls = 0,
+    .vm_ioctls = ppc::kVmIoctls,
+    .n_vm_ioctls = kx::array_size(ppc::kVmIoctls),
     .vcpu_ioctls = ppc::kVcpuIoctls,
     .n_vcpu_ioctls = kx::array_size(ppc::kVcpuIoctls),
     .vcpu_caps = ppc::kVcpuCaps,
@@ -119,7 +120,7 @@ const Personality kPpcPersonality = {
     .unknown_vm_ioctl_errno = -kx::kENOTTY,
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,
-    .guest_hypercall = nullptr,
+    .guest_hypercall = ppc::guest_hypercall,
     .vm_stats = stats_table(ppc::kVmStats),
     .vcpu_stats = stats_table(ppc::kVcpuStats),
 };

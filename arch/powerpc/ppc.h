@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-// The ppc personality's vCPU (vcpu.cpp), as personality.cpp's tables use it.
+// The ppc personality: its VM and vCPU state, the in-kernel interrupt
+// controller as the generic code reaches it, and the functions
+// personality.cpp's tables name.
 #ifndef KVM_EXT_ARCH_POWERPC_PPC_H
 #define KVM_EXT_ARCH_POWERPC_PPC_H
+
+#include <kx/atomic.h>
+#include <kx/lock.h>
 
 #include "virt/kvm/vm.h"
 
@@ -18,25 +23,118 @@ enum class HostModel : u32 {
 };
 HostModel host();
 
-// kvm->arch, for what kvm_ext has of it: the host the VM was made on.
+class XicsDevice;
+struct Icp;
+
+extern kx::LockClass ppc_intc_class;
+
+// kvm->arch.xics as book3s.c's kvm_set_irq() reaches it: KVM_IRQ_LINE,
+// irqfds (GSI n is source n: book3s has no KVM_SET_GSI_ROUTING) and the
+// idle vCPU's wait all come through here, from any context. The lock
+// keeps the XICS from its release while they use it; the XICS's own lock
+// nests inside.
+class PpcIrqChip final : public IrqChip {
+ public:
+  PpcIrqChip() = default;
+
+  kx::Status check_route(u32, u32) const override { return kx::error(kx::kEINVAL); }
+  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) override;
+  kx::Result<int> signal_msi(Vm&, const Msi&) override { return kx::kEINVAL; }
+  // kvm_arch_set_irq_inatomic(): book3s calls kvm_set_irq() with level 1.
+  bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) override;
+  // No kvm_arch_irqfd_allowed() on ppc: irqfds may always be assigned.
+  bool ready(Vm&) override { return true; }
+  bool vcpu_has_interrupt(Vcpu& vcpu) override;
+
+  // kvm_set_irq() on book3s: -ENODEV without an XICS, else
+  // ics_deliver_irq()'s answer.
+  int set_irq(u32 irq, u32 level);
+
+  kx::SpinLock lock{&ppc_intc_class};
+  XicsDevice* xics KX_GUARDED_BY(lock) = nullptr;
+};
+
+// MAX_HCALL_OPCODE (H_WATCHDOG): the hypercalls KVM_CAP_PPC_ENABLE_HCALL
+// switches, one bit per number / 4.
+constexpr u64 kMaxHcallOpcode = 0x45c;
+constexpr u32 kHcallWords = (kMaxHcallOpcode / 4 + 1 + 63) / 64;
+
+// One KVM_PPC_RTAS_DEFINE_TOKEN definition (book3s_rtas.c).
+struct RtasToken {
+  u64 token;
+  u32 handler;  // index in the handler table (hcalls.cpp)
+  kx::ListNode node;
+};
+
+extern kx::LockClass ppc_rtas_class;
+
+// kvm->arch, for what kvm_ext has of it.
 class PpcVm final : public ArchVm {
  public:
-  explicit PpcVm(HostModel h) : host(h) {}
+  explicit PpcVm(HostModel h);
+  ~PpcVm() override;
+  IrqChip* irqchip() override { return &intc; }
+
   const HostModel host;
+  PpcIrqChip intc;
+  // kvm->arch.enabled_hcalls: set and cleared atomically, as set_bit().
+  kx::Atomic<u64> enabled_hcalls[kHcallWords];
+  // kvm->arch.rtas_token_lock and rtas_tokens.
+  kx::Mutex rtas_lock{&ppc_rtas_class};
+  kx::IntrusiveList<RtasToken, &RtasToken::node> rtas_tokens KX_GUARDED_BY(rtas_lock);
 };
+inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
+
+// vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex but for the
+// ICP, which the XICS reaches under its own lock (XicsDevice::icp_of()).
+class PpcVcpu final : public ArchVcpu {
+ public:
+  // KVM_CAP_PPC_PAPR enabled.
+  bool papr_enabled = false;
+  // kvmppc_sanity_check()'s last answer: KVM_RUN refuses an insane vCPU.
+  bool sane = false;
+
+ private:
+  friend class XicsDevice;
+  Icp* icp_ = nullptr;  // vcpu->arch.icp
+};
+inline PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
 
 kx::Result<ArchVm*> vm_create(unsigned long type);
 bool device_present(const Vm& vm, u32 type);
+kx::Status irq_line(Vm& vm, IrqLevel& line);
+kx::Status vm_enable_cap(Vm& vm, const EnableCap& req);
+kx::Result<long> rtas_define_token(Vm& vm, u64 arg);
 
 kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu);
 // kvmppc_sanity_check() after a vCPU capability (vcpu.cpp).
 kx::Status sanity_check(Vcpu& vcpu);
 
-// The XICS (xics.cpp): a vCPU's connection and its ICP's state.
+// A PAPR hypercall's registers: r3 the number in, the return code out;
+// r4-r7 arguments in, results out.
+struct HcallRegs {
+  u64 r3;
+  u64 r4_7[4];
+};
+constexpr s64 kHSuccess = 0, kHHardware = -1, kHParameter = -4;  // H_SUCCESS, ...
+constexpr u64 kHEoi = 0x64, kHCppr = 0x68, kHIpi = 0x6c, kHIpoll = 0x70, kHXirr = 0x74,
+              kHXirrX = 0x2fc, kHRtas = 0xf000;
+kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) KX_REQUIRES(vcpu.mutex);
+
+// The XICS (xics.cpp): a vCPU's connection and its ICP's state, the
+// hypercalls the ICP answers (kvmppc_xics_hcall(): H_HARDWARE without an
+// ICP), and RTAS's view of the sources (kvmppc_xics_set_xive() and the
+// rest: 0, -ENODEV without an XICS, -EINVAL).
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
+bool has_icp(Vcpu& vcpu);
+void xics_hcall(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex);
+int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority);
+int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority);
+int xics_int_off(Vm& vm, u32 irq);
+int xics_int_on(Vm& vm, u32 irq);
 long cap_irq_xics(const Personality& p, const Vm* vm);
 kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);

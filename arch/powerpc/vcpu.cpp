@@ -9,17 +9,6 @@
 namespace kvm {
 namespace ppc {
 
-// vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.
-class PpcVcpu final : public ArchVcpu {
- public:
-  // KVM_CAP_PPC_PAPR enabled.
-  bool papr_enabled = false;
-  // kvmppc_sanity_check()'s last answer: KVM_RUN refuses an insane vCPU.
-  bool sane = false;
-};
-
-PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
-
 // kvmppc_sanity_check() on an HV VM: the vCPU has a PVR (from its
 // creation) and "HV KVM can only do PAPR mode for now". It runs when the
 // vCPU is made and after every capability it enables.

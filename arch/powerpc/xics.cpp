@@ -11,13 +11,15 @@
 // A vCPU connects with KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS) and gets an
 // interrupt presentation controller (ICP) with its server number, whose
 // state KVM_REG_PPC_ICP_STATE reads and writes; the ICPs are the device's
-// and go with it. A pending source is delivered to its server's ICP as
-// icp_deliver_irq() does (presented, rejected, or left for a resend). The
-// guest's side (the XICS hypercalls, a vCPU in KVM_RUN woken by its ICP)
-// is not there yet.
+// and go with it. Sources fire through KVM_IRQ_LINE and irqfds; a pending
+// source is delivered to its server's ICP as icp_deliver_irq() does
+// (presented, rejected, or left for a resend), and a vCPU whose ICP
+// presents an interrupt above its CPPR wakes. The guest takes it with the
+// XICS hypercalls and controls the sources with RTAS (hcalls.cpp).
 //
-// One mutex guards the sources and the ICPs: Linux's per-ICS spinlocks and
-// lock-free ICP updates serve guest paths kvm_ext does not run yet.
+// One spinlock guards the sources and the ICPs (Linux's per-ICS spinlocks
+// and lock-free ICP updates buy concurrency kvm_ext does not need): every
+// path here may run from an irqfd's wakeup.
 #include "arch/powerpc/ppc.h"
 #include "virt/kvm/c_abi.h"
 
@@ -78,21 +80,38 @@ class XicsDevice {
   // may make another.
   static constexpr bool kDiesWithFd = true;
 
-  // kvmppc_xics_create(): one per VM (kvm->arch.xics), -EEXIST.
+  // kvmppc_xics_create(): one per VM (kvm->arch.xics), -EEXIST. The VM's
+  // interrupt controller points at it from then on.
   static kx::Result<XicsDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
     for (Device* other : vm.devices()) {
       if (other->ops() == &kx_xics_device_ops) return kx::kEEXIST;
     }
+    PpcIrqChip& chip = ppc_vm(vm).intc;
     kx::AllocChecker ac;
-    XicsDevice* dev = new (&ac) XicsDevice();
+    XicsDevice* dev = new (&ac) XicsDevice(chip);
     if (!ac.check()) return kx::kENOMEM;
+    kx::IrqSaveGuard guard(&chip.lock);
+    chip.xics = dev;
     return dev;
   }
 
-  // kvmppc_xics_release(): the vCPUs lose their ICPs with it.
+  // kvmppc_xics_release(): off the VM first, so that nothing reaches it
+  // any more; the vCPUs lose their ICPs with it.
+  static void Destroy(XicsDevice* dev) {
+    {
+      kx::IrqSaveGuard guard(&dev->chip_.lock);
+      dev->chip_.xics = nullptr;
+    }
+    kx::destroy(dev);
+  }
+
   ~XicsDevice() {
+    kx::IrqSaveGuard guard(&lock_);
     for (Ics*& ics : ics_) kx::destroy(ics);
-    while (Icp* icp = icps_.pop_front()) kx::destroy(icp);
+    while (Icp* icp = icps_.pop_front()) {
+      icp_of(*icp->vcpu) = nullptr;
+      kx::destroy(icp);
+    }
   }
 
   // xics_set_source(): the number (a signed long in Linux: -ENOENT below
@@ -107,21 +126,19 @@ class XicsDevice {
     if (kx_copy_from_user(&val, a.addr, sizeof(val))) return kx::error(kx::kEFAULT);
     const u32 server = static_cast<u32>(val & KX_XICS_DESTINATION_MASK);
     const u8 prio = static_cast<u8>(val >> KX_XICS_PRIORITY_SHIFT);
-    kx::Guard<kx::Mutex> guard(&lock_);
+    kx::IrqSaveGuard guard(&lock_);
     if (prio != kMasked && !icp_of_server(server)) return kx::error(kx::kEINVAL);
     IcsSource& s = ics->src[irq % kIrqPerIcs];
-    {
-      s.server = server;
-      s.saved_priority = prio;
-      s.priority = (val & KX_XICS_MASKED) ? kMasked : prio;
-      s.resend = false;
-      s.masked_pending = false;
-      s.lsi = val & KX_XICS_LEVEL_SENSITIVE;
-      // "If PENDING, set P in case P is not saved because of old code"
-      s.pq = ((val & (KX_XICS_PRESENTED | KX_XICS_PENDING)) ? kPqPresented : 0) |
-             ((val & KX_XICS_QUEUED) ? kPqQueued : 0);
-      s.exists = true;
-    }
+    s.server = server;
+    s.saved_priority = prio;
+    s.priority = (val & KX_XICS_MASKED) ? kMasked : prio;
+    s.resend = false;
+    s.masked_pending = false;
+    s.lsi = val & KX_XICS_LEVEL_SENSITIVE;
+    // "If PENDING, set P in case P is not saved because of old code"
+    s.pq = ((val & (KX_XICS_PRESENTED | KX_XICS_PENDING)) ? kPqPresented : 0) |
+           ((val & KX_XICS_QUEUED) ? kPqQueued : 0);
+    s.exists = true;
     if (val & KX_XICS_PENDING) deliver(static_cast<u32>(irq), nullptr, false);
     return kx::Status::ok();
   }
@@ -133,7 +150,7 @@ class XicsDevice {
     const u32 irq = static_cast<u32>(a.attr);
     u64 val = 0;
     {
-      kx::Guard<kx::Mutex> guard(&lock_);
+      kx::IrqSaveGuard guard(&lock_);
       const Ics* ics = find_ics(irq);
       if (!ics || !ics->src[irq % kIrqPerIcs].exists) return kx::error(kx::kENOENT);
       const IcsSource& s = ics->src[irq % kIrqPerIcs];
@@ -172,7 +189,7 @@ class XicsDevice {
     u32 n;
     if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::error(kx::kEFAULT);
     if (n == 0 || n > kMaxVcpuIds) return kx::error(kx::kEINVAL);
-    kx::Guard<kx::Mutex> guard(&lock_);
+    kx::IrqSaveGuard guard(&lock_);
     return icps_.empty() ? kx::Status::ok() : kx::error(kx::kEBUSY);
   }
 
@@ -182,22 +199,47 @@ class XicsDevice {
 
   // kvmppc_xics_connect_vcpu() after the device checks: a vCPU connected
   // already -EBUSY, a server number another ICP has -EEXIST, then the ICP
-  // (-ENOMEM). Any u32 is a server number.
+  // (-ENOMEM; made first here, under no lock). Any u32 is a server number.
   kx::Status connect(Vcpu& vcpu, u32 server) {
-    kx::Guard<kx::Mutex> guard(&lock_);
-    if (icp_of_vcpu(vcpu)) return kx::error(kx::kEBUSY);
-    if (icp_of_server(server)) return kx::error(kx::kEEXIST);
     kx::AllocChecker ac;
     Icp* icp = new (&ac) Icp{&vcpu, server};
-    if (!ac.check()) return kx::error(kx::kENOMEM);
-    icps_.push_back(icp);
-    return kx::Status::ok();
+    const bool allocated = ac.check();
+    kx::Status s;
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      if (icp_of(vcpu)) {
+        s = kx::error(kx::kEBUSY);
+      } else if (icp_of_server(server)) {
+        s = kx::error(kx::kEEXIST);
+      } else if (!allocated) {
+        s = kx::error(kx::kENOMEM);
+      } else {
+        icps_.push_back(icp);
+        icp_of(vcpu) = icp;
+        icp = nullptr;
+      }
+    }
+    if (icp) kx::destroy(icp);
+    return s;
+  }
+
+  bool connected(Vcpu& vcpu) {
+    kx::IrqSaveGuard guard(&lock_);
+    return icp_of(vcpu) != nullptr;
+  }
+
+  // icp_try_update()'s out_ee: the ICP presents an interrupt the vCPU
+  // takes (KVM_RUN's idle guest wakes for it).
+  bool has_interrupt(Vcpu& vcpu) {
+    kx::IrqSaveGuard guard(&lock_);
+    const Icp* icp = icp_of(vcpu);
+    return icp && out_ee(*icp);
   }
 
   // kvmppc_xics_get_icp(); -ENXIO for a vCPU with no ICP (book3s.c).
-  kx::Result<u64> icp_state(const Vcpu& vcpu) {
-    kx::Guard<kx::Mutex> guard(&lock_);
-    const Icp* icp = icp_of_vcpu(vcpu);
+  kx::Result<u64> icp_state(Vcpu& vcpu) {
+    kx::IrqSaveGuard guard(&lock_);
+    const Icp* icp = icp_of(vcpu);
     if (!icp) return kx::kENXIO;
     return u64{icp->cppr} << kIcpCpprShift | u64{icp->xisr} << kIcpXisrShift |
            u64{icp->mfrr} << kIcpMfrrShift | u64{icp->pending_pri} << kIcpPpriShift;
@@ -208,9 +250,9 @@ class XicsDevice {
   // interrupt above the CPPR and the MFRR, in an ICS that exists), else
   // -EINVAL. A displaced interrupt is not rejected; a less favoured MFRR
   // hands a pending resend to the sources.
-  kx::Status set_icp_state(const Vcpu& vcpu, u64 val) {
-    kx::Guard<kx::Mutex> guard(&lock_);
-    Icp* icp = icp_of_vcpu(vcpu);
+  kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
+    kx::IrqSaveGuard guard(&lock_);
+    Icp* icp = icp_of(vcpu);
     if (!icp) return kx::error(kx::kENXIO);
     const u8 cppr = static_cast<u8>(val >> kIcpCpprShift);
     const u32 xisr = static_cast<u32>((val >> kIcpXisrShift) & kIcpXisrMask);
@@ -232,8 +274,118 @@ class XicsDevice {
     icp->xisr = xisr;
     icp->mfrr = mfrr;
     icp->pending_pri = ppri;
+    kick_if_presented(*icp);
     if (resend) check_resend(*icp);
     return kx::Status::ok();
+  }
+
+  // ics_deliver_irq(): KVM_IRQ_LINE's and irqfds' way in. A source that
+  // does not exist is -EINVAL. KVM_INTERRUPT_SET and SET_LEVEL are 1,
+  // UNSET 0, anything else as given. An MSI ignores 0 and otherwise
+  // shifts P into Q; an LSI holds P while its line is high. Only the
+  // change to P alone presents.
+  int set_irq(u32 irq, u32 level) {
+    kx::IrqSaveGuard guard(&lock_);
+    Ics* ics = find_ics(irq);
+    if (!ics || !ics->src[irq % kIrqPerIcs].exists) return -kx::kEINVAL;
+    IcsSource& s = ics->src[irq % kIrqPerIcs];
+    constexpr u32 kSet = ~0u, kUnset = ~1u, kSetLevel = ~2u;  // KVM_INTERRUPT_*
+    if (level == kSet || level == kSetLevel)
+      level = 1;
+    else if (level == kUnset)
+      level = 0;
+    if (!s.lsi && level == 0) return 0;
+    u8 pq;
+    if (s.lsi) {
+      if (level && (s.pq & kPqPresented)) return 0;
+      pq = level ? kPqPresented : 0;
+    } else {
+      pq = static_cast<u8>(((s.pq << 1) & 3) | kPqPresented);
+    }
+    s.pq = pq;
+    if (pq == kPqPresented) deliver(irq, nullptr, false);
+    return 0;
+  }
+
+  // kvmppc_xics_hcall() after the dispatch's checks: the ICP's hypercalls
+  // (r3 the number) on this vCPU's ICP (none: H_HARDWARE). The return
+  // code goes to r3, results to r4 and r5. Returns the source an H_EOI
+  // completed (-1 for none), for kvm_notify_acked_irq() once the lock is
+  // dropped.
+  s64 hcall(Vcpu& vcpu, HcallRegs& regs) {
+    kx::IrqSaveGuard guard(&lock_);
+    const u64 nr = regs.r3;
+    u64* r = regs.r4_7;  // r4, r5, ...
+    Icp* icp = icp_of(vcpu);
+    s64 rc = kHSuccess, acked = -1;
+    if (!icp) {
+      rc = kHHardware;
+    } else if (nr == kHXirr || nr == kHXirrX) {
+      r[0] = h_xirr(*icp);
+      // H_XIRR_X adds the timebase: a 512 MHz clock, as POWER's.
+      if (nr == kHXirrX) {
+        const u64 ns = kx_now_ns();
+        r[1] = ns / 1000 * 512 + ns % 1000 * 512 / 1000;
+      }
+    } else if (nr == kHIpoll) {
+      rc = h_ipoll(*icp, r[0], &r[0], &r[1]);
+    } else if (nr == kHCppr) {
+      h_cppr(*icp, r[0]);
+    } else if (nr == kHEoi) {
+      rc = h_eoi(*icp, r[0], &acked);
+    } else if (nr == kHIpi) {
+      rc = h_ipi(*icp, r[0], r[1]);
+    }
+    regs.r3 = static_cast<u64>(rc);
+    return acked;
+  }
+
+  // RTAS ibm,set-xive (kvmppc_xics_set_xive()): the source's ICS and the
+  // server's ICP must exist (-EINVAL); priority and saved priority both
+  // take the new one, and a pending masked or rejected source is
+  // delivered.
+  int set_xive(u32 irq, u32 server, u32 priority) {
+    kx::IrqSaveGuard guard(&lock_);
+    Ics* ics = find_ics(irq);
+    if (!ics) return -kx::kEINVAL;
+    Icp* icp = icp_of_server(server);
+    if (!icp) return -kx::kEINVAL;
+    const u8 prio = static_cast<u8>(priority);
+    if (write_xive(ics->src[irq % kIrqPerIcs], server, prio, prio)) deliver(irq, icp, false);
+    return 0;
+  }
+
+  // ibm,get-xive: the server and the current priority (0xff if masked).
+  int get_xive(u32 irq, u32* server, u32* priority) {
+    kx::IrqSaveGuard guard(&lock_);
+    const Ics* ics = find_ics(irq);
+    if (!ics) return -kx::kEINVAL;
+    *server = ics->src[irq % kIrqPerIcs].server;
+    *priority = ics->src[irq % kIrqPerIcs].priority;
+    return 0;
+  }
+
+  // ibm,int-off: masked, the priority kept as the saved one.
+  int int_off(u32 irq) {
+    kx::IrqSaveGuard guard(&lock_);
+    Ics* ics = find_ics(irq);
+    if (!ics) return -kx::kEINVAL;
+    IcsSource& s = ics->src[irq % kIrqPerIcs];
+    (void)write_xive(s, s.server, kMasked, s.priority);
+    return 0;
+  }
+
+  // ibm,int-on: the saved priority back (its server's ICP must exist),
+  // and what arrived while masked delivered.
+  int int_on(u32 irq) {
+    kx::IrqSaveGuard guard(&lock_);
+    Ics* ics = find_ics(irq);
+    if (!ics) return -kx::kEINVAL;
+    IcsSource& s = ics->src[irq % kIrqPerIcs];
+    Icp* icp = icp_of_server(s.server);
+    if (!icp) return -kx::kEINVAL;
+    if (write_xive(s, s.server, s.saved_priority, s.saved_priority)) deliver(irq, icp, false);
+    return 0;
   }
 
   static constexpr AttrGroup<XicsDevice> kAttrGroups[] = {
@@ -243,7 +395,17 @@ class XicsDevice {
   };
 
  private:
-  XicsDevice() = default;
+  explicit XicsDevice(PpcIrqChip& chip) : chip_(chip) {}
+
+  static bool out_ee(const Icp& icp) { return icp.xisr && icp.pending_pri < icp.cppr; }
+
+  // icp_try_update(): an ICP that now presents an interrupt kicks its vCPU.
+  static void kick_if_presented(Icp& icp) {
+    if (out_ee(icp)) icp.vcpu->kick();
+  }
+
+  // vcpu->arch.icp: this XICS's ICP of the vCPU, reached under its lock.
+  Icp*& icp_of(Vcpu& vcpu) KX_REQUIRES(lock_) { return ppc_vcpu(vcpu).icp_; }
 
   Ics* find_ics(u32 irq) const KX_REQUIRES(lock_) {
     const u32 id = irq >> kIcsShift;
@@ -254,19 +416,24 @@ class XicsDevice {
   // under it (another set may have made it meanwhile).
   kx::Result<Ics*> ics_for(u32 irq) {
     {
-      kx::Guard<kx::Mutex> guard(&lock_);
+      kx::IrqSaveGuard guard(&lock_);
       if (Ics* ics = find_ics(irq)) return ics;
     }
     kx::AllocChecker ac;
     Ics* fresh = new (&ac) Ics();
     if (!ac.check()) return kx::kENOMEM;
-    kx::Guard<kx::Mutex> guard(&lock_);
-    Ics*& slot = ics_[irq >> kIcsShift];
-    if (slot)
-      kx::destroy(fresh);
-    else
-      slot = fresh;
-    return slot;
+    Ics* ics;
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      Ics*& slot = ics_[irq >> kIcsShift];
+      if (!slot) {
+        slot = fresh;
+        fresh = nullptr;
+      }
+      ics = slot;
+    }
+    if (fresh) kx::destroy(fresh);
+    return ics;
   }
 
   // kvmppc_xics_find_server(): the ICP with this server number.
@@ -277,11 +444,124 @@ class XicsDevice {
     return nullptr;
   }
 
-  Icp* icp_of_vcpu(const Vcpu& vcpu) KX_REQUIRES(lock_) {
-    for (Icp* icp : icps_) {
-      if (icp->vcpu == &vcpu) return icp;
+  // write_xive(): whether the source now needs delivering (it was pending
+  // while masked, or waiting for a resend, and is unmasked).
+  static bool write_xive(IcsSource& s, u32 server, u8 priority, u8 saved_priority) {
+    s.server = server;
+    s.priority = priority;
+    s.saved_priority = saved_priority;
+    if ((s.masked_pending || s.resend) && priority != kMasked) {
+      s.masked_pending = false;
+      s.resend = false;
+      return true;
     }
-    return nullptr;
+    return false;
+  }
+
+  // kvmppc_h_xirr(), Accept_Interrupt: the pending interrupt with the
+  // CPPR; the CPPR rises to its priority and the XISR empties.
+  static u32 h_xirr(Icp& icp) {
+    const u32 xirr = icp.xisr | u32{icp.cppr} << 24;
+    if (icp.xisr) {
+      icp.cppr = icp.pending_pri;
+      icp.pending_pri = kMasked;
+      icp.xisr = 0;
+    }
+    return xirr;
+  }
+
+  // The ICP a server number names for H_IPI and H_IPOLL: the caller's
+  // own if the whole register matches, else kvmppc_xics_find_server() of
+  // its low 32 bits.
+  Icp* target(Icp& self, u64 server) KX_REQUIRES(lock_) {
+    return server == self.server ? &self : icp_of_server(static_cast<u32>(server));
+  }
+
+  // kvmppc_h_ipoll(): XIRR and MFRR of any ICP, no side effect.
+  s64 h_ipoll(Icp& self, u64 server, u64* xirr, u64* mfrr) KX_REQUIRES(lock_) {
+    const Icp* icp = target(self, server);
+    if (!icp) return kHParameter;
+    *xirr = u32{icp->cppr} << 24 | icp->xisr;
+    *mfrr = icp->mfrr;
+    return kHSuccess;
+  }
+
+  // kvmppc_h_ipi(): Set_MFRR, then Check_IPI (an MFRR above the CPPR and
+  // at least the pending priority displaces the pending interrupt,
+  // which is rejected back to its source unless an IPI); a less
+  // favoured MFRR resends whatever the ICP refused.
+  s64 h_ipi(Icp& self, u64 server, u64 mfrr_reg) KX_REQUIRES(lock_) {
+    Icp* icp = target(self, server);
+    if (!icp) return kHParameter;
+    const u8 mfrr = static_cast<u8>(mfrr_reg);
+    const u8 old_mfrr = icp->mfrr;
+    u32 reject = 0;
+    bool resend = false;
+    icp->mfrr = mfrr;
+    if (mfrr < icp->cppr && mfrr <= icp->pending_pri) {
+      reject = icp->xisr;
+      icp->pending_pri = mfrr;
+      icp->xisr = kIpi;
+    }
+    if (mfrr > old_mfrr) {
+      resend = icp->need_resend;
+      icp->need_resend = false;
+    }
+    kick_if_presented(*icp);
+    if (reject && reject != kIpi) deliver(reject, icp, false);
+    if (resend) check_resend(*icp);
+    return kHSuccess;
+  }
+
+  // icp_down_cppr(): a less favoured CPPR may let the IPI the MFRR
+  // holds be presented, and resends what was refused.
+  void down_cppr(Icp& icp, u8 cppr) KX_REQUIRES(lock_) {
+    icp.cppr = cppr;
+    if (icp.mfrr < cppr && icp.mfrr <= icp.pending_pri) {
+      icp.pending_pri = icp.mfrr;
+      icp.xisr = kIpi;
+    }
+    const bool resend = icp.need_resend;
+    icp.need_resend = false;
+    kick_if_presented(icp);
+    if (resend) check_resend(icp);
+  }
+
+  // kvmppc_h_cppr(): lowering the priority is Down_CPPR; raising it
+  // rejects a pending interrupt it now masks. The comparison takes the
+  // whole register, the CPPR its low byte.
+  void h_cppr(Icp& icp, u64 cppr) KX_REQUIRES(lock_) {
+    if (cppr > icp.cppr) {
+      down_cppr(icp, static_cast<u8>(cppr));
+    } else if (cppr == icp.cppr) {
+      return;
+    }
+    u32 reject = 0;
+    icp.cppr = static_cast<u8>(cppr);
+    if (cppr <= icp.pending_pri) {
+      reject = icp.xisr;
+      icp.xisr = 0;
+      icp.pending_pri = kMasked;
+    }
+    kick_if_presented(icp);
+    if (reject && reject != kIpi) deliver(reject, &icp, false);
+  }
+
+  // kvmppc_h_eoi(): the CPPR from the XIRR's top byte (Down_CPPR), then
+  // for anything but an IPI the source's EOI (ics_eoi(): its ICS must
+  // exist, H_PARAMETER): an MSI's Q moves into P, an LSI keeps P while
+  // its line is high; a P left set is delivered again.
+  s64 h_eoi(Icp& icp, u64 xirr, s64* acked) KX_REQUIRES(lock_) {
+    const u32 irq = xirr & 0xffffff;
+    down_cppr(icp, static_cast<u8>(xirr >> 24));
+    if (irq == kIpi) return kHSuccess;
+    Ics* ics = find_ics(irq);
+    if (!ics) return kHParameter;
+    IcsSource& s = ics->src[irq % kIrqPerIcs];
+    if (!s.lsi) s.pq >>= 1;
+    if (s.pq & kPqPresented) deliver(irq, &icp, false);
+    *acked = irq;
+    return kHSuccess;
   }
 
   // icp_try_to_deliver(): presented if the ICP's CPPR, MFRR and pending
@@ -293,6 +573,7 @@ class XicsDevice {
       *reject = icp.xisr;
       icp.xisr = irq;
       icp.pending_pri = priority;
+      kick_if_presented(icp);
       return true;
     }
     icp.need_resend = true;
@@ -343,18 +624,11 @@ class XicsDevice {
     }
   }
 
-  kx::Mutex lock_{&xics_lock_class};
+  PpcIrqChip& chip_;
+  kx::SpinLock lock_{&xics_lock_class};
   Ics* ics_[kMaxIcsId + 1] KX_GUARDED_BY(lock_) = {};
   kx::IntrusiveList<Icp, &Icp::node> icps_ KX_GUARDED_BY(lock_);
 };
-
-// The VM's XICS, if it has one; Vm::lock keeps it from its release.
-XicsDevice* xics_of(Vm& vm) KX_REQUIRES(vm.lock) {
-  for (Device* d : vm.devices()) {
-    if (d->ops() == &kx_xics_device_ops) return static_cast<XicsDevice*>(d->priv);
-  }
-  return nullptr;
-}
 
 // KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS) (kvm_vcpu_ioctl_enable_cap()):
 // args[0] the device fd (-EBADF), which must be a kvm device (-EPERM), an
@@ -376,23 +650,102 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
 }
 
 kx::Result<u64> icp_state(Vcpu& vcpu) {
-  kx::Guard<kx::Mutex> guard(&vcpu.vm().lock);
-  XicsDevice* x = xics_of(vcpu.vm());
-  if (!x) return kx::kENXIO;
-  return x->icp_state(vcpu);
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.xics) return kx::kENXIO;
+  return chip.xics->icp_state(vcpu);
 }
 
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
-  kx::Guard<kx::Mutex> guard(&vcpu.vm().lock);
-  XicsDevice* x = xics_of(vcpu.vm());
-  if (!x) return kx::error(kx::kENXIO);
-  return x->set_icp_state(vcpu, val);
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.xics) return kx::error(kx::kENXIO);
+  return chip.xics->set_icp_state(vcpu, val);
+}
+
+bool has_icp(Vcpu& vcpu) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.xics && chip.xics->connected(vcpu);
+}
+
+// kvmppc_xics_hcall(): H_HARDWARE if the XICS went meanwhile; an EOI's
+// source is acknowledged to irqfd resamplers after the locks.
+void xics_hcall(Vcpu& vcpu, HcallRegs& regs) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  s64 acked = -1;
+  {
+    kx::IrqSaveGuard guard(&chip.lock);
+    if (chip.xics)
+      acked = chip.xics->hcall(vcpu, regs);
+    else
+      regs.r3 = static_cast<u64>(kHHardware);
+  }
+  if (acked >= 0) vcpu.vm().irq_acked(0, static_cast<u32>(acked));
+}
+
+int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.xics ? chip.xics->set_xive(irq, server, priority) : -kx::kENODEV;
+}
+
+int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.xics ? chip.xics->get_xive(irq, server, priority) : -kx::kENODEV;
+}
+
+int xics_int_off(Vm& vm, u32 irq) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.xics ? chip.xics->int_off(irq) : -kx::kENODEV;
+}
+
+int xics_int_on(Vm& vm, u32 irq) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.xics ? chip.xics->int_on(irq) : -kx::kENODEV;
+}
+
+int PpcIrqChip::set_irq(u32 irq, u32 level) {
+  kx::IrqSaveGuard guard(&lock);
+  return xics ? xics->set_irq(irq, level) : -kx::kENODEV;
+}
+
+// A routed line or an irqfd: nobody to hear the answer.
+kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, bool level) {
+  (void)set_irq(pin, level);
+  return kx::Status::ok();
+}
+
+bool PpcIrqChip::pin_edge_atomic(Vm&, u32, u32 pin) {
+  (void)set_irq(pin, 1);
+  return true;
+}
+
+bool PpcIrqChip::vcpu_has_interrupt(Vcpu& vcpu) {
+  kx::IrqSaveGuard guard(&lock);
+  return xics && xics->has_interrupt(vcpu);
+}
+
+// KVM_IRQ_LINE (kvm_vm_ioctl_irq_line() on ppc): -ENXIO without an
+// in-kernel interrupt controller; otherwise 0, kvm_set_irq()'s answer
+// going to KVM_IRQ_LINE_STATUS's status.
+kx::Status irq_line(Vm& vm, IrqLevel& line) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.xics) return kx::error(kx::kENXIO);
+  line.irq = static_cast<u32>(chip.xics->set_irq(line.irq, line.level));
+  return kx::Status::ok();
 }
 
 // KVM_CAP_IRQ_XICS: vCPUs connect to an XICS, where the host has one.
 long cap_irq_xics(const Personality&, const Vm* vm) {
   return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower8;
 }
+
+KX_LOCK_CLASS(ppc_intc);
 
 }  // namespace ppc
 }  // namespace kvm

@@ -59,9 +59,13 @@ struct kx_memory_region {
 };
 int kx_vm_set_memory_region(struct kx_vm *vm, const struct kx_memory_region *r);
 
-/* KVM_ENABLE_CAP on a VM fd (struct kvm_enable_cap's cap, flags, args[0]). */
-int kx_vm_enable_cap(struct kx_vm *vm, unsigned long long cap, unsigned int flags,
-		     unsigned long long arg0);
+/* KVM_ENABLE_CAP on a VM fd: struct kvm_enable_cap without its padding. */
+struct kx_enable_cap {
+	unsigned int cap;
+	unsigned int flags;
+	unsigned long long args[4];
+};
+int kx_vm_enable_cap(struct kx_vm *vm, const struct kx_enable_cap *cap);
 /* KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG; bitmap is a user pointer. */
 int kx_vm_get_dirty_log(struct kx_vm *vm, unsigned int slot, unsigned long long bitmap);
 int kx_vm_clear_dirty_log(struct kx_vm *vm, unsigned int slot,
@@ -155,6 +159,9 @@ struct kx_exit {
 	unsigned int event_type;
 	unsigned int event_ndata;
 	unsigned long long event_data0;
+	/* KVM_EXIT_PAPR_HCALL: nr, args[0..3] (r4-r7; the rest 0) */
+	unsigned long long hcall_nr;
+	unsigned long long hcall_args[4];
 };
 
 struct kx_run {

@@ -85,9 +85,10 @@ int kx_vm_set_memory_region(kx_vm* vm, const kx_memory_region* r) {
   return vm_of(vm)->set_memory_region(*r).raw();
 }
 
-int kx_vm_enable_cap(kx_vm* vm, unsigned long long cap, unsigned int flags,
-                     unsigned long long arg0) {
-  return vm_of(vm)->enable_cap(cap, flags, arg0).raw();
+int kx_vm_enable_cap(kx_vm* vm, const kx_enable_cap* cap) {
+  kvm::EnableCap req{cap->cap, cap->flags, {}, {}};
+  for (int i = 0; i < 4; i++) req.args[i] = cap->args[i];
+  return vm_of(vm)->enable_cap(req).raw();
 }
 
 int kx_vm_get_dirty_log(kx_vm* vm, unsigned int slot, unsigned long long bitmap) {
@@ -105,7 +106,8 @@ int kx_has_clear_dirty_log(kx_personality p) {
 }
 
 int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
-  return vm_of(vm)->irq_line(irq, level).raw();
+  kvm::IrqLevel line{irq, level};
+  return vm_of(vm)->irq_line(line).raw();
 }
 
 int kx_vm_signal_msi(kx_vm* vm, const kx_msi* msi) {

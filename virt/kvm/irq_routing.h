@@ -61,6 +61,12 @@ class RoutingTable {
   // i fires pin i (kvm_vgic_setup_default_irq_routing()).
   static kx::Result<RoutingTable*> Identity(u32 pins);
 
+  // Without KVM_SET_GSI_ROUTING (book3s: no HAVE_KVM_IRQ_ROUTING), GSI i
+  // is pin i of irqchip 0 (kvm_irq_map_gsi()).
+  static constexpr Route pin_of(u32 gsi) {
+    return Route{.gsi = gsi, .type = kRouteIrqchip, .irqchip = 0, .pin = gsi, .msi = {}};
+  }
+
   // The routes of `gsi`, in table order; at most 1 + irqchips.
   u32 routes(u32 gsi, Route* out, u32 max) const;
   // kvm_irq_map_chip_pin(): the GSI that fires `pin` of `irqchip`, or -1.

@@ -150,6 +150,11 @@ void Irqfds::deactivate(Irqfd* f) {
 
 void Irqfds::update_route(Irqfd* f, const RoutingTable* table) {
   Route routes[2];
+  if (!vm_->personality().has_irq_routing) {
+    f->has_route = true;
+    f->route = RoutingTable::pin_of(f->gsi);
+    return;
+  }
   f->has_route = table && table->routes(f->gsi, routes, 2) == 1;
   if (f->has_route) f->route = routes[0];
 }

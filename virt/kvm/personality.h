@@ -48,6 +48,13 @@ struct VcpuIoctl {
   kx::Result<long> (*handler)(Vcpu& vcpu, u64 arg);
 };
 
+// struct kvm_irq_level: irq in, and with KVM_IRQ_LINE_STATUS the status
+// out in the same word.
+struct IrqLevel {
+  u32 irq;
+  u32 level;
+};
+
 // struct kvm_enable_cap, as KVM_ENABLE_CAP passes it.
 struct EnableCap {
   u32 cap;
@@ -154,8 +161,11 @@ struct Personality {
   // know (kvm_vm_ioctl_enable_cap()). Null: -EINVAL.
   kx::Status (*vm_enable_cap)(Vm& vm, const EnableCap& req);
   // KVM_IRQ_LINE / KVM_IRQ_LINE_STATUS (kvm_vm_ioctl_irq_line(): the irq
-  // field in this architecture's encoding). Null: the ioctl is unknown here.
-  kx::Status (*irq_line)(Vm& vm, u32 irq, u32 level);
+  // field in this architecture's encoding). An architecture whose
+  // kvm_vm_ioctl_irq_line() reports kvm_set_irq()'s answer (book3s) writes
+  // it into line.irq, the status that shares the field; the others leave
+  // it. Null: the ioctl is unknown here.
+  kx::Status (*irq_line)(Vm& vm, IrqLevel& line);
   // VM and vCPU KVM_{SET,GET,HAS}_DEVICE_ATTR. Null: the ioctl is not
   // handled on this architecture and fails as any unknown ioctl there.
   kx::Status (*vm_attr)(Vm& vm, kx_attr_op op, const kx_attr& attr);

@@ -270,7 +270,9 @@ void Vm::release_device(Device* dev) {
 
 // kvm_vm_ioctl_enable_cap_generic() for what kvm_ext implements, then the
 // architecture's kvm_vm_ioctl_enable_cap(); what neither knows is -EINVAL.
-kx::Status Vm::enable_cap(u64 cap, u32 flags, u64 arg0) {
+kx::Status Vm::enable_cap(const EnableCap& req) {
+  const u64 cap = req.cap, arg0 = req.args[0];
+  const u32 flags = req.flags;
   const u64 caps = personality_->manual_dirty_log_caps;
   if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && caps) {
     // INITIALLY_SET only with ENABLE.
@@ -282,8 +284,7 @@ kx::Status Vm::enable_cap(u64 cap, u32 flags, u64 arg0) {
     manual_protect_.store(arg0);
     return kx::Status::ok();
   }
-  if (personality_->vm_enable_cap)
-    return personality_->vm_enable_cap(*this, EnableCap{static_cast<u32>(cap), flags, {arg0}, {}});
+  if (personality_->vm_enable_cap) return personality_->vm_enable_cap(*this, req);
   return kx::error(kx::kEINVAL);
 }
 
@@ -404,11 +405,12 @@ kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_a
 
 namespace kvm {
 
-kx::Status Vm::irq_line(u32 irq, u32 level) {
+kx::Status Vm::irq_line(IrqLevel& line) {
   if (!personality_->irq_line) return kx::Status::from_raw(personality_->unknown_vm_ioctl_errno);
-  const kx::Status s = personality_->irq_line(*this, irq, level);
-  if (s.is_ok() && level) stats_.irq_line_injections.inc();
-  kx_trace_irq_line(irq, level, s.raw());
+  const u32 irq = line.irq;
+  const kx::Status s = personality_->irq_line(*this, line);
+  if (s.is_ok() && line.level) stats_.irq_line_injections.inc();
+  kx_trace_irq_line(irq, line.level, s.raw());
   return s;
 }
 
@@ -439,12 +441,17 @@ void Vm::replace_routing(RoutingTable* table) {
   kx::destroy(old);
 }
 
+u32 Vm::routes(u32 gsi, Route* out, u32 max) const {
+  if (!personality_->has_irq_routing) return max ? (*out = RoutingTable::pin_of(gsi), 1) : 0;
+  return routing_ ? routing_->routes(gsi, out, max) : 0;
+}
+
 u32 Vm::set_irq(u32 gsi, bool level) {
   Route routes[4];
   u32 n;
   {
     kx::Guard<kx::Mutex> guard(&irq_lock);
-    n = routing_ ? routing_->routes(gsi, routes, 4) : 0;
+    n = this->routes(gsi, routes, 4);
   }
   IrqChip* chip = irqchip();
   for (u32 i = 0; chip && i < n; i++) {
@@ -469,18 +476,17 @@ void Vm::irq_acked(u32 irqchip, u32 pin) {
   s32 gsi;
   {
     kx::Guard<kx::Mutex> guard(&irq_lock);
-    gsi = routing_ ? routing_->gsi_of(irqchip, pin) : -1;
+    if (!personality_->has_irq_routing)
+      gsi = irqchip == 0 ? static_cast<s32>(pin) : -1;  // kvm_irq_map_chip_pin()
+    else
+      gsi = routing_ ? routing_->gsi_of(irqchip, pin) : -1;
   }
   if (gsi >= 0) irqfds_.acked(static_cast<u32>(gsi));
 }
 
 namespace {
 
-// struct kvm_irq_level and struct kvm_clear_dirty_log.
-struct IrqLevel {
-  u32 irq;
-  u32 level;
-};
+// struct kvm_clear_dirty_log.
 struct ClearDirtyLog {
   u32 slot;
   u32 num_pages;
@@ -498,7 +504,7 @@ static_assert(sizeof(IrqLevel) == 8 && sizeof(ClearDirtyLog) == 24 && sizeof(Use
 kx::Result<long> irq_line_ioctl(Vm& vm, u32 cmd, u64 arg) {
   IrqLevel irq;
   if (kx_copy_from_user(&irq, arg, sizeof(irq))) return kx::kEFAULT;
-  KX_TRY(vm.irq_line(irq.irq, irq.level));
+  KX_TRY(vm.irq_line(irq));
   if (cmd == KX_IRQ_LINE_STATUS && kx_copy_to_user(arg, &irq, sizeof(irq))) return kx::kEFAULT;
   return 0;
 }

@@ -186,7 +186,7 @@ class Vm {
   kx::Result<long> ioctl(u32 cmd, u64 arg);
   // KVM_IRQ_LINE and KVM_SIGNAL_MSI, decoded (KUnit injects through
   // these from atomic context).
-  kx::Status irq_line(u32 irq, u32 level);
+  kx::Status irq_line(IrqLevel& line);
   kx::Result<int> signal_msi(const Msi& msi);
 
   // GSI routing (irq_routing.h): KVM_SET_GSI_ROUTING's table checked and
@@ -195,6 +195,10 @@ class Vm {
   kx::Status set_gsi_routing(const UserRoute* entries, u32 n) KX_EXCLUDES(irq_lock);
   void replace_routing(RoutingTable* table) KX_EXCLUDES(irq_lock);
   const RoutingTable* routing() const KX_REQUIRES(irq_lock) { return routing_; }
+  // The routes of `gsi`: the table's, or where the architecture has no
+  // KVM_SET_GSI_ROUTING (book3s), pin `gsi` of irqchip 0, as its
+  // kvm_irq_map_gsi() answers.
+  u32 routes(u32 gsi, Route* out, u32 max) const KX_REQUIRES(irq_lock);
   // kvm_set_irq(): every route of `gsi`, in process context.
   // Returns how many routes it fired.
   u32 set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
@@ -216,7 +220,7 @@ class Vm {
   }
 
   // KVM_ENABLE_CAP on the VM.
-  kx::Status enable_cap(u64 cap, u32 flags, u64 arg0);
+  kx::Status enable_cap(const EnableCap& req);
   // KVM_GET_DIRTY_LOG and KVM_CLEAR_DIRTY_LOG into/from a user bitmap.
   kx::Status get_dirty_log(u32 slot, u64 uaddr) KX_EXCLUDES(slots_lock);
   kx::Status clear_dirty_log(u32 slot, u64 first_page, u32 num_pages, u64 uaddr)

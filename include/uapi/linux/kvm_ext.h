@@ -214,6 +214,14 @@ struct kvm_ext_ppc_guest_debug {
 #define KVM_EXT_PPC_SET_GUEST_DEBUG \
 	_IOW(KVMIO, 0x9b, struct kvm_ext_ppc_guest_debug)
 
+/* ppc KVM_PPC_RTAS_DEFINE_TOKEN (its struct is in ppc's asm/kvm.h) */
+struct kvm_ext_rtas_token_args {
+	char name[120];
+	__u64 token;	/* Use a token of 0 to undefine a mapping */
+};
+#define KVM_EXT_PPC_RTAS_DEFINE_TOKEN \
+	_IOW(KVMIO, 0xac, struct kvm_ext_rtas_token_args)
+
 /*
  * s390 KVM_SET_GUEST_DEBUG. s390's KVM_GUESTDBG_USE_HW_BP is 0x10000
  * (x86's and ppc's is 0x20000), hence the kvm_ext name.
@@ -256,20 +264,25 @@ struct kvm_ext_s390_guest_debug {
  * kind KVM_EXT_ACCESS_SYSREG: a system-register access (arm64: addr is the
  *   KVM_REG_ARM64_SYSREG encoding; the GICv3 CPU interface handles ICC_*).
  * kind KVM_EXT_ACCESS_HYPERCALL: a hypercall, addr its number (arm64: an
- *   SMCCC call by HVC, addr is x0). In: data is the first argument (x1),
- *   args the next three (x2-x4); out: data is the first result (x0), args
- *   the next three (x1-x3). A call the kernel completes gives
- *   KVM_EXT_RESULT_KERNEL; one KVM hands to the VMM (arm64 PSCI
- *   SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2, SYSTEM_SUSPEND) fills kvm_run
- *   as for KVM_EXIT_SYSTEM_EVENT and gives KVM_EXT_RESULT_EXIT; the
- *   results are then the registers as KVM leaves them.
+ *   SMCCC call by HVC, addr is x0; ppc: a PAPR hcall, addr is r3). In:
+ *   data is the first argument (x1; r4), args the next three (x2-x4;
+ *   r5-r7); out: data is the first result (x0; r3, the return code), args
+ *   the next three (x1-x3; r4-r6). A call the kernel completes gives
+ *   KVM_EXT_RESULT_KERNEL; one KVM hands to the VMM fills kvm_run as that
+ *   exit (arm64 PSCI SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2,
+ *   SYSTEM_SUSPEND: KVM_EXIT_SYSTEM_EVENT; ppc, a hypercall the kernel
+ *   does not handle or the VMM disabled: KVM_EXIT_PAPR_HCALL with r4-r7 in
+ *   args[0..3], the rest 0) and gives KVM_EXT_RESULT_EXIT; the results are
+ *   then the registers as KVM leaves them.
  *
  * data holds the value, little-endian in the low len bytes: in for a
  * store, out for a load. args must be 0 for every kind but
  * KVM_EXT_ACCESS_HYPERCALL. Errors: EINVAL (bad kind, flags, len or a page
  * crossing; args or reserved not zero), EFAULT (the struct, or the VMM's backing
  * memory, is not accessible), ENXIO (no handler for that register or
- * hypercall), EIO (not the VM's creator process), EINTR.
+ * hypercall), EIO (not the VM's creator process), EINTR; a hypercall
+ * fails with the error KVM_RUN would return (ppc H_RTAS: EFAULT for
+ * arguments outside RAM, EINVAL for nargs of 16 or more).
  */
 struct kvm_ext_guest_access {
 	__u32 kind;

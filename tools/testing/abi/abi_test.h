@@ -13,6 +13,8 @@
 #define KVM_EXT_ABI_TEST_H
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -86,7 +88,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group,
-	ppc_vcpu_group, xics_group;
+	ppc_vcpu_group, xics_group, xics_guest_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
@@ -187,6 +189,28 @@ void expect_run_until_signal(int vcpu, struct kvm_run *run);
 int stats_fd(int fd);
 __u64 stat_get(int stats_fd, const char *name);
 bool stat_exists(int stats_fd, const char *name);
+
+/* test_vgic_regs.c: */
+/* KVM_RUN of an idle vCPU in a thread, stopped by SIGUSR1. */
+struct runner {
+	pthread_t th;
+	int vcpu;
+	struct kvm_run *run;
+	int tid;  /* set just before the ioctl */
+	int done; /* the ioctl returned */
+	int ret, err;
+	__u32 reason;
+	bool started;
+	struct sigaction old;
+};
+
+bool runner_launch(struct runner *r, int vcpu, struct kvm_run *run);
+bool runner_start(struct runner *r, int vcpu, struct kvm_run *run);
+bool runner_done(struct runner *r);
+bool runner_waiting(struct runner *r);
+void runner_stop(struct runner *r);
+void expect_stopped_by_signal(struct runner *r);
+void sleep_ms(int ms);
 
 /* /sys/kernel/debug/kvm_ext/<name> as a number, -1 if absent. */
 long debugfs_read(const char *name);

@@ -135,7 +135,7 @@ static bool gic_vm(struct gic *g)
 static void t_caps(const struct abi_test *t)
 {
 	int vm = new_vm(0);
-	long want_routes = t->a ? MAX_ROUTES : 0, want_fd = t->a ? 1 : 0;
+	long want_routes = t->a ? MAX_ROUTES : 0, want_fd = t->b;
 
 	expect_eq(check_ext(g_sys, KVM_CAP_IRQ_ROUTING), want_routes);
 	expect_eq(check_ext(vm, KVM_CAP_IRQ_ROUTING), want_routes);
@@ -153,6 +153,14 @@ static void t_absent(const struct abi_test *t)
 	(void)t;
 	expect_errno(ioctl(vm, KVM_SET_GSI_ROUTING, g_bad_ptr), P->unknown_vm_ioctl_errno);
 	expect_errno(ioctl(vm, KVM_IRQFD, g_bad_ptr), P->unknown_vm_ioctl_errno);
+}
+
+static void t_no_routing(const struct abi_test *t)
+{
+	int vm = new_vm(0);
+
+	(void)t;
+	expect_errno(ioctl(vm, KVM_SET_GSI_ROUTING, g_bad_ptr), P->unknown_vm_ioctl_errno);
 }
 
 /* ------------------------------------------------------------ KVM_SET_GSI_ROUTING */
@@ -448,11 +456,15 @@ static void t_irqfd_refused_resample(const struct abi_test *t)
 #define E T_EXT
 static const struct abi_test irqfd_tests[] = {
 	{ "KVM_CAP_IRQ_ROUTING 4096, KVM_CAP_IRQFD and _RESAMPLE 1 (system and VM fd)", REF_CAPS,
-	  t_caps, A, 0, 1, 0 },
+	  t_caps, A, 0, 1, 1 },
+	{ "book3s: KVM_CAP_IRQFD and _RESAMPLE 1, no KVM_CAP_IRQ_ROUTING", REF_CAPS, t_caps,
+	  M_PPC, 0, 0, 1 },
+	{ "KVM_SET_GSI_ROUTING is an unknown VM ioctl on book3s (no HAVE_KVM_IRQ_ROUTING)",
+	  REF_CAPS, t_no_routing, M_PPC, 0, 0, 0 },
 	{ "no GSI routing or irqfds here yet: the caps 0, the ioctls unknown", REF_CAPS, t_caps,
-	  M_PPC | M_S390, E, 0, 0 },
+	  M_S390, E, 0, 0 },
 	{ "KVM_SET_GSI_ROUTING and KVM_IRQFD are unknown VM ioctls here", REF_CAPS, t_absent,
-	  M_PPC | M_S390, E, 0, 0 },
+	  M_S390, E, 0, 0 },
 	{ "SET_GSI_ROUTING: header -EFAULT, nr > 4096 -EINVAL, flags -EINVAL, entries -EFAULT",
 	  REF_ROUTING, t_routing_header, A, 0, 0, 0 },
 	{ "SET_GSI_ROUTING entries: GSI, irqchip, pin, flags, type, one MSI or distinct irqchips",

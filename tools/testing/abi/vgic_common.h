@@ -187,25 +187,5 @@ __u64 guest_mem_at(int line, int vcpu, bool write, __u64 addr, __u32 len, __u64 
 #define icc_wr(vcpu, instr, val) icc_at(__LINE__, vcpu, true, instr, val)
 __u64 icc_at(int line, int vcpu, bool write, __u32 instr, __u64 val);
 
-/* KVM_RUN of an idle vCPU in a thread, stopped by SIGUSR1. */
-struct runner {
-	pthread_t th;
-	int vcpu;
-	struct kvm_run *run;
-	int tid;  /* set just before the ioctl */
-	int done; /* the ioctl returned */
-	int ret, err;
-	__u32 reason;
-	bool started;
-	struct sigaction old;
-};
-
-bool runner_launch(struct runner *r, int vcpu, struct kvm_run *run);
-bool runner_start(struct runner *r, int vcpu, struct kvm_run *run);
-bool runner_done(struct runner *r);
-bool runner_waiting(struct runner *r);
-void runner_stop(struct runner *r);
-void expect_stopped_by_signal(struct runner *r);
-void sleep_ms(int ms);
 
 #endif

@@ -54,8 +54,10 @@ class DirtyLogTest : public ::testing::Test {
             unsigned s = 0) {
     return kx_vm_clear_dirty_log(vm_, s, first, num, reinterpret_cast<uintptr_t>(mask));
   }
-  int enable(unsigned long long flags) {
-    return kx_vm_enable_cap(vm_, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, flags);
+  int enable(unsigned long long arg0, unsigned cap = KX_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+             unsigned flags = 0, kx_vm* vm = nullptr) {
+    const kx_enable_cap c = {cap, flags, {arg0, 0, 0, 0}};
+    return kx_vm_enable_cap(vm ? vm : vm_, &c);
   }
 
   static constexpr unsigned long long kPages = 1024;
@@ -70,16 +72,16 @@ TEST_F(DirtyLogTest, CapabilityAndEnableCapRules) {
   EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2), 0);
   EXPECT_EQ(kx_check_extension(KX_S390, nullptr, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2), 0);
   EXPECT_EQ(kx_check_extension(KX_ARM64, nullptr, KX_CAP_MANUAL_DIRTY_LOG_PROTECT), 0);
-  EXPECT_EQ(enable(4), -EINVAL);                           // unknown flag
-  EXPECT_EQ(enable(KX_DIRTY_LOG_INITIALLY_SET), -EINVAL);  // without ENABLE
-  EXPECT_EQ(kx_vm_enable_cap(vm_, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 1, 1), -EINVAL);  // flags
-  EXPECT_EQ(kx_vm_enable_cap(vm_, KX_CAP_MANUAL_DIRTY_LOG_PROTECT, 0, 1), -EINVAL);
+  EXPECT_EQ(enable(4), -EINVAL);                                       // unknown flag
+  EXPECT_EQ(enable(KX_DIRTY_LOG_INITIALLY_SET), -EINVAL);              // without ENABLE
+  EXPECT_EQ(enable(1, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 1), -EINVAL);  // flags
+  EXPECT_EQ(enable(1, KX_CAP_MANUAL_DIRTY_LOG_PROTECT), -EINVAL);
   EXPECT_EQ(enable(3), 0);
   EXPECT_EQ(enable(1), 0);
   EXPECT_EQ(enable(0), 0);  // and off again
   kx_vm* ppc;
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &ppc), 0);
-  EXPECT_EQ(kx_vm_enable_cap(ppc, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, 1), -EINVAL);
+  EXPECT_EQ(enable(1, KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, ppc), -EINVAL);
   EXPECT_EQ(kx_vm_clear_dirty_log(ppc, 0, 0, 64, 0), -ENOTTY);  // no such ioctl there
   kx_vm_put(ppc);
 }

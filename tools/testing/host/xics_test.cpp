@@ -178,4 +178,49 @@ TEST_F(XicsTest, ConnectAndIcpState) {
   close(plain);
 }
 
+// The guest's side: KVM_IRQ_LINE presents a source at the ICP, H_XIRR
+// takes it, H_EOI completes it; a vCPU without an ICP hands the XICS
+// hypercalls to the VMM; RTAS tokens.
+TEST_F(XicsTest, IrqLineHypercallsAndRtas) {
+  kx_device* d;
+  kx_vcpu *v0, *v1;
+  ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v0), 0);
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &v1), 0);
+  ASSERT_EQ(ppc_enable_papr(v0), 0);
+  const int fd = dup(0);
+  host::bind_device_fd(fd, d);
+  PpcEnableCap c = {};
+  c.cap = KX_CAP_IRQ_XICS;
+  c.args[0] = static_cast<uint64_t>(fd);
+  ASSERT_EQ(kx_vcpu_ioctl(v0, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)), 0);
+  auto hcall = [](kx_vcpu* v, uint64_t nr, uint64_t r4, kx_exit* exit) {
+    kx_guest_access a = {KX_ACCESS_HYPERCALL, 0, nr, 8, 0, r4, {}};
+    const int r = kx_vcpu_guest_access(v, &a, exit);
+    return r ? static_cast<uint64_t>(r) : a.result == KX_ACCESS_RESULT_KERNEL ? a.args[0] : ~0ull;
+  };
+  kx_exit exit = {};
+  EXPECT_EQ(hcall(v0, 0x68, 0xff, &exit), 0xffu);  // H_CPPR 0xff (r4 unchanged)
+  EXPECT_EQ(Set(d, 20, Prio(5)), 0);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 20, 1), 0);
+  EXPECT_EQ(hcall(v0, 0x74, 0, &exit), 0xff000014u);           // H_XIRR
+  EXPECT_EQ(hcall(v0, 0x64, 0xff000014, &exit), 0xff000014u);  // H_EOI
+  EXPECT_FALSE(exit.set);
+  EXPECT_EQ(hcall(v1, 0x74, 7, &exit), ~0ull);
+  EXPECT_TRUE(exit.set);
+  EXPECT_EQ(exit.reason, static_cast<unsigned>(KX_EXIT_PAPR_HCALL));
+  EXPECT_EQ(exit.hcall_nr, 0x74u);
+  EXPECT_EQ(exit.hcall_args[0], 7u);
+  struct {
+    char name[120];
+    uint64_t token;
+  } tok = {"ibm,int-off", 9};
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_PPC_RTAS_DEFINE_TOKEN, reinterpret_cast<uintptr_t>(&tok)), 0);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_PPC_RTAS_DEFINE_TOKEN, reinterpret_cast<uintptr_t>(&tok)), -EEXIST);
+  host::bind_device_fd(fd, nullptr);
+  kx_device_release(d);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 20, 1), -ENXIO);
+  close(fd);
+}
+
 }  // namespace

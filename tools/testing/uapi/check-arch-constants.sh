@@ -29,6 +29,18 @@ values() {
 	gcc $flags -o "$tmp/v" "$tmp/v.c" && "$tmp/v"
 }
 
+# The arch's kernel headers alone (linux/, asm/, asm-generic/), to go
+# before the host's: a cross libc installed beside them in the same
+# directory must not replace the host compiler's own.
+archinc() {
+	local d=$tmp/inc-$1 s
+	mkdir -p "$d"
+	for s in linux asm asm-generic; do
+		[ -e "/usr/$1/include/$s" ] && ln -sfn "/usr/$1/include/$s" "$d/$s"
+	done
+	echo "$d"
+}
+
 checked=0
 for triple in aarch64-linux-gnu powerpc64le-linux-gnu s390x-linux-gnu; do
 	inc=/usr/$triple/include
@@ -43,7 +55,7 @@ for triple in aarch64-linux-gnu powerpc64le-linux-gnu s390x-linux-gnu; do
 	[ ${#common[@]} -eq 0 ] && continue
 	# The arch headers only hold types and constants: the host compiler
 	# evaluates them with the arch include directory first.
-	values "-I$inc -I/usr/include" linux/kvm.h "${common[@]}" > "$tmp/arch"
+	values "-I$(archinc "$triple") -I/usr/include" linux/kvm.h "${common[@]}" > "$tmp/arch"
 	values "-I$root/include" uapi/linux/kvm_ext.h "${common[@]}" > "$tmp/ours"
 	while read -r n v; do
 		ours=$(awk -v n="$n" '$1 == n {print $2}' "$tmp/ours")
@@ -68,6 +80,7 @@ aliases=(
 	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_ppc_guest_debug) sizeof(struct@kvm_guest_debug)"
 	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_SW_BP KVM_GUESTDBG_USE_SW_BP"
 	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
+	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_rtas_token_args) sizeof(struct@kvm_rtas_token_args)"
 	"s390x-linux-gnu KVM_EXT_S390_SET_GUEST_DEBUG KVM_SET_GUEST_DEBUG"
 	"s390x-linux-gnu sizeof(struct@kvm_ext_s390_hw_breakpoint) sizeof(struct@kvm_hw_breakpoint)"
 	"s390x-linux-gnu KVM_EXT_S390_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
@@ -78,7 +91,7 @@ for a in "${aliases[@]}"; do
 	[ -f "$inc/linux/kvm.h" ] || continue
 	ours=${ours//@/ }
 	theirs=${theirs//@/ }
-	v_arch=$(values "-I$inc -I/usr/include" linux/kvm.h "$theirs" | sed 's/.* //')
+	v_arch=$(values "-I$(archinc "$triple") -I/usr/include" linux/kvm.h "$theirs" | sed 's/.* //')
 	v_ours=$(values "-I$root/include" uapi/linux/kvm_ext.h "$ours" | sed 's/.* //')
 	checked=$((checked + 1))
 	if [ -n "$v_arch" ] && [ "$v_arch" = "$v_ours" ]; then

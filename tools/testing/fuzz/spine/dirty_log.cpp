@@ -37,6 +37,19 @@ void log_disable(SlotModel& s) {
   s.dirty_known = false;
 }
 
+// kvmppc_hcall_impl_hv() and the real-mode table: the hypercalls
+// KVM_CAP_PPC_ENABLE_HCALL switches (multiples of 4, up to 0x45c).
+static bool ppc_hcall_implemented(uint64_t h) {
+  static const uint16_t kImpl[] = {0x04,  0x08,  0x0c,  0x10,  0x14, 0x18,  0x1c,  0x20,
+                                   0x28,  0x2c,  0x3c,  0x40,  0x64, 0x68,  0x6c,  0x70,
+                                   0x74,  0xdc,  0xe0,  0xe4,  0xe8, 0x124, 0x134, 0x138,
+                                   0x13c, 0x2fc, 0x300, 0x31c, 0x448};
+  for (uint16_t i : kImpl) {
+    if (i == h) return true;
+  }
+  return false;
+}
+
 // KVM_ENABLE_CAP on the VM: kvm_vm_ioctl_enable_cap_generic()'s
 // KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 where the personality has it, -EINVAL
 // for everything else (the obsolete cap 166 included).
@@ -58,6 +71,9 @@ void op_enable_cap(Input& in) {
   VmModel& v = g->vms[vi];
   const Arch& a = g_arch[v.p];
   int want = -EINVAL;
+  cap = static_cast<uint32_t>(cap);  // struct kvm_enable_cap's cap is a __u32
+  if (cap == KX_CAP_PPC_ENABLE_HCALL && v.p == KX_PPC && !flags && ppc_hcall_implemented(arg0))
+    want = 0;  // book3s: disables it (args[1] is 0); the spine's hypercalls exit anyway
   if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && a.manual_caps) {
     // INITIALLY_SET only with ENABLE.
     const uint64_t allowed = arg0 & KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE
@@ -66,7 +82,8 @@ void op_enable_cap(Input& in) {
     if (!flags && !(arg0 & ~allowed)) want = 0;
   }
   const long live = host::live_allocations();
-  const int r = kx_vm_enable_cap(v.h, cap, flags, arg0);
+  const kx_enable_cap c = {static_cast<unsigned>(cap), flags, {arg0, 0, 0, 0}};
+  const int r = kx_vm_enable_cap(v.h, &c);
   trace("  -> %d (model %d)", r, want);
   expect_ret("kx_vm_enable_cap", r, want, false);
   CHECK(host::live_allocations() == live, "kx_vm_enable_cap allocated");

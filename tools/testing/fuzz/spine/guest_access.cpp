@@ -38,7 +38,10 @@ AccessPlan plan_access(const VmModel& v, const kx_guest_access& acc) {
         return {0, KX_ACCESS_RESULT_KERNEL, false, 0};
       return {-ENXIO, 0, false, 0};
     case KX_ACCESS_HYPERCALL:
-      return {-ENXIO, 0, false, 0};  // none but arm64's hypercalls (arm64_hypercall)
+      // arm64's are arm64_hypercall(); ppc's all go to the VMM (the spine
+      // makes no XICS: xics_fuzzer has the ICP's); s390 has none.
+      if (v.p == KX_PPC) return {0, KX_ACCESS_RESULT_EXIT, false, 0};
+      return {-ENXIO, 0, false, 0};
     default:
       return {-EINVAL, 0, false, 0};
   }
@@ -97,6 +100,12 @@ void guest_access(const VcpuFd& c, unsigned kind, unsigned flags, uint64_t addr,
     CHECK(!exit.set, "%s: an in-kernel access set an exit", what);
     if (write) CHECK(acc.data == data, "%s: write changed data", what);
     gic_guest_post(c, kind, plan.gic, addr, write, len, data, acc.data, pre);
+  } else if (kind == KX_ACCESS_HYPERCALL) {
+    // ppc: KVM_EXIT_PAPR_HCALL, the registers as they were (r3 the number).
+    CHECK(exit.set && exit.reason == KX_EXIT_PAPR_HCALL, "%s: no PAPR_HCALL exit", what);
+    CHECK(exit.hcall_nr == addr && exit.hcall_args[0] == data && exit.hcall_args[1] == 0,
+          "%s: PAPR_HCALL exit fields %#llx/%#llx", what, exit.hcall_nr, exit.hcall_args[0]);
+    CHECK(acc.data == addr && acc.args[0] == data, "%s: registers changed", what);
   } else {
     CHECK(exit.set && exit.reason == KX_EXIT_MMIO, "%s: no MMIO exit", what);
     CHECK(exit.mmio_addr == addr && exit.mmio_len == len && exit.mmio_is_write == write,
