@@ -19,7 +19,8 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module check run bench host-test abi-test static-check sparse \
-	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format
+	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
+	reference reference-ppc
 
 all: module
 
@@ -83,6 +84,16 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# --- reference runs: the conformance suite against real KVM (not in check) ---
+# Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
+# (host model power9) and nested pseries (power8); TAP in $(B)/reference.
+# REF_HOST=power9|power8|both (default both).
+
+reference-ppc:
+	@scripts/reference-ppc.sh --host $${REF_HOST:-both} --out $(B)/reference
+
+reference: reference-ppc
 
 # --- libFuzzer over the host build of the core (clang-14) ---
 

@@ -28,6 +28,13 @@
 #                       O = out-of-tree module, E = unsigned module)
 #   --accel tcg|kvm     (default tcg, or $KVM_EXT_ACCEL). KVM is opt-in: a /dev/kvm
 #                       that exists is not necessarily usable (nested virt can hang)
+#   --arch ARCH         x86_64 (default) or ppc64le: the guest architecture. ppc64le
+#                       boots a vmlinux (--kernel is required) with TCG, a ppc64el
+#                       busybox, the console on hvc0, and stops with poweroff
+#   --machine M         QEMU -M value (ppc64le only): powernv9 (default, skiboot) or
+#                       pseries[,props]; pseries gets a second vty (hvc1) for the
+#                       guest output, powernv9 has one console, where the guest
+#                       output is replayed at the end between DUMP markers
 #
 # Exit status: 0 = pass. 1..99 = the guest script failed cleanly with that status
 # (clamped to 99). 100+ = something else went wrong:
@@ -83,7 +90,8 @@ usage() { # exit code
 
 # ---------------------------------------------------------------- arguments
 kernel='' timeout=600 guest_timeout='' logfile='' outfile='' mem=1024 smp=2 modules_from=''
-script='' extra_append='' allow_taint=OE accel=${KVM_EXT_ACCEL:-tcg}
+script='' extra_append='' allow_taint=OE accel=${KVM_EXT_ACCEL:-tcg} arch=x86_64 machine=''
+mem_set=0
 envs=()
 files=()
 
@@ -100,7 +108,7 @@ while (($#)); do
     esac
     case $arg in
         --kernel | --timeout | --guest-timeout | --log | --out | --mem | --smp | --modules-from | --script | \
-            --append | --env | --allow-taint | --accel)
+            --append | --env | --allow-taint | --accel | --arch | --machine)
             (($#)) || die "$arg needs an argument"
             val=$1
             shift
@@ -112,7 +120,10 @@ while (($#)); do
         --guest-timeout) guest_timeout=$val ;;
         --log) logfile=$val ;;
         --out) outfile=$val ;;
-        --mem) mem=$val ;;
+        --mem)
+            mem=$val
+            mem_set=1
+            ;;
         --smp) smp=$val ;;
         --modules-from) modules_from=$val ;;
         --script) script=$val ;;
@@ -120,6 +131,8 @@ while (($#)); do
         --env) envs+=("$val") ;;
         --allow-taint) allow_taint=$val ;;
         --accel) accel=$val ;;
+        --arch) arch=$val ;;
+        --machine) machine=$val ;;
         -h | --help) usage 0 ;;
         --)
             files+=("$@")
@@ -155,36 +168,67 @@ case $accel in
     tcg | kvm) ;;
     *) die "--accel must be tcg or kvm" ;;
 esac
+# Per architecture: QEMU, the Debian architecture of busybox, the console, the
+# clean channel for the guest output (empty: replayed on the console) and how
+# the guest stops (debug-exit: isa-debug-exit; poweroff: QEMU exits 0).
+case $arch in
+    x86_64)
+        [[ -z $machine ]] || die "--machine is for --arch ppc64le"
+        qemu_bin=qemu-system-x86_64 deb_arch=amd64 console=ttyS0 out_tty=ttyS1 exit_how=debug-exit
+        ;;
+    ppc64le)
+        [[ $accel == tcg ]] || die "--arch ppc64le runs with TCG only"
+        [[ -n $kernel ]] || die "--arch ppc64le needs --kernel (a ppc64le vmlinux)"
+        machine=${machine:-powernv9}
+        ((mem_set)) || mem=2048
+        qemu_bin=qemu-system-ppc64 deb_arch=ppc64el console=hvc0 exit_how=poweroff
+        case $machine in
+            pseries*) out_tty=hvc1 ;;
+            powernv*) out_tty='' ;;
+            *) die "--machine: powernv9 or pseries[,props]" ;;
+        esac
+        ;;
+    *) die "--arch must be x86_64 or ppc64le" ;;
+esac
 
 # ---------------------------------------------------------------- host tools
 need_deps=0
-for c in qemu-system-x86_64 cpio gzip timeout tail; do
+for c in "$qemu_bin" cpio gzip timeout tail; do
     command -v "$c" >/dev/null 2>&1 || need_deps=1
 done
 if ((need_deps)); then
     log "missing host tools; running scripts/deps.sh"
-    "$here/deps.sh" >&2 || die "scripts/deps.sh failed"
+    extra=${KVM_EXT_EXTRA_PKGS:-}
+    [[ $arch == x86_64 ]] || extra+=" qemu-system-ppc"
+    KVM_EXT_EXTRA_PKGS=$extra "$here/deps.sh" >&2 || die "scripts/deps.sh failed"
 fi
 
 # A static busybox, cached so that a dynamic /bin/busybox on the host does not matter.
+# Another architecture's comes from busybox-static:<arch> (dpkg must list that
+# architecture: dpkg --add-architecture, apt-get update).
 busybox_bin() {
-    local bb=$cache/busybox/busybox tmp deb
+    local bb=$cache/busybox/busybox tmp deb pkg=busybox-static
+    if [[ $deb_arch != amd64 ]]; then
+        bb=$cache/busybox-$deb_arch/busybox
+        pkg=busybox-static:$deb_arch
+    fi
     if [[ -x $bb ]]; then
         printf '%s\n' "$bb"
         return
     fi
     mkdir -p "${bb%/*}"
-    if [[ $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true) == 'install ok installed' &&
+    if [[ $deb_arch == amd64 &&
+        $(dpkg-query -W -f='${Status}' busybox-static 2>/dev/null || true) == 'install ok installed' &&
         -x /bin/busybox ]]; then
         cp /bin/busybox "$bb.tmp.$$"
     else
-        log "busybox-static is not installed; fetching it into $cache/deb (not installing it)"
+        log "fetching $pkg into $cache/deb (not installing it)"
         mkdir -p "$cache/deb"
         local opts=()
         ((EUID == 0)) && opts=(-o APT::Sandbox::User=root)
-        (cd "$cache/deb" && apt-get "${opts[@]}" download busybox-static) >&2 ||
-            die "cannot download busybox-static (run scripts/deps.sh)"
-        deb=$(compgen -G "$cache/deb/busybox-static_*.deb" | sort -V | tail -n 1)
+        (cd "$cache/deb" && apt-get "${opts[@]}" download "$pkg") >&2 ||
+            die "cannot download $pkg (run scripts/deps.sh; for $deb_arch: dpkg --add-architecture $deb_arch && apt-get update)"
+        deb=$(compgen -G "$cache/deb/busybox-static_*_$deb_arch.deb" | sort -V | tail -n 1)
         tmp=$(mktemp -d)
         dpkg-deb -x "$deb" "$tmp"
         cp "$tmp/bin/busybox" "$bb.tmp.$$"
@@ -226,13 +270,16 @@ root=$work/root
 opt=$root/opt/kvm_ext
 mkdir -p "$opt" "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc,run,mnt,lib/modules}
 
-# busybox + applet symlinks (host side: it is a static x86-64 binary)
+# busybox + applet symlinks (made on the host when it runs there; /init runs
+# busybox --install for another architecture's)
 cp "$busybox" "$root/bin/busybox"
-while IFS= read -r applet; do
-    [[ -n $applet && $applet != bin/busybox ]] || continue
-    if [[ $applet == */* && ! -d $root/${applet%/*} ]]; then mkdir -p "$root/${applet%/*}"; fi
-    [[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-done < <("$busybox" --list-full)
+if [[ $arch == x86_64 ]]; then
+    while IFS= read -r applet; do
+        [[ -n $applet && $applet != bin/busybox ]] || continue
+        if [[ $applet == */* && ! -d $root/${applet%/*} ]]; then mkdir -p "$root/${applet%/*}"; fi
+        [[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+    done < <("$busybox" --list-full)
+fi
 [[ -e $root/bin/sh ]] || ln -s busybox "$root/bin/sh"
 
 declare -A seen=()
@@ -257,6 +304,7 @@ if [[ -n $modules_from ]]; then
 fi
 cp "$script" "$opt/guest.sh"
 echo "KVM_EXT_GUEST_TIMEOUT=$guest_timeout" >"$root/etc/kvm_ext.conf"
+printf 'KVM_EXT_OUT_TTY=%s\nKVM_EXT_EXIT=%s\n' "$out_tty" "$exit_how" >"$root/etc/kvm_ext.arch"
 chmod 0755 "$opt/guest.sh"
 
 # Environment for the guest script (single-quoted for busybox sh).
@@ -271,6 +319,8 @@ cat >"$root/init" <<'EOF'
 #!/bin/sh
 # kvm_ext test initramfs /init (generated by scripts/qemu-run.sh)
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=dumb
+[ -e /bin/mount ] || /bin/busybox --install -s
+. /etc/kvm_ext.arch
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -282,11 +332,15 @@ exec </dev/null >/dev/console 2>&1
 hostname kvm-ext
 ulimit -c 0
 
-# Clean channel for the guest output: ttyS1 (second QEMU serial port).
-if stty -F /dev/ttyS1 raw -echo 2>/dev/null && exec 3>/dev/ttyS1; then
+# Clean channel for the guest output: the second QEMU serial port or vty; with
+# none, a file that is replayed on the console at the end (appended to: tee -a
+# below opens it again).
+if [ -z "$KVM_EXT_OUT_TTY" ]; then
+    exec 3>>/tmp/.kvm_ext_out
+elif stty -F "/dev/$KVM_EXT_OUT_TTY" raw -echo 2>/dev/null && exec 3>"/dev/$KVM_EXT_OUT_TTY"; then
     :
 else
-    echo "kvm_ext-init: warning: /dev/ttyS1 unusable, guest output only on the console"
+    echo "kvm_ext-init: warning: /dev/$KVM_EXT_OUT_TTY unusable, guest output only on the console"
     exec 3>/dev/null
 fi
 mark() {
@@ -320,7 +374,7 @@ fi
 (
     cd /opt/kvm_ext && sh ./guest.sh </dev/null 3>&-
     echo $? >/tmp/.kvm_ext_rc
-) 2>&1 | tee /proc/self/fd/3
+) 2>&1 | tee -a /proc/self/fd/3
 if [ -n "$wd" ]; then
     if [ -f /tmp/.kvm_ext_timeout ]; then wait "$wd"; else kill "$wd" 2>/dev/null; fi
 fi
@@ -332,7 +386,19 @@ mark "@@KVM_EXT_END rc=$rc tainted=$tainted@@"
 
 # Closing the last fd of a serial tty waits until its output has been sent, so the
 # END marker is really out before QEMU goes away.
-exec 3>&- >/dev/null 2>&1
+exec 3>&-
+if [ -z "$KVM_EXT_OUT_TTY" ]; then
+    # The replay, with no kernel messages in between (console loglevel 1).
+    echo 1 >/proc/sys/kernel/printk
+    echo "@@KVM_EXT_DUMP_BEGIN@@"
+    cat /tmp/.kvm_ext_out
+    echo "@@KVM_EXT_DUMP_END@@"
+fi
+exec >/dev/null 2>&1
+if [ "$KVM_EXT_EXIT" = poweroff ]; then
+    poweroff -f
+    sleep 5
+fi
 
 code=$rc
 [ "$code" -gt 127 ] && code=127
@@ -372,27 +438,48 @@ guest_raw=$work/guest.raw
 : >"$console_log"
 : >"$guest_raw"
 
-append="console=ttyS0 loglevel=7 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on${extra_append}"
-# shellcheck disable=SC2054  # the commas are QEMU option syntax
-qemu=(qemu-system-x86_64
-    -machine pc -m "$mem" -smp "$smp"
-    -nodefaults -display none -no-reboot
-    -kernel "$kernel" -initrd "$initrd" -append "$append"
-    -chardev "file,id=con0,path=${console_log//,/,,}" -serial chardev:con0
-    -chardev "file,id=out0,path=${guest_raw//,/,,}" -serial chardev:out0
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-if [[ $accel == kvm ]]; then
-    qemu+=(-accel kvm -cpu host)
+append="console=$console loglevel=7 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on${extra_append}"
+con_chr="file,id=con0,path=${console_log//,/,,}"
+out_chr="file,id=out0,path=${guest_raw//,/,,}"
+if [[ $arch == x86_64 ]]; then
+    # shellcheck disable=SC2054  # the commas are QEMU option syntax
+    qemu=(qemu-system-x86_64
+        -machine pc -m "$mem" -smp "$smp"
+        -nodefaults -display none -no-reboot
+        -kernel "$kernel" -initrd "$initrd" -append "$append"
+        -chardev "$con_chr" -serial chardev:con0
+        -chardev "$out_chr" -serial chardev:out0
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+    if [[ $accel == kvm ]]; then
+        qemu+=(-accel kvm -cpu host)
+    else
+        qemu+=(-accel tcg -cpu max)
+    fi
 else
-    qemu+=(-accel tcg -cpu max)
+    qemu=(qemu-system-ppc64
+        -machine "$machine" -cpu POWER9 -accel tcg -m "$mem" -smp "$smp"
+        -nodefaults -display none -no-reboot
+        -kernel "$kernel" -initrd "$initrd" -append "$append"
+        -chardev "$con_chr")
+    if [[ -n $out_tty ]]; then
+        # shellcheck disable=SC2054  # the commas are QEMU option syntax
+        qemu+=(-device spapr-vty,chardev=con0 -chardev "$out_chr" -device spapr-vty,chardev=out0)
+    else
+        # The BMC that -nodefaults leaves out: skiboot powers off through it.
+        # shellcheck disable=SC2054  # the commas are QEMU option syntax
+        qemu+=(-serial chardev:con0 -device ipmi-bmc-sim,id=bmc0
+            -device isa-ipmi-bt,bmc=bmc0,irq=10)
+    fi
 fi
 
-log "booting ${kernel} (accel=$accel, ${mem} MB, ${smp} CPUs, timeout ${timeout}s)"
+log "booting ${kernel} ($arch${machine:+ $machine}, accel=$accel, ${mem} MB, ${smp} CPUs, timeout ${timeout}s)"
 start=$(date +%s.%N)
 timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$work/qemu.stdout" 2>&1 &
 qpid=$!
-# Live echo of the guest output.
-tail -n +1 -s 0.2 --pid="$qpid" -f "$guest_raw" 2>/dev/null |
+# Live echo of the guest output (of the console when there is no clean channel).
+live=$guest_raw
+[[ -n $out_tty ]] || live=$console_log
+tail -n +1 -s 0.2 --pid="$qpid" -f "$live" 2>/dev/null |
     sed -u -e 's/\r$//' -e '/^@@KVM_EXT_/d' &
 echo_pid=$!
 qrc=0
@@ -405,7 +492,13 @@ elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 
 # ---------------------------------------------------------------- verdict
 tr -d '\r' <"$console_log" >"$work/console.txt"
-tr -d '\r' <"$guest_raw" >"$work/guest.txt"
+if [[ -n $out_tty ]]; then
+    tr -d '\r' <"$guest_raw" >"$work/guest.txt"
+else
+    awk '/^@@KVM_EXT_DUMP_BEGIN@@$/ { on = 1; next }
+        /^@@KVM_EXT_DUMP_END@@$/ { on = 0; next }
+        on { print }' "$work/console.txt" >"$work/guest.txt"
+fi
 
 if [[ -n $logfile ]]; then
     cp "$console_log" "$logfile" || log "warning: cannot write --log $logfile"
@@ -437,6 +530,9 @@ bad_re=$(
 awk -v re="$bad_re" '
     NR == FNR { n[$0]++; next }
     /^kvm_ext-init: TIMEOUT/ { exit }   # the sysrq dump after this is expected
+    /^@@KVM_EXT_DUMP_BEGIN@@$/ { dump = 1; next }   # the replay of the guest output
+    /^@@KVM_EXT_DUMP_END@@$/ { dump = 0; next }
+    dump { next }
     ($0 in n) && n[$0] > 0 { n[$0]--; next }
     $0 ~ re { print }' "$work/guest.txt" "$work/console.txt" >"$work/bad.txt"
 
@@ -505,7 +601,11 @@ else
     if ((guest_rc != 0)) && [[ -z $guest_tmo ]]; then
         fail "$((guest_rc > 99 ? 99 : guest_rc))" "guest script exited with rc=$guest_rc"
     fi
-    if ((qrc != (code << 1 | 1))); then
+    if [[ $exit_how == poweroff ]]; then
+        if ((qrc != 0)); then
+            fail 105 "QEMU exit status $qrc after the guest's poweroff (expected 0)"
+        fi
+    elif ((qrc != (code << 1 | 1))); then
         fail 105 "QEMU exit status $qrc does not match guest rc=$guest_rc (expected $((code << 1 | 1)); isa-debug-exit / /dev/port write failed?)"
     fi
 fi

@@ -23,7 +23,14 @@
 #include <uapi/linux/kvm_ext.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define PAGE_SZ 4096UL
+/*
+ * The host page size (sysconf(_SC_PAGESIZE)): what memslots, dirty bitmaps
+ * and the vCPU mapping are counted in. 4 KiB on x86 (the kvm_ext nodes),
+ * 64 KiB on Debian's ppc64el kernel.
+ */
+extern unsigned long g_page_size;
+#define PAGE_SZ g_page_size
+#define VCPU_MMAP_SIZE ((long)(P->vcpu_mmap_pages * PAGE_SZ))
 
 /* ------------------------------------------------------------ personalities */
 
@@ -38,7 +45,7 @@ enum pers_id { P_ARM64, P_PPC, P_S390, P_NR };
 struct personality {
 	const char *name;
 	enum pers_id id;
-	long vcpu_mmap_size;		/* KVM_GET_VCPU_MMAP_SIZE */
+	long vcpu_mmap_pages;		/* KVM_GET_VCPU_MMAP_SIZE, in host pages */
 	long max_vcpus;			/* KVM_CAP_MAX_VCPUS */
 	long max_vcpu_id;		/* KVM_CAP_MAX_VCPU_ID */
 	long cap_readonly_mem;		/* KVM_CAP_READONLY_MEM */

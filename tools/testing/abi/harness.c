@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ int g_sys = -1;
 bool g_is_ext;
 void *g_bad_ptr;
 long g_online_cpus;
+unsigned long g_page_size;
 
 /* ------------------------------------------------------------ test state */
 
@@ -350,12 +352,12 @@ struct kvm_run *map_run(int vcpu)
 
 	if (vcpu < 0)
 		return NULL;
-	p = mmap(NULL, P->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	p = mmap(NULL, VCPU_MMAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
 	if (p == MAP_FAILED) {
-		fail("mmap(vcpu fd, %ld) failed: %s", P->vcpu_mmap_size, errno_name(errno));
+		fail("mmap(vcpu fd, %ld) failed: %s", VCPU_MMAP_SIZE, errno_name(errno));
 		return NULL;
 	}
-	return track_map(p, P->vcpu_mmap_size);
+	return track_map(p, VCPU_MMAP_SIZE);
 }
 
 void *alloc_mem(size_t len)
@@ -552,6 +554,39 @@ static const struct abi_test_group *const groups[] = {
 	&arm64_vcpu_events_group, &guest_debug_group, &vgic_legacy_group,
 };
 
+/*
+ * A test that faults (SIGBUS or SIGSEGV outside a handler of its own, e.g.
+ * touching a mapping that the kernel made smaller than the personality
+ * says) fails alone: the runner goes on with the next test.
+ */
+static sigjmp_buf crash_jmp;
+
+static void on_crash(int sig)
+{
+	siglongjmp(crash_jmp, sig);
+}
+
+static void run_guarded(const struct abi_test *t)
+{
+	static const int sigs[] = { SIGBUS, SIGSEGV };
+	struct sigaction sa, old[ARRAY_SIZE(sigs)];
+	volatile int sig;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_crash;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	sig = sigsetjmp(crash_jmp, 1);
+	if (sig == 0)
+		t->fn(t);
+	else
+		fail("the test was stopped by %s", strsignal(sig));
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
@@ -608,6 +643,7 @@ int main(int argc, char **argv)
 		printf("1..0\nBail out! cannot open %s: %s\n", node, errno_name(errno));
 		return 1;
 	}
+	g_page_size = sysconf(_SC_PAGESIZE);
 	g_bad_ptr = mmap(NULL, PAGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	g_online_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -615,9 +651,9 @@ int main(int argc, char **argv)
 		for (k = 0; k < groups[g]->n; k++)
 			total += applies(&groups[g]->tests[k]);
 
-	printf("# kvm_ext_abi_test: %s, personality %s, %s, %ld online CPUs\n", node, P->name,
-	       g_is_ext ? "kvm_ext node" : "real KVM (kvm_ext-only tests skipped)",
-	       g_online_cpus);
+	printf("# kvm_ext_abi_test: %s, personality %s, %s, %ld online CPUs, %lu-byte pages\n",
+	       node, P->name, g_is_ext ? "kvm_ext node" : "real KVM (kvm_ext-only tests skipped)",
+	       g_online_cpus, g_page_size);
 	printf("1..%d\n", total);
 
 	fds0 = count_open_fds();
@@ -636,7 +672,7 @@ int main(int argc, char **argv)
 			if ((t->flags & T_EXT) && !g_is_ext)
 				skip_test("kvm_ext-only behaviour");
 			else
-				t->fn(t);
+				run_guarded(t);
 			fflush(stdout);
 			release_all();
 			restore_written_params();

@@ -29,7 +29,7 @@ static const struct personality personalities[] = {
 		/* arch/arm64/kvm/arm.c */
 		.name = "arm64",
 		.id = P_ARM64,
-		.vcpu_mmap_size = 2 * 4096, /* kvm_run + coalesced MMIO ring */
+		.vcpu_mmap_pages = 2, /* kvm_run + coalesced MMIO ring */
 		.max_vcpus = 512,	    /* VGIC_V3_MAX_CPUS */
 		.max_vcpu_id = 512,
 		.cap_readonly_mem = 1,
@@ -55,7 +55,7 @@ static const struct personality personalities[] = {
 		/* arch/powerpc/kvm/powerpc.c, book3s_hv */
 		.name = "ppc",
 		.id = P_PPC,
-		.vcpu_mmap_size = 2 * 4096,
+		.vcpu_mmap_pages = 2,
 		.max_vcpus = 2048,   /* NR_CPUS */
 		.max_vcpu_id = 16384, /* MAX_SMT_THREADS * KVM_MAX_VCORES */
 		.cap_readonly_mem = 0,
@@ -79,7 +79,7 @@ static const struct personality personalities[] = {
 		/* arch/s390/kvm/kvm-s390.c */
 		.name = "s390",
 		.id = P_S390,
-		.vcpu_mmap_size = 4096, /* no CONFIG_KVM_MMIO */
+		.vcpu_mmap_pages = 1, /* no CONFIG_KVM_MMIO */
 		.max_vcpus = 248,	/* KVM_S390_ESCA_CPU_SLOTS */
 		.max_vcpu_id = 248,
 		.cap_readonly_mem = 0,

@@ -19,8 +19,9 @@
  * made through the guest-access extension.
  *
  * The arm64 layout of struct kvm_vcpu_events is kvm_ext.h's
- * struct kvm_ext_arm64_vcpu_events (x86's has the same size, so
- * <linux/kvm.h>'s ioctl numbers serve). On ppc and s390 both ioctls are
+ * struct kvm_ext_arm64_vcpu_events; the ioctl numbers are made from it
+ * (x86's struct has the same size, so they are <linux/kvm.h>'s there; other
+ * hosts' <asm/kvm.h> has no such struct). On ppc and s390 both ioctls are
  * unknown vCPU ioctls.
  */
 #include <stdio.h>
@@ -37,6 +38,12 @@
 #define E T_EXT
 
 typedef struct kvm_ext_arm64_vcpu_events events_t;
+
+#define GET_VCPU_EVENTS _IOR(KVMIO, 0x9f, events_t)
+#define SET_VCPU_EVENTS _IOW(KVMIO, 0xa0, events_t)
+#ifndef KVM_CAP_VCPU_EVENTS /* under __KVM_HAVE_VCPU_EVENTS */
+#define KVM_CAP_VCPU_EVENTS 41
+#endif
 
 #define ISV (1ULL << 24) /* the syndrome KVM chooses: IDS */
 #define ISS_MASK 0x1ffffffULL
@@ -59,12 +66,12 @@ typedef struct kvm_ext_arm64_vcpu_events events_t;
 static int get_events(int vcpu, events_t *ev)
 {
 	memset(ev, 0xa5, sizeof(*ev));
-	return ioctl(vcpu, KVM_GET_VCPU_EVENTS, ev);
+	return ioctl(vcpu, GET_VCPU_EVENTS, ev);
 }
 
 static int set_events(int vcpu, const events_t *ev)
 {
-	return ioctl(vcpu, KVM_SET_VCPU_EVENTS, ev);
+	return ioctl(vcpu, SET_VCPU_EVENTS, ev);
 }
 
 /* A VM and an initialised vCPU 0 (-1 when that failed: recorded). */
@@ -130,9 +137,9 @@ static void t_unknown(const struct abi_test *t)
 	if (vm < 0 || (vcpu = new_vcpu(vm, 0)) < 0)
 		return;
 	memset(&ev, 0, sizeof(ev));
-	expect_errno(ioctl(vcpu, KVM_GET_VCPU_EVENTS, &ev), P->unknown_vcpu_ioctl_errno);
-	expect_errno(ioctl(vcpu, KVM_SET_VCPU_EVENTS, &ev), P->unknown_vcpu_ioctl_errno);
-	expect_errno(ioctl(vcpu, KVM_GET_VCPU_EVENTS, g_bad_ptr), P->unknown_vcpu_ioctl_errno);
+	expect_errno(ioctl(vcpu, GET_VCPU_EVENTS, &ev), P->unknown_vcpu_ioctl_errno);
+	expect_errno(ioctl(vcpu, SET_VCPU_EVENTS, &ev), P->unknown_vcpu_ioctl_errno);
+	expect_errno(ioctl(vcpu, GET_VCPU_EVENTS, g_bad_ptr), P->unknown_vcpu_ioctl_errno);
 	expect_eq(check_ext(g_sys, KVM_CAP_VCPU_EVENTS), 0);
 	expect_eq(check_ext(g_sys, KVM_CAP_ARM_INJECT_SERROR_ESR), 0);
 	expect_eq(check_ext(g_sys, KVM_CAP_ARM_INJECT_EXT_DABT), 0);
@@ -184,8 +191,8 @@ static void t_uninitialised(const struct abi_test *t)
 	expect_errno(get_events(vcpu, &ev), ENOEXEC);
 	expect_errno(set_events(vcpu, &ev), ENOEXEC);
 	/* before the argument is read */
-	expect_errno(ioctl(vcpu, KVM_GET_VCPU_EVENTS, g_bad_ptr), ENOEXEC);
-	expect_errno(ioctl(vcpu, KVM_SET_VCPU_EVENTS, g_bad_ptr), ENOEXEC);
+	expect_errno(ioctl(vcpu, GET_VCPU_EVENTS, g_bad_ptr), ENOEXEC);
+	expect_errno(ioctl(vcpu, SET_VCPU_EVENTS, g_bad_ptr), ENOEXEC);
 }
 
 static void t_efault(const struct abi_test *t)
@@ -195,9 +202,9 @@ static void t_efault(const struct abi_test *t)
 	(void)t;
 	if (vcpu < 0)
 		return;
-	expect_errno(ioctl(vcpu, KVM_GET_VCPU_EVENTS, g_bad_ptr), EFAULT);
-	expect_errno(ioctl(vcpu, KVM_SET_VCPU_EVENTS, g_bad_ptr), EFAULT);
-	expect_errno(ioctl(vcpu, KVM_SET_VCPU_EVENTS, NULL), EFAULT);
+	expect_errno(ioctl(vcpu, GET_VCPU_EVENTS, g_bad_ptr), EFAULT);
+	expect_errno(ioctl(vcpu, SET_VCPU_EVENTS, g_bad_ptr), EFAULT);
+	expect_errno(ioctl(vcpu, SET_VCPU_EVENTS, NULL), EFAULT);
 }
 
 static void t_fresh(const struct abi_test *t)

@@ -64,7 +64,13 @@ static __u64 le_bytes(const unsigned char *p, unsigned int len)
 
 static const __u32 lens[] = { 1, 2, 4, 8 };
 /* aligned, unaligned, the very end of a page, the second page */
-static const __u64 offs[] = { 0, 8, 0x13, 0x101, PAGE_SZ - 8, PAGE_SZ + 0x7f1 };
+#define NOFFS 6
+static __u64 offs(size_t j)
+{
+	const __u64 o[NOFFS] = { 0, 8, 0x13, 0x101, PAGE_SZ - 8, PAGE_SZ + 0x7f1 };
+
+	return o[j];
+}
 
 static void t_load(const struct abi_test *t)
 {
@@ -75,8 +81,8 @@ static void t_load(const struct abi_test *t)
 	if (!setup(&c))
 		return;
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		for (j = 0; j < ARRAY_SIZE(offs); j++) {
-			__u64 data = 0xa5a5a5a5a5a5a5a5ULL, off = offs[j];
+		for (j = 0; j < NOFFS; j++) {
+			__u64 data = 0xa5a5a5a5a5a5a5a5ULL, off = offs(j);
 			__u32 result = 0;
 
 			if (!expect_errno(guest_access(c.vcpu, MEM, 0, GPA + off, lens[i], &data,
@@ -94,18 +100,18 @@ static void t_load(const struct abi_test *t)
 
 static void t_store(const struct abi_test *t)
 {
-	static unsigned char want[SLOT_SZ];
+	unsigned char *want = alloc_mem(SLOT_SZ);
 	struct ga_ctx c;
 	size_t i, j;
 
 	(void)t;
-	if (!setup(&c))
+	if (!want || !setup(&c))
 		return;
 	memcpy(want, c.mem, SLOT_SZ);
 	for (i = 0; i < ARRAY_SIZE(lens); i++) {
-		for (j = 0; j < ARRAY_SIZE(offs); j++) {
+		for (j = 0; j < NOFFS; j++) {
 			__u64 data = 0x1122334455667788ULL + i * 0x0101010101010101ULL + j,
-			      off = offs[j];
+			      off = offs(j);
 			__u32 result = 0, k;
 
 			for (k = 0; k < lens[i]; k++)

@@ -24,8 +24,8 @@ static void t_api_version_arg(const struct abi_test *t)
 static void t_mmap_size(const struct abi_test *t)
 {
 	(void)t;
-	desc_append(" == %ld", P->vcpu_mmap_size);
-	expect_eq(ioctl(g_sys, KVM_GET_VCPU_MMAP_SIZE, 0), P->vcpu_mmap_size);
+	desc_append(" == %ld", VCPU_MMAP_SIZE);
+	expect_eq(ioctl(g_sys, KVM_GET_VCPU_MMAP_SIZE, 0), VCPU_MMAP_SIZE);
 }
 
 static void t_mmap_size_arg(const struct abi_test *t)

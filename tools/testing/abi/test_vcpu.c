@@ -103,7 +103,7 @@ static void t_vcpu_mmap(const struct abi_test *t)
 	expect_eq(run->request_interrupt_window, 0);
 	expect_eq(run->flags, 0);
 	p = (volatile unsigned char *)run;
-	for (off = 0; off < (unsigned long)P->vcpu_mmap_size; off += PAGE_SZ)
+	for (off = 0; off < (unsigned long)VCPU_MMAP_SIZE; off += PAGE_SZ)
 		sum += p[off];
 	(void)sum;
 	run->immediate_exit = 1;
@@ -131,7 +131,7 @@ static void on_sigbus(int sig)
 static void t_vcpu_mmap_beyond(const struct abi_test *t)
 {
 	int vm = new_vm(0), vcpu;
-	size_t len = P->vcpu_mmap_size + PAGE_SZ;
+	size_t len = VCPU_MMAP_SIZE + PAGE_SZ;
 	struct sigaction sa, old;
 	volatile unsigned char *p;
 	volatile int faulted = 0;
@@ -151,14 +151,14 @@ static void t_vcpu_mmap_beyond(const struct abi_test *t)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, &old);
 	if (sigsetjmp(bus_jmp, 1) == 0)
-		v = p[P->vcpu_mmap_size];
+		v = p[VCPU_MMAP_SIZE];
 	else
 		faulted = 1;
 	sigaction(SIGBUS, &old, NULL);
 	(void)v;
 	if (!faulted)
 		fail("reading offset %ld of the vCPU mapping did not raise SIGBUS",
-		     P->vcpu_mmap_size);
+		     VCPU_MMAP_SIZE);
 	/* the pages within the size still work in the same mapping */
 	expect_eq(((volatile struct kvm_run *)p)->exit_reason, KVM_EXIT_UNKNOWN);
 }

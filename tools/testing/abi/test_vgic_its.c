@@ -1273,7 +1273,7 @@ static void t_tables_efault(const struct abi_test *t)
  */
 static void t_save_dirty_log(const struct abi_test *t)
 {
-	static __u64 bitmap[RAM_SIZE / PAGE_SZ / 64];
+	static __u64 bitmap[RAM_SIZE / 4096 / 64]; /* room for 4 KiB pages */
 	struct kvm_dirty_log log = { .slot = 0, .dirty_bitmap = bitmap };
 	struct itsvm v;
 

@@ -133,7 +133,7 @@ static void t_vm_refcount(const struct abi_test *t)
 	expect_eq(debugfs_read("vms"), base + 1);
 	xclose(c.vcpu); /* the kvm_run mapping still holds the vCPU file */
 	expect_eq(debugfs_read("vms"), base + 1);
-	xmunmap(c.run, P->vcpu_mmap_size);
+	xmunmap(c.run, VCPU_MMAP_SIZE);
 	expect_eq(debugfs_read("vms"), base + 1);
 	xclose(dev);
 	expect_eq(debugfs_read("vms"), base);
@@ -293,7 +293,7 @@ static void t_fork_child_holds(const struct abi_test *t)
 	close(go[0]);
 	close(done[1]);
 	if (expect_true(pid > 0)) {
-		xmunmap(f.c.run, P->vcpu_mmap_size);
+		xmunmap(f.c.run, VCPU_MMAP_SIZE);
 		xclose(f.dev);
 		xclose(f.c.vcpu);
 		xclose(f.c.vm);
