@@ -28,6 +28,12 @@ kx::Result<ArchVm*> vm_create(unsigned long type) {
   return static_cast<ArchVm*>(vm);
 }
 
+// KVM_CAP_PPC_MMU_RADIX and KVM_CAP_PPC_MMU_HASH_V3: a PowerNV POWER9
+// (ISA 3.0, radix on, HV mode) has both; a POWER8 neither.
+long cap_isa300(const Personality&, const Vm* vm) {
+  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower9;
+}
+
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
 // when !xics_on_xive(); the POWER9 host's XICS-on-XIVE is not there yet.
 bool device_present(const Vm& vm, u32 type) {

@@ -55,6 +55,8 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ONE_REG, 1, nullptr},          {KX_CAP_PPC_PAPR, 1, nullptr},
     {KX_CAP_IRQ_XICS, 0, cap_irq_xics},    {KX_CAP_PPC_RTAS, 1, nullptr},
     {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
+    {KX_CAP_PPC_MMU_RADIX, 0, cap_isa300},
+    {KX_CAP_PPC_MMU_HASH_V3, 0, cap_isa300},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -81,7 +83,7 @@ constexpr auto kVcpuStats = make_stats_block<VcpuStats>(kVcpuStatRows);
 const Personality kPpcPersonality = {
     .name = "ppc",
     .id = KX_PPC,
-    .vcpu_mmap_pages = 2,
+    .vcpu_mmap_pages = 1,  // no CONFIG_KVM_MMIO: Debian's book3s has no PR KVM
     .max_vcpus = ppc::kMaxVcpus,
     .max_vcpu_ids = ppc::kMaxVcpuIds,
     .user_mem_slots = 32767,

@@ -79,6 +79,8 @@ class PpcVm final : public ArchVm {
   PpcIrqChip intc;
   // kvm->arch.enabled_hcalls: set and cleared atomically, as set_bit().
   kx::Atomic<u64> enabled_hcalls[kHcallWords];
+  // kvm->arch.vcores[] on the POWER9 host: which ids have made theirs.
+  kx::Atomic<u64> vcores[kMaxVcpus / 64];
   // kvm->arch.rtas_token_lock and rtas_tokens.
   kx::Mutex rtas_lock{&ppc_rtas_class};
   kx::IntrusiveList<RtasToken, &RtasToken::node> rtas_tokens KX_GUARDED_BY(rtas_lock);
@@ -136,6 +138,7 @@ int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority);
 int xics_int_off(Vm& vm, u32 irq);
 int xics_int_on(Vm& vm, u32 irq);
 long cap_irq_xics(const Personality& p, const Vm* vm);
+long cap_isa300(const Personality& p, const Vm* vm);
 kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 template <bool kSet>

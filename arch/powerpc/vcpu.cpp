@@ -17,7 +17,23 @@ kx::Status sanity_check(PpcVcpu& c) {
   return c.sane ? kx::Status::ok() : kx::error(kx::kEINVAL);
 }
 
-kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
+// kvmppc_core_vcpu_create_hv()'s virtual core: on an ISA 3.0 host (the
+// POWER9) each id has its own, ids from KVM_MAX_VCPUS * emul_smt_mode (1)
+// have none, and an id whose core exists collides: -EINVAL, before the
+// generic -EEXIST. The core stays when the vCPU is refused later, as
+// Linux's. A POWER8 shares a core among 8 threads' ids and refuses none.
+kx::Status claim_vcore(Vcpu& vcpu) {
+  PpcVm& vm = ppc_vm(vcpu.vm());
+  if (vm.host != HostModel::kPower9) return kx::Status::ok();
+  const u32 id = vcpu.id();
+  if (id >= kMaxVcpus) return kx::error(kx::kEINVAL);
+  const u64 bit = 1ULL << (id % 64);
+  if (vm.vcores[id / 64].fetch_or(bit) & bit) return kx::error(kx::kEINVAL);
+  return kx::Status::ok();
+}
+
+kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
+  KX_TRY(claim_vcore(vcpu));
   kx::AllocChecker ac;
   PpcVcpu* c = new (&ac) PpcVcpu();
   if (!ac.check()) return kx::kENOMEM;
@@ -52,14 +68,15 @@ struct OneReg {
 
 constexpr u64 kRegSizeShift = 52, kRegSizeMask = 0xfULL << kRegSizeShift;
 constexpr u64 kMaxRegBytes = 16;  // one_reg_size() of the largest union kvmppc_one_reg
+constexpr u64 kRegPpcHior = 0x1030000000000001ULL;  // KVM_REG_PPC_HIOR
 
 // KVM_GET/SET_ONE_REG (kvm_vcpu_ioctl_get/set_one_reg(),
 // kvmppc_get/set_one_reg()): the struct (-EFAULT), a size above 16 bytes
 // -EINVAL; SET then reads the value (-EFAULT) before it looks at the id.
 // The interrupt controllers' registers are -ENXIO while the vCPU has no
 // presentation controller (book3s.c: no ICP nor XIVE vCPU), and every id
-// book3s does not list, or lists with another size, -EINVAL. kvm_ext
-// models no other book3s register (userspace-api.rst).
+// book3s does not list, or lists with another size, -EINVAL. Of the
+// other book3s registers kvm_ext models only HIOR (userspace-api.rst).
 template <bool kSet>
 kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   OneReg reg;
@@ -70,22 +87,27 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   if (kSet && kx_copy_from_user(val, reg.addr, size)) return kx::kEFAULT;
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
-  u64 icp = 0;
+  u64 value = 0;
   if (reg.id == KX_REG_PPC_ICP_STATE) {
     if (kSet) {
-      __builtin_memcpy(&icp, val, sizeof(icp));
-      status = set_icp_state(vcpu, icp);
+      __builtin_memcpy(&value, val, sizeof(value));
+      status = set_icp_state(vcpu, value);
     } else {
       kx::Result<u64> r = icp_state(vcpu);
       status = r.is_error() ? r.error() : kx::Status::ok();
-      if (r.is_ok()) icp = r.value();
+      if (r.is_ok()) value = r.value();
     }
   } else if (reg.id == KX_REG_PPC_VP_STATE) {
     status = kx::error(kx::kENXIO);  // no XIVE vCPU
+  } else if (reg.id == kRegPpcHior) {
+    // HV has no HIOR: it reads 0 and takes only 0 (kvmppc_get/set_one_reg_hv()).
+    u64 hior = 0;
+    if (kSet) __builtin_memcpy(&hior, val, sizeof(hior));
+    status = hior ? kx::error(kx::kEINVAL) : kx::Status::ok();
   }
   vcpu.mutex.unlock();
   KX_TRY(status);
-  if (!kSet && kx_copy_to_user(reg.addr, &icp, sizeof(icp))) return kx::kEFAULT;
+  if (!kSet && kx_copy_to_user(reg.addr, &value, sizeof(value))) return kx::kEFAULT;
   return 0;
 }
 

@@ -163,6 +163,13 @@ void xmunmap(void *p, size_t len);	/* munmap() and forget */
 /* These expect success (a failure is recorded) and track what they make. */
 int new_vm(unsigned long type);
 int new_vcpu(int vm, unsigned long id);
+/* ppc on an ISA 3.0 host (POWER9: KVM_CAP_PPC_MMU_RADIX), whose vCPU ids differ. */
+bool ppc_isa300(void);
+/*
+ * XICS tests describe Linux's XICS emulation (the POWER8 host): on a host
+ * with XIVE (KVM_CAP_PPC_IRQ_XIVE) they skip, and say so. True: skipped.
+ */
+bool skip_xics_on_xive(void);
 /* ppc: KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR), which book3s HV needs before KVM_RUN. */
 int ppc_enable_papr(int vcpu);
 /* A vCPU KVM_RUN accepts: arm64 after KVM_ARM_VCPU_INIT, ppc in PAPR mode. */

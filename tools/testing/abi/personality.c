@@ -55,7 +55,7 @@ static const struct personality personalities[] = {
 		/* arch/powerpc/kvm/powerpc.c, book3s_hv */
 		.name = "ppc",
 		.id = P_PPC,
-		.vcpu_mmap_pages = 2,
+		.vcpu_mmap_pages = 1, /* no CONFIG_KVM_MMIO: Debian builds no PR KVM */
 		.max_vcpus = 2048,   /* NR_CPUS */
 		.max_vcpu_id = 16384, /* MAX_SMT_THREADS * KVM_MAX_VCORES */
 		.cap_readonly_mem = 0,

@@ -19,6 +19,8 @@
 
 #define REG_SIZE(id, size) (((id) & ~KVM_REG_SIZE_MASK) | (size))
 #define REG_PPC_HIOR (KVM_REG_PPC | KVM_REG_SIZE_U64 | 0x1)
+/* an id book3s does not list (KVM_REG_PPC_* stop well below it) */
+#define REG_PPC_NONE (KVM_REG_PPC | KVM_REG_SIZE_U64 | 0xfff)
 
 static int enable_cap(int vcpu, __u32 cap, __u32 flags)
 {
@@ -102,14 +104,22 @@ static void t_ppc_one_reg(const struct abi_test *t)
 				     val), EINVAL);
 		expect_errno(ioctl(vcpu, set ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, NULL), EFAULT);
 	}
-	/* a register 6.1 has that kvm_ext does not model (userspace-api.rst) */
-	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, val), EINVAL);
+	/* an id book3s does not list */
+	expect_errno(one_reg(vcpu, false, REG_PPC_NONE, val), EINVAL);
 	/* SET reads the value before it looks at the id; GET looks first */
-	expect_errno(one_reg(vcpu, true, REG_PPC_HIOR, NULL), EFAULT);
+	expect_errno(one_reg(vcpu, true, REG_PPC_NONE, NULL), EFAULT);
 	expect_errno(one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, NULL), EFAULT);
-	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, NULL), EINVAL);
+	expect_errno(one_reg(vcpu, false, REG_PPC_NONE, NULL), EINVAL);
 	expect_errno(one_reg(vcpu, false, KVM_REG_PPC_ICP_STATE, NULL), ENXIO);
-	expect_errno(one_reg(vcpu, true, REG_SIZE(REG_PPC_HIOR, KVM_REG_SIZE_U256), NULL), EINVAL);
+	expect_errno(one_reg(vcpu, true, REG_SIZE(REG_PPC_NONE, KVM_REG_SIZE_U256), NULL), EINVAL);
+	/* HV's HIOR: reads 0, takes only 0; GET copies out (-EFAULT) */
+	val[0] = 0xdead;
+	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, val), 0);
+	expect_eq(val[0], 0);
+	expect_errno(one_reg(vcpu, true, REG_PPC_HIOR, val), 0);
+	val[0] = 0x1000;
+	expect_errno(one_reg(vcpu, true, REG_PPC_HIOR, val), EINVAL);
+	expect_errno(one_reg(vcpu, false, REG_PPC_HIOR, NULL), EFAULT);
 }
 
 /*
@@ -147,6 +157,36 @@ static void t_ppc_irq_line(const struct abi_test *t)
 	expect_errno(ioctl(vm, KVM_IRQ_LINE_STATUS, NULL), EFAULT);
 }
 
+/*
+ * The emulated host decides what the vCPU ids are (module parameter
+ * ppc_host, snapshotted per VM): a POWER8 shares a virtual core among a
+ * core's ids (an id in use: the generic -EEXIST; every id below
+ * KVM_MAX_VCPU_ID); a POWER9 (ISA 3.0: KVM_CAP_PPC_MMU_RADIX and _HASH_V3
+ * 1) gives each id its own, refuses ids from KVM_MAX_VCPUS and an id whose
+ * core exists, -EINVAL, even after the vCPU was refused.
+ */
+PARAM_TEST(t_ppc_host_vcpu_ids)
+{
+	int p8 = new_vm(0), p9;
+
+	expect_eq(ioctl(p8, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX), 0);
+	expect_eq(ioctl(p8, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3), 0);
+	expect_param_write("ppc_host", "power9", 0);
+	p9 = new_vm(0);
+	expect_eq(ioctl(p9, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX), 1);
+	expect_eq(ioctl(p9, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3), 1);
+	expect_eq(ioctl(g_sys, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX), 1);
+	new_vcpu(p9, 7);
+	expect_errno(track_fd(ioctl(p9, KVM_CREATE_VCPU, 7)), EINVAL);
+	expect_errno(track_fd(ioctl(p9, KVM_CREATE_VCPU, 2048)), EINVAL);
+	expect_errno(track_fd(ioctl(p9, KVM_CREATE_VCPU, 16383)), EINVAL);
+	new_vcpu(p9, 2047);
+	/* the VM made before keeps its POWER8 */
+	new_vcpu(p8, 7);
+	expect_errno(track_fd(ioctl(p8, KVM_CREATE_VCPU, 7)), EEXIST);
+	new_vcpu(p8, 16383);
+}
+
 static const struct abi_test ppc_vcpu_tests[] = {
 	{ "ppc KVM_RUN before KVM_CAP_PPC_PAPR -EINVAL with KVM_EXIT_INTERNAL_ERROR, after "
 	  "immediate_exit's -EINTR; with PAPR it runs",
@@ -162,6 +202,9 @@ static const struct abi_test ppc_vcpu_tests[] = {
 	{ "ppc KVM_IRQ_LINE/KVM_IRQ_LINE_STATUS: -EFAULT, then -ENXIO with no in-kernel "
 	  "interrupt controller",
 	  "api.rst 4.25 KVM_IRQ_LINE", t_ppc_irq_line, M_PPC, 0, 0, 0 },
+	{ "ppc vCPU ids follow the emulated host (ppc_host=power9: ISA 3.0, one core per id, "
+	  "-EINVAL from 2048 and for an id in use)",
+	  "api.rst 4.7 KVM_CREATE_VCPU", t_ppc_host_vcpu_ids, M_PPC, T_EXT, 0, 0 },
 };
 
 TEST_GROUP(ppc_vcpu);

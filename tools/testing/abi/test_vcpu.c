@@ -19,6 +19,16 @@ static void t_vcpu_id0(const struct abi_test *t)
 		new_vcpu(vm, 0);
 }
 
+/*
+ * An id in use: -EEXIST (kvm_vm_ioctl_create_vcpu()), but on an ISA 3.0
+ * POWER host -EINVAL first: the id's virtual core exists
+ * (kvmppc_core_vcpu_create_hv()).
+ */
+static int dup_errno(void)
+{
+	return ppc_isa300() ? EINVAL : EEXIST;
+}
+
 static void t_vcpu_dup(const struct abi_test *t)
 {
 	int vm = new_vm(0);
@@ -28,8 +38,8 @@ static void t_vcpu_dup(const struct abi_test *t)
 		return;
 	new_vcpu(vm, 0);
 	new_vcpu(vm, 1);
-	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), EEXIST);
-	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 1)), EEXIST);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0)), dup_errno());
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 1)), dup_errno());
 	/* a failed create leaves the count alone: another id still works */
 	new_vcpu(vm, 2);
 }
@@ -44,6 +54,13 @@ static void t_vcpu_id_limit(const struct abi_test *t)
 	desc_append(" (%ld)", P->max_vcpu_id);
 	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, P->max_vcpu_id)), EINVAL);
 	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 0xffffffffUL)), EINVAL);
+	if (ppc_isa300()) {
+		/* ISA 3.0: no virtual core from KVM_MAX_VCPUS * emul_smt_mode (1) */
+		expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, P->max_vcpu_id - 1)), EINVAL);
+		expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, P->max_vcpus)), EINVAL);
+		new_vcpu(vm, P->max_vcpus - 1);
+		return;
+	}
 	new_vcpu(vm, P->max_vcpu_id - 1);
 }
 
@@ -56,7 +73,7 @@ static void t_vcpu_id_u32(const struct abi_test *t)
 	if (vm < 0)
 		return;
 	new_vcpu(vm, (1UL << 32) | 5);
-	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 5)), EEXIST);
+	expect_errno(track_fd(ioctl(vm, KVM_CREATE_VCPU, 5)), dup_errno());
 }
 
 /* s390: all 248 ids; then the vCPU count limit (not the id) refuses one more. */
@@ -237,8 +254,11 @@ static void t_vcpu_enable_cap_css(const struct abi_test *t)
 
 static const struct abi_test vcpu_tests[] = {
 	{ "KVM_CREATE_VCPU id 0 succeeds", REF_VCPU, t_vcpu_id0, 0, 0, 0, 0 },
-	{ "KVM_CREATE_VCPU with an existing id -EEXIST", REF_VCPU, t_vcpu_dup, 0, 0, 0, 0 },
-	{ "KVM_CREATE_VCPU id >= KVM_CAP_MAX_VCPU_ID -EINVAL, MAX_VCPU_ID-1 succeeds", REF_VCPU,
+	{ "KVM_CREATE_VCPU with an existing id -EEXIST (ISA 3.0 POWER: -EINVAL)", REF_VCPU,
+	  t_vcpu_dup, 0, 0, 0, 0 },
+	{ "KVM_CREATE_VCPU id >= KVM_CAP_MAX_VCPU_ID -EINVAL, MAX_VCPU_ID-1 succeeds (ISA 3.0 "
+	  "POWER: ids from KVM_MAX_VCPUS -EINVAL)",
+	  REF_VCPU,
 	  t_vcpu_id_limit, 0, 0, 0, 0 },
 	{ "KVM_CREATE_VCPU takes the id as a u32 (1<<32|5 creates id 5)", REF_VCPU, t_vcpu_id_u32,
 	  0, 0, 0, 0 },

@@ -56,6 +56,8 @@ static void t_xics_create(const struct abi_test *t)
 	__u64 w;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	expect_eq(xics_create(vm, KVM_CREATE_DEVICE_TEST), 0);
 	dev = xics_create(vm, 0);
 	if (!expect_true(dev >= 0))
@@ -103,6 +105,8 @@ static void t_xics_set_errnos(const struct abi_test *t)
 	__u64 w;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0))
 		return;
 	expect_eq(set_src(dev, 0, PRIO(0xff)), -ENOENT);
@@ -133,6 +137,8 @@ static void t_xics_get_words(const struct abi_test *t)
 	__u64 w;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0))
 		return;
 	expect_eq(get_src(dev, 16, &w), -ENOENT);
@@ -174,14 +180,18 @@ static void t_xics_groups(const struct abi_test *t)
 	__u64 w = 0;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0))
 		return;
 	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 16, NULL), 0);
 	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 0xfffff, NULL), 0);
 	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 15, NULL), -ENXIO);
 	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, 0x100000, NULL), -ENXIO);
-	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
-			NULL), 0);
+	/* NR_SERVERS: xics.rst's, not 6.1's emulation (differences.rst) */
+	if (g_is_ext)
+		expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL,
+				KVM_DEV_XICS_NR_SERVERS, NULL), 0);
 	expect_eq(xattr(dev, KVM_HAS_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, 2, NULL), -ENXIO);
 	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, 2, &n), -ENXIO);
 	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, 3, 16, &w), -ENXIO);
@@ -200,6 +210,8 @@ static void t_xics_nr_servers(const struct abi_test *t)
 	__u32 n;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0))
 		return;
 	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
@@ -258,16 +270,17 @@ static void t_xics_connect(const struct abi_test *t)
 {
 	int vm = new_vm(0), other = new_vm(0), v0 = runnable_vcpu(vm, 0);
 	int v1 = runnable_vcpu(vm, 1), v2 = new_vcpu(vm, 2);
-	int dev = xics_create(vm, 0), odev = xics_create(other, 0), efd = eventfd(0, 0);
+	int dev = xics_create(vm, 0), odev = xics_create(other, 0), efd = new_eventfd();
 	struct kvm_create_device vfio = { .type = KVM_DEV_TYPE_VFIO };
 	__u64 v;
 	__u32 w32;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0 && odev >= 0 && efd >= 0) ||
 	    !expect_errno(ioctl(vm, KVM_CREATE_DEVICE, &vfio), 0))
 		return;
-	track_fd(efd);
 	track_fd((int)vfio.fd);
 	expect_eq(icp_get(v0, &v), -ENXIO);
 	expect_eq(connect(v0, dev, 7, 1), -EINVAL);
@@ -276,13 +289,18 @@ static void t_xics_connect(const struct abi_test *t)
 	expect_eq(connect(v0, (int)vfio.fd, 7, 0), -EPERM);
 	expect_eq(connect(v0, odev, 7, 0), -EPERM);
 	expect_eq(connect(v0, dev, 7, 0), 0);
-	/* NR_SERVERS once a vCPU is connected: -EBUSY (after its value checks) */
-	w32 = 0;
-	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
-			&w32), -EINVAL);
-	w32 = 8;
-	expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS,
-			&w32), -EBUSY);
+	/*
+	 * NR_SERVERS once a vCPU is connected: -EBUSY (after its value
+	 * checks); xics.rst's, not 6.1's emulation (differences.rst)
+	 */
+	if (g_is_ext) {
+		w32 = 0;
+		expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL,
+				KVM_DEV_XICS_NR_SERVERS, &w32), -EINVAL);
+		w32 = 8;
+		expect_eq(xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL,
+				KVM_DEV_XICS_NR_SERVERS, &w32), -EBUSY);
+	}
 	expect_eq(connect(v0, dev, 8, 0), -EBUSY);
 	expect_eq(connect(v1, dev, 7, 0), -EEXIST);
 	expect_eq(connect(v1, dev, 0xfffffffeULL, 0), 0);
@@ -313,6 +331,8 @@ static void t_xics_icp_state(const struct abi_test *t)
 	__u64 v;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0) || !expect_eq(connect(v0, dev, 0, 0), 0))
 		return;
 	expect_eq(icp_set(v0, 0xff, 0, 0xff, 5), -EINVAL);
@@ -345,6 +365,8 @@ static void t_xics_delivery(const struct abi_test *t)
 	__u64 v, w;
 
 	(void)t;
+	if (skip_xics_on_xive())
+		return;
 	if (!expect_true(dev >= 0) || !expect_eq(connect(v0, dev, 0, 0), 0))
 		return;
 	/* CPPR 0: nothing is deliverable; the source waits for a resend */

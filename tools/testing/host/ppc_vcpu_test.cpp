@@ -80,7 +80,8 @@ TEST_F(PpcVcpuTest, EnablePapr) {
 
 // kvmppc_get/set_one_reg(): a size above 16 bytes -EINVAL before the id;
 // the presentation controllers' registers -ENXIO with none connected;
-// any other id -EINVAL, also a known one with another size.
+// any other id -EINVAL, also a known one with another size; HV's HIOR
+// reads 0 and takes only 0.
 TEST_F(PpcVcpuTest, OneRegAnswers) {
   uint64_t val[4] = {};
   for (bool set : {false, true}) {
@@ -90,9 +91,16 @@ TEST_F(PpcVcpuTest, OneRegAnswers) {
     EXPECT_EQ(OneReg(set, (KX_REG_PPC_ICP_STATE & ~(0xfULL << 52)) | u256, val), -EINVAL);
     const uint64_t u32 = 2ULL << 52;
     EXPECT_EQ(OneReg(set, (KX_REG_PPC_ICP_STATE & ~(0xfULL << 52)) | u32, val), -EINVAL);
-    EXPECT_EQ(OneReg(set, 0x1030000000000001ULL, val), -EINVAL);  // KVM_REG_PPC_HIOR
+    constexpr uint64_t kNone = 0x1030000000000fffULL, kHior = 0x1030000000000001ULL;
+    EXPECT_EQ(OneReg(set, kNone, val), -EINVAL);
     // SET reads the value before the id; GET looks at the id first.
-    EXPECT_EQ(OneReg(set, 0x1030000000000001ULL, nullptr), set ? -EFAULT : -EINVAL);
+    EXPECT_EQ(OneReg(set, kNone, nullptr), set ? -EFAULT : -EINVAL);
+    val[0] = 0;
+    EXPECT_EQ(OneReg(set, kHior, val), 0);
+    EXPECT_EQ(val[0], 0u);
+    val[0] = 1;
+    EXPECT_EQ(OneReg(set, kHior, val), set ? -EINVAL : 0);
+    val[0] = 0;
     EXPECT_EQ(OneReg(set, KX_REG_PPC_ICP_STATE, nullptr), set ? -EFAULT : -ENXIO);
     EXPECT_EQ(kx_vcpu_ioctl(vcpu_, set ? KX_SET_ONE_REG : KX_GET_ONE_REG, 1), -EFAULT);
   }
