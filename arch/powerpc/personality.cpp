@@ -49,11 +49,16 @@ constexpr VcpuCap kVcpuCaps[] = {
 };
 
 constexpr CapRow kCaps[] = {
-    {KX_CAP_SYNC_MMU, 1, nullptr},         {KX_CAP_DEVICE_CTRL, 1, nullptr},
-    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},   {KX_CAP_ENABLE_CAP, 1, nullptr},
-    {KX_CAP_IOEVENTFD, 1, nullptr},        {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
-    {KX_CAP_ONE_REG, 1, nullptr},          {KX_CAP_PPC_PAPR, 1, nullptr},
-    {KX_CAP_IRQ_XICS, 0, cap_irq_xics},    {KX_CAP_PPC_RTAS, 1, nullptr},
+    {KX_CAP_SYNC_MMU, 1, nullptr},
+    {KX_CAP_DEVICE_CTRL, 1, nullptr},
+    {KX_CAP_IMMEDIATE_EXIT, 1, nullptr},
+    {KX_CAP_ENABLE_CAP, 1, nullptr},
+    {KX_CAP_IOEVENTFD, 1, nullptr},
+    {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
+    {KX_CAP_ONE_REG, 1, nullptr},
+    {KX_CAP_PPC_PAPR, 1, nullptr},
+    {KX_CAP_IRQ_XICS, 0, cap_irq_xics},
+    {KX_CAP_PPC_RTAS, 1, nullptr},
     {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
     {KX_CAP_PPC_MMU_RADIX, 0, cap_isa300},
     {KX_CAP_PPC_MMU_HASH_V3, 0, cap_isa300},
