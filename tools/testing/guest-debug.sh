@@ -13,6 +13,8 @@ insmod ./kvm_ext.ko || exit 1
 for p in arm64 ppc s390; do
 	./kvm_ext_abi_test "/dev/kvm_ext/$p" || rc=1
 done
+./kvm_ext_abi_test --param ppc_host=power9 /dev/kvm_ext/ppc || rc=1
+echo power8 >/sys/module/kvm_ext/parameters/ppc_host
 for p in arm64 ppc s390; do
 	# 4 threads for STRESS_SECONDS, then the join; a hang fails in minutes.
 	with_deadline $((${STRESS_SECONDS:-10} * 3 + 120)) \

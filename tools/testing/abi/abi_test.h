@@ -167,7 +167,8 @@ int new_vcpu(int vm, unsigned long id);
 bool ppc_isa300(void);
 /*
  * XICS tests describe Linux's XICS emulation (the POWER8 host): on a host
- * with XIVE (KVM_CAP_PPC_IRQ_XIVE) they skip, and say so. True: skipped.
+ * with XIVE (KVM_CAP_PPC_IRQ_XIVE), or with no XICS (KVM_CAP_IRQ_XICS 0:
+ * kvm_ext's POWER9 today), they skip, and say so. True: skipped.
  */
 bool skip_xics_on_xive(void);
 /* ppc: KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR), which book3s HV needs before KVM_RUN. */
@@ -244,7 +245,9 @@ int param_write(const char *name, const char *val);
 const char *param_read(const char *name); /* without the newline; "" if unreadable */
 long param_num(const char *name);
 void restore_params(void); /* every parameter back to kvm_ext/main.c's default */
-void restore_written_params(void); /* the runner, after each test: restore_params() if written */
+void restore_written_params(void);
+/* --param NAME=VALUE: the value this run restores instead of the default. */
+int param_set_base(const char *name, const char *val); /* the runner, after each test: restore_params() if written */
 /*
  * arm64: the emulated host gets GICv2 compatibility (arm64_gicv2=Y) for the
  * VMs the test makes from now on, until the test ends. On a real /dev/kvm

@@ -58,6 +58,16 @@ for p in arm64 ppc s390; do
 	[ -r "$dbg/vms" ] && echo "# guest-abi: $p: vms=$(cat "$dbg/vms")"
 done
 
+# The ppc node again on the other emulated POWER host (ppc_host=power9).
+echo "# ---- personality ppc, ppc_host=power9 ----"
+out=/tmp/abi-ppc-power9.tap
+timeout "$ABI_TIMEOUT" ./kvm_ext_abi_test --param ppc_host=power9 /dev/kvm_ext/ppc >"$out" 2>&1
+r=$?
+echo power8 >/sys/module/kvm_ext/parameters/ppc_host
+cat "$out"
+echo "# guest-abi: ppc (power9): exit $r, $(grep -c '^ok ' "$out") ok, $(grep -c '^not ok ' "$out") not ok"
+[ "$r" -eq 0 ] || fail "kvm_ext_abi_test --param ppc_host=power9 exited $r"
+
 if [ -r "$dbg/allocations" ]; then
 	allocs=$(cat "$dbg/allocations")
 	vms=$(cat "$dbg/vms" 2>/dev/null)

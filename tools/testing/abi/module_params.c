@@ -62,8 +62,11 @@ long param_num(const char *name)
 	return *s ? strtol(s, NULL, 0) : -1;
 }
 
-/* Defaults (kvm_ext/main.c); arm64_sve_vqs first: valid whatever arm64_sve is. */
-static const struct {
+/*
+ * Defaults (kvm_ext/main.c), or the run's base (--param); arm64_sve_vqs
+ * first: valid whatever arm64_sve is.
+ */
+static struct {
 	const char *name, *val, *shown;
 } param_defaults[] = {
 	{ "arm64_sve_vqs", "0xb", "11" },	  { "arm64_sve", "Y", "Y" },
@@ -74,6 +77,21 @@ static const struct {
 	{ "arm64_gicv2", "N", "N" },
 	{ "ppc_host", "power8", "power8" },
 };
+
+int param_set_base(const char *name, const char *val)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(param_defaults); i++) {
+		if (strcmp(param_defaults[i].name, name))
+			continue;
+		param_defaults[i].val = val;
+		param_defaults[i].shown = val;
+		return param_write(name, val);
+	}
+	errno = ENOENT;
+	return -1;
+}
 
 void restore_params(void)
 {

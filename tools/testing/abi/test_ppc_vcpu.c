@@ -167,8 +167,10 @@ static void t_ppc_irq_line(const struct abi_test *t)
  */
 PARAM_TEST(t_ppc_host_vcpu_ids)
 {
-	int p8 = new_vm(0), p9;
+	int p8, p9;
 
+	expect_param_write("ppc_host", "power8", 0);
+	p8 = new_vm(0);
 	expect_eq(ioctl(p8, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX), 0);
 	expect_eq(ioctl(p8, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_HASH_V3), 0);
 	expect_param_write("ppc_host", "power9", 0);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Rule 1: the system fd (api.rst 4.1, 4.4, 4.5). */
+#include <string.h>
 #include <termios.h>
 
 #include "abi_test.h"
@@ -95,8 +96,12 @@ static long cap_expected(long cap)
 	case KVM_CAP_PPC_PAPR:
 		return P->id == P_PPC;
 	case KVM_CAP_IRQ_XICS:
-		/* the POWER8 host (ppc_host's default): XICS vCPU connections */
-		return P->id == P_PPC;
+		/*
+		 * XICS vCPU connections: 6.1's POWER8 and POWER9 hosts alike;
+		 * kvm_ext's POWER9 host has no XICS-on-XIVE yet (0, a gap
+		 * userspace-api.rst lists)
+		 */
+		return P->id == P_PPC && !(g_is_ext && !strcmp(param_read("ppc_host"), "power9"));
 	case KVM_CAP_MP_STATE:
 		return P->id != P_PPC;
 	case KVM_CAP_ARM_SYSTEM_SUSPEND:

@@ -81,8 +81,10 @@ static void t_xics_create(const struct abi_test *t)
  */
 PARAM_TEST(t_xics_host)
 {
-	int before = new_vm(0), after;
+	int before, after;
 
+	expect_param_write("ppc_host", "power8", 0);
+	before = new_vm(0);
 	expect_param_write("ppc_host", "power7", EINVAL);
 	expect_param_write("ppc_host", "power9", 0);
 	expect_eq(strcmp(param_read("ppc_host"), "power9"), 0);
