@@ -71,6 +71,15 @@ bool trace() {
   return on;
 }
 
+// XICS_STRICT=1 sends what the core is known to get wrong (the
+// disagreements below, reported, with their regression-* inputs in
+// corpus/xics/); without it the harness keeps away from them, so that the
+// fuzzing goes on looking for others.
+bool strict() {
+  static const bool on = getenv("XICS_STRICT") != nullptr;
+  return on;
+}
+
 #define T(...)                                 \
   do {                                         \
     if (trace()) fprintf(stderr, __VA_ARGS__); \
@@ -869,6 +878,11 @@ struct Harness {
         nr = H_IPI;
         r4 = wide(in, server(in));
         r5 = wide(in, prio(in));
+        // Known disagreement 1: 6.1's kvmppc_h_ipi() compares the whole
+        // MFRR register with the CPPR, the pending priority and the old
+        // MFRR (an MFRR of 0x100 stores 0 but presents no IPI, and
+        // resends); the core compares its low byte.
+        if (!strict() && r5 > 0xff) r5 &= 0xff;
         break;
       case 8:
         nr = H_IPOLL;
