@@ -103,7 +103,8 @@ fuzz-short:
 	@scripts/run-suite.sh fuzz $(B) $(MAKE) -s --no-print-directory \
 		-C tools/testing/fuzz O=$(B)/fuzz CORE_FLAGS="$(CORE_FLAGS)" check
 
-# FUZZ_SECONDS=N (default 3600); the corpus accumulates in $(B)/fuzz/corpus/spine.
+# FUZZ_SECONDS=N (default 3600) for each target; the corpora accumulate in
+# $(B)/fuzz/corpus/{spine,vgic_its,xics}.
 fuzz:
 	@$(MAKE) -s --no-print-directory -C tools/testing/fuzz O=$(B)/fuzz \
 		CORE_FLAGS="$(CORE_FLAGS)" fuzz

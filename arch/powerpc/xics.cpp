@@ -489,18 +489,18 @@ class XicsDevice {
   // kvmppc_h_ipi(): Set_MFRR, then Check_IPI (an MFRR above the CPPR and
   // at least the pending priority displaces the pending interrupt,
   // which is rejected back to its source unless an IPI); a less
-  // favoured MFRR resends whatever the ICP refused.
-  s64 h_ipi(Icp& self, u64 server, u64 mfrr_reg) KX_REQUIRES(lock_) {
+  // favoured MFRR resends whatever the ICP refused. The state keeps the
+  // register's low byte; the comparisons take all of it, as 6.1's.
+  s64 h_ipi(Icp& self, u64 server, u64 mfrr) KX_REQUIRES(lock_) {
     Icp* icp = target(self, server);
     if (!icp) return kHParameter;
-    const u8 mfrr = static_cast<u8>(mfrr_reg);
     const u8 old_mfrr = icp->mfrr;
     u32 reject = 0;
     bool resend = false;
-    icp->mfrr = mfrr;
+    icp->mfrr = static_cast<u8>(mfrr);
     if (mfrr < icp->cppr && mfrr <= icp->pending_pri) {
       reject = icp->xisr;
-      icp->pending_pri = mfrr;
+      icp->pending_pri = static_cast<u8>(mfrr);
       icp->xisr = kIpi;
     }
     if (mfrr > old_mfrr) {
