@@ -46,6 +46,13 @@ class XicsTest : public ::testing::Test {
   static int Get(kx_device* d, uint64_t irq, uint64_t* word) {
     return Attr(d, KX_ATTR_GET, KX_DEV_XICS_GRP_SOURCES, irq, word);
   }
+  // An XICS and vCPUs 0 (in PAPR mode) and 1.
+  void XicsAndTwoVcpus(kx_device** d, kx_vcpu** v0, kx_vcpu** v1) {
+    ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, d), 0);
+    ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, v0), 0);
+    ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, v1), 0);
+    ASSERT_EQ(ppc_enable_papr(*v0), 0);
+  }
   kx_vm* vm_ = nullptr;
   long live_ = 0;
 };
@@ -132,10 +139,7 @@ TEST_F(XicsTest, FailedIcsAllocation) {
 TEST_F(XicsTest, ConnectAndIcpState) {
   kx_device* d;
   kx_vcpu *v0, *v1;
-  ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v0), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &v1), 0);
-  ASSERT_EQ(ppc_enable_papr(v0), 0);
+  ASSERT_NO_FATAL_FAILURE(XicsAndTwoVcpus(&d, &v0, &v1));
   const int fd = dup(0), plain = dup(0);
   host::bind_device_fd(fd, d);
   auto connect = [](kx_vcpu* v, int f, uint64_t server) {
@@ -184,10 +188,7 @@ TEST_F(XicsTest, ConnectAndIcpState) {
 TEST_F(XicsTest, IrqLineHypercallsAndRtas) {
   kx_device* d;
   kx_vcpu *v0, *v1;
-  ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v0), 0);
-  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &v1), 0);
-  ASSERT_EQ(ppc_enable_papr(v0), 0);
+  ASSERT_NO_FATAL_FAILURE(XicsAndTwoVcpus(&d, &v0, &v1));
   const int fd = dup(0);
   host::bind_device_fd(fd, d);
   PpcEnableCap c = {};
