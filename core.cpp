@@ -41,6 +41,7 @@
 #include "arch/powerpc/hcalls.cpp"
 #include "arch/powerpc/host.cpp"
 #include "arch/powerpc/personality.cpp"
+#include "arch/powerpc/tce.cpp"
 #include "arch/powerpc/vcpu.cpp"
 #include "arch/powerpc/xics.cpp"
 #include "arch/s390/personality.cpp"

@@ -196,6 +196,64 @@ static int kvm_ext_vcpu_get_stats_fd(struct kx_vcpu *vcpu)
 	return kvm_ext_stats_fd(stats, name);
 }
 
+/*
+ * sPAPR TCE table fds (ppc's KVM_CREATE_SPAPR_TCE(_64), 6.1's
+ * kvm_spapr_tce_fops): mmap shows the table's pages, made on first touch
+ * by the core; a page beyond the table is SIGBUS. The fd holds the VM
+ * reference the core took; the release frees the table and drops it.
+ */
+static vm_fault_t kvm_ext_tce_fault(struct vm_fault *vmf)
+{
+	void *addr;
+	struct page *page;
+	int r = kx_tce_table_page(vmf->vma->vm_file->private_data, vmf->pgoff,
+				  &addr);
+
+	if (r == -ENOMEM)
+		return VM_FAULT_OOM;
+	if (r)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(addr);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct kvm_ext_tce_vm_ops = {
+	.fault = kvm_ext_tce_fault,
+};
+
+static int kvm_ext_tce_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &kvm_ext_tce_vm_ops;
+	return 0;
+}
+
+static int kvm_ext_tce_release(struct inode *inode, struct file *filp)
+{
+	kx_tce_table_release(filp->private_data);
+	return 0;
+}
+
+static const struct file_operations kvm_ext_tce_fops = {
+	.owner = THIS_MODULE,
+	.mmap = kvm_ext_tce_mmap,
+	.release = kvm_ext_tce_release,
+};
+
+int kx_tce_table_fd(struct kx_tce_table *table)
+{
+	return anon_inode_getfd("kvm-spapr-tce", &kvm_ext_tce_fops, table,
+				O_RDWR | O_CLOEXEC);
+}
+
+struct kx_tce_table *kx_file_tce_table(void *file)
+{
+	struct file *f = file;
+
+	return f->f_op == &kvm_ext_tce_fops ? f->private_data : NULL;
+}
+
 /* vCPUs */
 
 static vm_fault_t kvm_ext_vcpu_fault(struct vm_fault *vmf)

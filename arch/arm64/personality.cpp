@@ -381,6 +381,7 @@ const Personality kArm64Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = arm64::guest_sysreg,
     .guest_hypercall = arm64::guest_hypercall,
+    .vfio_spapr_tce = nullptr,
     .vm_stats = stats_table(arm64::kVmStats),
     .vcpu_stats = stats_table(arm64::kVcpuStats),
 };

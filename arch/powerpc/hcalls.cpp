@@ -3,7 +3,8 @@
 // book3s_hv.c's kvmppc_pseries_do_hcall() sorts them: a hypercall the VMM
 // has not enabled (KVM_CAP_PPC_ENABLE_HCALL) or the kernel does not
 // handle exits to the VMM as KVM_EXIT_PAPR_HCALL; the XICS's go to its
-// ICP (xics.cpp); H_RTAS runs the RTAS calls the VMM defined tokens for
+// ICP (xics.cpp); the TCE hypercalls reach the VM's sPAPR TCE tables
+// (tce.cpp); H_RTAS runs the RTAS calls the VMM defined tokens for
 // (book3s_rtas.c) with their arguments in guest RAM.
 //
 // The registers: r3 is the number (access.addr), r4 comes in data and
@@ -242,6 +243,17 @@ kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) {
           xics_hcall(vcpu, regs);
         else
           to_vmm = true;
+        break;
+      case kHGetTce:
+      case kHPutTce:
+      case kHPutTceIndirect:
+      case kHStuffTce:
+        // CONFIG_SPAPR_TCE_IOMMU (tce.cpp): H_TOO_HARD goes to the VMM.
+        tce_hcall(vcpu, regs);
+        if (regs.r3 == static_cast<u64>(kHTooHard)) {
+          regs = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
+          to_vmm = true;
+        }
         break;
       case kHRtas: {
         bool any;

@@ -41,6 +41,8 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 // kvm_arch_vm_ioctl(), for what kvm_ext has.
 constexpr VmIoctl kVmIoctls[] = {
     {KX_PPC_RTAS_DEFINE_TOKEN, rtas_define_token},
+    {KX_CREATE_SPAPR_TCE_64, create_spapr_tce<true>},
+    {KX_CREATE_SPAPR_TCE, create_spapr_tce<false>},
 };
 
 constexpr VcpuCap kVcpuCaps[] = {
@@ -62,6 +64,12 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
     {KX_CAP_PPC_MMU_RADIX, 0, cap_isa300},
     {KX_CAP_PPC_MMU_HASH_V3, 0, cap_isa300},
+    // CONFIG_SPAPR_TCE_IOMMU; _VFIO is CPU_FTR_HVMODE, which both
+    // emulated hosts (PowerNV) have.
+    {KX_CAP_SPAPR_TCE, 1, nullptr},
+    {KX_CAP_SPAPR_TCE_64, 1, nullptr},
+    {KX_CAP_SPAPR_MULTITCE, 1, nullptr},
+    {KX_CAP_SPAPR_TCE_VFIO, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
@@ -128,6 +136,7 @@ const Personality kPpcPersonality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,
     .guest_hypercall = ppc::guest_hypercall,
+    .vfio_spapr_tce = ppc::spapr_tce_attach,
     .vm_stats = stats_table(ppc::kVmStats),
     .vcpu_stats = stats_table(ppc::kVcpuStats),
 };

@@ -8,6 +8,7 @@
 #include <kx/atomic.h>
 #include <kx/lock.h>
 
+#include "arch/powerpc/tce.h"
 #include "virt/kvm/vm.h"
 
 namespace kvm {
@@ -67,6 +68,7 @@ struct RtasToken {
 };
 
 extern kx::LockClass ppc_rtas_class;
+extern kx::LockClass ppc_tce_class;
 
 // kvm->arch, for what kvm_ext has of it.
 class PpcVm final : public ArchVm {
@@ -84,6 +86,10 @@ class PpcVm final : public ArchVm {
   // kvm->arch.rtas_token_lock and rtas_tokens.
   kx::Mutex rtas_lock{&ppc_rtas_class};
   kx::IntrusiveList<RtasToken, &RtasToken::node> rtas_tokens KX_GUARDED_BY(rtas_lock);
+  // kvm->arch.spapr_tce_tables (tce.cpp): a table is on the list while
+  // its fd is open; a TCE hypercall holds the lock while it uses one.
+  kx::Mutex tce_lock{&ppc_tce_class};
+  kx::IntrusiveList<TceTable, &TceTable::node> tce_tables KX_GUARDED_BY(tce_lock);
 };
 inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
@@ -120,9 +126,23 @@ struct HcallRegs {
   u64 r4_7[4];
 };
 constexpr s64 kHSuccess = 0, kHHardware = -1, kHParameter = -4;  // H_SUCCESS, ...
+constexpr s64 kHTooHard = 9999;  // H_TOO_HARD: the VMM handles the call
 constexpr u64 kHEoi = 0x64, kHCppr = 0x68, kHIpi = 0x6c, kHIpoll = 0x70, kHXirr = 0x74,
               kHXirrX = 0x2fc, kHRtas = 0xf000;
 kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) KX_REQUIRES(vcpu.mutex);
+
+// sPAPR TCE tables (tce.cpp). KVM_CREATE_SPAPR_TCE and
+// KVM_CREATE_SPAPR_TCE_64 (powerpc.c's kvm_arch_vm_ioctl() rows): a new
+// table fd. The TCE hypercalls (kvmppc_h_put_tce() and the rest): regs.r3
+// the return code (kHTooHard: to the VMM), regs.r4_7[0] H_GET_TCE's TCE.
+// The VFIO device's SET_SPAPR_TCE, kvm_spapr_tce_attach_iommu_group()'s
+// checks of the table fd: not open -EBADF, not a TCE table of this VM
+// -EINVAL.
+constexpr u64 kHGetTce = 0x1c, kHPutTce = 0x20, kHStuffTce = 0x138, kHPutTceIndirect = 0x13c;
+template <bool k64>
+kx::Result<long> create_spapr_tce(Vm& vm, u64 arg);
+void tce_hcall(Vcpu& vcpu, HcallRegs& regs);
+kx::Status spapr_tce_attach(Vm& vm, s32 tablefd);
 
 // The XICS (xics.cpp): a vCPU's connection and its ICP's state, the
 // hypercalls the ICP answers (kvmppc_xics_hcall(): H_HARDWARE without an

@@ -292,6 +292,7 @@ const Personality kS390Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
     .guest_sysreg = nullptr,
     .guest_hypercall = nullptr,
+    .vfio_spapr_tce = nullptr,
     .vm_stats = stats_table(s390::kVmStats),
     .vcpu_stats = stats_table(s390::kVcpuStats),
 };

@@ -46,6 +46,10 @@
 #define KX_CAP_PPC_ENABLE_HCALL 104
 #define KX_CAP_PPC_MMU_RADIX 134
 #define KX_CAP_PPC_MMU_HASH_V3 135
+#define KX_CAP_SPAPR_TCE 63
+#define KX_CAP_SPAPR_MULTITCE 94
+#define KX_CAP_SPAPR_TCE_64 125
+#define KX_CAP_SPAPR_TCE_VFIO 142
 #define KX_CAP_ARM_EL1_32BIT 93
 #define KX_CAP_ARM_PMU_V3 126
 #define KX_CAP_ARM_SVE 170
@@ -286,5 +290,8 @@ struct kx_stats_desc {
 #define KX_S390_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 24)
 #define KX_GET_STATS_FD KX_IOC(0U, 0xce, 0)
 #define KX_PPC_RTAS_DEFINE_TOKEN KX_IOC(KX_IOC_W, 0xac, 128)
+/* One number, two sizes: struct kvm_create_spapr_tce (16), _64 (32). */
+#define KX_CREATE_SPAPR_TCE KX_IOC(KX_IOC_W, 0xa8, 16)
+#define KX_CREATE_SPAPR_TCE_64 KX_IOC(KX_IOC_W, 0xa8, 32)
 
 #endif /* KVM_EXT_ABI_H */

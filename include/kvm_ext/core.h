@@ -134,6 +134,18 @@ long kx_stats_read(struct kx_stats *stats, unsigned long long ubuf, unsigned lon
 		   long long *pos);
 long long kx_stats_size(struct kx_stats *stats);
 
+/*
+ * sPAPR TCE tables (ppc's KVM_CREATE_SPAPR_TCE(_64)): the core asks the
+ * shim for the table's fd (kx_tce_table_fd(), platform.h), which holds a
+ * VM reference; kx_tce_table_release() (the fd's release) frees the table
+ * and drops it. kx_tce_table_page() is the fd's fault handler: the kernel
+ * address of page pgoff of the table, made on first touch; -EINVAL beyond
+ * the table (SIGBUS), -ENOMEM (VM_FAULT_OOM).
+ */
+struct kx_tce_table;
+int kx_tce_table_page(struct kx_tce_table *table, unsigned long pgoff, void **page);
+void kx_tce_table_release(struct kx_tce_table *table);
+
 /* vCPUs belong to their VM and die with it. */
 int kx_vm_create_vcpu(struct kx_vm *vm, unsigned int id, struct kx_vcpu **out);
 /* The fd could not be made: forget the vCPU as if never created. */

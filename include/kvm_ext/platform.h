@@ -168,6 +168,15 @@ void kx_file_put(void *file);
 int kx_file_is_vfio_group(void *file);
 /* The kvm_ext device whose fd the file is (kvm_device_from_filp()), or NULL. */
 struct kx_device *kx_file_device(void *file);
+/* The TCE table whose fd the file is, or NULL. */
+struct kx_tce_table;
+struct kx_tce_table *kx_file_tce_table(void *file);
+/*
+ * A new fd ("kvm-spapr-tce", O_RDWR | O_CLOEXEC) for a TCE table, called
+ * with the table's VM lock held; its release calls kx_tce_table_release().
+ * The fd, or a negative errno (then nothing was made).
+ */
+int kx_tce_table_fd(struct kx_tce_table *table);
 
 /* Drops what kx_vm_create() was given as the VM's owner. */
 void kx_owner_put(void *owner);

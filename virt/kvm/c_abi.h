@@ -39,6 +39,11 @@ inline Device* from_handle(kx_device* h) { return reinterpret_cast<Device*>(h); 
 inline kx_device* to_handle(Device* dev) { return reinterpret_cast<kx_device*>(dev); }
 inline StatsFile* from_handle(kx_stats* h) { return reinterpret_cast<StatsFile*>(h); }
 inline kx_stats* to_handle(StatsFile* f) { return reinterpret_cast<kx_stats*>(f); }
+namespace ppc {
+class TceTable;
+}
+inline ppc::TceTable* from_handle(kx_tce_table* h) { return reinterpret_cast<ppc::TceTable*>(h); }
+inline kx_tce_table* to_handle(ppc::TceTable* t) { return reinterpret_cast<kx_tce_table*>(t); }
 
 // One operation of an attribute group: a member of T, or nullptr for
 // none. Whether there is one is recorded apart, since the compiler cannot

@@ -186,6 +186,10 @@ struct Personality {
   // extension. Null: -ENXIO.
   kx::Status (*guest_sysreg)(Vcpu& vcpu, GuestAccess& access);
   kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
+  // KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE's step on the table fd
+  // (kvm_spapr_tce_attach_iommu_group(), CONFIG_SPAPR_TCE_IOMMU). Null:
+  // the VFIO device has no such attribute (-ENXIO).
+  kx::Status (*vfio_spapr_tce)(Vm& vm, s32 tablefd);
   // KVM_GET_STATS_FD: the counters a VM's and a vCPU's stats fd show
   // (stats.h), as this architecture names them.
   StatsTable vm_stats;

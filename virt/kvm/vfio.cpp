@@ -72,7 +72,7 @@ class VfioDevice {
   explicit VfioDevice(Vm& vm) : vm_(vm) {}
 
   // CONFIG_SPAPR_TCE_IOMMU exists on POWER only.
-  bool has_spapr_tce() const { return vm_.personality().id == KX_PPC; }
+  bool has_spapr_tce() const { return vm_.personality().vfio_spapr_tce != nullptr; }
 
   kx::Status add(s32 fd) {
     void* file;
@@ -114,23 +114,26 @@ class VfioDevice {
     return s;
   }
 
-  // struct kvm_vfio_spapr_tce { __s32 groupfd; __s32 tablefd; }
+  // struct kvm_vfio_spapr_tce { __s32 groupfd; __s32 tablefd; }:
+  // kvm_vfio_file_set_spapr_tce()'s order: -EFAULT, a groupfd not open
+  // -EBADF, a group not on the list -ENOENT, then the architecture's
+  // checks of the table fd. kvm_ext has no IOMMU behind the group, so
+  // nothing is attached (userspace-api.rst, "sPAPR TCE tables").
   kx::Status set_spapr_tce(u64 uaddr) {
     s32 param[2];
     if (kx_copy_from_user(param, uaddr, sizeof(param))) return kx::error(kx::kEFAULT);
     void* file;
     KX_TRY(kx::Status::from_raw(kx_file_get(param[0], &file)));
-    kx::Status s = kx::error(kx::kENOENT);
+    bool member = false;
     {
       kx::Guard<kx::Mutex> guard(&lock_);
       for (VfioGroup* g : groups_) {
-        // kvm_ext has no KVM_CREATE_SPAPR_TCE tables to attach a group to:
-        // any tablefd names no table (-EINVAL, as Linux for a non-TCE fd).
-        if (g->file == file) s = kx::error(kx::kEINVAL);
+        if (g->file == file) member = true;
       }
     }
     kx_file_put(file);
-    return s;
+    if (!member) return kx::error(kx::kENOENT);
+    return vm_.personality().vfio_spapr_tce(vm_, param[1]);
   }
 
   Vm& vm_;

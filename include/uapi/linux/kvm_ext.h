@@ -223,6 +223,26 @@ struct kvm_ext_rtas_token_args {
 	_IOW(KVMIO, 0xac, struct kvm_ext_rtas_token_args)
 
 /*
+ * ppc KVM_CREATE_SPAPR_TCE and KVM_CREATE_SPAPR_TCE_64 (their structs are
+ * in ppc's asm/kvm.h): one number, told apart by the size.
+ */
+struct kvm_ext_create_spapr_tce {
+	__u64 liobn;
+	__u32 window_size;
+};
+struct kvm_ext_create_spapr_tce_64 {
+	__u64 liobn;
+	__u32 page_shift;
+	__u32 flags;
+	__u64 offset;	/* in pages */
+	__u64 size;	/* in pages */
+};
+#define KVM_EXT_CREATE_SPAPR_TCE \
+	_IOW(KVMIO, 0xa8, struct kvm_ext_create_spapr_tce)
+#define KVM_EXT_CREATE_SPAPR_TCE_64 \
+	_IOW(KVMIO, 0xa8, struct kvm_ext_create_spapr_tce_64)
+
+/*
  * s390 KVM_SET_GUEST_DEBUG. s390's KVM_GUESTDBG_USE_HW_BP is 0x10000
  * (x86's and ppc's is 0x20000), hence the kvm_ext name.
  */

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <kvm_ext/core.h>
 #include <kvm_ext/platform.h>
 
 namespace {
@@ -88,9 +89,38 @@ void set_thread_blocked(uint64_t mask) { t_blocked = mask; }
 namespace {
 std::mutex g_device_fds_lock;
 std::map<intptr_t, kx_device*> g_device_fds;
+std::map<intptr_t, kx_tce_table*> g_tce_fds;  // under g_device_fds_lock
+int g_tce_fd_error = 0;
+std::set<intptr_t> g_group_fds;  // under g_device_fds_lock
 }  // namespace
 
 namespace host {
+kx_tce_table* tce_table_of_fd(int fd) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  auto it = g_tce_fds.find(fd);
+  return it == g_tce_fds.end() ? nullptr : it->second;
+}
+
+void close_tce_fd(int fd) {
+  kx_tce_table* t = tce_table_of_fd(fd);
+  {
+    std::lock_guard<std::mutex> guard(g_device_fds_lock);
+    g_tce_fds.erase(fd);
+  }
+  close(fd);
+  if (t) kx_tce_table_release(t);
+}
+
+void fail_tce_fd(int err) { g_tce_fd_error = err; }
+
+void bind_vfio_group_fd(int fd, bool group) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  if (group)
+    g_group_fds.insert(fd);
+  else
+    g_group_fds.erase(fd);
+}
+
 void bind_device_fd(int fd, kx_device* dev) {
   std::lock_guard<std::mutex> guard(g_device_fds_lock);
   if (dev)
@@ -252,7 +282,27 @@ int kx_file_get(int fd, void** file) {
   return 0;
 }
 void kx_file_put(void*) {}
-int kx_file_is_vfio_group(void*) { return 0; }
+int kx_file_is_vfio_group(void* file) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  return g_group_fds.count(reinterpret_cast<intptr_t>(file) - 1) ? 1 : 0;
+}
+
+kx_tce_table* kx_file_tce_table(void* file) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  auto it = g_tce_fds.find(reinterpret_cast<intptr_t>(file) - 1);
+  return it == g_tce_fds.end() ? nullptr : it->second;
+}
+
+// A TCE table's fd: an fd of /dev/null standing for it, which
+// close_tce_fd() releases as the kernel's last fput() would.
+int kx_tce_table_fd(kx_tce_table* table) {
+  if (g_tce_fd_error) return g_tce_fd_error;
+  const int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  g_tce_fds[fd] = table;
+  return fd;
+}
 
 kx_device* kx_file_device(void* file) {
   std::lock_guard<std::mutex> guard(g_device_fds_lock);

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 struct kx_device;
+struct kx_tce_table;
 
 namespace host {
 
@@ -34,6 +35,14 @@ uint64_t thread_blocked();
 void set_thread_blocked(uint64_t mask);
 // The device an fd stands for to kx_file_device() (nullptr: none).
 void bind_device_fd(int fd, kx_device* dev);
+// TCE table fds (kx_tce_table_fd()): the table an fd stands for
+// (nullptr: none); closing one releases its table, as the last fput();
+// fail_tce_fd(-E) makes the next fds fail with -E (0: stop).
+kx_tce_table* tce_table_of_fd(int fd);
+void close_tce_fd(int fd);
+void fail_tce_fd(int err);
+// kx_file_is_vfio_group() answers 1 for fd (until unbound).
+void bind_vfio_group_fd(int fd, bool group);
 // User addresses at or above this fault in kx_copy_{from,to}_user.
 constexpr uint64_t kUserTop = 0x0000800000000000ull;
 

@@ -318,13 +318,18 @@ void op_device_attr(Input& in) {
     else
       want = d.groups.count(fd0) ? 0 : -ENOENT;
   } else if (s.a.attr == KX_DEV_VFIO_GROUP_SET_SPAPR_TCE && ppc) {
-    // No KVM_CREATE_SPAPR_TCE tables: a known group gets -EINVAL.
+    // The spine makes no KVM_CREATE_SPAPR_TCE tables: a known group's
+    // table fd is -EBADF when not open, else -EINVAL (no table).
+    int32_t fd1 = -1;
+    if (!s.payload_faults) memcpy(&fd1, payload + sizeof(fd0), sizeof(fd1));
     if (s.payload_faults)
       want = -EFAULT;
     else if (!fd_valid(fd0))
       want = -EBADF;
+    else if (!d.groups.count(fd0))
+      want = -ENOENT;
     else
-      want = d.groups.count(fd0) ? -EINVAL : -ENOENT;
+      want = fd_valid(fd1) ? -EINVAL : -EBADF;
   } else {
     want = -ENXIO;
   }
