@@ -594,6 +594,49 @@ static void t_xg_wakes(const struct abi_test *t)
 }
 
 /*
+ * irqfds on book3s: assignable without an XICS (no
+ * kvm_arch_irqfd_allowed() on ppc; a write then reaches nothing), and
+ * with KVM_IRQFD_FLAG_RESAMPLE an LSI's level: the write raises the line,
+ * and the guest's H_EOI (ics_eoi()) presents the still-high LSI again,
+ * then acknowledges it (kvm_notify_acked_irq()), which lowers the line
+ * and signals the resample eventfd.
+ */
+static void t_xg_irqfd_resample(const struct abi_test *t)
+{
+	int vm = new_vm(0), efd = new_eventfd(), rfd = new_eventfd();
+	struct kvm_irqfd fd = { .gsi = 30, .flags = KVM_IRQFD_FLAG_RESAMPLE };
+	__u64 one = 1;
+	struct xg g;
+	struct hc h;
+
+	(void)t;
+	if (skip_xics_on_xive())
+		return;
+	fd.fd = (__u32)efd;
+	fd.resamplefd = (__u32)rfd;
+	expect_errno(ioctl(vm, KVM_IRQFD, &fd), 0);
+	expect_eq(write(efd, &one, sizeof(one)), (long)sizeof(one));
+	fd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	expect_errno(ioctl(vm, KVM_IRQFD, &fd), 0);
+	if (!xg_setup(&g))
+		return;
+	expect_eq(set_src(g.dev, 30, PRIO(4) | 1 | KVM_XICS_LEVEL_SENSITIVE), 0);
+	fd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+	expect_errno(ioctl(g.vm, KVM_IRQFD, &fd), 0);
+	expect_eq(write(efd, &one, sizeof(one)), (long)sizeof(one));
+	expect_eq(icp(g.v[1]), ICP(0xff, 30, 0xff, 4));
+	expect_eq(src(g.dev, 30),
+		  PRIO(4) | 1 | KVM_XICS_LEVEL_SENSITIVE | KVM_XICS_PENDING | KVM_XICS_PRESENTED);
+	expect_eq(hk4(g.v[1], H_XIRR, 0, 0, &h), H_SUCCESS);
+	expect_eq(h.r4, 0xff00001e);
+	expect_eq(eventfd_count(rfd), 0);
+	expect_eq(hk(g.v[1], H_EOI, 0xff00001e, 0), H_SUCCESS);
+	expect_eq(eventfd_count(rfd), 1);
+	expect_eq(src(g.dev, 30), PRIO(4) | 1 | KVM_XICS_LEVEL_SENSITIVE);
+	expect_eq(icp(g.v[1]), ICP(0xff, 30, 0xff, 4));
+}
+
+/*
  * Migration in QEMU's order (spapr: vCPUs connect at realize; the ICS's
  * sources, then each ICP's state): a VM in mid-flight (an interrupt in
  * service, one presented, one queued, one masked pending, an IPI) is
@@ -675,6 +718,9 @@ static const struct abi_test xics_guest_tests[] = {
 	  REF_RTAS, t_xg_rtas_calls, X, E, 0, 0 },
 	{ "XICS: a vCPU idle in KVM_RUN wakes for its ICP (KVM_IRQ_LINE, irqfd)", REF_XICS,
 	  t_xg_wakes, X, E, 0, 0 },
+	{ "XICS irqfds: assignable without an XICS; RESAMPLE: an LSI held until H_EOI, which "
+	  "presents it again, then lowers it and signals the resamplefd",
+	  "api.rst 4.75 KVM_IRQFD, devices/xics.rst", t_xg_irqfd_resample, X, E, 0, 0 },
 	{ "XICS migration in QEMU's order (sources, then ICPs) into a fresh VM: word for word, "
 	  "and it goes on",
 	  "devices/xics.rst", t_xg_migrate, X, E, 0, 0 },
