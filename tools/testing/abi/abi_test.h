@@ -166,6 +166,17 @@ int new_vcpu(int vm, unsigned long id);
 /* ppc on an ISA 3.0 host (POWER9: KVM_CAP_PPC_MMU_RADIX), whose vCPU ids differ. */
 bool ppc_isa300(void);
 /*
+ * ppc: one PAPR hypercall through KVM_EXT_GUEST_ACCESS, r3 the number and
+ * r4-r7 in; out r3 (the return code, or the number when it exits), r4-r6,
+ * the access's result and errno (0 if the ioctl succeeded).
+ */
+struct ppc_hc {
+	__u64 r3, r4, r5, r6;
+	__u32 result;
+	int err;
+};
+struct ppc_hc ppc_hcall(int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 r7);
+/*
  * XICS tests describe Linux's XICS emulation (the POWER8 host): on a host
  * with XIVE (KVM_CAP_PPC_IRQ_XIVE), or with no XICS (KVM_CAP_IRQ_XICS 0:
  * kvm_ext's POWER9 today), they skip, and say so. True: skipped.

@@ -343,6 +343,21 @@ bool skip_xics_on_xive(void)
 	return false;
 }
 
+struct ppc_hc ppc_hcall(int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 r7)
+{
+	struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_HYPERCALL, .addr = nr,
+					  .len = 8, .data = r4, .args = { r5, r6, r7 } };
+	struct ppc_hc h = { 0 };
+
+	h.err = ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? errno : 0;
+	h.r3 = a.data;
+	h.r4 = a.args[0];
+	h.r5 = a.args[1];
+	h.r6 = a.args[2];
+	h.result = a.result;
+	return h;
+}
+
 bool ppc_isa300(void)
 {
 	return P->id == P_PPC && ioctl(g_sys, KVM_CHECK_EXTENSION, KVM_CAP_PPC_MMU_RADIX) > 0;

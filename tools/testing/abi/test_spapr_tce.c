@@ -239,31 +239,12 @@ static void t_tce_vfio_rows(const struct abi_test *t)
 
 /* ------------------------------------------------------------ hypercalls */
 
-struct hc {
-	__u64 r3, r4;
-	__u32 result;
-	int err;
-};
-
-static struct hc hcall(int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 r7)
-{
-	struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_HYPERCALL, .addr = nr,
-					  .len = 8, .data = r4, .args = { r5, r6, r7 } };
-	struct hc h = { 0 };
-
-	h.err = ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? errno : 0;
-	h.r3 = a.data;
-	h.r4 = a.args[0];
-	h.result = a.result;
-	return h;
-}
-
 /* The kernel's answer (r3), or 1 when the call went to the VMM. */
 #define HK(...) hk_at(__LINE__, __VA_ARGS__)
 static long hk_at(int line, int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 r7,
 		  __u64 *r4_out)
 {
-	struct hc h = hcall(vcpu, nr, r4, r5, r6, r7);
+	struct ppc_hc h = ppc_hcall(vcpu, nr, r4, r5, r6, r7);
 
 	if (h.err)
 		fail("line %d: hypercall %#llx: errno %s", line, (unsigned long long)nr,

@@ -81,34 +81,12 @@ static int icp_set(int vcpu, __u64 v)
 	return one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, &v) ? -errno : 0;
 }
 
-/* One PAPR hypercall: r3 the number, r4-r7 in; r3 out (the return), r4-r6. */
-struct hc {
-	__u64 r3, r4, r5, r6;
-	__u32 result;
-	int err;
-};
-
-static struct hc hcall(int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 r7)
-{
-	struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_HYPERCALL, .addr = nr,
-					  .len = 8, .data = r4, .args = { r5, r6, r7 } };
-	struct hc h = { 0 };
-
-	h.err = ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a) ? errno : 0;
-	h.r3 = a.data;
-	h.r4 = a.args[0];
-	h.r5 = a.args[1];
-	h.r6 = a.args[2];
-	h.result = a.result;
-	return h;
-}
-
 /* A hypercall the kernel completes; returns r3. */
 #define hk(vcpu, nr, r4, r5) hk_at(__LINE__, vcpu, nr, r4, r5, NULL)
 #define hk4(vcpu, nr, r4, r5, out) hk_at(__LINE__, vcpu, nr, r4, r5, out)
-static long hk_at(int line, int vcpu, __u64 nr, __u64 r4, __u64 r5, struct hc *out)
+static long hk_at(int line, int vcpu, __u64 nr, __u64 r4, __u64 r5, struct ppc_hc *out)
 {
-	struct hc h = hcall(vcpu, nr, r4, r5, 0, 0);
+	struct ppc_hc h = ppc_hcall(vcpu, nr, r4, r5, 0, 0);
 
 	if (h.err || h.result != KVM_EXT_RESULT_KERNEL)
 		fail("line %d: hypercall %#llx: errno %s, result %u", line, (unsigned long long)nr,
@@ -192,7 +170,7 @@ static void t_xg_irq_line(const struct abi_test *t)
 static void t_xg_msi_flow(const struct abi_test *t)
 {
 	struct xg g;
-	struct hc h;
+	struct ppc_hc h;
 
 	(void)t;
 	if (skip_xics_on_xive())
@@ -233,7 +211,7 @@ static void t_xg_msi_flow(const struct abi_test *t)
 static void t_xg_lsi_flow(const struct abi_test *t)
 {
 	struct xg g;
-	struct hc h;
+	struct ppc_hc h;
 
 	(void)t;
 	if (skip_xics_on_xive())
@@ -264,7 +242,7 @@ static void t_xg_lsi_flow(const struct abi_test *t)
 static void t_xg_ipi(const struct abi_test *t)
 {
 	struct xg g;
-	struct hc h;
+	struct ppc_hc h;
 
 	(void)t;
 	if (skip_xics_on_xive())
@@ -332,7 +310,7 @@ static void t_xg_cppr(const struct abi_test *t)
 static void t_xg_xirr_x(const struct abi_test *t)
 {
 	struct xg g;
-	struct hc a, b;
+	struct ppc_hc a, b;
 
 	(void)t;
 	if (skip_xics_on_xive())
@@ -355,7 +333,7 @@ static void t_xg_xirr_x(const struct abi_test *t)
 static void expect_papr_exit_r4(int vcpu, __u64 nr, __u64 r4)
 {
 	struct kvm_run *run = map_run(vcpu);
-	struct hc h = hcall(vcpu, nr, r4, 12, 13, 14);
+	struct ppc_hc h = ppc_hcall(vcpu, nr, r4, 12, 13, 14);
 
 	if (!run)
 		return;
@@ -510,7 +488,7 @@ static void t_xg_rtas_calls(const struct abi_test *t)
 {
 	struct xg g;
 	__u32 out[3];
-	struct hc h;
+	struct ppc_hc h;
 
 	(void)t;
 	if (skip_xics_on_xive())
@@ -542,9 +520,9 @@ static void t_xg_rtas_calls(const struct abi_test *t)
 	expect_eq(src(g.dev, 20), PRIO(4) | 1 | KVM_XICS_PRESENTED);
 	/* the call itself fails */
 	((struct rtas_args *)g.ram)->nargs = be(16);
-	h = hcall(g.v[0], H_RTAS, RAM_GPA, 0, 0, 0);
+	h = ppc_hcall(g.v[0], H_RTAS, RAM_GPA, 0, 0, 0);
 	expect_eq(h.err, EINVAL);
-	h = hcall(g.v[0], H_RTAS, RAM_GPA + RAM_SIZE, 0, 0, 0);
+	h = ppc_hcall(g.v[0], H_RTAS, RAM_GPA + RAM_SIZE, 0, 0, 0);
 	expect_eq(h.err, EFAULT);
 	((struct rtas_args *)g.ram)->nargs = be(1);
 	((struct rtas_args *)g.ram)->token = be(99);
@@ -607,7 +585,7 @@ static void t_xg_irqfd_resample(const struct abi_test *t)
 	struct kvm_irqfd fd = { .gsi = 30, .flags = KVM_IRQFD_FLAG_RESAMPLE };
 	__u64 one = 1;
 	struct xg g;
-	struct hc h;
+	struct ppc_hc h;
 
 	(void)t;
 	if (skip_xics_on_xive())
