@@ -302,16 +302,111 @@ static int sc_stats_fd(int n)
 	return left;
 }
 
+/*
+ * ppc's XICS: the device, a vCPU's connection (its ICP), a source's first
+ * set (its ICS block), an RTAS token. Each fails only with -ENOMEM and
+ * leaves nothing behind: done again, it succeeds, and a source whose set
+ * failed does not exist.
+ */
+static int xics_source(int dev, unsigned long op, __u64 irq, __u64 *word)
+{
+	struct kvm_device_attr a = { .group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq,
+				     .addr = (uintptr_t)word };
+
+	return ioctl(dev, op, &a);
+}
+
+static int sc_xics(int n)
+{
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), vcpu = ioctl(vm, KVM_CREATE_VCPU, 0), left;
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+	struct kvm_enable_cap conn = { .cap = KVM_CAP_IRQ_XICS };
+	struct kvm_ext_rtas_token_args tok = { .name = "ibm,int-on", .token = 7 };
+	__u64 word = 5ULL << KVM_XICS_PRIORITY_SHIFT, got;
+	int r[4], e[4], i;
+
+	ioctl(vcpu, KVM_ENABLE_CAP, &papr);
+	arm_nth(n);
+	r[0] = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+	e[0] = errno;
+	conn.args[0] = cd.fd;
+	r[1] = r[0] ? 0 : ioctl(vcpu, KVM_ENABLE_CAP, &conn);
+	e[1] = errno;
+	r[2] = r[0] || r[1] ? 0 : xics_source(cd.fd, KVM_SET_DEVICE_ATTR, 20, &word);
+	e[2] = errno;
+	r[3] = ioctl(vm, KVM_EXT_PPC_RTAS_DEFINE_TOKEN, &tok);
+	e[3] = errno;
+	left = nth_left();
+	for (i = 0; i < 4; i++) {
+		if (r[i] == 0)
+			continue;
+		enomems += e[i] == ENOMEM;
+		expect(e[i] == ENOMEM, "the XICS's ioctls fail only with ENOMEM", n);
+	}
+	if (r[0])
+		expect(ioctl(vm, KVM_CREATE_DEVICE, &cd) == 0, "a failed XICS leaves room for one",
+		       n);
+	conn.args[0] = cd.fd;
+	if (r[0] || r[1])
+		expect(ioctl(vcpu, KVM_ENABLE_CAP, &conn) == 0,
+		       "a vCPU whose connection failed connects", n);
+	if (r[2])
+		expect(xics_source(cd.fd, KVM_GET_DEVICE_ATTR, 20, &got) == -1 && errno == ENOENT,
+		       "a source whose set failed does not exist", n);
+	expect(xics_source(cd.fd, KVM_SET_DEVICE_ATTR, 20, &word) == 0, "the source sets", n);
+	if (r[3])
+		expect(ioctl(vm, KVM_EXT_PPC_RTAS_DEFINE_TOKEN, &tok) == 0,
+		       "a token whose definition failed is free", n);
+	close(cd.fd);
+	close(vcpu);
+	close(vm);
+	return left;
+}
+
+/*
+ * ppc's KVM_CREATE_SPAPR_TCE_64: a failed table holds no VM reference and
+ * leaves its LIOBN free.
+ */
+static int sc_spapr_tce(int n)
+{
+	long before = read_long("/sys/kernel/debug/kvm_ext/vms");
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), fd, e, left;
+	struct kvm_ext_create_spapr_tce_64 args = {
+		.liobn = 0x80000001, .page_shift = 12, .offset = 0, .size = 1 << 16,
+	};
+
+	arm_nth(n);
+	fd = ioctl(vm, KVM_EXT_CREATE_SPAPR_TCE_64, &args);
+	e = errno;
+	left = nth_left();
+	if (fd < 0) {
+		enomems += e == ENOMEM;
+		expect(e == ENOMEM, "KVM_CREATE_SPAPR_TCE_64 fails only with ENOMEM", n);
+		fd = ioctl(vm, KVM_EXT_CREATE_SPAPR_TCE_64, &args);
+		expect(fd >= 0, "a failed table leaves its LIOBN free", n);
+	}
+	if (fd >= 0)
+		close(fd);
+	close(vm);
+	expect(read_long("/sys/kernel/debug/kvm_ext/vms") == before,
+	       "a failed table holds no VM reference", n);
+	return left;
+}
+
 static const struct {
 	const char *name;
 	scenario_fn fn;
+	const char *only; /* the node it applies to (NULL: every node) */
 } scenarios[] = {
-	{ "KVM_CREATE_VM", sc_create_vm },
-	{ "KVM_CREATE_VCPU", sc_create_vcpu },
-	{ "KVM_CREATE_DEVICE", sc_create_device },
-	{ "KVM_SET_USER_MEMORY_REGION", sc_memslot },
-	{ "KVM_IOEVENTFD", sc_ioeventfd },
-	{ "KVM_GET_STATS_FD", sc_stats_fd },
+	{ "KVM_CREATE_VM", sc_create_vm, NULL },
+	{ "KVM_CREATE_VCPU", sc_create_vcpu, NULL },
+	{ "KVM_CREATE_DEVICE", sc_create_device, NULL },
+	{ "KVM_SET_USER_MEMORY_REGION", sc_memslot, NULL },
+	{ "KVM_IOEVENTFD", sc_ioeventfd, NULL },
+	{ "KVM_GET_STATS_FD", sc_stats_fd, NULL },
+	{ "XICS (device, connection, ICS, RTAS token)", sc_xics, "ppc" },
+	{ "KVM_CREATE_SPAPR_TCE_64", sc_spapr_tce, "ppc" },
 };
 
 int main(int argc, char **argv)
@@ -344,6 +439,9 @@ int main(int argc, char **argv)
 	base = allocations();
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		int enomems_before = enomems;
+
+		if (scenarios[i].only && strcmp(basename(argv[1]), scenarios[i].only))
+			continue;
 
 		for (n = 1; n <= MAX_NTH; n++) {
 			int left = scenarios[i].fn(n);
