@@ -11,7 +11,10 @@
  * become ioeventfds, assigned and deassigned at a few addresses that
  * guest stores hit while the eventfds and VMs are closed. Stats fds of
  * VMs and vCPUs are read at random offsets while their VMs' other fds
- * close, so a VM often ends with its last stats fd. fds are shared
+ * close, so a VM often ends with its last stats fd. On ppc, vCPUs connect
+ * to XICS devices (theirs or another VM's) while the guest's XICS
+ * hypercalls, KVM_IRQ_LINE, irqfds and source words hit them and their
+ * fds close. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -166,6 +169,12 @@ static void op_attr(int fd, unsigned int *seed)
 		a.group = rnd(seed, 8);
 		a.attr = (uint64_t)rnd(seed, 6) << 32 |
 			 gic_offsets[rnd(seed, sizeof(gic_offsets) / sizeof(gic_offsets[0]))];
+	} else if (rnd(seed, 3) == 0) {
+		/* ppc's XICS: a source word (server 0-3, priority 0-7 or masked, P/Q) */
+		a.group = KVM_DEV_XICS_GRP_SOURCES;
+		a.attr = 16 + rnd(seed, 48);
+		payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
+			  (uint64_t)rnd(seed, 32) << 40;
 	}
 	check(ioctl(fd, req[rnd(seed, 3)], &a), 0, "DEVICE_ATTR");
 }
@@ -177,6 +186,9 @@ static void op_irq_line(int vm, unsigned int *seed)
 		.irq = rnd(seed, 4) << 24 | rnd(seed, 8) << 16 | rnd(seed, 300),
 		.level = rnd(seed, 2),
 	};
+
+	if (rnd(seed, 3) == 0) /* ppc: an XICS source, an edge or a level */
+		l.irq = 16 + rnd(seed, 48);
 
 	check(ioctl(vm, rnd(seed, 2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS, &l), 0, "IRQ_LINE");
 }
@@ -325,7 +337,23 @@ static void op_guest(int vcpu, unsigned int *seed)
 		init.features[0] = rnd(seed, 2) << 3;
 		check(ioctl(vcpu, KVM_ARM_VCPU_INIT, &init), 0, "ARM_VCPU_INIT");
 		check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(PPC_PAPR)");
+		/* ppc: connect to a device (an XICS, perhaps of another VM) as server 0-3 */
+		papr.cap = KVM_CAP_IRQ_XICS;
+		papr.args[0] = (__u64)take(devs, NDEV, seed);
+		papr.args[1] = rnd(seed, 4);
+		check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(IRQ_XICS)");
+		if ((int)papr.args[0] >= 0)
+			close((int)papr.args[0]);
 		return;
+	}
+	if (a.kind == KVM_EXT_ACCESS_HYPERCALL && rnd(seed, 2)) {
+		/* ppc: the XICS's hypercalls (H_EOI .. H_XIRR, H_XIRR_X), servers 0-3 */
+		static const uint16_t hcalls[] = { 0x64, 0x68, 0x6c, 0x70, 0x74, 0x2fc };
+
+		a.addr = hcalls[rnd(seed, 6)];
+		a.data = rnd(seed, 2) ? rnd(seed, 4) : 0xff000010 + rnd(seed, 48);
+		a.args[0] = rnd(seed, 2) ? rnd(seed, 8) : 0xff;
+		a.flags = 0;
 	}
 	if (a.kind == KVM_EXT_ACCESS_SYSREG && rnd(seed, 4))
 		a.addr = 0x6030000000130000ULL | sysregs[rnd(seed, 9)];
@@ -335,6 +363,7 @@ static void op_guest(int vcpu, unsigned int *seed)
 		a.flags = KVM_EXT_ACCESS_WRITE;
 		a.addr = IOEV_ADDR(seed);
 		a.data = rnd(seed, 3);
+		a.args[0] = 0;
 	}
 	check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a), 0, "GUEST_ACCESS");
 }
