@@ -224,64 +224,86 @@ kx::Result<long> rtas_define_token(Vm& vm, u64 arg) {
   return 0;
 }
 
-// kvmppc_pseries_do_hcall(), for what kvm_ext handles in the kernel.
-kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) {
+namespace {
+
+// A hypercall the kernel may handle, under the vCPU's mutex: true when it
+// did (r3 and r4-r6 are its results), false when it goes to the VMM after
+// all (6.1's RESUME_HOST or H_TOO_HARD), or the error KVM_RUN would return.
+using HcallHandler = kx::Result<bool> (*)(Vcpu& vcpu, HcallRegs& regs);
+struct HcallRow {
+  u64 nr;
+  HcallHandler handle;
+};
+
+// kvmppc_xics_enabled(): only a vCPU connected to an XICS.
+kx::Result<bool> icp_hcall(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex) {
+  if (!has_icp(vcpu)) return false;
+  xics_hcall(vcpu, regs);
+  return true;
+}
+
+// CONFIG_SPAPR_TCE_IOMMU (tce.cpp): H_TOO_HARD goes to the VMM.
+kx::Result<bool> tce_table_hcall(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex) {
+  tce_hcall(vcpu, regs);
+  return regs.r3 != static_cast<u64>(kHTooHard);
+}
+
+// H_RTAS: no token defined, or none matching, goes to the VMM.
+kx::Result<bool> rtas_call(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex) {
   PpcVm& p = ppc_vm(vcpu.vm());
+  {
+    kx::Guard<kx::Mutex> guard(&p.rtas_lock);
+    if (p.rtas_tokens.empty()) return false;
+  }
+  const kx::Status s = rtas_hcall(vcpu, regs.r4_7[0]);
+  if (s == kx::error(kx::kENOENT)) return false;
+  KX_TRY(s);
+  regs.r3 = kHSuccess;
+  return true;
+}
+
+// kvmppc_pseries_do_hcall()'s cases for what kvm_ext handles in the kernel.
+constexpr HcallRow kHcalls[] = {
+    {kHXirr, icp_hcall},
+    {kHCppr, icp_hcall},
+    {kHEoi, icp_hcall},
+    {kHIpi, icp_hcall},
+    {kHIpoll, icp_hcall},
+    {kHXirrX, icp_hcall},
+    {kHGetTce, tce_table_hcall},
+    {kHPutTce, tce_table_hcall},
+    {kHStuffTce, tce_table_hcall},
+    {kHPutTceIndirect, tce_table_hcall},
+    {kHRtas, rtas_call},
+};
+
+}  // namespace
+
+// kvmppc_pseries_do_hcall(): a hypercall the VMM has not disabled goes to
+// its row; one with no row, or that its row hands back, to the VMM as
+// KVM_EXIT_PAPR_HCALL with the registers unchanged.
+kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) {
   const u64 nr = access.addr;
-  HcallRegs regs = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
-  bool to_vmm = nr <= kMaxHcallOpcode && !enabled(p, nr);
-  if (!to_vmm) {
-    switch (nr) {
-      case kHXirr:
-      case kHCppr:
-      case kHEoi:
-      case kHIpi:
-      case kHIpoll:
-      case kHXirrX:
-        // kvmppc_xics_enabled(): a vCPU connected to an XICS.
-        if (has_icp(vcpu))
-          xics_hcall(vcpu, regs);
-        else
-          to_vmm = true;
-        break;
-      case kHGetTce:
-      case kHPutTce:
-      case kHPutTceIndirect:
-      case kHStuffTce:
-        // CONFIG_SPAPR_TCE_IOMMU (tce.cpp): H_TOO_HARD goes to the VMM.
-        tce_hcall(vcpu, regs);
-        if (regs.r3 == static_cast<u64>(kHTooHard)) {
-          regs = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
-          to_vmm = true;
-        }
-        break;
-      case kHRtas: {
-        bool any;
-        {
-          kx::Guard<kx::Mutex> guard(&p.rtas_lock);
-          any = !p.rtas_tokens.empty();
-        }
-        const kx::Status s = any ? rtas_hcall(vcpu, regs.r4_7[0]) : kx::error(kx::kENOENT);
-        if (s == kx::error(kx::kENOENT))
-          to_vmm = true;
-        else if (s.is_error())
-          return s;  // KVM_RUN would fail with it
-        else
-          regs.r3 = kHSuccess;
+  const HcallRegs in = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
+  HcallRegs regs = in;
+  bool handled = false;
+  if (nr > kMaxHcallOpcode || enabled(ppc_vm(vcpu.vm()), nr)) {
+    for (const HcallRow& row : kHcalls) {
+      if (row.nr == nr) {
+        handled = KX_TRY(row.handle(vcpu, regs));
         break;
       }
-      default:
-        to_vmm = true;
     }
   }
+  if (!handled) regs = in;
   access.data = regs.r3;
   for (int i = 0; i < 3; i++) access.args[i] = regs.r4_7[i];
-  if (!to_vmm) {
+  if (handled) {
     access.result = KX_ACCESS_RESULT_KERNEL;
     return kx::Status::ok();
   }
   // KVM_EXIT_PAPR_HCALL: the number and r4-r12 (kvm_ext has r4-r7; the
-  // rest read 0), the registers unchanged.
+  // rest read 0).
   access.result = KX_ACCESS_RESULT_EXIT;
   exit->set = 1;
   exit->reason = KX_EXIT_PAPR_HCALL;
