@@ -12,12 +12,10 @@
 #include <string.h>
 #include <sys/eventfd.h>
 
-#include "abi_test.h"
+#include "xics_common.h"
 
 #define REF_DEV "devices/xics.rst"
 #define REF_SRC "devices/xics.rst KVM_DEV_XICS_GRP_SOURCES"
-
-#define PRIO(p) ((__u64)(p) << KVM_XICS_PRIORITY_SHIFT)
 
 static int xics_create(int vm, __u32 flags)
 {
@@ -25,24 +23,6 @@ static int xics_create(int vm, __u32 flags)
 	int r = ioctl(vm, KVM_CREATE_DEVICE, &cd);
 
 	return r ? -errno : (flags ? 0 : track_fd(cd.fd));
-}
-
-static int xattr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
-{
-	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
-
-	return ioctl(dev, op, &a) ? -errno : 0;
-}
-
-static int set_src(int dev, __u64 irq, __u64 word)
-{
-	return xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, &word);
-}
-
-static int get_src(int dev, __u64 irq, __u64 *word)
-{
-	*word = 0xdeadbeefdeadbeefULL;
-	return xattr(dev, KVM_GET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, word);
 }
 
 /*
@@ -234,32 +214,6 @@ static void t_xics_nr_servers(const struct abi_test *t)
 			&n), -ENXIO);
 }
 
-static int connect(int vcpu, int fd, __u64 server, __u32 flags)
-{
-	struct kvm_enable_cap c = { .cap = KVM_CAP_IRQ_XICS, .flags = flags };
-
-	c.args[0] = (__u64)fd;
-	c.args[1] = server;
-	return ioctl(vcpu, KVM_ENABLE_CAP, &c) ? -errno : 0;
-}
-
-static int icp_get(int vcpu, __u64 *v)
-{
-	*v = 0xdeadbeef;
-	return one_reg(vcpu, false, KVM_REG_PPC_ICP_STATE, v) ? -errno : 0;
-}
-
-static int icp_set(int vcpu, __u64 cppr, __u64 xisr, __u64 mfrr, __u64 ppri)
-{
-	__u64 v = cppr << 56 | xisr << 32 | mfrr << 24 | ppri << 16;
-
-	return one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, &v) ? -errno : 0;
-}
-
-#define ICP(cppr, xisr, mfrr, ppri)                                         \
-	((__u64)(cppr) << 56 | (__u64)(xisr) << 32 | (__u64)(mfrr) << 24 | \
-	 (__u64)(ppri) << 16)
-
 /*
  * KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS), args[0] the device fd, args[1] the
  * server: flags -EINVAL; no fd -EBADF; not a kvm device, or another type,
@@ -337,20 +291,20 @@ static void t_xics_icp_state(const struct abi_test *t)
 		return;
 	if (!expect_true(dev >= 0) || !expect_eq(connect(v0, dev, 0, 0), 0))
 		return;
-	expect_eq(icp_set(v0, 0xff, 0, 0xff, 5), -EINVAL);
-	expect_eq(icp_set(v0, 0xff, 2, 5, 6), -EINVAL);
-	expect_eq(icp_set(v0, 5, 2, 5, 5), -EINVAL);
-	expect_eq(icp_set(v0, 0xff, 2, 5, 5), 0);
+	expect_eq(icp_put(v0, ICP(0xff, 0, 0xff, 5)), -EINVAL);
+	expect_eq(icp_put(v0, ICP(0xff, 2, 5, 6)), -EINVAL);
+	expect_eq(icp_put(v0, ICP(5, 2, 5, 5)), -EINVAL);
+	expect_eq(icp_put(v0, ICP(0xff, 2, 5, 5)), 0);
 	expect_eq(icp_get(v0, &v), 0);
 	expect_eq(v, ICP(0xff, 2, 5, 5));
-	expect_eq(icp_set(v0, 0xff, 0x1000, 0xff, 3), -EINVAL); /* no ICS 4 */
+	expect_eq(icp_put(v0, ICP(0xff, 0x1000, 0xff, 3)), -EINVAL); /* no ICS 4 */
 	expect_eq(set_src(dev, 0x1000, PRIO(0xff)), 0);
-	expect_eq(icp_set(v0, 0xff, 0x1000, 3, 3), -EINVAL);
-	expect_eq(icp_set(v0, 3, 0x1000, 0xff, 3), -EINVAL);
-	expect_eq(icp_set(v0, 0xff, 0x1001, 0xff, 3), 0); /* the ICS, not the source */
+	expect_eq(icp_put(v0, ICP(0xff, 0x1000, 3, 3)), -EINVAL);
+	expect_eq(icp_put(v0, ICP(3, 0x1000, 0xff, 3)), -EINVAL);
+	expect_eq(icp_put(v0, ICP(0xff, 0x1001, 0xff, 3)), 0); /* the ICS, not the source */
 	expect_eq(icp_get(v0, &v), 0);
 	expect_eq(v, ICP(0xff, 0x1001, 0xff, 3));
-	expect_eq(icp_set(v0, 0xff, 0, 0xff, 0xff), 0);
+	expect_eq(icp_put(v0, ICP(0xff, 0, 0xff, 0xff)), 0);
 }
 
 /*
@@ -378,10 +332,10 @@ static void t_xics_delivery(const struct abi_test *t)
 	expect_eq(icp_get(v0, &v), 0);
 	expect_eq(v, ICP(0, 0, 0xff, 0xff));
 	/* CPPR 3, MFRR 0x10: priority 5 still not; a less favoured MFRR resends */
-	expect_eq(icp_set(v0, 3, 0, 0x10, 0xff), 0);
+	expect_eq(icp_put(v0, ICP(3, 0, 0x10, 0xff)), 0);
 	expect_eq(icp_get(v0, &v), 0);
 	expect_eq(v, ICP(3, 0, 0x10, 0xff));
-	expect_eq(icp_set(v0, 0xff, 0, 0xff, 0xff), 0);
+	expect_eq(icp_put(v0, ICP(0xff, 0, 0xff, 0xff)), 0);
 	expect_eq(icp_get(v0, &v), 0);
 	expect_eq(v, ICP(0xff, 20, 0xff, 5));
 	expect_eq(get_src(dev, 20, &w), 0);

@@ -13,15 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "abi_test.h"
+#include "xics_common.h"
 
 #define REF_XICS "devices/xics.rst, PAPR (XICS hypercalls)"
 #define REF_RTAS "api.rst 4.86 KVM_PPC_RTAS_DEFINE_TOKEN"
-
-#define PRIO(p) ((__u64)(p) << KVM_XICS_PRIORITY_SHIFT)
-#define ICP(cppr, xisr, mfrr, ppri)                                         \
-	((__u64)(cppr) << 56 | (__u64)(xisr) << 32 | (__u64)(mfrr) << 24 | \
-	 (__u64)(ppri) << 16)
 
 enum { H_SUCCESS = 0, H_HARDWARE = -1, H_PARAMETER = -4 };
 enum {
@@ -39,46 +34,20 @@ struct xg {
 	char *ram;
 };
 
-static int xattr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
-{
-	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
-
-	return ioctl(dev, op, &a) ? -errno : 0;
-}
-
-static int set_src(int dev, __u64 irq, __u64 word)
-{
-	return xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, &word);
-}
-
 static __u64 src(int dev, __u64 irq)
 {
-	__u64 w = 0xdeadbeef;
+	__u64 w;
 
-	expect_eq(xattr(dev, KVM_GET_DEVICE_ATTR, KVM_DEV_XICS_GRP_SOURCES, irq, &w), 0);
+	expect_eq(get_src(dev, irq, &w), 0);
 	return w;
-}
-
-static int connect(int vcpu, int dev, __u64 server)
-{
-	struct kvm_enable_cap c = { .cap = KVM_CAP_IRQ_XICS };
-
-	c.args[0] = (__u64)dev;
-	c.args[1] = server;
-	return ioctl(vcpu, KVM_ENABLE_CAP, &c) ? -errno : 0;
 }
 
 static __u64 icp(int vcpu)
 {
-	__u64 v = 0xdeadbeef;
+	__u64 v;
 
-	expect_eq(one_reg(vcpu, false, KVM_REG_PPC_ICP_STATE, &v), 0);
+	expect_eq(icp_get(vcpu, &v), 0);
 	return v;
-}
-
-static int icp_set(int vcpu, __u64 v)
-{
-	return one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, &v) ? -errno : 0;
 }
 
 /* A hypercall the kernel completes; returns r3. */
@@ -116,8 +85,8 @@ static bool xg_setup(struct xg *g)
 	g->dev = track_fd((int)cd.fd);
 	for (i = 0; i < NVCPU; i++) {
 		g->v[i] = runnable_vcpu(g->vm, (unsigned long)i);
-		if (!expect_eq(connect(g->v[i], g->dev, (__u64)i), 0) ||
-		    !expect_eq(icp_set(g->v[i], ICP(0xff, 0, 0xff, 0xff)), 0))
+		if (!expect_eq(connect(g->v[i], g->dev, (__u64)i, 0), 0) ||
+		    !expect_eq(icp_put(g->v[i], ICP(0xff, 0, 0xff, 0xff)), 0))
 			return false;
 	}
 	g->ram = alloc_mem(RAM_SIZE);
@@ -652,7 +621,7 @@ static void t_xg_migrate(const struct abi_test *t)
 	for (i = 0; i < ARRAY_SIZE(irqs); i++)
 		expect_eq(set_src(b.dev, irqs[i], words[i]), 0);
 	for (i = 0; i < NVCPU; i++)
-		expect_eq(icp_set(b.v[i], icps[i]), 0);
+		expect_eq(icp_put(b.v[i], icps[i]), 0);
 	for (i = 0; i < ARRAY_SIZE(irqs); i++)
 		expect_eq(src(b.dev, irqs[i]), words[i]);
 	for (i = 0; i < NVCPU; i++)
