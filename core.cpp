@@ -44,4 +44,5 @@
 #include "arch/powerpc/tce.cpp"
 #include "arch/powerpc/vcpu.cpp"
 #include "arch/powerpc/xics.cpp"
+#include "arch/powerpc/intc.cpp"
 #include "arch/s390/personality.cpp"

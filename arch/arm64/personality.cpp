@@ -252,8 +252,8 @@ kx::Result<long> set_device_addr_ioctl(Vm& vm, u64 arg) {
 // The device types the VM's host registered: a GICv2 only with the
 // host's GICv2 compatibility (vgic_v3_probe() registers
 // KVM_DEV_TYPE_ARM_VGIC_V2 only then).
-bool device_present(const Vm& vm, u32 type) {
-  return type != KX_DEV_TYPE_ARM_VGIC_V2 || vm_state(vm).host.gicv2;
+const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
+  return type != KX_DEV_TYPE_ARM_VGIC_V2 || vm_state(vm).host.gicv2 ? registered : nullptr;
 }
 
 // kvm_arch_vm_ioctl() and kvm_arch_vcpu_ioctl(), for what kvm_ext has, and
@@ -355,7 +355,7 @@ const Personality kArm64Personality = {
     .ncaps = kx::array_size(arm64::kCaps),
     .devices = arm64::kDevices,
     .n_devices = kx::array_size(arm64::kDevices),
-    .device_present = arm64::device_present,
+    .device_ops = arm64::device_ops,
     .init = arm64::host_init,
     .vm_create = arm64::vm_create,
     .vm_destroy = arm64::vm_destroy,

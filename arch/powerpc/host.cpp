@@ -36,8 +36,8 @@ long cap_isa300(const Personality&, const Vm* vm) {
 
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
 // when !xics_on_xive(); the POWER9 host's XICS-on-XIVE is not there yet.
-bool device_present(const Vm& vm, u32 type) {
-  return type != KX_DEV_TYPE_XICS || ppc_vm(vm).host == HostModel::kPower8;
+const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
+  return type != KX_DEV_TYPE_XICS || ppc_vm(vm).host == HostModel::kPower8 ? registered : nullptr;
 }
 
 }  // namespace ppc

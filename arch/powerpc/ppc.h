@@ -20,20 +20,53 @@ constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // KVM_MAX_VCPU_IDS: MAX_SMT_THREADS
 // The emulated POWER host (host.cpp; module parameter ppc_host).
 enum class HostModel : u32 {
   kPower8 = KX_PPC_HOST_POWER8,  // KVM_DEV_TYPE_XICS: the XICS emulation (book3s_xics.c)
-  kPower9 = KX_PPC_HOST_POWER9,  // XIVE: XICS-on-XIVE (book3s_xive.c), not yet in kvm_ext
+  kPower9 = KX_PPC_HOST_POWER9,  // XIVE: KVM_DEV_TYPE_XICS is XICS-on-XIVE (book3s_xive.c)
 };
 HostModel host();
 
-class XicsDevice;
 struct Icp;
+struct XiveIcp;
+struct HcallRegs;
+
+// The VM's in-kernel interrupt controller as the generic paths, RTAS and
+// the guest reach it: kvm->arch.xics (the XICS emulation) or
+// kvm->arch.xive (XICS-on-XIVE), one device type each. Every call is
+// under PpcIrqChip::lock, a spinlock: none sleeps.
+class PpcIntc {
+ public:
+  // kvm_set_irq(): the KVM_IRQ_LINE_STATUS status.
+  virtual int set_irq(u32 irq, u32 level) = 0;
+  // The vCPU has an interrupt to take (KVM_RUN's idle guest wakes).
+  virtual bool has_interrupt(Vcpu& vcpu) = 0;
+  // kvmppc_xics_enabled(): the vCPU is connected and the XICS
+  // hypercalls are the kernel's.
+  virtual bool connected(Vcpu& vcpu) = 0;
+  // KVM_REG_PPC_ICP_STATE; -ENXIO for a vCPU not connected.
+  virtual kx::Result<u64> icp_state(Vcpu& vcpu) = 0;
+  virtual kx::Status set_icp_state(Vcpu& vcpu, u64 val) = 0;
+  // The ICP's hypercalls on a connected vCPU: r3 the number in, the return
+  // code out. Returns the source an H_EOI completed (-1 for none), for
+  // kvm_notify_acked_irq() once the locks are dropped.
+  virtual s64 hcall(Vcpu& vcpu, HcallRegs& regs) = 0;
+  // RTAS's view of the sources: 0 or a negative errno.
+  virtual int set_xive(u32 irq, u32 server, u32 priority) = 0;
+  virtual int get_xive(u32 irq, u32* server, u32* priority) = 0;
+  virtual int int_off(u32 irq) = 0;
+  virtual int int_on(u32 irq) = 0;
+
+ protected:
+  ~PpcIntc() = default;
+};
 
 extern kx::LockClass ppc_intc_class;
 
-// kvm->arch.xics as book3s.c's kvm_set_irq() reaches it: KVM_IRQ_LINE,
-// irqfds (GSI n is source n: book3s has no KVM_SET_GSI_ROUTING) and the
-// idle vCPU's wait all come through here, from any context. The lock
-// keeps the XICS from its release while they use it; the XICS's own lock
-// nests inside.
+// kvm->arch.xics and kvm->arch.xive as book3s.c's kvm_set_irq() reaches
+// them: KVM_IRQ_LINE, irqfds (GSI n is source n: book3s has no
+// KVM_SET_GSI_ROUTING) and the idle vCPU's wait all come through here,
+// from any context. The lock keeps the device from its release while
+// they use it; the device's own lock nests inside. At most one device:
+// the XICS emulation and the XIVE devices are never on one host, and
+// XICS-on-XIVE and XIVE native share kvm->arch.xive.
 class PpcIrqChip final : public IrqChip {
  public:
   PpcIrqChip() = default;
@@ -47,12 +80,16 @@ class PpcIrqChip final : public IrqChip {
   bool ready(Vm&) override { return true; }
   bool vcpu_has_interrupt(Vcpu& vcpu) override;
 
-  // kvm_set_irq() on book3s: -ENODEV without an XICS, else
-  // ics_deliver_irq()'s answer.
+  // kvm_set_irq() on book3s: -ENODEV without a device, else its answer.
   int set_irq(u32 irq, u32 level);
 
+  // A device's create (under the VM's lock): -EEXIST while another is
+  // the VM's; its release takes it off.
+  kx::Status attach(PpcIntc* dev);
+  void detach(PpcIntc* dev);
+
   kx::SpinLock lock{&ppc_intc_class};
-  XicsDevice* xics KX_GUARDED_BY(lock) = nullptr;
+  PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
 };
 
 // MAX_HCALL_OPCODE (H_WATCHDOG): the hypercalls KVM_CAP_PPC_ENABLE_HCALL
@@ -95,7 +132,8 @@ inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
 
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex but for the
-// ICP, which the XICS reaches under its own lock (XicsDevice::icp_of()).
+// presentation controllers, which their device reaches under its own lock
+// (XicsDevice::icp_of(), XicsOnXive::icp_of()).
 class PpcVcpu final : public ArchVcpu {
  public:
   // KVM_CAP_PPC_PAPR enabled.
@@ -105,12 +143,14 @@ class PpcVcpu final : public ArchVcpu {
 
  private:
   friend class XicsDevice;
-  Icp* icp_ = nullptr;  // vcpu->arch.icp
+  friend class XicsOnXive;
+  Icp* icp_ = nullptr;       // vcpu->arch.icp
+  XiveIcp* xive_ = nullptr;  // vcpu->arch.xive_vcpu
 };
 inline PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
 
 kx::Result<ArchVm*> vm_create(unsigned long type);
-bool device_present(const Vm& vm, u32 type);
+const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered);
 kx::Status irq_line(Vm& vm, IrqLevel& line);
 kx::Status vm_enable_cap(Vm& vm, const EnableCap& req);
 kx::Result<long> rtas_define_token(Vm& vm, u64 arg);
@@ -144,10 +184,13 @@ kx::Result<long> create_spapr_tce(Vm& vm, u64 arg);
 void tce_hcall(Vcpu& vcpu, HcallRegs& regs);
 kx::Status spapr_tce_attach(Vm& vm, s32 tablefd);
 
-// The XICS (xics.cpp): a vCPU's connection and its ICP's state, the
-// hypercalls the ICP answers (kvmppc_xics_hcall(): H_HARDWARE without an
-// ICP), and RTAS's view of the sources (kvmppc_xics_set_xive() and the
-// rest: 0, -ENODEV without an XICS, -EINVAL).
+// The VM's XICS, either implementation (intc.cpp): a vCPU's connection
+// and its ICP's state, the hypercalls the ICP answers
+// (kvmppc_xics_hcall(): H_HARDWARE without an ICP), and RTAS's view of
+// the sources (kvmppc_xics_set_xive() and the rest: 0, -ENODEV without an
+// XICS, -EINVAL). xics_connect() (xics.cpp) is the XICS emulation's
+// connect after enable_irq_xics()'s checks of the fd.
+kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);

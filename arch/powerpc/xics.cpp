@@ -21,6 +21,7 @@
 // and lock-free ICP updates buy concurrency kvm_ext does not need): every
 // path here may run from an irqfd's wakeup.
 #include "arch/powerpc/ppc.h"
+#include "arch/powerpc/xics_defs.h"
 #include "virt/kvm/c_abi.h"
 
 #include <kx/alloc.h>
@@ -31,18 +32,7 @@ namespace ppc {
 
 KX_LOCK_CLASS(xics_lock);
 
-constexpr u32 kFirstIrq = 16;  // KVMPPC_XICS_FIRST_IRQ
-constexpr u32 kIcsShift = 10;  // KVMPPC_XICS_ICS_SHIFT
-constexpr u32 kIrqPerIcs = 1u << kIcsShift;
-constexpr u32 kMaxIcsId = 1023;                        // KVMPPC_XICS_MAX_ICS_ID
-constexpr u32 kNrIrqs = (kMaxIcsId + 1) * kIrqPerIcs;  // KVMPPC_XICS_NR_IRQS
-constexpr u8 kMasked = 0xff;                           // the priority that masks a source
 constexpr u8 kPqPresented = 1, kPqQueued = 2;
-constexpr u32 kIpi = 2;  // XICS_IPI: the XISR of an IPI
-
-// KVM_REG_PPC_ICP_STATE's fields (asm/kvm.h)
-constexpr u32 kIcpCpprShift = 56, kIcpXisrShift = 32, kIcpMfrrShift = 24, kIcpPpriShift = 16;
-constexpr u64 kIcpXisrMask = 0xffffff;
 
 // struct ics_irq_state, for what the source words carry.
 struct IcsSource {
@@ -73,7 +63,7 @@ struct Icp {
   kx::ListNode node;
 };
 
-class XicsDevice {
+class XicsDevice final : public PpcIntc {
  public:
   static constexpr const char* kName = "kvm-xics";
   // kvm_xics_ops has .release: closing the fd tears it down, and the VM
@@ -83,25 +73,21 @@ class XicsDevice {
   // kvmppc_xics_create(): one per VM (kvm->arch.xics), -EEXIST. The VM's
   // interrupt controller points at it from then on.
   static kx::Result<XicsDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
-    for (Device* other : vm.devices()) {
-      if (other->ops() == &kx_xics_device_ops) return kx::kEEXIST;
-    }
     PpcIrqChip& chip = ppc_vm(vm).intc;
     kx::AllocChecker ac;
     XicsDevice* dev = new (&ac) XicsDevice(chip);
     if (!ac.check()) return kx::kENOMEM;
-    kx::IrqSaveGuard guard(&chip.lock);
-    chip.xics = dev;
+    if (kx::Status s = chip.attach(dev); s.is_error()) {
+      kx::destroy(dev);
+      return s;
+    }
     return dev;
   }
 
   // kvmppc_xics_release(): off the VM first, so that nothing reaches it
   // any more; the vCPUs lose their ICPs with it.
   static void Destroy(XicsDevice* dev) {
-    {
-      kx::IrqSaveGuard guard(&dev->chip_.lock);
-      dev->chip_.xics = nullptr;
-    }
+    dev->chip_.detach(dev);
     kx::destroy(dev);
   }
 
@@ -223,21 +209,21 @@ class XicsDevice {
     return s;
   }
 
-  bool connected(Vcpu& vcpu) {
+  bool connected(Vcpu& vcpu) override {
     kx::IrqSaveGuard guard(&lock_);
     return icp_of(vcpu) != nullptr;
   }
 
   // icp_try_update()'s out_ee: the ICP presents an interrupt the vCPU
   // takes (KVM_RUN's idle guest wakes for it).
-  bool has_interrupt(Vcpu& vcpu) {
+  bool has_interrupt(Vcpu& vcpu) override {
     kx::IrqSaveGuard guard(&lock_);
     const Icp* icp = icp_of(vcpu);
     return icp && out_ee(*icp);
   }
 
   // kvmppc_xics_get_icp(); -ENXIO for a vCPU with no ICP (book3s.c).
-  kx::Result<u64> icp_state(Vcpu& vcpu) {
+  kx::Result<u64> icp_state(Vcpu& vcpu) override {
     kx::IrqSaveGuard guard(&lock_);
     const Icp* icp = icp_of(vcpu);
     if (!icp) return kx::kENXIO;
@@ -250,7 +236,7 @@ class XicsDevice {
   // interrupt above the CPPR and the MFRR, in an ICS that exists), else
   // -EINVAL. A displaced interrupt is not rejected; a less favoured MFRR
   // hands a pending resend to the sources.
-  kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
+  kx::Status set_icp_state(Vcpu& vcpu, u64 val) override {
     kx::IrqSaveGuard guard(&lock_);
     Icp* icp = icp_of(vcpu);
     if (!icp) return kx::error(kx::kENXIO);
@@ -284,7 +270,7 @@ class XicsDevice {
   // UNSET 0, anything else as given. An MSI ignores 0 and otherwise
   // shifts P into Q; an LSI holds P while its line is high. Only the
   // change to P alone presents.
-  int set_irq(u32 irq, u32 level) {
+  int set_irq(u32 irq, u32 level) override {
     kx::IrqSaveGuard guard(&lock_);
     Ics* ics = find_ics(irq);
     if (!ics || !ics->src[irq % kIrqPerIcs].exists) return -kx::kEINVAL;
@@ -312,7 +298,7 @@ class XicsDevice {
   // code goes to r3, results to r4 and r5. Returns the source an H_EOI
   // completed (-1 for none), for kvm_notify_acked_irq() once the lock is
   // dropped.
-  s64 hcall(Vcpu& vcpu, HcallRegs& regs) {
+  s64 hcall(Vcpu& vcpu, HcallRegs& regs) override {
     kx::IrqSaveGuard guard(&lock_);
     const u64 nr = regs.r3;
     u64* r = regs.r4_7;  // r4, r5, ...
@@ -344,7 +330,7 @@ class XicsDevice {
   // server's ICP must exist (-EINVAL); priority and saved priority both
   // take the new one, and a pending masked or rejected source is
   // delivered.
-  int set_xive(u32 irq, u32 server, u32 priority) {
+  int set_xive(u32 irq, u32 server, u32 priority) override {
     kx::IrqSaveGuard guard(&lock_);
     Ics* ics = find_ics(irq);
     if (!ics) return -kx::kEINVAL;
@@ -356,7 +342,7 @@ class XicsDevice {
   }
 
   // ibm,get-xive: the server and the current priority (0xff if masked).
-  int get_xive(u32 irq, u32* server, u32* priority) {
+  int get_xive(u32 irq, u32* server, u32* priority) override {
     kx::IrqSaveGuard guard(&lock_);
     const Ics* ics = find_ics(irq);
     if (!ics) return -kx::kEINVAL;
@@ -366,7 +352,7 @@ class XicsDevice {
   }
 
   // ibm,int-off: masked, the priority kept as the saved one.
-  int int_off(u32 irq) {
+  int int_off(u32 irq) override {
     kx::IrqSaveGuard guard(&lock_);
     Ics* ics = find_ics(irq);
     if (!ics) return -kx::kEINVAL;
@@ -377,7 +363,7 @@ class XicsDevice {
 
   // ibm,int-on: the saved priority back (its server's ICP must exist),
   // and what arrived while masked delivered.
-  int int_on(u32 irq) {
+  int int_on(u32 irq) override {
     kx::IrqSaveGuard guard(&lock_);
     Ics* ics = find_ics(irq);
     if (!ics) return -kx::kEINVAL;
@@ -630,122 +616,10 @@ class XicsDevice {
   kx::IntrusiveList<Icp, &Icp::node> icps_ KX_GUARDED_BY(lock_);
 };
 
-// KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS) (kvm_vcpu_ioctl_enable_cap()):
-// args[0] the device fd (-EBADF), which must be a kvm device (-EPERM), an
-// XICS (-EPERM) of this VM (-EPERM); args[1] the server number. The fd's
-// reference keeps the device alive meanwhile. Then 6.1's sanity check,
-// which keeps the connection when it refuses a vCPU not in PAPR mode.
-kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
-  void* file;
-  KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
-  kx::Status s = kx::error(kx::kEPERM);
-  if (kx_device* h = kx_file_device(file)) {
-    Device* dev = from_handle(h);
-    if (dev->ops() == &kx_xics_device_ops && &dev->vm() == &vcpu.vm())
-      s = static_cast<XicsDevice*>(dev->priv)->connect(vcpu, static_cast<u32>(req.args[1]));
-  }
-  kx_file_put(file);
-  KX_TRY(s);
-  return sanity_check(vcpu);
+// kvmppc_xics_connect_vcpu() for intc.cpp's KVM_ENABLE_CAP.
+kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server) {
+  return static_cast<XicsDevice*>(dev.priv)->connect(vcpu, server);
 }
-
-kx::Result<u64> icp_state(Vcpu& vcpu) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  if (!chip.xics) return kx::kENXIO;
-  return chip.xics->icp_state(vcpu);
-}
-
-kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  if (!chip.xics) return kx::error(kx::kENXIO);
-  return chip.xics->set_icp_state(vcpu, val);
-}
-
-bool has_icp(Vcpu& vcpu) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.xics && chip.xics->connected(vcpu);
-}
-
-// kvmppc_xics_hcall(): H_HARDWARE if the XICS went meanwhile; an EOI's
-// source is acknowledged to irqfd resamplers after the locks.
-void xics_hcall(Vcpu& vcpu, HcallRegs& regs) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  s64 acked = -1;
-  {
-    kx::IrqSaveGuard guard(&chip.lock);
-    if (chip.xics)
-      acked = chip.xics->hcall(vcpu, regs);
-    else
-      regs.r3 = static_cast<u64>(kHHardware);
-  }
-  if (acked >= 0) vcpu.vm().irq_acked(0, static_cast<u32>(acked));
-}
-
-int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.xics ? chip.xics->set_xive(irq, server, priority) : -kx::kENODEV;
-}
-
-int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.xics ? chip.xics->get_xive(irq, server, priority) : -kx::kENODEV;
-}
-
-int xics_int_off(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.xics ? chip.xics->int_off(irq) : -kx::kENODEV;
-}
-
-int xics_int_on(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.xics ? chip.xics->int_on(irq) : -kx::kENODEV;
-}
-
-int PpcIrqChip::set_irq(u32 irq, u32 level) {
-  kx::IrqSaveGuard guard(&lock);
-  return xics ? xics->set_irq(irq, level) : -kx::kENODEV;
-}
-
-// A routed line or an irqfd: nobody to hear the answer.
-kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, bool level) {
-  (void)set_irq(pin, level);
-  return kx::Status::ok();
-}
-
-bool PpcIrqChip::pin_edge_atomic(Vm&, u32, u32 pin) {
-  (void)set_irq(pin, 1);
-  return true;
-}
-
-bool PpcIrqChip::vcpu_has_interrupt(Vcpu& vcpu) {
-  kx::IrqSaveGuard guard(&lock);
-  return xics && xics->has_interrupt(vcpu);
-}
-
-// KVM_IRQ_LINE (kvm_vm_ioctl_irq_line() on ppc): -ENXIO without an
-// in-kernel interrupt controller; otherwise 0, kvm_set_irq()'s answer
-// going to KVM_IRQ_LINE_STATUS's status.
-kx::Status irq_line(Vm& vm, IrqLevel& line) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  if (!chip.xics) return kx::error(kx::kENXIO);
-  line.irq = static_cast<u32>(chip.xics->set_irq(line.irq, line.level));
-  return kx::Status::ok();
-}
-
-// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS, where the host has one.
-long cap_irq_xics(const Personality&, const Vm* vm) {
-  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower8;
-}
-
-KX_LOCK_CLASS(ppc_intc);
 
 }  // namespace ppc
 }  // namespace kvm

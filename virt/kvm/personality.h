@@ -120,11 +120,13 @@ struct Personality {
   usize ncaps;
   const BuiltinDevice* devices;
   usize n_devices;
-  // Whether the VM's host registered built-in device type `type`
-  // (kvm_register_device_ops() at boot depends on the host's hardware):
-  // KVM_CREATE_DEVICE, TEST or not, is -ENODEV for a type it did not.
-  // Null: every built-in type is there.
-  bool (*device_present)(const Vm& vm, u32 type);
+  // The implementation the VM's host registered for device type `type`,
+  // given the table registered for it here (kvm_register_device_ops() at
+  // boot depends on the host's hardware: a type may be absent, or one
+  // type have two implementations). Null from the hook: the host has no
+  // such device, and KVM_CREATE_DEVICE, TEST or not, is -ENODEV. Null
+  // hook: every built-in type is there as registered.
+  const kx_device_ops* (*device_ops)(const Vm& vm, u32 type, const kx_device_ops* registered);
 
   // Module init: the emulated host's defaults. Null: nothing to do.
   void (*init)();

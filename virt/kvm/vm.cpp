@@ -216,8 +216,8 @@ bool Vm::any_vcpu_has_run() {
 
 kx::Result<Device*> Vm::create_device(u32 type, u32 flags) {
   const kx_device_ops* ops = DeviceRegistry::find(personality_->id, type);
-  if (!ops || (personality_->device_present && !personality_->device_present(*this, type)))
-    return kx::kENODEV;
+  if (ops && personality_->device_ops) ops = personality_->device_ops(*this, type, ops);
+  if (!ops) return kx::kENODEV;
   if (flags & KX_CREATE_DEVICE_TEST) return static_cast<Device*>(nullptr);
 
   kx::AllocChecker ac;

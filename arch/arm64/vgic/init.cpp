@@ -69,7 +69,7 @@ kx::Status init_locked(Vm& vm) {
 
 // kvm_vgic_create(), in its order: a GICv2 on a host without GICv2
 // compatibility -ENODEV (KVM_CREATE_DEVICE never gets here with one: the
-// type is absent, see device_present()); every vCPU locked (-EBUSY); one
+// type is absent, see device_ops()); every vCPU locked (-EBUSY); one
 // GIC per VM (-EEXIST); none once a vCPU has run (-EBUSY); no more vCPUs
 // than the model has CPU interfaces (-E2BIG). A refusal changes nothing.
 kx::Status create(Vm& vm, u32 model) {

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+// The VM's in-kernel interrupt controller as book3s reaches it, whichever
+// device it is (PpcIntc): kvm_set_irq() from KVM_IRQ_LINE and irqfds, the
+// vCPU's connection (KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)), KVM_REG_PPC_ICP_STATE,
+// the XICS hypercalls and RTAS's xive calls.
+#include "arch/powerpc/ppc.h"
+#include "virt/kvm/c_abi.h"
+
+#include <kx/lock.h>
+
+namespace kvm {
+namespace ppc {
+
+KX_LOCK_CLASS(ppc_intc);
+
+kx::Status PpcIrqChip::attach(PpcIntc* d) {
+  kx::IrqSaveGuard guard(&lock);
+  if (dev) return kx::error(kx::kEEXIST);
+  dev = d;
+  return kx::Status::ok();
+}
+
+void PpcIrqChip::detach(PpcIntc* d) {
+  kx::IrqSaveGuard guard(&lock);
+  if (dev == d) dev = nullptr;
+}
+
+int PpcIrqChip::set_irq(u32 irq, u32 level) {
+  kx::IrqSaveGuard guard(&lock);
+  return dev ? dev->set_irq(irq, level) : -kx::kENODEV;
+}
+
+// A routed line or an irqfd: nobody to hear the answer.
+kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, bool level) {
+  (void)set_irq(pin, level);
+  return kx::Status::ok();
+}
+
+bool PpcIrqChip::pin_edge_atomic(Vm&, u32, u32 pin) {
+  (void)set_irq(pin, 1);
+  return true;
+}
+
+bool PpcIrqChip::vcpu_has_interrupt(Vcpu& vcpu) {
+  kx::IrqSaveGuard guard(&lock);
+  return dev && dev->has_interrupt(vcpu);
+}
+
+// KVM_IRQ_LINE (kvm_vm_ioctl_irq_line() on ppc): -ENXIO without an
+// in-kernel interrupt controller; otherwise 0, kvm_set_irq()'s answer
+// going to KVM_IRQ_LINE_STATUS's status.
+kx::Status irq_line(Vm& vm, IrqLevel& line) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  line.irq = static_cast<u32>(chip.dev->set_irq(line.irq, line.level));
+  return kx::Status::ok();
+}
+
+// KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS) (kvm_vcpu_ioctl_enable_cap()):
+// args[0] the device fd (-EBADF), which must be a kvm device (-EPERM),
+// the host's XICS (-EPERM) of this VM (-EPERM); args[1] the server
+// number, as a u32. The fd's reference keeps the device alive meanwhile.
+// Then 6.1's sanity check, which keeps the connection when it refuses a
+// vCPU not in PAPR mode.
+kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
+  void* file;
+  KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
+  kx::Status s = kx::error(kx::kEPERM);
+  if (kx_device* h = kx_file_device(file)) {
+    Device* dev = from_handle(h);
+    const u32 server = static_cast<u32>(req.args[1]);
+    if (&dev->vm() != &vcpu.vm()) {
+      // another VM's device: -EPERM
+    } else if (dev->ops() == &kx_xics_device_ops) {
+      s = xics_connect(*dev, vcpu, server);
+    }
+  }
+  kx_file_put(file);
+  KX_TRY(s);
+  return sanity_check(vcpu);
+}
+
+kx::Result<u64> icp_state(Vcpu& vcpu) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::kENXIO;
+  return chip.dev->icp_state(vcpu);
+}
+
+kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  return chip.dev->set_icp_state(vcpu, val);
+}
+
+bool has_icp(Vcpu& vcpu) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev && chip.dev->connected(vcpu);
+}
+
+// kvmppc_xics_hcall(): H_HARDWARE if the device went meanwhile; an EOI's
+// source is acknowledged to irqfd resamplers after the locks.
+void xics_hcall(Vcpu& vcpu, HcallRegs& regs) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  s64 acked = -1;
+  {
+    kx::IrqSaveGuard guard(&chip.lock);
+    if (chip.dev)
+      acked = chip.dev->hcall(vcpu, regs);
+    else
+      regs.r3 = static_cast<u64>(kHHardware);
+  }
+  if (acked >= 0) vcpu.vm().irq_acked(0, static_cast<u32>(acked));
+}
+
+int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev ? chip.dev->set_xive(irq, server, priority) : -kx::kENODEV;
+}
+
+int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev ? chip.dev->get_xive(irq, server, priority) : -kx::kENODEV;
+}
+
+int xics_int_off(Vm& vm, u32 irq) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev ? chip.dev->int_off(irq) : -kx::kENODEV;
+}
+
+int xics_int_on(Vm& vm, u32 irq) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev ? chip.dev->int_on(irq) : -kx::kENODEV;
+}
+
+// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS, where the host has one.
+long cap_irq_xics(const Personality&, const Vm* vm) {
+  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower8;
+}
+
+}  // namespace ppc
+}  // namespace kvm
