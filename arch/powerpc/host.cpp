@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The emulated POWER host: a PowerNV POWER8 running kvm-hv, whose
 // KVM_DEV_TYPE_XICS is Linux's XICS emulation, or a POWER9 with XIVE
-// (XICS-on-XIVE and XIVE native, which kvm_ext does not have yet). Each VM
+// (its KVM_DEV_TYPE_XICS is XICS-on-XIVE). Each VM
 // takes the host it is made on (kvm_arch_init_vm()).
 #include "arch/powerpc/ppc.h"
 
@@ -35,9 +35,10 @@ long cap_isa300(const Personality&, const Vm* vm) {
 }
 
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
-// when !xics_on_xive(); the POWER9 host's XICS-on-XIVE is not there yet.
+// when !xics_on_xive(), else as XICS-on-XIVE.
 const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
-  return type != KX_DEV_TYPE_XICS || ppc_vm(vm).host == HostModel::kPower8 ? registered : nullptr;
+  if (type == KX_DEV_TYPE_XICS && ppc_vm(vm).host == HostModel::kPower9) return &kXicsOnXiveOps;
+  return registered;
 }
 
 }  // namespace ppc

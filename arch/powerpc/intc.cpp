@@ -25,6 +25,11 @@ void PpcIrqChip::detach(PpcIntc* d) {
   if (dev == d) dev = nullptr;
 }
 
+PpcIntc* PpcIrqChip::current() {
+  kx::IrqSaveGuard guard(&lock);
+  return dev;
+}
+
 int PpcIrqChip::set_irq(u32 irq, u32 level) {
   kx::IrqSaveGuard guard(&lock);
   return dev ? dev->set_irq(irq, level) : -kx::kENODEV;
@@ -74,6 +79,8 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
       // another VM's device: -EPERM
     } else if (dev->ops() == &kx_xics_device_ops) {
       s = xics_connect(*dev, vcpu, server);
+    } else if (dev->ops() == &kXicsOnXiveOps) {
+      s = xics_on_xive_connect(*dev, vcpu, server);
     }
   }
   kx_file_put(file);
@@ -93,6 +100,19 @@ kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
   kx::IrqSaveGuard guard(&chip.lock);
   if (!chip.dev) return kx::error(kx::kENXIO);
   return chip.dev->set_icp_state(vcpu, val);
+}
+
+kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  return chip.dev->vp_state(vcpu, val, set);
+}
+
+bool icp_hcalls_always(Vcpu& vcpu) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev && chip.dev->icp_hcalls_always() && chip.dev->connected(vcpu);
 }
 
 bool has_icp(Vcpu& vcpu) {
@@ -116,34 +136,34 @@ void xics_hcall(Vcpu& vcpu, HcallRegs& regs) {
   if (acked >= 0) vcpu.vm().irq_acked(0, static_cast<u32>(acked));
 }
 
+// RTAS's calls may sleep (XICS-on-XIVE's set-xive allocates queues): the
+// VM's lock, which a device's release takes, keeps the device meanwhile.
 int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->set_xive(irq, server, priority) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->set_xive(irq, server, priority) : -kx::kENODEV;
 }
 
 int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->get_xive(irq, server, priority) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->get_xive(irq, server, priority) : -kx::kENODEV;
 }
 
 int xics_int_off(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->int_off(irq) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->int_off(irq) : -kx::kENODEV;
 }
 
 int xics_int_on(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->int_on(irq) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->int_on(irq) : -kx::kENODEV;
 }
 
-// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS, where the host has one.
-long cap_irq_xics(const Personality&, const Vm* vm) {
-  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower8;
-}
+// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS; both hosts have one.
+long cap_irq_xics(const Personality&, const Vm*) { return 1; }
 
 }  // namespace ppc
 }  // namespace kvm

@@ -44,6 +44,12 @@ class PpcIntc {
   // KVM_REG_PPC_ICP_STATE; -ENXIO for a vCPU not connected.
   virtual kx::Result<u64> icp_state(Vcpu& vcpu) = 0;
   virtual kx::Status set_icp_state(Vcpu& vcpu, u64 val) = 0;
+  // KVM_REG_PPC_VP_STATE, 128 bits: -ENXIO for a vCPU with no XIVE
+  // context, -EPERM for one not in XIVE native mode.
+  virtual kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) = 0;
+  // Whether a connected vCPU's ICP hypercalls are the kernel's whatever
+  // KVM_CAP_PPC_ENABLE_HCALL says (XICS-on-XIVE's POWER9 fast path).
+  virtual bool icp_hcalls_always() const = 0;
   // The ICP's hypercalls on a connected vCPU: r3 the number in, the return
   // code out. Returns the source an H_EOI completed (-1 for none), for
   // kvm_notify_acked_irq() once the locks are dropped.
@@ -87,6 +93,9 @@ class PpcIrqChip final : public IrqChip {
   // the VM's; its release takes it off.
   kx::Status attach(PpcIntc* dev);
   void detach(PpcIntc* dev);
+  // The device, for a caller that holds the VM's lock (which its
+  // release needs) and may sleep.
+  PpcIntc* current();
 
   kx::SpinLock lock{&ppc_intc_class};
   PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
@@ -188,13 +197,20 @@ kx::Status spapr_tce_attach(Vm& vm, s32 tablefd);
 // and its ICP's state, the hypercalls the ICP answers
 // (kvmppc_xics_hcall(): H_HARDWARE without an ICP), and RTAS's view of
 // the sources (kvmppc_xics_set_xive() and the rest: 0, -ENODEV without an
-// XICS, -EINVAL). xics_connect() (xics.cpp) is the XICS emulation's
-// connect after enable_irq_xics()'s checks of the fd.
+// XICS, -EINVAL). xics_connect() (xics.cpp) and xics_on_xive_connect()
+// (xics_xive.cpp) are each implementation's connect after
+// enable_irq_xics()'s checks of the fd. A POWER9 VM's KVM_DEV_TYPE_XICS
+// is kXicsOnXiveOps.
+extern const kx_device_ops kXicsOnXiveOps;
 kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server);
+kx::Status xics_on_xive_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
+kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) KX_REQUIRES(vcpu.mutex);
 bool has_icp(Vcpu& vcpu);
+// The vCPU's ICP hypercalls are the kernel's even if the VMM disabled them.
+bool icp_hcalls_always(Vcpu& vcpu);
 void xics_hcall(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex);
 int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority);
 int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority);

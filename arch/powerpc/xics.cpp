@@ -209,6 +209,9 @@ class XicsDevice final : public PpcIntc {
     return s;
   }
 
+  kx::Status vp_state(Vcpu&, u64 (&)[2], bool) override { return kx::error(kx::kENXIO); }
+  bool icp_hcalls_always() const override { return false; }
+
   bool connected(Vcpu& vcpu) override {
     kx::IrqSaveGuard guard(&lock_);
     return icp_of(vcpu) != nullptr;
