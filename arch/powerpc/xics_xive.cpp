@@ -96,6 +96,12 @@ struct XiveSource {
   EsbPq pq;
   u32 act_server = 0;          // the actual target; 0 if never targeted
   XiveIcp* act_icp = nullptr;  // its vCPU while act_priority is not masked
+  // The hardware's routing (the EAS): where a trigger notifies. Only a
+  // successful target() sets it; set_source's untargeting leaves it in
+  // place, as 6.1 reconfigures no EAS there, so a source re-set to an
+  // unknown server (or to 0xff) still notifies its old queue.
+  XiveIcp* eas_icp = nullptr;
+  u8 eas_prio = 0;
   u8 guest_priority = kMasked;
   u8 saved_priority = kMasked;
   u8 act_priority = kMasked;  // the queue; 0xff: untargeted
@@ -177,12 +183,16 @@ class XicsOnXive final : public PpcIntc {
     (void)mask(s);
     untarget(s);
     if (provisioned) (void)target(s, server, act_prio);
+    // xive_check_delayed_irq(): the first vCPU whose ICP_STATE named
+    // this source gives it up (one delivery); another that named it too
+    // keeps it for the next set, as 6.1's.
     if (delayed_irqs_) {
       for (XiveIcp* icp : icps_) {
         if (icp->delayed_irq != irq) continue;
         icp->delayed_irq = 0;
         delayed_irqs_--;
         val |= KX_XICS_PENDING;
+        break;
       }
     }
     s.lsi = val & KX_XICS_LEVEL_SENSITIVE;
@@ -568,6 +578,8 @@ class XicsOnXive final : public PpcIntc {
     s.act_priority = prio;
     s.act_server = icp->server;
     s.act_icp = icp;
+    s.eas_icp = icp;
+    s.eas_prio = prio;
     return 0;
   }
 
@@ -597,10 +609,10 @@ class XicsOnXive final : public PpcIntc {
     if (icp.pipr() < icp.hw_cppr) icp.vcpu->kick();
   }
 
-  // A source's ESB triggered: notified to its target if it has one; an
-  // untargeted source keeps P set and the event goes nowhere.
+  // A source's ESB triggered: notified where its EAS routes it; a
+  // source never targeted keeps P set and the event goes nowhere.
   static void trigger(u32 irq, XiveSource& s) {
-    if (s.pq.trigger() && s.act_priority != kMasked) notify(*s.act_icp, s.act_priority, irq);
+    if (s.pq.trigger() && s.eas_icp) notify(*s.eas_icp, s.eas_prio, irq);
   }
 
   static void eoi(u32 irq, XiveSource& s) {

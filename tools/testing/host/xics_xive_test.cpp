@@ -114,4 +114,40 @@ TEST_F(XicsOnXive, DeliveryThroughTheQueues) {
   EXPECT_EQ(Hcall(v_[0], kHXirr, 0, 0).second, 0xff000000u);
 }
 
+// Found by xics_xive_fuzzer: a source set again to a server no vCPU has
+// is untargeted in software (ibm,int-on -3), but 6.1's set_source does not
+// touch the EAS, so the hardware still routes a trigger to the queue it
+// had. kvm_ext dropped it.
+TEST_F(XicsOnXive, SetAwayKeepsTheHardwareRoute) {
+  ASSERT_EQ(Set(0x1000, Prio(5) | 1), 0);
+  ASSERT_EQ(Set(0x1000, Prio(5) | 9), 0);
+  EXPECT_EQ(Get(0x1000), Prio(5) | 1);  // act_server as it was
+  EXPECT_EQ(kx_vm_irq_line(vm_, 0x1000, 1), 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff001000u);
+  EXPECT_EQ(Hcall(v_[1], kHEoi, 0xff001000, 0).first, 0);
+  // A word at priority 0xff, not MASKED: the EOI in its unmask opens the
+  // ESB, and the old route still delivers.
+  ASSERT_EQ(Set(0x1000, Prio(0xff) | 9), 0);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 0x1000, 1), 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff001000u);
+}
+
+// Found by xics_xive_fuzzer: two vCPUs whose ICP_STATE named the same
+// source not yet set each hold it delayed; 6.1's xive_check_delayed_irq()
+// hands out one per set, so the second set is PENDING again. kvm_ext
+// cleared both at the first.
+TEST_F(XicsOnXive, ADelayedXisrGoesOnePerSet) {
+  for (kx_vcpu* v : v_) {
+    uint64_t icp = 0xffull << 56 | 0x1000ull << 32 | 0xffull << 24;
+    uint64_t reg[2] = {KX_REG_PPC_ICP_STATE, reinterpret_cast<uintptr_t>(&icp)};
+    ASSERT_EQ(kx_vcpu_ioctl(v, KX_SET_ONE_REG, reinterpret_cast<uintptr_t>(reg)), 0);
+  }
+  for (int i = 0; i < 3; i++) ASSERT_EQ(Set(0x1000, Prio(5) | 1), 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff001000u);
+  EXPECT_EQ(Hcall(v_[1], kHEoi, 0xff001000, 0).first, 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff001000u);
+  EXPECT_EQ(Hcall(v_[1], kHEoi, 0xff001000, 0).first, 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff000000u);
+}
+
 }  // namespace
