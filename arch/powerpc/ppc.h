@@ -129,6 +129,8 @@ class PpcVm final : public ArchVm {
   kx::Atomic<u64> enabled_hcalls[kHcallWords];
   // kvm->arch.vcores[] on the POWER9 host: which ids have made theirs.
   kx::Atomic<u64> vcores[kMaxVcpus / 64];
+  // The next PpcVcpu::seq.
+  kx::Atomic<u64> vcpu_seq;
   // kvm->arch.rtas_token_lock and rtas_tokens.
   kx::Mutex rtas_lock{&ppc_rtas_class};
   kx::IntrusiveList<RtasToken, &RtasToken::node> rtas_tokens KX_GUARDED_BY(rtas_lock);
@@ -149,6 +151,9 @@ class PpcVcpu final : public ArchVcpu {
   bool papr_enabled = false;
   // kvmppc_sanity_check()'s last answer: KVM_RUN refuses an insane vCPU.
   bool sane = false;
+  // Creation order among the VM's vCPUs: the order of 6.1's
+  // kvm_for_each_vcpu() (vcpu_idx), which XICS-on-XIVE walks.
+  u64 seq = 0;
 
  private:
   friend class XicsDevice;

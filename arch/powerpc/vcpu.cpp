@@ -37,6 +37,7 @@ kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
   kx::AllocChecker ac;
   PpcVcpu* c = new (&ac) PpcVcpu();
   if (!ac.check()) return kx::kENOMEM;
+  c->seq = ppc_vm(vcpu.vm()).vcpu_seq.fetch_add(1);
   (void)sanity_check(*c);  // kvmppc_core_vcpu_create_hv() ignores it too
   return static_cast<ArchVcpu*>(c);
 }

@@ -306,8 +306,18 @@ class XicsOnXive final : public PpcIntc {
         return kx::error(kx::kENOMEM);
       }
     }
+    // icps_ in creation order, as 6.1's kvm_for_each_vcpu() finds them
+    // (which vCPU gives up a delayed XISR, which takes a source whose
+    // server's queue is full), whatever order they connected in.
     kx::IrqSaveGuard guard(&lock_);
+    kx::IntrusiveList<XiveIcp, &XiveIcp::node> later;
+    for (XiveIcp* other : icps_) {
+      if (ppc_vcpu(*other->vcpu).seq < ppc_vcpu(vcpu).seq) continue;
+      icps_.remove(other);
+      later.push_back(other);
+    }
     icps_.push_back(icp);
+    while (XiveIcp* other = later.pop_front()) icps_.push_back(other);
     icp_of(vcpu) = icp;
     return kx::Status::ok();
   }
@@ -559,7 +569,7 @@ class XicsOnXive final : public PpcIntc {
 
   // kvmppc_xive_select_target() and xive_target_interrupt(): the
   // server's queue for the priority if it has room, else the first vCPU
-  // whose has (in the order they connected). An unknown server -EINVAL,
+  // whose has (in creation order). An unknown server -EINVAL,
   // no room -EBUSY, nothing changed.
   int target(XiveSource& s, u32 server, u8 prio) KX_REQUIRES(lock_) {
     XiveIcp* icp = icp_of_server(server);

@@ -150,4 +150,36 @@ TEST_F(XicsOnXive, ADelayedXisrGoesOnePerSet) {
   EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff000000u);
 }
 
+// Found by xics_xive_fuzzer: 6.1 walks the vCPUs in creation order
+// (kvm_for_each_vcpu()), so of two that hold the same delayed XISR the
+// one made first gives it up, whichever connected first. kvm_ext walked
+// them in connection order.
+TEST_F(XicsOnXive, ADelayedXisrGoesInCreationOrder) {
+  kx_vcpu* v[4] = {v_[0], v_[1]};
+  for (uint32_t i = 2; i < 4; i++) {
+    ASSERT_EQ(kx_vm_create_vcpu(vm_, i, &v[i]), 0);
+    ASSERT_EQ(ppc_enable_papr(v[i]), 0);
+  }
+  for (uint32_t i : {3u, 2u}) {  // vCPU 3 connects first
+    PpcEnableCap c = {};
+    c.cap = KX_CAP_IRQ_XICS;
+    c.args[0] = static_cast<uint64_t>(fd_);
+    c.args[1] = i;
+    ASSERT_EQ(kx_vcpu_ioctl(v[i], KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)), 0);
+  }
+  auto set_icp = [](kx_vcpu* vcpu, uint64_t xisr) {
+    uint64_t icp = 0xffull << 56 | xisr << 32 | 0xffull << 24;
+    uint64_t reg[2] = {KX_REG_PPC_ICP_STATE, reinterpret_cast<uintptr_t>(&icp)};
+    return kx_vcpu_ioctl(vcpu, KX_SET_ONE_REG, reinterpret_cast<uintptr_t>(reg));
+  };
+  ASSERT_EQ(set_icp(v[3], 0x1000), 0);
+  ASSERT_EQ(set_icp(v[2], 0x1000), 0);
+  ASSERT_EQ(Set(0x1000, Prio(5) | 1), 0);  // vCPU 2's: delivered
+  ASSERT_EQ(set_icp(v[3], 0x1001), 0);     // vCPU 3 names another
+  ASSERT_EQ(Set(0x1000, Prio(5) | 1), 0);  // no one holds 0x1000 now
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff001000u);
+  EXPECT_EQ(Hcall(v_[1], kHEoi, 0xff001000, 0).first, 0);
+  EXPECT_EQ(Hcall(v_[1], kHXirr, 0, 0).second, 0xff000000u);
+}
+
 }  // namespace
