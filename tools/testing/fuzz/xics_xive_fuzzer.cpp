@@ -445,12 +445,13 @@ struct Model {
 
   // kvmppc_xive_connect_vcpu() as kvm_ext: servers from 2048 -EINVAL too
   // (differences.rst), allocating nothing.
-  int connect(int v, uint64_t arg) {
+  int connect(int v, uint64_t arg, bool no_memory = false) {
     if (vc[v].connected) return -EBUSY;
     const uint32_t server = static_cast<uint32_t>(arg);
     if (server >= kMaxVcpus || server >= nr_servers) return -EINVAL;
     vp_block = true;
     if (find_server(server) >= 0) return -EEXIST;
+    if (no_memory) return -ENOMEM;
     Vc& c = vc[v];
     c = Vc{};
     c.connected = true;
@@ -467,11 +468,20 @@ struct Model {
     return 0;
   }
 
-  // xive_set_source()
-  int set_source(uint64_t attr, const uint64_t* word) {
+  bool any_connected() const {
+    for (const Vc& c : vc)
+      if (c.connected) return true;
+    return false;
+  }
+
+  // xive_set_source(); no_memory: every allocation fails (a new block
+  // -ENOMEM; a priority's first queues cannot be made, so the source is
+  // not targeted, as 6.1 when xive_check_provisioning() fails).
+  int set_source(uint64_t attr, const uint64_t* word, bool no_memory = false) {
     const int64_t irq = static_cast<int64_t>(attr);
     if (irq < kFirstIrq || irq >= static_cast<int64_t>(kNrIrqs)) return -ENOENT;
     const uint32_t n = static_cast<uint32_t>(irq);
+    if (!has_block(n) && no_memory) return -ENOMEM;
     blocks.insert(n >> kIcsShift);
     if (!word) return -EFAULT;
     uint64_t val = *word;
@@ -483,8 +493,12 @@ struct Model {
     const uint8_t act_prio = prio_from_guest(guest_prio);
     s.act_priority = kMasked;  // the EAS stays as it was
     if (act_prio != kMasked) {
-      provision(act_prio);
-      target(n, server, act_prio);
+      if (no_memory && !(qmap & (1 << act_prio)) && any_connected()) {
+        // not provisioned: untargeted
+      } else {
+        provision(act_prio);
+        target(n, server, act_prio);
+      }
     }
     if (delayed_irqs) {
       for (Vc& c : vc) {
@@ -647,7 +661,7 @@ enum OpKind {
   kIrqLine,
   kHcall,
   kIcpSet,
-  kIcpGet,
+  kVpState,
   kRtas,
   kConnect,
   kNrServers,
@@ -763,15 +777,18 @@ struct Vm {
     }
   }
 
-  void connect(int v, uint64_t server) {
+  void connect(int v, uint64_t server, bool no_memory = false) {
     PpcEnableCap c = {};
     c.cap = KX_CAP_IRQ_XICS;
     c.args[0] = static_cast<uint64_t>(fd);
     c.args[1] = server;
+    if (no_memory) host::fail_allocation_after(0);
     const int r =
         static_cast<int>(kx_vcpu_ioctl(vcpu[v], KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)));
-    T("  %sconnect vCPU %d server %#llx: %d\n", name, v, (unsigned long long)server, r);
-    expect(r, m.connect(v, server), "KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)");
+    host::fail_allocation_after(-1);
+    T("  %sconnect vCPU %d server %#llx%s: %d\n", name, v, (unsigned long long)server,
+      no_memory ? " (no memory)" : "", r);
+    expect(r, m.connect(v, server, no_memory), "KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)");
   }
 
   int set_nr_servers(uint32_t n, bool fault) {
@@ -785,13 +802,15 @@ struct Vm {
     return r;
   }
 
-  int set_source(uint64_t irq, uint64_t word, bool fault) {
+  int set_source(uint64_t irq, uint64_t word, bool fault, bool no_memory = false) {
     uint64_t w = word;
+    if (no_memory) host::fail_allocation_after(0);
     const int r = attr(dev, KX_ATTR_SET, KX_DEV_XICS_GRP_SOURCES, irq,
                        fault ? kBadAddr : reinterpret_cast<uintptr_t>(&w));
-    T("  %sset source %#llx word %#llx%s: %d\n", name, (unsigned long long)irq,
-      (unsigned long long)word, fault ? " (bad address)" : "", r);
-    expect(r, m.set_source(irq, fault ? nullptr : &word), "GRP_SOURCES set");
+    host::fail_allocation_after(-1);
+    T("  %sset source %#llx word %#llx%s%s: %d\n", name, (unsigned long long)irq,
+      (unsigned long long)word, fault ? " (bad address)" : "", no_memory ? " (no memory)" : "", r);
+    expect(r, m.set_source(irq, fault ? nullptr : &word, no_memory), "GRP_SOURCES set");
     return r;
   }
 
@@ -979,7 +998,7 @@ struct Vm {
     g_vm_name = name;
     switch (op.kind) {
       case kSetSource:
-        set_source(op.a, op.b, op.fault);
+        set_source(op.a, op.b, op.fault, op.c);
         break;
       case kGetSource:
         get_source(op.a, op.fault, nullptr);
@@ -1013,18 +1032,22 @@ struct Vm {
         expect(r, m.set_icp(op.v, op.a), "ICP_STATE set");
         break;
       }
-      case kIcpGet: {
-        uint64_t val = 0;
-        const int r = one_reg(op.v, false, &val);
-        expect(r, m.vc[op.v].connected ? 0 : -ENXIO, "ICP_STATE get");
-        if (!r) expect(val, Model::icp_state(m.vc[op.v]), "ICP_STATE");
+      case kVpState: {
+        // KVM_REG_PPC_VP_STATE, get or set: XIVE native's, -EPERM on a
+        // vCPU connected to XICS-on-XIVE, else -ENXIO.
+        uint64_t vp[2] = {op.a, op.a};
+        uint64_t reg[2] = {KX_REG_PPC_VP_STATE, reinterpret_cast<uintptr_t>(vp)};
+        const int r = static_cast<int>(kx_vcpu_ioctl(
+            vcpu[op.v], op.b ? KX_SET_ONE_REG : KX_GET_ONE_REG, reinterpret_cast<uintptr_t>(reg)));
+        T("  %sVP_STATE %s vCPU %d: %d\n", name, op.b ? "set" : "get", op.v, r);
+        expect(r, m.vc[op.v].connected ? -EPERM : -ENXIO, "VP_STATE");
         break;
       }
       case kRtas:
         rtas(op);
         break;
       case kConnect:
-        connect(op.v, op.a);
+        connect(op.v, op.a, op.b);
         break;
       case kNrServers:
         set_nr_servers(static_cast<uint32_t>(op.a), op.fault);
@@ -1254,6 +1277,7 @@ struct Fuzz {
           op->b |= static_cast<uint64_t>(in.u8() & 0x1f) << 40;
         }
         op->fault = sel % 16 == 15;
+        op->c = sel % 16 == 14;  // every allocation fails
         return true;
       }
       case 3: {  // a source get (or has)
@@ -1358,10 +1382,17 @@ struct Fuzz {
         return true;
       }
       case 11: {
-        op->kind = kConnect;
         op->v = in.u8() % kVcpus;
         const uint8_t b = in.u8();
+        if (b % 8 == 7) {  // VP_STATE, get or set
+          op->kind = kVpState;
+          op->b = b >> 7;
+          op->a = b;
+          return true;
+        }
+        op->kind = kConnect;
         op->a = b % 4 == 0 ? in.u32() : b >> 2;
+        op->b = b % 8 == 6;  // every allocation fails
         return true;
       }
       case 12: {
