@@ -35,9 +35,13 @@ long cap_isa300(const Personality&, const Vm* vm) {
 }
 
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
-// when !xics_on_xive(); the POWER9 host's XICS-on-XIVE is not there yet.
+// when !xics_on_xive() (the POWER9 host's XICS-on-XIVE is not there yet),
+// and KVM_DEV_TYPE_XIVE when xive_enabled() (the POWER9).
 const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
-  return type != KX_DEV_TYPE_XICS || ppc_vm(vm).host == HostModel::kPower8 ? registered : nullptr;
+  const bool p9 = ppc_vm(vm).host == HostModel::kPower9;
+  if (type == KX_DEV_TYPE_XICS) return p9 ? nullptr : registered;
+  if (type == KX_DEV_TYPE_XIVE) return p9 ? registered : nullptr;
+  return registered;
 }
 
 }  // namespace ppc

@@ -81,6 +81,47 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
   return sanity_check(vcpu);
 }
 
+// KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) (kvm_vcpu_ioctl_enable_cap()):
+// args[0] the device fd (-EBADF); a host without XIVE (the POWER8) -ENXIO;
+// then a kvm device (-EPERM), XIVE native (-EPERM), of this VM (-EPERM);
+// args[1] the server number, as a u32. Then the sanity check, as for the
+// XICS.
+kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) {
+  void* file;
+  KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
+  kx::Status s = kx::error(kx::kEPERM);
+  if (ppc_vm(vcpu.vm()).host != HostModel::kPower9) {
+    s = kx::error(kx::kENXIO);
+  } else if (kx_device* h = kx_file_device(file)) {
+    Device* dev = from_handle(h);
+    if (dev->ops() == &kx_xive_native_device_ops && &dev->vm() == &vcpu.vm())
+      s = xive_native_connect(*dev, vcpu, static_cast<u32>(req.args[1]));
+  }
+  kx_file_put(file);
+  KX_TRY(s);
+  return sanity_check(vcpu);
+}
+
+// KVM_REG_PPC_VP_STATE: -ENXIO without a XIVE presenter.
+kx::Status vp_state(Vcpu& vcpu, u64* val) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  return chip.dev->vp_state(vcpu, val);
+}
+
+kx::Status set_vp_state(Vcpu& vcpu, const u64* val) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  return chip.dev->set_vp_state(vcpu, val);
+}
+
+// KVM_CAP_PPC_IRQ_XIVE: XIVE native, where the host is a POWER9.
+long cap_irq_xive(const Personality&, const Vm* vm) {
+  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower9;
+}
+
 kx::Result<u64> icp_state(Vcpu& vcpu) {
   PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
   kx::IrqSaveGuard guard(&chip.lock);

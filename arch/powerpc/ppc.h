@@ -26,6 +26,7 @@ HostModel host();
 
 struct Icp;
 struct XiveIcp;
+struct NativeVp;
 struct HcallRegs;
 
 // The VM's in-kernel interrupt controller as the generic paths, RTAS and
@@ -53,6 +54,10 @@ class PpcIntc {
   virtual int get_xive(u32 irq, u32* server, u32* priority) = 0;
   virtual int int_off(u32 irq) = 0;
   virtual int int_on(u32 irq) = 0;
+  // KVM_REG_PPC_VP_STATE, two u64 words (book3s.c: -ENXIO for a vCPU with
+  // no XIVE presenter, which is every vCPU of an XICS emulation).
+  virtual kx::Status vp_state(Vcpu&, u64*) { return kx::error(kx::kENXIO); }
+  virtual kx::Status set_vp_state(Vcpu&, const u64*) { return kx::error(kx::kENXIO); }
 
  protected:
   ~PpcIntc() = default;
@@ -144,8 +149,10 @@ class PpcVcpu final : public ArchVcpu {
  private:
   friend class XicsDevice;
   friend class XicsOnXive;
-  Icp* icp_ = nullptr;       // vcpu->arch.icp
-  XiveIcp* xive_ = nullptr;  // vcpu->arch.xive_vcpu
+  friend class XiveNative;
+  Icp* icp_ = nullptr;          // vcpu->arch.icp
+  XiveIcp* xive_ = nullptr;     // vcpu->arch.xive_vcpu
+  NativeVp* native_ = nullptr;  // vcpu->arch.xive_vcpu of a XIVE native vCPU
 };
 inline PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
 
@@ -192,6 +199,14 @@ kx::Status spapr_tce_attach(Vm& vm, s32 tablefd);
 // connect after enable_irq_xics()'s checks of the fd.
 kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+// XIVE native (xive_native.cpp): KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) after
+// powerpc.c's checks of the fd (enable_irq_xive(), intc.cpp), and
+// KVM_REG_PPC_VP_STATE; KVM_CAP_PPC_IRQ_XIVE where the host has it.
+kx::Status xive_native_connect(Device& dev, Vcpu& vcpu, u32 server) KX_REQUIRES(vcpu.mutex);
+kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+kx::Status vp_state(Vcpu& vcpu, u64* val) KX_REQUIRES(vcpu.mutex);
+kx::Status set_vp_state(Vcpu& vcpu, const u64* val) KX_REQUIRES(vcpu.mutex);
+long cap_irq_xive(const Personality& p, const Vm* vm);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
 bool has_icp(Vcpu& vcpu);
