@@ -385,6 +385,102 @@ TEST_F(XiveNativeTest, VpStateAndIcpState) {
   EXPECT_EQ(icp, 0x05ull << 56 | 0x33ull << 24 | 0xffull << 16);
   EXPECT_EQ(Reg(v, false, KX_REG_PPC_VP_STATE, vp), 0);
   EXPECT_EQ(vp[0], 0x0102030405060508ull);  // its CPPR byte (TIMA byte 1)
+  // an MFRR below the CPPR: 6.1 WARNs (no IPI to trigger); kept, nothing else
+  icp = 0xffull << 56 | 0x01ull << 24;
+  EXPECT_EQ(Reg(v, true, KX_REG_PPC_ICP_STATE, &icp), 0);
+  EXPECT_EQ(Reg(v, false, KX_REG_PPC_ICP_STATE, &icp), 0);
+  EXPECT_EQ(icp, 0xffull << 56 | 0x01ull << 24 | 0xffull << 16);
+  // an XISR names a source to trigger (6.1's xive_restore_pending_irq())
+  ASSERT_EQ(SetEq(d, EqId(0, 2), Queue(kQueueGpa)), 0);
+  ASSERT_EQ(Source(d, 300, 0), 0);
+  ASSERT_EQ(Config(d, 300, Cfg(0, 2, 300)), 0);
+  ASSERT_EQ(kx_xive_esb_load(d, 300, 0xc00), 1);
+  icp = 0xffull << 56 | 300ull << 32 | 0xffull << 24;
+  EXPECT_EQ(Reg(v, true, KX_REG_PPC_ICP_STATE, &icp), 0);
+  EXPECT_EQ(Entry(kQueueGpa, 0), 0x8000012cu);
+  Release(d);
+}
+
+// RTAS's XICS calls on a XIVE VM: ibm,get-xive reads the target server and
+// priority 0xff; the others answer -3 (6.1 runs XICS-on-XIVE code over the
+// native sources and queues).
+TEST_F(XiveNativeTest, RtasOnANativeDevice) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v, 2));
+  ASSERT_EQ(SetEq(d, EqId(2, 1), Queue(kQueueGpa)), 0);
+  ASSERT_EQ(Source(d, 30, 0), 0);
+  ASSERT_EQ(Config(d, 30, Cfg(2, 1, 5)), 0);
+  struct {
+    char name[120];
+    uint64_t token;
+  } tok = {};
+  const char* names[] = {"ibm,set-xive", "ibm,get-xive", "ibm,int-off", "ibm,int-on"};
+  for (int i = 0; i < 4; i++) {
+    memset(&tok, 0, sizeof(tok));
+    strcpy(tok.name, names[i]);
+    tok.token = 100 + i;
+    ASSERT_EQ(kx_vm_ioctl(vm_, KX_PPC_RTAS_DEFINE_TOKEN, reinterpret_cast<uintptr_t>(&tok)), 0);
+  }
+  // struct rtas_args at the end of RAM, big-endian
+  const uint64_t gpa = kQueueGpa + kRamSize - 0x1000;
+  uint32_t* args = reinterpret_cast<uint32_t*>(ram_ + kRamSize - 0x1000);
+  auto rtas = [&](uint32_t token, uint32_t nargs, uint32_t nret, uint32_t a0, uint32_t a1,
+                  uint32_t a2) {
+    memset(args, 0, 88);
+    args[0] = __builtin_bswap32(token);
+    args[1] = __builtin_bswap32(nargs);
+    args[2] = __builtin_bswap32(nret);
+    args[3] = __builtin_bswap32(a0);
+    args[4] = __builtin_bswap32(a1);
+    args[5] = __builtin_bswap32(a2);
+    kx_guest_access a = {KX_ACCESS_HYPERCALL, 0, 0xf000, 8, 0, gpa, {}};
+    kx_exit exit = {};
+    EXPECT_EQ(kx_vcpu_guest_access(v, &a, &exit), 0);
+    EXPECT_FALSE(exit.set);
+    return __builtin_bswap32(args[3 + nargs]);
+  };
+  EXPECT_EQ(rtas(101, 1, 3, 30, 0, 0), 0u);
+  EXPECT_EQ(__builtin_bswap32(args[5]), 2u);     // the server
+  EXPECT_EQ(__builtin_bswap32(args[6]), 0xffu);  // the priority
+  EXPECT_EQ(rtas(101, 1, 3, 5000, 0, 0), static_cast<uint32_t>(-3));
+  EXPECT_EQ(rtas(100, 3, 1, 30, 2, 1), static_cast<uint32_t>(-3));
+  EXPECT_EQ(rtas(102, 1, 1, 30, 0, 0), static_cast<uint32_t>(-3));
+  EXPECT_EQ(rtas(103, 1, 1, 30, 0, 0), static_cast<uint32_t>(-3));
+  // nothing changed: the source still delivers to server 2
+  ASSERT_EQ(kx_xive_esb_load(d, 30, 0xc00), 1);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 30), 0);
+  EXPECT_EQ(Entry(kQueueGpa, 0), 0x80000005u);
+  Release(d);
+}
+
+// A queue takes 16382 sources (XIVE_Q_GAP); a full one sends the next to
+// another vCPU's queue of that priority, -EBUSY if none has room. The
+// count is of the sources routed there now (6.1 never decrements its).
+TEST_F(XiveNativeTest, AFullQueueSendsSourcesElsewhere) {
+  kx_device* d;
+  kx_vcpu *v0, *v1;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v0, 0));
+  ASSERT_EQ(SetEq(d, EqId(0, 0), Queue(kQueueGpa)), 0);
+  for (uint32_t irq = 0; irq < 16384; irq++) ASSERT_EQ(Source(d, irq, 0), 0);
+  for (uint32_t irq = 0; irq < 16382; irq++) ASSERT_EQ(Config(d, irq, Cfg(0, 0, irq)), 0);
+  EXPECT_EQ(Config(d, 16382, Cfg(0, 0, 1)), -EBUSY);
+  EXPECT_EQ(Config(d, 5, Cfg(0, 0, 77)), 0);  // a source already there keeps its place
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &v1), 0);
+  ASSERT_EQ(ppc_enable_papr(v1), 0);
+  ASSERT_EQ(Connect(v1, fd_, 1), 0);
+  EXPECT_EQ(Config(d, 16382, Cfg(0, 0, 1)), -EBUSY);  // its queue 0 is not configured
+  ASSERT_EQ(SetEq(d, EqId(1, 0), Queue(kQueueGpa + 0x10000)), 0);
+  EXPECT_EQ(Config(d, 16382, Cfg(0, 0, 0x4000)), 0);  // to server 1
+  ASSERT_EQ(kx_xive_esb_load(d, 16382, 0xc00), 1);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 16382), 0);
+  EXPECT_EQ(Entry(kQueueGpa + 0x10000, 0), 0x80004000u);
+  // a source masked leaves room
+  EXPECT_EQ(Config(d, 7, Cfg(0, 0, 7, true)), 0);
+  EXPECT_EQ(Config(d, 16383, Cfg(0, 0, 0x4001)), 0);
+  ASSERT_EQ(kx_xive_esb_load(d, 16383, 0xc00), 1);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 16383), 0);
+  EXPECT_EQ(Entry(kQueueGpa, 0), 0x80004001u);
   Release(d);
 }
 
@@ -483,6 +579,15 @@ TEST_F(XiveNativeTest, LsiAssertAndDeassert) {
   EXPECT_EQ(Entry(kQueueGpa, 2), 0u);
   EXPECT_EQ(kx_vm_irq_line(vm_, 17, 0), 0);  // level 0 never triggers
   EXPECT_EQ(Entry(kQueueGpa, 2), 0u);
+  // initialised again as an MSI, it is one (6.1 keeps a source an LSI
+  // once it was): level 1 does not assert it, the EOI does not re-trigger
+  ASSERT_EQ(Source(d, 17, 0), 0);
+  ASSERT_EQ(Config(d, 17, Cfg(0, 5, 17)), 0);
+  EXPECT_EQ(kx_xive_esb_load(d, 17, 0xc00), 1);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 17, 1), 0);
+  EXPECT_EQ(Entry(kQueueGpa, 2), 0x80000011u);
+  EXPECT_EQ(kx_xive_esb_load(d, 17, 0x000), 0);
+  EXPECT_EQ(Entry(kQueueGpa, 3), 0u);
   Release(d);
 }
 
