@@ -7,6 +7,7 @@
 // the mapping's fault handler will call).
 #include <gtest/gtest.h>
 
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -650,6 +651,34 @@ TEST_F(XiveNativeTest, AnEventAboveTheCpprWakesTheVcpu) {
   EXPECT_EQ(kx_vcpu_run(v, &run), -EINTR);
   host::clear_signal();
   Release(d);
+}
+
+// An irqfd on GSI n triggers source n from the eventfd's wakeup (the
+// host platform's poller thread), as KVM_IRQ_LINE does.
+TEST_F(XiveNativeTest, AnIrqfdWriteQueuesAnEvent) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v, 0));
+  ASSERT_EQ(SetEq(d, EqId(0, 6), Queue(kQueueGpa)), 0);
+  ASSERT_EQ(Source(d, 42, 0), 0);
+  ASSERT_EQ(Config(d, 42, Cfg(0, 6, 0x42)), 0);
+  ASSERT_EQ(kx_xive_esb_load(d, 42, 0xc00), 1);
+  const int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ASSERT_GE(efd, 0);
+  struct {
+    uint32_t fd, gsi, flags, resamplefd;
+    uint8_t pad[16];
+  } args = {static_cast<uint32_t>(efd), 42, 0, 0, {}};
+  ASSERT_EQ(kx_vm_ioctl(vm_, KX_IRQFD, reinterpret_cast<uintptr_t>(&args)), 0);
+  const uint64_t one = 1;
+  ASSERT_EQ(write(efd, &one, sizeof(one)), static_cast<ssize_t>(sizeof(one)));
+  for (int i = 0; i < 1000 && !Entry(kQueueGpa, 0); i++) usleep(1000);
+  EXPECT_EQ(Entry(kQueueGpa, 0), 0x80000042u);
+  EXPECT_EQ(kx_xive_esb_load(d, 42, 0x800), 2);
+  args.flags = 1;  // KVM_IRQFD_FLAG_DEASSIGN
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_IRQFD, reinterpret_cast<uintptr_t>(&args)), 0);
+  Release(d);
+  close(efd);
 }
 
 }  // namespace
