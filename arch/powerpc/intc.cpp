@@ -4,6 +4,7 @@
 // vCPU's connection (KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)), KVM_REG_PPC_ICP_STATE,
 // the XICS hypercalls and RTAS's xive calls.
 #include "arch/powerpc/ppc.h"
+#include "arch/powerpc/xics_defs.h"
 #include "virt/kvm/c_abi.h"
 
 #include <kx/lock.h>
@@ -160,6 +161,27 @@ int xics_int_on(Vm& vm, u32 irq) {
   kx::Guard<kx::Mutex> guard(&vm.lock);
   PpcIntc* dev = ppc_vm(vm).intc.current();
   return dev ? dev->int_on(irq) : -kx::kENODEV;
+}
+
+kx::Status xics_has_source(const kx_attr& a) {
+  return a.attr >= kFirstIrq && a.attr < kNrIrqs ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
+
+kx::Status xics_has_ctrl(const kx_attr& a) {
+  return a.attr == KX_DEV_XICS_NR_SERVERS ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
+
+kx::Result<u32> xics_nr_servers(const kx_attr& a) {
+  if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::kENXIO;
+  u32 n;
+  if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::kEFAULT;
+  if (n == 0 || n > kMaxVcpuIds) return kx::kEINVAL;
+  return n;
+}
+
+u64 xics_timebase() {
+  const u64 ns = kx_now_ns();
+  return ns / 1000 * 512 + ns % 1000 * 512 / 1000;
 }
 
 // KVM_CAP_IRQ_XICS: vCPUs connect to an XICS; both hosts have one.

@@ -101,6 +101,16 @@ class PpcIrqChip final : public IrqChip {
   PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
 };
 
+// What both XICS implementations answer alike (intc.cpp): HAS for
+// GRP_SOURCES (16 to 2^20 - 1) and GRP_CTRL (NR_SERVERS); a
+// KVM_DEV_XICS_NR_SERVERS value as XICS-on-XIVE reads it (another
+// attribute -ENXIO, -EFAULT, 0 or above KVM_MAX_VCPU_IDS -EINVAL); H_XIRR_X's
+// timebase, a 512 MHz count of the host's monotonic clock.
+kx::Status xics_has_source(const kx_attr& a);
+kx::Status xics_has_ctrl(const kx_attr& a);
+kx::Result<u32> xics_nr_servers(const kx_attr& a);
+u64 xics_timebase();
+
 // MAX_HCALL_OPCODE (H_WATCHDOG): the hypercalls KVM_CAP_PPC_ENABLE_HCALL
 // switches, one bit per number / 4.
 constexpr u64 kMaxHcallOpcode = 0x45c;
@@ -139,6 +149,21 @@ class PpcVm final : public ArchVm {
 };
 inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
+
+// A device's creation as the VM's interrupt controller (its Create()):
+// -ENOMEM, -EEXIST while the VM has one.
+template <typename T>
+kx::Result<T*> create_intc(Vm& vm) KX_REQUIRES(vm.lock) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::AllocChecker ac;
+  T* dev = new (&ac) T(chip);
+  if (!ac.check()) return kx::kENOMEM;
+  if (kx::Status s = chip.attach(dev); s.is_error()) {
+    kx::destroy(dev);
+    return s;
+  }
+  return dev;
+}
 
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex but for the
 // presentation controllers, which their device reaches under its own lock
