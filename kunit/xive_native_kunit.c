@@ -35,7 +35,7 @@ static void xive_native_life_and_atomic_triggers_test(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_XIVE, 0, &dev), 0);
 	kx_vm_get(vm); /* the device fd's reference */
 	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_XIVE, 0, &again), -EEXIST);
-	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_XICS, 0, &again), -ENODEV);
+	KUNIT_EXPECT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_XICS, 0, &again), -EEXIST);
 	v = 0;
 	KUNIT_EXPECT_EQ(test, xive_attr(dev, KVM_DEV_XIVE_GRP_SOURCE, 0x100000, &v), -E2BIG);
 	KUNIT_EXPECT_EQ(test, xive_attr(dev, KVM_DEV_XIVE_GRP_SOURCE, 0xfffff, &v), 0);

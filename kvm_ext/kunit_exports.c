@@ -60,6 +60,8 @@ EXPORT_SYMBOL_NS_GPL(kx_device_attr, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_ioctl, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_private, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_set_private, KVM_EXT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(kx_ppc_set_host, KVM_EXT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(kx_ppc_get_host, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kvm_ext_test_fail_alloc_after, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kvm_ext_test_alloc_attempts, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kvm_ext_test_kernel_uaccess, KVM_EXT_KUNIT);

@@ -262,6 +262,11 @@ kx::Result<bool> rtas_call(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex) 
   return true;
 }
 
+bool is_icp_hcall(u64 nr) {
+  return nr == kHXirr || nr == kHCppr || nr == kHEoi || nr == kHIpi || nr == kHIpoll ||
+         nr == kHXirrX;
+}
+
 // kvmppc_pseries_do_hcall()'s cases for what kvm_ext handles in the kernel.
 constexpr HcallRow kHcalls[] = {
     {kHXirr, icp_hcall},
@@ -287,7 +292,8 @@ kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) {
   const HcallRegs in = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
   HcallRegs regs = in;
   bool handled = false;
-  if (nr > kMaxHcallOpcode || enabled(ppc_vm(vcpu.vm()), nr)) {
+  if (nr > kMaxHcallOpcode || enabled(ppc_vm(vcpu.vm()), nr) ||
+      (is_icp_hcall(nr) && icp_hcalls_always(vcpu))) {
     for (const HcallRow& row : kHcalls) {
       if (row.nr == nr) {
         handled = KX_TRY(row.handle(vcpu, regs));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The emulated POWER host: a PowerNV POWER8 running kvm-hv, whose
 // KVM_DEV_TYPE_XICS is Linux's XICS emulation, or a POWER9 with XIVE
-// (XICS-on-XIVE and XIVE native, which kvm_ext does not have yet). Each VM
+// (its KVM_DEV_TYPE_XICS is XICS-on-XIVE). Each VM
 // takes the host it is made on (kvm_arch_init_vm()).
 #include "arch/powerpc/ppc.h"
 
@@ -35,11 +35,11 @@ long cap_isa300(const Personality&, const Vm* vm) {
 }
 
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
-// when !xics_on_xive() (the POWER9 host's XICS-on-XIVE is not there yet),
-// and KVM_DEV_TYPE_XIVE when xive_enabled() (the POWER9).
+// when !xics_on_xive(), else as XICS-on-XIVE; KVM_DEV_TYPE_XIVE (XIVE
+// native) when xive_enabled(), the POWER9.
 const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
   const bool p9 = ppc_vm(vm).host == HostModel::kPower9;
-  if (type == KX_DEV_TYPE_XICS) return p9 ? nullptr : registered;
+  if (type == KX_DEV_TYPE_XICS && p9) return &kXicsOnXiveOps;
   if (type == KX_DEV_TYPE_XIVE) return p9 ? registered : nullptr;
   return registered;
 }

@@ -4,6 +4,7 @@
 // vCPU's connection (KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)), KVM_REG_PPC_ICP_STATE,
 // the XICS hypercalls and RTAS's xive calls.
 #include "arch/powerpc/ppc.h"
+#include "arch/powerpc/xics_defs.h"
 #include "virt/kvm/c_abi.h"
 
 #include <kx/lock.h>
@@ -23,6 +24,11 @@ kx::Status PpcIrqChip::attach(PpcIntc* d) {
 void PpcIrqChip::detach(PpcIntc* d) {
   kx::IrqSaveGuard guard(&lock);
   if (dev == d) dev = nullptr;
+}
+
+PpcIntc* PpcIrqChip::current() {
+  kx::IrqSaveGuard guard(&lock);
+  return dev;
 }
 
 int PpcIrqChip::set_irq(u32 irq, u32 level) {
@@ -74,6 +80,8 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
       // another VM's device: -EPERM
     } else if (dev->ops() == &kx_xics_device_ops) {
       s = xics_connect(*dev, vcpu, server);
+    } else if (dev->ops() == &kXicsOnXiveOps) {
+      s = xics_on_xive_connect(*dev, vcpu, server);
     }
   }
   kx_file_put(file);
@@ -102,21 +110,6 @@ kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) {
   return sanity_check(vcpu);
 }
 
-// KVM_REG_PPC_VP_STATE: -ENXIO without a XIVE presenter.
-kx::Status vp_state(Vcpu& vcpu, u64* val) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  if (!chip.dev) return kx::error(kx::kENXIO);
-  return chip.dev->vp_state(vcpu, val);
-}
-
-kx::Status set_vp_state(Vcpu& vcpu, const u64* val) {
-  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  if (!chip.dev) return kx::error(kx::kENXIO);
-  return chip.dev->set_vp_state(vcpu, val);
-}
-
 // KVM_CAP_PPC_IRQ_XIVE: XIVE native, where the host is a POWER9.
 long cap_irq_xive(const Personality&, const Vm* vm) {
   return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower9;
@@ -134,6 +127,19 @@ kx::Status set_icp_state(Vcpu& vcpu, u64 val) {
   kx::IrqSaveGuard guard(&chip.lock);
   if (!chip.dev) return kx::error(kx::kENXIO);
   return chip.dev->set_icp_state(vcpu, val);
+}
+
+kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  if (!chip.dev) return kx::error(kx::kENXIO);
+  return chip.dev->vp_state(vcpu, val, set);
+}
+
+bool icp_hcalls_always(Vcpu& vcpu) {
+  PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
+  kx::IrqSaveGuard guard(&chip.lock);
+  return chip.dev && chip.dev->icp_hcalls_always() && chip.dev->connected(vcpu);
 }
 
 bool has_icp(Vcpu& vcpu) {
@@ -157,34 +163,55 @@ void xics_hcall(Vcpu& vcpu, HcallRegs& regs) {
   if (acked >= 0) vcpu.vm().irq_acked(0, static_cast<u32>(acked));
 }
 
+// RTAS's calls may sleep (XICS-on-XIVE's set-xive allocates queues): the
+// VM's lock, which a device's release takes, keeps the device meanwhile.
 int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->set_xive(irq, server, priority) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->set_xive(irq, server, priority) : -kx::kENODEV;
 }
 
 int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->get_xive(irq, server, priority) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->get_xive(irq, server, priority) : -kx::kENODEV;
 }
 
 int xics_int_off(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->int_off(irq) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->int_off(irq) : -kx::kENODEV;
 }
 
 int xics_int_on(Vm& vm, u32 irq) {
-  PpcIrqChip& chip = ppc_vm(vm).intc;
-  kx::IrqSaveGuard guard(&chip.lock);
-  return chip.dev ? chip.dev->int_on(irq) : -kx::kENODEV;
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  PpcIntc* dev = ppc_vm(vm).intc.current();
+  return dev ? dev->int_on(irq) : -kx::kENODEV;
 }
 
-// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS, where the host has one.
-long cap_irq_xics(const Personality&, const Vm* vm) {
-  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower8;
+kx::Status xics_has_source(const kx_attr& a) {
+  return a.attr >= kFirstIrq && a.attr < kNrIrqs ? kx::Status::ok() : kx::error(kx::kENXIO);
 }
+
+kx::Status xics_has_ctrl(const kx_attr& a) {
+  return a.attr == KX_DEV_XICS_NR_SERVERS ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
+
+kx::Result<u32> xics_nr_servers(const kx_attr& a) {
+  if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::kENXIO;
+  u32 n;
+  if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::kEFAULT;
+  if (n == 0 || n > kMaxVcpuIds) return kx::kEINVAL;
+  return n;
+}
+
+u64 xics_timebase() {
+  const u64 ns = kx_now_ns();
+  return ns / 1000 * 512 + ns % 1000 * 512 / 1000;
+}
+
+// KVM_CAP_IRQ_XICS: vCPUs connect to an XICS; both hosts have one.
+long cap_irq_xics(const Personality&, const Vm*) { return 1; }
 
 }  // namespace ppc
 }  // namespace kvm

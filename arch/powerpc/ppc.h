@@ -45,6 +45,12 @@ class PpcIntc {
   // KVM_REG_PPC_ICP_STATE; -ENXIO for a vCPU not connected.
   virtual kx::Result<u64> icp_state(Vcpu& vcpu) = 0;
   virtual kx::Status set_icp_state(Vcpu& vcpu, u64 val) = 0;
+  // KVM_REG_PPC_VP_STATE, 128 bits: -ENXIO for a vCPU with no XIVE
+  // context, -EPERM for one not in XIVE native mode.
+  virtual kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) = 0;
+  // Whether a connected vCPU's ICP hypercalls are the kernel's whatever
+  // KVM_CAP_PPC_ENABLE_HCALL says (XICS-on-XIVE's POWER9 fast path).
+  virtual bool icp_hcalls_always() const = 0;
   // The ICP's hypercalls on a connected vCPU: r3 the number in, the return
   // code out. Returns the source an H_EOI completed (-1 for none), for
   // kvm_notify_acked_irq() once the locks are dropped.
@@ -54,10 +60,6 @@ class PpcIntc {
   virtual int get_xive(u32 irq, u32* server, u32* priority) = 0;
   virtual int int_off(u32 irq) = 0;
   virtual int int_on(u32 irq) = 0;
-  // KVM_REG_PPC_VP_STATE, two u64 words (book3s.c: -ENXIO for a vCPU with
-  // no XIVE presenter, which is every vCPU of an XICS emulation).
-  virtual kx::Status vp_state(Vcpu&, u64*) { return kx::error(kx::kENXIO); }
-  virtual kx::Status set_vp_state(Vcpu&, const u64*) { return kx::error(kx::kENXIO); }
 
  protected:
   ~PpcIntc() = default;
@@ -92,10 +94,23 @@ class PpcIrqChip final : public IrqChip {
   // the VM's; its release takes it off.
   kx::Status attach(PpcIntc* dev);
   void detach(PpcIntc* dev);
+  // The device, for a caller that holds the VM's lock (which its
+  // release needs) and may sleep.
+  PpcIntc* current();
 
   kx::SpinLock lock{&ppc_intc_class};
   PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
 };
+
+// What both XICS implementations answer alike (intc.cpp): HAS for
+// GRP_SOURCES (16 to 2^20 - 1) and GRP_CTRL (NR_SERVERS); a
+// KVM_DEV_XICS_NR_SERVERS value as XICS-on-XIVE reads it (another
+// attribute -ENXIO, -EFAULT, 0 or above KVM_MAX_VCPU_IDS -EINVAL); H_XIRR_X's
+// timebase, a 512 MHz count of the host's monotonic clock.
+kx::Status xics_has_source(const kx_attr& a);
+kx::Status xics_has_ctrl(const kx_attr& a);
+kx::Result<u32> xics_nr_servers(const kx_attr& a);
+u64 xics_timebase();
 
 // MAX_HCALL_OPCODE (H_WATCHDOG): the hypercalls KVM_CAP_PPC_ENABLE_HCALL
 // switches, one bit per number / 4.
@@ -135,6 +150,21 @@ class PpcVm final : public ArchVm {
 };
 inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
+
+// A device's creation as the VM's interrupt controller (its Create()):
+// -ENOMEM, -EEXIST while the VM has one.
+template <typename T>
+kx::Result<T*> create_intc(Vm& vm) KX_REQUIRES(vm.lock) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::AllocChecker ac;
+  T* dev = new (&ac) T(chip);
+  if (!ac.check()) return kx::kENOMEM;
+  if (kx::Status s = chip.attach(dev); s.is_error()) {
+    kx::destroy(dev);
+    return s;
+  }
+  return dev;
+}
 
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex but for the
 // presentation controllers, which their device reaches under its own lock
@@ -195,21 +225,26 @@ kx::Status spapr_tce_attach(Vm& vm, s32 tablefd);
 // and its ICP's state, the hypercalls the ICP answers
 // (kvmppc_xics_hcall(): H_HARDWARE without an ICP), and RTAS's view of
 // the sources (kvmppc_xics_set_xive() and the rest: 0, -ENODEV without an
-// XICS, -EINVAL). xics_connect() (xics.cpp) is the XICS emulation's
-// connect after enable_irq_xics()'s checks of the fd.
+// XICS, -EINVAL). xics_connect() (xics.cpp) and xics_on_xive_connect()
+// (xics_xive.cpp) are each implementation's connect after
+// enable_irq_xics()'s checks of the fd. A POWER9 VM's KVM_DEV_TYPE_XICS
+// is kXicsOnXiveOps.
+extern const kx_device_ops kXicsOnXiveOps;
 kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server);
+kx::Status xics_on_xive_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
 // XIVE native (xive_native.cpp): KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) after
-// powerpc.c's checks of the fd (enable_irq_xive(), intc.cpp), and
-// KVM_REG_PPC_VP_STATE; KVM_CAP_PPC_IRQ_XIVE where the host has it.
+// powerpc.c's checks of the fd (enable_irq_xive(), intc.cpp);
+// KVM_CAP_PPC_IRQ_XIVE where the host has it.
 kx::Status xive_native_connect(Device& dev, Vcpu& vcpu, u32 server) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
-kx::Status vp_state(Vcpu& vcpu, u64* val) KX_REQUIRES(vcpu.mutex);
-kx::Status set_vp_state(Vcpu& vcpu, const u64* val) KX_REQUIRES(vcpu.mutex);
 long cap_irq_xive(const Personality& p, const Vm* vm);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
+kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) KX_REQUIRES(vcpu.mutex);
 bool has_icp(Vcpu& vcpu);
+// The vCPU's ICP hypercalls are the kernel's even if the VMM disabled them.
+bool icp_hcalls_always(Vcpu& vcpu);
 void xics_hcall(Vcpu& vcpu, HcallRegs& regs) KX_REQUIRES(vcpu.mutex);
 int xics_set_xive(Vm& vm, u32 irq, u32 server, u32 priority);
 int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority);

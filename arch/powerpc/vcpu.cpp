@@ -83,7 +83,7 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   if (kx_copy_from_user(&reg, arg, sizeof(reg))) return kx::kEFAULT;
   const u64 size = 1ULL << ((reg.id & kRegSizeMask) >> kRegSizeShift);
   if (size > kMaxRegBytes) return kx::kEINVAL;
-  u8 val[kMaxRegBytes];
+  u8 val[kMaxRegBytes] = {};
   if (kSet && kx_copy_from_user(val, reg.addr, size)) return kx::kEFAULT;
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
@@ -99,12 +99,8 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
     }
   } else if (reg.id == KX_REG_PPC_VP_STATE) {
     // 128 bits: the XIVE presenter's thread context (-ENXIO without one)
-    if (kSet) {
-      __builtin_memcpy(value, val, sizeof(value));
-      status = set_vp_state(vcpu, value);
-    } else {
-      status = vp_state(vcpu, value);
-    }
+    __builtin_memcpy(value, val, sizeof(value));
+    status = vp_state(vcpu, value, kSet);
   } else if (reg.id == kRegPpcHior) {
     // HV has no HIOR: it reads 0 and takes only 0 (kvmppc_get/set_one_reg_hv()).
     u64 hior = 0;

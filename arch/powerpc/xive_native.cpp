@@ -65,7 +65,7 @@ constexpr u32 kXiveQMaxTargets = kXiveQEntries - 2;
 static_assert(kXiveQPages >= 1);
 
 // struct kvm_ppc_xive_eq
-struct XiveEq {
+struct NativeEqConfig {
   u32 flags;
   u32 qshift;
   u64 qaddr;
@@ -73,7 +73,7 @@ struct XiveEq {
   u32 qindex;
   u8 pad[40];
 };
-static_assert(sizeof(XiveEq) == 64);
+static_assert(sizeof(NativeEqConfig) == 64);
 
 // KVM_REG_PPC_VP_STATE's first word is the OS ring's TIMA words 0 and 1
 // as bytes in the TIMA's order (vcpu->arch.xive_saved_state.w01: NSR,
@@ -290,7 +290,7 @@ class XiveNative final : public PpcIntc {
     const u8 prio = static_cast<u8>(a.attr & KX_XIVE_EQ_PRIORITY_MASK);
     const u32 server =
         static_cast<u32>((a.attr & KX_XIVE_EQ_SERVER_MASK) >> KX_XIVE_EQ_SERVER_SHIFT);
-    XiveEq eq;
+    NativeEqConfig eq;
     if (kx_copy_from_user(&eq, a.addr, sizeof(eq))) return kx::error(kx::kEFAULT);
     kx::Guard<kx::Mutex> config(&mutex_);
     {
@@ -334,7 +334,7 @@ class XiveNative final : public PpcIntc {
     const u8 prio = static_cast<u8>(a.attr & KX_XIVE_EQ_PRIORITY_MASK);
     const u32 server =
         static_cast<u32>((a.attr & KX_XIVE_EQ_SERVER_MASK) >> KX_XIVE_EQ_SERVER_SHIFT);
-    XiveEq eq = {};
+    NativeEqConfig eq = {};
     {
       kx::IrqSaveGuard guard(&lock_);
       NativeVp* vp = find_vp(server);
@@ -412,12 +412,20 @@ class XiveNative final : public PpcIntc {
     return vp && pending(*vp);
   }
 
-  // kvmppc_xive_native_get_vp(): the saved TIMA words with the NVT's IPB
-  // merged in; the second word is 0 (6.1 leaves it uninitialised).
-  kx::Status vp_state(Vcpu& vcpu, u64* val) override {
+  // KVM_REG_PPC_VP_STATE. Get (kvmppc_xive_native_get_vp()): the saved
+  // TIMA words with the NVT's IPB merged in; the second word 0 (6.1
+  // leaves it uninitialised). Set (kvmppc_xive_native_set_vp()): the TIMA
+  // words as given; the NVT's IPB is not restored (a read merged it into
+  // the words).
+  kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) override {
     kx::IrqSaveGuard guard(&lock_);
-    const NativeVp* vp = native_of(vcpu);
+    NativeVp* vp = native_of(vcpu);
     if (!vp) return kx::error(kx::kENXIO);
+    if (set) {
+      __builtin_memcpy(vp->w01, &val[0], sizeof(vp->w01));
+      if (pending(*vp)) vcpu.kick();
+      return kx::Status::ok();
+    }
     u8 w[8];
     __builtin_memcpy(w, vp->w01, sizeof(w));
     w[kTmIpb] |= vp->nvt_ipb;
@@ -426,16 +434,8 @@ class XiveNative final : public PpcIntc {
     return kx::Status::ok();
   }
 
-  // kvmppc_xive_native_set_vp(): the TIMA words as given; the NVT's IPB
-  // is not restored (a read merged it into the words).
-  kx::Status set_vp_state(Vcpu& vcpu, const u64* val) override {
-    kx::IrqSaveGuard guard(&lock_);
-    NativeVp* vp = native_of(vcpu);
-    if (!vp) return kx::error(kx::kENXIO);
-    __builtin_memcpy(vp->w01, &val[0], sizeof(vp->w01));
-    if (pending(*vp)) vcpu.kick();
-    return kx::Status::ok();
-  }
+  // The XICS hypercalls are never the kernel's on a native vCPU.
+  bool icp_hcalls_always() const override { return false; }
 
   // ICP_STATE on a native vCPU, as 6.1's kvmppc_xive_get_icp() reads the
   // native presenter: CPPR and MFRR as last set (0 on a new one), no

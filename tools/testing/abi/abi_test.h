@@ -95,7 +95,8 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	device_group, attr_group, run_group, guest_access_group, dirty_log_group,
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group,
-	ppc_vcpu_group, xics_group, xics_guest_group, spapr_tce_group, xive_group;
+	ppc_vcpu_group, xics_group, xics_guest_group, xics_xive_group, spapr_tce_group,
+	xive_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
@@ -181,7 +182,9 @@ struct ppc_hc ppc_hcall(int vcpu, __u64 nr, __u64 r4, __u64 r5, __u64 r6, __u64 
  * with XIVE (KVM_CAP_PPC_IRQ_XIVE), or with no XICS (KVM_CAP_IRQ_XICS 0:
  * kvm_ext's POWER9 today), they skip, and say so. True: skipped.
  */
+bool xics_on_xive(void);
 bool skip_xics_on_xive(void);
+bool skip_unless_xics_on_xive(void);
 /* ppc: KVM_ENABLE_CAP(KVM_CAP_PPC_PAPR), which book3s HV needs before KVM_RUN. */
 int ppc_enable_papr(int vcpu);
 /* A vCPU KVM_RUN accepts: arm64 after KVM_ARM_VCPU_INIT, ppc in PAPR mode. */

@@ -96,12 +96,8 @@ static long cap_expected(long cap)
 	case KVM_CAP_PPC_PAPR:
 		return P->id == P_PPC;
 	case KVM_CAP_IRQ_XICS:
-		/*
-		 * XICS vCPU connections: 6.1's POWER8 and POWER9 hosts alike;
-		 * kvm_ext's POWER9 host has no XICS-on-XIVE yet (0, a gap
-		 * userspace-api.rst lists)
-		 */
-		return P->id == P_PPC && !(g_is_ext && !strcmp(param_read("ppc_host"), "power9"));
+		/* XICS vCPU connections: the POWER8 and POWER9 hosts alike */
+		return P->id == P_PPC;
 	case KVM_CAP_MP_STATE:
 		return P->id != P_PPC;
 	case KVM_CAP_ARM_SYSTEM_SUSPEND:

@@ -6,8 +6,8 @@
  * (kvmppc_xics_create(), xics_set_source(), xics_get_source(),
  * xics_has_attr(), kvmppc_xics_release(), kvmppc_xics_connect_vcpu(),
  * kvmppc_xics_get/set_icp(), icp_deliver_irq()) and powerpc.c
- * (kvm_vcpu_ioctl_enable_cap()); on the POWER9 host kvm_ext has no
- * XICS-on-XIVE yet.
+ * (kvm_vcpu_ioctl_enable_cap()); on the POWER9 host XICS-on-XIVE
+ * (test_xics_xive.c).
  */
 #include <string.h>
 #include <sys/eventfd.h>
@@ -28,7 +28,7 @@ static int xics_create(int vm, __u32 flags)
 /*
  * One per VM (-EEXIST), KVM_CREATE_DEVICE_TEST 0 even then (the generic
  * path never asks the type); closing the fd releases it and another can be
- * made. KVM_CAP_IRQ_XICS stays 0 until vCPUs can connect.
+ * made. KVM_CAP_IRQ_XICS is 1.
  */
 static void t_xics_create(const struct abi_test *t)
 {
@@ -55,9 +55,9 @@ static void t_xics_create(const struct abi_test *t)
 }
 
 /*
- * The host is the VM's: on a POWER9 (XIVE) host there is no XICS device
- * in kvm_ext yet (-ENODEV, TEST too); a VM made before the switch keeps
- * its POWER8 host's device.
+ * The host is the VM's: on a POWER9 (XIVE) host KVM_DEV_TYPE_XICS is
+ * XICS-on-XIVE (its fd "kvm-xive"); a VM made before the switch keeps its
+ * POWER8 host's XICS emulation.
  */
 PARAM_TEST(t_xics_host)
 {
@@ -69,11 +69,14 @@ PARAM_TEST(t_xics_host)
 	expect_param_write("ppc_host", "power9", 0);
 	expect_eq(strcmp(param_read("ppc_host"), "power9"), 0);
 	after = new_vm(0);
-	expect_eq(xics_create(after, KVM_CREATE_DEVICE_TEST), -ENODEV);
-	expect_eq(xics_create(after, 0), -ENODEV);
-	expect_eq(ioctl(after, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 0);
+	expect_true(xics_on_xive());
+	expect_eq(xics_create(after, KVM_CREATE_DEVICE_TEST), 0);
+	expect_true(xics_create(after, 0) >= 0);
+	expect_eq(ioctl(after, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 1);
 	expect_eq(ioctl(before, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_XICS), 1);
 	expect_true(xics_create(before, 0) >= 0);
+	expect_param_write("ppc_host", "power8", 0);
+	expect_true(!xics_on_xive());
 }
 
 /*
@@ -356,10 +359,10 @@ static void t_xics_delivery(const struct abi_test *t)
 
 static const struct abi_test xics_tests[] = {
 	{ "XICS: one per VM (-EEXIST), CREATE_DEVICE_TEST 0, released with its fd and made "
-	  "again; KVM_CAP_IRQ_XICS 0 (no vCPU connection yet)",
+	  "again; KVM_CAP_IRQ_XICS 1",
 	  REF_DEV, t_xics_create, M_PPC, 0, 0, 0 },
-	{ "XICS: the VM's emulated host decides (ppc_host=power9: -ENODEV, not yet in kvm_ext; "
-	  "a VM made before keeps its host)",
+	{ "XICS: the VM's emulated host decides (ppc_host=power9: XICS-on-XIVE; a VM made "
+	  "before keeps its host)",
 	  REF_DEV, t_xics_host, M_PPC, T_EXT, 0, 0 },
 	{ "XICS GRP_SOURCES set: number (-ENOENT), word (-EFAULT), priority without a server "
 	  "(-EINVAL), in that order; refused sets make nothing",

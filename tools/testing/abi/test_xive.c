@@ -53,6 +53,13 @@ static int xive_create(int vm, __u32 flags)
 	return r ? -errno : (flags ? 0 : track_fd(cd.fd));
 }
 
+static int xics_create(int vm)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
+
+	return ioctl(vm, KVM_CREATE_DEVICE, &cd) ? -errno : track_fd(cd.fd);
+}
+
 static int xattr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
 {
 	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
@@ -233,6 +240,8 @@ static void t_xive_create(const struct abi_test *t)
 		return;
 	expect_eq(xive_create(vm, 0), -EEXIST);
 	expect_eq(xive_create(vm, KVM_CREATE_DEVICE_TEST), 0);
+	/* the VM's one interrupt controller (kvm->arch.xive): no XICS-on-XIVE */
+	expect_eq(xics_create(vm), -EEXIST);
 	expect_eq(source(dev, 100, 0), 0);
 	expect_eq(connect(vcpu, dev, 0, 0), 0);
 	expect_eq(vp_get(vcpu, vp), 0);
@@ -244,6 +253,10 @@ static void t_xive_create(const struct abi_test *t)
 	expect_eq(config(again, 100, CFG(0, 0, 0, 1)), -ENOENT); /* a fresh device */
 	expect_eq(connect(vcpu, again, 0, 0), 0);
 	expect_eq(vp_get(vcpu, vp), 0);
+	/* nor XIVE native beside XICS-on-XIVE */
+	vm = new_vm(0);
+	expect_true(xics_create(vm) >= 0);
+	expect_eq(xive_create(vm, 0), -EEXIST);
 }
 
 /*

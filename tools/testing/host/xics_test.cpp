@@ -80,12 +80,15 @@ TEST_F(XicsTest, TheVmsHostDecides) {
   ASSERT_EQ(kx_ppc_set_host(KX_PPC_HOST_POWER9), 0);
   EXPECT_EQ(kx_ppc_get_host(), static_cast<unsigned>(KX_PPC_HOST_POWER9));
   ASSERT_EQ(kx_vm_create(KX_PPC, 0, nullptr, &p9), 0);
-  EXPECT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, KX_CREATE_DEVICE_TEST, &d), -ENODEV);
-  EXPECT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, 0, &d), -ENODEV);
-  EXPECT_EQ(kx_check_extension(KX_PPC, p9, KX_CAP_IRQ_XICS), 0);
-  EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_IRQ_XICS), 0);
+  EXPECT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, KX_CREATE_DEVICE_TEST, &d), 0);
+  ASSERT_EQ(kx_vm_create_device(p9, KX_DEV_TYPE_XICS, 0, &d), 0);
+  EXPECT_STREQ(kx_device_name(d), "kvm-xive");  // XICS-on-XIVE
+  kx_device_release(d);
+  EXPECT_EQ(kx_check_extension(KX_PPC, p9, KX_CAP_IRQ_XICS), 1);
+  EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_IRQ_XICS), 1);
   kx_vm_put(p9);
   ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &d), 0);  // made on POWER8
+  EXPECT_STREQ(kx_device_name(d), "kvm-xics");
   kx_device_release(d);
 }
 

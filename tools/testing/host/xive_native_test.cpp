@@ -141,11 +141,16 @@ TEST_F(XiveNativeTest, OnePerVmOnThePower9Only) {
   ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XIVE, 0, &d), 0);
   EXPECT_STREQ(kx_device_name(d), "kvm-xive-native");
   EXPECT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XIVE, 0, &again), -EEXIST);
-  EXPECT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &again), -ENODEV);
+  // the VM's one interrupt controller: XICS-on-XIVE cannot join it
+  EXPECT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &again), -EEXIST);
   EXPECT_EQ(Source(d, 100, 0), 0);
   kx_device_release(d);
   ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XIVE, 0, &again), 0);
   EXPECT_EQ(Config(again, 100, Cfg(0, 0, 0)), -ENOENT);  // a fresh device
+  kx_device_release(again);
+  // nor the other way round
+  ASSERT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XICS, 0, &again), 0);
+  EXPECT_EQ(kx_vm_create_device(vm_, KX_DEV_TYPE_XIVE, 0, &d), -EEXIST);
   kx_device_release(again);
   EXPECT_EQ(kx_check_extension(KX_PPC, vm_, KX_CAP_PPC_IRQ_XIVE), 1);
   EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_PPC_IRQ_XIVE), 1);
