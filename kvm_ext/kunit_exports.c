@@ -51,8 +51,6 @@ EXPORT_SYMBOL_NS_GPL(kx_unregister_device_ops, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_vm_create_device, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_abort, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_release, KVM_EXT_KUNIT);
-EXPORT_SYMBOL_NS_GPL(kx_ppc_set_host, KVM_EXT_KUNIT);
-EXPORT_SYMBOL_NS_GPL(kx_ppc_get_host, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_xive_esb_load, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_xive_esb_trigger, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_name, KVM_EXT_KUNIT);
