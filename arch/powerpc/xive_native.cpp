@@ -31,7 +31,7 @@
 // Not here yet: the device fd's mmap (the TIMA and ESB pages, with their
 // fault handlers), through which a guest and the VMM reach the PQ bits
 // and the thread context; DeviceType<XiveNative> will take an mmap entry
-// whose decision lives in this class (esb_load()/esb_store() below are
+// whose decision lives in this class (esb_load()/esb_trigger() below are
 // the ESB operations it will call).
 #include "arch/powerpc/ppc.h"
 #include "arch/powerpc/xics_defs.h"
