@@ -35,9 +35,12 @@ long cap_isa300(const Personality&, const Vm* vm) {
 }
 
 // kvmppc_book3s_init() registers KVM_DEV_TYPE_XICS as the XICS emulation
-// when !xics_on_xive(), else as XICS-on-XIVE.
+// when !xics_on_xive(), else as XICS-on-XIVE; KVM_DEV_TYPE_XIVE (XIVE
+// native) when xive_enabled(), the POWER9.
 const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered) {
-  if (type == KX_DEV_TYPE_XICS && ppc_vm(vm).host == HostModel::kPower9) return &kXicsOnXiveOps;
+  const bool p9 = ppc_vm(vm).host == HostModel::kPower9;
+  if (type == KX_DEV_TYPE_XICS && p9) return &kXicsOnXiveOps;
+  if (type == KX_DEV_TYPE_XIVE) return p9 ? registered : nullptr;
   return registered;
 }
 

@@ -4,6 +4,7 @@
 // vCPU's connection (KVM_ENABLE_CAP(KVM_CAP_IRQ_XICS)), KVM_REG_PPC_ICP_STATE,
 // the XICS hypercalls and RTAS's xive calls.
 #include "arch/powerpc/ppc.h"
+#include "arch/powerpc/xics_defs.h"
 #include "virt/kvm/c_abi.h"
 
 #include <kx/lock.h>
@@ -88,6 +89,32 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
   return sanity_check(vcpu);
 }
 
+// KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) (kvm_vcpu_ioctl_enable_cap()):
+// args[0] the device fd (-EBADF); a host without XIVE (the POWER8) -ENXIO;
+// then a kvm device (-EPERM), XIVE native (-EPERM), of this VM (-EPERM);
+// args[1] the server number, as a u32. Then the sanity check, as for the
+// XICS.
+kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) {
+  void* file;
+  KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
+  kx::Status s = kx::error(kx::kEPERM);
+  if (ppc_vm(vcpu.vm()).host != HostModel::kPower9) {
+    s = kx::error(kx::kENXIO);
+  } else if (kx_device* h = kx_file_device(file)) {
+    Device* dev = from_handle(h);
+    if (dev->ops() == &kx_xive_native_device_ops && &dev->vm() == &vcpu.vm())
+      s = xive_native_connect(*dev, vcpu, static_cast<u32>(req.args[1]));
+  }
+  kx_file_put(file);
+  KX_TRY(s);
+  return sanity_check(vcpu);
+}
+
+// KVM_CAP_PPC_IRQ_XIVE: XIVE native, where the host is a POWER9.
+long cap_irq_xive(const Personality&, const Vm* vm) {
+  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower9;
+}
+
 kx::Result<u64> icp_state(Vcpu& vcpu) {
   PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
   kx::IrqSaveGuard guard(&chip.lock);
@@ -160,6 +187,27 @@ int xics_int_on(Vm& vm, u32 irq) {
   kx::Guard<kx::Mutex> guard(&vm.lock);
   PpcIntc* dev = ppc_vm(vm).intc.current();
   return dev ? dev->int_on(irq) : -kx::kENODEV;
+}
+
+kx::Status xics_has_source(const kx_attr& a) {
+  return a.attr >= kFirstIrq && a.attr < kNrIrqs ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
+
+kx::Status xics_has_ctrl(const kx_attr& a) {
+  return a.attr == KX_DEV_XICS_NR_SERVERS ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
+
+kx::Result<u32> xics_nr_servers(const kx_attr& a) {
+  if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::kENXIO;
+  u32 n;
+  if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::kEFAULT;
+  if (n == 0 || n > kMaxVcpuIds) return kx::kEINVAL;
+  return n;
+}
+
+u64 xics_timebase() {
+  const u64 ns = kx_now_ns();
+  return ns / 1000 * 512 + ns % 1000 * 512 / 1000;
 }
 
 // KVM_CAP_IRQ_XICS: vCPUs connect to an XICS; both hosts have one.

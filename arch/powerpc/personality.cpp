@@ -48,6 +48,7 @@ constexpr VmIoctl kVmIoctls[] = {
 constexpr VcpuCap kVcpuCaps[] = {
     {KX_CAP_PPC_PAPR, enable_papr},
     {KX_CAP_IRQ_XICS, enable_irq_xics},
+    {KX_CAP_PPC_IRQ_XIVE, enable_irq_xive},
 };
 
 constexpr CapRow kCaps[] = {
@@ -60,6 +61,7 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ONE_REG, 1, nullptr},
     {KX_CAP_PPC_PAPR, 1, nullptr},
     {KX_CAP_IRQ_XICS, 0, cap_irq_xics},
+    {KX_CAP_PPC_IRQ_XIVE, 0, cap_irq_xive},
     {KX_CAP_PPC_RTAS, 1, nullptr},
     {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
     {KX_CAP_PPC_MMU_RADIX, 0, cap_isa300},
@@ -75,6 +77,7 @@ constexpr CapRow kCaps[] = {
 constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
     {KX_DEV_TYPE_XICS, &kx_xics_device_ops},
+    {KX_DEV_TYPE_XIVE, &kx_xive_native_device_ops},
 };
 
 // KVM_GET_STATS_FD (6.1's arch/powerpc/kvm/book3s.c tables: its names

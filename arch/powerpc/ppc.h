@@ -26,6 +26,7 @@ HostModel host();
 
 struct Icp;
 struct XiveIcp;
+struct NativeVp;
 struct HcallRegs;
 
 // The VM's in-kernel interrupt controller as the generic paths, RTAS and
@@ -101,6 +102,16 @@ class PpcIrqChip final : public IrqChip {
   PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
 };
 
+// What both XICS implementations answer alike (intc.cpp): HAS for
+// GRP_SOURCES (16 to 2^20 - 1) and GRP_CTRL (NR_SERVERS); a
+// KVM_DEV_XICS_NR_SERVERS value as XICS-on-XIVE reads it (another
+// attribute -ENXIO, -EFAULT, 0 or above KVM_MAX_VCPU_IDS -EINVAL); H_XIRR_X's
+// timebase, a 512 MHz count of the host's monotonic clock.
+kx::Status xics_has_source(const kx_attr& a);
+kx::Status xics_has_ctrl(const kx_attr& a);
+kx::Result<u32> xics_nr_servers(const kx_attr& a);
+u64 xics_timebase();
+
 // MAX_HCALL_OPCODE (H_WATCHDOG): the hypercalls KVM_CAP_PPC_ENABLE_HCALL
 // switches, one bit per number / 4.
 constexpr u64 kMaxHcallOpcode = 0x45c;
@@ -142,6 +153,21 @@ class PpcVm final : public ArchVm {
 inline PpcVm& ppc_vm(Vm& vm) { return *static_cast<PpcVm*>(vm.arch()); }
 inline const PpcVm& ppc_vm(const Vm& vm) { return *static_cast<const PpcVm*>(vm.arch()); }
 
+// A device's creation as the VM's interrupt controller (its Create()):
+// -ENOMEM, -EEXIST while the VM has one.
+template <typename T>
+kx::Result<T*> create_intc(Vm& vm) KX_REQUIRES(vm.lock) {
+  PpcIrqChip& chip = ppc_vm(vm).intc;
+  kx::AllocChecker ac;
+  T* dev = new (&ac) T(chip);
+  if (!ac.check()) return kx::kENOMEM;
+  if (kx::Status s = chip.attach(dev); s.is_error()) {
+    kx::destroy(dev);
+    return s;
+  }
+  return dev;
+}
+
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex but for the
 // presentation controllers, which their device reaches under its own lock
 // (XicsDevice::icp_of(), XicsOnXive::icp_of()).
@@ -158,8 +184,10 @@ class PpcVcpu final : public ArchVcpu {
  private:
   friend class XicsDevice;
   friend class XicsOnXive;
-  Icp* icp_ = nullptr;       // vcpu->arch.icp
-  XiveIcp* xive_ = nullptr;  // vcpu->arch.xive_vcpu
+  friend class XiveNative;
+  Icp* icp_ = nullptr;          // vcpu->arch.icp
+  XiveIcp* xive_ = nullptr;     // vcpu->arch.xive_vcpu
+  NativeVp* native_ = nullptr;  // vcpu->arch.xive_vcpu of a XIVE native vCPU
 };
 inline PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
 
@@ -210,6 +238,12 @@ extern const kx_device_ops kXicsOnXiveOps;
 kx::Status xics_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status xics_on_xive_connect(Device& dev, Vcpu& vcpu, u32 server);
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+// XIVE native (xive_native.cpp): KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) after
+// powerpc.c's checks of the fd (enable_irq_xive(), intc.cpp);
+// KVM_CAP_PPC_IRQ_XIVE where the host has it.
+kx::Status xive_native_connect(Device& dev, Vcpu& vcpu, u32 server) KX_REQUIRES(vcpu.mutex);
+kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+long cap_irq_xive(const Personality& p, const Vm* vm);
 kx::Result<u64> icp_state(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);
 kx::Status set_icp_state(Vcpu& vcpu, u64 val) KX_REQUIRES(vcpu.mutex);
 kx::Status vp_state(Vcpu& vcpu, u64 (&val)[2], bool set) KX_REQUIRES(vcpu.mutex);

@@ -88,20 +88,20 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   if (kSet && kx_copy_from_user(val, reg.addr, size)) return kx::kEFAULT;
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
-  u64 value = 0;
+  u64 value[2] = {};  // what a GET copies out: `size` bytes of it
   if (reg.id == KX_REG_PPC_ICP_STATE) {
     if (kSet) {
-      __builtin_memcpy(&value, val, sizeof(value));
-      status = set_icp_state(vcpu, value);
+      __builtin_memcpy(&value[0], val, sizeof(value[0]));
+      status = set_icp_state(vcpu, value[0]);
     } else {
       kx::Result<u64> r = icp_state(vcpu);
       status = r.is_error() ? r.error() : kx::Status::ok();
-      if (r.is_ok()) value = r.value();
+      if (r.is_ok()) value[0] = r.value();
     }
   } else if (reg.id == KX_REG_PPC_VP_STATE) {
-    u64 vp[2];
-    __builtin_memcpy(vp, val, sizeof(vp));
-    status = vp_state(vcpu, vp, kSet);
+    // 128 bits: the XIVE presenter's thread context (-ENXIO without one)
+    __builtin_memcpy(value, val, sizeof(value));
+    status = vp_state(vcpu, value, kSet);
   } else if (reg.id == kRegPpcHior) {
     // HV has no HIOR: it reads 0 and takes only 0 (kvmppc_get/set_one_reg_hv()).
     u64 hior = 0;
@@ -110,7 +110,7 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   }
   vcpu.mutex.unlock();
   KX_TRY(status);
-  if (!kSet && kx_copy_to_user(reg.addr, &value, sizeof(value))) return kx::kEFAULT;
+  if (!kSet && kx_copy_to_user(reg.addr, value, size)) return kx::kEFAULT;
   return 0;
 }
 

@@ -70,18 +70,12 @@ class XicsDevice final : public PpcIntc {
   // may make another.
   static constexpr bool kDiesWithFd = true;
 
+  explicit XicsDevice(PpcIrqChip& chip) : chip_(chip) {}
+
   // kvmppc_xics_create(): one per VM (kvm->arch.xics), -EEXIST. The VM's
   // interrupt controller points at it from then on.
   static kx::Result<XicsDevice*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
-    PpcIrqChip& chip = ppc_vm(vm).intc;
-    kx::AllocChecker ac;
-    XicsDevice* dev = new (&ac) XicsDevice(chip);
-    if (!ac.check()) return kx::kENOMEM;
-    if (kx::Status s = chip.attach(dev); s.is_error()) {
-      kx::destroy(dev);
-      return s;
-    }
-    return dev;
+    return create_intc<XicsDevice>(vm);
   }
 
   // kvmppc_xics_release(): off the VM first, so that nothing reaches it
@@ -160,9 +154,7 @@ class XicsDevice final : public PpcIntc {
     return kx::Status::ok();
   }
 
-  kx::Status has_source(const kx_attr& a) {
-    return a.attr >= kFirstIrq && a.attr < kNrIrqs ? kx::Status::ok() : kx::error(kx::kENXIO);
-  }
+  kx::Status has_source(const kx_attr& a) { return xics_has_source(a); }
 
   // KVM_DEV_XICS_NR_SERVERS, write only, as xics.rst has it for every
   // XICS (6.1 has it only in XICS-on-XIVE; its XICS emulation answers
@@ -171,17 +163,12 @@ class XicsDevice final : public PpcIntc {
   // once a vCPU is connected. The emulation bounds no server number by it
   // (any u32 connects, as 6.1's), so the value is checked and not kept.
   kx::Status set_ctrl(const kx_attr& a) {
-    if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::error(kx::kENXIO);
-    u32 n;
-    if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::error(kx::kEFAULT);
-    if (n == 0 || n > kMaxVcpuIds) return kx::error(kx::kEINVAL);
+    if (kx::Result<u32> n = xics_nr_servers(a); n.is_error()) return n.error();
     kx::IrqSaveGuard guard(&lock_);
     return icps_.empty() ? kx::Status::ok() : kx::error(kx::kEBUSY);
   }
 
-  kx::Status has_ctrl(const kx_attr& a) {
-    return a.attr == KX_DEV_XICS_NR_SERVERS ? kx::Status::ok() : kx::error(kx::kENXIO);
-  }
+  kx::Status has_ctrl(const kx_attr& a) { return xics_has_ctrl(a); }
 
   // kvmppc_xics_connect_vcpu() after the device checks: a vCPU connected
   // already -EBUSY, a server number another ICP has -EEXIST, then the ICP
@@ -312,10 +299,7 @@ class XicsDevice final : public PpcIntc {
     } else if (nr == kHXirr || nr == kHXirrX) {
       r[0] = h_xirr(*icp);
       // H_XIRR_X adds the timebase: a 512 MHz clock, as POWER's.
-      if (nr == kHXirrX) {
-        const u64 ns = kx_now_ns();
-        r[1] = ns / 1000 * 512 + ns % 1000 * 512 / 1000;
-      }
+      if (nr == kHXirrX) r[1] = xics_timebase();
     } else if (nr == kHIpoll) {
       rc = h_ipoll(*icp, r[0], &r[0], &r[1]);
     } else if (nr == kHCppr) {
@@ -384,8 +368,6 @@ class XicsDevice final : public PpcIntc {
   };
 
  private:
-  explicit XicsDevice(PpcIrqChip& chip) : chip_(chip) {}
-
   static bool out_ee(const Icp& icp) { return icp.xisr && icp.pending_pri < icp.cppr; }
 
   // icp_try_update(): an ICP that now presents an interrupt kicks its vCPU.

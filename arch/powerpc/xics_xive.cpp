@@ -122,19 +122,13 @@ class XicsOnXive final : public PpcIntc {
   static constexpr const char* kName = "kvm-xive";
   static constexpr bool kDiesWithFd = true;
 
+  explicit XicsOnXive(PpcIrqChip& chip) : chip_(chip) {}
+
   // kvmppc_xive_create(): the VM's one interrupt controller (-EEXIST,
   // XIVE native included); nothing allocated in hardware until the
   // first vCPU connects.
   static kx::Result<XicsOnXive*> Create(Vm& vm, u32) KX_REQUIRES(vm.lock) {
-    PpcIrqChip& chip = ppc_vm(vm).intc;
-    kx::AllocChecker ac;
-    XicsOnXive* dev = new (&ac) XicsOnXive(chip);
-    if (!ac.check()) return kx::kENOMEM;
-    if (kx::Status s = chip.attach(dev); s.is_error()) {
-      kx::destroy(dev);
-      return s;
-    }
-    return dev;
+    return create_intc<XicsOnXive>(vm);
   }
 
   // kvmppc_xive_release(): off the VM first; the vCPUs are disconnected
@@ -246,28 +240,21 @@ class XicsOnXive final : public PpcIntc {
     return kx::Status::ok();
   }
 
-  kx::Status has_source(const kx_attr& a) {
-    return a.attr >= kFirstIrq && a.attr < kNrIrqs ? kx::Status::ok() : kx::error(kx::kENXIO);
-  }
+  kx::Status has_source(const kx_attr& a) { return xics_has_source(a); }
 
   // kvmppc_xive_set_nr_servers(): the value (-EFAULT), 0 or above
   // KVM_MAX_VCPU_IDS -EINVAL, -EBUSY once the VP block is allocated (the
   // first connect that got past the server check), clamped to
   // KVM_MAX_VCPUS. Write only.
   kx::Status set_ctrl(const kx_attr& a) {
-    if (a.attr != KX_DEV_XICS_NR_SERVERS) return kx::error(kx::kENXIO);
-    u32 n;
-    if (kx_copy_from_user(&n, a.addr, sizeof(n))) return kx::error(kx::kEFAULT);
-    if (n == 0 || n > kMaxVcpuIds) return kx::error(kx::kEINVAL);
+    const u32 n = KX_TRY(xics_nr_servers(a));
     kx::Guard<kx::Mutex> config(&config_);
     if (vp_allocated_) return kx::error(kx::kEBUSY);
     nr_servers_ = n > kMaxVcpus ? kMaxVcpus : n;
     return kx::Status::ok();
   }
 
-  kx::Status has_ctrl(const kx_attr& a) {
-    return a.attr == KX_DEV_XICS_NR_SERVERS ? kx::Status::ok() : kx::error(kx::kENXIO);
-  }
+  kx::Status has_ctrl(const kx_attr& a) { return xics_has_ctrl(a); }
 
   // kvmppc_xive_connect_vcpu() after the fd's checks: connected already
   // -EBUSY; the server's VP (kvmppc_pack_vcpu_id(), one thread per core)
@@ -406,10 +393,7 @@ class XicsOnXive final : public PpcIntc {
       rc = kHHardware;
     } else if (regs.r3 == kHXirr || regs.r3 == kHXirrX) {
       r[0] = h_xirr(*icp);
-      if (regs.r3 == kHXirrX) {
-        const u64 ns = kx_now_ns();
-        r[1] = ns / 1000 * 512 + ns % 1000 * 512 / 1000;
-      }
+      if (regs.r3 == kHXirrX) r[1] = xics_timebase();
     } else if (regs.r3 == kHIpoll) {
       rc = h_ipoll(*icp, r[0], &r[0]);
     } else if (regs.r3 == kHCppr) {
@@ -487,8 +471,6 @@ class XicsOnXive final : public PpcIntc {
   };
 
  private:
-  explicit XicsOnXive(PpcIrqChip& chip) : chip_(chip) {}
-
   static void free_icp(XiveIcp* icp) {
     for (XiveEq& eq : icp->eqs) kx::free_array(eq.page);
     kx::destroy(icp);

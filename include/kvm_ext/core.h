@@ -277,9 +277,21 @@ int kx_builtin_device(enum kx_personality p, unsigned int i, unsigned int *type,
 /* The built-in tables by name, for tests that register types themselves. */
 extern const struct kx_device_ops kx_vfio_device_ops;
 extern const struct kx_device_ops kx_xics_device_ops;
+extern const struct kx_device_ops kx_xive_native_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;
 extern const struct kx_device_ops kx_vgic_v3_device_ops;
 extern const struct kx_device_ops kx_vgic_its_device_ops;
+
+/*
+ * ppc KVM_DEV_TYPE_XIVE: a source's ESB as the device fd's mapping (its
+ * fault handler, not there yet) and the guest's MMIO will reach it.
+ * kx_xive_esb_load: a load at `offset` of the source's management page
+ * (asm/xive-regs.h's XIVE_ESB_LOAD_EOI, _GET, _SET_PQ_xy): the value.
+ * kx_xive_esb_trigger: a store to its trigger page. -ENXIO for a source
+ * that is not initialised, -EINVAL for a device of another type.
+ */
+int kx_xive_esb_load(struct kx_device *dev, unsigned int irq, unsigned int offset);
+int kx_xive_esb_trigger(struct kx_device *dev, unsigned int irq);
 
 #ifdef __cplusplus
 }

@@ -1251,7 +1251,8 @@ static void demo(const char *node)
 
 			must(xioctl(vcpu[0], KVM_ENABLE_CAP, (unsigned long)&papr,
 				    "KVM_ENABLE_CAP(vCPU 0, PPC_PAPR)") == 0, "PAPR mode");
-			failures += xics_demo(sys);
+			failures += xics_demo(sys, "power8");
+			failures += xics_demo(sys, "power9");
 		}
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");

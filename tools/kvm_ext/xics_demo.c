@@ -7,7 +7,8 @@
  * taken and EOI'd by the guest (H_XIRR, H_EOI); IPIs from vCPU 0 to every
  * other (H_IPI), each taken and EOI'd by its target; then the state is
  * migrated in QEMU's order (source words, then ICP states) into a fresh VM
- * and compared.
+ * and compared. It runs on both emulated POWER hosts: the POWER8's XICS
+ * emulation and the POWER9's XICS-on-XIVE answer the same VMM and guest.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -147,7 +148,15 @@ static int define_token(int vm, const char *name, __u64 token)
 	return ioctl(vm, KVM_EXT_PPC_RTAS_DEFINE_TOKEN, &t);
 }
 
-int xics_demo(int sys)
+/* The ppc node's emulated host for the VMs made from now on. */
+static void set_ppc_host(const char *host)
+{
+	FILE *f = fopen("/sys/module/kvm_ext/parameters/ppc_host", "w");
+
+	must(f && fputs(host, f) >= 0 && fclose(f) == 0, "ppc_host set");
+}
+
+int xics_demo(int sys, const char *host)
 {
 	static const char *const names[] = { "ibm,set-xive", "ibm,get-xive", "ibm,int-off",
 					     "ibm,int-on" };
@@ -158,8 +167,13 @@ int xics_demo(int sys)
 	int i, efd;
 
 	failures = 0;
-	printf("  XICS: a pseries VM, %d vCPUs connected as servers 0-%d\n", NVCPU, NVCPU - 1);
-	if (xvm_new(sys, &a) || xvm_new(sys, &b)) {
+	set_ppc_host(host);
+	printf("  XICS on the %s host (%s): a pseries VM, %d vCPUs connected as servers 0-%d\n",
+	       host, strcmp(host, "power9") ? "the XICS emulation" : "XICS-on-XIVE", NVCPU,
+	       NVCPU - 1);
+	i = xvm_new(sys, &a) || xvm_new(sys, &b);
+	set_ppc_host("power8");
+	if (i) {
 		must(0, "VMs with an XICS and 4 connected vCPUs");
 		xvm_free(&a);
 		xvm_free(&b);

@@ -8,6 +8,6 @@
  * the node's system fd; prints what happens and returns how many steps
  * did not go as expected.
  */
-int xics_demo(int sys);
+int xics_demo(int sys, const char *host);
 
 #endif /* KVM_EXT_XICS_DEMO_H */

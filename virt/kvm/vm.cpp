@@ -388,15 +388,17 @@ kx::Status Vm::map_guest_page(u64 gpa, bool write, GuestPage* page) {
 void Vm::unmap_guest_page(GuestPage& page) {
   if (!page.data) return;
   kx_user_page_unmap(page.handle, page.write);
-  if (page.write) {
-    const u64 gfn = page.gpa >> KX_PAGE_SHIFT;
-    kx::Guard<kx::Mutex> guard(&slots_lock);
-    // The slot may have gone meanwhile; then there is no log to mark.
-    if (Memslot* slot = slots_[0].by_gfn(gfn); slot && slot->logging()) {
-      if (slot->dirty.mark(gfn - slot->base_gfn)) stats_.dirty_pages_logged.inc();
-    }
-  }
+  if (page.write) mark_guest_dirty(page.gpa);
   page = GuestPage{};
+}
+
+void Vm::mark_guest_dirty(u64 gpa) {
+  const u64 gfn = gpa >> KX_PAGE_SHIFT;
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  // The slot may have gone meanwhile; then there is no log to mark.
+  if (Memslot* slot = slots_[0].by_gfn(gfn); slot && slot->logging()) {
+    if (slot->dirty.mark(gfn - slot->base_gfn)) stats_.dirty_pages_logged.inc();
+  }
 }
 
 kx::Status Vm::attr(kx_attr_op op, const kx_attr& a) { return personality_->vm_attr(*this, op, a); }

@@ -240,6 +240,11 @@ class Vm {
   // (guest_batch.h) that would otherwise copy every page twice.
   kx::Status map_guest_page(u64 gpa, bool write, GuestPage* page) KX_EXCLUDES(slots_lock);
   void unmap_guest_page(GuestPage& page) KX_EXCLUDES(slots_lock);
+  // Marks the page at `gpa` dirty when its slot logs: unmap_guest_page()
+  // after a write, and a device whose pinned page is written where it
+  // cannot sleep (the XIVE's event queues, written from irqfd wakeups,
+  // marked by KVM_DEV_XIVE_EQ_SYNC and when they are let go).
+  void mark_guest_dirty(u64 gpa) KX_EXCLUDES(slots_lock);
 
   // gfn_to_hva() succeeds: a writable memslot of address space 0 holds gfn.
   bool gfn_writable(u64 gfn) KX_EXCLUDES(slots_lock);

@@ -86,6 +86,48 @@ struct kvm_vcpu_init {
 #define KVM_XICS_QUEUED			(1ULL << 44)
 #endif
 
+/* ppc: KVM_DEV_TYPE_XIVE's attribute groups and values */
+#ifndef KVM_DEV_XIVE_GRP_CTRL
+#define KVM_DEV_XIVE_GRP_CTRL		1
+#define   KVM_DEV_XIVE_RESET		1
+#define   KVM_DEV_XIVE_EQ_SYNC		2
+#define   KVM_DEV_XIVE_NR_SERVERS	3
+#define KVM_DEV_XIVE_GRP_SOURCE		2
+#define KVM_DEV_XIVE_GRP_SOURCE_CONFIG	3
+#define KVM_DEV_XIVE_GRP_EQ_CONFIG	4
+#define KVM_DEV_XIVE_GRP_SOURCE_SYNC	5
+#define KVM_XIVE_LEVEL_SENSITIVE	(1ULL << 0)
+#define KVM_XIVE_LEVEL_ASSERTED		(1ULL << 1)
+#define KVM_XIVE_SOURCE_PRIORITY_SHIFT	0
+#define KVM_XIVE_SOURCE_PRIORITY_MASK	0x7
+#define KVM_XIVE_SOURCE_SERVER_SHIFT	3
+#define KVM_XIVE_SOURCE_SERVER_MASK	0xfffffff8ULL
+#define KVM_XIVE_SOURCE_MASKED_SHIFT	32
+#define KVM_XIVE_SOURCE_MASKED_MASK	0x100000000ULL
+#define KVM_XIVE_SOURCE_EISN_SHIFT	33
+#define KVM_XIVE_SOURCE_EISN_MASK	0xfffffffe00000000ULL
+#define KVM_XIVE_EQ_PRIORITY_SHIFT	0
+#define KVM_XIVE_EQ_PRIORITY_MASK	0x7
+#define KVM_XIVE_EQ_SERVER_SHIFT	3
+#define KVM_XIVE_EQ_SERVER_MASK		0xfffffff8ULL
+#define KVM_XIVE_EQ_ALWAYS_NOTIFY	0x00000001
+#define KVM_XIVE_TIMA_PAGE_OFFSET	0
+#define KVM_XIVE_ESB_PAGE_OFFSET	4
+#endif
+
+/*
+ * ppc: GRP_EQ_CONFIG's value, struct kvm_ppc_xive_eq of ppc's asm/kvm.h
+ * (the same layout, by another name, so that it builds beside POWER's).
+ */
+struct kvm_ext_ppc_xive_eq {
+	__u32 flags;
+	__u32 qshift;
+	__u64 qaddr;
+	__u32 qtoggle;
+	__u32 qindex;
+	__u8  pad[40];
+};
+
 /* ppc: the interrupt presentation controllers' ONE_REG ids */
 #ifndef KVM_REG_PPC_ICP_STATE
 #define KVM_REG_PPC_ICP_STATE	(KVM_REG_PPC | KVM_REG_SIZE_U64 | 0x8c)

@@ -19,9 +19,6 @@
 #define REF_SRC "devices/xics.rst KVM_DEV_XICS_GRP_SOURCES; 6.1 xive_set/get_source()"
 #define REF_HC "PAPR (XICS hypercalls); 6.1 book3s_xive.c xive_vm_h_*()"
 
-enum { H_SUCCESS = 0, H_PARAMETER = -4 };
-enum { H_EOI = 0x64, H_CPPR = 0x68, H_IPI = 0x6c, H_IPOLL = 0x70, H_XIRR = 0x74 };
-#define XICS_IPI 2
 
 static int dev_create(int vm, __u32 type, __u32 flags)
 {
@@ -36,20 +33,17 @@ static int nr_servers(int dev, void *val)
 	return xattr(dev, KVM_SET_DEVICE_ATTR, KVM_DEV_XICS_GRP_CTRL, KVM_DEV_XICS_NR_SERVERS, val);
 }
 
-static __u64 src(int dev, __u64 irq)
+
+/* A VM with XICS-on-XIVE and vCPU 0 (PAPR) connected as server. */
+static bool one_vcpu(int *dev, int *v, __u64 server)
 {
-	__u64 w;
+	int vm = new_vm(0);
 
-	expect_eq(get_src(dev, irq, &w), 0);
-	return w;
-}
-
-static __u64 icp(int vcpu)
-{
-	__u64 v;
-
-	expect_eq(icp_get(vcpu, &v), 0);
-	return v;
+	*dev = dev_create(vm, KVM_DEV_TYPE_XICS, 0);
+	if (!expect_true(*dev >= 0))
+		return false;
+	*v = runnable_vcpu(vm, 0);
+	return expect_eq(connect(*v, *dev, server, 0), 0);
 }
 
 /*
@@ -223,16 +217,10 @@ static void t_xx_source_words(const struct abi_test *t)
  */
 static void t_xx_targeted(const struct abi_test *t)
 {
-	int vm = new_vm(0), dev, v;
+	int dev, v;
 
 	(void)t;
-	if (skip_unless_xics_on_xive())
-		return;
-	dev = dev_create(vm, KVM_DEV_TYPE_XICS, 0);
-	if (!expect_true(dev >= 0))
-		return;
-	v = runnable_vcpu(vm, 0);
-	if (!expect_eq(connect(v, dev, 3, 0), 0))
+	if (skip_unless_xics_on_xive() || !one_vcpu(&dev, &v, 3))
 		return;
 	expect_eq(set_src(dev, 0x1000, PRIO(5) | 3), 0);
 	expect_eq(set_src(dev, 0x1001, PRIO(7) | 3), 0);
@@ -252,16 +240,10 @@ static void t_xx_targeted(const struct abi_test *t)
  */
 static void t_xx_icp_state(const struct abi_test *t)
 {
-	int vm = new_vm(0), dev, v;
+	int dev, v;
 
 	(void)t;
-	if (skip_unless_xics_on_xive())
-		return;
-	dev = dev_create(vm, KVM_DEV_TYPE_XICS, 0);
-	if (!expect_true(dev >= 0))
-		return;
-	v = runnable_vcpu(vm, 0);
-	if (!expect_eq(connect(v, dev, 0, 0), 0))
+	if (skip_unless_xics_on_xive() || !one_vcpu(&dev, &v, 0))
 		return;
 	expect_eq(icp_put(v, ICP(7, 0, 0xff, 0xff)), 0);
 	expect_eq(icp(v), ICP(7, 0, 0xff, 0xff));
@@ -330,24 +312,12 @@ static bool xx_setup(struct xx *g)
 	return true;
 }
 
-#define hk(vcpu, nr, r4, r5) hk_at(__LINE__, vcpu, nr, r4, r5, NULL)
-static long hk_at(int line, int vcpu, __u64 nr, __u64 r4, __u64 r5, struct ppc_hc *out)
-{
-	struct ppc_hc h = ppc_hcall(vcpu, nr, r4, r5, 0, 0);
-
-	if (h.err || h.result != KVM_EXT_RESULT_KERNEL)
-		fail("line %d: hypercall %#llx: errno %s, result %u", line, (unsigned long long)nr,
-		     errno_name(h.err), h.result);
-	if (out)
-		*out = h;
-	return (long)h.r3;
-}
 
 static __u64 xirr(int vcpu)
 {
 	struct ppc_hc h;
 
-	expect_eq(hk_at(__LINE__, vcpu, H_XIRR, 0, 0, &h), H_SUCCESS);
+	expect_eq(hk4(vcpu, H_XIRR, 0, 0, &h), H_SUCCESS);
 	return h.r4;
 }
 
@@ -423,10 +393,10 @@ static void t_xx_ipi(const struct abi_test *t)
 		return;
 	expect_eq(hk(g.v[0], H_IPI, 7, 5), H_PARAMETER);
 	expect_eq(hk(g.v[0], H_IPI, 1, 5), H_SUCCESS);
-	expect_eq(hk_at(__LINE__, g.v[0], H_IPOLL, 1, 0x1234, &h), H_SUCCESS);
+	expect_eq(hk4(g.v[0], H_IPOLL, 1, 0x1234, &h), H_SUCCESS);
 	expect_eq(h.r4, 0xff000000 | XICS_IPI);
 	expect_eq(h.r5, 0x1234);
-	expect_eq(hk_at(__LINE__, g.v[1], H_IPOLL, 1, 0, &h), H_SUCCESS);
+	expect_eq(hk4(g.v[1], H_IPOLL, 1, 0, &h), H_SUCCESS);
 	expect_eq(h.r4, 0xff000000 | XICS_IPI);
 	expect_eq(icp(g.v[1]), ICP(0xff, 0, 5, 0xff));
 	expect_eq(xirr(g.v[1]), 0xff000000 | XICS_IPI);
@@ -583,7 +553,7 @@ static int rtas(struct xx *g, char *ram, __u32 token, __u32 nargs, __u32 nret,
 	a->nret = __builtin_bswap32(nret);
 	for (i = 0; i < nargs; i++)
 		a->args[i] = __builtin_bswap32(args[i]);
-	if (hk(g->v[0], 0xf000, RAM_GPA, 0) != H_SUCCESS)
+	if (hk(g->v[0], H_RTAS, RAM_GPA, 0) != H_SUCCESS)
 		return 1;
 	for (i = 0; out && i < nret; i++)
 		out[i] = __builtin_bswap32(a->args[nargs + i]);

@@ -55,4 +55,44 @@ static inline int icp_put(int vcpu, __u64 v)
 	return one_reg(vcpu, true, KVM_REG_PPC_ICP_STATE, &v) ? -errno : 0;
 }
 
+/* The XICS hypercalls (PAPR) and their return codes. */
+enum { H_SUCCESS = 0, H_HARDWARE = -1, H_PARAMETER = -4 };
+enum {
+	H_EOI = 0x64, H_CPPR = 0x68, H_IPI = 0x6c, H_IPOLL = 0x70, H_XIRR = 0x74,
+	H_XIRR_X = 0x2fc, H_RTAS = 0xf000,
+};
+#define XICS_IPI 2
+
+/* A source's word and a vCPU's ICP state, which must read. */
+static inline __u64 src(int dev, __u64 irq)
+{
+	__u64 w;
+
+	expect_eq(get_src(dev, irq, &w), 0);
+	return w;
+}
+
+static inline __u64 icp(int vcpu)
+{
+	__u64 v;
+
+	expect_eq(icp_get(vcpu, &v), 0);
+	return v;
+}
+
+/* A hypercall the kernel completes (else the test fails); returns r3. */
+#define hk(vcpu, nr, r4, r5) hk_at(__LINE__, vcpu, nr, r4, r5, NULL)
+#define hk4(vcpu, nr, r4, r5, out) hk_at(__LINE__, vcpu, nr, r4, r5, out)
+static inline long hk_at(int line, int vcpu, __u64 nr, __u64 r4, __u64 r5, struct ppc_hc *out)
+{
+	struct ppc_hc h = ppc_hcall(vcpu, nr, r4, r5, 0, 0);
+
+	if (h.err || h.result != KVM_EXT_RESULT_KERNEL)
+		fail("line %d: hypercall %#llx: errno %s, result %u", line, (unsigned long long)nr,
+		     errno_name(h.err), h.result);
+	if (out)
+		*out = h;
+	return (long)h.r3;
+}
+
 #endif /* KVM_EXT_XICS_COMMON_H */

@@ -42,6 +42,7 @@
 /* failslab's "times" at the start: far more failures than a sweep forces */
 #define TIMES_BUDGET 1000000L
 #define FAILSLAB "/sys/kernel/debug/failslab/"
+#define PPC_HOST "/sys/module/kvm_ext/parameters/ppc_host"
 
 static int sysfd, failures, checks, enomems;
 static unsigned char *ram;
@@ -365,6 +366,72 @@ static int sc_xics(int n)
 }
 
 /*
+ * ppc's XICS on the POWER9 host, XICS-on-XIVE: the device, two vCPUs'
+ * connections (the second gets a queue for the priority a source uses),
+ * a source's first set (its block; a queue on every vCPU, whose failure
+ * leaves the source untargeted, as 6.1's). Each fails only with -ENOMEM
+ * and leaves nothing behind: done again, it succeeds, and then the
+ * source, set again, is targeted at its server.
+ */
+static int sc_xics_xive(int n)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_XICS };
+	struct kvm_enable_cap papr = { .cap = KVM_CAP_PPC_PAPR };
+	struct kvm_enable_cap conn = { .cap = KVM_CAP_IRQ_XICS };
+	__u64 word = 5ULL << KVM_XICS_PRIORITY_SHIFT | 1, got;
+	int vm, v[2], r[4], e[4], i, left;
+
+	write_file(PPC_HOST, "power9");
+	vm = ioctl(sysfd, KVM_CREATE_VM, 0);
+	write_file(PPC_HOST, "power8");
+	for (i = 0; i < 2; i++) {
+		v[i] = ioctl(vm, KVM_CREATE_VCPU, i);
+		ioctl(v[i], KVM_ENABLE_CAP, &papr);
+	}
+	arm_nth(n);
+	r[0] = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+	e[0] = errno;
+	conn.args[0] = cd.fd;
+	r[1] = r[0] ? 0 : ioctl(v[0], KVM_ENABLE_CAP, &conn);
+	e[1] = errno;
+	r[2] = r[0] || r[1] ? 0 : xics_source(cd.fd, KVM_SET_DEVICE_ATTR, 20, &word);
+	e[2] = errno;
+	conn.args[1] = 1;
+	r[3] = r[0] || r[1] || r[2] ? 0 : ioctl(v[1], KVM_ENABLE_CAP, &conn);
+	e[3] = errno;
+	left = nth_left();
+	for (i = 0; i < 4; i++) {
+		if (r[i] == 0)
+			continue;
+		enomems += e[i] == ENOMEM;
+		expect(e[i] == ENOMEM, "XICS-on-XIVE's ioctls fail only with ENOMEM", n);
+	}
+	if (r[0])
+		expect(ioctl(vm, KVM_CREATE_DEVICE, &cd) == 0,
+		       "a failed XICS-on-XIVE leaves room for one", n);
+	conn.args[0] = cd.fd;
+	conn.args[1] = 0;
+	if (r[0] || r[1])
+		expect(ioctl(v[0], KVM_ENABLE_CAP, &conn) == 0,
+		       "a vCPU whose connection failed connects", n);
+	if (r[2])
+		expect(xics_source(cd.fd, KVM_GET_DEVICE_ATTR, 20, &got) == -1 && errno == ENOENT,
+		       "a source whose set failed does not exist", n);
+	conn.args[1] = 1;
+	if (r[0] || r[1] || r[2] || r[3])
+		expect(ioctl(v[1], KVM_ENABLE_CAP, &conn) == 0,
+		       "a vCPU whose connection failed connects", n);
+	expect(xics_source(cd.fd, KVM_SET_DEVICE_ATTR, 20, &word) == 0, "the source sets", n);
+	expect(xics_source(cd.fd, KVM_GET_DEVICE_ATTR, 20, &got) == 0 && got == word,
+	       "the source is targeted at its server", n);
+	close(cd.fd);
+	for (i = 0; i < 2; i++)
+		close(v[i]);
+	close(vm);
+	return left;
+}
+
+/*
  * ppc's KVM_CREATE_SPAPR_TCE_64: a failed table holds no VM reference and
  * leaves its LIOBN free.
  */
@@ -406,6 +473,7 @@ static const struct {
 	{ "KVM_IOEVENTFD", sc_ioeventfd, NULL },
 	{ "KVM_GET_STATS_FD", sc_stats_fd, NULL },
 	{ "XICS (device, connection, ICS, RTAS token)", sc_xics, "ppc" },
+	{ "XICS-on-XIVE (device, connections, source block, queues)", sc_xics_xive, "ppc" },
 	{ "KVM_CREATE_SPAPR_TCE_64", sc_spapr_tce, "ppc" },
 };
 

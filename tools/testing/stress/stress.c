@@ -14,7 +14,11 @@
  * close, so a VM often ends with its last stats fd. On ppc, vCPUs connect
  * to XICS devices (theirs or another VM's) while the guest's XICS
  * hypercalls, KVM_IRQ_LINE, irqfds and source words hit them and their
- * fds close. fds are shared
+ * fds close; VMs are made on either emulated host (ppc_host flips), and
+ * on the POWER9 vCPUs connect to XIVE devices whose sources, targeting
+ * and event queues (pinned in memslots that change meanwhile) are
+ * configured, reset and synced while KVM_IRQ_LINE, irqfds and VP_STATE
+ * hit them and their fds close. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -47,7 +51,7 @@
 
 #define NVM 6
 #define NVCPU 24
-#define NDEV 6
+#define NDEV 6 /* a device sits in its VM's slot */
 #define NEFD 8
 #define NSTATS 8
 #define RAM_SIZE (4UL << 20)
@@ -56,12 +60,16 @@
 #define IOEV_ADDR(seed) (IOEV_BASE + 8 * rnd(seed, 4))
 
 static const char *node;
-static int sysfd;
+static int sysfd, is_ppc;
+static char ppc_host_before[16];
 static unsigned char *ram;
 static atomic_int stop;
 static atomic_long ops, bad;
+/* ppc: what reached the XIVE (shown at the end, so a run proves it did) */
+static atomic_long xive_devs, xive_connects, xive_queues;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static int vms[NVM], vcpus[NVCPU], devs[NDEV], efds[NEFD], stats[NSTATS];
+_Static_assert(NDEV == NVM && NVCPU % NVM == 0, "devs[] and vcpus[] follow vms[]");
 
 static void on_signal(int sig)
 {
@@ -100,16 +108,43 @@ static long check(long r, int returns_fd, const char *what)
 	return r;
 }
 
-/* A dup of a random live entry, or -1. */
-static int take(int *table, int n, unsigned int *seed)
+/* A dup of entry i, or -1. */
+static int take_at(int *table, int i)
 {
-	int i = rnd(seed, n), fd = -1;
+	int fd = -1;
 
 	pthread_mutex_lock(&table_lock);
 	if (table[i] >= 0)
 		fd = dup(table[i]);
 	pthread_mutex_unlock(&table_lock);
 	return fd;
+}
+
+/* A dup of a random live entry, or -1; its index in *idx. */
+static int take_idx(int *table, int n, unsigned int *seed, int *idx)
+{
+	*idx = rnd(seed, n);
+	return take_at(table, *idx);
+}
+
+static int take(int *table, int n, unsigned int *seed)
+{
+	int i;
+
+	return take_idx(table, n, seed, &i);
+}
+
+/* Entry i becomes fd; the one it replaces is closed. */
+static void put_at(int *table, int i, int fd)
+{
+	int old;
+
+	pthread_mutex_lock(&table_lock);
+	old = table[i];
+	table[i] = fd;
+	pthread_mutex_unlock(&table_lock);
+	if (old >= 0)
+		close(old);
 }
 
 static void put_entry(int *table, int n, unsigned int *seed, int fd)
@@ -139,6 +174,10 @@ static void op_memslot(int vm, unsigned int *seed)
 		.userspace_addr = (uintptr_t)ram + ((uint64_t)rnd(seed, 512) << 12),
 	};
 
+	/* ppc: often a whole 64 KiB, where a XIVE queue fits */
+	if (is_ppc && m.memory_size && rnd(seed, 2))
+		m.memory_size = 1 << 16;
+
 	check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
 }
 
@@ -160,15 +199,46 @@ static void op_attr(int fd, unsigned int *seed)
 		0x70, 0x78, 0xd0, 0xfc, 0xc230, 0xc663, 0xc664, 0xc667, 0x20, 0x40,
 	};
 	uint64_t payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
+	unsigned long op;
+	long r;
 	struct kvm_device_attr a = {
 		.group = rnd(seed, 4), .attr = rnd(seed, 4),
 		.addr = rnd(seed, 8) ? (uintptr_t)&payload : 0,
+	};
+
+	struct kvm_ext_ppc_xive_eq eq = {
+		.flags = rnd(seed, 8) ? KVM_XIVE_EQ_ALWAYS_NOTIFY : 0,
+		.qshift = rnd(seed, 4) ? 16 : 0,
+		.qaddr = (uint64_t)rnd(seed, 64) << 16,
+		.qtoggle = rnd(seed, 2),
+		.qindex = rnd(seed, 2) ? 0 : rnd(seed, 16400),
 	};
 
 	if (rnd(seed, 3) == 0) {
 		a.group = rnd(seed, 8);
 		a.attr = (uint64_t)rnd(seed, 6) << 32 |
 			 gic_offsets[rnd(seed, sizeof(gic_offsets) / sizeof(gic_offsets[0]))];
+	} else if (is_ppc && rnd(seed, 2)) {
+		/*
+		 * ppc's XIVE: sources 0-63 (LSI, asserted), their targeting
+		 * (server 0-3, priority 0-7, masked, EISN), a queue of server
+		 * 0-3 and priority 0-7 in or out of the memslots, the controls.
+		 */
+		a.group = 1 + rnd(seed, 5);
+		a.attr = rnd(seed, 64);
+		payload = rnd(seed, 4);
+		if (a.group == KVM_DEV_XIVE_GRP_SOURCE_CONFIG)
+			payload = (uint64_t)rnd(seed, 64) << 33 | (uint64_t)rnd(seed, 2) << 32 |
+				  rnd(seed, 4) << 3 | rnd(seed, 8);
+		if (a.group == KVM_DEV_XIVE_GRP_EQ_CONFIG) {
+			a.attr = rnd(seed, 4) << 3 | rnd(seed, 8);
+			if (a.addr)
+				a.addr = (uintptr_t)&eq;
+		}
+		if (a.group == KVM_DEV_XIVE_GRP_CTRL) {
+			a.attr = 1 + rnd(seed, 3);
+			payload = rnd(seed, 2) ? 8 : rnd(seed, 20000);
+		}
 	} else if (rnd(seed, 3) == 0) {
 		/* ppc's XICS: a source word (server 0-3, priority 0-7 or masked, P/Q) */
 		a.group = KVM_DEV_XICS_GRP_SOURCES;
@@ -176,7 +246,10 @@ static void op_attr(int fd, unsigned int *seed)
 		payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
 			  (uint64_t)rnd(seed, 32) << 40;
 	}
-	check(ioctl(fd, req[rnd(seed, 3)], &a), 0, "DEVICE_ATTR");
+	op = req[rnd(seed, 3)];
+	r = check(ioctl(fd, op, &a), 0, "DEVICE_ATTR");
+	if (r == 0 && op == KVM_SET_DEVICE_ATTR && a.addr == (uintptr_t)&eq && eq.qshift)
+		atomic_fetch_add(&xive_queues, 1);
 }
 
 /* KVM_IRQ_LINE: SPI, PPI, CPU or bad types, near-valid vCPUs and numbers. */
@@ -312,7 +385,12 @@ static void op_eventfd(unsigned int *seed)
 	}
 }
 
-static void op_guest(int vcpu, unsigned int *seed)
+/*
+ * vcpu_vm: the index of the VM (in vms[], and of its devices in devs[]) the
+ * vCPU was made in, if known (-1): a connection goes to a device of its
+ * own VM half the time.
+ */
+static void op_guest(int vcpu, int vcpu_vm, unsigned int *seed)
 {
 	static const unsigned int lens[] = { 1, 2, 4, 8, 3 };
 	/* ICC_PMR, IAR1, EOIR1, HPPIR1, IGRPEN1, SGI1R, DIR, CTLR; PMCEID0 */
@@ -327,7 +405,7 @@ static void op_guest(int vcpu, unsigned int *seed)
 		.data = rand_r(seed),
 	};
 
-	if (rnd(seed, 16) == 0) {
+	if (rnd(seed, is_ppc ? 4 : 16) == 0) {
 		/* arm64: initialise it (maybe with a PMU), so KVM_RUN maps the GIC. */
 		struct kvm_vcpu_init init = { .target = 5 };
 
@@ -339,11 +417,26 @@ static void op_guest(int vcpu, unsigned int *seed)
 		check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(PPC_PAPR)");
 		/* ppc: connect to a device (an XICS, perhaps of another VM) as server 0-3 */
 		papr.cap = KVM_CAP_IRQ_XICS;
-		papr.args[0] = (__u64)take(devs, NDEV, seed);
+		papr.args[0] = (__u64)(vcpu_vm >= 0 && rnd(seed, 2) ? take_at(devs, vcpu_vm)
+								   : take(devs, NDEV, seed));
 		papr.args[1] = rnd(seed, 4);
-		check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(IRQ_XICS)");
+		if (rnd(seed, 2))
+			papr.cap = KVM_CAP_PPC_IRQ_XIVE;
+		if (check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(IRQ_XICS/XIVE)") == 0 &&
+		    papr.cap == KVM_CAP_PPC_IRQ_XIVE)
+			atomic_fetch_add(&xive_connects, 1);
 		if ((int)papr.args[0] >= 0)
 			close((int)papr.args[0]);
+		if (is_ppc) {
+			/* the XIVE presenter's thread context, read or set */
+			__u64 vp[2] = { (__u64)rand_r(seed) << 32 | rand_r(seed), 0 };
+			struct kvm_one_reg reg = {
+				.id = KVM_REG_PPC_VP_STATE, .addr = (uintptr_t)vp,
+			};
+
+			check(ioctl(vcpu, rnd(seed, 2) ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &reg),
+			      0, "ONE_REG(VP_STATE)");
+		}
 		return;
 	}
 	if (a.kind == KVM_EXT_ACCESS_HYPERCALL && rnd(seed, 2)) {
@@ -470,15 +563,102 @@ static void op_fork(int vm)
 	}
 }
 
+#define PPC_HOST_PARAM "/sys/module/kvm_ext/parameters/ppc_host"
+
+/*
+ * ppc: one coherent XIVE step on VM slot i, so that connections, queues
+ * and targeting meet often enough to race each other: a 64 KiB memslot
+ * (slot 14 or 15) at one of two places, vCPU k of the slot connected as
+ * server k, its queue of a random priority at one of the two places, a
+ * source (re)initialised and targeted there, and a trigger. Every step
+ * may fail (no XIVE, a POWER8 VM, a slot in use, closed fds).
+ */
+static void op_xive(unsigned int *seed)
+{
+	int i = rnd(seed, NVM), k = rnd(seed, NVCPU / NVM);
+	int vm = take_at(vms, i), dev = take_at(devs, i), vcpu = take_at(vcpus, i * 4 + k);
+	unsigned int prio = rnd(seed, 7), irq = rnd(seed, 64);
+	int place = rnd(seed, 2);
+	__u64 gpa = 0x4000000ULL + ((__u64)place << 16);
+	struct kvm_ext_ppc_xive_eq eq = {
+		.flags = KVM_XIVE_EQ_ALWAYS_NOTIFY, .qshift = 16, .qaddr = gpa,
+		.qtoggle = 1, .qindex = rnd(seed, 4) ? 0 : rnd(seed, 16384),
+	};
+	__u64 val = (__u64)irq << KVM_XIVE_SOURCE_EISN_SHIFT | (__u64)k << 3 | prio;
+	struct kvm_device_attr a = { .group = KVM_DEV_XIVE_GRP_EQ_CONFIG,
+				     .attr = (__u64)k << 3 | prio, .addr = (uintptr_t)&eq };
+	struct kvm_enable_cap c = { .cap = KVM_CAP_PPC_PAPR };
+	struct kvm_irq_level l = { .irq = irq, .level = 1 };
+
+	if (vm >= 0 && rnd(seed, 2) == 0) {
+		struct kvm_userspace_memory_region m = {
+			.slot = 14 + place, .guest_phys_addr = gpa,
+			.memory_size = rnd(seed, 8) ? 1 << 16 : 0,
+			.userspace_addr = (uintptr_t)ram + ((uint64_t)rnd(seed, 64) << 16),
+		};
+
+		check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
+	}
+	if (vcpu >= 0 && dev >= 0 && rnd(seed, 2) == 0) {
+		check(ioctl(vcpu, KVM_ENABLE_CAP, &c), 0, "ENABLE_CAP(PPC_PAPR)");
+		c.cap = KVM_CAP_PPC_IRQ_XIVE;
+		c.args[0] = dev;
+		c.args[1] = k;
+		if (check(ioctl(vcpu, KVM_ENABLE_CAP, &c), 0, "ENABLE_CAP(PPC_IRQ_XIVE)") == 0)
+			atomic_fetch_add(&xive_connects, 1);
+	}
+	if (dev >= 0) {
+		if (check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "XIVE EQ_CONFIG") == 0)
+			atomic_fetch_add(&xive_queues, 1);
+		a.group = KVM_DEV_XIVE_GRP_SOURCE;
+		a.attr = irq;
+		a.addr = (uintptr_t)&val;
+		if (rnd(seed, 2))
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "XIVE SOURCE");
+		a.group = KVM_DEV_XIVE_GRP_SOURCE_CONFIG;
+		check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "XIVE SOURCE_CONFIG");
+		if (rnd(seed, 8) == 0) {
+			a.group = KVM_DEV_XIVE_GRP_CTRL;
+			a.attr = 1 + rnd(seed, 2); /* RESET, EQ_SYNC */
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "XIVE CTRL");
+		}
+	}
+	if (vm >= 0)
+		check(ioctl(vm, KVM_IRQ_LINE, &l), 0, "IRQ_LINE");
+	if (vm >= 0)
+		close(vm);
+	if (dev >= 0)
+		close(dev);
+	if (vcpu >= 0)
+		close(vcpu);
+}
+
+/* The module parameter, written as a whole (a failure fails the run). */
+static void write_ppc_host(const char *val)
+{
+	int fd = open(PPC_HOST_PARAM, O_WRONLY);
+
+	atomic_fetch_add(&ops, 1);
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
+		fprintf(stderr, "stress: writing %s to ppc_host failed\n", val);
+		atomic_fetch_add(&bad, 1);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 static void *worker(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg;
 
 	while (!atomic_load(&stop)) {
-		int fd;
+		int fd, i;
 
-		switch (rnd(&seed, 23)) {
+		switch (rnd(&seed, is_ppc ? 24 : 23)) {
 		case 0:
+			/* ppc: the next VMs on the POWER8 or the POWER9 host */
+			if (is_ppc && rnd(&seed, 2))
+				write_ppc_host(rnd(&seed, 2) ? "power9" : "power8");
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
 				put_entry(vms, NVM, &seed, fd);
@@ -487,13 +667,14 @@ static void *worker(void *arg)
 			drop_entry(vms, NVM, &seed);
 			break;
 		case 2:
-			fd = take(vms, NVM, &seed);
+			/* a vCPU's slot says which VM slot it was made in */
+			fd = take_idx(vms, NVM, &seed, &i);
 			if (fd >= 0) {
 				int v = check(ioctl(fd, KVM_CREATE_VCPU, rnd(&seed, 6)), 1,
 					      "CREATE_VCPU");
 
 				if (v >= 0)
-					put_entry(vcpus, NVCPU, &seed, v);
+					put_at(vcpus, i * (NVCPU / NVM) + rnd(&seed, NVCPU / NVM), v);
 				close(fd);
 			}
 			break;
@@ -509,15 +690,23 @@ static void *worker(void *arg)
 			}
 			break;
 		case 6:
-			fd = take(vms, NVM, &seed);
+			/* a device's slot is its VM's */
+			fd = take_idx(vms, NVM, &seed, &i);
 			if (fd >= 0) {
 				struct kvm_create_device cd = {
 					.type = rnd(&seed, 12), .flags = rnd(&seed, 4) == 0,
 				};
 
+				/* ppc: mostly the interrupt controllers */
+				if (is_ppc && rnd(&seed, 2))
+					cd.type = rnd(&seed, 2) ? KVM_DEV_TYPE_XICS : KVM_DEV_TYPE_XIVE;
+
 				if (check(ioctl(fd, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE") == 0 &&
-				    !cd.flags)
-					put_entry(devs, NDEV, &seed, cd.fd);
+				    !cd.flags) {
+					if (is_ppc && cd.type == KVM_DEV_TYPE_XIVE)
+						atomic_fetch_add(&xive_devs, 1);
+					put_at(devs, i, cd.fd);
+				}
 				close(fd);
 			}
 			break;
@@ -537,9 +726,9 @@ static void *worker(void *arg)
 			break;
 		case 9:
 		case 10:
-			fd = take(vcpus, NVCPU, &seed);
+			fd = take_idx(vcpus, NVCPU, &seed, &i);
 			if (fd >= 0) {
-				op_guest(fd, &seed);
+				op_guest(fd, i / (NVCPU / NVM), &seed);
 				close(fd);
 			}
 			break;
@@ -598,6 +787,9 @@ static void *worker(void *arg)
 				close(fd);
 			}
 			break;
+		case 23:
+			op_xive(&seed);
+			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
 				fd = take(vms, NVM, &seed);
@@ -631,6 +823,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	node = argv[1];
+	is_ppc = strlen(node) >= 4 && !strcmp(node + strlen(node) - 4, "/ppc");
+	if (is_ppc) {
+		f = fopen(PPC_HOST_PARAM, "r");
+		if (!f || !fgets(ppc_host_before, sizeof(ppc_host_before), f)) {
+			perror(PPC_HOST_PARAM);
+			return 1;
+		}
+		fclose(f);
+		ppc_host_before[strcspn(ppc_host_before, "\n")] = 0;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* No SA_RESTART: a signalled KVM_RUN returns -EINTR. */
 	sigaction(SIGUSR1, &sa, NULL);
@@ -700,6 +902,8 @@ int main(int argc, char **argv)
 		if (stats[i] >= 0)
 			close(stats[i]);
 	close(sysfd);
+	if (is_ppc)
+		write_ppc_host(ppc_host_before);
 
 	f = fopen("/sys/kernel/debug/kvm_ext/allocations", "r");
 	if (f) {
@@ -709,6 +913,10 @@ int main(int argc, char **argv)
 	}
 	printf("stress: %ld ioctls, %ld unexpected results, module allocations left %ld\n",
 	       atomic_load(&ops), atomic_load(&bad), allocs);
+	if (is_ppc)
+		printf("stress: XIVE: %ld devices, %ld vCPU connections, %ld queues configured\n",
+		       atomic_load(&xive_devs), atomic_load(&xive_connects),
+		       atomic_load(&xive_queues));
 	if (atomic_load(&bad) || allocs != 0) {
 		printf("FAIL: stress %s\n", node);
 		return 1;
