@@ -26,7 +26,10 @@
 // the pinned pages. The dirty log learns of those stores when
 // KVM_DEV_XIVE_EQ_SYNC marks every configured queue's pages (the
 // migration sequence's step 2, as in 6.1) and when a queue's pages are
-// let go (Vm::unmap_guest_page()). Documentation/design.rst.
+// let go (Vm::unmap_guest_page()). The fd's faults run under mmap_lock
+// and take lock_ only (mutex_ is held around copy_from_user(), which may
+// take mmap_lock); the pages are unmapped with neither held, as
+// unmap_mapping_range() sleeps. Documentation/design.rst.
 //
 // The device fd maps (kvmppc_xive_native_mmap()): the TIMA at
 // KVM_XIVE_TIMA_PAGE_OFFSET, the ESB pages at KVM_XIVE_ESB_PAGE_OFFSET, in

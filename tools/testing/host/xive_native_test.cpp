@@ -3,8 +3,9 @@
 // the shim drives it: the device's life and the emulated host's choice,
 // every errno row of devices/xive.rst's groups in 6.1's order, vCPU
 // connections, VP_STATE and ICP_STATE, and events delivered into the
-// queues in guest RAM through the ESB's PQ bits (kx_xive_esb_*(), what
-// the mapping's fault handler will call).
+// queues in guest RAM through the ESB's PQ bits (kx_xive_esb_*()), and
+// the fd's mapping: mmap's rows, the faults' views, the unmapping, and the
+// guest's accesses to RAM backed by the pages.
 #include <gtest/gtest.h>
 
 #include <sys/eventfd.h>
