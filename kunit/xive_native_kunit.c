@@ -70,8 +70,56 @@ static void xive_native_life_and_atomic_triggers_test(struct kunit *test)
 	kx_vm_put(vm);
 }
 
+/*
+ * The fd's views in the kernel: a management page faulted in (a page of
+ * the core's, allocated outside the spinlock) follows triggers fired from
+ * atomic context, since they write the PQ bits into it under that lock;
+ * the pages go with the device (kmemleak).
+ */
+static void xive_native_views_follow_atomic_triggers_test(struct kunit *test)
+{
+	unsigned int host = kx_ppc_get_host();
+	struct kx_device *dev;
+	unsigned long flags;
+	void *mgmt, *trig, *os;
+	struct kx_vm *vm;
+	int r0, r1;
+	u64 v = 0;
+
+	KUNIT_ASSERT_EQ(test, kx_ppc_set_host(KX_PPC_HOST_POWER9), 0);
+	vm = test_vm(test, KX_PPC);
+	KUNIT_EXPECT_EQ(test, kx_ppc_set_host(host), 0);
+	kvm_ext_test_kernel_uaccess(true);
+	KUNIT_ASSERT_EQ(test, kx_vm_create_device(vm, KVM_DEV_TYPE_XIVE, 0, &dev), 0);
+	kx_vm_get(vm);
+	KUNIT_EXPECT_EQ(test, xive_attr(dev, KVM_DEV_XIVE_GRP_SOURCE, 30, &v), 0);
+	KUNIT_EXPECT_NE(test, kx_device_fault(dev, KVM_XIVE_ESB_PAGE_OFFSET + 2 * 31 + 1, &mgmt), 0);
+	KUNIT_ASSERT_EQ(test, kx_device_fault(dev, KVM_XIVE_ESB_PAGE_OFFSET + 2 * 30 + 1, &mgmt), 0);
+	KUNIT_ASSERT_EQ(test, kx_device_fault(dev, KVM_XIVE_ESB_PAGE_OFFSET + 2 * 30, &trig), 0);
+	KUNIT_ASSERT_EQ(test, kx_device_fault(dev, KVM_XIVE_TIMA_PAGE_OFFSET + 2, &os), 0);
+	KUNIT_EXPECT_NE(test, kx_device_fault(dev, KVM_XIVE_TIMA_PAGE_OFFSET + 1, &os), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mgmt)[0x807], 1);
+	KUNIT_EXPECT_EQ(test, ((u8 *)trig)[0], 0xff);
+	KUNIT_EXPECT_EQ(test, kx_xive_esb_load(dev, 30, 0xc00), 1);
+	spin_lock_irqsave(&xive_test_atomic, flags);
+	r0 = kx_vm_irq_line(vm, 30, 1); /* 00 -> 10 (no target: dropped at the EAS) */
+	r1 = kx_xive_esb_trigger(dev, 30); /* 10 -> 11 */
+	spin_unlock_irqrestore(&xive_test_atomic, flags);
+	KUNIT_EXPECT_EQ(test, r0, 0);
+	KUNIT_EXPECT_EQ(test, r1, 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mgmt)[0x807], 3);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mgmt)[0xff7], 3);
+	KUNIT_EXPECT_EQ(test, xive_attr(dev, KVM_DEV_XIVE_GRP_SOURCE, 30, &v), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)mgmt)[0x807], 1); /* initialised again: off */
+	kx_device_release(dev);
+	kx_vm_put(vm);
+	kvm_ext_test_kernel_uaccess(false);
+	kx_vm_put(vm);
+}
+
 static struct kunit_case xive_native_cases[] = {
 	KUNIT_CASE(xive_native_life_and_atomic_triggers_test),
+	KUNIT_CASE(xive_native_views_follow_atomic_triggers_test),
 	{}
 };
 

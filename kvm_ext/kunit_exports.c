@@ -53,6 +53,7 @@ EXPORT_SYMBOL_NS_GPL(kx_device_abort, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_release, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_xive_esb_load, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_xive_esb_trigger, KVM_EXT_KUNIT);
+EXPORT_SYMBOL_NS_GPL(kx_device_fault, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_name, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_attr, KVM_EXT_KUNIT);
 EXPORT_SYMBOL_NS_GPL(kx_device_ioctl, KVM_EXT_KUNIT);

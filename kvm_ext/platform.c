@@ -323,6 +323,12 @@ void *kx_page_alloc(void)
 	return page_address(page);
 }
 
+void kx_unmap_device_pages(void *mapping, unsigned long pgoff, unsigned long npages)
+{
+	unmap_mapping_range(mapping, (loff_t)pgoff << PAGE_SHIFT,
+			    (loff_t)npages << PAGE_SHIFT, 1);
+}
+
 void kx_page_free(void *page)
 {
 	if (!page)

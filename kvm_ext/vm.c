@@ -75,13 +75,78 @@ static long kvm_ext_device_ioctl(struct file *filp, unsigned int ioctl,
 	}
 }
 
+/*
+ * A mappable device's fd (XIVE's TIMA and ESB pages): the core checks the
+ * range, then gives its pages one fault at a time. The mapping is a view:
+ * VM_WRITE is dropped, since a store to a page cannot run the device's
+ * code (the guest's stores come through KVM_EXT_GUEST_ACCESS). The fd's
+ * inode is its own (anon_inode_getfd_secure()), so that the core can
+ * unmap a range of this device's pages alone.
+ */
+static vm_fault_t kvm_ext_device_fault(struct vm_fault *vmf)
+{
+	struct page *page;
+	void *addr;
+	int r = kx_device_fault(vmf->vma->vm_file->private_data, vmf->pgoff,
+				&addr);
+
+	if (r == -ENOMEM)
+		return VM_FAULT_OOM;
+	if (r)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(addr);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct kvm_ext_device_vm_ops = {
+	.fault = kvm_ext_device_fault,
+};
+
+static int kvm_ext_device_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct kx_device *dev = filp->private_data;
+	int r = kx_device_mmap(dev, vma->vm_pgoff, vma_pages(vma));
+
+	if (r)
+		return r;
+	kx_device_set_mapping(dev, filp->f_mapping);
+	vma->vm_flags &= ~(VM_WRITE | VM_MAYWRITE);
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_ops = &kvm_ext_device_vm_ops;
+	return 0;
+}
+
 static const struct file_operations kvm_ext_device_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = kvm_ext_device_ioctl,
 	.compat_ioctl = kvm_ext_device_ioctl,
+	.mmap = kvm_ext_device_mmap,
 	.release = kvm_ext_device_release,
 	.llseek = noop_llseek,
 };
+
+void *kx_user_device_page(unsigned long uaddr, struct kx_device **dev,
+			  unsigned long *pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
+
+	if (!mm)
+		return NULL;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, uaddr);
+	if (vma && vma->vm_file && vma->vm_file->f_op == &kvm_ext_device_fops) {
+		file = get_file(vma->vm_file);
+		*dev = file->private_data;
+		*pgoff = vma->vm_pgoff + ((uaddr - vma->vm_start) >> PAGE_SHIFT);
+	}
+	mmap_read_unlock(mm);
+	return file;
+}
 
 struct kx_device *kx_file_device(void *file)
 {
@@ -108,8 +173,13 @@ static int kvm_ext_vm_create_device(struct kx_vm *vm, void __user *argp)
 	}
 
 	kx_vm_get(vm);
-	fd = anon_inode_getfd(kx_device_name(dev), &kvm_ext_device_fops, dev,
-			      O_RDWR | O_CLOEXEC);
+	if (kx_device_mappable(dev))
+		fd = anon_inode_getfd_secure(kx_device_name(dev),
+					     &kvm_ext_device_fops, dev,
+					     O_RDWR | O_CLOEXEC, NULL);
+	else
+		fd = anon_inode_getfd(kx_device_name(dev), &kvm_ext_device_fops,
+				      dev, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		kx_device_abort(dev);
 		kx_vm_put(vm);

@@ -26,13 +26,17 @@
 // the pinned pages. The dirty log learns of those stores when
 // KVM_DEV_XIVE_EQ_SYNC marks every configured queue's pages (the
 // migration sequence's step 2, as in 6.1) and when a queue's pages are
-// let go (Vm::unmap_guest_page()). Documentation/design.rst.
+// let go (Vm::unmap_guest_page()). The fd's faults run under mmap_lock
+// and take lock_ only (mutex_ is held around copy_from_user(), which may
+// take mmap_lock); the pages are unmapped with neither held, as
+// unmap_mapping_range() sleeps. Documentation/design.rst.
 //
-// Not here yet: the device fd's mmap (the TIMA and ESB pages, with their
-// fault handlers), through which a guest and the VMM reach the PQ bits
-// and the thread context; DeviceType<XiveNative> will take an mmap entry
-// whose decision lives in this class (esb_load()/esb_trigger() below are
-// the ESB operations it will call).
+// The device fd maps (kvmppc_xive_native_mmap()): the TIMA at
+// KVM_XIVE_TIMA_PAGE_OFFSET, the ESB pages at KVM_XIVE_ESB_PAGE_OFFSET, in
+// host pages. A host process's load from a mapped page cannot run the
+// device's code, so the pages are views (read-only, see "the mapping"
+// below); the guest's loads and stores to RAM the VMM backed with them
+// (KVM_EXT_GUEST_ACCESS) are the hardware's operations (page_access()).
 #include "arch/powerpc/ppc.h"
 #include "arch/powerpc/xics_defs.h"
 #include "arch/powerpc/xive_esb.h"
@@ -78,7 +82,24 @@ static_assert(sizeof(NativeEqConfig) == 64);
 // KVM_REG_PPC_VP_STATE's first word is the OS ring's TIMA words 0 and 1
 // as bytes in the TIMA's order (vcpu->arch.xive_saved_state.w01: NSR,
 // CPPR, IPB, LSMFB, ACK, INC, AGE, PIPR).
-constexpr u32 kTmNsr = 0, kTmCppr = 1, kTmIpb = 2;
+constexpr u32 kTmNsr = 0, kTmCppr = 1, kTmIpb = 2, kTmPipr = 7;
+constexpr u8 kTmNsrEo = 0x80;  // TM_QW1_NSR_EO: an OS exception is pending
+
+// asm/xive-regs.h's TIMA offsets within a view page.
+constexpr u32 kTmQw1Os = 0x010;
+constexpr u32 kTmSpcAckOsReg = 0x810;      // Load16: ack the OS interrupt
+constexpr u32 kTmSpcSetOsPending = 0x812;  // Store8: set an IPB bit
+
+// The mapping, in host pages (4 KiB: every ESB and TIMA register offset
+// fits, so one host page stands for each hardware page). The TIMA's four
+// views are HW, HV, OS, USER.
+constexpr u64 kTimaPages = 4;
+constexpr u64 kTimaOsPage = 2;
+constexpr u64 kEsbPagesMax = u64{kNrIrqs} * 2;
+static_assert(KX_PAGE_SIZE >= 0x1000);
+// The management page's GET and SET_PQ loads (0x800-0xfff): where the view
+// shows the PQ bits, the low byte of each big-endian doubleword.
+constexpr u32 kEsbViewPq = 0x800;
 
 struct NativeVp;
 
@@ -92,6 +113,9 @@ struct NativeSource {
   bool valid = false;
   bool lsi = false;
   bool asserted = false;
+  // The management page's view (kx_page_alloc(), on its first fault; freed
+  // with the device): the PQ bits, kept current under the lock.
+  u8* view = nullptr;
 };
 
 struct NativeBlock {
@@ -163,10 +187,21 @@ class XiveNative final : public PpcIntc {
     kx::destroy(dev);
   }
 
+  // The fd is gone, and so every mapping of it: no view page is mapped any
+  // more (a process holding one held the file).
   ~XiveNative() {
     kx::IrqSaveGuard guard(&lock_);
-    for (NativeBlock*& b : blocks_) kx::destroy(b);
+    for (NativeBlock*& b : blocks_) {
+      if (!b) continue;
+      for (NativeSource& s : b->src) kx_page_free(s.view);
+      kx::destroy(b);
+    }
+    kx_page_free(tima_view_);
+    kx_page_free(trigger_view_);
   }
+
+  // DeviceType's: the Device whose fd's pages unmap_pages() drops.
+  void set_device(Device& dev) { dev_ = &dev; }
 
   // ------------------------------------------------------------ GRP_CTRL
 
@@ -174,6 +209,8 @@ class XiveNative final : public PpcIntc {
     switch (a.attr) {
       case KX_DEV_XIVE_RESET:
         reset();
+        // Every source's pages refault (after the mutex: see set_source()).
+        unmap_esb(0, kNrIrqs);
         return kx::Status::ok();
       case KX_DEV_XIVE_EQ_SYNC:
         eq_sync();
@@ -196,20 +233,31 @@ class XiveNative final : public PpcIntc {
   // outside 0..2^20-1), the block made if missing (-ENOMEM; it stays even
   // when the next step fails), the value (-EFAULT). The source is then
   // (re)initialised masked: PQ 01, no target.
+  // An existing source re-initialised has its ESB pages unmapped from
+  // every process afterwards, so that the next access faults them in anew
+  // (see "the mapping").
   kx::Status set_source(const kx_attr& a) {
     const s64 irq = static_cast<s64>(a.attr);
     if (irq < 0 || irq >= kNrIrqs) return kx::error(kx::kE2BIG);
-    kx::Guard<kx::Mutex> config(&mutex_);
-    NativeBlock* block = KX_TRY(block_for(static_cast<u32>(irq)));
-    u64 val;
-    if (kx_copy_from_user(&val, a.addr, sizeof(val))) return kx::error(kx::kEFAULT);
-    kx::IrqSaveGuard guard(&lock_);
-    NativeSource& s = block->src[irq % kIrqPerIcs];
-    s.lsi = val & KX_XIVE_LEVEL_SENSITIVE;
-    s.asserted = s.lsi && (val & KX_XIVE_LEVEL_ASSERTED);
-    untarget(s);
-    (void)s.pq.set(EsbPq::kOff);
-    s.valid = true;
+    bool existed;
+    {
+      kx::Guard<kx::Mutex> config(&mutex_);
+      NativeBlock* block = KX_TRY(block_for(static_cast<u32>(irq)));
+      u64 val;
+      if (kx_copy_from_user(&val, a.addr, sizeof(val))) return kx::error(kx::kEFAULT);
+      kx::IrqSaveGuard guard(&lock_);
+      NativeSource& s = block->src[irq % kIrqPerIcs];
+      existed = s.valid;
+      s.lsi = val & KX_XIVE_LEVEL_SENSITIVE;
+      s.asserted = s.lsi && (val & KX_XIVE_LEVEL_ASSERTED);
+      untarget(s);
+      (void)s.pq.set(EsbPq::kOff);
+      update_view(s);
+      s.valid = true;
+    }
+    // Outside both locks: unmap_mapping_range() sleeps, and a fault (under
+    // mmap_lock) takes the spinlock.
+    if (existed) unmap_esb(static_cast<u32>(irq), 1);
     return kx::Status::ok();
   }
 
@@ -541,16 +589,236 @@ class XiveNative final : public PpcIntc {
     const u32 op = offset & 0xf00;
     if (op < 0x400) {
       const bool again = s->pq.eoi() || (s->lsi && s->asserted);
+      update_view(*s);
       if (again) trigger(*s);
       return again;
     }
     if (op < 0x800) return 0xff;
     if (op < 0xc00) return s->pq.bits();
-    return s->pq.set(static_cast<u8>((op - 0xc00) >> 8));
+    const u8 old = s->pq.set(static_cast<u8>((op - 0xc00) >> 8));
+    update_view(*s);
+    return old;
+  }
+
+  // ------------------------------------------------------------ the mapping
+
+  // kvmppc_xive_native_mmap(): the TIMA at its offset, at most its four
+  // pages; the ESB pages at theirs, at most two per source number; any
+  // other offset -EINVAL.
+  kx::Status mmap(u64 pgoff, u64 npages) {
+    if (pgoff == KX_XIVE_TIMA_PAGE_OFFSET)
+      return npages > kTimaPages ? kx::error(kx::kEINVAL) : kx::Status::ok();
+    if (pgoff == KX_XIVE_ESB_PAGE_OFFSET)
+      return npages > kEsbPagesMax ? kx::error(kx::kEINVAL) : kx::Status::ok();
+    return kx::error(kx::kEINVAL);
+  }
+
+  // xive_native_tima_fault() and xive_native_esb_fault(), with pgoff the
+  // fd's page (mmap() fixed where each range starts). What a page shows,
+  // since a process's load cannot run the device's code:
+  //  - TIMA HW and HV (0, 1): SIGBUS, as 6.1. OS (2) and USER (3): one
+  //    page of zeros, what a load reads on a thread with no OS or user
+  //    context pushed (6.1 SIGBUSes the USER page, "TODO"; xive.rst says
+  //    it is exposed: Documentation/differences.rst).
+  //  - A source's trigger page (2n): all ones, what a load from a trigger
+  //    page reads; its management page (2n + 1): the PQ bits as the low
+  //    byte of every big-endian doubleword where a GET or SET_PQ load
+  //    reads them (0x800-0xfff), kept current on every PQ change; all
+  //    ones below, where a load would EOI or hit the EOI store page.
+  //  - A source with no block, or never initialised: SIGBUS, as 6.1.
+  // Runs under mmap_lock: only the spinlock is taken (never the mutex,
+  // held around copy_from_user(), which may take mmap_lock). The page
+  // returned stays allocated until the device goes, which cannot happen
+  // while a mapping of its fd is being faulted.
+  kx::Result<void*> fault(u64 pgoff) {
+    if (pgoff < KX_XIVE_ESB_PAGE_OFFSET) {
+      if (pgoff < kTimaOsPage) return kx::kEFAULT;
+      return shared_view(&tima_view_, 0);
+    }
+    const u64 n = pgoff - KX_XIVE_ESB_PAGE_OFFSET;
+    if (n / 2 >= kNrIrqs) return kx::kEFAULT;
+    const u32 irq = static_cast<u32>(n / 2);
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      NativeSource* s = find_source(irq);
+      if (!s || !s->valid) return kx::kEFAULT;
+      if ((n & 1) && s->view) return static_cast<void*>(s->view);
+    }
+    if (!(n & 1)) return shared_view(&trigger_view_, 0xff);
+    u8* page = static_cast<u8*>(kx_page_alloc());
+    if (!page) return kx::kENOMEM;
+    __builtin_memset(page, 0xff, kEsbViewPq);
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      NativeSource& s = *find_source(irq);  // blocks stay while the device does
+      if (!s.view) {
+        s.view = page;
+        page = nullptr;
+        update_view(s);
+      }
+      if (!page) return static_cast<void*>(s.view);
+    }
+    kx_page_free(page);  // another fault published its page first
+    kx::IrqSaveGuard guard(&lock_);
+    return static_cast<void*>(find_source(irq)->view);
+  }
+
+  // A guest's load or store (KVM_EXT_GUEST_ACCESS) to RAM the VMM backed
+  // with this device's pages, as the hardware takes it; a load's value is
+  // in the low len bytes of *data.
+  //  - ESB trigger page: a store at any offset triggers the source; a
+  //    load reads all ones. Management page: the loads of esb_load() (EOI
+  //    0x000-0x3ff: 1 when the source was triggered again; GET; SET_PQ);
+  //    0x400-0x7ff reads all ones; stores are ignored (the POWER9 has no
+  //    store EOI for its guests: neither 6.1 nor QEMU offer
+  //    XIVE_SRC_STORE_EOI there). A source the fault would SIGBUS:
+  //    -EFAULT, the VMM's memory not being there.
+  //  - TIMA OS page, on the accessing vCPU's thread context (the vCPU is
+  //    dispatched: the NVT's pending priorities are merged in first):
+  //    loads of QW1's words (NSR, CPPR, IPB, LSMFB, ACK#, INC, AGE, PIPR
+  //    at 0x10; 0x18-0x1f read 0), TM_SPC_ACK_OS_REG's Load16 (the NSR
+  //    and the new CPPR; the IPB bit taken), the CPPR Store8 (above 7:
+  //    0xff) and TM_SPC_SET_OS_PENDING's Store8 (an IPB bit); any other
+  //    load reads all ones and any other store is ignored, as QEMU's TIMA
+  //    treats operations a page does not allow. A vCPU with no presenter
+  //    here has no context pushed: it reads the mapped page (zeros), its
+  //    stores are ignored. The USER page: all ones, stores ignored (no
+  //    user context is modelled). HW and HV pages: -EFAULT.
+  kx::Status page_access(Vcpu& vcpu, u64 pgoff, u32 offset, u32 len, bool write, u64* data) {
+    const u64 ones = len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+    if (pgoff < KX_XIVE_ESB_PAGE_OFFSET) {
+      if (pgoff < kTimaOsPage) return kx::error(kx::kEFAULT);
+      if (!write) *data = ones;
+      if (pgoff != kTimaOsPage) return kx::Status::ok();
+      kx::IrqSaveGuard guard(&lock_);
+      NativeVp* vp = native_of(vcpu);
+      if (!vp || vps_[vp->server] != vp) {
+        if (!write) *data = 0;
+        return kx::Status::ok();
+      }
+      present(*vp);
+      if (write) {
+        tima_store(*vp, offset, len, static_cast<u8>(*data));
+      } else if (offset == kTmSpcAckOsReg && len == 2) {
+        *data = ack_os(*vp);
+      } else if (offset >= kTmQw1Os && offset + len <= kTmQw1Os + 16) {
+        u64 v = 0;
+        for (u32 i = 0; i < len; i++) {
+          const u32 b = offset - kTmQw1Os + i;
+          v = v << 8 | (b < sizeof(vp->w01) ? vp->w01[b] : 0);
+        }
+        *data = v;
+      }
+      return kx::Status::ok();
+    }
+    const u64 n = pgoff - KX_XIVE_ESB_PAGE_OFFSET;
+    if (n / 2 >= kNrIrqs) return kx::error(kx::kEFAULT);
+    const u32 irq = static_cast<u32>(n / 2);
+    if (!(n & 1)) {
+      if (!write) {
+        kx::IrqSaveGuard guard(&lock_);
+        const NativeSource* s = find_source(irq);
+        if (!s || !s->valid) return kx::error(kx::kEFAULT);
+        *data = ones;
+        return kx::Status::ok();
+      }
+      return esb_trigger(irq) ? kx::error(kx::kEFAULT) : kx::Status::ok();
+    }
+    if (write || (offset & 0xc00) == 0x400) {
+      kx::IrqSaveGuard guard(&lock_);
+      const NativeSource* s = find_source(irq);
+      if (!s || !s->valid) return kx::error(kx::kEFAULT);
+      if (!write) *data = ones;
+      return kx::Status::ok();
+    }
+    const int r = esb_load(irq, offset);
+    if (r < 0) return kx::error(kx::kEFAULT);
+    *data = static_cast<u64>(r);
+    return kx::Status::ok();
   }
 
  private:
   XiveNative(Vm& vm, PpcIrqChip& chip) : vm_(vm), chip_(chip) {}
+
+  // The pages of sources [irq, irq + n) unmapped from every process.
+  void unmap_esb(u32 irq, u32 n) {
+    if (dev_) dev_->unmap_pages(KX_XIVE_ESB_PAGE_OFFSET + u64{irq} * 2, u64{n} * 2);
+  }
+
+  // A page every mapping shares (the TIMA's, the trigger pages'), filled
+  // with `fill` when first faulted.
+  kx::Result<void*> shared_view(u8** slot, u8 fill) {
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      if (*slot) return static_cast<void*>(*slot);
+    }
+    u8* page = static_cast<u8*>(kx_page_alloc());
+    if (!page) return kx::kENOMEM;
+    __builtin_memset(page, fill, KX_PAGE_SIZE);
+    {
+      kx::IrqSaveGuard guard(&lock_);
+      if (!*slot) {
+        *slot = page;
+        return static_cast<void*>(page);
+      }
+    }
+    kx_page_free(page);
+    kx::IrqSaveGuard guard(&lock_);
+    return static_cast<void*>(*slot);
+  }
+
+  // The management view after a PQ change: every GET/SET_PQ doubleword's
+  // low byte. A process may be reading the page: byte stores, each whole.
+  static void update_view(NativeSource& s) {
+    if (!s.view) return;
+    const u8 pq = s.pq.bits();
+    for (u32 off = kEsbViewPq + 7; off < 0x1000; off += 8)
+      __atomic_store_n(&s.view[off], pq, __ATOMIC_RELAXED);
+  }
+
+  static u8 ipb_to_pipr(u8 ipb) {
+    return ipb ? static_cast<u8>(__builtin_clz(u32{ipb}) - 24) : 0xff;
+  }
+
+  // The vCPU is dispatched: the NVT's pending priorities join the thread
+  // context's IPB (as a push merges them), PIPR follows it, and the OS
+  // exception is signalled when it beats the CPPR (as QEMU's
+  // xive_tctx_notify(), which only raises NSR; the ack lowers it).
+  static void present(NativeVp& vp) {
+    vp.w01[kTmIpb] |= vp.nvt_ipb;
+    vp.nvt_ipb = 0;
+    vp.w01[kTmPipr] = ipb_to_pipr(vp.w01[kTmIpb]);
+    if (vp.w01[kTmPipr] < vp.w01[kTmCppr]) vp.w01[kTmNsr] |= kTmNsrEo;
+  }
+
+  // TM_SPC_ACK_OS_REG: with the exception signalled, the CPPR becomes the
+  // PIPR and that priority leaves the IPB; the NSR before, and the CPPR.
+  static u16 ack_os(NativeVp& vp) {
+    const u8 nsr = vp.w01[kTmNsr];
+    if ((nsr & kTmNsrEo) && vp.w01[kTmPipr] < kXiveQueues) {
+      const u8 cppr = vp.w01[kTmPipr];
+      vp.w01[kTmCppr] = cppr;
+      vp.w01[kTmIpb] &= static_cast<u8>(~(0x80 >> cppr));
+      vp.w01[kTmPipr] = ipb_to_pipr(vp.w01[kTmIpb]);
+      vp.w01[kTmNsr] &= static_cast<u8>(~kTmNsrEo);
+    }
+    return static_cast<u16>(nsr << 8 | vp.w01[kTmCppr]);
+  }
+
+  // The OS page's stores: the CPPR (a priority above 7 is 0xff, as QEMU's
+  // xive_tctx_set_cppr()) and SET_OS_PENDING; both Store8.
+  void tima_store(NativeVp& vp, u32 offset, u32 len, u8 val) KX_REQUIRES(lock_) {
+    if (len != 1) return;
+    if (offset == kTmQw1Os + kTmCppr) {
+      vp.w01[kTmCppr] = val > kXiveQueues - 1 ? 0xff : val;
+    } else if (offset == kTmSpcSetOsPending) {
+      if (val < kXiveQueues) vp.w01[kTmIpb] |= static_cast<u8>(0x80 >> val);
+    } else {
+      return;
+    }
+    present(vp);
+    if (pending(vp)) vp.vcpu->kick();
+  }
 
   // vcpu->arch.xive_vcpu of this device's vCPUs.
   static NativeVp*& native_of(Vcpu& vcpu) { return ppc_vcpu(vcpu).native_; }
@@ -626,7 +894,9 @@ class XiveNative final : public PpcIntc {
   // at the end of the queue, flipping the generation. The priority goes
   // into the IPB and the vCPU is woken if it would take it.
   void trigger(NativeSource& s) KX_REQUIRES(lock_) {
-    if (!s.pq.trigger()) return;
+    const bool notify = s.pq.trigger();
+    update_view(s);
+    if (!notify) return;
     NativeVp* vp = s.vp;
     if (!vp) return;
     NativeEq& q = vp->eq[s.priority];
@@ -662,6 +932,7 @@ class XiveNative final : public PpcIntc {
           if (!s.valid || !s.vp) continue;
           untarget(s);
           (void)s.pq.set(EsbPq::kOff);
+          update_view(s);
         }
       }
     }
@@ -724,6 +995,7 @@ class XiveNative final : public PpcIntc {
 
   Vm& vm_;
   PpcIrqChip& chip_;
+  Device* dev_ = nullptr;  // set once, right after Create()
   kx::Mutex mutex_{&xive_native_mutex_class};
   kx::SpinLock lock_ KX_ACQUIRED_AFTER(mutex_) = kx::SpinLock(&xive_native_lock_class);
   NativeBlock* blocks_[kMaxIcsId + 1] KX_GUARDED_BY(lock_) = {};
@@ -731,6 +1003,9 @@ class XiveNative final : public PpcIntc {
   NativeVp* vps_[kMaxVcpus] KX_GUARDED_BY(lock_) = {};
   u32 nr_servers_ KX_GUARDED_BY(lock_) = kMaxVcpus;
   bool vp_block_ KX_GUARDED_BY(lock_) = false;
+  // The TIMA's OS/USER view and every trigger page's (see fault()).
+  u8* tima_view_ KX_GUARDED_BY(lock_) = nullptr;
+  u8* trigger_view_ KX_GUARDED_BY(lock_) = nullptr;
 };
 
 // kvmppc_xive_native_connect_vcpu() for intc.cpp's KVM_ENABLE_CAP.

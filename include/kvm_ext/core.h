@@ -241,6 +241,28 @@ struct kx_device_ops {
 	int (*get_attr)(struct kx_device *dev, const struct kx_attr *a);
 	int (*has_attr)(struct kx_device *dev, const struct kx_attr *a);
 	long (*ioctl)(struct kx_device *dev, unsigned int cmd, unsigned long arg);
+	/*
+	 * mmap() of the device fd (kvm_device_ops' mmap; NULL: -ENODEV):
+	 * pgoff and npages in host pages, checked when the mapping is made
+	 * (0, or the errno that refuses it). The mapping is a read-only view
+	 * (the shim drops VM_WRITE: a process's store is SIGSEGV); its pages
+	 * come one fault at a time: 0 with *page a page of the core's
+	 * (kx_page_alloc()), mapped as it is, or an errno (SIGBUS; -ENOMEM
+	 * is VM_FAULT_OOM). A page stays mapped until the core unmaps its
+	 * range (kx_unmap_device_pages()), so that the next access faults.
+	 */
+	int (*mmap)(struct kx_device *dev, unsigned long pgoff, unsigned long npages);
+	int (*fault)(struct kx_device *dev, unsigned long pgoff, void **page);
+	/*
+	 * A guest's access (KVM_EXT_GUEST_ACCESS on vcpu) to guest RAM the
+	 * VMM backed with this device's pages (the memslot's addresses lie
+	 * in a mapping of the fd, as QEMU maps XIVE's ESB and TIMA pages
+	 * into the guest): the load or store as the device's hardware takes
+	 * it, at byte offset of page pgoff. 0, or the access's errno.
+	 */
+	int (*page_access)(struct kx_device *dev, struct kx_vcpu *vcpu, unsigned long pgoff,
+			   unsigned int offset, unsigned int len, int write,
+			   unsigned long long *data);
 };
 
 #define KX_MAX_DEVICE_TYPES 16
@@ -264,6 +286,16 @@ const char *kx_device_name(struct kx_device *dev);
 struct kx_vm *kx_device_vm(struct kx_device *dev);
 int kx_device_attr(struct kx_device *dev, enum kx_attr_op op, unsigned long long uattr);
 long kx_device_ioctl(struct kx_device *dev, unsigned int cmd, unsigned long arg);
+/* The device's mmap and faults; -ENODEV for a type that has none. */
+int kx_device_mmap(struct kx_device *dev, unsigned long pgoff, unsigned long npages);
+int kx_device_fault(struct kx_device *dev, unsigned long pgoff, void **page);
+/*
+ * Whether the device's fd can be mapped, and so needs an inode of its
+ * own: the shim gives the core that inode's pages (its address_space)
+ * with kx_device_set_mapping(), for kx_unmap_device_pages().
+ */
+int kx_device_mappable(struct kx_device *dev);
+void kx_device_set_mapping(struct kx_device *dev, void *mapping);
 void *kx_device_private(struct kx_device *dev);
 void kx_device_set_private(struct kx_device *dev, void *priv);
 

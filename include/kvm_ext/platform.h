@@ -178,6 +178,22 @@ struct kx_tce_table *kx_file_tce_table(void *file);
  */
 int kx_tce_table_fd(struct kx_tce_table *table);
 
+/*
+ * A mappable device's fd pages [pgoff, pgoff + npages) unmapped from
+ * every process (unmap_mapping_range() on the fd's own inode), so that
+ * the next access faults: the core calls it after the state behind those
+ * pages changed shape, outside its spinlocks (it may sleep).
+ */
+void kx_unmap_device_pages(void *mapping, unsigned long pgoff, unsigned long npages);
+
+/*
+ * The mappable device whose fd's page backs user address uaddr in the
+ * current process: a reference to the fd's file (for kx_file_put()),
+ * with *dev and *pgoff (the page in the fd) set; NULL when no device
+ * mapping holds uaddr.
+ */
+void *kx_user_device_page(unsigned long uaddr, struct kx_device **dev, unsigned long *pgoff);
+
 /* Drops what kx_vm_create() was given as the VM's owner. */
 void kx_owner_put(void *owner);
 

@@ -86,6 +86,9 @@ class DeviceType {
         .get_attr = any(&AttrGroup<T>::get) ? attr<&AttrGroup<T>::get> : nullptr,
         .has_attr = any(&AttrGroup<T>::has) ? attr<&AttrGroup<T>::has> : nullptr,
         .ioctl = ioctl_entry(),
+        .mmap = mmap_entry(),
+        .fault = fault_entry(),
+        .page_access = page_access_entry(),
     };
   }
 
@@ -102,6 +105,7 @@ class DeviceType {
     kx::Result<T*> t = T::Create(dev->vm(), type);
     if (t.is_error()) return t.error().raw();
     dev->priv = t.value();
+    if constexpr (requires(T * p) { p->set_device(*dev); }) t.value()->set_device(*dev);
     return 0;
   }
 
@@ -134,6 +138,50 @@ class DeviceType {
   static long ioctl(kx_device* d, unsigned int cmd, unsigned long arg) {
     kx::Result<long> r = of(d).ioctl(cmd, arg);
     return r.is_ok() ? r.value() : r.error().raw();
+  }
+
+  // A mappable T has kx::Status mmap(u64 pgoff, u64 npages) and
+  // kx::Result<void*> fault(u64 pgoff), and is told its Device
+  // (set_device()) to unmap pages through it.
+  static int mmap(kx_device* d, unsigned long pgoff, unsigned long npages) {
+    return of(d).mmap(pgoff, npages).raw();
+  }
+
+  static int fault(kx_device* d, unsigned long pgoff, void** page) {
+    kx::Result<void*> r = of(d).fault(pgoff);
+    if (r.is_error()) return r.error().raw();
+    *page = r.value();
+    return 0;
+  }
+
+  static int page_access(kx_device* d, kx_vcpu* v, unsigned long pgoff, unsigned int offset,
+                         unsigned int len, int write, unsigned long long* data) {
+    u64 value = *data;
+    kx::Status s = of(d).page_access(*from_handle(v), pgoff, offset, len, write != 0, &value);
+    *data = value;
+    return s.raw();
+  }
+
+  static constexpr int (*page_access_entry())(kx_device*, kx_vcpu*, unsigned long, unsigned int,
+                                              unsigned int, int, unsigned long long*) {
+    if constexpr (requires(T & t, Vcpu & v, u64 * d) { t.page_access(v, 0ull, 0u, 0u, false, d); })
+      return page_access;
+    else
+      return nullptr;
+  }
+
+  static constexpr int (*mmap_entry())(kx_device*, unsigned long, unsigned long) {
+    if constexpr (requires(T & t) { t.mmap(0ull, 0ull); })
+      return mmap;
+    else
+      return nullptr;
+  }
+
+  static constexpr int (*fault_entry())(kx_device*, unsigned long, void**) {
+    if constexpr (requires(T & t) { t.fault(0ull); })
+      return fault;
+    else
+      return nullptr;
   }
 
   static constexpr long (*ioctl_entry())(kx_device*, unsigned int, unsigned long) {

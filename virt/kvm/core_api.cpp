@@ -246,6 +246,20 @@ int kx_device_attr(kx_device* dev, kx_attr_op op, unsigned long long uattr) {
   return accessor(dev, &a.value());
 }
 
+int kx_device_mmap(kx_device* dev, unsigned long pgoff, unsigned long npages) {
+  const kx_device_ops* ops = dev_of(dev)->ops();
+  return ops->mmap ? ops->mmap(dev, pgoff, npages) : -kx::kENODEV;
+}
+
+int kx_device_fault(kx_device* dev, unsigned long pgoff, void** page) {
+  const kx_device_ops* ops = dev_of(dev)->ops();
+  return ops->fault ? ops->fault(dev, pgoff, page) : -kx::kEFAULT;
+}
+
+int kx_device_mappable(kx_device* dev) { return dev_of(dev)->ops()->mmap != nullptr; }
+
+void kx_device_set_mapping(kx_device* dev, void* mapping) { dev_of(dev)->mapping.store(mapping); }
+
 long kx_device_ioctl(kx_device* dev, unsigned int cmd, unsigned long arg) {
   const kx_device_ops* ops = dev_of(dev)->ops();
   return ops->ioctl ? ops->ioctl(dev, cmd, arg) : -kx::kENOTTY;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "c_abi.h"
 #include "vm.h"
 
 namespace kvm {
@@ -152,7 +153,8 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
       } else if ((access.addr & (KX_PAGE_SIZE - 1)) + access.len > KX_PAGE_SIZE) {
         status = kx::error(kx::kEINVAL);  // one page per access
       } else {
-        status = access_ram(access);
+        status = access_device_page(access);
+        if (status == kx::error(kx::kENOENT)) status = access_ram(access);
         if (status == kx::error(kx::kENOENT)) status = access_mmio(access, exit);
       }
       break;
@@ -178,6 +180,36 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
     kx_trace_guest_access(id_, access.kind, access.addr, access.len, access.write,
                           static_cast<int>(access.result));
   return status;
+}
+
+// Guest RAM whose user memory is a device's mapping (QEMU backs XIVE's
+// ESB and TIMA pages so): the device takes the access as its hardware
+// would, since a load from the mapped page could not run its code.
+// -ENOENT: not such a page. The file reference keeps the device while
+// its mapping may go meanwhile.
+kx::Status Vcpu::access_device_page(GuestAccess& access) {
+  kx::Result<u64> uaddr = vm_->user_addr(access.addr);
+  if (uaddr.is_error()) return uaddr.error();
+  kx_device* dev;
+  unsigned long pgoff;
+  void* file = kx_user_device_page(uaddr.value(), &dev, &pgoff);
+  if (!file) return kx::error(kx::kENOENT);
+  const kx_device_ops* ops = from_handle(dev)->ops();
+  int r = -kx::kEFAULT;
+  if (ops->page_access) {
+    unsigned long long data = access.data;
+    r = ops->page_access(dev, to_handle(this), pgoff,
+                         static_cast<u32>(uaddr.value() & (KX_PAGE_SIZE - 1)), access.len,
+                         access.write, &data);
+    if (r == 0 && !access.write) access.data = data;
+  }
+  kx_file_put(file);
+  KX_TRY(kx::Status::from_raw(r));
+  access.result = KX_ACCESS_RESULT_KERNEL;
+  stats_.mmio_exit_kernel.inc();
+  stats_.mmio_exits.inc();
+  stats_.exits.inc();
+  return kx::Status::ok();
 }
 
 // RAM through the VM's guest-memory helper. -ENOENT means "not RAM": no

@@ -342,6 +342,13 @@ kx::Status Vm::read_guest(u64 gpa, void* data, u32 len) {
   return kx_copy_from_user(data, uaddr, len) ? kx::error(kx::kEFAULT) : kx::Status::ok();
 }
 
+kx::Result<u64> Vm::user_addr(u64 gpa) {
+  kx::Guard<kx::Mutex> guard(&slots_lock);
+  const Memslot* slot = slots_[0].by_gfn(gpa >> KX_PAGE_SHIFT);
+  if (!slot) return kx::kENOENT;
+  return slot->userspace_addr + (gpa - (slot->base_gfn << KX_PAGE_SHIFT));
+}
+
 bool Vm::gfn_visible(u64 gfn) {
   kx::Guard<kx::Mutex> guard(&slots_lock);
   return slots_[0].by_gfn(gfn) != nullptr;

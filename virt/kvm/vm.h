@@ -102,6 +102,7 @@ class Vcpu {
  private:
   Vcpu(Vm* vm, u32 id);
   kx::Status idle(kx_exit& exit) KX_REQUIRES(mutex);
+  kx::Status access_device_page(GuestAccess& access) KX_REQUIRES(mutex);
   kx::Status access_ram(GuestAccess& access);
   kx::Status access_mmio(GuestAccess& access, kx_exit* exit) KX_REQUIRES(mutex);
 
@@ -128,8 +129,16 @@ class Device {
   Vm& vm() const { return *vm_; }
   const kx_device_ops* ops() const { return ops_; }
   u32 type() const { return type_; }
+  // A mappable device's pages [pgoff, pgoff + n) unmapped from every
+  // process that mapped them (kx_unmap_device_pages()); nothing before
+  // the fd was first mapped. May sleep.
+  void unmap_pages(u64 pgoff, u64 n) const {
+    if (void* m = mapping.load()) kx_unmap_device_pages(m, pgoff, n);
+  }
   void* priv = nullptr;
   kx::ListNode vm_node;
+  // The shim's handle for the fd's pages (kx_device_set_mapping()).
+  kx::Atomic<void*> mapping{nullptr};
 
  private:
   Vm* vm_;
@@ -233,6 +242,9 @@ class Vm {
   // write marks its page dirty when the slot logs. -ENOENT: no slot there,
   // or (write) a read-only slot; -EFAULT: the VMM's memory is not there.
   kx::Status read_guest(u64 gpa, void* data, u32 len) KX_EXCLUDES(slots_lock);
+  // The user address backing guest physical address gpa; -ENOENT outside
+  // the memslots.
+  kx::Result<u64> user_addr(u64 gpa) KX_EXCLUDES(slots_lock);
   kx::Status write_guest(u64 gpa, const void* data, u32 len) KX_EXCLUDES(slots_lock);
   // The guest page at `gpa` (page aligned) for direct access, with the
   // same errors; unmap_guest_page() releases it and, after a write, marks

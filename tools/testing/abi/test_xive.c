@@ -11,9 +11,8 @@
  * where KVM_CAP_PPC_IRQ_XIVE is 0 (kvm_ext's POWER8, a nested host),
  * except those of a host without XIVE.
  *
- * Not here yet: events as the guest sees them, which need the device's
- * ESB and TIMA mappings (the host tests, xive_native_test.cpp, drive
- * delivery through the core's ESB operations meanwhile).
+ * Events as the guest sees them, through the device's ESB and TIMA
+ * mappings, are test_xive_mmap.c's.
  */
 #include <string.h>
 #include <sys/eventfd.h>

@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 #include <thread>
 #include <cerrno>
 #include <cstdio>
@@ -91,7 +92,14 @@ std::mutex g_device_fds_lock;
 std::map<intptr_t, kx_device*> g_device_fds;
 std::map<intptr_t, kx_tce_table*> g_tce_fds;  // under g_device_fds_lock
 int g_tce_fd_error = 0;
-std::set<intptr_t> g_group_fds;  // under g_device_fds_lock
+std::set<intptr_t> g_group_fds;     // under g_device_fds_lock
+std::vector<host::Unmap> g_unmaps;  // under g_device_fds_lock
+struct DevicePages {
+  uint64_t len;
+  kx_device* dev;
+  unsigned long pgoff;
+};
+std::map<uint64_t, DevicePages> g_device_pages;  // by user address, under g_device_fds_lock
 }  // namespace
 
 namespace host {
@@ -119,6 +127,21 @@ void bind_vfio_group_fd(int fd, bool group) {
     g_group_fds.insert(fd);
   else
     g_group_fds.erase(fd);
+}
+
+void bind_device_pages(uint64_t uaddr, uint64_t len, kx_device* dev, unsigned long pgoff) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  if (dev)
+    g_device_pages[uaddr] = {len, dev, pgoff};
+  else
+    g_device_pages.erase(uaddr);
+}
+
+std::vector<Unmap> take_unmaps() {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  std::vector<Unmap> all;
+  all.swap(g_unmaps);
+  return all;
 }
 
 void bind_device_fd(int fd, kx_device* dev) {
@@ -308,6 +331,26 @@ kx_device* kx_file_device(void* file) {
   std::lock_guard<std::mutex> guard(g_device_fds_lock);
   auto it = g_device_fds.find(reinterpret_cast<intptr_t>(file) - 1);
   return it == g_device_fds.end() ? nullptr : it->second;
+}
+
+// A device's pages unmapped: recorded for unmapped_pages(), as the
+// kernel's unmap_mapping_range() would drop them from every process.
+void kx_unmap_device_pages(void* mapping, unsigned long pgoff, unsigned long npages) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  g_unmaps.push_back({mapping, pgoff, npages});
+}
+
+// The device mapping bind_device_pages() said holds uaddr; the "file" is
+// a token kx_file_put() ignores.
+void* kx_user_device_page(unsigned long uaddr, kx_device** dev, unsigned long* pgoff) {
+  std::lock_guard<std::mutex> guard(g_device_fds_lock);
+  auto it = g_device_pages.upper_bound(uaddr);
+  if (it == g_device_pages.begin()) return nullptr;
+  --it;
+  if (uaddr - it->first >= it->second.len) return nullptr;
+  *dev = it->second.dev;
+  *pgoff = it->second.pgoff + (uaddr - it->first) / 4096;
+  return it->second.dev;
 }
 
 void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }

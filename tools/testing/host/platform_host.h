@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 struct kx_device;
 struct kx_tce_table;
@@ -33,6 +34,15 @@ void clear_signal();
 // kx_sigmask_activate()/kx_sigmask_deactivate() change them.
 uint64_t thread_blocked();
 void set_thread_blocked(uint64_t mask);
+// User memory [uaddr, uaddr + len) as a mapping of dev's fd from page
+// pgoff (kx_user_device_page()); dev nullptr unbinds the range at uaddr.
+void bind_device_pages(uint64_t uaddr, uint64_t len, kx_device* dev, unsigned long pgoff);
+// kx_unmap_device_pages() calls since the last take_unmaps().
+struct Unmap {
+  void* mapping;
+  unsigned long pgoff, npages;
+};
+std::vector<Unmap> take_unmaps();
 // The device an fd stands for to kx_file_device() (nullptr: none).
 void bind_device_fd(int fd, kx_device* dev);
 // TCE table fds (kx_tce_table_fd()): the table an fd stands for

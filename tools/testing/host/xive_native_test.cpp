@@ -3,8 +3,9 @@
 // the shim drives it: the device's life and the emulated host's choice,
 // every errno row of devices/xive.rst's groups in 6.1's order, vCPU
 // connections, VP_STATE and ICP_STATE, and events delivered into the
-// queues in guest RAM through the ESB's PQ bits (kx_xive_esb_*(), what
-// the mapping's fault handler will call).
+// queues in guest RAM through the ESB's PQ bits (kx_xive_esb_*()), and
+// the fd's mapping: mmap's rows, the faults' views, the unmapping, and the
+// guest's accesses to RAM backed by the pages.
 #include <gtest/gtest.h>
 
 #include <sys/eventfd.h>
@@ -14,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include <kvm_ext/abi.h>
 #include <kvm_ext/core.h>
@@ -687,3 +689,219 @@ TEST_F(XiveNativeTest, AnIrqfdWriteQueuesAnEvent) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------ the mapping
+
+// kvmppc_xive_native_mmap()'s offsets and sizes, in host pages; the
+// faults' SIGBUS (an error) and views (Documentation/userspace-api.rst).
+TEST_F(XiveNativeTest, MmapRowsAndFaultViews) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v));
+  EXPECT_EQ(kx_device_mappable(d), 1);
+  EXPECT_EQ(kx_device_mmap(d, KX_XIVE_TIMA_PAGE_OFFSET, 4), 0);
+  EXPECT_EQ(kx_device_mmap(d, KX_XIVE_TIMA_PAGE_OFFSET, 5), -EINVAL);
+  EXPECT_EQ(kx_device_mmap(d, KX_XIVE_ESB_PAGE_OFFSET, 2ul << 20), 0);
+  EXPECT_EQ(kx_device_mmap(d, KX_XIVE_ESB_PAGE_OFFSET, (2ul << 20) + 1), -EINVAL);
+  EXPECT_EQ(kx_device_mmap(d, 1, 1), -EINVAL);
+  EXPECT_EQ(kx_device_mmap(d, 6, 2), -EINVAL);
+  void* page = nullptr;
+  EXPECT_NE(kx_device_fault(d, 0, &page), 0);  // HW
+  EXPECT_NE(kx_device_fault(d, 1, &page), 0);  // HV
+  void *os = nullptr, *user = nullptr;
+  ASSERT_EQ(kx_device_fault(d, 2, &os), 0);
+  ASSERT_EQ(kx_device_fault(d, 3, &user), 0);  // exposed, as xive.rst says
+  EXPECT_EQ(os, user);
+  for (int i = 0; i < 4096; i++) ASSERT_EQ(static_cast<uint8_t*>(os)[i], 0) << i;
+  // sources: none, not initialised, initialised
+  EXPECT_NE(kx_device_fault(d, 4 + 2 * 7, &page), 0);
+  EXPECT_NE(kx_device_fault(d, 4 + 2 * 7 + 1, &page), 0);
+  ASSERT_EQ(Source(d, 6, 0), 0);
+  EXPECT_NE(kx_device_fault(d, 4 + 2 * 7 + 1, &page), 0);  // block, never initialised
+  void *trig = nullptr, *mgmt = nullptr;
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 6, &trig), 0);
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 6 + 1, &mgmt), 0);
+  const uint8_t* t = static_cast<uint8_t*>(trig);
+  const uint8_t* m = static_cast<uint8_t*>(mgmt);
+  for (int i = 0; i < 4096; i++) ASSERT_EQ(t[i], 0xff) << i;
+  for (int i = 0; i < 0x800; i++) ASSERT_EQ(m[i], 0xff) << i;
+  for (int i = 0x800; i < 4096; i++) ASSERT_EQ(m[i], (i & 7) == 7 ? 1 : 0) << i;  // PQ 01
+  void* again = nullptr;
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 6 + 1, &again), 0);
+  EXPECT_EQ(again, mgmt);  // one page per source
+  // the view follows every PQ change
+  EXPECT_EQ(kx_xive_esb_load(d, 6, 0xc00), 1);
+  EXPECT_EQ(m[0x807], 0);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 6), 0);
+  EXPECT_EQ(m[0x807], 2);
+  EXPECT_EQ(m[0xff7], 2);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 6), 0);
+  EXPECT_EQ(m[0xc07], 3);
+  EXPECT_EQ(kx_xive_esb_load(d, 6, 0x000), 1);  // EOI with Q: notified again
+  EXPECT_EQ(m[0x807], 2);
+  ASSERT_EQ(Source(d, 2000, 0), 0);  // another block's source
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 2000 + 1, &page), 0);
+  EXPECT_NE(page, mgmt);
+  EXPECT_EQ(kx_device_fault(d, 4 + (2ul << 20), &page), -EFAULT);  // past the numbers
+  Release(d);  // the pages go with the device (the leak check)
+}
+
+// Re-initialising an existing source unmaps its two pages; the reset
+// unmaps every source's; neither before the fd was mapped.
+TEST_F(XiveNativeTest, ReinitAndResetUnmapTheEsbPages) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v));
+  ASSERT_EQ(SetEq(d, EqId(0, 5), Queue(kQueueGpa)), 0);
+  ASSERT_EQ(Source(d, 9, 0), 0);
+  ASSERT_EQ(Source(d, 9, 0), 0);
+  EXPECT_TRUE(host::take_unmaps().empty());  // not mapped yet
+  int token;
+  kx_device_set_mapping(d, &token);
+  ASSERT_EQ(Source(d, 10, 0), 0);  // new: nothing to unmap
+  EXPECT_TRUE(host::take_unmaps().empty());
+  void* mgmt;
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 9 + 1, &mgmt), 0);
+  ASSERT_EQ(Config(d, 9, Cfg(0, 5, 99)), 0);
+  EXPECT_EQ(kx_xive_esb_load(d, 9, 0xc00), 1);
+  EXPECT_EQ(kx_xive_esb_trigger(d, 9), 0);
+  EXPECT_EQ(static_cast<uint8_t*>(mgmt)[0x807], 2);
+  ASSERT_EQ(Source(d, 9, 0), 0);  // re-initialised: PQ 01, masked
+  std::vector<host::Unmap> u = host::take_unmaps();
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_EQ(u[0].mapping, &token);
+  EXPECT_EQ(u[0].pgoff, 4u + 2 * 9);
+  EXPECT_EQ(u[0].npages, 2u);
+  void* again;
+  ASSERT_EQ(kx_device_fault(d, 4 + 2 * 9 + 1, &again), 0);  // the refault
+  EXPECT_EQ(static_cast<uint8_t*>(again)[0x807], 1);
+  ASSERT_EQ(Config(d, 9, Cfg(0, 5, 99)), 0);
+  EXPECT_EQ(kx_xive_esb_load(d, 9, 0xc00), 1);
+  EXPECT_EQ(static_cast<uint8_t*>(again)[0x807], 0);
+  uint64_t reset = 0;
+  ASSERT_EQ(Attr(d, KX_ATTR_SET, KX_DEV_XIVE_GRP_CTRL, KX_DEV_XIVE_RESET, &reset), 0);
+  u = host::take_unmaps();
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_EQ(u[0].pgoff, 4u);
+  EXPECT_EQ(u[0].npages, 2ul << 20);
+  EXPECT_EQ(static_cast<uint8_t*>(again)[0x807], 1);  // the reset masked it: PQ 01
+  Release(d);
+}
+
+// The guest's loads and stores to RAM backed by the ESB and TIMA pages
+// (as QEMU maps them into the guest): an event from the trigger store to
+// the queue, the IPB, ACK_OS_REG and the EOI load.
+TEST_F(XiveNativeTest, GuestAccessesToTheMappedPages) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v, 3));
+  // the "mapping": memslot 1 over user memory the platform says is the
+  // fd's pages, TIMA at kTima, the ESB pages of sources 0..15 at kEsb
+  constexpr uint64_t kTima = 0x10000000, kEsb = 0x20000000;
+  uint8_t* tima = static_cast<uint8_t*>(aligned_alloc(4096, 4 * 4096));
+  uint8_t* esb = static_cast<uint8_t*>(aligned_alloc(4096, 32 * 4096));
+  kx_memory_region r1 = {1, 0, kTima, 4 * 4096, reinterpret_cast<uintptr_t>(tima)};
+  kx_memory_region r2 = {2, 0, kEsb, 32 * 4096, reinterpret_cast<uintptr_t>(esb)};
+  ASSERT_EQ(kx_vm_set_memory_region(vm_, &r1), 0);
+  ASSERT_EQ(kx_vm_set_memory_region(vm_, &r2), 0);
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(tima), 4 * 4096, d, 0);
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(esb), 32 * 4096, d, 4);
+  auto access = [&](uint64_t gpa, unsigned len, bool write, uint64_t data, int* rc) {
+    kx_guest_access a = {KX_ACCESS_MEM, write ? KX_ACCESS_WRITE : 0u, gpa, len, 0, data, {}};
+    kx_exit exit = {};
+    *rc = kx_vcpu_guest_access(v, &a, &exit);
+    return a.data;
+  };
+  int rc;
+  auto load = [&](uint64_t gpa, unsigned len) { return access(gpa, len, false, 0, &rc); };
+  auto store = [&](uint64_t gpa, unsigned len, uint64_t val) { access(gpa, len, true, val, &rc); };
+  const uint64_t os = kTima + 2 * 4096;
+  const uint64_t trig5 = kEsb + 2 * 5 * 4096, mgmt5 = trig5 + 4096;
+  ASSERT_EQ(SetEq(d, EqId(3, 2), Queue(kQueueGpa)), 0);
+  ASSERT_EQ(Source(d, 5, 0), 0);
+  ASSERT_EQ(Config(d, 5, Cfg(3, 2, 0x55)), 0);
+  // unconnected sources and the HW/HV pages: the VMM's memory is not there
+  load(kEsb + 2 * 6 * 4096, 8);
+  EXPECT_EQ(rc, -EFAULT);
+  store(kEsb + 2 * 6 * 4096, 8, 0);
+  EXPECT_EQ(rc, -EFAULT);
+  load(kTima, 8);
+  EXPECT_EQ(rc, -EFAULT);
+  load(kTima + 4096, 8);
+  EXPECT_EQ(rc, -EFAULT);
+  // the OS ring as connect left it (6.1's w01 0xff000000: byte 4, ACK#), PIPR 0xff: nothing pending
+  EXPECT_EQ(load(os + 0x10, 8), 0x00000000ff0000ffull);
+  EXPECT_EQ(rc, 0);
+  store(os + 0x11, 1, 7);  // CPPR 7
+  EXPECT_EQ(load(os + 0x11, 1), 7u);
+  store(os + 0x11, 1, 0xff);
+  EXPECT_EQ(load(mgmt5 + 0x800, 8), 1u);  // GET: PQ 01 (masked at init)
+  EXPECT_EQ(load(mgmt5 + 0xc00, 8), 1u);  // SET_PQ_00: the old bits
+  EXPECT_EQ(load(trig5, 8), ~0ull);       // trigger page loads: all ones
+  store(trig5, 8, 0);                     // trigger
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(Entry(kQueueGpa, 0), 0x80000055u);
+  EXPECT_EQ(load(mgmt5 + 0x800, 8), 2u);
+  store(trig5, 8, 0);  // coalesced: PQ 11, nothing queued
+  EXPECT_EQ(Entry(kQueueGpa, 1), 0u);
+  EXPECT_EQ(load(mgmt5 + 0x800, 8), 3u);
+  // IPB priority 2, PIPR 2, NSR's OS bit
+  EXPECT_EQ(load(os + 0x10, 8), 0x80ff2000ff000002ull);
+  EXPECT_EQ(load(os + 0x810, 2), 0x8002u);  // ACK_OS_REG: NSR, the new CPPR
+  EXPECT_EQ(load(os + 0x10, 8), 0x00020000ff0000ffull);
+  EXPECT_EQ(load(mgmt5 + 0x000, 8), 1u);  // EOI: Q was set, notified again
+  EXPECT_EQ(Entry(kQueueGpa, 1), 0x80000055u);
+  EXPECT_EQ(load(os + 0x10, 8), 0x00022000ff000002ull);  // pending at the CPPR: no NSR
+  store(os + 0x11, 1, 0xff);
+  EXPECT_EQ(load(os + 0x10, 1), 0x80u);
+  EXPECT_EQ(load(os + 0x810, 2), 0x8002u);
+  EXPECT_EQ(load(mgmt5 + 0x000, 8), 0u);
+  EXPECT_EQ(load(mgmt5 + 0x800, 8), 0u);
+  // the other management offsets, stores ignored (no store EOI on a POWER9)
+  EXPECT_EQ(load(mgmt5 + 0x400, 4), 0xffffffffu);
+  store(mgmt5 + 0x400, 8, 0);
+  store(mgmt5 + 0xd00, 8, 0);
+  EXPECT_EQ(load(mgmt5 + 0xd00, 8), 0u);  // SET_PQ_01
+  EXPECT_EQ(load(mgmt5 + 0x800, 8), 1u);
+  // SET_OS_PENDING, other TIMA offsets, the USER page
+  store(os + 0x812, 1, 4);
+  EXPECT_EQ(load(os + 0x12, 1), 0x08u);
+  EXPECT_EQ(load(os + 0x30, 8), ~0ull);
+  EXPECT_EQ(load(os + 0x18, 4), 0u);
+  store(os + 0x12, 1, 0xff);  // not an OS store the page allows
+  EXPECT_EQ(load(os + 0x12, 1), 0x08u);
+  EXPECT_EQ(load(kTima + 3 * 4096, 8), ~0ull);
+  EXPECT_EQ(rc, 0);
+  // RAM stays RAM; the device's stores left the backing memory alone
+  EXPECT_EQ(load(kQueueGpa, 4), 0x55000080u);  // a little-endian guest's word
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(tima), 0, nullptr, 0);
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(esb), 0, nullptr, 0);
+  Release(d);
+  free(tima);
+  free(esb);
+}
+
+// A vCPU with no presenter on this device reads the TIMA OS page as the
+// mapped view (no context pushed: zeros); its stores change nothing.
+TEST_F(XiveNativeTest, UnconnectedVcpuSeesTheView) {
+  kx_device* d;
+  kx_vcpu *v, *w;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v));
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 1, &w), 0);
+  uint8_t* tima = static_cast<uint8_t*>(aligned_alloc(4096, 4 * 4096));
+  kx_memory_region r1 = {1, 0, 0x10000000, 4 * 4096, reinterpret_cast<uintptr_t>(tima)};
+  ASSERT_EQ(kx_vm_set_memory_region(vm_, &r1), 0);
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(tima), 4 * 4096, d, 0);
+  kx_guest_access a = {KX_ACCESS_MEM, 0, 0x10000000 + 2 * 4096 + 0x10, 8, 0, 0, {}};
+  kx_exit exit = {};
+  EXPECT_EQ(kx_vcpu_guest_access(w, &a, &exit), 0);
+  EXPECT_EQ(a.data, 0u);
+  kx_guest_access st = {KX_ACCESS_MEM, KX_ACCESS_WRITE, 0x10000000 + 2 * 4096 + 0x11, 1, 0, 3, {}};
+  EXPECT_EQ(kx_vcpu_guest_access(w, &st, &exit), 0);
+  a.data = 0;
+  EXPECT_EQ(kx_vcpu_guest_access(v, &a, &exit), 0);  // the connected vCPU's own context
+  EXPECT_EQ(a.data, 0x00000000ff0000ffull);
+  host::bind_device_pages(reinterpret_cast<uintptr_t>(tima), 0, nullptr, 0);
+  Release(d);
+  free(tima);
+}
