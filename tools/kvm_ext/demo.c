@@ -4,7 +4,8 @@
  * personality: open the node, ask it what it can do, create a VM with RAM,
  * vCPUs and a device, act as the guest, run a vCPU, read the VM's and the
  * vCPU's statistics (kvm_stats.c); on arm64 also a VMM's threaded run loop
- * (vmm_loop.c), on ppc the XICS as a pseries guest uses it (xics_demo.c).
+ * (vmm_loop.c), on ppc the XICS as a pseries guest uses it (xics_demo.c) and
+ * XIVE native with its mapped pages (xive_demo.c).
  * Prints what it did.
  *
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
@@ -26,6 +27,7 @@
 #include "kvm_stats.h"
 #include "vmm_loop.h"
 #include "xics_demo.h"
+#include "xive_demo.h"
 
 #define RAM_GPA 0x40000000ULL
 #define RAM_SIZE (2ULL << 20)
@@ -1253,6 +1255,7 @@ static void demo(const char *node)
 				    "KVM_ENABLE_CAP(vCPU 0, PPC_PAPR)") == 0, "PAPR mode");
 			failures += xics_demo(sys, "power8");
 			failures += xics_demo(sys, "power9");
+			failures += xive_demo(sys);
 		}
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
