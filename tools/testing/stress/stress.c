@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -67,6 +68,11 @@ static atomic_int stop;
 static atomic_long ops, bad;
 /* ppc: what reached the XIVE (shown at the end, so a run proves it did) */
 static atomic_long xive_devs, xive_connects, xive_queues;
+/* ppc: XIVE pages touched by the process, and how many of those were SIGBUS */
+static atomic_long xive_faults, xive_sigbus;
+/* a thread touching a XIVE page catches SIGBUS (and SIGSEGV) here */
+static __thread sigjmp_buf touch_jmp;
+static __thread volatile sig_atomic_t touch_armed;
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static int vms[NVM], vcpus[NVCPU], devs[NDEV], efds[NEFD], stats[NSTATS];
 _Static_assert(NDEV == NVM && NVCPU % NVM == 0, "devs[] and vcpus[] follow vms[]");
@@ -74,6 +80,17 @@ _Static_assert(NDEV == NVM && NVCPU % NVM == 0, "devs[] and vcpus[] follow vms[]
 static void on_signal(int sig)
 {
 	(void)sig;
+}
+
+static void on_fault(int sig)
+{
+	if (!touch_armed) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	touch_armed = 0;
+	siglongjmp(touch_jmp, sig);
 }
 
 static unsigned int rnd(unsigned int *seed, unsigned int n)
@@ -633,6 +650,132 @@ static void op_xive(unsigned int *seed)
 		close(vcpu);
 }
 
+/*
+ * A load of the page at p by the process: 0, or the signal it raised. Only
+ * SIGBUS is the ABI's (a source that does not exist or is not
+ * initialised, the TIMA's HW and HV pages); a SIGSEGV on a load fails the run.
+ */
+static int touch_page(const volatile unsigned char *p)
+{
+	int sig;
+
+	sig = sigsetjmp(touch_jmp, 1);
+	if (sig == 0) {
+		touch_armed = 1;
+		(void)*(const volatile uint64_t *)p;
+		touch_armed = 0;
+	}
+	atomic_fetch_add(&xive_faults, 1);
+	if (sig == SIGBUS)
+		atomic_fetch_add(&xive_sigbus, 1);
+	if (sig && sig != SIGBUS) {
+		fprintf(stderr, "stress: a XIVE page load raised signal %d\n", sig);
+		atomic_fetch_add(&bad, 1);
+	}
+	return sig;
+}
+
+/* XIVE's mappings in the guest, within op_guest()'s addresses */
+#define XIVE_NSRC 64
+#define XIVE_TIMA_GPA 0x300000ULL
+#define XIVE_ESB_GPA 0x200000ULL
+
+/*
+ * ppc: the device fd of VM slot i mmapped (the TIMA's 4 pages or the ESB
+ * pages of sources 0-63, as QEMU maps them) and its pages loaded by the
+ * process, while other threads (re)initialise sources and reset the
+ * device (unmap_mapping_range) and close the fds: a page may map or
+ * SIGBUS. Now and then the mapping backs a memslot (12: TIMA, 13: ESB)
+ * and the guest stores triggers and loads EOI, SET_PQ, ACK_OS_REG there,
+ * or the source is re-initialised or the device reset between loads.
+ * The mapping is unmapped at the end, sometimes after the fd's close.
+ */
+static void op_xive_mmap(unsigned int *seed)
+{
+	int i = rnd(seed, NVM), k = rnd(seed, NVCPU / NVM);
+	int dev = take_at(devs, i), vm = -1, vcpu = -1, tima = rnd(seed, 3) == 0, n, j;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t npages = tima ? 4 : 2 * XIVE_NSRC;
+	__u64 gpa = tima ? XIVE_TIMA_GPA : XIVE_ESB_GPA;
+	unsigned char *p;
+
+	if (dev < 0)
+		return;
+	p = mmap(NULL, npages * page, PROT_READ | PROT_WRITE, MAP_SHARED, dev,
+		 (off_t)((tima ? KVM_XIVE_TIMA_PAGE_OFFSET : KVM_XIVE_ESB_PAGE_OFFSET) * page));
+	if (p == MAP_FAILED) {
+		/* not a XIVE device (an XICS, VFIO): -ENODEV */
+		check(-1, 0, "mmap(XIVE)");
+		close(dev);
+		return;
+	}
+	if (rnd(seed, 2)) {
+		struct kvm_userspace_memory_region m = {
+			.slot = 12 + !tima, .guest_phys_addr = gpa,
+			.memory_size = npages * page, .userspace_addr = (uintptr_t)p,
+		};
+
+		vm = take_at(vms, i);
+		vcpu = take_at(vcpus, i * (NVCPU / NVM) + k);
+		if (vm >= 0 && check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0,
+				     "SET_USER_MEMORY_REGION(XIVE)") != 0) {
+			close(vm);
+			vm = -1;
+		}
+	}
+	if (rnd(seed, 4) == 0) {
+		close(dev); /* the mapping holds the device */
+		dev = -1;
+	}
+	for (n = 1 + rnd(seed, 8); n > 0; n--) {
+		unsigned int src = rnd(seed, XIVE_NSRC);
+		size_t pg = tima ? rnd(seed, 4) : 2 * src + rnd(seed, 2);
+		struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_MEM, .len = 8 };
+
+		touch_page(p + pg * page + (rnd(seed, 2) ? 0x800 : 0));
+		if (vcpu >= 0 && vm >= 0) {
+			/* the guest: trigger, EOI, SET_PQ, GET; ACK_OS_REG, CPPR */
+			static const uint16_t esb_offs[] = { 0, 0x800, 0xc00, 0xd00, 0xe00, 0xf00 };
+
+			a.addr = gpa + pg * page +
+				 (tima ? (rnd(seed, 2) ? 0x810 : 0x11) : esb_offs[rnd(seed, 6)]);
+			if (tima) {
+				a.len = a.addr & 1 ? 1 : 2;
+				a.flags = a.addr & 1 ? KVM_EXT_ACCESS_WRITE : 0;
+				a.data = 0xff;
+			} else if (pg % 2 == 0) {
+				a.flags = KVM_EXT_ACCESS_WRITE;
+			}
+			check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &a), 0, "GUEST_ACCESS(XIVE)");
+		}
+		if (dev >= 0 && rnd(seed, 4) == 0) {
+			__u64 val = 0;
+			struct kvm_device_attr at = { .group = KVM_DEV_XIVE_GRP_SOURCE, .attr = src,
+						      .addr = (uintptr_t)&val };
+
+			if (rnd(seed, 4) == 0) {
+				at.group = KVM_DEV_XIVE_GRP_CTRL;
+				at.attr = KVM_DEV_XIVE_RESET;
+			}
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &at), 0, "XIVE SOURCE/RESET");
+		}
+	}
+	/* the pages once more, all of them, then gone */
+	for (j = 0; j < (int)npages; j += tima ? 1 : 1 + rnd(seed, 16))
+		touch_page(p + (size_t)j * page);
+	if (vm >= 0) {
+		struct kvm_userspace_memory_region m = { .slot = 12 + !tima, .guest_phys_addr = gpa };
+
+		check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION(del)");
+		close(vm);
+	}
+	munmap(p, npages * page);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (dev >= 0)
+		close(dev);
+}
+
 /* The module parameter, written as a whole (a failure fails the run). */
 static void write_ppc_host(const char *val)
 {
@@ -654,7 +797,7 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd, i;
 
-		switch (rnd(&seed, is_ppc ? 24 : 23)) {
+		switch (rnd(&seed, is_ppc ? 26 : 23)) {
 		case 0:
 			/* ppc: the next VMs on the POWER8 or the POWER9 host */
 			if (is_ppc && rnd(&seed, 2))
@@ -790,6 +933,10 @@ static void *worker(void *arg)
 		case 23:
 			op_xive(&seed);
 			break;
+		case 24:
+		case 25:
+			op_xive_mmap(&seed);
+			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
 				fd = take(vms, NVM, &seed);
@@ -836,6 +983,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* No SA_RESTART: a signalled KVM_RUN returns -EINTR. */
 	sigaction(SIGUSR1, &sa, NULL);
+	/* ppc: loads of XIVE pages may SIGBUS (op_xive_mmap()) */
+	sa.sa_handler = on_fault;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
 	sysfd = open(node, O_RDWR | O_CLOEXEC);
 	if (sysfd < 0) {
 		perror(node);
@@ -914,9 +1065,11 @@ int main(int argc, char **argv)
 	printf("stress: %ld ioctls, %ld unexpected results, module allocations left %ld\n",
 	       atomic_load(&ops), atomic_load(&bad), allocs);
 	if (is_ppc)
-		printf("stress: XIVE: %ld devices, %ld vCPU connections, %ld queues configured\n",
+		printf("stress: XIVE: %ld devices, %ld vCPU connections, %ld queues configured, "
+		       "%ld page loads by the process (%ld SIGBUS)\n",
 		       atomic_load(&xive_devs), atomic_load(&xive_connects),
-		       atomic_load(&xive_queues));
+		       atomic_load(&xive_queues), atomic_load(&xive_faults),
+		       atomic_load(&xive_sigbus));
 	if (atomic_load(&bad) || allocs != 0) {
 		printf("FAIL: stress %s\n", node);
 		return 1;
