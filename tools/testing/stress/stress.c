@@ -685,7 +685,8 @@ static int touch_page(const volatile unsigned char *p)
  * pages of sources 0-63, as QEMU maps them) and its pages loaded by the
  * process, while other threads (re)initialise sources and reset the
  * device (unmap_mapping_range) and close the fds: a page may map or
- * SIGBUS. Now and then the mapping backs a memslot (12: TIMA, 13: ESB)
+ * SIGBUS (the source touched is often initialised first, so that its pages
+ * map). Now and then the mapping backs a memslot (12: TIMA, 13: ESB)
  * and the guest stores triggers and loads EOI, SET_PQ, ACK_OS_REG there,
  * or the source is re-initialised or the device reset between loads.
  * The mapping is unmapped at the end, sometimes after the fd's close.
@@ -731,7 +732,13 @@ static void op_xive_mmap(unsigned int *seed)
 		unsigned int src = rnd(seed, XIVE_NSRC);
 		size_t pg = tima ? rnd(seed, 4) : 2 * src + rnd(seed, 2);
 		struct kvm_ext_guest_access a = { .kind = KVM_EXT_ACCESS_MEM, .len = 8 };
+		__u64 zero = 0;
+		struct kvm_device_attr init = { .group = KVM_DEV_XIVE_GRP_SOURCE, .attr = src,
+						.addr = (uintptr_t)&zero };
 
+		/* mostly a source that exists, so that the page maps (or just went) */
+		if (!tima && dev >= 0 && rnd(seed, 2))
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &init), 0, "XIVE SOURCE");
 		touch_page(p + pg * page + (rnd(seed, 2) ? 0x800 : 0));
 		if (vcpu >= 0 && vm >= 0) {
 			/* the guest: trigger, EOI, SET_PQ, GET; ACK_OS_REG, CPPR */
