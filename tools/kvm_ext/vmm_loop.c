@@ -467,9 +467,13 @@ int vmm_loop_demo(int sys)
 	print_stats(stats[1], "vcpu 1");
 	printf("    stats vm: irqfd_injections=%lld\n",
 	       kvm_stats_value(vm_stats, "irqfd_injections"));
+	/*
+	 * Not halt_wakeup: it counts a wait the interrupt ended, and whether
+	 * vCPU 0 was already waiting when the device thread's irqfd fired is
+	 * the scheduler's to decide (printed above, 0 or 1).
+	 */
 	check(&m, kvm_stats_value(stats[0], "signal_exits") == 2 &&
 		  kvm_stats_value(stats[0], "ext_interrupt_exits") == 1 &&
-		  kvm_stats_value(stats[0], "halt_wakeup") >= 1 &&
 		  kvm_stats_value(stats[0], "hvc_exit_stat") == 1 &&
 		  kvm_stats_value(stats[1], "hvc_exit_stat") == 1 &&
 		  kvm_stats_value(vm_stats, "irqfd_injections") == 1,
