@@ -128,7 +128,7 @@ SEEDS = {
     + eq_set(0, 0, 0, how=2, extra=[12])
     + eq_set(0, 0, 0, how=3, extra=[2])
     + eq_set(0, 0, 0, how=5, extra=[3])
-    + eq_set(0, 0, 16)
+    + eq_set(0, 0, 8)
     + eq_get(0, 0)
     + eq_get(6, 0)
     + eq_get(0, 7)

@@ -9,7 +9,7 @@
 //   make -C tools/testing/fuzz O=DIR                  -> DIR/xive_native_fuzzer
 //   tools/testing/fuzz/run.sh short DIR xive_native   (make check: 30 s)
 //
-// One input makes a ppc VM (host POWER9) with 1 MiB of guest RAM, the
+// One input makes a ppc VM (host POWER9) with 512 KiB of guest RAM (8 queues' pages), the
 // XIVE ("kvm-xive-native") and four PAPR vCPUs, each connected with
 // KVM_ENABLE_CAP(KVM_CAP_PPC_IRQ_XIVE) to the server (0-7) the input
 // chooses (a server taken -EEXIST: that vCPU stays unconnected). Then
@@ -65,15 +65,14 @@
 namespace {
 
 constexpr int kVcpus = 4;
-constexpr uint64_t kRamGpa = 0x100000, kRamSize = 0x100000;
+constexpr uint64_t kRamGpa = 0x100000, kRamSize = 0x80000;
 constexpr uint32_t kQShift = 16, kEntries = 1u << (kQShift - 2);
 constexpr int kPrios = 7;  // queues 0-6; priority 7 is -EINVAL
 constexpr uint8_t kMasked = 0xff;
 constexpr uint32_t kNrIrqs = 1u << 20;
 // The sources an input names: one block mostly, two others, one too big.
-constexpr uint32_t kIrqs[] = {0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006,
-                              0x1007, 0x1008, 0x1009, 0x100a, 0x13ff, 0x1400, 0x5000,
-                              0x10,   kNrIrqs};
+constexpr uint32_t kIrqs[] = {0x1000, 0x1001, 0x1002, 0x1003, 0x1004, 0x1005, 0x1006, 0x1007,
+                              0x1008, 0x1009, 0x100a, 0x13ff, 0x1400, 0x5000, 0x10,   kNrIrqs};
 constexpr int kNIrqs = sizeof(kIrqs) / sizeof(kIrqs[0]);
 // asm/xive-regs.h
 enum : uint32_t {
@@ -109,8 +108,7 @@ const char* g_vm_name = "";  // which VM an expect() is about
 
 void expect(unsigned long long got, unsigned long long want, const char* what) {
   if (got == want) return;
-  fprintf(stderr, "xive_native_fuzzer: %s%s: got %#llx, model %#llx\n", g_vm_name, what, got,
-          want);
+  fprintf(stderr, "xive_native_fuzzer: %s%s: got %#llx, model %#llx\n", g_vm_name, what, got, want);
   abort();
 }
 
@@ -357,15 +355,13 @@ struct Vm {
         }
       }
     }
-    expect(attr(KX_ATTR_SET, KX_DEV_XIVE_GRP_SOURCE_CONFIG, irq, &cfg), want,
-           "GRP_SOURCE_CONFIG");
+    expect(attr(KX_ATTR_SET, KX_DEV_XIVE_GRP_SOURCE_CONFIG, irq, &cfg), want, "GRP_SOURCE_CONFIG");
   }
 
   void source_sync(uint64_t irq) {
     const uint32_t i32 = static_cast<uint32_t>(irq);
     const int want = !m.has_block(i32) || i32 >= kNrIrqs ? -ENOENT : !m.valid(i32) ? -EINVAL : 0;
-    expect(attr(KX_ATTR_SET, KX_DEV_XIVE_GRP_SOURCE_SYNC, irq, nullptr), want,
-           "GRP_SOURCE_SYNC");
+    expect(attr(KX_ATTR_SET, KX_DEV_XIVE_GRP_SOURCE_SYNC, irq, nullptr), want, "GRP_SOURCE_SYNC");
   }
 
   void set_eq(uint32_t server, uint8_t prio, const XiveEq& eq) {
@@ -540,7 +536,7 @@ struct Fuzz {
   }
   static uint32_t server(Input& in) {
     const uint8_t b = in.u8();
-    return b < 240 ? b & 7 : in.u32();
+    return b < 240 ? b & 7 : in.u32() & 0x1fffffff;  // the 29 bits of the server field
   }
 
   // devices/xive.rst's migration: the primary becomes the twin.
@@ -579,8 +575,8 @@ struct Fuzz {
         if (has[v][p]) b->set_eq(a.m.vc[v].server, static_cast<uint8_t>(p), eqs[v][p]);
     for (auto& [irq, s] : a.m.src) {
       if (!s.valid) continue;
-      b->set_source(irq, (s.lsi ? KX_XIVE_LEVEL_SENSITIVE : 0) |
-                             (s.asserted ? KX_XIVE_LEVEL_ASSERTED : 0));
+      b->set_source(
+          irq, (s.lsi ? KX_XIVE_LEVEL_SENSITIVE : 0) | (s.asserted ? KX_XIVE_LEVEL_ASSERTED : 0));
       if (s.prio != kMasked) b->source_config(irq, s.server, s.prio, false, s.eisn);
     }
     for (int v = 0; v < kVcpus; v++)
@@ -640,7 +636,7 @@ struct Fuzz {
         XiveEq eq = {};
         eq.flags = KX_XIVE_EQ_ALWAYS_NOTIFY;
         eq.qshift = kQShift;
-        eq.qaddr = kRamGpa + (static_cast<uint64_t>(slot % 18) << kQShift);  // 16, 17: outside RAM
+        eq.qaddr = kRamGpa + (static_cast<uint64_t>(slot % 10) << kQShift);  // 8, 9: outside RAM
         eq.qtoggle = 1;
         switch (how % 12) {
           case 0:
