@@ -71,7 +71,26 @@ def vp_set(v, w):
 
 
 MIGRATE = [14]
-CHECK = [15]
+
+
+# code 15: the TIMA's OS page of vCPU v (b % 4), the access from b >> 2 & 7
+def qw1_load(v, off, size_log2):  # off 0-15 from 0x10, aligned to the size
+    return [15, v, off << 2 | size_log2]
+
+
+def ack_os(v):
+    return [15, v | 2 << 2, 0]
+
+
+def cppr_store(v, cppr):  # 0-7, or 0x10-0xff as given
+    return [15, v | 4 << 2, cppr]
+
+
+def set_os_pending(v, prio):
+    return [15, v | 6 << 2, prio]
+
+
+CHECK = [15, 7 << 2, 0]
 
 SERVERS = [0, 1, 2, 3]
 
@@ -186,6 +205,23 @@ SEEDS = {
     + vp_get(1)
     + MIGRATE
     + trigger(S0)
+    + CHECK,
+    "seed-tima": SERVERS
+    + flow(S0, 0, 0, 5, 0)
+    + qw1_load(0, 0, 3)
+    + cppr_store(0, 5)
+    + qw1_load(0, 0, 3)
+    + ack_os(0)
+    + qw1_load(0, 1, 0)
+    + set_os_pending(0, 3)
+    + ack_os(0)
+    + vp_get(0)
+    + cppr_store(0, 0xFF)
+    + vp_set(0, 0x0580)
+    + ack_os(0)
+    + qw1_load(1, 8, 3)
+    + MIGRATE
+    + qw1_load(0, 0, 3)
     + CHECK,
     "seed-collision": [0, 0, 5, 5] + flow(S0, 5, 3, 4, 7) + vp_get(1) + vp_set(1, 1) + CHECK,
 }

@@ -20,7 +20,9 @@
 // GRP_SOURCE_SYNC, KVM_DEV_XIVE_RESET and EQ_SYNC, KVM_IRQ_LINE_STATUS at
 // every level KVM gives a meaning and others, the ESB as the guest drives
 // it (trigger stores, EOI/GET/SET_PQ_xy loads: kx_xive_esb_trigger(),
-// kx_xive_esb_load()), KVM_REG_PPC_VP_STATE get and set, and migrations in
+// kx_xive_esb_load()), the TIMA's OS page per vCPU as the guest accesses it
+// (the device's page_access: QW1 loads, ACK_OS_REG, the CPPR store,
+// SET_OS_PENDING), KVM_REG_PPC_VP_STATE get and set, and migrations in
 // devices/xive.rst's order: every source masked with a SET_PQ_01 load
 // (its old PQ kept), EQ_SYNC, the sources' configuration (the VMM's own
 // record: the model's), every queue's EQ_CONFIG and every VP_STATE read,
@@ -33,11 +35,12 @@
 // The model (struct Model) keeps per source its PQ bits, type, assertion
 // and EAS (the server, priority and EISN in force, or masked), per vCPU
 // and priority 0-6 its queue (address, index, generation), the NVT's IPB
-// (priorities queued while not dispatched) and the VP_STATE word, and
-// guest RAM as the queues' writes leave it.
+// (priorities queued while not dispatched) and the thread context's QW1
+// (VP_STATE's word: NSR, CPPR, IPB, PIPR as the TIMA accesses leave them),
+// and guest RAM as the queues' writes leave it.
 //
 // What must hold, besides no sanitizer report: every return value, errno
-// and KVM_IRQ_LINE_STATUS status; every ESB load's value; every EQ_CONFIG
+// and KVM_IRQ_LINE_STATUS status; every ESB and TIMA load's value; every EQ_CONFIG
 // get (and nothing written for a queue not configured); every VP_STATE;
 // all of guest RAM (every queue entry, big-endian with its generation bit)
 // after every input and every migration; no leak once the VMs are gone.
@@ -200,6 +203,64 @@ struct Model {
     s.q = pq & 1;
     return old;
   }
+  // The TIMA's OS ring, QW1's bytes in VP_STATE's first word: NSR, CPPR,
+  // IPB, LSMFB, ACK#, INC, AGE, PIPR from the low byte.
+  enum { kNsr = 0, kCppr = 1, kIpb = 2, kPipr = 7 };
+  static uint8_t tb(const Vc& c, int i) { return static_cast<uint8_t>(c.w01 >> (8 * i)); }
+  static void set_tb(Vc& c, int i, uint8_t x) {
+    c.w01 = (c.w01 & ~(0xffull << (8 * i))) | uint64_t{x} << (8 * i);
+  }
+  static uint8_t pipr_of(uint8_t ipb) {
+    return ipb ? static_cast<uint8_t>(__builtin_clz(ipb) - 24) : 0xff;
+  }
+  // PIPR follows the IPB; NSR's OS bit rises when PIPR is below CPPR.
+  static void notify_os(Vc& c) {
+    set_tb(c, kPipr, pipr_of(tb(c, kIpb)));
+    if (tb(c, kPipr) < tb(c, kCppr)) set_tb(c, kNsr, tb(c, kNsr) | 0x80);
+  }
+  // The context dispatched: the NVT's priorities merged into the IPB.
+  static void dispatch(Vc& c) {
+    set_tb(c, kIpb, tb(c, kIpb) | c.nvt_ipb);
+    c.nvt_ipb = 0;
+    notify_os(c);
+  }
+  // A guest access to the TIMA's OS page by vCPU v: a load's value.
+  uint64_t tima(int v, uint32_t off, uint32_t len, bool write, uint64_t val) {
+    Vc& c = vc[v];
+    if (!c.connected) return 0;  // no context: the page's zeros, stores ignored
+    dispatch(c);
+    if (!write && off >= 0x10 && off + len <= 0x18) {
+      uint64_t r = 0;
+      for (uint32_t i = 0; i < len; i++) r = r << 8 | tb(c, static_cast<int>(off - 0x10 + i));
+      return r;
+    }
+    if (!write && off >= 0x18 && off + len <= 0x20) return 0;
+    if (!write && off == 0x810 && len == 2) {  // TM_SPC_ACK_OS_REG
+      const uint8_t nsr = tb(c, kNsr);
+      if (nsr & 0x80) {
+        const uint8_t pipr = tb(c, kPipr);
+        set_tb(c, kCppr, pipr);
+        set_tb(c, kIpb, tb(c, kIpb) & ~(pipr < 8 ? 0x80 >> pipr : 0));
+        set_tb(c, kPipr, pipr_of(tb(c, kIpb)));
+        set_tb(c, kNsr, nsr & ~0x80);
+      }
+      return uint64_t{nsr} << 8 | tb(c, kCppr);
+    }
+    if (write && off == 0x11 && len == 1) {  // the CPPR
+      const uint8_t cppr = static_cast<uint8_t>(val);
+      set_tb(c, kCppr, cppr > 7 ? 0xff : cppr);
+      notify_os(c);
+      return 0;
+    }
+    if (write && off == 0x812 && len == 1) {  // TM_SPC_SET_OS_PENDING
+      const uint8_t prio = static_cast<uint8_t>(val);
+      if (prio < 8) set_tb(c, kIpb, tb(c, kIpb) | 0x80 >> prio);
+      notify_os(c);
+      return 0;
+    }
+    return write ? 0 : len == 8 ? ~0ull : (1ull << (8 * len)) - 1;  // all ones
+  }
+
   void mask(Src& s) {
     s.prio = kMasked;
     s.server = 0;
@@ -452,6 +513,16 @@ struct Vm {
     const int r = kx_xive_esb_load(dev, irq, off);
     expect(r, want, "ESB load");
     return r;
+  }
+
+  // TIMA's OS page (the device's page_access, as a guest's MMIO to RAM
+  // backed by the fd's mapping reaches it).
+  void tima(int v, uint32_t off, uint32_t len, bool write, uint64_t val) {
+    const uint64_t want = m.tima(v, off, len, write, val);
+    unsigned long long data = write ? val : 0x5a5a5a5a5a5a5a5aull;
+    expect(kx_xive_native_device_ops.page_access(dev, vcpu[v], 2, off, len, write, &data), 0,
+           "TIMA access");
+    if (!write) expect(data, want, "TIMA load");
   }
 
   void reset() {
@@ -736,9 +807,45 @@ struct Fuzz {
       case 14:
         migrate();
         break;
-      default:
-        both([&](Vm& x) { x.check_ram(); });
+      default: {
+        // 15: the TIMA's OS page; a few in 16 compare guest RAM
+        const uint8_t b = in.u8();
+        const int v = b % kVcpus;
+        const uint8_t k = in.u8();
+        uint32_t off = 0, len = 1;
+        bool write = false;
+        uint64_t val = 0;
+        switch (b >> 2 & 7) {
+          case 0:
+          case 1:  // QW1 loads
+            len = 1u << (k & 3);
+            off = 0x10 + ((k >> 2) & 0xf & ~(len - 1));
+            break;
+          case 2:
+          case 3:
+            off = 0x810;
+            len = 2;
+            break;
+          case 4:
+          case 5:
+            write = true;
+            off = 0x11;
+            val = k & 0x10 ? k : k & 7;
+            break;
+          case 6:
+            write = true;
+            off = 0x812;
+            val = k & 7;
+            break;
+          default:
+            both([&](Vm& x) { x.check_ram(); });
+            return;
+        }
+        T("tima v%d %s %#x/%u %#llx\n", v, write ? "store" : "load", off, len,
+          static_cast<unsigned long long>(val));
+        both([&](Vm& x) { x.tima(v, off, len, write, val); });
         break;
+      }
     }
   }
 };
