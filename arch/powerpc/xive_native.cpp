@@ -793,12 +793,14 @@ class XiveNative final : public PpcIntc {
 
   // TM_SPC_ACK_OS_REG: with the exception signalled, the CPPR becomes the
   // PIPR and that priority leaves the IPB; the NSR before, and the CPPR.
+  // An NSR a VP_STATE set raised with nothing pending (PIPR 0xff) is
+  // acknowledged too, as QEMU's xive_tctx_accept(): CPPR 0xff, NSR down.
   static u16 ack_os(NativeVp& vp) {
     const u8 nsr = vp.w01[kTmNsr];
-    if ((nsr & kTmNsrEo) && vp.w01[kTmPipr] < kXiveQueues) {
+    if (nsr & kTmNsrEo) {
       const u8 cppr = vp.w01[kTmPipr];
       vp.w01[kTmCppr] = cppr;
-      vp.w01[kTmIpb] &= static_cast<u8>(~(0x80 >> cppr));
+      if (cppr < kXiveQueues) vp.w01[kTmIpb] &= static_cast<u8>(~(0x80 >> cppr));
       vp.w01[kTmPipr] = ipb_to_pipr(vp.w01[kTmIpb]);
       vp.w01[kTmNsr] &= static_cast<u8>(~kTmNsrEo);
     }

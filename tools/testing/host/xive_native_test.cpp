@@ -788,6 +788,30 @@ TEST_F(XiveNativeTest, ReinitAndResetUnmapTheEsbPages) {
   Release(d);
 }
 
+// Found by xive_native_fuzzer: ACK_OS_REG with NSR's OS bit set by a
+// VP_STATE set while nothing is pending (PIPR 0xff) acknowledges it as
+// userspace-api.rst and QEMU's xive_tctx_accept() do: CPPR 0xff (the
+// PIPR), NSR's bit down; it used to leave both.
+TEST_F(XiveNativeTest, AckOsWithNothingPending) {
+  kx_device* d;
+  kx_vcpu* v;
+  ASSERT_NO_FATAL_FAILURE(DeviceAndVcpu(&d, &v, 0));
+  uint64_t vp[2] = {0x0000000000000580ull, 0};  // NSR 0x80, CPPR 5, IPB 0
+  ASSERT_EQ(Reg(v, true, KX_REG_PPC_VP_STATE, vp), 0);
+  auto tima = [&](unsigned off, unsigned len) {
+    unsigned long long data = 0;
+    EXPECT_EQ(kx_xive_native_device_ops.page_access(d, v, 2, off, len, 0, &data), 0);
+    return static_cast<uint64_t>(data);
+  };
+  EXPECT_EQ(tima(0x810, 2), 0x80ffu);  // the NSR before, the new CPPR
+  EXPECT_EQ(tima(0x10, 1), 0u);        // NSR down
+  EXPECT_EQ(tima(0x11, 1), 0xffu);
+  EXPECT_EQ(tima(0x810, 2), 0x00ffu);  // nothing to acknowledge now
+  ASSERT_EQ(Reg(v, false, KX_REG_PPC_VP_STATE, vp), 0);
+  EXPECT_EQ(vp[0] & 0xffff, 0xff00u);
+  Release(d);
+}
+
 // The guest's loads and stores to RAM backed by the ESB and TIMA pages
 // (as QEMU maps them into the guest): an event from the trigger store to
 // the queue, the IPB, ACK_OS_REG and the EOI load.
