@@ -76,19 +76,13 @@ static long kvm_ext_device_ioctl(struct file *filp, unsigned int ioctl,
 }
 
 /*
- * A mappable device's fd (XIVE's TIMA and ESB pages): the core checks the
- * range, then gives its pages one fault at a time. The mapping is a view:
- * VM_WRITE is dropped, since a store to a page cannot run the device's
- * code (the guest's stores come through KVM_EXT_GUEST_ACCESS). The fd's
- * inode is its own (anon_inode_getfd_secure()), so that the core can
- * unmap a range of this device's pages alone.
+ * A fault the core answered (r, and the page it gave for 0): the page
+ * mapped with a reference of the mapping's own, -ENOMEM as OOM, any other
+ * error SIGBUS. The vCPU's, a TCE table's and a device's fds fault so.
  */
-static vm_fault_t kvm_ext_device_fault(struct vm_fault *vmf)
+static vm_fault_t kvm_ext_core_page(struct vm_fault *vmf, int r, void *addr)
 {
 	struct page *page;
-	void *addr;
-	int r = kx_device_fault(vmf->vma->vm_file->private_data, vmf->pgoff,
-				&addr);
 
 	if (r == -ENOMEM)
 		return VM_FAULT_OOM;
@@ -98,6 +92,23 @@ static vm_fault_t kvm_ext_device_fault(struct vm_fault *vmf)
 	get_page(page);
 	vmf->page = page;
 	return 0;
+}
+
+/*
+ * A mappable device's fd (XIVE's TIMA and ESB pages): the core checks the
+ * range, then gives its pages one fault at a time. The mapping is a view:
+ * VM_WRITE is dropped, since a store to a page cannot run the device's
+ * code (the guest's stores come through KVM_EXT_GUEST_ACCESS). The fd's
+ * inode is its own (anon_inode_getfd_secure()), so that the core can
+ * unmap a range of this device's pages alone.
+ */
+static vm_fault_t kvm_ext_device_fault(struct vm_fault *vmf)
+{
+	void *addr;
+	int r = kx_device_fault(vmf->vma->vm_file->private_data, vmf->pgoff,
+				&addr);
+
+	return kvm_ext_core_page(vmf, r, addr);
 }
 
 static const struct vm_operations_struct kvm_ext_device_vm_ops = {
@@ -275,18 +286,10 @@ static int kvm_ext_vcpu_get_stats_fd(struct kx_vcpu *vcpu)
 static vm_fault_t kvm_ext_tce_fault(struct vm_fault *vmf)
 {
 	void *addr;
-	struct page *page;
 	int r = kx_tce_table_page(vmf->vma->vm_file->private_data, vmf->pgoff,
 				  &addr);
 
-	if (r == -ENOMEM)
-		return VM_FAULT_OOM;
-	if (r)
-		return VM_FAULT_SIGBUS;
-	page = virt_to_page(addr);
-	get_page(page);
-	vmf->page = page;
-	return 0;
+	return kvm_ext_core_page(vmf, r, addr);
 }
 
 static const struct vm_operations_struct kvm_ext_tce_vm_ops = {
@@ -328,16 +331,9 @@ struct kx_tce_table *kx_file_tce_table(void *file)
 
 static vm_fault_t kvm_ext_vcpu_fault(struct vm_fault *vmf)
 {
-	struct kx_vcpu *vcpu = vmf->vma->vm_file->private_data;
-	void *addr = kx_vcpu_page(vcpu, vmf->pgoff);
-	struct page *page;
+	void *addr = kx_vcpu_page(vmf->vma->vm_file->private_data, vmf->pgoff);
 
-	if (!addr)
-		return VM_FAULT_SIGBUS;
-	page = virt_to_page(addr);
-	get_page(page);
-	vmf->page = page;
-	return 0;
+	return kvm_ext_core_page(vmf, addr ? 0 : -EFAULT, addr);
 }
 
 static const struct vm_operations_struct kvm_ext_vcpu_vm_ops = {
