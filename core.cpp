@@ -46,5 +46,6 @@
 #include "arch/powerpc/xics.cpp"
 #include "arch/powerpc/xics_xive.cpp"
 #include "arch/powerpc/xive_native.cpp"
+#include "arch/powerpc/mpic.cpp"
 #include "arch/powerpc/intc.cpp"
 #include "arch/s390/personality.cpp"

@@ -104,13 +104,15 @@ module_param_cb(arm64_ipa_bits, &arm64_host_uint_ops, &arm64_host.ipa_bits, 0644
 MODULE_PARM_DESC(arm64_ipa_bits, "emulated host IPA limit in bits, 32-52 (default 48)");
 
 /*
- * The emulated POWER host (module parameter ppc_host: power8 or power9),
+ * The emulated POWER host (module parameter ppc_host: power8, power9 or
+ * e500mc),
  * snapshotted by each new ppc VM like the arm64 host.
  */
 static unsigned int ppc_host = KX_PPC_HOST_POWER8;
 static const char *const ppc_host_names[] = {
 	[KX_PPC_HOST_POWER8] = "power8",
 	[KX_PPC_HOST_POWER9] = "power9",
+	[KX_PPC_HOST_E500MC] = "e500mc",
 };
 
 static int ppc_host_set(const char *val, const struct kernel_param *kp)
@@ -138,7 +140,7 @@ static const struct kernel_param_ops ppc_host_ops = {
 
 module_param_cb(ppc_host, &ppc_host_ops, NULL, 0644);
 MODULE_PARM_DESC(ppc_host,
-		 "emulated POWER host: power8 (XICS emulation; default) or power9 (XIVE)");
+		 "emulated POWER host: power8 (XICS; default), power9 (XIVE) or e500mc (MPIC)");
 
 struct kvm_ext_node {
 	enum kx_personality personality;

@@ -167,6 +167,7 @@ PpcVm::~PpcVm() {
 // 1).
 kx::Status vm_enable_cap(Vm& vm, const EnableCap& req) {
   if (req.flags || req.cap != KX_CAP_PPC_ENABLE_HCALL) return kx::error(kx::kEINVAL);
+  if (!book3s(ppc_vm(vm).host)) return kx::error(kx::kEINVAL);  // CONFIG_PPC_BOOK3S_64 only
   const u64 hcall = req.args[0];
   if (hcall > kMaxHcallOpcode || (hcall & 3) || req.args[1] > 1) return kx::error(kx::kEINVAL);
   if (!implemented(hcall)) return kx::error(kx::kEINVAL);
@@ -183,6 +184,7 @@ kx::Status vm_enable_cap(Vm& vm, const EnableCap& req) {
 // undefines the name (never an error); otherwise a token already defined
 // is -EEXIST before a name kvm_ext does not handle is -ENOENT.
 kx::Result<long> rtas_define_token(Vm& vm, u64 arg) {
+  if (!book3s(ppc_vm(vm).host)) return kx::kENOTTY;  // CONFIG_PPC_BOOK3S_64 only
   RtasTokenArgs args;
   if (kx_copy_from_user(&args, arg, sizeof(args))) return kx::kEFAULT;
   PpcVm& p = ppc_vm(vm);
@@ -288,6 +290,8 @@ constexpr HcallRow kHcalls[] = {
 // its row; one with no row, or that its row hands back, to the VMM as
 // KVM_EXIT_PAPR_HCALL with the registers unchanged.
 kx::Status guest_hypercall(Vcpu& vcpu, GuestAccess& access, kx_exit* exit) {
+  // An e500's are ePAPR hypercalls, which kvm_ext does not model.
+  if (!book3s(ppc_vm(vcpu.vm()).host)) return kx::error(kx::kENXIO);
   const u64 nr = access.addr;
   const HcallRegs in = {nr, {access.data, access.args[0], access.args[1], access.args[2]}};
   HcallRegs regs = in;

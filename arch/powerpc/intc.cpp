@@ -6,6 +6,7 @@
 #include "arch/powerpc/ppc.h"
 #include "arch/powerpc/xics_defs.h"
 #include "virt/kvm/c_abi.h"
+#include "virt/kvm/irq_routing.h"
 
 #include <kx/lock.h>
 
@@ -36,13 +37,29 @@ int PpcIrqChip::set_irq(u32 irq, u32 level) {
   return dev ? dev->set_irq(irq, level) : -kx::kENODEV;
 }
 
+kx::Status PpcIrqChip::check_route(u32 irqchip, u32 pin) const {
+  return mpic_pins_ && irqchip == 0 && pin < kMpicPins ? kx::Status::ok() : kx::error(kx::kEINVAL);
+}
+
+// KVM_SIGNAL_MSI and MSI routes, which exist on the e500 only: the MPIC's
+// answer; nothing to deliver to before it exists (6.1's kvm_set_msi()
+// dereferences the missing MPIC: Documentation/differences.rst).
+kx::Result<int> PpcIrqChip::signal_msi(Vm&, const Msi& msi) {
+  if (msi.flags & ~kMsiValidDevid) return kx::kEINVAL;  // kvm_send_userspace_msi()
+  kx::IrqSaveGuard guard(&lock);
+  return dev ? dev->signal_msi(msi) : kx::Result<int>(0);
+}
+
 // A routed line or an irqfd: nobody to hear the answer.
 kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, bool level) {
   (void)set_irq(pin, level);
   return kx::Status::ok();
 }
 
+// book3s.c's kvm_arch_set_irq_inatomic(); BookE has none (the weak
+// default), so an e500's irqfd injects from process context.
 bool PpcIrqChip::pin_edge_atomic(Vm&, u32, u32 pin) {
+  if (mpic_pins_) return false;
   (void)set_irq(pin, 1);
   return true;
 }
@@ -54,9 +71,17 @@ bool PpcIrqChip::vcpu_has_interrupt(Vcpu& vcpu) {
 
 // KVM_IRQ_LINE (kvm_vm_ioctl_irq_line() on ppc): -ENXIO without an
 // in-kernel interrupt controller; otherwise 0, kvm_set_irq()'s answer
-// going to KVM_IRQ_LINE_STATUS's status.
+// going to KVM_IRQ_LINE_STATUS's status. On book3s GSI n is source n; on
+// an e500 the GSI goes through the routing table, where each route's set
+// answers 0 (mpic_set_irq(), kvm_set_msi()): the status is 0 for a routed
+// GSI, -1 for one with no route.
 kx::Status irq_line(Vm& vm, IrqLevel& line) {
   PpcIrqChip& chip = ppc_vm(vm).intc;
+  if (!book3s(ppc_vm(vm).host)) {
+    if (!chip.current()) return kx::error(kx::kENXIO);
+    line.irq = vm.set_irq(line.irq, line.level != 0) ? 0 : static_cast<u32>(-1);
+    return kx::Status::ok();
+  }
   kx::IrqSaveGuard guard(&chip.lock);
   if (!chip.dev) return kx::error(kx::kENXIO);
   line.irq = static_cast<u32>(chip.dev->set_irq(line.irq, line.level));
@@ -70,6 +95,7 @@ kx::Status irq_line(Vm& vm, IrqLevel& line) {
 // Then 6.1's sanity check, which keeps the connection when it refuses a
 // vCPU not in PAPR mode.
 kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
+  if (!book3s(ppc_vm(vcpu.vm()).host)) return kx::error(kx::kEINVAL);  // no CONFIG_KVM_XICS
   void* file;
   KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
   kx::Status s = kx::error(kx::kEPERM);
@@ -95,6 +121,7 @@ kx::Status enable_irq_xics(Vcpu& vcpu, const EnableCap& req) {
 // args[1] the server number, as a u32. Then the sanity check, as for the
 // XICS.
 kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) {
+  if (!book3s(ppc_vm(vcpu.vm()).host)) return kx::error(kx::kEINVAL);  // no CONFIG_KVM_XIVE
   void* file;
   KX_TRY(kx::Status::from_raw(kx_file_get(static_cast<s32>(req.args[0]), &file)));
   kx::Status s = kx::error(kx::kEPERM);
@@ -111,9 +138,7 @@ kx::Status enable_irq_xive(Vcpu& vcpu, const EnableCap& req) {
 }
 
 // KVM_CAP_PPC_IRQ_XIVE: XIVE native, where the host is a POWER9.
-long cap_irq_xive(const Personality&, const Vm* vm) {
-  return (vm ? ppc_vm(*vm).host : host()) == HostModel::kPower9;
-}
+long cap_irq_xive(const Personality&, const Vm* vm) { return host_of(vm) == HostModel::kPower9; }
 
 kx::Result<u64> icp_state(Vcpu& vcpu) {
   PpcIrqChip& chip = ppc_vm(vcpu.vm()).intc;
@@ -211,7 +236,7 @@ u64 xics_timebase() {
 }
 
 // KVM_CAP_IRQ_XICS: vCPUs connect to an XICS; both hosts have one.
-long cap_irq_xics(const Personality&, const Vm*) { return 1; }
+long cap_irq_xics(const Personality&, const Vm* vm) { return book3s(host_of(vm)); }
 
 }  // namespace ppc
 }  // namespace kvm

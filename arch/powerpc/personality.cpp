@@ -47,9 +47,13 @@ constexpr VmIoctl kVmIoctls[] = {
 
 constexpr VcpuCap kVcpuCaps[] = {
     {KX_CAP_PPC_PAPR, enable_papr},
+    {KX_CAP_IRQ_MPIC, enable_irq_mpic},
     {KX_CAP_IRQ_XICS, enable_irq_xics},
     {KX_CAP_PPC_IRQ_XIVE, enable_irq_xive},
 };
+
+// CONFIG_SPAPR_TCE_IOMMU: the Book3S hosts (PowerNV, pSeries).
+bool has_spapr_tce(const Vm& vm) { return book3s(ppc_vm(vm).host); }
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
@@ -59,24 +63,28 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_IOEVENTFD, 1, nullptr},
     {KX_CAP_SET_GUEST_DEBUG, 1, nullptr},
     {KX_CAP_ONE_REG, 1, nullptr},
-    {KX_CAP_PPC_PAPR, 1, nullptr},
+    // Book3S only (an e500mc answers 0: userspace-api.rst lists what an
+    // e500 VM has)
+    {KX_CAP_PPC_PAPR, 0, cap_book3s},
     {KX_CAP_IRQ_XICS, 0, cap_irq_xics},
     {KX_CAP_PPC_IRQ_XIVE, 0, cap_irq_xive},
-    {KX_CAP_PPC_RTAS, 1, nullptr},
-    {KX_CAP_PPC_ENABLE_HCALL, 1, nullptr},
+    {KX_CAP_PPC_RTAS, 0, cap_book3s},
+    {KX_CAP_PPC_ENABLE_HCALL, 0, cap_book3s},
     {KX_CAP_PPC_MMU_RADIX, 0, cap_isa300},
     {KX_CAP_PPC_MMU_HASH_V3, 0, cap_isa300},
     // CONFIG_SPAPR_TCE_IOMMU; _VFIO is CPU_FTR_HVMODE, which both
-    // emulated hosts (PowerNV) have.
-    {KX_CAP_SPAPR_TCE, 1, nullptr},
-    {KX_CAP_SPAPR_TCE_64, 1, nullptr},
-    {KX_CAP_SPAPR_MULTITCE, 1, nullptr},
-    {KX_CAP_SPAPR_TCE_VFIO, 1, nullptr},
+    // PowerNV hosts have.
+    {KX_CAP_SPAPR_TCE, 0, cap_book3s},
+    {KX_CAP_SPAPR_TCE_64, 0, cap_book3s},
+    {KX_CAP_SPAPR_MULTITCE, 0, cap_book3s},
+    {KX_CAP_SPAPR_TCE_VFIO, 0, cap_book3s},
+    // CONFIG_KVM_MPIC: the e500mc
+    {KX_CAP_IRQ_MPIC, 0, cap_irq_mpic},
 };
 
 constexpr BuiltinDevice kDevices[] = {
-    {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
-    {KX_DEV_TYPE_XICS, &kx_xics_device_ops},
+    {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},        {KX_DEV_TYPE_FSL_MPIC_20, &kx_mpic_device_ops},
+    {KX_DEV_TYPE_FSL_MPIC_42, &kx_mpic_device_ops}, {KX_DEV_TYPE_XICS, &kx_xics_device_ops},
     {KX_DEV_TYPE_XIVE, &kx_xive_native_device_ops},
 };
 
@@ -106,9 +114,8 @@ const Personality kPpcPersonality = {
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
     .manual_dirty_log_caps = 0,
-    .has_msi = false,
-    .has_irq_routing = false,
-    .has_irqfd = true,
+    .irq = {.msi = false, .routing = false, .irqfd = true},
+    .irq_features = ppc::irq_features,
     .caps = ppc::kCaps,
     .ncaps = kx::array_size(ppc::kCaps),
     .devices = ppc::kDevices,
@@ -140,6 +147,7 @@ const Personality kPpcPersonality = {
     .guest_sysreg = nullptr,
     .guest_hypercall = ppc::guest_hypercall,
     .vfio_spapr_tce = ppc::spapr_tce_attach,
+    .has_vfio_spapr_tce = ppc::has_spapr_tce,
     .vm_stats = stats_table(ppc::kVmStats),
     .vcpu_stats = stats_table(ppc::kVcpuStats),
 };

@@ -16,16 +16,26 @@ namespace ppc {
 
 constexpr u32 kMaxVcpus = 2048;             // KVM_MAX_VCPUS = NR_CPUS
 constexpr u32 kMaxVcpuIds = 8 * kMaxVcpus;  // KVM_MAX_VCPU_IDS: MAX_SMT_THREADS * KVM_MAX_VCORES
+constexpr u32 kMpicPins = 256;              // KVM_IRQCHIP_NUM_PINS: the MPIC's SRC sources
 
 // The emulated POWER host (host.cpp; module parameter ppc_host).
 enum class HostModel : u32 {
   kPower8 = KX_PPC_HOST_POWER8,  // KVM_DEV_TYPE_XICS: the XICS emulation (book3s_xics.c)
   kPower9 = KX_PPC_HOST_POWER9,  // XIVE: KVM_DEV_TYPE_XICS is XICS-on-XIVE (book3s_xive.c)
+  kE500mc = KX_PPC_HOST_E500MC,  // BookE with CONFIG_KVM_MPIC (mpic.c): no Book3S at all
 };
 HostModel host();
+// The host a VM was made on, or for the system fd the one a new VM gets.
+HostModel host_of(const Vm* vm);
+// A Book3S host (CONFIG_PPC_BOOK3S_64): PAPR, RTAS, the sPAPR TCE tables,
+// the XICS and XIVE; an e500mc has none of them.
+inline bool book3s(HostModel h) { return h != HostModel::kE500mc; }
 
 struct Icp;
 struct XiveIcp;
+namespace mpic {
+class Mpic;
+}
 struct NativeVp;
 struct HcallRegs;
 
@@ -37,6 +47,9 @@ class PpcIntc {
  public:
   // kvm_set_irq(): the KVM_IRQ_LINE_STATUS status.
   virtual int set_irq(u32 irq, u32 level) = 0;
+  // An MSI route or KVM_SIGNAL_MSI (the MPIC's kvm_set_msi()): 0, or an
+  // error where the controller takes no MSIs (book3s has no HAVE_KVM_MSI).
+  virtual kx::Result<int> signal_msi(const Msi&) { return kx::kEINVAL; }
   // The vCPU has an interrupt to take (KVM_RUN's idle guest wakes).
   virtual bool has_interrupt(Vcpu& vcpu) = 0;
   // kvmppc_xics_enabled(): the vCPU is connected and the XICS
@@ -76,11 +89,13 @@ extern kx::LockClass ppc_intc_class;
 // XICS-on-XIVE and XIVE native share kvm->arch.xive.
 class PpcIrqChip final : public IrqChip {
  public:
-  PpcIrqChip() = default;
+  explicit PpcIrqChip(HostModel h) : mpic_pins_(!book3s(h)) {}
 
-  kx::Status check_route(u32, u32) const override { return kx::error(kx::kEINVAL); }
+  // An e500's KVM_SET_GSI_ROUTING (mpic.c's kvm_set_routing_entry()):
+  // irqchip 0's 256 pins, whether or not the MPIC exists yet.
+  kx::Status check_route(u32 irqchip, u32 pin) const override;
   kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) override;
-  kx::Result<int> signal_msi(Vm&, const Msi&) override { return kx::kEINVAL; }
+  kx::Result<int> signal_msi(Vm& vm, const Msi& msi) override;
   // kvm_arch_set_irq_inatomic(): book3s calls kvm_set_irq() with level 1.
   bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) override;
   // No kvm_arch_irqfd_allowed() on ppc: irqfds may always be assigned.
@@ -100,6 +115,9 @@ class PpcIrqChip final : public IrqChip {
 
   kx::SpinLock lock{&ppc_intc_class};
   PpcIntc* dev KX_GUARDED_BY(lock) = nullptr;
+
+ private:
+  const bool mpic_pins_;
 };
 
 // What both XICS implementations answer alike (intc.cpp): HAS for
@@ -135,7 +153,7 @@ class PpcVm final : public ArchVm {
   IrqChip* irqchip() override { return &intc; }
 
   const HostModel host;
-  PpcIrqChip intc;
+  PpcIrqChip intc{host};
   // kvm->arch.enabled_hcalls: set and cleared atomically, as set_bit().
   kx::Atomic<u64> enabled_hcalls[kHcallWords];
   // kvm->arch.vcores[] on the POWER9 host: which ids have made theirs.
@@ -180,11 +198,20 @@ class PpcVcpu final : public ArchVcpu {
   // Creation order among the VM's vCPUs: the order of 6.1's
   // kvm_for_each_vcpu() (vcpu_idx), which XICS-on-XIVE walks.
   u64 seq = 0;
+  // The external interrupt input an e500's MPIC drives
+  // (BOOKE_IRQPRIO_EXTERNAL_LEVEL in vcpu->arch.pending_exceptions): set
+  // and cleared from any context, read by KVM_RUN's idle wait.
+  kx::Atomic<u32> external{0};
 
  private:
   friend class XicsDevice;
   friend class XicsOnXive;
   friend class XiveNative;
+  friend class mpic::Mpic;
+  // vcpu->arch.irq_type == KVMPPC_IRQ_MPIC, and vcpu->arch.irq_cpu_id
+  // (0 until then, as the zeroed vCPU has it); under the MPIC's lock.
+  bool mpic_connected_ = false;
+  u32 mpic_cpu_ = 0;
   Icp* icp_ = nullptr;          // vcpu->arch.icp
   XiveIcp* xive_ = nullptr;     // vcpu->arch.xive_vcpu
   NativeVp* native_ = nullptr;  // vcpu->arch.xive_vcpu of a XIVE native vCPU
@@ -192,6 +219,7 @@ class PpcVcpu final : public ArchVcpu {
 inline PpcVcpu& ppc_vcpu(Vcpu& vcpu) { return *static_cast<PpcVcpu*>(vcpu.arch()); }
 
 kx::Result<ArchVm*> vm_create(unsigned long type);
+IrqFeatures irq_features(const Vm* vm);
 const kx_device_ops* device_ops(const Vm& vm, u32 type, const kx_device_ops* registered);
 kx::Status irq_line(Vm& vm, IrqLevel& line);
 kx::Status vm_enable_cap(Vm& vm, const EnableCap& req);
@@ -256,6 +284,13 @@ int xics_get_xive(Vm& vm, u32 irq, u32* server, u32* priority);
 int xics_int_off(Vm& vm, u32 irq);
 int xics_int_on(Vm& vm, u32 irq);
 long cap_irq_xics(const Personality& p, const Vm* vm);
+// The MPIC (mpic.c): KVM_ENABLE_CAP(KVM_CAP_IRQ_MPIC) after powerpc.c's
+// checks of the fd; KVM_CAP_IRQ_MPIC where the host is an e500mc; the
+// rows only a Book3S host answers 1.
+kx::Status mpic_connect(Device& dev, Vcpu& vcpu, u32 cpu);
+kx::Status enable_irq_mpic(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);
+long cap_irq_mpic(const Personality& p, const Vm* vm);
+long cap_book3s(const Personality& p, const Vm* vm);
 long cap_isa300(const Personality& p, const Vm* vm);
 kx::Status run_enter(Vcpu& vcpu, kx_exit& exit) KX_REQUIRES(vcpu.mutex);
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap& req) KX_REQUIRES(vcpu.mutex);

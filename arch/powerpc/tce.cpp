@@ -159,6 +159,7 @@ void TceTable::put(u64 entry, u64 tce) {
 // a LIOBN in use -EBUSY, then the fd (which holds the VM).
 template <bool k64>
 kx::Result<long> create_spapr_tce(Vm& vm, u64 arg) {
+  if (!book3s(ppc_vm(vm).host)) return kx::kENOTTY;  // CONFIG_PPC_BOOK3S_64 only
   CreateSpaprTce64 a;
   if constexpr (k64) {
     if (kx_copy_from_user(&a, arg, sizeof(a))) return kx::kEFAULT;

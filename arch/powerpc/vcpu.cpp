@@ -9,11 +9,12 @@
 namespace kvm {
 namespace ppc {
 
-// kvmppc_sanity_check() on an HV VM: the vCPU has a PVR (from its
-// creation) and "HV KVM can only do PAPR mode for now". It runs when the
-// vCPU is made and after every capability it enables.
-kx::Status sanity_check(PpcVcpu& c) {
-  c.sane = c.papr_enabled;
+// kvmppc_sanity_check(): the vCPU has a PVR (from its creation) and, on
+// Book3S HV, "HV KVM can only do PAPR mode for now"; an e500mc's vCPU is
+// sane from the start (PAPR is Book3S's). It runs when the vCPU is made
+// and after every capability it enables.
+kx::Status sanity_check(PpcVcpu& c, HostModel h) {
+  c.sane = c.papr_enabled || !book3s(h);
   return c.sane ? kx::Status::ok() : kx::error(kx::kEINVAL);
 }
 
@@ -38,18 +39,20 @@ kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
   PpcVcpu* c = new (&ac) PpcVcpu();
   if (!ac.check()) return kx::kENOMEM;
   c->seq = ppc_vm(vcpu.vm()).vcpu_seq.fetch_add(1);
-  (void)sanity_check(*c);  // kvmppc_core_vcpu_create_hv() ignores it too
+  (void)sanity_check(*c, ppc_vm(vcpu.vm()).host);  // kvmppc_core_vcpu_create_hv() ignores it too
   return static_cast<ArchVcpu*>(c);
 }
 
 // KVM_CAP_PPC_PAPR (kvm_vcpu_ioctl_enable_cap()): no argument is read.
+// CONFIG_KVM_BOOK3S_64_HANDLER only.
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap&) {
+  if (!book3s(ppc_vm(vcpu.vm()).host)) return kx::error(kx::kEINVAL);
   PpcVcpu& c = ppc_vcpu(vcpu);
   c.papr_enabled = true;
-  return sanity_check(c);
+  return sanity_check(vcpu);
 }
 
-kx::Status sanity_check(Vcpu& vcpu) { return sanity_check(ppc_vcpu(vcpu)); }
+kx::Status sanity_check(Vcpu& vcpu) { return sanity_check(ppc_vcpu(vcpu), ppc_vm(vcpu.vm()).host); }
 
 // kvmppc_vcpu_run_hv(): after immediate_exit (kvm_arch_vcpu_ioctl_run()
 // checks that first), an insane vCPU is refused with
@@ -89,7 +92,10 @@ kx::Result<long> one_reg_ioctl(Vcpu& vcpu, u64 arg) {
   if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
   kx::Status status = kx::error(kx::kEINVAL);
   u64 value[2] = {};  // what a GET copies out: `size` bytes of it
-  if (reg.id == KX_REG_PPC_ICP_STATE) {
+  if (!book3s(ppc_vm(vcpu.vm()).host)) {
+    // kvmppc_get/set_one_reg() on an e500mc: none of the registers
+    // kvm_ext models is BookE's (userspace-api.rst)
+  } else if (reg.id == KX_REG_PPC_ICP_STATE) {
     if (kSet) {
       __builtin_memcpy(&value[0], val, sizeof(value[0]));
       status = set_icp_state(vcpu, value[0]);

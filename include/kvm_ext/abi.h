@@ -41,6 +41,7 @@
 #define KX_CAP_ARM_SYSTEM_SUSPEND 216
 #define KX_CAP_S390_CSS_SUPPORT 85
 #define KX_CAP_PPC_PAPR 68
+#define KX_CAP_IRQ_MPIC 90
 #define KX_CAP_IRQ_XICS 92
 #define KX_CAP_PPC_IRQ_XIVE 169
 #define KX_CAP_PPC_RTAS 91
@@ -131,6 +132,11 @@
 
 /* VFIO pseudo-device attributes */
 #define KX_DEV_VFIO_GROUP 1
+/* ppc KVM_DEV_TYPE_FSL_MPIC_20/_42 (asm/kvm.h) */
+#define KX_DEV_MPIC_GRP_MISC 1
+#define KX_DEV_MPIC_BASE_ADDR 0
+#define KX_DEV_MPIC_GRP_REGISTER 2
+#define KX_DEV_MPIC_GRP_IRQ_ACTIVE 3
 /* ppc KVM_DEV_TYPE_XICS (asm/kvm.h) */
 #define KX_DEV_XICS_GRP_SOURCES 1
 #define KX_DEV_XICS_GRP_CTRL 2

@@ -218,11 +218,13 @@ void kx_arm64_get_host(struct kx_arm64_host *h);
 
 /*
  * The emulated POWER host (module parameter ppc_host), snapshotted by each
- * new ppc VM: which of Linux's implementations backs KVM_DEV_TYPE_XICS.
+ * new ppc VM: a Book3S host and which of Linux's implementations backs
+ * KVM_DEV_TYPE_XICS, or a BookE e500mc with the in-kernel MPIC.
  */
 enum kx_ppc_host_model {
 	KX_PPC_HOST_POWER8 = 0, /* PowerNV POWER8, kvm-hv: the XICS emulation */
 	KX_PPC_HOST_POWER9 = 1, /* PowerNV POWER9 with XIVE, kvm-hv */
+	KX_PPC_HOST_E500MC = 2, /* Freescale e500mc (BookE HV) with the MPIC */
 };
 int kx_ppc_set_host(unsigned int model); /* -EINVAL for no such model */
 unsigned int kx_ppc_get_host(void);
@@ -308,6 +310,7 @@ int kx_builtin_device(enum kx_personality p, unsigned int i, unsigned int *type,
 
 /* The built-in tables by name, for tests that register types themselves. */
 extern const struct kx_device_ops kx_vfio_device_ops;
+extern const struct kx_device_ops kx_mpic_device_ops;
 extern const struct kx_device_ops kx_xics_device_ops;
 extern const struct kx_device_ops kx_xive_native_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;

@@ -113,7 +113,7 @@ int kx_vm_irq_line(kx_vm* vm, unsigned int irq, unsigned int level) {
 int kx_vm_signal_msi(kx_vm* vm, const kx_msi* msi) {
   const kvm::Msi m = {msi->address_lo, msi->address_hi, msi->data, msi->flags, msi->devid};
   Vm* v = vm_of(vm);
-  if (!v->personality().has_msi) return v->personality().unknown_vm_ioctl_errno;
+  if (!v->irq_features().msi) return v->personality().unknown_vm_ioctl_errno;
   kx::Result<int> r = v->signal_msi(m);
   return r.is_ok() ? r.value() : r.error().raw();
 }

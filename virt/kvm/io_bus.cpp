@@ -22,6 +22,15 @@ void IoBus::remove(IoHandler* handler) {
   }
 }
 
+void IoBus::remove(IoHandler* handler, u64 base) {
+  for (usize i = 0; i < regions_.size(); i++) {
+    if (regions_[i].handler == handler && regions_[i].base == base) {
+      regions_.erase(i);
+      return;
+    }
+  }
+}
+
 const IoBus::Region* IoBus::find(u64 addr, u32 len) const {
   usize lo = 0, hi = regions_.size();
   while (lo < hi) {

@@ -150,7 +150,7 @@ void Irqfds::deactivate(Irqfd* f) {
 
 void Irqfds::update_route(Irqfd* f, const RoutingTable* table) {
   Route routes[2];
-  if (!vm_->personality().has_irq_routing) {
+  if (!vm_->irq_features().routing) {
     f->has_route = true;
     f->route = RoutingTable::pin_of(f->gsi);
     return;

@@ -2,6 +2,7 @@
 #include "personality.h"
 
 #include "irq_routing.h"
+#include "vm.h"
 
 #include <kvm_ext/abi.h>
 #include <kvm_ext/platform.h>
@@ -22,6 +23,11 @@ const Personality* personality(kx_personality id) {
   }
 }
 
+IrqFeatures irq_features(const Personality& p, const Vm* vm) {
+  if (vm) return vm->irq_features();
+  return p.irq_features ? p.irq_features(nullptr) : p.irq;
+}
+
 namespace generic {
 
 long user_mem_slots(const Personality& p, const Vm*) { return p.user_mem_slots; }
@@ -30,8 +36,10 @@ long nr_vcpus(const Personality& p, const Vm*) {
 }
 long max_vcpus(const Personality& p, const Vm*) { return p.max_vcpus; }
 long max_vcpu_ids(const Personality& p, const Vm*) { return p.max_vcpu_ids; }
-long irq_routes(const Personality& p, const Vm*) { return p.has_irq_routing ? kMaxIrqRoutes : 0; }
-long irqfd(const Personality& p, const Vm*) { return p.has_irqfd; }
+long irq_routes(const Personality& p, const Vm* vm) {
+  return irq_features(p, vm).routing ? kMaxIrqRoutes : 0;
+}
+long irqfd(const Personality& p, const Vm* vm) { return irq_features(p, vm).irqfd; }
 long manual_dirty_log_caps(const Personality& p, const Vm*) {
   return static_cast<long>(p.manual_dirty_log_caps);
 }

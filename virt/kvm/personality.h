@@ -48,6 +48,17 @@ struct VcpuIoctl {
   kx::Result<long> (*handler)(Vcpu& vcpu, u64 arg);
 };
 
+// The generic interrupt ioctls a VM's kernel configuration has.
+struct IrqFeatures {
+  // CONFIG_HAVE_KVM_MSI: KVM_SIGNAL_MSI exists (delivered by the VM's
+  // IrqChip).
+  bool msi;
+  // CONFIG_HAVE_KVM_IRQ_ROUTING (KVM_SET_GSI_ROUTING, KVM_CAP_IRQ_ROUTING)
+  // and CONFIG_HAVE_KVM_IRQFD (KVM_IRQFD, KVM_CAP_IRQFD{,_RESAMPLE}).
+  bool routing;
+  bool irqfd;
+};
+
 // struct kvm_irq_level: irq in, and with KVM_IRQ_LINE_STATUS the status
 // out in the same word.
 struct IrqLevel {
@@ -106,13 +117,12 @@ struct Personality {
   // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT (KVM_CLEAR_DIRTY_LOG and
   // KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2); 0 elsewhere.
   u64 manual_dirty_log_caps;
-  // CONFIG_HAVE_KVM_MSI: KVM_SIGNAL_MSI exists (delivered by the VM's
-  // IrqChip).
-  bool has_msi;
-  // CONFIG_HAVE_KVM_IRQ_ROUTING (KVM_SET_GSI_ROUTING, KVM_CAP_IRQ_ROUTING)
-  // and CONFIG_HAVE_KVM_IRQFD (KVM_IRQFD, KVM_CAP_IRQFD{,_RESAMPLE}).
-  bool has_irq_routing;
-  bool has_irqfd;
+  // The interrupt ioctls every VM has; or, where the emulated host picks
+  // the kernel configuration (ppc: Book3S or an e500 with the MPIC's
+  // routing), the hook's answer for a VM (null: the host a new VM would
+  // get, for the system fd). A VM keeps the answer it was made with.
+  IrqFeatures irq;
+  IrqFeatures (*irq_features)(const Vm* vm);
   // The architecture's own rows (kvm_vm_ioctl_check_extension()); the
   // generic ones, and those that follow from the limits above, are in
   // personality.cpp for every architecture.
@@ -192,6 +202,9 @@ struct Personality {
   // (kvm_spapr_tce_attach_iommu_group(), CONFIG_SPAPR_TCE_IOMMU). Null:
   // the VFIO device has no such attribute (-ENXIO).
   kx::Status (*vfio_spapr_tce)(Vm& vm, s32 tablefd);
+  // Whether a VM's host has it (its kernel configuration); null: every VM
+  // where vfio_spapr_tce is set.
+  bool (*has_vfio_spapr_tce)(const Vm& vm);
   // KVM_GET_STATS_FD: the counters a VM's and a vCPU's stats fd show
   // (stats.h), as this architecture names them.
   StatsTable vm_stats;
@@ -199,6 +212,7 @@ struct Personality {
 };
 
 const Personality* personality(kx_personality id);
+IrqFeatures irq_features(const Personality& p, const Vm* vm);
 long check_extension(const Personality& p, const Vm* vm, long cap);
 
 extern const Personality kArm64Personality;

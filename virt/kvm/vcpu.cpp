@@ -227,7 +227,8 @@ kx::Status Vcpu::access_ram(GuestAccess& access) {
 }
 
 // MMIO: a store an ioeventfd matches signals its eventfd; else an
-// in-kernel device region; else an exit to user space with KVM_EXIT_MMIO
+// in-kernel device region, unless its handler declines; else an exit to
+// user space with KVM_EXIT_MMIO
 // filled in, as KVM does for an access no device claims. An ioeventfd
 // comes before a device region whose frame holds its address (api.rst:
 // "a guest write in the registered address will signal the provided
@@ -255,9 +256,13 @@ kx::Status Vcpu::access_mmio(GuestAccess& access, kx_exit* exit) {
       offset = access.addr - region->base;
     }
   }
+  kx::Status handled = kx::error(kx::kEOPNOTSUPP);
   if (handler) {
-    KX_TRY(access.write ? handler->write(*this, offset, access.len, access.data)
-                        : handler->read(*this, offset, access.len, &access.data));
+    handled = access.write ? handler->write(*this, offset, access.len, access.data)
+                           : handler->read(*this, offset, access.len, &access.data);
+    if (handled.is_error() && handled != kx::error(kx::kEOPNOTSUPP)) return handled;
+  }
+  if (handled.is_ok()) {
     access.result = KX_ACCESS_RESULT_KERNEL;
     stats_.mmio_exit_kernel.inc();
     stats_.mmio_exits.inc();

@@ -72,7 +72,10 @@ class VfioDevice {
   explicit VfioDevice(Vm& vm) : vm_(vm) {}
 
   // CONFIG_SPAPR_TCE_IOMMU exists on POWER only.
-  bool has_spapr_tce() const { return vm_.personality().vfio_spapr_tce != nullptr; }
+  bool has_spapr_tce() const {
+    const Personality& p = vm_.personality();
+    return p.vfio_spapr_tce && (!p.has_vfio_spapr_tce || p.has_vfio_spapr_tce(vm_));
+  }
 
   kx::Status add(s32 fd) {
     void* file;

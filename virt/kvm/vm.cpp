@@ -26,6 +26,7 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
     kx::destroy(arch);
     return kx::kENOMEM;
   }
+  if (p->irq_features) vm->irq_ = p->irq_features(vm);
   g_vm_count.fetch_add(1);
   return vm;
 }
@@ -451,7 +452,7 @@ void Vm::replace_routing(RoutingTable* table) {
 }
 
 u32 Vm::routes(u32 gsi, Route* out, u32 max) const {
-  if (!personality_->has_irq_routing) return max ? (*out = RoutingTable::pin_of(gsi), 1) : 0;
+  if (!irq_.routing) return max ? (*out = RoutingTable::pin_of(gsi), 1) : 0;
   return routing_ ? routing_->routes(gsi, out, max) : 0;
 }
 
@@ -485,7 +486,7 @@ void Vm::irq_acked(u32 irqchip, u32 pin) {
   s32 gsi;
   {
     kx::Guard<kx::Mutex> guard(&irq_lock);
-    if (!personality_->has_irq_routing)
+    if (!irq_.routing)
       gsi = irqchip == 0 ? static_cast<s32>(pin) : -1;  // kvm_irq_map_chip_pin()
     else
       gsi = routing_ ? routing_->gsi_of(irqchip, pin) : -1;
@@ -574,20 +575,20 @@ kx::Result<long> ioeventfd_ioctl(Vm& vm, u32, u64 arg) {
   return 0;
 }
 
-bool has_irq_line(const Personality& p) { return p.irq_line != nullptr; }
-bool has_irq_routing(const Personality& p) { return p.has_irq_routing; }
-bool has_irqfd(const Personality& p) { return p.has_irqfd; }
-bool has_msi(const Personality& p) { return p.has_msi; }
+bool has_irq_line(const Vm& vm) { return vm.personality().irq_line != nullptr; }
+bool has_irq_routing(const Vm& vm) { return vm.irq_features().routing; }
+bool has_irqfd(const Vm& vm) { return vm.irq_features().irqfd; }
+bool has_msi(const Vm& vm) { return vm.irq_features().msi; }
 // CONFIG_KVM_GENERIC_DIRTYLOG_READ_PROTECT
-bool has_clear_dirty_log(const Personality& p) { return p.manual_dirty_log_caps != 0; }
+bool has_clear_dirty_log(const Vm& vm) { return vm.personality().manual_dirty_log_caps != 0; }
 // kvm_vm_ioctl() has KVM_IOEVENTFD on every architecture.
-bool everywhere(const Personality&) { return true; }
+bool everywhere(const Vm&) { return true; }
 
 // The generic VM ioctls (kvm_vm_ioctl()) that decode in the core, each on
 // the architectures whose configuration has it.
 struct GenericVmIoctl {
   u32 cmd;
-  bool (*present)(const Personality& p);
+  bool (*present)(const Vm& vm);
   kx::Result<long> (*handler)(Vm& vm, u32 cmd, u64 arg);
 };
 
@@ -606,7 +607,7 @@ constexpr GenericVmIoctl kGenericVmIoctls[] = {
 kx::Result<long> Vm::ioctl(u32 cmd, u64 arg) {
   const Personality& p = *personality_;
   for (const GenericVmIoctl& row : kGenericVmIoctls) {
-    if (row.cmd == cmd && row.present(p)) return row.handler(*this, cmd, arg);
+    if (row.cmd == cmd && row.present(*this)) return row.handler(*this, cmd, arg);
   }
   if (const VmIoctl* row = find_ioctl(p.vm_ioctls, p.n_vm_ioctls, cmd))
     return row->handler(*this, arg);

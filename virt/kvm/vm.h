@@ -175,6 +175,8 @@ class Vm {
   void put();
 
   const Personality& personality() const { return *personality_; }
+  // The generic interrupt ioctls this VM has (Personality::irq_features).
+  IrqFeatures irq_features() const { return irq_; }
   // The architecture's per-VM state (Personality::vm_create), null for
   // an architecture without any.
   ArchVm* arch() const { return arch_; }
@@ -290,7 +292,11 @@ class Vm {
 
  private:
   Vm(const Personality* p, ArchVm* arch, void* owner)
-      : personality_(p), arch_(arch), owner_(owner), stats_file_(this, &p->vm_stats, &stats_, -1) {}
+      : personality_(p),
+        arch_(arch),
+        irq_(p->irq),
+        owner_(owner),
+        stats_file_(this, &p->vm_stats, &stats_, -1) {}
   bool initially_set() const;
   kx::Status change_memslot(const kx_memory_region& r) KX_EXCLUDES(slots_lock);
   kx::Result<Memslot*> logging_slot(u32 slot) KX_REQUIRES(slots_lock);
@@ -299,6 +305,7 @@ class Vm {
 
   const Personality* personality_;
   ArchVm* arch_;
+  IrqFeatures irq_;
   void* owner_;
   kx::Atomic<u32> refs_{1};
   kx::Atomic<u64> manual_protect_;

@@ -86,6 +86,14 @@ struct kvm_vcpu_init {
 #define KVM_XICS_QUEUED			(1ULL << 44)
 #endif
 
+/* ppc: the FSL MPIC's attribute groups (KVM_DEV_TYPE_FSL_MPIC_20/_42) */
+#ifndef KVM_DEV_MPIC_GRP_MISC
+#define KVM_DEV_MPIC_GRP_MISC		1
+#define   KVM_DEV_MPIC_BASE_ADDR	0
+#define KVM_DEV_MPIC_GRP_REGISTER	2
+#define KVM_DEV_MPIC_GRP_IRQ_ACTIVE	3
+#endif
+
 /* ppc: KVM_DEV_TYPE_XIVE's attribute groups and values */
 #ifndef KVM_DEV_XIVE_GRP_CTRL
 #define KVM_DEV_XIVE_GRP_CTRL		1
