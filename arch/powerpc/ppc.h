@@ -98,8 +98,9 @@ class PpcIrqChip final : public IrqChip {
   kx::Result<int> signal_msi(Vm& vm, const Msi& msi) override;
   // kvm_arch_set_irq_inatomic(): book3s calls kvm_set_irq() with level 1.
   bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) override;
-  // No kvm_arch_irqfd_allowed() on ppc: irqfds may always be assigned.
-  bool ready(Vm&) override { return true; }
+  // kvm_arch_intc_initialized() on ppc: an irqfd needs the VM's XICS,
+  // XIVE or MPIC (-EAGAIN before it).
+  bool ready(Vm&) override { return current() != nullptr; }
   bool vcpu_has_interrupt(Vcpu& vcpu) override;
 
   // kvm_set_irq() on book3s: -ENODEV without a device, else its answer.
