@@ -289,7 +289,6 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_ARM_PTRAUTH_GENERIC, 0, cap_ptrauth},
     {KX_CAP_ARM_PMU_V3, 0, cap_pmuv3},
     {KX_CAP_ARM_EL1_32BIT, 0, cap_el1_32bit},
-    {KX_CAP_SIGNAL_MSI, 1, nullptr},  // CONFIG_HAVE_KVM_MSI
     {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
     {KX_CAP_MP_STATE, 1, nullptr},
     {KX_CAP_ARM_SYSTEM_SUSPEND, 1, nullptr},

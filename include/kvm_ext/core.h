@@ -78,7 +78,9 @@ int kx_has_clear_dirty_log(enum kx_personality p);
  * KVM_SIGNAL_MSI (struct kvm_msi without its padding: >0 delivered, 0
  * blocked), decoded; both answer the unknown-ioctl errno where the
  * architecture lacks them. kx_vm_irq_line is safe from atomic context
- * once the VM's interrupt controller is initialised.
+ * once the VM's interrupt controller is initialised, except on ppc's
+ * e500mc host, where it goes through the GSI routing table (process
+ * context, as KVM_IRQ_LINE there).
  */
 struct kx_msi {
 	unsigned int address_lo;

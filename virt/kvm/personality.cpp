@@ -40,6 +40,7 @@ long irq_routes(const Personality& p, const Vm* vm) {
   return irq_features(p, vm).routing ? kMaxIrqRoutes : 0;
 }
 long irqfd(const Personality& p, const Vm* vm) { return irq_features(p, vm).irqfd; }
+long signal_msi(const Personality& p, const Vm* vm) { return irq_features(p, vm).msi; }
 long manual_dirty_log_caps(const Personality& p, const Vm*) {
   return static_cast<long>(p.manual_dirty_log_caps);
 }
@@ -58,6 +59,7 @@ constexpr CapRow kGenericCaps[] = {
     {KX_CAP_ENABLE_CAP_VM, 1, nullptr},
     {KX_CAP_MANUAL_DIRTY_LOG_PROTECT2, 0, manual_dirty_log_caps},
     {KX_CAP_IRQ_ROUTING, 0, irq_routes},
+    {KX_CAP_SIGNAL_MSI, 0, signal_msi},
     {KX_CAP_IRQFD, 0, irqfd},
     {KX_CAP_IRQFD_RESAMPLE, 0, irqfd},
     {KX_CAP_SYSTEM_EVENT_DATA, 1, nullptr},

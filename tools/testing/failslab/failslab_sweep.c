@@ -431,6 +431,64 @@ static int sc_xics_xive(int n)
 	return left;
 }
 
+static int mpic_attr(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (unsigned long)val };
+
+	return ioctl(dev, op, &a);
+}
+
+/*
+ * The e500mc host's MPIC: the device (one per VM), its place on the MMIO
+ * bus (BASE_ADDR), a routing table onto its pins. Each fails only with
+ * -ENOMEM and changes nothing: a failed device leaves room for one, a
+ * failed BASE_ADDR keeps the old base, a failed table the old routes.
+ */
+static int sc_mpic(int n)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_FSL_MPIC_42 };
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[1];
+	} rt = { .hdr.nr = 1, .e[0] = { .gsi = 3, .type = KVM_IRQ_ROUTING_IRQCHIP,
+					  .u.irqchip.pin = 3 } };
+	struct kvm_irq_level line = { .irq = 3, .level = 1 };
+	__u64 base = 0xe0040000, got;
+	int vm, r[3], e[3], i, left;
+
+	write_file(PPC_HOST, "e500mc");
+	vm = ioctl(sysfd, KVM_CREATE_VM, 0);
+	write_file(PPC_HOST, "power8");
+	arm_nth(n);
+	r[0] = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+	e[0] = errno;
+	r[1] = r[0] ? 0 : mpic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_MPIC_GRP_MISC,
+				    KVM_DEV_MPIC_BASE_ADDR, &base);
+	e[1] = errno;
+	r[2] = r[0] || r[1] ? 0 : ioctl(vm, KVM_SET_GSI_ROUTING, &rt);
+	e[2] = errno;
+	left = nth_left();
+	for (i = 0; i < 3; i++) {
+		if (r[i] == 0)
+			continue;
+		enomems += e[i] == ENOMEM;
+		expect(e[i] == ENOMEM, "the MPIC's ioctls fail only with ENOMEM", n);
+	}
+	if (r[0])
+		expect(ioctl(vm, KVM_CREATE_DEVICE, &cd) == 0, "a failed MPIC leaves room for one",
+		       n);
+	got = 1;
+	expect(mpic_attr(cd.fd, KVM_GET_DEVICE_ATTR, KVM_DEV_MPIC_GRP_MISC,
+			 KVM_DEV_MPIC_BASE_ADDR, &got) == 0 && got == (r[0] || r[1] ? 0 : base),
+	       "a failed BASE_ADDR keeps the old base", n);
+	expect(ioctl(vm, KVM_IRQ_LINE_STATUS, &line) == 0 &&
+	       line.status == (r[0] || r[1] || r[2] ? -1 : 0),
+	       "a failed routing table keeps the old routes", n);
+	close(cd.fd);
+	close(vm);
+	return left;
+}
+
 /*
  * ppc's KVM_CREATE_SPAPR_TCE_64: a failed table holds no VM reference and
  * leaves its LIOBN free.
@@ -475,6 +533,7 @@ static const struct {
 	{ "XICS (device, connection, ICS, RTAS token)", sc_xics, "ppc" },
 	{ "XICS-on-XIVE (device, connections, source block, queues)", sc_xics_xive, "ppc" },
 	{ "KVM_CREATE_SPAPR_TCE_64", sc_spapr_tce, "ppc" },
+	{ "MPIC (device, BASE_ADDR, routing table)", sc_mpic, "ppc" },
 };
 
 int main(int argc, char **argv)
