@@ -33,6 +33,12 @@ class IrqChip {
   // KVM_SIGNAL_MSI and MSI routes: 1 delivered, 0 blocked by the guest's
   // configuration, or an error. Process context.
   virtual kx::Result<int> signal_msi(Vm& vm, const Msi& msi) = 0;
+  // An MSI route fired at `level` (kvm_set_irq()'s entry->set of an MSI
+  // entry). Most controllers' kvm_set_msi() sends on level 1 only; one
+  // that ignores the level (the MPIC's) overrides this.
+  virtual void route_msi(Vm& vm, const Msi& msi, bool level) {
+    if (level) (void)signal_msi(vm, msi);
+  }
   // kvm_arch_set_irq_inatomic(): an edge on a pin, or an MSI, from atomic
   // context (an eventfd's wakeup). False when that cannot be done without
   // sleeping: the caller retries from process context.

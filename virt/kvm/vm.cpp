@@ -469,8 +469,8 @@ u32 Vm::set_irq(u32 gsi, bool level) {
     // an interrupt (an SPI the GIC lacks, an MSI without an ITS) is dropped.
     if (routes[i].type == kRouteIrqchip)
       (void)chip->set_pin(*this, routes[i].irqchip, routes[i].pin, level);
-    else if (level)
-      (void)chip->signal_msi(*this, routes[i].msi);
+    else
+      chip->route_msi(*this, routes[i].msi, level);
   }
   return chip ? n : 0;
 }
