@@ -139,7 +139,7 @@ struct VcpuState final : ArchVcpu {
 class GicChip final : public IrqChip {
  public:
   kx::Status check_route(u32 irqchip, u32 pin) const override;
-  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) override;
+  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, u32 level) override;
   kx::Result<int> signal_msi(Vm& vm, const Msi& msi) override;
   bool pin_edge_atomic(Vm& vm, u32 irqchip, u32 pin) override;
   bool ready(Vm& vm) override;

@@ -81,8 +81,8 @@ kx::Status GicChip::check_route(u32 irqchip, u32 pin) const {
   return kx::Status::ok();
 }
 
-kx::Status GicChip::set_pin(Vm& vm, u32, u32 pin, bool level) {
-  return vgic::set_spi_pin(vm, pin, level);
+kx::Status GicChip::set_pin(Vm& vm, u32, u32 pin, u32 level) {
+  return vgic::set_spi_pin(vm, pin, level != 0);  // vgic_irqfd_set_irq(): a bool
 }
 
 // kvm_arch_set_irq_inatomic(): SPIs once the GIC is initialised; an MSI

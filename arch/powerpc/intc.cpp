@@ -51,7 +51,7 @@ kx::Result<int> PpcIrqChip::signal_msi(Vm&, const Msi& msi) {
 }
 
 // A routed line or an irqfd: nobody to hear the answer.
-kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, bool level) {
+kx::Status PpcIrqChip::set_pin(Vm&, u32, u32 pin, u32 level) {
   (void)set_irq(pin, level);
   return kx::Status::ok();
 }
@@ -79,7 +79,7 @@ kx::Status irq_line(Vm& vm, IrqLevel& line) {
   PpcIrqChip& chip = ppc_vm(vm).intc;
   if (!book3s(ppc_vm(vm).host)) {
     if (!chip.current()) return kx::error(kx::kENXIO);
-    line.irq = vm.set_irq(line.irq, line.level != 0) ? 0 : static_cast<u32>(-1);
+    line.irq = vm.set_irq(line.irq, line.level) ? 0 : static_cast<u32>(-1);
     return kx::Status::ok();
   }
   kx::IrqSaveGuard guard(&chip.lock);

@@ -93,7 +93,9 @@ struct Source {
   u32 destmask = 0;  // the CPUs it goes to
   u32 last_cpu = 0;
   u32 output = kOutputInt;
-  bool pending = false;
+  // The line: 6.1 keeps a level source's as KVM_IRQ_LINE gave it (any
+  // nonzero value is up, and GRP_IRQ_ACTIVE reads it back), an edge's 1.
+  u32 pending = 0;
   bool level = false;
   bool nomask = false;  // critical: the mask does not apply
   SourceType type = SourceType::kNormal;
@@ -274,7 +276,7 @@ class Mpic final : public PpcIntc, public IoHandler {
   // check_route() saw to it), whose answers 6.1 leaves at 0.
   int set_irq(u32 irq, u32 level) override {
     kx::IrqSaveGuard guard(&lock_);
-    set_line(irq, level != 0);
+    set_line(irq, level);
     return 0;
   }
 
@@ -488,7 +490,7 @@ class Mpic final : public PpcIntc, public IoHandler {
   // source is delivered to each CPU of its destination mask.
   void update(u32 n_irq) KX_REQUIRES(lock_) {
     Source& src = src_[n_irq];
-    bool active = src.pending;
+    bool active = src.pending != 0;
     if ((src.ivpr & kIvprMask) && !src.nomask) active = false;
     const bool was_active = src.ivpr & kIvprActivity;
     // not when already active too: CTPR may have changed since
@@ -510,7 +512,7 @@ class Mpic final : public PpcIntc, public IoHandler {
   // openpic_set_irq(): a line. Edge: 1 latches, 0 does nothing (except on
   // a non-INT output, where the edge is dropped at once rather than left
   // to storm).
-  void set_line(u32 n_irq, bool level) KX_REQUIRES(lock_) {
+  void set_line(u32 n_irq, u32 level) KX_REQUIRES(lock_) {
     if (n_irq >= kMaxIrq) return;
     Source& src = src_[n_irq];
     if (src.level) {
@@ -519,11 +521,11 @@ class Mpic final : public PpcIntc, public IoHandler {
       return;
     }
     if (level) {
-      src.pending = true;
+      src.pending = 1;
       update(n_irq);
     }
     if (src.output != kOutputInt) {
-      src.pending = false;
+      src.pending = 0;
       update(n_irq);
     }
   }
@@ -626,14 +628,14 @@ class Mpic final : public PpcIntc, public IoHandler {
     }
     if (!src.level) {
       src.ivpr &= ~kIvprActivity;
-      src.pending = false;
+      src.pending = 0;
       dst.raised.clear(static_cast<u32>(irq));
     }
     if (static_cast<u32>(irq) >= kIrqIpi0 && static_cast<u32>(irq) < kIrqIpi0 + kMaxIpi) {
       src.destmask &= ~(1u << cpu);
       if (src.destmask && !src.level) {
-        set_line(static_cast<u32>(irq), true);
-        set_line(static_cast<u32>(irq), false);
+        set_line(static_cast<u32>(irq), 1);
+        set_line(static_cast<u32>(irq), 0);
         src.ivpr |= kIvprActivity;
       }
     }
@@ -646,7 +648,7 @@ class Mpic final : public PpcIntc, public IoHandler {
     const u32 srs = val >> kMsiirSrsShift;
     const u32 ibs = (val & kMsiirIbsMask) >> kMsiirIbsShift;
     msir_[srs] |= 1u << ibs;
-    set_line(kIrqMsi + srs, true);
+    set_line(kIrqMsi + srs, 1);
   }
 
   // The global block (openpic_gbl_read/write()).
@@ -743,8 +745,8 @@ class Mpic final : public PpcIntc, public IoHandler {
   // as 6.1 keeps them), which then fires.
   kx::Status write_ipidr(Access&, u32 n, u32 val) KX_REQUIRES(lock_) {
     src_[kIrqIpi0 + n].destmask |= val;
-    set_line(kIrqIpi0 + n, true);
-    set_line(kIrqIpi0 + n, false);
+    set_line(kIrqIpi0 + n, 1);
+    set_line(kIrqIpi0 + n, 0);
     return kx::Status::ok();
   }
 
@@ -886,7 +888,7 @@ class Mpic final : public PpcIntc, public IoHandler {
   u32 read_msir(Access&, u32 n) KX_REQUIRES(lock_) {
     const u32 v = msir_[n];
     msir_[n] = 0;
-    set_line(kIrqMsi + n, false);
+    set_line(kIrqMsi + n, 0);
     return v;
   }
 

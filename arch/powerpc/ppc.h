@@ -94,7 +94,7 @@ class PpcIrqChip final : public IrqChip {
   // An e500's KVM_SET_GSI_ROUTING (mpic.c's kvm_set_routing_entry()):
   // irqchip 0's 256 pins, whether or not the MPIC exists yet.
   kx::Status check_route(u32 irqchip, u32 pin) const override;
-  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) override;
+  kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, u32 level) override;
   kx::Result<int> signal_msi(Vm& vm, const Msi& msi) override;
   // The MPIC's kvm_set_msi() writes MSIIR whatever the level: an MSI
   // route fires on KVM_IRQ_LINE's 0 too (and twice per irqfd write).

@@ -29,7 +29,9 @@ class IrqChip {
   // whether the interrupt behind the pin exists is decided when it fires.
   virtual kx::Status check_route(u32 irqchip, u32 pin) const = 0;
   // A routed line (kvm_set_irq()'s entry->set): process context.
-  virtual kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, bool level) = 0;
+  // The level is KVM_IRQ_LINE's as given (1 and 0 from irqfds): the
+  // controller narrows it as its kvm_set_irq() entry does.
+  virtual kx::Status set_pin(Vm& vm, u32 irqchip, u32 pin, u32 level) = 0;
   // KVM_SIGNAL_MSI and MSI routes: 1 delivered, 0 blocked by the guest's
   // configuration, or an error. Process context.
   virtual kx::Result<int> signal_msi(Vm& vm, const Msi& msi) = 0;

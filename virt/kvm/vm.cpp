@@ -456,7 +456,7 @@ u32 Vm::routes(u32 gsi, Route* out, u32 max) const {
   return routing_ ? routing_->routes(gsi, out, max) : 0;
 }
 
-u32 Vm::set_irq(u32 gsi, bool level) {
+u32 Vm::set_irq(u32 gsi, u32 level) {
   Route routes[4];
   u32 n;
   {
@@ -470,7 +470,7 @@ u32 Vm::set_irq(u32 gsi, bool level) {
     if (routes[i].type == kRouteIrqchip)
       (void)chip->set_pin(*this, routes[i].irqchip, routes[i].pin, level);
     else
-      chip->route_msi(*this, routes[i].msi, level);
+      chip->route_msi(*this, routes[i].msi, level != 0);
   }
   return chip ? n : 0;
 }

@@ -212,7 +212,7 @@ class Vm {
   u32 routes(u32 gsi, Route* out, u32 max) const KX_REQUIRES(irq_lock);
   // kvm_set_irq(): every route of `gsi`, in process context.
   // Returns how many routes it fired.
-  u32 set_irq(u32 gsi, bool level) KX_EXCLUDES(irq_lock);
+  u32 set_irq(u32 gsi, u32 level) KX_EXCLUDES(irq_lock);
   // kvm_arch_set_irq_inatomic() for one route: false if it needs process
   // context.
   bool inject_atomic(const Route& route);

@@ -310,7 +310,18 @@ TEST_P(MpicTest, LevelSources) {
   EXPECT_TRUE(Output(1));  // still asserted
   EXPECT_EQ(Line(1, 0), 0);
   EXPECT_FALSE(Output(1));
+  // A routed KVM_IRQ_LINE's level is kept as given, as 6.1's int pending
+  struct {
+    uint32_t nr, flags;
+    uint32_t e[12];
+  } r = {1, 0, {1, 1, 0, 0, 0, 1}};  // GSI 1 -> pin 1
+  ASSERT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&r)), 0);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 1, 0x80000000), 0);
+  EXPECT_TRUE(Output(1));
   uint32_t v;
+  EXPECT_EQ(Attr(d_, KX_ATTR_GET, KX_DEV_MPIC_GRP_IRQ_ACTIVE, 1, &v), 0);
+  EXPECT_EQ(v, 0x80000000u);
+  EXPECT_EQ(kx_vm_irq_line(vm_, 1, 0), 0);
   EXPECT_EQ(Attr(d_, KX_ATTR_GET, KX_DEV_MPIC_GRP_IRQ_ACTIVE, 1, &v), 0);
   EXPECT_EQ(v, 0u);
 }
@@ -392,7 +403,7 @@ TEST_P(MpicTest, Routing) {
   EXPECT_EQ(line[0], 0u);
   EXPECT_TRUE(Output(0));
   EXPECT_EQ(kx_vm_irq_line(vm_, 6, 1), 0);
-  EXPECT_EQ(Reg(0x1610), 2u);  // MSIR1 bit 1
+  EXPECT_EQ(Reg(0x1610), 2u);               // MSIR1 bit 1
   EXPECT_EQ(kx_vm_irq_line(vm_, 6, 0), 0);  // 6.1's kvm_set_msi() ignores the level
   EXPECT_EQ(Reg(0x1610), 2u);
 }
