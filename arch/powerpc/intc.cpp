@@ -41,13 +41,13 @@ kx::Status PpcIrqChip::check_route(u32 irqchip, u32 pin) const {
   return mpic_pins_ && irqchip == 0 && pin < kMpicPins ? kx::Status::ok() : kx::error(kx::kEINVAL);
 }
 
-// KVM_SIGNAL_MSI and MSI routes, which exist on the e500 only: the MPIC's
-// answer; nothing to deliver to before it exists (6.1's kvm_set_msi()
-// dereferences the missing MPIC: Documentation/differences.rst).
+// KVM_SIGNAL_MSI and MSI routes, which exist on the e500 only: without
+// the MPIC, or with flags other than KVM_MSI_VALID_DEVID, -EINVAL
+// (kvm_send_userspace_msi()'s irqchip_in_kernel()); else the MPIC's answer.
 kx::Result<int> PpcIrqChip::signal_msi(Vm&, const Msi& msi) {
-  if (msi.flags & ~kMsiValidDevid) return kx::kEINVAL;  // kvm_send_userspace_msi()
   kx::IrqSaveGuard guard(&lock);
-  return dev ? dev->signal_msi(msi) : kx::Result<int>(0);
+  if (!dev || (msi.flags & ~kMsiValidDevid)) return kx::kEINVAL;
+  return dev->signal_msi(msi);
 }
 
 // A routed line or an irqfd: nobody to hear the answer.
