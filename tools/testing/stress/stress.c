@@ -671,6 +671,7 @@ static void op_fork(int vm)
 }
 
 #define PPC_HOST_PARAM "/sys/module/kvm_ext/parameters/ppc_host"
+static const char *const ppc_hosts[] = { "power8", "power9", "e500mc" };
 
 /*
  * ppc: one coherent XIVE step on VM slot i, so that connections, queues
@@ -740,6 +741,8 @@ static void op_xive(unsigned int *seed)
 		close(vcpu);
 }
 
+static void write_ppc_host(const char *val);
+
 /*
  * ppc: one coherent MPIC step on VM slot i (an e500mc VM's device, or the
  * step fails: another host, another device, closed fds), so that several
@@ -756,6 +759,7 @@ static void op_mpic(unsigned int *seed)
 	int i = rnd(seed, NVM), k = rnd(seed, NVCPU / NVM);
 	int vm = take_at(vms, i), dev = take_at(devs, i), vcpu = take_at(vcpus, i * 4 + k);
 	uint64_t base = MPIC_GPA(seed);
+	int fresh = 0;
 	uint32_t irq = rnd(seed, 4) ? rnd(seed, 12) : rnd(seed, 4) ? 16 + rnd(seed, 16) :
 				      224 + rnd(seed, 8);
 	/* an MSI source's own bank, mostly */
@@ -767,7 +771,36 @@ static void op_mpic(unsigned int *seed)
 	struct kvm_msi msi = { .address_lo = (__u32)base + 0x1740, .data = msiir };
 	struct kvm_ext_guest_access g = { .kind = KVM_EXT_ACCESS_MEM, .len = 4 };
 
-	if (vm >= 0 && rnd(seed, 8) == 0) {
+	if (rnd(seed, 32) == 0) {
+		/*
+		 * now and then a fresh e500mc VM in the slot (its old one goes);
+		 * then the next VMs on any host again, as in the worker's case 0
+		 */
+		int nvm;
+
+		write_ppc_host("e500mc");
+		nvm = check(ioctl(sysfd, KVM_CREATE_VM, 0), 1, "CREATE_VM(e500mc)");
+		write_ppc_host(ppc_hosts[rnd(seed, 3)]);
+		if (nvm >= 0) {
+			if (vm >= 0)
+				close(vm);
+			vm = dup(nvm);
+			put_at(vms, i, nvm);
+			fresh = 1;
+		}
+	}
+	if (vm >= 0 && (vcpu < 0 || fresh) && rnd(seed, 2)) {
+		/* vCPU k of the slot */
+		int v = check(ioctl(vm, KVM_CREATE_VCPU, k), 1, "CREATE_VCPU(e500mc)");
+
+		if (v >= 0) {
+			if (vcpu >= 0)
+				close(vcpu);
+			vcpu = dup(v);
+			put_at(vcpus, i * (NVCPU / NVM) + k, v);
+		}
+	}
+	if (vm >= 0 && (dev < 0 || fresh || rnd(seed, 8) == 0)) {
 		/* the slot's device, an MPIC if the VM is an e500mc's and has none */
 		struct kvm_create_device cd = {
 			.type = rnd(seed, 2) ? KVM_DEV_TYPE_FSL_MPIC_42 : KVM_DEV_TYPE_FSL_MPIC_20,
@@ -780,9 +813,10 @@ static void op_mpic(unsigned int *seed)
 			dev = dup((int)cd.fd);
 			put_at(devs, i, (int)cd.fd);
 			c.args[0] = (__u64)dev;
+			fresh = 1;
 		}
 	}
-	if (dev >= 0 && rnd(seed, 4) == 0) {
+	if (dev >= 0 && (fresh || rnd(seed, 4) == 0)) {
 		a.group = KVM_DEV_MPIC_GRP_MISC;
 		a.attr = KVM_DEV_MPIC_BASE_ADDR;
 		a.addr = (uintptr_t)&base;
@@ -790,7 +824,7 @@ static void op_mpic(unsigned int *seed)
 		a.group = KVM_DEV_MPIC_GRP_REGISTER;
 		a.addr = (uintptr_t)&v;
 	}
-	if (vcpu >= 0 && dev >= 0 && rnd(seed, 2) == 0 &&
+	if (vcpu >= 0 && dev >= 0 && (fresh || rnd(seed, 2) == 0) &&
 	    check(ioctl(vcpu, KVM_ENABLE_CAP, &c), 0, "ENABLE_CAP(IRQ_MPIC)") == 0)
 		atomic_fetch_add(&mpic_connects, 1);
 	if (dev >= 0) {
@@ -1032,7 +1066,6 @@ static void write_ppc_host(const char *val)
 		close(fd);
 }
 
-static const char *const ppc_hosts[] = { "power8", "power9", "e500mc" };
 static const __u32 ppc_intcs[] = {
 	KVM_DEV_TYPE_XICS, KVM_DEV_TYPE_XIVE, KVM_DEV_TYPE_FSL_MPIC_20, KVM_DEV_TYPE_FSL_MPIC_42,
 };
