@@ -4,8 +4,9 @@
  * personality: open the node, ask it what it can do, create a VM with RAM,
  * vCPUs and a device, act as the guest, run a vCPU, read the VM's and the
  * vCPU's statistics (kvm_stats.c); on arm64 also a VMM's threaded run loop
- * (vmm_loop.c), on ppc the XICS as a pseries guest uses it (xics_demo.c) and
- * XIVE native with its mapped pages (xive_demo.c).
+ * (vmm_loop.c), on ppc the XICS as a pseries guest uses it (xics_demo.c),
+ * XIVE native with its mapped pages (xive_demo.c) and, on an e500mc host,
+ * the Freescale MPIC as QEMU's ppce500 machine drives it (mpic_demo.c).
  * Prints what it did.
  *
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
@@ -25,6 +26,7 @@
 #include <linux/kvm_ext.h>
 
 #include "kvm_stats.h"
+#include "mpic_demo.h"
 #include "vmm_loop.h"
 #include "xics_demo.h"
 #include "xive_demo.h"
@@ -1256,6 +1258,7 @@ static void demo(const char *node)
 			failures += xics_demo(sys, "power8");
 			failures += xics_demo(sys, "power9");
 			failures += xive_demo(sys);
+			failures += mpic_demo(sys);
 		}
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");

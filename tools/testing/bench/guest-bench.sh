@@ -11,6 +11,7 @@ echo power9 >/sys/module/kvm_ext/parameters/ppc_host
 ./kvm_ext_bench_xics /dev/kvm_ext/ppc || echo "XICS-on-XIVE per-source ratio above target (exit $?)"
 ./kvm_ext_bench_xive /dev/kvm_ext/ppc || echo "XIVE per-event ratio above target (exit $?)"
 echo power8 >/sys/module/kvm_ext/parameters/ppc_host
+./kvm_ext_bench_mpic /dev/kvm_ext/ppc
 ./kvm_ext_bench_copy_floor
 ./kvm_ext_bench_dirty_log /dev/kvm_ext/arm64 || echo "dirty-log ratio above target (exit $?)"
 rmmod kvm_ext

@@ -18,7 +18,14 @@
  * on the POWER9 vCPUs connect to XIVE devices whose sources, targeting
  * and event queues (pinned in memslots that change meanwhile) are
  * configured, reset and synced while KVM_IRQ_LINE, irqfds and VP_STATE
- * hit them and their fds close. fds are shared
+ * hit them and their fds close; on the e500mc (the third ppc_host) vCPUs
+ * connect to MPICs as CPUs 0-3 while the MPICs are placed and moved,
+ * their registers written and read (sources, CPUs, IPIs, MSIs, timers, the
+ * global reset), their lines raised through KVM_IRQ_LINE, GRP_IRQ_ACTIVE,
+ * routed GSIs, MSI routes, KVM_SIGNAL_MSI and irqfds, and the guests of
+ * several threads take and end interrupts at BASE_ADDR (IACK, EOI, CTPR,
+ * IPIDR, MSIR) and wait in KVM_RUN for their outputs, while the devices'
+ * and VMs' fds close. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -70,6 +77,8 @@ static atomic_long ops, bad;
 static atomic_long xive_devs, xive_connects, xive_queues;
 /* ppc: XIVE pages touched by the process, and how many of those were SIGBUS */
 static atomic_long xive_faults, xive_sigbus;
+/* ppc: what reached the MPIC: devices, connections, guest IACKs that took a vector */
+static atomic_long mpic_devs, mpic_connects, mpic_iacks;
 /* a thread touching a XIVE page catches SIGBUS (and SIGSEGV) here */
 static __thread sigjmp_buf touch_jmp;
 static __thread volatile sig_atomic_t touch_armed;
@@ -198,6 +207,55 @@ static void op_memslot(int vm, unsigned int *seed)
 	check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
 }
 
+/* ppc's MPIC: where op_mpic() places it (256 KiB aligned, within op_guest()'s range) */
+#define MPIC_GPA(seed) (0x100000ULL + 0x40000ULL * rnd(seed, 2))
+
+/*
+ * ppc's MPIC: one of its registers (Linux 6.1's map): the global block
+ * (BRR1, the "this CPU" aliases at 0x40-0xb0, FRR, GCR, PIR, IPI IVPRs,
+ * the spurious vector), the timers, the MSI block (MSIRs, MSISR, MSIIR),
+ * a source's IVPR, IDR or ILR, a CPU's page (IPIDRs, CTPR, WHOAMI, IACK,
+ * EOI); now and then an offset off every register.
+ */
+static uint32_t mpic_reg(unsigned int *seed)
+{
+	static const uint32_t source_regs[] = { 0, 0x10, 0x18 }; /* IVPR, IDR, ILR */
+	static const uint32_t global[] = {
+		0x0, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0x1000, 0x1020,
+		0x1080, 0x1090, 0x10a0, 0x10b0, 0x10c0, 0x10d0, 0x10e0, 0x10f0, 0x1100,
+		0x1110, 0x1120, 0x1130, 0x1150, 0x11e0, 0x1600, 0x1610, 0x1670, 0x1720,
+		0x1740, 0x3800,
+	};
+
+	switch (rnd(seed, 5)) {
+	case 0:
+		return global[rnd(seed, sizeof(global) / sizeof(global[0]))];
+	case 1:
+	case 2:
+		return 0x10000 + 0x20 * rnd(seed, 32) + source_regs[rnd(seed, 3)];
+	case 3:
+		return 0x20000 + 0x1000 * rnd(seed, 5) + 0x10 * (4 + rnd(seed, 8));
+	default:
+		return rnd(seed, 0x40000) & ~(rnd(seed, 2) ? 3U : 0U);
+	}
+}
+
+/* A value for it: mostly an IVPR's or an IDR's shape, MSIIR's, or random. */
+static uint32_t mpic_val(unsigned int *seed)
+{
+	switch (rnd(seed, 4)) {
+	case 0: /* IVPR: masked or not, sense, priority, vector */
+		return (rnd(seed, 3) == 0) << 31 | rnd(seed, 2) << 22 | rnd(seed, 16) << 16 |
+		       rnd(seed, 256);
+	case 1: /* IDR, CTPR, IPIDR: a few CPUs, a priority */
+		return rnd(seed, 16);
+	case 2: /* MSIIR: bank, bit */
+		return rnd(seed, 8) << 29 | rnd(seed, 32) << 24;
+	default: /* GCR's reset now and then */
+		return (uint32_t)rand_r(seed) | (rnd(seed, 16) == 0) << 31;
+	}
+}
+
 /*
  * Attributes: small group/attr numbers reach every device's groups; on
  * arm64 a third of them are GIC register accesses (a vCPU's MPIDR Aff0 in
@@ -255,6 +313,22 @@ static void op_attr(int fd, unsigned int *seed)
 		if (a.group == KVM_DEV_XIVE_GRP_CTRL) {
 			a.attr = 1 + rnd(seed, 3);
 			payload = rnd(seed, 2) ? 8 : rnd(seed, 20000);
+		}
+	} else if (is_ppc && rnd(seed, 3) == 0) {
+		/*
+		 * ppc's MPIC: BASE_ADDR (0, placed, moved, unaligned), any of
+		 * its registers (mpic_reg()), a source's line (IRQ_ACTIVE)
+		 */
+		a.group = 1 + rnd(seed, 3);
+		if (a.group == KVM_DEV_MPIC_GRP_MISC) {
+			a.attr = rnd(seed, 8) ? KVM_DEV_MPIC_BASE_ADDR : 1;
+			payload = rnd(seed, 4) ? MPIC_GPA(seed) : (uint64_t)rnd(seed, 64) << 12;
+		} else if (a.group == KVM_DEV_MPIC_GRP_REGISTER) {
+			a.attr = mpic_reg(seed);
+			payload = mpic_val(seed);
+		} else {
+			a.attr = rnd(seed, 8) ? rnd(seed, 32) : rnd(seed, 300);
+			payload = rnd(seed, 8) ? rnd(seed, 2) : rnd(seed, 4);
 		}
 	} else if (rnd(seed, 3) == 0) {
 		/* ppc's XICS: a source word (server 0-3, priority 0-7 or masked, P/Q) */
@@ -349,6 +423,8 @@ static void op_routing(int vm, unsigned int *seed)
 			r.e[i].flags = rnd(seed, 2);
 			r.e[i].u.msi.address_lo = 0x08080040;
 			r.e[i].u.msi.devid = rnd(seed, 4);
+			/* ppc's MPIC: any address is its MSIIR; data is bank and bit */
+			r.e[i].u.msi.data = rnd(seed, 8) << 29 | rnd(seed, 32) << 24;
 		}
 	}
 	check(ioctl(vm, KVM_SET_GSI_ROUTING, &r), 0, "SET_GSI_ROUTING");
@@ -439,9 +515,16 @@ static void op_guest(int vcpu, int vcpu_vm, unsigned int *seed)
 		papr.args[1] = rnd(seed, 4);
 		if (rnd(seed, 2))
 			papr.cap = KVM_CAP_PPC_IRQ_XIVE;
-		if (check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(IRQ_XICS/XIVE)") == 0 &&
-		    papr.cap == KVM_CAP_PPC_IRQ_XIVE)
-			atomic_fetch_add(&xive_connects, 1);
+		else if (rnd(seed, 2))
+			papr.cap = KVM_CAP_IRQ_MPIC; /* as CPU 0-3 */
+		if (papr.cap == KVM_CAP_IRQ_MPIC && rnd(seed, 8) == 0)
+			papr.args[1] = rnd(seed, 2) ? 32 : 1ULL << 32; /* -EPERM; a u32: CPU 0 */
+		if (check(ioctl(vcpu, KVM_ENABLE_CAP, &papr), 0, "ENABLE_CAP(IRQ_XICS/XIVE/MPIC)") == 0) {
+			if (papr.cap == KVM_CAP_PPC_IRQ_XIVE)
+				atomic_fetch_add(&xive_connects, 1);
+			if (papr.cap == KVM_CAP_IRQ_MPIC)
+				atomic_fetch_add(&mpic_connects, 1);
+		}
 		if ((int)papr.args[0] >= 0)
 			close((int)papr.args[0]);
 		if (is_ppc) {
@@ -467,6 +550,13 @@ static void op_guest(int vcpu, int vcpu_vm, unsigned int *seed)
 	}
 	if (a.kind == KVM_EXT_ACCESS_SYSREG && rnd(seed, 4))
 		a.addr = 0x6030000000130000ULL | sysregs[rnd(seed, 9)];
+	if (is_ppc && a.kind == KVM_EXT_ACCESS_MEM && rnd(seed, 3) == 0) {
+		/* ppc's MPIC: one of its registers where op_mpic() places it */
+		a.addr = MPIC_GPA(seed) + mpic_reg(seed);
+		a.data = mpic_val(seed);
+		if (rnd(seed, 4))
+			a.len = 4;
+	}
 	if (rnd(seed, 4) == 0) {
 		/* a store where op_ioeventfd() assigns */
 		a.kind = KVM_EXT_ACCESS_MEM;
@@ -581,6 +671,7 @@ static void op_fork(int vm)
 }
 
 #define PPC_HOST_PARAM "/sys/module/kvm_ext/parameters/ppc_host"
+static const char *const ppc_hosts[] = { "power8", "power9", "e500mc" };
 
 /*
  * ppc: one coherent XIVE step on VM slot i, so that connections, queues
@@ -642,6 +733,184 @@ static void op_xive(unsigned int *seed)
 	}
 	if (vm >= 0)
 		check(ioctl(vm, KVM_IRQ_LINE, &l), 0, "IRQ_LINE");
+	if (vm >= 0)
+		close(vm);
+	if (dev >= 0)
+		close(dev);
+	if (vcpu >= 0)
+		close(vcpu);
+}
+
+static void write_ppc_host(const char *val);
+
+/*
+ * ppc: one coherent MPIC step on VM slot i (an e500mc VM's device, or the
+ * step fails: another host, another device, closed fds), so that several
+ * threads' guests, the VMM's lines and the registers meet on one MPIC:
+ * now and then it is placed (or moved) and vCPU k connected as CPU k;
+ * source irq (external, internal or an MSI bank's) is sent at priority
+ * 1-15 to some CPUs, with CTPR 0 on CPU k, GSI irq routed to it (or to an
+ * MSI); then its line is raised through one of KVM_IRQ_LINE, IRQ_ACTIVE
+ * or KVM_SIGNAL_MSI, or an IPI sent, and vCPU k's guest takes what it has
+ * (IACK), reads an MSIR and ends it (EOI); now and then the global reset.
+ */
+static void op_mpic(unsigned int *seed)
+{
+	int i = rnd(seed, NVM), k = rnd(seed, NVCPU / NVM);
+	int vm = take_at(vms, i), dev = take_at(devs, i), vcpu = take_at(vcpus, i * 4 + k);
+	uint64_t base = MPIC_GPA(seed);
+	int fresh = 0;
+	uint32_t irq = rnd(seed, 4) ? rnd(seed, 12) : rnd(seed, 4) ? 16 + rnd(seed, 16) :
+				      224 + rnd(seed, 8);
+	/* an MSI source's own bank, mostly */
+	uint32_t bank = irq >= 224 && rnd(seed, 4) ? irq - 224 : rnd(seed, 8);
+	uint32_t msiir = bank << 29 | rnd(seed, 32) << 24, v;
+	struct kvm_device_attr a = { .group = KVM_DEV_MPIC_GRP_REGISTER, .addr = (uintptr_t)&v };
+	struct kvm_enable_cap c = { .cap = KVM_CAP_IRQ_MPIC, .args = { (__u64)dev, (__u64)k } };
+	struct kvm_irq_level l = { .irq = irq, .level = rnd(seed, 4) != 0 };
+	struct kvm_msi msi = { .address_lo = (__u32)base + 0x1740, .data = msiir };
+	struct kvm_ext_guest_access g = { .kind = KVM_EXT_ACCESS_MEM, .len = 4 };
+
+	if (rnd(seed, 32) == 0) {
+		/*
+		 * now and then a fresh e500mc VM in the slot (its old one goes);
+		 * then the next VMs on any host again, as in the worker's case 0
+		 */
+		int nvm;
+
+		write_ppc_host("e500mc");
+		nvm = check(ioctl(sysfd, KVM_CREATE_VM, 0), 1, "CREATE_VM(e500mc)");
+		write_ppc_host(ppc_hosts[rnd(seed, 3)]);
+		if (nvm >= 0) {
+			if (vm >= 0)
+				close(vm);
+			vm = dup(nvm);
+			put_at(vms, i, nvm);
+			fresh = 1;
+		}
+	}
+	if (vm >= 0 && (vcpu < 0 || fresh) && rnd(seed, 2)) {
+		/* vCPU k of the slot */
+		int v = check(ioctl(vm, KVM_CREATE_VCPU, k), 1, "CREATE_VCPU(e500mc)");
+
+		if (v >= 0) {
+			if (vcpu >= 0)
+				close(vcpu);
+			vcpu = dup(v);
+			put_at(vcpus, i * (NVCPU / NVM) + k, v);
+		}
+	}
+	if (vm >= 0 && (dev < 0 || fresh || rnd(seed, 8) == 0)) {
+		/* the slot's device, an MPIC if the VM is an e500mc's and has none */
+		struct kvm_create_device cd = {
+			.type = rnd(seed, 2) ? KVM_DEV_TYPE_FSL_MPIC_42 : KVM_DEV_TYPE_FSL_MPIC_20,
+		};
+
+		if (check(ioctl(vm, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE(MPIC)") == 0) {
+			atomic_fetch_add(&mpic_devs, 1);
+			if (dev >= 0)
+				close(dev);
+			dev = dup((int)cd.fd);
+			put_at(devs, i, (int)cd.fd);
+			c.args[0] = (__u64)dev;
+			fresh = 1;
+		}
+	}
+	if (dev >= 0 && (fresh || rnd(seed, 4) == 0)) {
+		a.group = KVM_DEV_MPIC_GRP_MISC;
+		a.attr = KVM_DEV_MPIC_BASE_ADDR;
+		a.addr = (uintptr_t)&base;
+		check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC BASE_ADDR");
+		a.group = KVM_DEV_MPIC_GRP_REGISTER;
+		a.addr = (uintptr_t)&v;
+	}
+	if (vcpu >= 0 && dev >= 0 && (fresh || rnd(seed, 2) == 0) &&
+	    check(ioctl(vcpu, KVM_ENABLE_CAP, &c), 0, "ENABLE_CAP(IRQ_MPIC)") == 0)
+		atomic_fetch_add(&mpic_connects, 1);
+	if (dev >= 0) {
+		v = rnd(seed, 16) | (rnd(seed, 4) ? 1U << k : 0); /* IDR: some of CPUs 0-3 */
+		a.attr = 0x10000 + 0x20 * irq + 0x10;
+		check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC IDR");
+		v = (rnd(seed, 8) == 0) << 31 | rnd(seed, 2) << 22 | (1 + rnd(seed, 15)) << 16 | irq;
+		a.attr = 0x10000 + 0x20 * irq;
+		check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC IVPR");
+		v = 0;
+		a.attr = 0x20080 + 0x1000 * k; /* CTPR */
+		check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC CTPR");
+		if (rnd(seed, 16) == 0) {
+			v = 0x80000000; /* GCR: reset */
+			a.attr = 0x1020;
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC GCR");
+		}
+	}
+	if (vm >= 0 && rnd(seed, 4) == 0) {
+		struct {
+			struct kvm_irq_routing hdr;
+			struct kvm_irq_routing_entry e[2];
+		} r = { .hdr.nr = 2 };
+
+		r.e[0].gsi = irq;
+		r.e[0].type = KVM_IRQ_ROUTING_IRQCHIP;
+		r.e[0].u.irqchip.pin = irq;
+		r.e[1].gsi = 40 + rnd(seed, 8);
+		r.e[1].type = KVM_IRQ_ROUTING_MSI;
+		r.e[1].u.msi.address_lo = msi.address_lo;
+		r.e[1].u.msi.data = msiir;
+		check(ioctl(vm, KVM_SET_GSI_ROUTING, &r), 0, "SET_GSI_ROUTING(MPIC)");
+	}
+	switch (rnd(seed, 4)) {
+	case 0:
+		if (vm >= 0)
+			check(ioctl(vm, rnd(seed, 2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS, &l), 0,
+			      "IRQ_LINE(MPIC)");
+		break;
+	case 1:
+		if (dev >= 0) {
+			v = l.level;
+			a.group = KVM_DEV_MPIC_GRP_IRQ_ACTIVE;
+			a.attr = irq;
+			check(ioctl(dev, rnd(seed, 4) ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR, &a),
+			      0, "MPIC IRQ_ACTIVE");
+		}
+		break;
+	case 2:
+		if (vm >= 0)
+			check(ioctl(vm, KVM_SIGNAL_MSI, &msi), 0, "SIGNAL_MSI(MPIC)");
+		break;
+	default:
+		if (vcpu >= 0) {
+			/* an IPI from vCPU k: IPI n's IVPR unmasked (the VMM), IPIDRn */
+			if (dev >= 0) {
+				v = (1 + rnd(seed, 15)) << 16 | 0x90;
+				a.group = KVM_DEV_MPIC_GRP_REGISTER;
+				a.attr = 0x10a0 + 0x10 * rnd(seed, 4);
+				check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "MPIC IPI IVPR");
+			}
+			g.flags = KVM_EXT_ACCESS_WRITE;
+			g.addr = base + 0x40 + 0x10 * rnd(seed, 4);
+			g.data = rnd(seed, 16);
+			check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &g), 0, "GUEST_ACCESS(MPIC IPIDR)");
+		}
+	}
+	if (vcpu >= 0) {
+		/* the guest: IACK, an MSIR, EOI; through the alias or CPU k's page */
+		uint64_t page = rnd(seed, 2) ? base : base + 0x20000 + 0x1000 * k;
+
+		g.flags = 0;
+		g.addr = page + 0xa0;
+		if (check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &g), 0, "GUEST_ACCESS(MPIC IACK)") == 0 &&
+		    g.result == KVM_EXT_RESULT_KERNEL && g.data != 0xffff && g.data != 0xffffffff)
+			atomic_fetch_add(&mpic_iacks, 1);
+		if (rnd(seed, 2)) {
+			g.addr = base + 0x1600 + 0x10 * rnd(seed, 8);
+			check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &g), 0, "GUEST_ACCESS(MPIC MSIR)");
+		}
+		g.flags = KVM_EXT_ACCESS_WRITE;
+		g.addr = page + 0xb0;
+		g.data = 0;
+		if (rnd(seed, 8))
+			check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &g), 0, "GUEST_ACCESS(MPIC EOI)");
+	}
 	if (vm >= 0)
 		close(vm);
 	if (dev >= 0)
@@ -797,6 +1066,10 @@ static void write_ppc_host(const char *val)
 		close(fd);
 }
 
+static const __u32 ppc_intcs[] = {
+	KVM_DEV_TYPE_XICS, KVM_DEV_TYPE_XIVE, KVM_DEV_TYPE_FSL_MPIC_20, KVM_DEV_TYPE_FSL_MPIC_42,
+};
+
 static void *worker(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg;
@@ -804,11 +1077,11 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd, i;
 
-		switch (rnd(&seed, is_ppc ? 26 : 23)) {
+		switch (rnd(&seed, is_ppc ? 29 : 23)) {
 		case 0:
-			/* ppc: the next VMs on the POWER8 or the POWER9 host */
+			/* ppc: the next VMs on the POWER8, the POWER9 or the e500mc host */
 			if (is_ppc && rnd(&seed, 2))
-				write_ppc_host(rnd(&seed, 2) ? "power9" : "power8");
+				write_ppc_host(ppc_hosts[rnd(&seed, 3)]);
 			fd = check(ioctl(sysfd, KVM_CREATE_VM, rnd(&seed, 3)), 1, "CREATE_VM");
 			if (fd >= 0)
 				put_entry(vms, NVM, &seed, fd);
@@ -849,12 +1122,15 @@ static void *worker(void *arg)
 
 				/* ppc: mostly the interrupt controllers */
 				if (is_ppc && rnd(&seed, 2))
-					cd.type = rnd(&seed, 2) ? KVM_DEV_TYPE_XICS : KVM_DEV_TYPE_XIVE;
+					cd.type = ppc_intcs[rnd(&seed, 4)];
 
 				if (check(ioctl(fd, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE") == 0 &&
 				    !cd.flags) {
 					if (is_ppc && cd.type == KVM_DEV_TYPE_XIVE)
 						atomic_fetch_add(&xive_devs, 1);
+					if (is_ppc && (cd.type == KVM_DEV_TYPE_FSL_MPIC_20 ||
+						       cd.type == KVM_DEV_TYPE_FSL_MPIC_42))
+						atomic_fetch_add(&mpic_devs, 1);
 					put_at(devs, i, cd.fd);
 				}
 				close(fd);
@@ -943,6 +1219,11 @@ static void *worker(void *arg)
 		case 24:
 		case 25:
 			op_xive_mmap(&seed);
+			break;
+		case 26:
+		case 27:
+		case 28:
+			op_mpic(&seed);
 			break;
 		case 13:
 			if (rnd(&seed, 20) == 0) {
@@ -1077,6 +1358,10 @@ int main(int argc, char **argv)
 		       atomic_load(&xive_devs), atomic_load(&xive_connects),
 		       atomic_load(&xive_queues), atomic_load(&xive_faults),
 		       atomic_load(&xive_sigbus));
+	if (is_ppc)
+		printf("stress: MPIC: %ld devices, %ld vCPU connections, %ld guest IACKs that took "
+		       "a vector\n",
+		       atomic_load(&mpic_devs), atomic_load(&mpic_connects), atomic_load(&mpic_iacks));
 	if (atomic_load(&bad) || allocs != 0) {
 		printf("FAIL: stress %s\n", node);
 		return 1;
