@@ -9,12 +9,13 @@
 namespace kvm {
 namespace ppc {
 
-// kvmppc_sanity_check(): the vCPU has a PVR (from its creation) and, on
-// Book3S HV, "HV KVM can only do PAPR mode for now"; an e500mc's vCPU is
-// sane from the start (PAPR is Book3S's). It runs when the vCPU is made
-// and after every capability it enables.
+// kvmppc_sanity_check(): the vCPU has a PVR (from its creation); on
+// Book3S HV "HV KVM can only do PAPR mode for now", and elsewhere "PAPR
+// only works with book3s_64": an e500mc's vCPU is sane from the start
+// until KVM_CAP_PPC_PAPR. It runs when the vCPU is made and after every
+// capability it enables.
 kx::Status sanity_check(PpcVcpu& c, HostModel h) {
-  c.sane = c.papr_enabled || !book3s(h);
+  c.sane = book3s(h) == c.papr_enabled;
   return c.sane ? kx::Status::ok() : kx::error(kx::kEINVAL);
 }
 
@@ -43,10 +44,9 @@ kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
   return static_cast<ArchVcpu*>(c);
 }
 
-// KVM_CAP_PPC_PAPR (kvm_vcpu_ioctl_enable_cap()): no argument is read.
-// CONFIG_KVM_BOOK3S_64_HANDLER only.
+// KVM_CAP_PPC_PAPR (kvm_vcpu_ioctl_enable_cap(), every ppc host): no
+// argument is read; the sanity check then judges it.
 kx::Status enable_papr(Vcpu& vcpu, const EnableCap&) {
-  if (!book3s(ppc_vm(vcpu.vm()).host)) return kx::error(kx::kEINVAL);
   PpcVcpu& c = ppc_vcpu(vcpu);
   c.papr_enabled = true;
   return sanity_check(vcpu);

@@ -239,11 +239,32 @@ TEST_P(MpicTest, ConnectErrnos) {
   SetReg(Src(7) + 0x10, 0xffffffff);
   EXPECT_EQ(Reg(Src(7) + 0x10), 0xffffffffu);
   PpcEnableCap c = {};
-  c.cap = KX_CAP_PPC_PAPR;
-  EXPECT_EQ(kx_vcpu_ioctl(a, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)), -EINVAL);
   c.cap = KX_CAP_IRQ_XICS;
   EXPECT_EQ(kx_vcpu_ioctl(a, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)), -EINVAL);
   close(plain);
+}
+
+// kvmppc_sanity_check() on the e500mc: a vCPU runs from its creation;
+// KVM_CAP_PPC_PAPR is taken and makes it insane ("PAPR only works with
+// book3s_64"), after which KVM_RUN is refused and a connection that is
+// made answers -EINVAL.
+TEST_P(MpicTest, PaprMakesAnE500VcpuInsane) {
+  ASSERT_EQ(kx_vm_create_device(vm_, GetParam(), 0, &d_), 0);
+  host::bind_device_fd(fd_, d_);
+  kx_vcpu* v;
+  ASSERT_EQ(kx_vm_create_vcpu(vm_, 0, &v), 0);
+  kx_run run = {};
+  host::raise_signal();
+  EXPECT_EQ(kx_vcpu_run(v, &run), -EINTR);  // sane: it waits
+  host::clear_signal();
+  PpcEnableCap c = {};
+  c.cap = KX_CAP_PPC_PAPR;
+  EXPECT_EQ(kx_vcpu_ioctl(v, KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)), -EINVAL);
+  run = {};
+  EXPECT_EQ(kx_vcpu_run(v, &run), -EINVAL);
+  EXPECT_EQ(run.exit.reason, static_cast<unsigned>(KX_EXIT_INTERNAL_ERROR));
+  EXPECT_EQ(Connect(v, fd_, 0), -EINVAL);
+  EXPECT_EQ(Connect(v, fd_, 1), -EBUSY);  // connected all the same
 }
 
 // The guest's view: a source raised to CPU 0 lifts its output, IACK takes
