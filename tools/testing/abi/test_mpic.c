@@ -754,8 +754,9 @@ PARAM_TEST(t_mpic_routing_ioctls)
 
 /*
  * Before an MPIC: KVM_IRQ_LINE(_STATUS) -ENXIO (irqchip_in_kernel()),
- * KVM_SIGNAL_MSI -EINVAL (kvm_send_userspace_msi()); a routing table and
- * an irqfd are accepted. mpic_create() installs an empty table, so the
+ * KVM_SIGNAL_MSI -EINVAL (kvm_send_userspace_msi()), KVM_IRQFD -EAGAIN
+ * (kvm_irqfd_assign(): kvm_arch_intc_initialized()), its deassign 0; a
+ * routing table is accepted. mpic_create() installs an empty table, so the
  * earlier routes are gone: a fresh MPIC's KVM_IRQ_LINE reaches nothing
  * (status -1, no source raised) until KVM_SET_GSI_ROUTING.
  */
@@ -776,7 +777,7 @@ static void t_mpic_before(const struct abi_test *t)
 	e[1] = chip_route(4, 20);
 	expect_eq(route_table(vm, e, 2), 0);
 	fd.fd = (__u32)efd;
-	expect_errno(ioctl(vm, KVM_IRQFD, &fd), 0);
+	expect_errno(ioctl(vm, KVM_IRQFD, &fd), EAGAIN);
 	fd.flags = KVM_IRQFD_FLAG_DEASSIGN;
 	expect_errno(ioctl(vm, KVM_IRQFD, &fd), 0);
 	dev = mpic_create(vm, (__u32)t->a, 0);
@@ -1261,10 +1262,10 @@ static const struct abi_test mpic_tests[] = {
 	{ "MPIC routing ioctls: KVM_SET_GSI_ROUTING and KVM_SIGNAL_MSI unknown on POWER, "
 	  "present with KVM_IRQFD on e500mc",
 	  REF_ROUTE, t_mpic_routing_ioctls, M, T_EXT, 0, 0 },
-	{ "MPIC before and at creation: KVM_IRQ_LINE -ENXIO, KVM_SIGNAL_MSI -EINVAL; "
+	{ "MPIC before and at creation: KVM_IRQ_LINE -ENXIO, KVM_SIGNAL_MSI -EINVAL, IRQFD -EAGAIN; "
 	  "mpic_create's empty table replaces earlier routes (v2.0)",
 	  REF_ROUTE, t_mpic_before, M, 0, MPIC20, MPIC42 },
-	{ "MPIC before and at creation: KVM_IRQ_LINE -ENXIO, KVM_SIGNAL_MSI -EINVAL; "
+	{ "MPIC before and at creation: KVM_IRQ_LINE -ENXIO, KVM_SIGNAL_MSI -EINVAL, IRQFD -EAGAIN; "
 	  "mpic_create's empty table replaces earlier routes (v4.2)",
 	  REF_ROUTE, t_mpic_before, M, 0, MPIC42, MPIC20 },
 	{ "MPIC KVM_SET_GSI_ROUTING: header and entry errnos (GSI, flags, pin >= 256, type, "
