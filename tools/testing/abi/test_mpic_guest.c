@@ -123,23 +123,30 @@ static void t_mg_base(const struct abi_test *t)
 
 /*
  * What kvm_mpic_read/write() take: 4-byte loads and stores, naturally
- * aligned; byte loads (the byte of the big-endian word at that address:
- * "be nice to people dumping registers a byte at a time"); the rest exits
+ * aligned; byte loads ("be nice to people dumping registers a byte at a
+ * time": the byte of the big-endian word the decoders read at the byte's
+ * own offset, so all ones but at a register's first byte, an exit in the
+ * MSI block, whose decoder refuses such offsets); the rest exits
  * to the VMM: 2- and 8-byte loads, misaligned loads, stores of another
  * size or misaligned, and what the decoders refuse (PIR's store, an MSI
  * load not 16-byte aligned). PIR's load is 0.
  */
 static void t_mg_sizes(const struct abi_test *t)
 {
-	bool v20 = t->a == MPIC20;
 	struct mp m;
 	int i;
 
 	if (!mp_up(&m, (__u32)t->a, 1))
 		return;
-	for (i = 0; i < 4; i++)
-		expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_FRR + i, 1, 0),
-			  ((v20 ? 0x004f0002U : 0x00c30002U) >> (24 - 8 * i)) & 0xff);
+	expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_IVPR(16), 1, 0), 0x80);
+	expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_BRR1, 1, 0), 0);
+	for (i = 1; i < 4; i++) {
+		expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_IVPR(16) + i, 1, 0),
+			  0xff);
+		expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_FRR + i, 1, 0), 0xff);
+		expect_eq(g_mem_at(__LINE__, m.v[0], false, MPIC_BASE + R_CTPR + i, 1, 0), 0xff);
+	}
+	g_exits(m.v[0], m.run[0], false, MPIC_BASE + R_MSISR + 1, 1);
 	g_exits(m.v[0], m.run[0], false, MPIC_BASE + R_FRR, 2);
 	g_exits(m.v[0], m.run[0], false, MPIC_BASE + R_FRR + 2, 2);
 	g_exits(m.v[0], m.run[0], false, MPIC_BASE + R_FRR, 8);
