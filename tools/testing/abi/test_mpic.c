@@ -951,7 +951,8 @@ static void t_mpic_signal_msi(const struct abi_test *t)
 /*
  * Irqfds on routed GSIs (irqfd_inject(): level 1 then 0): an edge source
  * latches the pulse, an MSI route signals its MSI; a deassigned irqfd
- * and one on an unrouted GSI do nothing.
+ * and one on an unrouted GSI do nothing; a new table moves them
+ * (irqfd_update()).
  */
 static void t_mpic_irqfd(const struct abi_test *t)
 {
@@ -994,6 +995,15 @@ static void t_mpic_irqfd(const struct abi_test *t)
 	expect_eq(write(efd[0], &one, sizeof(one)), (long)sizeof(one));
 	sleep_ms(50);
 	expect_eq(active(m.dev, 2), 0);
+	expect_eq(reg(m.dev, R_MSISR), 0);
+	/* a new table moves the irqfds: GSI 9 now reaches pin 8, GSI 3 nothing */
+	e[0] = chip_route(9, 8);
+	if (!expect_eq(route_table(m.vm, e, 1), 0))
+		return;
+	expect_eq(write(efd[1], &one, sizeof(one)), (long)sizeof(one));
+	expect_eq(write(efd[2], &one, sizeof(one)), (long)sizeof(one));
+	expect_true(wait_for(active(m.dev, 8) == 1));
+	sleep_ms(50);
 	expect_eq(reg(m.dev, R_MSISR), 0);
 }
 
@@ -1281,10 +1291,10 @@ static const struct abi_test mpic_tests[] = {
 	{ "MPIC KVM_SIGNAL_MSI: -EFAULT, flags -EINVAL, data written to MSIIR (v4.2)",
 	  "api.rst 4.71 KVM_SIGNAL_MSI, " REF_ROUTE, t_mpic_signal_msi, M, 0, MPIC42, MPIC20 },
 	{ "MPIC irqfds on routed GSIs: edge pins and MSI routes; deassigned or unrouted do "
-	  "nothing (v2.0)",
+	  "nothing; a new table moves them (v2.0)",
 	  "api.rst 4.75 KVM_IRQFD, " REF_ROUTE, t_mpic_irqfd, M, 0, MPIC20, MPIC42 },
 	{ "MPIC irqfds on routed GSIs: edge pins and MSI routes; deassigned or unrouted do "
-	  "nothing (v4.2)",
+	  "nothing; a new table moves them (v4.2)",
 	  "api.rst 4.75 KVM_IRQFD, " REF_ROUTE, t_mpic_irqfd, M, 0, MPIC42, MPIC20 },
 	{ "MPIC save of every register and line, restored into a fresh VM: register for "
 	  "register, then the same IACK/EOI sequence (v2.0)",

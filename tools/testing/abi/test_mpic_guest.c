@@ -231,8 +231,9 @@ static void t_mg_edge(const struct abi_test *t)
 	expect_true(!presented(&m, 0));
 	g_wr(m.v[0], R_EOI, 0);
 	expect_true(presented(&m, 0));
-	expect_eq(g_rd(m.v[0], R_IACK), 0x33);
-	g_wr(m.v[0], R_EOI, 0);
+	/* the CPU's own page is the same CPU */
+	expect_eq(g_rd(m.v[0], R_CPU(0) + R_IACK), 0x33);
+	g_wr(m.v[0], R_CPU(0) + R_EOI, 0);
 	expect_true(!presented(&m, 0));
 	expect_eq(g_rd(m.v[0], R_IACK), 0xabcd);
 }
@@ -368,7 +369,8 @@ static void t_mg_mask(const struct abi_test *t)
  * IPIs (openpic_cpu_write_internal() IPIDR, openpic_iack()): a store to
  * IPIDR n raises IPI n on the CPUs of its mask, at its IPIVPR's priority
  * and vector; each CPU acknowledges it once; the per-CPU pages' IPIDRs
- * and the VMM's GRP_REGISTER send too.
+ * and the VMM's GRP_REGISTER send too; a CPU's page acknowledges and
+ * EOIs for that CPU whichever vCPU accesses it.
  */
 static void t_mg_ipi(const struct abi_test *t)
 {
@@ -406,6 +408,14 @@ static void t_mg_ipi(const struct abi_test *t)
 	expect_true(presented(&m, 0));
 	expect_eq(g_rd(m.v[0], R_IACK), 0x101);
 	g_wr(m.v[0], R_EOI, 0);
+	expect_true(!presented(&m, 1));
+	/* another CPU's page acts for that CPU, whoever accesses it */
+	wreg(m.dev, R_CPU(0) + R_IPIDR(0), 0x2);
+	expect_true(presented(&m, 1));
+	expect_eq(g_rd(m.v[0], R_CPU(1) + R_IACK), 0x100);
+	expect_true(!presented(&m, 1));
+	expect_eq(g_rd(m.v[1], R_IACK), SPURIOUS);
+	g_wr(m.v[0], R_CPU(1) + R_EOI, 0);
 	expect_true(!presented(&m, 1));
 }
 
