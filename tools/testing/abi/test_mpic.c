@@ -17,9 +17,11 @@
  * /dev/kvm without KVM_CAP_IRQ_MPIC). The guest's side is
  * test_mpic_guest.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "mpic_common.h"
@@ -150,9 +152,7 @@ static void t_mpic_one(const struct abi_test *t)
  * -EINVAL; args[0] no fd -EBADF; not a KVM device, another device type,
  * another VM's MPIC, a CPU of 32 or more -EPERM; args[1] taken as a u32
  * (kvmppc_mpic_connect_vcpu()'s cpu); a CPU taken -EEXIST before a vCPU
- * connected already -EBUSY. FRR's NCPU follows the highest CPU. Then
- * kvmppc_sanity_check(): a vCPU with PAPR asked for (-EINVAL on BookE,
- * papr_enabled left set) is connected, then refused.
+ * connected already -EBUSY. FRR's NCPU follows the highest CPU.
  */
 static void t_mpic_connect(const struct abi_test *t)
 {
@@ -194,18 +194,79 @@ static void t_mpic_connect(const struct abi_test *t)
 	expect_eq(reg(dev, R_FRR) & 0x1f00, 31 << 8);
 	expect_eq(mpic_connect(v2, dev, 0, 0), 0);
 	expect_eq(mpic_connect(v2, odev, 1, 0), -EPERM);
+	expect_eq(mpic_connect(v3, dev, 7, 0), 0);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* KVM_RUN, a SIGALRM 50 ms later ending a wait: the result, errno in *err. */
+static int run_briefly(int vcpu, struct kvm_run *run, int *err)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 50000 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct sigaction sa, old;
+	int r;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, &old);
+	run->immediate_exit = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ioctl(vcpu, KVM_RUN, 0);
+	*err = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
+	return r;
+}
+
+/*
+ * The e500mc vCPU and kvmppc_sanity_check() (powerpc.c), which
+ * KVM_ENABLE_CAP runs after every capability it enables: a fresh vCPU is
+ * sane (it runs, idle, until a signal); KVM_CAP_PPC_PAPR (0 on BookE) sets
+ * papr_enabled and is then refused (-EINVAL: PAPR only on book3s_64),
+ * leaving the vCPU insane: KVM_RUN -EINVAL with KVM_EXIT_INTERNAL_ERROR
+ * (kvmppc_vcpu_run()), and a connection to the MPIC made, then -EINVAL;
+ * a second -EBUSY, its CPU taken (-EEXIST).
+ */
+static void t_mpic_connect_papr(const struct abi_test *t)
+{
+	struct kvm_run *r0, *r1;
+	int vm, dev, v0, v1, v2, err;
+
+	if (!need_e500mc())
+		return;
+	vm = new_vm(0);
+	v0 = new_vcpu(vm, 0);
+	v1 = new_vcpu(vm, 1);
+	v2 = new_vcpu(vm, 2);
+	dev = mpic_create(vm, (__u32)t->a, 0);
+	r0 = map_run(v0);
+	r1 = map_run(v1);
+	if (!expect_true(dev >= 0) || !r0 || !r1)
+		return;
 	expect_eq(check_ext(vm, KVM_CAP_PPC_PAPR), 0);
-	expect_errno(ppc_enable_papr(v3), EINVAL);
-	expect_eq(mpic_connect(v3, dev, 7, 0), -EINVAL);
-	expect_eq(mpic_connect(v3, dev, 8, 0), -EBUSY);
-	expect_eq(mpic_connect(v0, dev, 7, 0), -EEXIST);
+	expect_run_until_signal(v0, r0);
+	expect_errno(ppc_enable_papr(v1), EINVAL);
+	expect_eq(run_briefly(v1, r1, &err), -1);
+	expect_eq(err, EINVAL);
+	expect_eq(r1->exit_reason, KVM_EXIT_INTERNAL_ERROR);
+	expect_eq(mpic_connect(v1, dev, 7, 0), -EINVAL);
+	expect_eq(mpic_connect(v1, dev, 8, 0), -EBUSY);
+	expect_eq(mpic_connect(v2, dev, 7, 0), -EEXIST);
+	expect_eq(mpic_connect(v0, dev, 0, 0), 0);
+	expect_run_until_signal(v0, r0);
 }
 
 /* ------------------------------------------------------------ attributes */
 
 /*
  * mpic_has_attr(): MISC's BASE_ADDR; GRP_REGISTER for any offset, aligned
- * or not; GRP_IRQ_ACTIVE for 0 to 256 (6.1 refuses only attr > MAX_SRC).
+ * or not; GRP_IRQ_ACTIVE for the 256 standard sources (6.1 refuses only
+ * attr > MAX_SRC, so takes 256 too, IPI 0's line: kvm_ext follows
+ * mpic.rst's "standard openpic source", Documentation/differences.rst).
  * Every other group, and MISC's other attributes, -ENXIO on HAS, GET and
  * SET alike, before the value is looked at.
  */
@@ -225,7 +286,8 @@ static void t_mpic_groups(const struct abi_test *t)
 		expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_REG, any[i], NULL), 0);
 	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 0, NULL), 0);
 	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 255, NULL), 0);
-	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 256, NULL), 0);
+	/* 256: 6.1's IPI 0; kvm_ext refuses it (differences.rst) */
+	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 256, NULL), g_is_ext ? -ENXIO : 0);
 	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 257, NULL), -ENXIO);
 	expect_eq(mp_attr(m.dev, KVM_HAS_DEVICE_ATTR, GRP_ACTIVE, 1ULL << 32, NULL), -ENXIO);
 	for (i = 0; i < 2; i++) {
@@ -344,7 +406,9 @@ static void t_mpic_reg_errnos(const struct abi_test *t)
 /*
  * GRP_IRQ_ACTIVE's errnos (mpic_set/get_attr()): the IRQ first (-EINVAL
  * above 256, MAX_SRC), then the value (-EFAULT), then it must be 0 or 1
- * (-EINVAL); GET: -EINVAL above 256, -EFAULT. 256 is IPI 0.
+ * (-EINVAL); GET: -EINVAL above 256, -EFAULT. 6.1 takes 256, IPI 0's
+ * line; kvm_ext refuses it as mpic.rst's sources end at 255
+ * (Documentation/differences.rst).
  */
 static void t_mpic_active_errnos(const struct abi_test *t)
 {
@@ -363,9 +427,15 @@ static void t_mpic_active_errnos(const struct abi_test *t)
 	expect_eq(mp_attr(m.dev, KVM_GET_DEVICE_ATTR, GRP_ACTIVE, 257, NULL), -EINVAL);
 	expect_eq(mp_attr(m.dev, KVM_GET_DEVICE_ATTR, GRP_ACTIVE, ~0ULL, &v), -EINVAL);
 	expect_eq(mp_attr(m.dev, KVM_GET_DEVICE_ATTR, GRP_ACTIVE, 0, g_bad_ptr), -EFAULT);
-	expect_eq(active_put(m.dev, 256, 1), 0);
-	expect_eq(active(m.dev, 256), 1);
 	expect_eq(active_put(m.dev, 255, 0), 0);
+	/* 256: 6.1's IPI 0, refused by kvm_ext (differences.rst) */
+	if (g_is_ext) {
+		expect_eq(active_put(m.dev, 256, 1), -EINVAL);
+		expect_eq(mp_attr(m.dev, KVM_GET_DEVICE_ATTR, GRP_ACTIVE, 256, &v), -EINVAL);
+	} else {
+		expect_eq(active_put(m.dev, 256, 1), 0);
+		expect_eq(active(m.dev, 256), 1);
+	}
 }
 
 /* ------------------------------------------------------------ registers */
@@ -1199,16 +1269,19 @@ static const struct abi_test mpic_tests[] = {
 	  REF_DEV, t_mpic_one, M, 0, MPIC42, MPIC20 },
 	{ "MPIC vCPU connect (KVM_ENABLE_CAP KVM_CAP_IRQ_MPIC): -EINVAL, -EBADF, -EPERM (not "
 	  "a device, another type or VM, CPU >= 32), u32 CPU, -EEXIST before -EBUSY, FRR "
-	  "NCPU, sanity check after (v2.0)",
+	  "NCPU (v2.0)",
 	  "api.rst 4.37 KVM_ENABLE_CAP, " REF_DEV, t_mpic_connect, M, 0, MPIC20, MPIC42 },
 	{ "MPIC vCPU connect (KVM_ENABLE_CAP KVM_CAP_IRQ_MPIC): -EINVAL, -EBADF, -EPERM (not "
 	  "a device, another type or VM, CPU >= 32), u32 CPU, -EEXIST before -EBUSY, FRR "
-	  "NCPU, sanity check after (v4.2)",
+	  "NCPU (v4.2)",
 	  "api.rst 4.37 KVM_ENABLE_CAP, " REF_DEV, t_mpic_connect, M, 0, MPIC42, MPIC20 },
-	{ "MPIC HAS: BASE_ADDR, any GRP_REGISTER offset, IRQ_ACTIVE 0-256; other groups and "
+	{ "e500mc vCPU: sane without PAPR (runs); KVM_CAP_PPC_PAPR refused and leaves it insane "
+	  "(KVM_RUN -EINVAL INTERNAL_ERROR, MPIC connect made then -EINVAL)",
+	  "api.rst 4.37 KVM_ENABLE_CAP, " REF_DEV, t_mpic_connect_papr, M, T_EXT, MPIC20, 0 },
+	{ "MPIC HAS: BASE_ADDR, any GRP_REGISTER offset, IRQ_ACTIVE 0-255; other groups and "
 	  "MISC attributes -ENXIO (v2.0)",
 	  "api.rst 4.81 KVM_HAS_DEVICE_ATTR, " REF_DEV, t_mpic_groups, M, 0, MPIC20, MPIC42 },
-	{ "MPIC HAS: BASE_ADDR, any GRP_REGISTER offset, IRQ_ACTIVE 0-256; other groups and "
+	{ "MPIC HAS: BASE_ADDR, any GRP_REGISTER offset, IRQ_ACTIVE 0-255; other groups and "
 	  "MISC attributes -ENXIO (v4.2)",
 	  "api.rst 4.81 KVM_HAS_DEVICE_ATTR, " REF_DEV, t_mpic_groups, M, 0, MPIC42, MPIC20 },
 	{ "MPIC BASE_ADDR: reset 0, -EFAULT, 256 KiB alignment (-EINVAL), any aligned "
@@ -1223,10 +1296,10 @@ static const struct abi_test mpic_tests[] = {
 	{ "MPIC GRP_REGISTER errnos: -EFAULT before/after the offset, misaligned and holes "
 	  "-ENXIO, PIR write -ENXIO, MSI sub-words -ENXIO (v4.2)",
 	  REF_REG, t_mpic_reg_errnos, M, 0, MPIC42, MPIC20 },
-	{ "MPIC GRP_IRQ_ACTIVE errnos: IRQ > 256 -EINVAL, -EFAULT, value not 0/1 -EINVAL, in "
+	{ "MPIC GRP_IRQ_ACTIVE errnos: IRQ > 255 -EINVAL (6.1: > 256), -EFAULT, value not 0/1 -EINVAL, in "
 	  "that order (v2.0)",
 	  REF_ACT, t_mpic_active_errnos, M, 0, MPIC20, MPIC42 },
-	{ "MPIC GRP_IRQ_ACTIVE errnos: IRQ > 256 -EINVAL, -EFAULT, value not 0/1 -EINVAL, in "
+	{ "MPIC GRP_IRQ_ACTIVE errnos: IRQ > 255 -EINVAL (6.1: > 256), -EFAULT, value not 0/1 -EINVAL, in "
 	  "that order (v4.2)",
 	  REF_ACT, t_mpic_active_errnos, M, 0, MPIC42, MPIC20 },
 	{ "MPIC registers after creation: BRR1, FRR, GCR, VIR, PIR, SPVR, IPI/timer/source "
