@@ -96,7 +96,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	arm64_vcpu_group, arm64_core_regs_group, arm64_regs_group, arm64_snapshot_group, vgic_group,
 	vgic_regs_group, vgic_its_group, irqfd_group, ioeventfd_group, stats_group,
 	ppc_vcpu_group, xics_group, xics_guest_group, xics_xive_group, spapr_tce_group,
-	xive_group, xive_mmap_group;
+	xive_group, xive_mmap_group, mpic_group, mpic_guest_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
 
