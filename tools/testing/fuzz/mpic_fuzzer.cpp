@@ -62,7 +62,7 @@ constexpr int kVcpus = 4;
 constexpr uint64_t kBadAddr = host::kUserTop + 0x1000;
 
 // The contract's constants, where the headers do not have them (yet).
-constexpr unsigned kHostE500mc = 2;  // KX_PPC_HOST_E500MC
+constexpr unsigned kHostE500mc = 2;   // KX_PPC_HOST_E500MC
 constexpr uint32_t kCapIrqMpic = 90;  // KVM_CAP_IRQ_MPIC
 constexpr uint32_t kGrpMisc = 1, kBaseAddr = 0, kGrpRegister = 2, kGrpIrqActive = 3;
 constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_MPIC_42;
@@ -288,7 +288,9 @@ struct Model {
   void write_ilr(int n, uint32_t val) {
     if (ilr) src[n].output = static_cast<int>(val & 0xff);
   }
-  uint32_t read_ilr(int n) const { return ilr ? static_cast<uint32_t>(src[n].output) : 0xffffffffu; }
+  uint32_t read_ilr(int n) const {
+    return ilr ? static_cast<uint32_t>(src[n].output) : 0xffffffffu;
+  }
 
   // write_IRQreg_ivpr()
   void write_ivpr(int n, uint32_t val) {
@@ -730,8 +732,7 @@ struct Model {
     const uint64_t off = gpa - reg_base;
     if (write) {
       if (len != 4 || (gpa & 3)) return Mmio::kRefused;
-      return write_internal(off, static_cast<uint32_t>(data), cur) ? Mmio::kRefused
-                                                                   : Mmio::kKernel;
+      return write_internal(off, static_cast<uint32_t>(data), cur) ? Mmio::kRefused : Mmio::kKernel;
     }
     if (gpa & (len - 1)) return Mmio::kRefused;
     uint32_t val = 0;
@@ -794,8 +795,8 @@ const std::vector<uint64_t>& offsets() {
   static const std::vector<uint64_t> t = [] {
     std::vector<uint64_t> v = {
         // global
-        0x0, 0x10, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0x1000, 0x1020, 0x1080,
-        0x1090, 0x10a0, 0x10b0, 0x10c0, 0x10d0, 0x10e0, 0x1004,
+        0x0, 0x10, 0x40, 0x50, 0x60, 0x70, 0x80, 0x90, 0xa0, 0xb0, 0x1000, 0x1020, 0x1080, 0x1090,
+        0x10a0, 0x10b0, 0x10c0, 0x10d0, 0x10e0, 0x1004,
         // timers
         0x10f0, 0x1100, 0x1110, 0x1120, 0x1130, 0x1140, 0x1150, 0x1160, 0x1170, 0x11d0, 0x11e0,
         0x1200, 0x1300, 0x130c,
@@ -846,9 +847,9 @@ struct Harness {
         return in.u32();
       case 1:
       case 2:  // IVPR: unmasked, a priority, a vector, sense/polarity sometimes
-        return (x & 0x80 ? kIvprMask : 0) | uint32_t{x & 0xfu} << 16 |
-               (x & 0x40 ? kIvprSense : 0) | (x & 0x20 ? kIvprPolarity : 0) |
-               (b >> 4) * 0x111u | (x & 0x10 && b & 8 ? kIvprActivity | kIvprMode : 0);
+        return (x & 0x80 ? kIvprMask : 0) | uint32_t{x & 0xfu} << 16 | (x & 0x40 ? kIvprSense : 0) |
+               (x & 0x20 ? kIvprPolarity : 0) | (b >> 4) * 0x111u |
+               (x & 0x10 && b & 8 ? kIvprActivity | kIvprMode : 0);
       case 3:  // small (CTPR, ...)
         return x & 0x1f;
       case 4:  // a CPU mask
@@ -882,7 +883,7 @@ struct Harness {
   }
   uint64_t base_arg(Input& in) {
     const uint8_t b = in.u8();
-    static const uint64_t bases[] = {0xe0000000ull, 0xfe000000ull, 0x40000,  0,
+    static const uint64_t bases[] = {0xe0000000ull, 0xfe000000ull, 0x40000, 0,
                                      0xe0040000ull, 0xe0001000ull, 0x3ffff, 0xfffffffffffc0000ull};
     if (b % 16 < 8) return bases[b % 8];
     if (b % 16 < 15) return bases[0];
@@ -912,8 +913,7 @@ struct Harness {
           fprintf(stderr,
                   "mpic_fuzzer: vCPU %d (CPU %d%s): KVM_RUN %d exit %u: the model has its "
                   "external interrupt pending\n",
-                  v, m.irq_cpu_id[v], m.connected[v] ? "" : ", unconnected", r,
-                  run.exit.reason);
+                  v, m.irq_cpu_id[v], m.connected[v] ? "" : ", unconnected", r, run.exit.reason);
           abort();
         }
       } else if (r != -EINTR) {
@@ -930,8 +930,7 @@ struct Harness {
       if (n < kMaxSrc) {
         expect(core_reg_get(0x10000 + 0x20 * n, &got), 0, "IVPR get");
         if (got != m.src[n].ivpr) {
-          fprintf(stderr, "mpic_fuzzer: source %d: IVPR %#x, model %#x\n", n, got,
-                  m.src[n].ivpr);
+          fprintf(stderr, "mpic_fuzzer: source %d: IVPR %#x, model %#x\n", n, got, m.src[n].ivpr);
           abort();
         }
         expect(core_reg_get(0x10000 + 0x20 * n + 0x10, &got), 0, "IDR get");
@@ -970,7 +969,10 @@ struct Harness {
     const int r =
         static_cast<int>(kx_vcpu_ioctl(vcpu[v], KX_ENABLE_CAP, reinterpret_cast<uintptr_t>(&c)));
     T("  connect vCPU %d CPU %#llx%s: %d\n", v, (unsigned long long)cpu,
-      how == 1 ? " (bad fd)" : how == 2 ? " (another VM's MPIC)" : "", r);
+      how == 1   ? " (bad fd)"
+      : how == 2 ? " (another VM's MPIC)"
+                 : "",
+      r);
     int want;
     if (how == 1)
       want = -EBADF;
@@ -1010,8 +1012,7 @@ struct Harness {
     uint64_t b = base;
     const int r = attr(dev, KX_ATTR_SET, kGrpMisc, kBaseAddr,
                        fault ? kBadAddr : reinterpret_cast<uintptr_t>(&b));
-    T("  BASE_ADDR set %#llx%s: %d\n", (unsigned long long)base, fault ? " (bad address)" : "",
-      r);
+    T("  BASE_ADDR set %#llx%s: %d\n", (unsigned long long)base, fault ? " (bad address)" : "", r);
     int want = 0;
     if (fault)
       want = -EFAULT;
@@ -1071,8 +1072,8 @@ struct Harness {
     const uint32_t val = tame(off, value(in));
     const bool fault = in.u8() % 32 == 31;
     uint32_t v = val;
-    const int r =
-        attr(dev, KX_ATTR_SET, kGrpRegister, off, fault ? kBadAddr : reinterpret_cast<uintptr_t>(&v));
+    const int r = attr(dev, KX_ATTR_SET, kGrpRegister, off,
+                       fault ? kBadAddr : reinterpret_cast<uintptr_t>(&v));
     T("  reg set %#llx = %#x%s: %d\n", (unsigned long long)off, val, fault ? " (bad address)" : "",
       r);
     expect(r, fault ? -EFAULT : m.reg_set(off, val), "GRP_REGISTER set");
@@ -1083,8 +1084,8 @@ struct Harness {
     const uint64_t off = offset(in);
     const bool fault = in.u8() % 32 == 31;
     uint32_t v = 0x5a5a5a5a, mv = 0;
-    const int r =
-        attr(dev, KX_ATTR_GET, kGrpRegister, off, fault ? kBadAddr : reinterpret_cast<uintptr_t>(&v));
+    const int r = attr(dev, KX_ATTR_GET, kGrpRegister, off,
+                       fault ? kBadAddr : reinterpret_cast<uintptr_t>(&v));
     int mr = m.reg_get(off, &mv);
     if (!mr && fault) mr = -EFAULT;
     T("  reg get %#llx%s: %d %#x (model %d %#x)\n", (unsigned long long)off,
@@ -1214,7 +1215,7 @@ struct Harness {
         const uint8_t p = in.u8();
         e.u[1] = p < 0xf8 ? (p % 32 < 24 ? kPoolIrqs[p % 12] : p) : 256 + p % 4 * 100;
       }
-      if (k >= 0xf0) e.flags |= 2;      // bad flags
+      if (k >= 0xf0) e.flags |= 2;  // bad flags
       if (k >= 0xe8 && k < 0xf0) {  // another type (an IRQCHIP one on irqchip 0)
         e.type = k % 8;
         if (e.type == 1) {
@@ -1321,9 +1322,9 @@ struct Harness {
         break;
     }
     if (shape >= 0xf0) gpa = in.u64() & ~0xfffull;  // elsewhere
-    uint64_t data = write ? (off >= 0x20000 && (off & 0xff0) == 0x80 ? in.u8() & 0x1f
-                                                                      : tame(off, value(in)))
-                          : 0;
+    uint64_t data =
+        write ? (off >= 0x20000 && (off & 0xff0) == 0x80 ? in.u8() & 0x1f : tame(off, value(in)))
+              : 0;
     if (write && len == 8) data |= uint64_t{in.u32()} << 32;
     if (write && len < 8) data &= (1ull << (8 * len)) - 1;
     // one page per access (the extension's rule)
@@ -1343,9 +1344,9 @@ struct Harness {
       if (!write) expect(a.data, mval, "MMIO load value");
     } else {
       // Unmapped, or refused by the MPIC (kvm_io_bus_* fail): KVM_EXIT_MMIO
-      expect(a.result, KX_ACCESS_RESULT_EXIT, mm == Mmio::kRefused
-                                                  ? "MMIO the MPIC refuses: exit to user space"
-                                                  : "MMIO outside the MPIC: exit");
+      expect(a.result, KX_ACCESS_RESULT_EXIT,
+             mm == Mmio::kRefused ? "MMIO the MPIC refuses: exit to user space"
+                                  : "MMIO outside the MPIC: exit");
       expect(e.set && e.reason == KX_EXIT_MMIO, 1, "KVM_EXIT_MMIO");
       expect(e.mmio_addr, gpa, "exit address");
       expect(e.mmio_len, len, "exit length");
