@@ -80,6 +80,12 @@ class Seed:
         self.b += [0] + off(o) + val(v) + [0]
         return self
 
+    def ctpr(self, cpus, v=0):
+        # CTPR resets to 15: nothing is delivered until the guest lowers it
+        for c in cpus:
+            self.reg_set(cpu_reg(c, CTPR), v)
+        return self
+
     def reg_get(self, o):
         self.b += [3] + off(o) + [0]
         return self
@@ -167,7 +173,7 @@ class Seed:
 def seeds():
     out = {}
     # An edge source to CPU 0, taken and ended as the guest does it.
-    s = Seed()
+    s = Seed().ctpr([0, 1])
     s.reg_set(src(1, IVPR), ivpr(5, 0x21)).reg_set(src(1, IDR), 1)
     s.active_set(1).active_get(1).mmio_own(0, IACK).active_get(1).mmio_own(0, EOI)
     s.mmio_own(0, WHOAMI).mmio_own(1, WHOAMI)
@@ -183,7 +189,7 @@ def seeds():
     s.irq_line(3, 0).irq_line(9, 1).irq_line(5, 0)
     out['seed-level-routes-ctpr'] = s
     # IPIs: one vCPU's IPIDR store to the others, each acknowledging.
-    s = Seed()
+    s = Seed().ctpr([0, 1, 2, 3])
     s.reg_set(IPI_IVPR0, ivpr(9, 0x77))
     s.mmio_own(0, IPIDR0, True, 0xe)
     for v in (1, 2, 3):
@@ -191,7 +197,7 @@ def seeds():
     s.mmio(2, 0x60, True, 0x1).mmio(0, IACK)
     out['seed-ipi'] = s
     # MSIs: MSIIR through GRP_REGISTER, KVM_SIGNAL_MSI, MSIR read clears.
-    s = Seed()
+    s = Seed().ctpr([3])
     s.reg_set(src(224, IVPR), ivpr(6, 0xe0)).reg_set(src(224, IDR), 8)
     s.reg_set(src(225, IVPR), ivpr(4, 0xe1)).reg_set(src(225, IDR), 8)
     s.reg_set(MSIIR, 0x03000000).signal_msi(0x21000000)
@@ -199,14 +205,14 @@ def seeds():
     s.mmio_own(3, IACK).mmio(3, MSIR0 + 0x10).mmio_own(3, EOI).reg_get(MSISR)
     out['seed-msi'] = s
     # v2.0 critical interrupts (IDR CI bits), then a GCR reset.
-    s = Seed()
+    s = Seed().ctpr([0])
     s.reg_set(src(2, IVPR), ivpr(5, 0x22)).reg_set(src(2, IDR), 1 << 30)
     s.active_set(2).reg_get(src(2, IDR)).mmio_own(0, IACK)
     s.reg_set(src(3, IVPR), ivpr(5, 0x23)).reg_set(src(3, IDR), 1).active_set(3)
     s.reg_set(GCR, 0x80000000).reg_get(src(3, IVPR)).mmio_own(0, IACK).reg_get(FRR)
     out['seed-critical-gcr-reset'] = s
     # v4.2: ILR outputs, the proxy mode bit, timers as registers.
-    s = Seed(v42=True, identity=False)
+    s = Seed(v42=True, identity=False).ctpr([0])
     s.reg_set(src(4, IVPR), ivpr(8, 0x44)).reg_set(src(4, IDR), 1)
     s.reg_set(src(4, ILR), 1).active_set(4).reg_get(src(4, ILR))
     s.reg_set(src(4, ILR), 0).active_set(4).mmio_own(3, IACK)
@@ -216,7 +222,7 @@ def seeds():
     # Connections: collisions, a CPU past MAX_CPU, late ones; BASE_ADDR
     # moves; a second MPIC; a new VM of the other model.
     s = Seed(cpus=(0, 0, 32, 'none'), base=False)
-    s.connect(3, 30).connect(2, 5).connect(3, 7).get_base()
+    s.connect(3, 30).connect(2, 5).connect(3, 7).get_base().ctpr([30, 0])
     s.base(0x40000).reg_set(src(0, IVPR), ivpr(2, 0x10)).reg_set(src(0, IDR), 1 << 30)
     s.active_set(0).mmio(3, cpu_reg(30, IACK)).base(0x3ffff).base(0).mmio(3, IACK)
     s.create_again().create_again(v42=True, test=True)
