@@ -67,6 +67,30 @@ constexpr uint32_t kCapIrqMpic = 90;  // KVM_CAP_IRQ_MPIC
 constexpr uint32_t kGrpMisc = 1, kBaseAddr = 0, kGrpRegister = 2, kGrpIrqActive = 3;
 constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_MPIC_42;
 
+// Known kvm_ext bugs the fuzzer steps around, each reported with its 6.1
+// reference; MPIC_STRICT=all (or a comma-separated list of their names)
+// drives them again, as the corpus's regression-NAME inputs do:
+//   irq-active-256: GRP_IRQ_ACTIVE set/get/has of attr 256 (MAX_SRC, IPI 0
+//   in 6.1's src[]) refused; mpic.c:1538/1591/1622 refuse only attr >
+//   MAX_SRC.
+//   msi-route-level-0: KVM_IRQ_LINE level 0 on a GSI routed to an MSI fires
+//   nothing; 6.1's kvm_set_msi() (mpic.c:1806) ignores the level.
+//   line-level-kept: a level-sensitive source's pending is 1 after
+//   KVM_IRQ_LINE at level 2 or 0x80000000; 6.1 keeps the int level
+//   (mpic.c:490) and GRP_IRQ_ACTIVE reads it back (mpic.c:1595).
+enum KnownBug { kIrqActive256, kMsiRouteLevel0, kLineLevelKept, kNrKnownBugs };
+const char* const kKnownBugNames[kNrKnownBugs] = {"irq-active-256", "msi-route-level-0",
+                                                  "line-level-kept"};
+bool avoid(KnownBug b) {
+  static const char* const strict = getenv("MPIC_STRICT");
+  if (!strict) return true;
+  if (!strcmp(strict, "all")) return false;
+  const size_t n = strlen(kKnownBugNames[b]);
+  for (const char* p = strict; (p = strstr(p, kKnownBugNames[b])); p += n)
+    if ((p == strict || p[-1] == ',') && (p[n] == ',' || !p[n])) return false;
+  return true;
+}
+
 bool trace() {
   static const bool on = getenv("MPIC_TRACE") != nullptr;
   return on;
@@ -767,7 +791,8 @@ struct Model {
     if (it->second.msi)
       msi(it->second.data);
     else
-      set_irq(static_cast<int>(it->second.pin), static_cast<int>(level));
+      set_irq(static_cast<int>(it->second.pin),
+              avoid(kLineLevelKept) ? level != 0 : static_cast<int>(level));
     return 0;
   }
 };
@@ -939,10 +964,13 @@ struct Harness {
           abort();
         }
       }
-      if (n <= kMaxSrc) {
+      if (n < kMaxSrc || (n == kMaxSrc && !avoid(kIrqActive256))) {
         got = 0;
-        expect(attr(dev, KX_ATTR_GET, kGrpIrqActive, n, reinterpret_cast<uintptr_t>(&got)), 0,
-               "IRQ_ACTIVE get");
+        const int r = attr(dev, KX_ATTR_GET, kGrpIrqActive, n, reinterpret_cast<uintptr_t>(&got));
+        if (r) {
+          fprintf(stderr, "mpic_fuzzer: source %d: IRQ_ACTIVE get %d, model 0\n", n, r);
+          abort();
+        }
         if (got != static_cast<uint32_t>(m.src[n].pending)) {
           fprintf(stderr, "mpic_fuzzer: source %d: IRQ_ACTIVE %#x, model %#x\n", n, got,
                   m.src[n].pending);
@@ -1115,6 +1143,7 @@ struct Harness {
       irq = in.u8();
     else
       irq = in.u64();
+    if (irq == kMaxSrc && avoid(kIrqActive256)) irq = kMaxSrc - 1;
     switch (b % 4) {
       case 0:
       case 1: {  // set
@@ -1179,7 +1208,8 @@ struct Harness {
     const uint32_t irq = gsi(in);
     static const uint32_t levels[] = {1, 0, 1, 0, 2, 0xffffffffu, 0x80000000u, 1};
     const uint8_t b = in.u8();
-    const uint32_t level = b % 16 < 8 ? levels[b % 8] : b % 16 == 15 ? in.u32() : b & 1;
+    uint32_t level = b % 16 < 8 ? levels[b % 8] : b % 16 == 15 ? in.u32() : b & 1;
+    if (!level && m.routes.count(irq) && m.routes[irq].msi && avoid(kMsiRouteLevel0)) level = 1;
     // KVM_IRQ_LINE itself sometimes: the same, without the status
     const bool status = !(b % 16 >= 8 && b % 16 < 15 && (b & 0x20));
     uint32_t line[2] = {irq, level};
