@@ -78,9 +78,11 @@ constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_
 //   line-level-kept: a level-sensitive source's pending is 1 after
 //   KVM_IRQ_LINE at level 2 or 0x80000000; 6.1 keeps the int level
 //   (mpic.c:490) and GRP_IRQ_ACTIVE reads it back (mpic.c:1595).
-enum KnownBug { kIrqActive256, kMsiRouteLevel0, kLineLevelKept, kNrKnownBugs };
+//   signal-msi-no-mpic: KVM_SIGNAL_MSI on a VM without an MPIC is 0; 6.1's
+//   kvm_send_userspace_msi() (irqchip.c:53) is -EINVAL without one.
+enum KnownBug { kIrqActive256, kMsiRouteLevel0, kLineLevelKept, kSignalMsiNoMpic, kNrKnownBugs };
 const char* const kKnownBugNames[kNrKnownBugs] = {"irq-active-256", "msi-route-level-0",
-                                                  "line-level-kept"};
+                                                  "line-level-kept", "signal-msi-no-mpic"};
 bool avoid(KnownBug b) {
   static const char* const strict = getenv("MPIC_STRICT");
   if (!strict) return true;
@@ -989,6 +991,38 @@ struct Harness {
   }
 
   // how 0: the MPIC's fd; 1: an fd that is not open; 2: another VM's MPIC
+  // At the end of an input: every register a read does not change, and
+  // every source's IRQ_ACTIVE.
+  void full_compare() {
+    if (!dev) return;
+    std::vector<uint64_t> offs = {0x0,    0x1000, 0x1020, 0x1080, 0x1090, 0x10a0,
+                                  0x10b0, 0x10c0, 0x10d0, 0x10e0, 0x1720, 0x3800};
+    for (uint64_t o = 0x10f0; o < 0x1310; o += 0x10) offs.push_back(o);
+    for (uint64_t n = 0; n < kMaxSrc; n++)
+      for (uint64_t sub : {0x00, 0x10, 0x18}) offs.push_back(0x10000 + 0x20 * n + sub);
+    for (uint64_t c = 0; c < kMaxCpu; c++)
+      for (uint64_t sub : {0x80, 0x90, 0xb0}) offs.push_back(0x20000 + 0x1000 * c + sub);
+    for (uint64_t o : offs) {
+      uint32_t got = 0x5a5a5a5a, want = 0;
+      const int r = core_reg_get(o, &got), mr = m.reg_get(o, &want);
+      if (r != mr || (!r && got != want)) {
+        fprintf(stderr, "mpic_fuzzer: at the end: GRP_REGISTER %#llx: %d %#x, model %d %#x\n",
+                (unsigned long long)o, r, got, mr, want);
+        abort();
+      }
+    }
+    for (int n = 0; n <= kMaxSrc; n++) {
+      if (n == kMaxSrc && avoid(kIrqActive256)) break;
+      uint32_t got = 0x5a5a5a5a;
+      const int r = attr(dev, KX_ATTR_GET, kGrpIrqActive, n, reinterpret_cast<uintptr_t>(&got));
+      if (r || got != static_cast<uint32_t>(m.src[n].pending)) {
+        fprintf(stderr, "mpic_fuzzer: at the end: source %d IRQ_ACTIVE %d %#x, model %#x\n", n, r,
+                got, m.src[n].pending);
+        abort();
+      }
+    }
+  }
+
   void connect(int v, uint64_t cpu, int how = 0) {
     PpcEnableCap c = {};
     c.cap = kCapIrqMpic;
@@ -1024,11 +1058,13 @@ struct Harness {
     kx_vm_put(o);
   }
 
-  void create_device(uint32_t type) {
+  void create_device(uint32_t type, bool nomem = false) {
     kx_device* d = nullptr;
+    if (nomem) host::fail_allocation_after(0);
     const int r = kx_vm_create_device(vm, type, 0, &d);
-    T("  create device %u: %d\n", type, r);
-    expect(r, m.exists ? -EINVAL : 0, "KVM_CREATE_DEVICE(FSL_MPIC)");
+    host::fail_allocation_after(-1);
+    T("  create device %u%s: %d\n", type, nomem ? " (no memory)" : "", r);
+    expect(r, m.exists ? -EINVAL : nomem ? -ENOMEM : 0, "KVM_CREATE_DEVICE(FSL_MPIC)");
     if (r) return;
     dev = d;
     m.create(type);
@@ -1065,13 +1101,14 @@ struct Harness {
     const uint8_t b = in.u8();
     // Routes before the MPIC (its creation replaces them) sometimes.
     if (b & 0x10) op_routing(in);
-    create_device(b & 1 ? kMpic42 : kMpic20);
+    if (b & 0x20) create_device(b & 1 ? kMpic42 : kMpic20, true);  // -ENOMEM
+    if (!(b & 0x20) || (b & 0x40)) create_device(b & 1 ? kMpic42 : kMpic20);
     for (int v = 0; v < kVcpus; v++) {
       const uint8_t c = in.u8();
       if (c % 8 == 7) continue;  // unconnected
       connect(v, c % 8 < 4 ? (b & 2 ? v : 3 - v) : cpu_arg(in));
     }
-    if (b & 4) set_base(0xe0000000ull);
+    if (b & 4 && dev) set_base(0xe0000000ull);
     return true;
   }
 
@@ -1260,12 +1297,6 @@ struct Harness {
       if (k >= 0xe0 && k < 0xe8) e.gsi = 4096 + k % 3;
     }
     if (b >= 0xf8 && b != 0xff) t.nr = 4097;
-    const int r =
-        static_cast<int>(kx_vm_ioctl(vm, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&t)));
-    T("  routing %u entries flags %u: %d\n", t.nr, t.flags, r);
-    for (uint32_t i = 0; i < n && trace(); i++)
-      T("    gsi %u type %u flags %u u %#x %#x %#x\n", t.e[i].gsi, t.e[i].type, t.e[i].flags,
-        t.e[i].u[0], t.e[i].u[1], t.e[i].u[2]);
     // The model: kvm_vm_ioctl()'s checks, kvm_set_irq_routing().
     int want = 0;
     std::map<uint32_t, Model::Route> table;
@@ -1295,6 +1326,19 @@ struct Harness {
         break;
       }
     }
+    // A valid table whose allocation fails: -ENOMEM, the old table kept.
+    const bool nomem = !want && b / 7 % 16 == 5;
+    if (nomem) {
+      want = -ENOMEM;
+      host::fail_allocation_after(0);
+    }
+    const int r =
+        static_cast<int>(kx_vm_ioctl(vm, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&t)));
+    host::fail_allocation_after(-1);
+    T("  routing %u entries flags %u%s: %d\n", t.nr, t.flags, nomem ? " (no memory)" : "", r);
+    for (uint32_t i = 0; i < n && trace(); i++)
+      T("    gsi %u type %u flags %u u %#x %#x %#x\n", t.e[i].gsi, t.e[i].type, t.e[i].flags,
+        t.e[i].u[0], t.e[i].u[1], t.e[i].u[2]);
     expect(r, want, "KVM_SET_GSI_ROUTING");
     if (!want) m.routes = table;
   }
@@ -1305,6 +1349,7 @@ struct Harness {
     if (b & 0x40) msi.flags = 1;  // KVM_MSI_VALID_DEVID
     if (b & 0x80 && b & 0x20) msi.flags = 2;
     if (b % 8 == 7) msi.data = in.u32();
+    if (!m.exists && !(msi.flags & ~1u) && avoid(kSignalMsiNoMpic)) return;
     const int r = kx_vm_signal_msi(vm, &msi);
     T("  signal MSI data %#x flags %u: %d\n", msi.data, msi.flags, r);
     int want = 0;
@@ -1384,6 +1429,14 @@ struct Harness {
       expect(e.set && e.reason == KX_EXIT_MMIO, 1, "KVM_EXIT_MMIO");
       expect(e.mmio_addr, gpa, "exit address");
       expect(e.mmio_len, len, "exit length");
+      expect(e.mmio_is_write, write, "exit direction");
+      if (write) {
+        uint64_t d = 0;
+        memcpy(&d, e.mmio_data, len);
+        expect(d, data, "exit data");
+      } else {
+        expect(a.data, 0, "load exiting: data");
+      }
     }
   }
 
@@ -1511,6 +1564,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       h.compare();
     }
+    h.full_compare();
     h.down();
   }
   expect(host::live_allocations(), live, "live allocations (leak)");
