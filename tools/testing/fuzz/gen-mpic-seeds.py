@@ -140,6 +140,9 @@ class Seed:
             self.b += [data & 0x1f] if reg == CTPR else val(data)
         return self
 
+    def eoi(self, v):
+        return self.mmio_own(v, EOI, True, 0)
+
     def mmio(self, v, o, write=False, data=0, shape=0):
         self.b += [9, v | (4 if write else 0), 3] + off(o) + [shape]
         if write:
@@ -162,6 +165,12 @@ class Seed:
         self.b += [14, v, CPUS.index(cpu)]
         return self
 
+    def undefined(self, kind, *args):
+        # op_undefined(): 0 CPU 31, 1 an ILR output past 2 (source, value
+        # byte), 2 a route to irqchip 1-3 (chip byte, pin) fired
+        self.b += [14, 0x8d, kind] + list(args)
+        return self
+
     def new_vm(self, seed):
         self.b += [0x7f, 0] + seed.b
         return self
@@ -175,7 +184,7 @@ def seeds():
     # An edge source to CPU 0, taken and ended as the guest does it.
     s = Seed().ctpr([0, 1])
     s.reg_set(src(1, IVPR), ivpr(5, 0x21)).reg_set(src(1, IDR), 1)
-    s.active_set(1).active_get(1).mmio_own(0, IACK).active_get(1).mmio_own(0, EOI)
+    s.active_set(1).active_get(1).mmio_own(0, IACK).active_get(1).eoi(0)
     s.mmio_own(0, WHOAMI).mmio_own(1, WHOAMI)
     out['seed-edge-iack-eoi'] = s
     # Level sources through routes and KVM_IRQ_LINE, priorities and CTPR.
@@ -184,16 +193,17 @@ def seeds():
     s.reg_set(src(16, IVPR), ivpr(3, 0x30)).reg_set(src(16, IDR), 2)
     s.reg_set(src(17, IVPR), ivpr(7, 0x31)).reg_set(src(17, IDR), 2)
     s.irq_line(3, 1).mmio_own(1, CTPR, True, 5).irq_line(4, 1)
-    s.mmio_own(1, IACK).mmio_own(1, IACK).mmio_own(1, CTPR, True, 2)
-    s.mmio_own(1, IACK).mmio_own(1, EOI).irq_line(4, 0).mmio_own(1, EOI)
-    s.irq_line(3, 0).irq_line(9, 1).irq_line(5, 0)
+    s.mmio_own(1, IACK).eoi(1).mmio_own(1, IACK).mmio_own(1, CTPR, True, 2)
+    s.mmio_own(1, IACK).eoi(1).irq_line(4, 0).eoi(1).eoi(1)
+    s.mmio_own(1, CTPR, True, 3).irq_line(3, 0).irq_line(3, 1)
+    s.mmio_own(1, CTPR, True, 2).irq_line(9, 1).irq_line(5, 1)
     out['seed-level-routes-ctpr'] = s
     # IPIs: one vCPU's IPIDR store to the others, each acknowledging.
     s = Seed().ctpr([0, 1, 2, 3])
     s.reg_set(IPI_IVPR0, ivpr(9, 0x77))
     s.mmio_own(0, IPIDR0, True, 0xe)
     for v in (1, 2, 3):
-        s.mmio_own(v, IACK).mmio_own(v, EOI)
+        s.mmio_own(v, IACK).eoi(v)
     s.mmio(2, 0x60, True, 0x1).mmio(0, IACK)
     out['seed-ipi'] = s
     # MSIs: MSIIR through GRP_REGISTER, KVM_SIGNAL_MSI, MSIR read clears.
@@ -201,8 +211,8 @@ def seeds():
     s.reg_set(src(224, IVPR), ivpr(6, 0xe0)).reg_set(src(224, IDR), 8)
     s.reg_set(src(225, IVPR), ivpr(4, 0xe1)).reg_set(src(225, IDR), 8)
     s.reg_set(MSIIR, 0x03000000).signal_msi(0x21000000)
-    s.reg_get(MSISR).mmio_own(3, IACK).reg_get(MSIR0).mmio_own(3, EOI)
-    s.mmio_own(3, IACK).mmio(3, MSIR0 + 0x10).mmio_own(3, EOI).reg_get(MSISR)
+    s.reg_get(MSISR).mmio_own(3, IACK).reg_get(MSIR0).eoi(3)
+    s.mmio_own(3, IACK).mmio(3, MSIR0 + 0x10).eoi(3).reg_get(MSISR)
     out['seed-msi'] = s
     # v2.0 critical interrupts (IDR CI bits), then a GCR reset.
     s = Seed().ctpr([0])
@@ -236,6 +246,16 @@ def seeds():
     s.mmio(1, 0x20090, shape=15).mmio(1, 0x1600, True, 5, shape=13)
     s.active_set(257).active_set(256, 2).active_get(300)
     out['seed-wild'] = s
+    # What 6.1 leaves undefined, for the sanitizers.
+    s = Seed(cpus=(0, 1, 'none', 'none')).ctpr([0, 1])
+    s.reg_set(src(1, IVPR), ivpr(5, 0x21)).reg_set(src(1, IDR), 1).active_set(1)
+    s.undefined(0).reg_set(src(1, IDR), 3).mmio_own(0, IACK)
+    out['seed-undefined-cpu31'] = s
+    s = Seed(v42=True).ctpr([0])
+    s.undefined(1, 4, 200).reg_get(src(4, ILR)).mmio_own(0, IACK)
+    out['seed-undefined-ilr'] = s
+    s = Seed().undefined(2, 0, 16).irq_line(7, 0)
+    out['seed-undefined-irqchip'] = s
     return out
 
 
