@@ -20,7 +20,7 @@ import sys
 
 BASE = 0xe0000000
 POOL = [0, 1, 5, 11, 12, 16, 17, 100, 224, 225, 231, 255]
-CPUS = [0, 1, 2, 3, 5, 7, 15, 30, 1, 0, 32, 0xffffffff, 0x100000002]
+CPUS = [0, 1, 2, 3, 5, 7, 15, 30, 31, 0, 32, 0xffffffff, 0x100000002]
 MASK, SENSE, POLARITY = 1 << 31, 1 << 22, 1 << 23
 
 
@@ -119,6 +119,10 @@ class Seed:
             gsi = [e[1] << 3] if e[1] < 32 else [7] + u32(e[1])
             if e[0] == 'msi':
                 out += [3] + gsi + [e[2] >> 24]
+            elif e[0] == 'chip':  # ('chip', gsi, irqchip 1-3, pin)
+                out += [0xd8 + e[2] - 1] + gsi
+                p = POOL.index(e[3]) if e[3] in POOL else e[3]
+                out += [p]
             else:
                 pin = e[2]
                 p = POOL.index(pin) if pin in POOL else pin
@@ -163,12 +167,6 @@ class Seed:
 
     def connect(self, v, cpu):
         self.b += [14, v, CPUS.index(cpu)]
-        return self
-
-    def undefined(self, kind, *args):
-        # op_undefined(): 0 CPU 31, 1 an ILR output past 2 (source, value
-        # byte), 2 a route to irqchip 1-3 (chip byte, pin) fired
-        self.b += [14, 0x8d, kind] + list(args)
         return self
 
     def new_vm(self, seed):
@@ -246,16 +244,23 @@ def seeds():
     s.mmio(1, 0x20090, shape=15).mmio(1, 0x1600, True, 5, shape=13)
     s.active_set(257).active_set(256, 2).active_get(300)
     out['seed-wild'] = s
-    # What 6.1 leaves undefined, for the sanitizers.
-    s = Seed(cpus=(0, 1, 'none', 'none')).ctpr([0, 1])
-    s.reg_set(src(1, IVPR), ivpr(5, 0x21)).reg_set(src(1, IDR), 1).active_set(1)
-    s.undefined(0).reg_set(src(1, IDR), 3).mmio_own(0, IACK)
-    out['seed-undefined-cpu31'] = s
+    # differences.rst's MPIC rows: CPU 31 (no critical bits), ILR outputs
+    # above 2 (read back, delivered nowhere), routes to irqchip 1-3 and
+    # IRQ_ACTIVE from 256 refused.
+    s = Seed(cpus=(0, 1, 'none', 31)).ctpr([0, 1, 31])
+    s.reg_set(src(1, IVPR), ivpr(5, 0x21)).reg_set(src(1, IDR), 1 << 31 | 1 << 30 | 1)
+    s.reg_get(src(1, IDR)).active_set(1).mmio_own(0, IACK).reg_set(GCR, 0x80000000)
+    s.reg_get(src(1, IDR)).reg_get(FRR).connect(2, 30).reg_set(src(2, IDR), 1 << 30)
+    out['seed-cpu31'] = s
     s = Seed(v42=True).ctpr([0])
-    s.undefined(1, 4, 200).reg_get(src(4, ILR)).mmio_own(0, IACK)
-    out['seed-undefined-ilr'] = s
-    s = Seed().undefined(2, 0, 16).irq_line(7, 0)
-    out['seed-undefined-irqchip'] = s
+    s.reg_set(src(4, IVPR), ivpr(8, 0x44)).reg_set(src(4, IDR), 1)
+    s.reg_set(src(4, ILR), 0xc8).reg_get(src(4, ILR)).active_set(4).mmio_own(0, IACK)
+    s.active_set(4, 0).reg_set(src(4, ILR), 0).active_set(4).mmio_own(0, IACK)
+    out['seed-ilr-outputs'] = s
+    s = Seed().routing([('irqchip', 7, 16), ('chip', 8, 2, 16)]).irq_line(7, 1)
+    s.routing([('chip', 9, 1, 1)]).irq_line(9, 1).active_set(256).active_get(256)
+    s.active_get(255).active_set(257)
+    out['seed-irqchip-irq-active-256'] = s
     return out
 
 
