@@ -73,8 +73,6 @@ constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_
 // Known kvm_ext bugs the fuzzer steps around, each reported with its 6.1
 // reference; MPIC_STRICT=all (or a comma-separated list of their names)
 // drives them again, as the corpus's regression-NAME inputs do:
-//   msi-route-level-0: KVM_IRQ_LINE level 0 on a GSI routed to an MSI fires
-//   nothing; 6.1's kvm_set_msi() (mpic.c:1806) ignores the level.
 //   line-level-kept: a level-sensitive source's pending is 1 after
 //   KVM_IRQ_LINE at level 2 or 0x80000000; 6.1 keeps the int level
 //   (mpic.c:490) and GRP_IRQ_ACTIVE reads it back (mpic.c:1595).
@@ -82,9 +80,10 @@ constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_
 //   kvm_send_userspace_msi() (irqchip.c:53, with arch/powerpc/kvm/irq.h's
 //   irqchip_in_kernel()) is -EINVAL without one and never reaches
 //   kvm_set_msi() (differences.rst says it would dereference NULL).
-enum KnownBug { kMsiRouteLevel0, kLineLevelKept, kSignalMsiNoMpic, kNrKnownBugs };
-const char* const kKnownBugNames[kNrKnownBugs] = {"msi-route-level-0", "line-level-kept",
-                                                  "signal-msi-no-mpic"};
+// (msi-route-level-0, KVM_IRQ_LINE level 0 on an MSI route firing nothing
+// where 6.1's kvm_set_msi() ignores the level, is fixed: ac50fcc.)
+enum KnownBug { kLineLevelKept, kSignalMsiNoMpic, kNrKnownBugs };
+const char* const kKnownBugNames[kNrKnownBugs] = {"line-level-kept", "signal-msi-no-mpic"};
 bool avoid(KnownBug b) {
   static const char* const strict = getenv("MPIC_STRICT");
   if (!strict) return true;
@@ -1242,7 +1241,6 @@ struct Harness {
     static const uint32_t levels[] = {1, 0, 1, 0, 2, 0xffffffffu, 0x80000000u, 1};
     const uint8_t b = in.u8();
     uint32_t level = b % 16 < 8 ? levels[b % 8] : b % 16 == 15 ? in.u32() : b & 1;
-    if (!level && m.routes.count(irq) && m.routes[irq].msi && avoid(kMsiRouteLevel0)) level = 1;
     // KVM_IRQ_LINE itself sometimes: the same, without the status
     const bool status = !(b % 16 >= 8 && b % 16 < 15 && (b & 0x20));
     uint32_t line[2] = {irq, level};
