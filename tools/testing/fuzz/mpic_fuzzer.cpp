@@ -73,17 +73,17 @@ constexpr uint32_t kMpic20 = KX_DEV_TYPE_FSL_MPIC_20, kMpic42 = KX_DEV_TYPE_FSL_
 // Known kvm_ext bugs the fuzzer steps around, each reported with its 6.1
 // reference; MPIC_STRICT=all (or a comma-separated list of their names)
 // drives them again, as the corpus's regression-NAME inputs do:
-//   line-level-kept: a level-sensitive source's pending is 1 after
-//   KVM_IRQ_LINE at level 2 or 0x80000000; 6.1 keeps the int level
-//   (mpic.c:490) and GRP_IRQ_ACTIVE reads it back (mpic.c:1595).
 //   signal-msi-no-mpic: KVM_SIGNAL_MSI on a VM without an MPIC is 0; 6.1's
 //   kvm_send_userspace_msi() (irqchip.c:53, with arch/powerpc/kvm/irq.h's
 //   irqchip_in_kernel()) is -EINVAL without one and never reaches
 //   kvm_set_msi() (differences.rst says it would dereference NULL).
-// (msi-route-level-0, KVM_IRQ_LINE level 0 on an MSI route firing nothing
-// where 6.1's kvm_set_msi() ignores the level, is fixed: ac50fcc.)
-enum KnownBug { kLineLevelKept, kSignalMsiNoMpic, kNrKnownBugs };
-const char* const kKnownBugNames[kNrKnownBugs] = {"line-level-kept", "signal-msi-no-mpic"};
+// Fixed, their regression-NAME inputs checked always: msi-route-level-0
+// (KVM_IRQ_LINE level 0 on an MSI route sent nothing, where 6.1's
+// kvm_set_msi() ignores the level; ac50fcc) and line-level-kept (a level
+// source's pending was 1 after KVM_IRQ_LINE at level 2, where 6.1 keeps
+// the int level, mpic.c:490, and GRP_IRQ_ACTIVE reads it back; 824f999).
+enum KnownBug { kSignalMsiNoMpic, kNrKnownBugs };
+const char* const kKnownBugNames[kNrKnownBugs] = {"signal-msi-no-mpic"};
 bool avoid(KnownBug b) {
   static const char* const strict = getenv("MPIC_STRICT");
   if (!strict) return true;
@@ -796,8 +796,7 @@ struct Model {
     if (it->second.msi)
       msi(it->second.data);
     else
-      set_irq(static_cast<int>(it->second.pin),
-              avoid(kLineLevelKept) ? level != 0 : static_cast<int>(level));
+      set_irq(static_cast<int>(it->second.pin), static_cast<int>(level));
     return 0;
   }
 };
