@@ -9,18 +9,20 @@
 //   tools/testing/fuzz/run.sh short DIR mpic    (make check: 30 s)
 //
 // One input makes an e500mc VM with four vCPUs, an MPIC of the model the
-// input picks (v2.0 or v4.2), each vCPU connected with
-// KVM_ENABLE_CAP(KVM_CAP_IRQ_MPIC) as the CPU the input picks (or not at
-// all, or refused: a collision, a CPU number past MAX_CPU), and maybe a
-// BASE_ADDR. Then operations: GRP_REGISTER writes and reads at any offset
-// (mostly the registers 6.1 decodes, sometimes unaligned, unmapped or raw
-// 64-bit), GRP_IRQ_ACTIVE sets, gets and has, KVM_IRQ_LINE_STATUS at any
-// level, KVM_SET_GSI_ROUTING with irqchip and MSI entries (and refused
-// ones), KVM_SIGNAL_MSI, the guest's MMIO loads and stores from each vCPU
-// (its own CPU page, the global alias of the per-CPU registers, other
-// CPUs' pages, other sizes and alignments, outside the frame), BASE_ADDR
-// moves and reads, late connections, bad user addresses, a second
-// KVM_CREATE_DEVICE, and the whole VM made again.
+// input picks (v2.0 or v4.2; its creation may fail -ENOMEM), each vCPU
+// connected with KVM_ENABLE_CAP(KVM_CAP_IRQ_MPIC) as the CPU the input
+// picks (or not at all, or refused: a collision, a CPU number past
+// MAX_CPU), and maybe a BASE_ADDR (routes set before the MPIC sometimes).
+// Then operations: GRP_REGISTER writes and reads at any offset (mostly the
+// registers 6.1 decodes, sometimes unaligned, unmapped or raw 64-bit),
+// GRP_IRQ_ACTIVE sets, gets and has, KVM_IRQ_LINE(_STATUS) at any level,
+// KVM_SET_GSI_ROUTING with irqchip and MSI entries (refused ones, failed
+// allocations), KVM_SIGNAL_MSI, the guest's MMIO loads and stores from
+// each vCPU (its own CPU page, the global alias of the per-CPU registers,
+// other CPUs' pages, other sizes and alignments, outside the frame),
+// BASE_ADDR moves and reads, late connections (a closed fd, another VM's
+// MPIC), bad user addresses, a second KVM_CREATE_DEVICE, the device's fd
+// closed, and the whole VM made again.
 //
 // What must hold, besides no sanitizer report: every return value, errno
 // and value read is the model's (MMIO: whether the kernel took the access,
@@ -28,8 +30,9 @@
 // output is the model's, as the core's generic query shows it (KVM_RUN of
 // the idle guest with a signal pending: 0 with KVM_EXIT_EXT_INTERRUPT when
 // the vCPU has its external interrupt pending, -EINTR when not), and a
-// pool of sources' IVPR, IDR and IRQ_ACTIVE and each CPU's CTPR read back
-// as the model has them; no leak once the VM is gone.
+// pool of sources' IVPR, IDR and IRQ_ACTIVE and eight CPUs' CTPR read back
+// as the model has them; at the end of the input, every register a read
+// leaves alone and every source's IRQ_ACTIVE; no leak once the VM is gone.
 //
 // Where 6.1 is undefined or kvm_ext differs by design, the model follows
 // differences.rst's MPIC rows: CPU 31 (nb_cpus 32, a shift by -1 in
