@@ -71,7 +71,7 @@ constexpr u32 kVidRevision12 = 2;
 constexpr u32 kTbcrCi = 0x80000000, kTccrTog = 0x80000000;
 
 // A source's output (ILR_INTTGT_*): only INT reaches a vCPU (6.1's
-// mpic_irq_raise() leaves the others "TODO").
+// mpic_irq_raise() delivers no other).
 constexpr u32 kOutputInt = 0, kNumOutputs = 3;
 
 constexpr u32 kMsiirOffset = 0x140;
@@ -903,7 +903,8 @@ class Mpic final : public PpcIntc, public IoHandler {
     return kx::Status::ok();
   }
 
-  // The summary block from 0x3800 (EISR/EIMR, "TODO" in 6.1): reads 0.
+  // The summary block from 0x3800 (EISR/EIMR, which 6.1 does not model):
+  // reads 0.
   kx::Status read_summary(Access&, u32, u32* val) KX_REQUIRES(lock_) {
     *val = 0;
     return kx::Status::ok();
