@@ -618,7 +618,7 @@ class XiveNative final : public PpcIntc {
   // since a process's load cannot run the device's code:
   //  - TIMA HW and HV (0, 1): SIGBUS, as 6.1. OS (2) and USER (3): one
   //    page of zeros, what a load reads on a thread with no OS or user
-  //    context pushed (6.1 SIGBUSes the USER page, "TODO"; xive.rst says
+  //    context pushed (6.1 SIGBUSes the USER page, which it leaves unwritten; xive.rst says
   //    it is exposed: Documentation/differences.rst).
   //  - A source's trigger page (2n): all ones, what a load from a trigger
   //    page reads; its management page (2n + 1): the PQ bits as the low

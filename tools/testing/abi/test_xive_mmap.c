@@ -231,7 +231,7 @@ static void t_xive_mmap_sigbus(const struct abi_test *t)
 	expect_eq(view_pq(esb + (2 * 6 + 1) * PAGE_SZ), 1);
 }
 
-/* The USER TIMA page maps, as xive.rst says (6.1: SIGBUS, "TODO"). */
+/* The USER TIMA page maps, as xive.rst says (6.1 SIGBUSes it). */
 static void t_xive_mmap_tima_user(const struct abi_test *t)
 {
 	unsigned char *tima;
