@@ -321,6 +321,175 @@ struct kvm_ext_s390_guest_debug {
 	_IOW(KVMIO, 0x9b, struct kvm_ext_s390_guest_debug)
 
 /*
+ * s390 device control (arch/s390/include/uapi/asm/kvm.h): the FLIC's
+ * groups and structures, and the VM attributes of
+ * Documentation/virt/kvm/devices/vm.rst. struct kvm_s390_vm_cpu_subfunc
+ * is the document's: kdsa, then 1792 reserved bytes (6.1's header names
+ * the first 64 of them sortl and dfltcc; the emulated machine offers
+ * neither, so they read 0 either way).
+ */
+#ifndef KVM_DEV_FLIC_GET_ALL_IRQS
+#define KVM_DEV_FLIC_GET_ALL_IRQS	1
+#define KVM_DEV_FLIC_ENQUEUE		2
+#define KVM_DEV_FLIC_CLEAR_IRQS		3
+#define KVM_DEV_FLIC_APF_ENABLE		4
+#define KVM_DEV_FLIC_APF_DISABLE_WAIT	5
+#define KVM_DEV_FLIC_ADAPTER_REGISTER	6
+#define KVM_DEV_FLIC_ADAPTER_MODIFY	7
+#define KVM_DEV_FLIC_CLEAR_IO_IRQ	8
+#define KVM_DEV_FLIC_AISM		9
+#define KVM_DEV_FLIC_AIRQ_INJECT	10
+#define KVM_DEV_FLIC_AISM_ALL		11
+#define KVM_S390_MAX_FLOAT_IRQS		266250
+#define KVM_S390_FLIC_MAX_BUFFER	0x2000000
+
+struct kvm_s390_io_adapter {
+	__u32 id;
+	__u8 isc;
+	__u8 maskable;
+	__u8 swap;
+	__u8 flags;
+};
+
+#define KVM_S390_ADAPTER_SUPPRESSIBLE	0x01
+
+struct kvm_s390_ais_req {
+	__u8 isc;
+	__u16 mode;
+};
+
+struct kvm_s390_ais_all {
+	__u8 simm;
+	__u8 nimm;
+};
+
+#define KVM_S390_IO_ADAPTER_MASK	1
+#define KVM_S390_IO_ADAPTER_MAP		2
+#define KVM_S390_IO_ADAPTER_UNMAP	3
+
+struct kvm_s390_io_adapter_req {
+	__u32 id;
+	__u8 type;
+	__u8 mask;
+	__u16 pad0;
+	__u64 addr;
+};
+
+#define KVM_S390_VM_MEM_CTRL		0
+#define KVM_S390_VM_TOD			1
+#define KVM_S390_VM_CRYPTO		2
+#define KVM_S390_VM_CPU_MODEL		3
+#define KVM_S390_VM_MIGRATION		4
+#define KVM_S390_VM_CPU_TOPOLOGY	5
+
+#define KVM_S390_VM_MEM_ENABLE_CMMA	0
+#define KVM_S390_VM_MEM_CLR_CMMA	1
+#define KVM_S390_VM_MEM_LIMIT_SIZE	2
+
+#define KVM_S390_NO_MEM_LIMIT		(~0ULL)
+
+#define KVM_S390_VM_TOD_LOW		0
+#define KVM_S390_VM_TOD_HIGH		1
+#define KVM_S390_VM_TOD_EXT		2
+
+struct kvm_s390_vm_tod_clock {
+	__u8  epoch_idx;
+	__u64 tod;
+};
+
+#define KVM_S390_VM_CPU_PROCESSOR	0
+struct kvm_s390_vm_cpu_processor {
+	__u64 cpuid;
+	__u16 ibc;
+	__u8  pad[6];
+	__u64 fac_list[256];
+};
+
+#define KVM_S390_VM_CPU_MACHINE		1
+struct kvm_s390_vm_cpu_machine {
+	__u64 cpuid;
+	__u32 ibc;
+	__u8  pad[4];
+	__u64 fac_mask[256];
+	__u64 fac_list[256];
+};
+
+#define KVM_S390_VM_CPU_PROCESSOR_FEAT	2
+#define KVM_S390_VM_CPU_MACHINE_FEAT	3
+
+#define KVM_S390_VM_CPU_FEAT_NR_BITS	1024
+#define KVM_S390_VM_CPU_FEAT_ESOP	0
+#define KVM_S390_VM_CPU_FEAT_SIEF2	1
+#define KVM_S390_VM_CPU_FEAT_64BSCAO	2
+#define KVM_S390_VM_CPU_FEAT_SIIF	3
+#define KVM_S390_VM_CPU_FEAT_GPERE	4
+#define KVM_S390_VM_CPU_FEAT_GSLS	5
+#define KVM_S390_VM_CPU_FEAT_IB		6
+#define KVM_S390_VM_CPU_FEAT_CEI	7
+#define KVM_S390_VM_CPU_FEAT_IBS	8
+#define KVM_S390_VM_CPU_FEAT_SKEY	9
+#define KVM_S390_VM_CPU_FEAT_CMMA	10
+#define KVM_S390_VM_CPU_FEAT_PFMFI	11
+#define KVM_S390_VM_CPU_FEAT_SIGPIF	12
+#define KVM_S390_VM_CPU_FEAT_KSS	13
+struct kvm_s390_vm_cpu_feat {
+	__u64 feat[16];
+};
+
+#define KVM_S390_VM_CPU_PROCESSOR_SUBFUNC	4
+#define KVM_S390_VM_CPU_MACHINE_SUBFUNC		5
+/* "test bit" instructions in MSB 0 bit order, "query" blocks raw */
+struct kvm_s390_vm_cpu_subfunc {
+	__u8 plo[32];		/* always */
+	__u8 ptff[16];		/* with TOD-clock steering */
+	__u8 kmac[16];		/* with MSA */
+	__u8 kmc[16];		/* with MSA */
+	__u8 km[16];		/* with MSA */
+	__u8 kimd[16];		/* with MSA */
+	__u8 klmd[16];		/* with MSA */
+	__u8 pckmo[16];		/* with MSA3 */
+	__u8 kmctr[16];		/* with MSA4 */
+	__u8 kmf[16];		/* with MSA4 */
+	__u8 kmo[16];		/* with MSA4 */
+	__u8 pcc[16];		/* with MSA4 */
+	__u8 ppno[16];		/* with MSA5 */
+	__u8 kma[16];		/* with MSA8 */
+	__u8 kdsa[16];		/* with MSA9 */
+	__u8 reserved[1792];
+};
+
+#define KVM_S390_VM_CRYPTO_ENABLE_AES_KW	0
+#define KVM_S390_VM_CRYPTO_ENABLE_DEA_KW	1
+#define KVM_S390_VM_CRYPTO_DISABLE_AES_KW	2
+#define KVM_S390_VM_CRYPTO_DISABLE_DEA_KW	3
+#define KVM_S390_VM_CRYPTO_ENABLE_APIE		4
+#define KVM_S390_VM_CRYPTO_DISABLE_APIE		5
+
+#define KVM_S390_VM_MIGRATION_STOP	0
+#define KVM_S390_VM_MIGRATION_START	1
+#define KVM_S390_VM_MIGRATION_STATUS	2
+#endif
+
+/*
+ * s390 vCPU state the interrupt model reads. s390's struct kvm_run has
+ * psw_mask and psw_addr after apic_base (byte offsets 32 and 40; its exit
+ * union follows at 48). struct kvm_sregs is s390's (access and control
+ * registers); KVM_GET_SREGS/KVM_SET_SREGS take its size.
+ */
+#define KVM_EXT_S390_RUN_PSW_MASK	32
+#define KVM_EXT_S390_RUN_PSW_ADDR	40
+struct kvm_ext_s390_sregs {
+	__u32 acrs[16];
+	__u64 crs[16];
+};
+#define KVM_EXT_S390_GET_SREGS	_IOR(KVMIO, 0x83, struct kvm_ext_s390_sregs)
+#define KVM_EXT_S390_SET_SREGS	_IOW(KVMIO, 0x84, struct kvm_ext_s390_sregs)
+/* PSW mask bits that enable interruption classes (MSB 0 bits 5, 6, 13) */
+#define KVM_EXT_S390_PSW_MASK_IO	0x0200000000000000ULL
+#define KVM_EXT_S390_PSW_MASK_EXT	0x0100000000000000ULL
+#define KVM_EXT_S390_PSW_MASK_MCHECK	0x0004000000000000ULL
+
+/*
  * KVM_EXT_GUEST_ACCESS (vCPU ioctl): perform one guest access as the vCPU.
  *
  * kind KVM_EXT_ACCESS_MEM: a load or store of len (1, 2, 4, 8) bytes at
@@ -344,10 +513,22 @@ struct kvm_ext_s390_guest_debug {
  *   does not handle or the VMM disabled: KVM_EXIT_PAPR_HCALL with r4-r7 in
  *   args[0..3], the rest 0) and gives KVM_EXT_RESULT_EXIT; the results are
  *   then the registers as KVM leaves them.
+ * kind KVM_EXT_ACCESS_INTERRUPT (s390): the vCPU takes the interruption
+ *   the machine would present now: of the floating interrupts pending
+ *   (FLIC, KVM_S390_INTERRUPT, adapter interrupts), the highest-priority
+ *   one that its PSW mask (kvm_run's psw_mask: the I/O, external and
+ *   machine-check bits) and control registers (KVM_SET_SREGS: CR6's
+ *   I/O-interruption subclass mask, CR0's service-signal subclass mask,
+ *   CR14's channel-report subclass mask) enable, in 6.1's order: machine
+ *   check, service signal, pfault done, virtio, then I/O by ISC from 0.
+ *   It is dequeued and gives KVM_EXT_RESULT_KERNEL with data its type
+ *   (KVM_S390_INT_*, KVM_S390_MCHK) and args[0], args[1] its parm and
+ *   parm64 as struct kvm_s390_interrupt encodes them; none enabled gives
+ *   KVM_EXT_RESULT_NONE and data 0. addr, len and args must be 0.
  *
  * data holds the value, little-endian in the low len bytes: in for a
  * store, out for a load. args must be 0 for every kind but
- * KVM_EXT_ACCESS_HYPERCALL. Errors: EINVAL (bad kind, flags, len or a page
+ * KVM_EXT_ACCESS_HYPERCALL (in). Errors: EINVAL (bad kind, flags, len or a page
  * crossing; args or reserved not zero), EFAULT (the struct, or the VMM's backing
  * memory, is not accessible), ENXIO (no handler for that register or
  * hypercall), EIO (not the VM's creator process), EINTR; a hypercall
@@ -368,18 +549,21 @@ struct kvm_ext_guest_access {
 #define KVM_EXT_ACCESS_MEM		0
 #define KVM_EXT_ACCESS_SYSREG		1
 #define KVM_EXT_ACCESS_HYPERCALL	2
+#define KVM_EXT_ACCESS_INTERRUPT	3
 
 #define KVM_EXT_ACCESS_WRITE		(1U << 0)
 
 #define KVM_EXT_RESULT_RAM		1
 #define KVM_EXT_RESULT_KERNEL		2
 #define KVM_EXT_RESULT_EXIT		3
+#define KVM_EXT_RESULT_NONE		4
 
 /*
  * KVM_RUN's idle guest (kvm_ext has no guest code) waits for an interrupt
  * it would take, then returns 0 with this exit reason so that the test or
  * VMM, acting as the guest, takes it through KVM_EXT_GUEST_ACCESS (arm64:
- * ICC_IAR1_EL1 or GICC_IAR). A signal still ends the wait with -EINTR and
+ * ICC_IAR1_EL1 or GICC_IAR; s390: KVM_EXT_ACCESS_INTERRUPT). A signal
+ * still ends the wait with -EINTR and
  * KVM_EXIT_INTR. 0xef: far above every exit reason Linux has used.
  */
 #define KVM_EXIT_EXT_INTERRUPT	0xef

@@ -18,6 +18,8 @@ values() {
 	shift 2
 	{
 		echo "#include <stdio.h>"
+		# s390's KVM_S390_NO_MEM_LIMIT is the kernel's U64_MAX.
+		echo "#define U64_MAX (~0ULL)"
 		echo "#include <$header>"
 		echo "int main(void) {"
 		for n in "$@"; do
