@@ -245,6 +245,33 @@ static void t_enqueue_len(const struct abi_test *t)
 }
 
 /*
+ * ENQUEUE's length is attr->attr, all 64 bits of it: a length of 2 GiB or
+ * 4 GiB and more (multiples of 72) is above KVM_S390_FLIC_MAX_BUFFER:
+ * -EINVAL, nothing read or queued. (6.1's enqueue_floating_irq() keeps it
+ * in an int: 2^32 + 72 becomes 72 and queues one entry, 2 GiB goes
+ * negative, passes the maximum and reads on past the buffer.)
+ */
+static void t_enqueue_len64(const struct abi_test *t)
+{
+	__u64 two_g = 0x80000000ULL / IRQ_SZ * IRQ_SZ + IRQ_SZ;
+	struct kvm_s390_irq q[2];
+	struct fv f;
+
+	(void)t;
+	if (!fv_up(&f))
+		return;
+	q[0] = irq_cio(0x0001, 1, 0x11, 3);
+	q[1] = irq_ext(KVM_S390_PROGRAM_INT, 0, 0);
+	expect_errno(attr_at(f.flic, DEV_SET, KVM_DEV_FLIC_ENQUEUE, (1ULL << 32) + IRQ_SZ, q),
+		     EINVAL);
+	expect_errno(attr_at(f.flic, DEV_SET, KVM_DEV_FLIC_ENQUEUE,
+			     (1ULL << 32) / IRQ_SZ * IRQ_SZ + IRQ_SZ, q),
+		     EINVAL);
+	expect_errno(attr_at(f.flic, DEV_SET, KVM_DEV_FLIC_ENQUEUE, two_g, q), EINVAL);
+	expect_irqs(f.flic, q, 0);
+}
+
+/*
  * ENQUEUE takes the entries in order and stops at the first bad one,
  * which fails the call; the ones before stay queued, the ones after are
  * not looked at. A type that is not floating -EINVAL (copy_irq_from_user(),
@@ -326,6 +353,7 @@ static void t_get_all(const struct abi_test *t)
 	expect_errno(flic_enqueue(f.flic, q, 4), 0);
 	expect_eq(flic_get_all(f.flic, buf, KVM_S390_FLIC_MAX_BUFFER), 4);
 	expect_eq(memcmp(buf, q, sizeof(q)), 0);
+	expect_eq(flic_get_all(f.flic, buf, 4 * IRQ_SZ + 5), 4);
 	/* too small: -ENOMEM, nothing removed */
 	expect_errno(flic_get_all(f.flic, buf, 3 * IRQ_SZ), ENOMEM);
 	expect_errno(flic_get_all(f.flic, buf, 4 * IRQ_SZ - 1), ENOMEM);
@@ -1124,6 +1152,9 @@ static const struct abi_test s390_flic_tests[] = {
 	{ "FLIC ENQUEUE: length not a multiple of 72 or above the maximum -EINVAL, 0 queues "
 	  "nothing",
 	  REF, t_enqueue_len, S, 0, 0, 0 },
+	{ "FLIC ENQUEUE: a length of 2 GiB or past 32 bits is above the maximum: -EINVAL, "
+	  "nothing queued",
+	  REF, t_enqueue_len64, S, 0, 0, 0 },
 	{ "FLIC ENQUEUE: stops at the first bad entry (earlier ones queued): bad type or "
 	  "PFAULT_INIT -EINVAL, -EFAULT",
 	  REF, t_enqueue_stop, S, 0, 0, 0 },
