@@ -685,7 +685,7 @@ static void t_adapter_modify(const struct abi_test *t)
 }
 
 /*
- * AIRQ_INJECT: an unknown adapter id (attr->attr) -EINVAL; a registered
+ * AIRQ_INJECT: an unknown adapter id (attr->attr, taken as a u32) -EINVAL; a registered
  * one pends an adapter interrupt on its ISC, which the GISA keeps as one
  * bit: listed once per ISC, ISC 0 first, as KVM_S390_INT_IO(1, 0, 0, 0)
  * with the word isc_to_int_word(), before the classic I/O interrupts. An
@@ -706,7 +706,9 @@ static void t_airq(const struct abi_test *t)
 	expect_errno(adapter_register(f.flic, 0, 6, 0, 0), 0);
 	expect_errno(adapter_register(f.flic, 33, 2, 1, KVM_S390_ADAPTER_SUPPRESSIBLE), 0);
 	expect_errno(adapter_register(f.flic, 34, 2, 0, 0), 0);
-	expect_errno(airq_inject(f.flic, 1ULL << 32), EINVAL);
+	/* the id is the u32 of struct kvm_s390_io_adapter (6.1's unsigned int) */
+	expect_errno(airq_inject(f.flic, (1ULL << 32) | 5), EINVAL);
+	expect_errno(airq_inject(f.flic, 1ULL << 32), 0);
 	q[0] = irq_cio(0x0001, 0x0005, 0x55, 0);
 	expect_errno(flic_enqueue(f.flic, q, 1), 0);
 	expect_errno(airq_inject(f.flic, 0), 0);
