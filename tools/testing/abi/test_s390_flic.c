@@ -733,6 +733,29 @@ static void t_airq(const struct abi_test *t)
 }
 
 /*
+ * The document: an adapter's "maskable [is] whether this adapter may be
+ * masked (interrupts turned off)". A masked adapter's AIRQ_INJECT injects
+ * nothing (0); unmasked it injects again. (6.1's kvm_s390_inject_airq()
+ * does not look at adapter->masked; only its irq-route path does.)
+ */
+static void t_airq_masked(const struct abi_test *t)
+{
+	struct kvm_s390_irq want = irq_ai(2);
+	struct fv f;
+
+	(void)t;
+	if (!fv_up(&f))
+		return;
+	expect_errno(adapter_register(f.flic, 3, 2, 1, 0), 0);
+	expect_errno(adapter_modify(f.flic, 3, KVM_S390_IO_ADAPTER_MASK, 1), 0);
+	expect_errno(airq_inject(f.flic, 3), 0);
+	expect_irqs(f.flic, &want, 0);
+	expect_errno(adapter_modify(f.flic, 3, KVM_S390_IO_ADAPTER_MASK, 0), 0);
+	expect_errno(airq_inject(f.flic, 3), 0);
+	expect_irqs(f.flic, &want, 1);
+}
+
+/*
  * Adapter interrupts stay pending across GET_ALL_IRQS, whole or refused
  * with -ENOMEM ("All interrupts remain pending"), and a buffer of exactly
  * their number of entries takes them (-ENOMEM only "when the buffer is
@@ -1188,6 +1211,9 @@ static const struct abi_test s390_flic_tests[] = {
 	{ "FLIC AIRQ_INJECT: unknown id -EINVAL; one pending entry per ISC, ISC order, before "
 	  "classic I/O",
 	  REF, t_airq, S, 0, 0, 0 },
+	{ "FLIC AIRQ_INJECT on a masked adapter injects nothing (document: masked = interrupts "
+	  "off; 6.1 injects)",
+	  REF, t_airq_masked, S, 0, 0, 0 },
 	{ "FLIC GET_ALL_IRQS leaves adapter interrupts pending, an exact-size buffer takes them",
 	  REF, t_airq_get_keeps, S, 0, 0, 0 },
 	{ "FLIC without KVM_CAP_S390_AIS: AISM, AISM_ALL -EOPNOTSUPP (get attr < 2 -EINVAL); no "

@@ -559,6 +559,53 @@ static void t_wake(const struct abi_test *t)
 	expect_eq(pending(g.flic), 2);
 }
 
+/*
+ * Two vCPUs idle in KVM_RUN: a floating interrupt wakes the one enabled
+ * for it ("KVM_RUN's idle vCPU returns ... when an interrupt it is enabled
+ * for is pending"), whichever of them the kernel looks at first; the other
+ * sleeps on.
+ */
+static void t_wake_enabled_one(const struct abi_test *t)
+{
+	struct kvm_s390_irq q = irq_cio(0x0001, 0x0003, 0x33, 3);
+	struct runner r0, r1;
+	struct gv g, g1;
+
+	(void)t;
+	if (!gv_up(&g, false))
+		return;
+	g1 = g;
+	g1.vcpu = new_vcpu(g.vm, 1);
+	g1.run = map_run(g1.vcpu);
+	if (!g1.run)
+		return;
+	enable(&g, PSW_IO, 0, CR6_ISC(5), 0);
+	enable(&g1, PSW_IO, 0, CR6_ISC(3), 0);
+	if (!runner_start(&r0, g.vcpu, g.run))
+		return;
+	if (!runner_start(&r1, g1.vcpu, g1.run)) {
+		runner_stop(&r0);
+		return;
+	}
+	expect_errno(flic_enqueue(g.flic, &q, 1), 0);
+	expect_woken(&r1);
+	expect_still_idle(&r0);
+	expect_take(g1.vcpu, q.type, IO_PARM(0x0001, 0x0003), IO_PARM64(0x33, IO_WORD(3)));
+
+	/* the other way round */
+	q = irq_cio(0x0001, 0x0005, 0x55, 5);
+	if (!runner_start(&r1, g1.vcpu, g1.run))
+		return;
+	if (!runner_start(&r0, g.vcpu, g.run)) {
+		runner_stop(&r1);
+		return;
+	}
+	expect_errno(flic_enqueue(g.flic, &q, 1), 0);
+	expect_woken(&r0);
+	expect_still_idle(&r1);
+	expect_take(g.vcpu, q.type, IO_PARM(0x0001, 0x0005), IO_PARM64(0x55, IO_WORD(5)));
+}
+
 #define S M_S390
 #define E T_EXT
 static const struct abi_test s390_guest_tests[] = {
@@ -583,6 +630,8 @@ static const struct abi_test s390_guest_tests[] = {
 	{ "s390: an idle vCPU in KVM_RUN wakes (KVM_EXIT_EXT_INTERRUPT) for an enabled "
 	  "interrupt, not a masked one",
 	  REF, t_wake, S, E, 0, 0 },
+	{ "s390: of two idle vCPUs, a floating interrupt wakes the one enabled for it", REF,
+	  t_wake_enabled_one, S, E, 0, 0 },
 };
 
 TEST_GROUP(s390_guest);
