@@ -161,7 +161,9 @@ static void t_one_flic(const struct abi_test *t)
 		diag("  the fd is %s", link);
 	xclose(dev);
 	expect_errno(create_device(vm, KVM_DEV_TYPE_FLIC, 0, NULL), EINVAL);
+	/* another VM has its own, vCPUs or not */
 	other = new_vm(0);
+	new_vcpu(other, 0);
 	expect_true(new_flic(other) >= 0);
 }
 
@@ -903,6 +905,7 @@ static void t_ais_modes(const struct abi_test *t)
 static void t_ais_suppress(const struct abi_test *t)
 {
 	struct kvm_s390_ais_all all = { 0, AIS_BIT(4) };
+	struct kvm_s390_irq q;
 	struct fv f;
 
 	(void)t;
@@ -960,6 +963,15 @@ static void t_ais_suppress(const struct abi_test *t)
 	expect_eq(pending(f.flic), 0);
 	expect_errno(airq_inject(f.flic, 1), 0);
 	expect_eq(pending(f.flic), 1);
+	/* suppression is AIRQ_INJECT's: ENQUEUE and KVM_S390_INTERRUPT still pend */
+	expect_errno(flic_clear(f.flic), 0);
+	q = irq_ai(4);
+	expect_errno(flic_enqueue(f.flic, &q, 1), 0);
+	expect_irqs(f.flic, &q, 1);
+	expect_errno(flic_clear(f.flic), 0);
+	expect_errno(inject_vm(f.vm, AI_TYPE, 0, AI_WORD(4)), 0);
+	expect_irqs(f.flic, &q, 1);
+	expect_ais(f.flic, 0, AIS_BIT(4));
 }
 
 /*

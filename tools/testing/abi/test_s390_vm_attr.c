@@ -1302,6 +1302,13 @@ static void t_topology(const struct abi_test *t)
 	new_vcpu(vm2, 0);
 	expect_errno(vm_enable_cap(vm2, KVM_CAP_S390_CPU_TOPOLOGY), EBUSY);
 	expect_errno(vm_has(vm2, KVM_S390_VM_CPU_TOPOLOGY, 0), ENXIO);
+	/* facility 11 cleared from the CPU model: gone again */
+	vm = new_vm(0);
+	expect_errno(vm_enable_cap(vm, KVM_CAP_S390_CPU_TOPOLOGY), 0);
+	if (processor_fac(vm, 11, false)) {
+		expect_errno(vm_has(vm, KVM_S390_VM_CPU_TOPOLOGY, 0), ENXIO);
+		expect_errno(vm_set(vm, KVM_S390_VM_CPU_TOPOLOGY, 1, NULL), ENXIO);
+	}
 }
 
 #define S M_S390
