@@ -427,6 +427,32 @@ static void t_adapter(const struct abi_test *t)
 	expect_none(g.vcpu);
 }
 
+/*
+ * A service signal with event-pending bits is two interruptions in 6.1
+ * (__inject_service() sets IRQ_PEND_EXT_SERVICE_EV beside
+ * IRQ_PEND_EXT_SERVICE; __deliver_service_ev(), the higher of the two,
+ * presents the parameter SCCB_EVENT_PENDING (3) and clears only the event
+ * bits; __deliver_service() then presents the SCCB address). Both wait for
+ * CR0's service-signal submask.
+ */
+static void t_service_event(const struct abi_test *t)
+{
+	struct gv g;
+
+	(void)t;
+	if (!gv_up(&g, false))
+		return;
+	expect_errno(inject_vm(g.vm, KVM_S390_INT_SERVICE, 0x8000 | 0x1, 0), 0);
+	enable(&g, PSW_EXT, 0, 0, 0);
+	expect_none(g.vcpu);
+	enable(&g, PSW_EXT, CR0_SERVICE, 0, 0);
+	expect_take(g.vcpu, KVM_S390_INT_SERVICE, 0x3, 0);
+	expect_eq(pending(g.flic), 1);
+	expect_take(g.vcpu, KVM_S390_INT_SERVICE, 0x8000, 0);
+	expect_none(g.vcpu);
+	expect_eq(pending(g.flic), 0);
+}
+
 /* KVM_S390_INTERRUPT's floating interrupts are taken without a FLIC. */
 static void t_no_flic(const struct abi_test *t)
 {
@@ -625,6 +651,9 @@ static const struct abi_test s390_guest_tests[] = {
 	{ "s390 INTERRUPT access: adapter interrupts by AIRQ_INJECT, one per ISC, AIS SINGLE "
 	  "suppression",
 	  REF, t_adapter, S, E, 0, 0 },
+	{ "s390 INTERRUPT access: a service signal with event bits is taken as the event (3), "
+	  "then the SCCB",
+	  REF, t_service_event, S, E, 0, 0 },
 	{ "s390 INTERRUPT access: KVM_S390_INTERRUPT's floating interrupts without a FLIC", REF,
 	  t_no_flic, S, E, 0, 0 },
 	{ "s390: an idle vCPU in KVM_RUN wakes (KVM_EXIT_EXT_INTERRUPT) for an enabled "
