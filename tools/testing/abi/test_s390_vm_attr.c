@@ -1133,13 +1133,22 @@ static void t_cmma_errnos(const struct abi_test *t)
 	expect_errno(cmma_set(cvm, SLOT_GFN + SLOT_PAGES, 1, 0, ~0ULL, v), EFAULT);
 }
 
+static bool block_zero_u8(const __u8 *b, size_t n)
+{
+	while (n--)
+		if (*b++)
+			return false;
+	return true;
+}
+
 /*
  * Values: SET stores the usage (0x03) and no-DAT (0x40) bits of each byte
  * that the mask allows (mask in PGSTE bit positions: byte << 24), and
  * PEEK reads them back (start_gfn as given, count as given unless memory
  * ends first, remaining 0 outside migration mode); a write running past
  * the end of memory -EFAULT after writing what fits; PEEK of a page
- * outside memory -EFAULT, a count above the maximum taken as it.
+ * outside memory -EFAULT, a count above the maximum taken as it. CLR_CMMA
+ * clears every page's bits (s390_reset_cmma(): ptep_zap_unused(reset)).
  */
 static void t_cmma_values(const struct abi_test *t)
 {
@@ -1190,6 +1199,14 @@ static void t_cmma_values(const struct abi_test *t)
 	expect_errno(cmma_set(vm, SLOT_GFN + SLOT_PAGES - 1, 2, 0, ~0ULL, v), EFAULT);
 	expect_errno(cmma_get(vm, &l, SLOT_GFN + SLOT_PAGES - 1, 1, PEEK, &one), 0);
 	expect_eq(one, 0x03);
+
+	/* CLR_CMMA: every page's usage and no-DAT bits back to 0 (stable) */
+	expect_errno(cmma_set(vm, SLOT_GFN, 8, 0, ~0ULL, in), 0);
+	expect_errno(vm_set(vm, KVM_S390_VM_MEM_CTRL, KVM_S390_VM_MEM_CLR_CMMA, NULL), 0);
+	memset(v, 0xee, sizeof(v));
+	expect_errno(cmma_get(vm, &l, SLOT_GFN, 8, PEEK, v), 0);
+	expect_eq(l.count, 8);
+	expect_true(block_zero_u8(v, 8));
 }
 
 /*
@@ -1325,6 +1342,59 @@ static void t_cmma_gaps(const struct abi_test *t)
 	expect_eq(v[SLOT_PAGES], 0xee);
 }
 
+/*
+ * Migration mode over two memslots: START marks the pages of both dirty
+ * ("remaining" counts them all); a GET's block stops where memory does
+ * (the next one starts at the next slot) and runs on across adjacent
+ * slots.
+ */
+static void t_cmma_two_slots(const struct abi_test *t)
+{
+	__u8 a[SLOT_PAGES], b[SLOT_PAGES], v[4 * SLOT_PAGES];
+	struct kvm_s390_cmma_log l;
+	unsigned int i, k;
+
+	(void)t;
+	for (i = 0; i < SLOT_PAGES; i++) {
+		a[i] = (__u8)(i & 0x43);
+		b[i] = (__u8)((i >> 2) & 0x43);
+	}
+	for (k = 0; k < 2; k++) {
+		/* slot 1 far above slot 0, then right after it */
+		__u64 gfn1 = k ? SLOT_GFN + SLOT_PAGES : 4 * SLOT_GFN;
+		void *mem, *mem1 = alloc_mb(MB);
+		int vm = cmma_vm(LOG, &mem);
+
+		if (vm < 0 || !mem1)
+			return;
+		expect_errno(set_region(vm, 1, LOG, gfn1 << 12, MB, mem1), 0);
+		expect_errno(cmma_set(vm, SLOT_GFN, SLOT_PAGES, 0, ~0ULL, a), 0);
+		expect_errno(cmma_set(vm, gfn1, SLOT_PAGES, 0, ~0ULL, b), 0);
+		expect_errno(mig(vm, KVM_S390_VM_MIGRATION_START), 0);
+		expect_errno(cmma_get(vm, &l, 0, 4, PEEK, v), EFAULT);
+		expect_errno(cmma_get(vm, &l, SLOT_GFN, 4, PEEK, v), 0);
+		expect_eq(l.remaining, 2 * SLOT_PAGES);
+		memset(v, 0xee, sizeof(v));
+		expect_errno(cmma_get(vm, &l, 0, sizeof(v), 0, v), 0);
+		if (k) {
+			expect_log(l, SLOT_GFN, 2 * SLOT_PAGES, 0);
+			expect_eq(memcmp(v, a, SLOT_PAGES), 0);
+			expect_eq(memcmp(v + SLOT_PAGES, b, SLOT_PAGES), 0);
+			continue;
+		}
+		expect_log(l, SLOT_GFN, SLOT_PAGES, SLOT_PAGES);
+		expect_eq(memcmp(v, a, SLOT_PAGES), 0);
+		expect_eq(v[SLOT_PAGES], 0xee);
+		memset(v, 0xee, sizeof(v));
+		expect_errno(cmma_get(vm, &l, 0, sizeof(v), 0, v), 0);
+		expect_log(l, gfn1, SLOT_PAGES, 0);
+		expect_eq(memcmp(v, b, SLOT_PAGES), 0);
+		/* PEEK stops at the end of a slot with no slot after it */
+		expect_errno(cmma_get(vm, &l, SLOT_GFN + SLOT_PAGES - 1, 4, PEEK, v), 0);
+		expect_eq(l.count, 1);
+	}
+}
+
 /* ------------------------------------------------------------ CPU_TOPOLOGY */
 
 /*
@@ -1431,13 +1501,16 @@ static const struct abi_test s390_vm_attr_tests[] = {
 	  REF_MIG, t_migration_needs_log, S, 0, 0, 0 },
 	{ "s390 KVM_S390_GET/SET_CMMA_BITS errnos: -ENXIO, flags, migration mode, count, -EFAULT",
 	  REF_CMMA, t_cmma_errnos, S, 0, 0, 0 },
-	{ "s390 KVM_S390_SET_CMMA_BITS values and mask, PEEK reads them, end of memory", REF_CMMA,
-	  t_cmma_values, S, 0, 0, 0 },
+	{ "s390 KVM_S390_SET_CMMA_BITS values and mask, PEEK reads them, end of memory, CLR_CMMA",
+	  REF_CMMA, t_cmma_values, S, 0, 0, 0 },
 	{ "s390 KVM_S390_GET_CMMA_BITS in migration mode: dirty values once, remaining, STOP",
 	  REF_CMMA, t_cmma_migration, S, 0, 0, 0 },
 	{ "s390 KVM_S390_GET_CMMA_BITS: a clean run of more than 16 frames ends the block (not "
 	  "copied), a shorter one is sent",
 	  REF_CMMA, t_cmma_gaps, S, 0, 0, 0 },
+	{ "s390 KVM_S390_GET_CMMA_BITS over two memslots: all dirty, a block stops at the end "
+	  "of memory, runs across adjacent slots",
+	  REF_CMMA, t_cmma_two_slots, S, 0, 0, 0 },
 	{ "s390 CPU_TOPOLOGY: -ENXIO without facility 11; the report bit set and read", REF_TOPO,
 	  t_topology, S, 0, 0, 0 },
 };
