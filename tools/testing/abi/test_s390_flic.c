@@ -822,6 +822,157 @@ static void t_airq_get_keeps(const struct abi_test *t)
 	expect_irqs(f.flic, want, 3);
 }
 
+/* ------------------------------------------------------------ adapter routes */
+
+static int route_adapters(int vm, const struct kvm_irq_routing_entry *e, __u32 n)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[4];
+	} r;
+
+	memset(&r, 0, sizeof(r));
+	r.hdr.nr = n;
+	memcpy(r.e, e, n * sizeof(*e));
+	return ioctl(vm, KVM_SET_GSI_ROUTING, &r);
+}
+
+static struct kvm_irq_routing_entry adapter_route(__u32 gsi, __u32 id, __u64 ind, __u64 ind_off,
+						   __u64 sum, __u64 sum_off)
+{
+	struct kvm_irq_routing_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.gsi = gsi;
+	e.type = KVM_IRQ_ROUTING_S390_ADAPTER;
+	e.u.adapter.ind_addr = ind;
+	e.u.adapter.ind_offset = ind_off;
+	e.u.adapter.summary_addr = sum;
+	e.u.adapter.summary_offset = sum_off;
+	e.u.adapter.adapter_id = id;
+	return e;
+}
+
+/* The number of pending entries once it is n, or after 1 s. */
+static int pending_becomes(int flic, int n)
+{
+	int i, got = -1;
+
+	for (i = 0; i < 100; i++) {
+		got = pending(flic);
+		if (got == n)
+			break;
+		sleep_ms(10);
+	}
+	return got;
+}
+
+static void fire(int efd)
+{
+	__u64 one = 1;
+
+	if (write(efd, &one, sizeof(one)) != sizeof(one))
+		fail("eventfd write: %s", errno_name(errno));
+}
+
+/*
+ * An irqfd on an adapter route (6.1 set_adapter_int(),
+ * adapter_indicators_set(), get_ind_bit()): the indicator bit and the
+ * summary bit are set in guest memory as the big-endian machine's
+ * set_bit() sets bit (offset + byte offset in the page * 8), with swap
+ * bit ^ 63 (MSB 0 within the doubleword); an adapter interrupt on the
+ * adapter's ISC only when the summary bit was clear and the adapter is not
+ * masked. A route to an unregistered adapter does nothing.
+ */
+static void t_adapter_route(const struct abi_test *t)
+{
+	struct kvm_irq_routing_entry e[3];
+	__u8 *mem = alloc_mb(MB);
+	struct kvm_s390_irq want[2];
+	int e1 = new_eventfd(), e2 = new_eventfd(), e3 = new_eventfd();
+	struct kvm_irqfd fd;
+	struct fv f;
+
+	(void)t;
+	if (!mem || !fv_up(&f))
+		return;
+	expect_errno(set_region(f.vm, 0, 0, 0, MB, mem), 0);
+	{
+		struct kvm_s390_io_adapter a = { .id = 3, .isc = 6, .maskable = 0, .swap = 0 };
+
+		expect_errno(attr_at(f.flic, DEV_SET, KVM_DEV_FLIC_ADAPTER_REGISTER, 0, &a), 0);
+	}
+	{
+		struct kvm_s390_io_adapter a = { .id = 4, .isc = 1, .maskable = 1, .swap = 1 };
+
+		expect_errno(attr_at(f.flic, DEV_SET, KVM_DEV_FLIC_ADAPTER_REGISTER, 0, &a), 0);
+	}
+	e[0] = adapter_route(1, 4, 0x1000, 3, 0x2000, 0);
+	e[1] = adapter_route(2, 3, 0x1008, 9, 0x2008, 1);
+	e[2] = adapter_route(3, 9, 0x1010, 0, 0x2010, 0);
+	if (!expect_errno(route_adapters(f.vm, e, 3), 0))
+		return;
+	memset(&fd, 0, sizeof(fd));
+	fd.fd = (__u32)e1;
+	fd.gsi = 1;
+	expect_errno(ioctl(f.vm, KVM_IRQFD, &fd), 0);
+	fd.fd = (__u32)e2;
+	fd.gsi = 2;
+	expect_errno(ioctl(f.vm, KVM_IRQFD, &fd), 0);
+	fd.fd = (__u32)e3;
+	fd.gsi = 3;
+	expect_errno(ioctl(f.vm, KVM_IRQFD, &fd), 0);
+
+	/* swap: MSB 0 bit 3 of 0x1000, bit 0 of 0x2000 */
+	fire(e1);
+	want[0] = irq_ai(1);
+	expect_eq(pending_becomes(f.flic, 1), 1);
+	expect_irqs(f.flic, want, 1);
+	expect_eq(mem[0x1000], 0x10);
+	expect_eq(mem[0x2000], 0x80);
+	/* the summary bit already set: coalesced, no interrupt */
+	expect_errno(flic_clear(f.flic), 0);
+	fire(e1);
+	sleep_ms(100);
+	expect_eq(pending(f.flic), 0);
+	/* the guest clears it: the next one interrupts */
+	mem[0x2000] = 0;
+	fire(e1);
+	expect_eq(pending_becomes(f.flic, 1), 1);
+	expect_eq(mem[0x2000], 0x80);
+
+	/* no swap: bit 9 of the doubleword at 0x1008 (byte 0x100e, 0x02), 1 at 0x2008 */
+	fire(e2);
+	want[1] = irq_ai(6);
+	expect_eq(pending_becomes(f.flic, 2), 2);
+	expect_irqs(f.flic, want, 2);
+	expect_eq(mem[0x100e], 0x02);
+	expect_eq(mem[0x200f], 0x02);
+	expect_eq(mem[0x1008] | mem[0x2008], 0);
+
+	/* masked: the indicators, no interrupt */
+	expect_errno(flic_clear(f.flic), 0);
+	expect_errno(adapter_modify(f.flic, 4, KVM_S390_IO_ADAPTER_MASK, 1), 0);
+	mem[0x1000] = 0;
+	mem[0x2000] = 0;
+	fire(e1);
+	sleep_ms(100);
+	expect_eq(pending(f.flic), 0);
+	expect_eq(mem[0x1000], 0x10);
+	expect_eq(mem[0x2000], 0x80);
+	expect_errno(adapter_modify(f.flic, 4, KVM_S390_IO_ADAPTER_MASK, 0), 0);
+	mem[0x2000] = 0;
+	fire(e1);
+	expect_eq(pending_becomes(f.flic, 1), 1);
+
+	/* adapter 9 is not registered: nothing */
+	expect_errno(flic_clear(f.flic), 0);
+	fire(e3);
+	sleep_ms(100);
+	expect_eq(pending(f.flic), 0);
+	expect_eq(mem[0x1010] | mem[0x1017] | mem[0x2010] | mem[0x2017], 0);
+}
+
 /* ------------------------------------------------------------ AIS */
 
 /*
@@ -1266,6 +1417,9 @@ static const struct abi_test s390_flic_tests[] = {
 	  REF, t_airq_masked, S, 0, 0, 0 },
 	{ "FLIC GET_ALL_IRQS leaves adapter interrupts pending, an exact-size buffer takes them",
 	  REF, t_airq_get_keeps, S, 0, 0, 0 },
+	{ "FLIC adapter routes: an irqfd sets indicator and summary bits (swap or not), interrupts "
+	  "once per summary, not masked",
+	  REF, t_adapter_route, S, 0, 0, 0 },
 	{ "FLIC without KVM_CAP_S390_AIS: AISM, AISM_ALL -EOPNOTSUPP (get attr < 2 -EINVAL); no "
 	  "suppression",
 	  REF_AIS, t_ais_off, S, 0, 0, 0 },
