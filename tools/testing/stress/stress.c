@@ -273,23 +273,13 @@ static void op_attr(int fd, unsigned int *seed)
 		0x384, 0x420, 0x808, 0xc08, 0x6100, 0xf20, 0x10100, 0x10200, 0x10400,
 		0x70, 0x78, 0xd0, 0xfc, 0xc230, 0xc663, 0xc664, 0xc667, 0x20, 0x40,
 	};
-	/*
-	 * The value, with room behind it for the largest structure a GET
-	 * may copy out: s390's VM attributes (KVM_S390_VM_CPU_MACHINE: 4112
-	 * bytes) and GET_ALL_IRQS of up to 0x10400 bytes.
-	 */
-	static __thread struct {
-		uint64_t v;
-		uint8_t room[72 * 1024];
-	} pl;
+	uint64_t payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
+	uint64_t big[1024];
 	unsigned long op;
 	long r;
-	struct kvm_device_attr a;
-
-	pl.v = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
-	a = (struct kvm_device_attr){
+	struct kvm_device_attr a = {
 		.group = rnd(seed, 4), .attr = rnd(seed, 4),
-		.addr = rnd(seed, 8) ? (uintptr_t)&pl : 0,
+		.addr = rnd(seed, 8) ? (uintptr_t)&payload : 0,
 	};
 
 	struct kvm_ext_ppc_xive_eq eq = {
@@ -312,9 +302,9 @@ static void op_attr(int fd, unsigned int *seed)
 		 */
 		a.group = 1 + rnd(seed, 5);
 		a.attr = rnd(seed, 64);
-		pl.v = rnd(seed, 4);
+		payload = rnd(seed, 4);
 		if (a.group == KVM_DEV_XIVE_GRP_SOURCE_CONFIG)
-			pl.v = (uint64_t)rnd(seed, 64) << 33 | (uint64_t)rnd(seed, 2) << 32 |
+			payload = (uint64_t)rnd(seed, 64) << 33 | (uint64_t)rnd(seed, 2) << 32 |
 				  rnd(seed, 4) << 3 | rnd(seed, 8);
 		if (a.group == KVM_DEV_XIVE_GRP_EQ_CONFIG) {
 			a.attr = rnd(seed, 4) << 3 | rnd(seed, 8);
@@ -323,7 +313,7 @@ static void op_attr(int fd, unsigned int *seed)
 		}
 		if (a.group == KVM_DEV_XIVE_GRP_CTRL) {
 			a.attr = 1 + rnd(seed, 3);
-			pl.v = rnd(seed, 2) ? 8 : rnd(seed, 20000);
+			payload = rnd(seed, 2) ? 8 : rnd(seed, 20000);
 		}
 	} else if (is_ppc && rnd(seed, 3) == 0) {
 		/*
@@ -333,21 +323,28 @@ static void op_attr(int fd, unsigned int *seed)
 		a.group = 1 + rnd(seed, 3);
 		if (a.group == KVM_DEV_MPIC_GRP_MISC) {
 			a.attr = rnd(seed, 8) ? KVM_DEV_MPIC_BASE_ADDR : 1;
-			pl.v = rnd(seed, 4) ? MPIC_GPA(seed) : (uint64_t)rnd(seed, 64) << 12;
+			payload = rnd(seed, 4) ? MPIC_GPA(seed) : (uint64_t)rnd(seed, 64) << 12;
 		} else if (a.group == KVM_DEV_MPIC_GRP_REGISTER) {
 			a.attr = mpic_reg(seed);
-			pl.v = mpic_val(seed);
+			payload = mpic_val(seed);
 		} else {
 			a.attr = rnd(seed, 8) ? rnd(seed, 32) : rnd(seed, 300);
-			pl.v = rnd(seed, 8) ? rnd(seed, 2) : rnd(seed, 4);
+			payload = rnd(seed, 8) ? rnd(seed, 2) : rnd(seed, 4);
 		}
 	} else if (rnd(seed, 3) == 0) {
 		/* ppc's XICS: a source word (server 0-3, priority 0-7 or masked, P/Q) */
 		a.group = KVM_DEV_XICS_GRP_SOURCES;
 		a.attr = 16 + rnd(seed, 48);
-		pl.v = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
+		payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
 			  (uint64_t)rnd(seed, 32) << 40;
 	}
+	/*
+	 * The payload at the start of a buffer large enough for any
+	 * attribute's value (s390's CPU_MODEL MACHINE is 4112 bytes).
+	 */
+	big[0] = payload;
+	if (a.addr == (uintptr_t)&payload)
+		a.addr = (uintptr_t)big;
 	op = req[rnd(seed, 3)];
 	r = check(ioctl(fd, op, &a), 0, "DEVICE_ATTR");
 	if (r == 0 && op == KVM_SET_DEVICE_ATTR && a.addr == (uintptr_t)&eq && eq.qshift)
