@@ -343,4 +343,4 @@ KX_ERRNO(ENOBUFS, 105);
  * on both.
  */
 static_assert(offsetof(struct kvm_run, mmio) == KVM_EXT_S390_RUN_PSW_MASK);
-static_assert(KVM_EXT_S390_RUN_PSW_ADDR == KVM_EXT_S390_RUN_PSW_MASK + 8);
+static_assert(KVM_EXT_S390_RUN_PSW_ADDR - KVM_EXT_S390_RUN_PSW_MASK == 8);
