@@ -65,11 +65,13 @@ abi-test:
 $(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/kvm_stats.h \
 		tools/kvm_ext/vmm_loop.c tools/kvm_ext/vmm_loop.h tools/kvm_ext/xics_demo.c \
 		tools/kvm_ext/xics_demo.h tools/kvm_ext/xive_demo.c tools/kvm_ext/xive_demo.h \
-		tools/kvm_ext/mpic_demo.c tools/kvm_ext/mpic_demo.h include/uapi/linux/kvm_ext.h
+		tools/kvm_ext/mpic_demo.c tools/kvm_ext/mpic_demo.h tools/kvm_ext/s390_demo.c \
+		tools/kvm_ext/s390_demo.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I$(CURDIR)/include/uapi -o $@ \
 		tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/vmm_loop.c \
-		tools/kvm_ext/xics_demo.c tools/kvm_ext/xive_demo.c tools/kvm_ext/mpic_demo.c
+		tools/kvm_ext/xics_demo.c tools/kvm_ext/xive_demo.c tools/kvm_ext/mpic_demo.c \
+		tools/kvm_ext/s390_demo.c
 
 $(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
