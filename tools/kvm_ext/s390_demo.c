@@ -141,7 +141,7 @@ static int take(int vcpu, __u64 *type, __u64 *parm, __u64 *parm64)
 
 static void set_psw_mask(struct kvm_run *run, __u64 mask)
 {
-	*(volatile __u64 *)((char *)run + KVM_EXT_S390_RUN_PSW_MASK) = mask;
+	*(__u64 *)((char *)run + KVM_EXT_S390_RUN_PSW_MASK) = mask;
 }
 
 /* KVM_RUN of the idle guest: an interrupt exit at once, or -EINTR at a SIGALRM 20 ms later. */
