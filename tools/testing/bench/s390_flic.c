@@ -19,7 +19,7 @@
  *     its free), so the ratio c(4096) / c(1) says whether an interrupt
  *     costs more when 4095 others are pending (target <= 1.25x; the
  *     median of the rounds' ratios). F and T(1) alternate in blocks of 10
- *     cycles; T(4096) is the sum of each call's fastest over 8 cycles.
+ *     cycles; T(4096) is the sum of each call's fastest over 16 cycles.
  *     T(N) / N / T(1), which counts F once per call and so falls with N
  *     whatever the queue does, is printed too.
  * (b) An interrupt's round trip on one vCPU: KVM_S390_INTERRUPT injects an
@@ -49,7 +49,7 @@
 #define NOOP_BLOCK 300
 #define SMALL_BATCH 500
 #define BLOCK 10
-#define MANY_CYCLES 8
+#define MANY_CYCLES 16
 #define RT_BATCH 1000
 #define RT_BLOCK 50
 #define MANY 4096
