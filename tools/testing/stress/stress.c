@@ -25,7 +25,11 @@
  * routed GSIs, MSI routes, KVM_SIGNAL_MSI and irqfds, and the guests of
  * several threads take and end interrupts at BASE_ADDR (IACK, EOI, CTPR,
  * IPIDR, MSIR) and wait in KVM_RUN for their outputs, while the devices'
- * and VMs' fds close. fds are shared
+ * and VMs' fds close. On s390, FLICs take interrupts (ENQUEUE,
+ * KVM_S390_INTERRUPT, AIRQ_INJECT through adapters under AIS modes) that
+ * are listed, cleared and taken by guests whose PSW mask and control
+ * registers change, while the VMs' attributes (the CPU model, TOD,
+ * crypto, CMMA, migration mode) are written as vCPUs are created. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
