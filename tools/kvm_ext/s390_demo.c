@@ -60,6 +60,24 @@ static void must(int ok, const char *what)
 	}
 }
 
+/* errno's name for the ones the ABI gives here */
+static const char *err(int e)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+		{ EINVAL, "EINVAL" }, { EBUSY, "EBUSY" }, { ENXIO, "ENXIO" },
+		{ ENOMEM, "ENOMEM" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ENOTTY, "ENOTTY" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].e == e)
+			return names[i].name;
+	return strerror(e);
+}
+
 static int attr(int fd, unsigned long op, __u32 group, __u64 a, void *val)
 {
 	struct kvm_device_attr at = { .group = group, .attr = a, .addr = (unsigned long)val };
@@ -217,7 +235,7 @@ static void cpu_model(int vm)
 		 &sub_back);
 	printf("    PROCESSOR_SUBFUNC read before any write: %s\n",
 	       r ? (errno == EINVAL ? "EINVAL (vm.rst; 6.1 gives the zeroed block)" :
-		    strerror(errno)) : "0 (as 6.1; vm.rst says it fails)");
+		    err(errno)) : "0 (as 6.1; vm.rst says it fails)");
 
 	r = failures;
 	memset(&proc, 0, sizeof(proc));
@@ -292,7 +310,7 @@ static void tod(int vm)
 	r = attr(vm, KVM_SET_DEVICE_ATTR, KVM_S390_VM_TOD, KVM_S390_VM_TOD_EXT, &set);
 	printf("    TOD_EXT set %#llx, read %#llx (+%.1f us), TOD_LOW %#llx; epoch index 1: "
 	       "%s\n", set.tod, got.tod, (double)(got.tod - set.tod) / 4096, low,
-	       r ? strerror(errno) : "accepted (multiple-epoch facility 139)");
+	       r ? err(errno) : "accepted (multiple-epoch facility 139)");
 }
 
 static int airq(int flic, int id)
@@ -498,7 +516,7 @@ static void flic_round(int sys)
 	r = create_flic(vm);
 	must(r == -1 && errno == EINVAL, "a second FLIC is EINVAL");
 	printf("    KVM_CREATE_DEVICE(FLIC) -> fd; a second one -> %s (only one per VM)\n",
-	       r < 0 ? strerror(errno) : "created");
+	       r < 0 ? err(errno) : "created");
 	adapters(flic);
 
 	/* classic I/O: ENQUEUE of three, KVM_S390_INTERRUPT of one more and a service signal */
@@ -531,7 +549,7 @@ static void flic_round(int sys)
 	i = enable_ais(vm);
 	must(i == -1 && errno == EBUSY, "ENABLE_CAP(S390_AIS) after a vCPU is EBUSY");
 	printf("    after KVM_CREATE_VCPU(0): PROCESSOR write -> %s, ENABLE_CAP(S390_AIS) -> %s\n",
-	       r ? "EBUSY" : "0", i ? strerror(errno) : "0");
+	       r ? "EBUSY" : "0", i ? err(errno) : "0");
 	guest(vcpu, run);
 
 	/* CLEAR_IO_IRQ of subchannel 0x12; schid 0 is EINVAL */
@@ -645,7 +663,7 @@ static void migration_round(int sys)
 	r2 = attr(vm, KVM_SET_DEVICE_ATTR, KVM_S390_VM_MEM_CTRL, KVM_S390_VM_MEM_ENABLE_CMMA, NULL);
 	must(r2 == -1 && errno == EBUSY, "ENABLE_CMMA after a vCPU is EBUSY");
 	printf("    MEM_LIMIT_SIZE %#llx; ENABLE_CMMA -> %d before the vCPUs, %s after\n",
-	       (unsigned long long)limit, r, r2 ? strerror(errno) : "0");
+	       (unsigned long long)limit, r, r2 ? err(errno) : "0");
 
 	/* the guest's ESSA stands in as a restore's SET_CMMA_BITS: pages 4-7 unused */
 	memset(values, 0, sizeof(values));
@@ -661,7 +679,7 @@ static void migration_round(int sys)
 	must(attr(vm, KVM_SET_DEVICE_ATTR, KVM_S390_VM_MIGRATION, KVM_S390_VM_MIGRATION_START,
 		  NULL) == 0, "MIGRATION_START");
 	printf("    SET_CMMA_BITS (pages 4-7 unused); MIGRATION_START with the slot unlogged -> "
-	       "%s; logged -> 0, STATUS %llu\n", r ? strerror(errno) : "0",
+	       "%s; logged -> 0, STATUS %llu\n", r ? err(errno) : "0",
 	       (unsigned long long)migration_status(vm));
 
 	/* the CMMA values, until none remain dirty */
