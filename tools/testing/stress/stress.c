@@ -444,7 +444,20 @@ static void op_routing(int vm, unsigned int *seed)
 
 	for (i = 0; i < r.hdr.nr; i++) {
 		r.e[i].gsi = rnd(seed, 40);
-		if (rnd(seed, 3)) {
+		if (is_s390 && rnd(seed, 4)) {
+			/*
+			 * s390: adapter routes (adapters 0-4), their indicator
+			 * and summary bits where op_memslot() puts slots (or
+			 * not: -EFAULT), so irqfds write guest memory
+			 */
+			r.e[i].type = KVM_IRQ_ROUTING_S390_ADAPTER;
+			r.e[i].flags = rnd(seed, 16) == 0;
+			r.e[i].u.adapter.ind_addr = ((__u64)rnd(seed, 5) << 20) + rnd(seed, 4096);
+			r.e[i].u.adapter.summary_addr = ((__u64)rnd(seed, 5) << 20) + rnd(seed, 4096);
+			r.e[i].u.adapter.ind_offset = rnd(seed, 128);
+			r.e[i].u.adapter.summary_offset = rnd(seed, 64);
+			r.e[i].u.adapter.adapter_id = rnd(seed, 5);
+		} else if (rnd(seed, 3)) {
 			r.e[i].type = KVM_IRQ_ROUTING_IRQCHIP;
 			r.e[i].u.irqchip.pin = rnd(seed, 300);
 		} else {
