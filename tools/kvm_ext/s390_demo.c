@@ -17,9 +17,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -751,10 +754,198 @@ out:
 		munmap(map, 2 * RAM_SIZE);
 }
 
+/* 1 MiB of guest RAM at 0, 1 MiB aligned as s390 wants it; the mapping to unmap in *map. */
+static unsigned char *ram_1m(unsigned char **map)
+{
+	*map = mmap(NULL, 2 * RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+	if (*map == MAP_FAILED)
+		return NULL;
+	return (unsigned char *)(((unsigned long)*map + RAM_SIZE - 1) & ~(RAM_SIZE - 1));
+}
+
+struct waiter {
+	int vcpu, r, err;
+};
+
+static void *run_vcpu(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->r = ioctl(w->vcpu, KVM_RUN, 0);
+	w->err = errno;
+	return NULL;
+}
+
+/* Until the FLIC holds want interrupts (1 s at most: irqfds inject from a work item). */
+static int pending_becomes(int flic, int want)
+{
+	int i, n = pending(flic);
+
+	for (i = 0; i < 100 && n != want; i++) {
+		usleep(10000);
+		n = pending(flic);
+	}
+	return n;
+}
+
+static int kick(int efd)
+{
+	__u64 one = 1;
+
+	return write(efd, &one, sizeof(one)) == sizeof(one);
+}
+
+/*
+ * Adapter routes and irqfds as QEMU's virtio-ccw sets them up: the
+ * irqchip (KVM_CAP_S390_IRQCHIP, KVM_CREATE_IRQCHIP), an adapter with
+ * byte-swapped indicators, two GSIs routed to it (two queues' indicator
+ * bits, one summary bit) and an irqfd on each. An eventfd write sets the
+ * queue's indicator and the summary bit in guest RAM and, when the
+ * summary bit was clear and the adapter unmasked, raises an adapter
+ * interrupt (6.1's set_adapter_int()), which wakes the vCPU waiting in
+ * KVM_RUN and which the guest takes.
+ */
+static void route_round(int sys)
+{
+	struct {
+		struct kvm_irq_routing hdr;
+		struct kvm_irq_routing_entry e[2];
+	} rt = { .hdr.nr = 2 };
+	struct kvm_s390_io_adapter ad = { .id = 0, .isc = 3, .maskable = 1, .swap = 1 };
+	struct kvm_s390_io_adapter_req mask = { .id = 0, .type = KVM_S390_IO_ADAPTER_MASK,
+						.mask = 1 };
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_S390_IRQCHIP };
+	struct kvm_irqfd irqfd = { 0 };
+	struct kvm_ext_s390_sregs sr;
+	long runsz = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	struct kvm_run *run = MAP_FAILED;
+	unsigned char *map, *ram = ram_1m(&map);
+	int vm, flic = -1, vcpu = -1, efd[2] = { -1, -1 }, i, n1, n2, n3, n4, r;
+	__u64 type, parm, parm64;
+	struct waiter w;
+	pthread_t t;
+
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	must(vm >= 0 && ram, "a VM and its RAM");
+	if (vm < 0 || !ram)
+		goto out;
+	printf("  s390 adapter routes and irqfds, as QEMU's virtio-ccw:\n");
+	must(memslot(vm, ram, 0) == 0, "slot 0");
+	must(ioctl(vm, KVM_ENABLE_CAP, &cap) == 0 && ioctl(vm, KVM_CREATE_IRQCHIP, 0) == 0,
+	     "KVM_CAP_S390_IRQCHIP, KVM_CREATE_IRQCHIP");
+	flic = create_flic(vm);
+	must(flic >= 0 && attr(flic, KVM_SET_DEVICE_ATTR, KVM_DEV_FLIC_ADAPTER_REGISTER, 0, &ad) ==
+	     0, "the FLIC and adapter 0");
+	for (i = 0; i < 2; i++) {
+		rt.e[i].gsi = i;
+		rt.e[i].type = KVM_IRQ_ROUTING_S390_ADAPTER;
+		rt.e[i].u.adapter.ind_addr = 0x1000;
+		rt.e[i].u.adapter.ind_offset = i ? 9 : 5;
+		rt.e[i].u.adapter.summary_addr = 0x2000;
+		rt.e[i].u.adapter.summary_offset = 0;
+		rt.e[i].u.adapter.adapter_id = 0;
+	}
+	r = ioctl(vm, KVM_SET_GSI_ROUTING, &rt);
+	must(r == 0, "KVM_SET_GSI_ROUTING");
+	if (r)
+		printf("    KVM_SET_GSI_ROUTING: %s\n", err(errno));
+	for (i = 0; i < 2; i++) {
+		efd[i] = eventfd(0, EFD_CLOEXEC);
+		irqfd.fd = (__u32)efd[i];
+		irqfd.gsi = i;
+		must(efd[i] >= 0 && ioctl(vm, KVM_IRQFD, &irqfd) == 0, "KVM_IRQFD");
+	}
+	printf("    KVM_CREATE_IRQCHIP; adapter 0 (ISC 3, maskable, swapped indicators); GSIs 0 "
+	       "and 1 -> adapter 0, indicator bits 5 and 9 at 0x1000, summary bit 0 at 0x2000; "
+	       "an irqfd on each\n");
+
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu >= 0)
+		run = mmap(NULL, runsz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	must(run != MAP_FAILED && ioctl(vcpu, KVM_EXT_S390_GET_SREGS, &sr) == 0, "vCPU 0");
+	if (run == MAP_FAILED)
+		goto out;
+	sr.crs[6] = CR6_ISC(3);
+	must(ioctl(vcpu, KVM_EXT_S390_SET_SREGS, &sr) == 0, "KVM_SET_SREGS");
+	set_psw_mask(run, KVM_EXT_S390_PSW_MASK_IO);
+
+	/* queue 5's eventfd wakes vCPU 0 waiting in KVM_RUN */
+	w = (struct waiter){ .vcpu = vcpu };
+	must(pthread_create(&t, NULL, run_vcpu, &w) == 0, "vCPU 0's thread");
+	usleep(50000);
+	must(kick(efd[0]), "eventfd written");
+	for (i = 0; i < 200 && pthread_tryjoin_np(t, NULL); i++)
+		usleep(10000);
+	if (i == 200) {
+		pthread_kill(t, SIGALRM);
+		pthread_join(t, NULL);
+	}
+	r = i < 200 && w.r == 0 && run->exit_reason == KVM_EXIT_EXT_INTERRUPT;
+	must(r, "vCPU 0 woken by the irqfd");
+	n1 = pending(flic);
+	printf("    eventfd of GSI 0: vCPU 0 in KVM_RUN %s; indicators %02x %02x, summary %02x; "
+	       "%d pending\n", r ? "woken (KVM_EXIT_EXT_INTERRUPT)" : "NOT woken (SIGALRM)",
+	       ram[0x1000], ram[0x1001], ram[0x2000], n1);
+	if (!ram[0x1000] && !ram[0x2000]) {
+		must(0, "the route's bits in guest RAM");
+		printf("    (no bit reached guest RAM: the irqfd injects from a work item, which has "
+		       "no user address space to write the indicators through)\n");
+		goto out;
+	}
+	must(ram[0x1000] == 0x04 && ram[0x2000] == 0x80 && n1 == 1,
+	     "indicator bit 5 and summary bit 0 set (MSB 0: swapped), one interrupt");
+	r = take(vcpu, &type, &parm, &parm64);
+	must(r == KVM_EXT_RESULT_KERNEL && type == KVM_S390_INT_IO(1, 0, 0, 0) &&
+	     parm64 == AI_WORD(3), "the guest takes ISC 3's adapter interrupt");
+
+	/* the summary bit still set: queue 9's indicator, no interrupt */
+	must(kick(efd[1]), "eventfd written");
+	usleep(100000);
+	n2 = pending(flic);
+	must(ram[0x1001] == 0x40 && n2 == 0, "indicator bit 9, no interrupt (summary was set)");
+	/* the guest clears the summary: the next write interrupts again */
+	ram[0x2000] = 0;
+	must(kick(efd[1]), "eventfd written");
+	n3 = pending_becomes(flic, 1);
+	must(n3 == 1 && ram[0x2000] == 0x80, "summary set again, an interrupt");
+	printf("    guest took type %#llx parm64 %#llx; GSI 1 with the summary bit set: indicators "
+	       "%02x %02x, %d pending; summary cleared by the guest, GSI 1 again: %d pending\n",
+	       (unsigned long long)type, (unsigned long long)parm64, ram[0x1000], ram[0x1001], n2,
+	       n3);
+	must(take(vcpu, &type, &parm, &parm64) == KVM_EXT_RESULT_KERNEL, "taken");
+
+	/* masked (ADAPTER_MODIFY): the bits are set, no interrupt */
+	must(attr(flic, KVM_SET_DEVICE_ATTR, KVM_DEV_FLIC_ADAPTER_MODIFY, 0, &mask) == 0,
+	     "ADAPTER_MODIFY mask");
+	ram[0x2000] = 0;
+	must(kick(efd[0]), "eventfd written");
+	usleep(100000);
+	n4 = pending(flic);
+	must(n4 == 0 && ram[0x2000] == 0x80, "masked: summary set, no interrupt");
+	printf("    ADAPTER_MODIFY(MASK), summary cleared, GSI 0: summary %02x, %d pending\n",
+	       ram[0x2000], n4);
+out:
+	for (i = 0; i < 2; i++)
+		if (efd[i] >= 0)
+			close(efd[i]);
+	if (run != MAP_FAILED)
+		munmap(run, runsz);
+	if (vcpu >= 0)
+		close(vcpu);
+	if (flic >= 0)
+		close(flic);
+	if (vm >= 0)
+		close(vm);
+	if (map != MAP_FAILED)
+		munmap(map, 2 * RAM_SIZE);
+}
+
 int s390_demo(int sys)
 {
 	failures = 0;
 	flic_round(sys);
+	route_round(sys);
 	migration_round(sys);
 	return failures;
 }
