@@ -358,9 +358,15 @@ kx::Status S390IrqChip::check_adapter_route(const AdapterRoute& route) const {
   return kx::Status::ok();
 }
 
-// set_adapter_int(): nothing at level 0.
-void S390IrqChip::set_adapter(Vm&, const AdapterRoute& route, u32 level) {
-  if (level) (void)s_.inject_adapter(route.adapter_id, &route);
+// set_adapter_int(): nothing at level 0. An irqfd injects from a work
+// item, which has no user address space of its own: the indicators are
+// reached through the VM owner's (6.1: get_user_pages_remote() on
+// kvm->mm).
+void S390IrqChip::set_adapter(Vm& vm, const AdapterRoute& route, u32 level) {
+  if (!level) return;
+  const int mm = kx_owner_use_mm(vm.owner());
+  (void)s_.inject_adapter(route.adapter_id, &route);
+  if (mm) kx_owner_unuse_mm(vm.owner());
 }
 
 // KVM_S390_INTERRUPT on the VM fd (kvm_s390_inject_vm()): struct
