@@ -17,15 +17,27 @@ S390Vm::S390Vm() : mem_limit(~0xfffull) {
 
 S390Vm::~S390Vm() = default;
 
+// The SCA's multiprocessor topology-change-report bit goes on whenever a
+// vCPU comes or goes (kvm_s390_update_topology_change_report() in 6.1's
+// kvm_arch_vcpu_create() and kvm_arch_vcpu_destroy()).
+void report_topology_change(Vm& vm) {
+  S390Vm& s = s390_vm(vm);
+  kx::Guard<kx::Mutex> guard(&s.model_lock);
+  s.topology_change = true;
+}
+
 // kvm_arch_vcpu_create(): the SIE block is a zeroed page, so every
 // control register starts at 0 (CR0_INITIAL_MASK and CR14_INITIAL_MASK
 // come with KVM_S390_INITIAL_RESET, which kvm_ext does not have yet).
-kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
+kx::Result<ArchVcpu*> vcpu_create(Vcpu& vcpu) {
   kx::AllocChecker ac;
   S390Vcpu* c = new (&ac) S390Vcpu();
   if (!ac.check()) return kx::kENOMEM;
+  report_topology_change(vcpu.vm());
   return static_cast<ArchVcpu*>(c);
 }
+
+void vcpu_destroy(Vcpu& vcpu) { report_topology_change(vcpu.vm()); }
 
 // KVM_GET_SREGS / KVM_SET_SREGS (kvm_arch_vcpu_ioctl_{get,set}_sregs()):
 // the access and control registers, under the vCPU's mutex.
@@ -343,7 +355,7 @@ const Personality kS390Personality = {
     .vm_destroy = nullptr,
     .vcpu_precreate = nullptr,
     .vcpu_create = s390::vcpu_create,
-    .vcpu_destroy = nullptr,
+    .vcpu_destroy = s390::vcpu_destroy,
     .run_check = nullptr,
     .run_enter = s390::run_enter,
     .idle_event = s390::idle_event,

@@ -255,6 +255,29 @@ TEST_F(S390VmAttrTest, MigrationMode) {
   EXPECT_EQ(Attr(KX_ATTR_HAS, kMigration, 99, nullptr), -ENXIO);
 }
 
+// The topology-change report: -ENXIO until KVM_CAP_S390_CPU_TOPOLOGY;
+// set and cleared by the VMM, set again by each new vCPU (6.1's
+// kvm_arch_vcpu_create()).
+TEST_F(S390VmAttrTest, TopologyChangeReport) {
+  constexpr uint32_t kTopology = 5;
+  uint8_t mtcr = 7;
+  EXPECT_EQ(Get(kTopology, 0, &mtcr), -ENXIO);
+  EXPECT_EQ(Attr(KX_ATTR_HAS, kTopology, 0, nullptr), -ENXIO);
+  kx_enable_cap c = {};
+  c.cap = KX_CAP_S390_CPU_TOPOLOGY;
+  ASSERT_EQ(kx_vm_enable_cap(vm_, &c), 0);
+  ASSERT_EQ(Get(kTopology, 0, &mtcr), 0);
+  EXPECT_EQ(mtcr, 0);
+  EXPECT_EQ(Set(kTopology, 1), 0);
+  ASSERT_EQ(Get(kTopology, 0, &mtcr), 0);
+  EXPECT_EQ(mtcr, 1);
+  EXPECT_EQ(Set(kTopology, 0), 0);
+  Vcpu();
+  ASSERT_EQ(Get(kTopology, 0, &mtcr), 0);
+  EXPECT_EQ(mtcr, 1);
+  EXPECT_EQ(kx_vm_enable_cap(vm_, &c), -EBUSY);
+}
+
 // CMMA bits: -ENXIO without CMMA; SET writes masked values; GET in
 // migration mode reports the dirty ones and clears them; PEEK reads
 // without migration mode.
