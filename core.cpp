@@ -48,4 +48,8 @@
 #include "arch/powerpc/xive_native.cpp"
 #include "arch/powerpc/mpic.cpp"
 #include "arch/powerpc/intc.cpp"
+#include "arch/s390/flic.cpp"
+#include "arch/s390/float_irqs.cpp"
+#include "arch/s390/machine.cpp"
 #include "arch/s390/personality.cpp"
+#include "arch/s390/vm_attr.cpp"

@@ -156,7 +156,7 @@ struct VmState final : ArchVm {
   VmState(const HostCaps& h, u32 ipa) : host(h), ipa_bits(ipa) {}
   ~VmState() override { kx::free_array(pmu_filter); }
 
-  kx::Status check_slot(u64 base_gfn, u64 npages) const override;
+  kx::Status check_slot(u64 base_gfn, u64 npages, u64 userspace_addr) const override;
   IrqChip* irqchip() override { return &chip; }
 
   const HostCaps host;  // the emulated host when the VM was made

@@ -30,7 +30,7 @@ kx::Result<ArchVm*> vm_create(unsigned long type) {
 
 // kvm_arch_prepare_memory_region(): the slot must lie within the VM's IPA
 // space.
-kx::Status VmState::check_slot(u64 base_gfn, u64 npages) const {
+kx::Status VmState::check_slot(u64 base_gfn, u64 npages, u64) const {
   if (base_gfn + npages > (1ull << (ipa_bits - KX_PAGE_SHIFT))) return kx::error(kx::kEFAULT);
   return kx::Status::ok();
 }
@@ -379,6 +379,7 @@ const Personality kArm64Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = arm64::guest_sysreg,
     .guest_hypercall = arm64::guest_hypercall,
+    .guest_interrupt = nullptr,
     .vfio_spapr_tce = nullptr,
     .has_vfio_spapr_tce = nullptr,
     .vm_stats = stats_table(arm64::kVmStats),

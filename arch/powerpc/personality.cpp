@@ -146,6 +146,7 @@ const Personality kPpcPersonality = {
     .unknown_vcpu_ioctl_errno = -kx::kEINVAL,
     .guest_sysreg = nullptr,
     .guest_hypercall = ppc::guest_hypercall,
+    .guest_interrupt = nullptr,
     .vfio_spapr_tce = ppc::spapr_tce_attach,
     .has_vfio_spapr_tce = ppc::has_spapr_tce,
     .vm_stats = stats_table(ppc::kVmStats),

@@ -1,57 +1,110 @@
 // SPDX-License-Identifier: GPL-2.0
 // s390 as /dev/kvm presents it (arch/s390/kvm/kvm-s390.c) on a machine
 // with the extended SCA (z14 and later).
-#include "virt/kvm/vm.h"
+#include "arch/s390/s390.h"
 
 #include <kx/alloc.h>
-#include <kx/atomic.h>
 
 namespace kvm {
 namespace s390 {
 
-constexpr u32 kMaxVcpus = 248;  // KVM_S390_ESCA_CPU_SLOTS
+// kvm_arch_init_vm(): the machine's CPU model, no memory limit beyond
+// the address space (TASK_SIZE_MAX: sclp.hamax is unlimited).
+S390Vm::S390Vm() : mem_limit(~0xfffull) {
+  kx::Guard<kx::Mutex> guard(&model_lock);
+  init_model(model);
+}
 
-// kvm->arch, for what kvm_ext has of it.
-class S390Vm final : public ArchVm {
- public:
-  // KVM_CAP_S390_CSS_SUPPORT: the VMM handles channel I/O (once on, it
-  // stays on for the VM's life).
-  kx::Atomic<bool> css_support;
-  // kvm_s390_set_user_cpu_state_ctrl(): the VMM starts and stops the
-  // vCPUs itself (KVM_SET_MP_STATE); KVM_RUN no longer starts them.
-  kx::Atomic<bool> user_cpu_state_ctrl;
-};
+S390Vm::~S390Vm() = default;
 
-// struct kvm_hw_breakpoint
-struct HwBreakpoint {
-  u64 addr;
-  u64 phys_addr;
-  u64 len;
-  u8 type;
-  u8 pad[7];
-};
-static_assert(sizeof(HwBreakpoint) == 32);
-
-// vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.
-class S390Vcpu final : public ArchVcpu {
- public:
-  ~S390Vcpu() override { kx::free_array(hw_bp); }
-  // CPUSTAT_STOPPED: a new vCPU is stopped (kvm_s390_vcpu_setup()).
-  bool stopped = true;
-  // KVM_SET_GUEST_DEBUG's hardware breakpoints and write watchpoints
-  // (guestdbg.hw_bp_info, hw_wp_info).
-  HwBreakpoint* hw_bp = nullptr;
-  u32 nr_hw_bp = 0;
-};
-
-S390Vm& s390_vm(Vm& vm) { return *static_cast<S390Vm*>(vm.arch()); }
-S390Vcpu& s390_vcpu(Vcpu& vcpu) { return *static_cast<S390Vcpu*>(vcpu.arch()); }
-
+// kvm_arch_vcpu_create() and the initial reset: CR0 and CR14 as
+// CR0_INITIAL_MASK and CR14_INITIAL_MASK (the external-damage,
+// measurement-alert and interrupt-key subclasses), the rest 0.
 kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
   kx::AllocChecker ac;
   S390Vcpu* c = new (&ac) S390Vcpu();
   if (!ac.check()) return kx::kENOMEM;
+  c->crs[0] = 0xe0;
+  c->crs[14] = 0xc2000000;
   return static_cast<ArchVcpu*>(c);
+}
+
+// KVM_GET_SREGS / KVM_SET_SREGS (kvm_arch_vcpu_ioctl_{get,set}_sregs()):
+// the access and control registers, under the vCPU's mutex.
+struct Sregs {
+  u32 acrs[16];
+  u64 crs[16];
+};
+static_assert(sizeof(Sregs) == 192);
+
+kx::Result<long> get_sregs(Vcpu& vcpu, u64 arg) {
+  Sregs r;
+  if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+  const S390Vcpu& c = s390_vcpu(vcpu);
+  __builtin_memcpy(r.acrs, c.acrs, sizeof(r.acrs));
+  __builtin_memcpy(r.crs, c.crs, sizeof(r.crs));
+  vcpu.mutex.unlock();
+  if (kx_copy_to_user(arg, &r, sizeof(r))) return kx::kEFAULT;
+  return 0;
+}
+
+kx::Result<long> set_sregs(Vcpu& vcpu, u64 arg) {
+  Sregs r;
+  if (kx_copy_from_user(&r, arg, sizeof(r))) return kx::kEFAULT;
+  if (vcpu.mutex.lock_killable() != 0) return kx::kEINTR;
+  S390Vcpu& c = s390_vcpu(vcpu);
+  __builtin_memcpy(c.acrs, r.acrs, sizeof(r.acrs));
+  __builtin_memcpy(c.crs, r.crs, sizeof(r.crs));
+  vcpu.mutex.unlock();
+  // A vCPU waiting in KVM_RUN may now be enabled for what is pending.
+  vcpu.kick();
+  return 0;
+}
+
+// KVM_EXT_ACCESS_INTERRUPT: the vCPU takes the floating interruption the
+// machine would present to it now.
+kx::Status guest_interrupt(Vcpu& vcpu, GuestAccess& a) KX_REQUIRES(vcpu.mutex) {
+  if (a.addr || a.len || a.write) return kx::error(kx::kEINVAL);
+  Taken t;
+  if (!s390_vm(vcpu.vm()).floating.take(enablement(vcpu), &t)) {
+    a.result = KX_ACCESS_RESULT_NONE;
+    a.data = 0;
+    return kx::Status::ok();
+  }
+  a.result = KX_ACCESS_RESULT_KERNEL;
+  a.data = t.type;
+  a.args[0] = t.parm;
+  a.args[1] = t.parm64;
+  return kx::Status::ok();
+}
+
+// kvm_arch_vcpu_runnable(): a floating interruption the vCPU is enabled
+// for.
+IdleEvent idle_event(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
+  return s390_vm(vcpu.vm()).floating.deliverable(enablement(vcpu)) ? IdleEvent::kInterrupt
+                                                                   : IdleEvent::kNone;
+}
+
+// kvm_vm_ioctl_enable_cap(): the AIS facility (72) and, where the machine
+// has it, the configuration-topology facility (11) join the VM's model
+// before its first vCPU. No flags.
+kx::Status vm_enable_cap(Vm& vm, const EnableCap& req) {
+  if (req.flags) return kx::error(kx::kEINVAL);
+  u32 facility;
+  if (req.cap == KX_CAP_S390_AIS)
+    facility = 72;
+  else if (req.cap == KX_CAP_S390_CPU_TOPOLOGY)
+    facility = 11;
+  else
+    return kx::error(kx::kEINVAL);
+  kx::Guard<kx::Mutex> guard(&vm.lock);
+  if (vm.created_vcpus()) return kx::error(kx::kEBUSY);
+  if (facility == 11 && !machine().stfle.test(11)) return kx::error(kx::kEINVAL);
+  S390Vm& s = s390_vm(vm);
+  kx::Guard<kx::Mutex> model(&s.model_lock);
+  s.model.fac_mask.set(facility);
+  s.model.fac_list.set(facility);
+  return kx::Status::ok();
 }
 
 // kvm_arch_vcpu_ioctl_get_mpstate(): CHECK_STOP and LOAD are never
@@ -198,6 +251,8 @@ constexpr VcpuCap kVcpuCaps[] = {
 constexpr VcpuIoctl kVcpuIoctls[] = {
     {KX_ENABLE_CAP, vcpu_enable_cap},
     {KX_S390_SET_GUEST_DEBUG, set_guest_debug},
+    {KX_S390_GET_SREGS, get_sregs},
+    {KX_S390_SET_SREGS, set_sregs},
 };
 
 // KVM_CREATE_IRQCHIP (kvm_arch_vm_ioctl()): -EINVAL unless the VMM
@@ -207,12 +262,12 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 // VM is one without it.
 kx::Result<long> create_irqchip_ioctl(Vm&, u64) { return kx::kEINVAL; }
 
+kx::Result<long> interrupt_ioctl(Vm& vm, u64 arg);
+
 constexpr VmIoctl kVmIoctls[] = {
     {KX_CREATE_IRQCHIP, create_irqchip_ioctl},
+    {KX_S390_INTERRUPT, interrupt_ioctl},
 };
-
-// kvm_s390_vm_{set,get,has}_attr(): no group is implemented yet.
-kx::Status vm_attr(Vm&, kx_attr_op, const kx_attr&) { return kx::error(kx::kENXIO); }
 
 constexpr CapRow kCaps[] = {
     {KX_CAP_SYNC_MMU, 1, nullptr},
@@ -226,10 +281,16 @@ constexpr CapRow kCaps[] = {
     // What the ioctl accepts; 6.1 adds its internal EXIT_PENDING
     // (Documentation/differences.rst).
     {KX_CAP_SET_GUEST_DEBUG2, kGuestDbgValid, nullptr},
+    {KX_CAP_VM_ATTRIBUTES, 1, nullptr},
+    {KX_CAP_S390_AIS, 1, nullptr},
+    {KX_CAP_S390_AIS_MIGRATION, 1, nullptr},
+    // test_facility(11): the machine's.
+    {KX_CAP_S390_CPU_TOPOLOGY, 1, nullptr},
 };
 
 constexpr BuiltinDevice kDevices[] = {
     {KX_DEV_TYPE_VFIO, &kx_vfio_device_ops},
+    {KX_DEV_TYPE_FLIC, &kx_flic_device_ops},
 };
 
 // KVM_GET_STATS_FD (6.1's arch/s390/kvm/kvm-s390.c tables: its names
@@ -274,10 +335,10 @@ const Personality kS390Personality = {
     .vcpu_destroy = nullptr,
     .run_check = nullptr,
     .run_enter = s390::run_enter,
-    .idle_event = nullptr,
+    .idle_event = s390::idle_event,
     .get_mp_state = s390::get_mp_state,
     .set_mp_state = s390::set_mp_state,
-    .vm_enable_cap = nullptr,
+    .vm_enable_cap = s390::vm_enable_cap,
     .irq_line = nullptr,
     .vm_attr = s390::vm_attr,
     .vcpu_attr = nullptr,
@@ -291,6 +352,7 @@ const Personality kS390Personality = {
     .unknown_vcpu_ioctl_errno = -kx::kENOTTY,
     .guest_sysreg = nullptr,
     .guest_hypercall = nullptr,
+    .guest_interrupt = s390::guest_interrupt,
     .vfio_spapr_tce = nullptr,
     .has_vfio_spapr_tce = nullptr,
     .vm_stats = stats_table(s390::kVmStats),

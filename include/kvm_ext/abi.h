@@ -40,6 +40,11 @@
 #define KX_CAP_SYSTEM_EVENT_DATA 215
 #define KX_CAP_ARM_SYSTEM_SUSPEND 216
 #define KX_CAP_S390_CSS_SUPPORT 85
+#define KX_CAP_VM_ATTRIBUTES 101
+#define KX_CAP_S390_AIS 141
+#define KX_CAP_S390_AIS_MIGRATION 150
+#define KX_CAP_S390_CMMA_MIGRATION 145
+#define KX_CAP_S390_CPU_TOPOLOGY 222
 #define KX_CAP_PPC_PAPR 68
 #define KX_CAP_IRQ_MPIC 90
 #define KX_CAP_IRQ_XICS 92
@@ -276,10 +281,12 @@ struct kx_stats_desc {
 #define KX_ACCESS_MEM 0
 #define KX_ACCESS_SYSREG 1
 #define KX_ACCESS_HYPERCALL 2
+#define KX_ACCESS_INTERRUPT 3
 #define KX_ACCESS_WRITE (1U << 0)
 #define KX_ACCESS_RESULT_RAM 1
 #define KX_ACCESS_RESULT_KERNEL 2
 #define KX_ACCESS_RESULT_EXIT 3
+#define KX_ACCESS_RESULT_NONE 4
 
 /*
  * ioctl numbers the core decodes itself (the architecture tables and the
@@ -321,6 +328,10 @@ struct kx_stats_desc {
 #define KX_ARM64_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 520)
 #define KX_PPC_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 264)
 #define KX_S390_SET_GUEST_DEBUG KX_IOC(KX_IOC_W, 0x9b, 24)
+/* s390's struct kvm_sregs (192 bytes), struct kvm_s390_interrupt (16) */
+#define KX_S390_GET_SREGS KX_IOC(KX_IOC_R, 0x83, 192)
+#define KX_S390_SET_SREGS KX_IOC(KX_IOC_W, 0x84, 192)
+#define KX_S390_INTERRUPT KX_IOC(KX_IOC_W, 0x94, 16)
 #define KX_GET_STATS_FD KX_IOC(0U, 0xce, 0)
 #define KX_PPC_RTAS_DEFINE_TOKEN KX_IOC(KX_IOC_W, 0xac, 128)
 /* One number, two sizes: struct kvm_create_spapr_tce (16), _64 (32). */

@@ -313,6 +313,7 @@ int kx_builtin_device(enum kx_personality p, unsigned int i, unsigned int *type,
 /* The built-in tables by name, for tests that register types themselves. */
 extern const struct kx_device_ops kx_vfio_device_ops;
 extern const struct kx_device_ops kx_mpic_device_ops;
+extern const struct kx_device_ops kx_flic_device_ops;
 extern const struct kx_device_ops kx_xics_device_ops;
 extern const struct kx_device_ops kx_xive_native_device_ops;
 extern const struct kx_device_ops kx_vgic_v2_device_ops;

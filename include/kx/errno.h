@@ -26,6 +26,7 @@ enum Errno : int {
   kENOTTY = 25,
   kERANGE = 34,
   kEOPNOTSUPP = 95,
+  kENOBUFS = 105,
 };
 
 }  // namespace kx

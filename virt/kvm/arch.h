@@ -20,9 +20,17 @@ class ArchVm {
   ArchVm(const ArchVm&) = delete;
   ArchVm& operator=(const ArchVm&) = delete;
 
-  // kvm_arch_prepare_memory_region(): whether a memslot may cover these
-  // guest frames (arm64: within the VM's IPA space, else -EFAULT).
-  virtual kx::Status check_slot(u64 base_gfn, u64 npages) const { return kx::Status::ok(); }
+  // kvm_arch_prepare_memory_region(): whether a new or moved memslot may
+  // cover these guest frames from this user address (arm64: within the
+  // VM's IPA space, else -EFAULT; s390: below the memory limit, else
+  // -EINVAL).
+  virtual kx::Status check_slot(u64 base_gfn, u64 npages, u64 userspace_addr) const {
+    return kx::Status::ok();
+  }
+  // A memslot was created or changed (not deleted) and now has these
+  // flags, under Vm::slots_lock (s390: migration mode ends when a slot
+  // does not log dirty pages).
+  virtual void slot_committed(u32 flags) {}
   // The VM's interrupt controller (irqchip.h), or null where the
   // architecture has none in the kernel.
   virtual IrqChip* irqchip() { return nullptr; }

@@ -52,9 +52,14 @@ inline kx_tce_table* to_handle(ppc::TceTable* t) { return reinterpret_cast<kx_tc
 template <typename T>
 struct AttrOp {
   using Fn = kx::Status (T::*)(const kx_attr& a);
-  constexpr AttrOp(Fn f) : fn(f), present(true) {}
-  constexpr AttrOp(decltype(nullptr)) : fn(nullptr), present(false) {}
+  // An accessor whose ioctl returns a count on success (the FLIC's
+  // KVM_DEV_FLIC_GET_ALL_IRQS).
+  using CountFn = kx::Result<u32> (T::*)(const kx_attr& a);
+  constexpr AttrOp(Fn f) : fn(f), count(nullptr), present(true) {}
+  constexpr AttrOp(CountFn f) : fn(nullptr), count(f), present(true) {}
+  constexpr AttrOp(decltype(nullptr)) : fn(nullptr), count(nullptr), present(false) {}
   Fn fn;
+  CountFn count;
   bool present;
 };
 
@@ -129,8 +134,23 @@ class DeviceType {
   static int attr(kx_device* d, const kx_attr* a) {
     for (const AttrGroup<T>& g : T::kAttrGroups) {
       if (g.group != a->group) continue;
-      if (!(g.*kOp).present) break;
-      return (of(d).*((g.*kOp).fn))(*a).raw();
+      const AttrOp<T>& op = g.*kOp;
+      if (!op.present) break;
+      if (op.count) {
+        const kx::Result<u32> n = (of(d).*op.count)(*a);
+        return n.is_ok() ? static_cast<int>(n.value()) : n.error().raw();
+      }
+      return (of(d).*op.fn)(*a).raw();
+    }
+    return unknown_group<kOp>();
+  }
+
+  // -ENXIO, or where T's document says otherwise (the FLIC: -EINVAL for
+  // SET and GET), T::kUnknownGroupErrno; HAS stays -ENXIO.
+  template <Op kOp>
+  static constexpr int unknown_group() {
+    if constexpr (requires { T::kUnknownGroupErrno; }) {
+      if (kOp != &AttrGroup<T>::has) return T::kUnknownGroupErrno;
     }
     return -kx::kENXIO;
   }

@@ -41,6 +41,8 @@ class MemslotSet {
   // True if [base, base + npages) overlaps a slot other than `except`.
   bool overlaps(u64 base_gfn, u64 npages, const Memslot* except) const;
   usize size() const { return by_id_.size(); }
+  // The i-th slot by id, i < size().
+  Memslot* at(usize i) const { return by_id_[i]; }
   u64 total_pages() const { return total_pages_; }
 
   kx::Status insert(Memslot* slot);

@@ -198,6 +198,9 @@ struct Personality {
   // extension. Null: -ENXIO.
   kx::Status (*guest_sysreg)(Vcpu& vcpu, GuestAccess& access);
   kx::Status (*guest_hypercall)(Vcpu& vcpu, GuestAccess& access, kx_exit* exit);
+  // KVM_EXT_ACCESS_INTERRUPT: the vCPU takes the interruption the machine
+  // presents now (s390). Null: the kind is unknown here (-EINVAL).
+  kx::Status (*guest_interrupt)(Vcpu& vcpu, GuestAccess& access);
   // KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE's step on the table fd
   // (kvm_spapr_tce_attach_iommu_group(), CONFIG_SPAPR_TCE_IOMMU). Null:
   // the VFIO device has no such attribute (-ENXIO).

@@ -172,6 +172,10 @@ kx::Status Vcpu::guest_access(GuestAccess& access, kx_exit* exit) {
         stats_.exits.inc();
       }
       break;
+    case KX_ACCESS_INTERRUPT:
+      status = p.guest_interrupt ? p.guest_interrupt(*this, access) : kx::error(kx::kEINVAL);
+      if (status.is_ok() && access.result == KX_ACCESS_RESULT_KERNEL) stats_.exits.inc();
+      break;
     default:
       status = kx::error(kx::kEINVAL);
   }

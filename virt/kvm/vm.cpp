@@ -104,7 +104,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
 
   if (!old) {  // create
     if (set.overlaps(base_gfn, npages, nullptr)) return kx::error(kx::kEEXIST);
-    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages));
+    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages, r.userspace_addr));
     kx::AllocChecker ac;
     Memslot* slot = new (&ac) Memslot;
     if (!ac.check()) return kx::error(kx::kENOMEM);
@@ -122,7 +122,11 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
       }
     }
     kx::Status s = set.insert(slot);
-    if (s.is_error()) kx::destroy(slot);
+    if (s.is_error()) {
+      kx::destroy(slot);
+      return s;
+    }
+    if (arch_) arch_->slot_committed(r.flags);
     return s;
   }
 
@@ -134,7 +138,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
   if (!move && r.flags == old->flags) return kx::Status::ok();
   if (move) {
     if (set.overlaps(base_gfn, npages, old)) return kx::error(kx::kEEXIST);
-    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages));
+    if (arch_) KX_TRY(arch_->check_slot(base_gfn, npages, r.userspace_addr));
   }
 
   // Logging turned on allocates a bitmap, turned off frees it; a move
@@ -147,6 +151,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
     old->base_gfn = base_gfn;
     set.moved(old);
   }
+  if (arch_) arch_->slot_committed(r.flags);
   return kx::Status::ok();
 }
 
