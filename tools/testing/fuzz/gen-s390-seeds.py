@@ -197,7 +197,7 @@ def seeds():
     # ENQUEUE's refusals: a bad type stops it after the entries before.
     s = Seed()
     s.enqueue(io(0), refused(0), io(1)).enqueue(virtio(1), mode=0).enqueue(io(2), mode=1)
-    s.enqueue(io(2), mode=2).enqueue(io(2), mode=3).enqueue(io(5), virtio(2), mode=4)
+    s.enqueue(io(2), mode=2).enqueue(io(2), mode=3)
     s.enqueue(pfault(3), mode=5).interrupt(refused(1)).interrupt(refused(2))
     s.interrupt(io(3), b=15).interrupt(virtio(9), b=14).get_all(7)
     out['seed-enqueue-refused'] = s

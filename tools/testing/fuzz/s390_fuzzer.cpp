@@ -40,8 +40,9 @@
 // interrupts remain pending"; 6.1 test-and-clears them), a read of
 // KVM_S390_VM_CPU_PROCESSOR_SUBFUNC before any write is -EINVAL (vm.rst
 // 2.6), MEM_LIMIT_SIZE reads back the new limit rounded up as gmap_create()
-// rounds it (vm.rst 1.3; 6.1 keeps reporting the old one), and
-// KVM_HAS_DEVICE_ATTR of TOD_EXT is 0 (vm.rst 3.3).
+// rounds it (vm.rst 1.3; 6.1 keeps reporting the old one),
+// KVM_HAS_DEVICE_ATTR of TOD_EXT is 0 (vm.rst 3.3), and MIGRATION_START
+// needs dirty logging on every memslot, CMMA or not (vm.rst 5.2).
 //
 // S390_TRACE=1 prints each decoded operation.
 #include <fcntl.h>
@@ -345,15 +346,19 @@ struct Model {
     }
   }
 
-  // get_all_floating_irqs(), with the GISA's bits left pending.
+  // get_all_floating_irqs(), with the GISA's bits left pending and
+  // -ENOMEM only for a buffer too small for every entry (s390_flic.rst).
+  // 6.1 tests for a full buffer before each ISC's bit, pending or not
+  // (interrupt.c:2272), so a buffer that holds every entry is -ENOMEM
+  // when a GISA bit is pending below ISC 7 after the last that fits.
   int get_all(uint64_t len, std::vector<Irq>* out) {
     out->clear();
     if (len > kFlicMaxBuffer || len == 0) return -EINVAL;
     const uint64_t max = len / sizeof(Irq);
     if (ipm) {
       for (int i = 0; i < 8; i++) {
-        if (out->size() == max) return -ENOMEM;
         if (ipm & (0x80u >> i)) {
+          if (out->size() == max) return -ENOMEM;
           Irq e = {};
           e.type = kTypeIoAi;
           put(e.u + 8, (uint32_t{static_cast<uint32_t>(i)} << 27) | 0x80000000u);
@@ -524,6 +529,9 @@ struct Harness {
   kx_vm* vm = nullptr;
   kx_vcpu* vcpu[kVcpus] = {};
   kx_device* dev = nullptr;  // the FLIC's fd, while open
+  // S390_KNOWN=1: accept the core's answer where it is known to differ
+  // from the model (the regression-* inputs), to look for other findings.
+  const bool known = getenv("S390_KNOWN") != nullptr;
   std::vector<Irq> buf = std::vector<Irq>(kBufIrqs);
   uint8_t* ram = nullptr;
 
@@ -551,7 +559,7 @@ struct Harness {
       dump(want, r > 0 ? r : 0);
       abort();
     }
-    if (memcmp(buf.data(), want.data(), sizeof(Irq) * want.size()) != 0) {
+    if (!want.empty() && memcmp(buf.data(), want.data(), sizeof(Irq) * want.size()) != 0) {
       fprintf(stderr, "s390_fuzzer: %s: GET_ALL_IRQS entries differ\n", when);
       dump(want, r);
       abort();
@@ -858,6 +866,7 @@ struct Harness {
         nomem = n == 1;
         break;
     }
+    if (known && len >> 32) return;  // regression-enqueue-len-high-half
     if (nomem) host::fail_allocation_after(0);
     const int r = dattr(KX_ATTR_SET, kEnqueue, len, addr);
     host::fail_allocation_after(-1);
@@ -867,6 +876,7 @@ struct Harness {
       T("    type %#llx u %#llx %#llx\n", (unsigned long long)e[i].type,
         (unsigned long long)get<uint64_t>(e[i].u), (unsigned long long)get<uint64_t>(e[i].u + 8));
     int want = 0;
+    // int len = attr->attr (interrupt.c:2421): the high half ignored.
     const int32_t ilen = static_cast<int32_t>(len);
     if (static_cast<uint64_t>(static_cast<int64_t>(ilen)) % sizeof(Irq) != 0 ||
         ilen > static_cast<int64_t>(kFlicMaxBuffer)) {
@@ -1624,10 +1634,10 @@ struct Harness {
     T("  MIGRATION set %llu: %d\n", (unsigned long long)a, r);
     int want = 0;
     if (a == 1) {  // START
+      // vm.rst 5.2: "Dirty tracking must be enabled on all memslots, else
+      // -EINVAL" (6.1 checks the slots only with CMMA on).
       if (!m.migration) {
-        if (m.slot_dirty < 0)
-          want = -EINVAL;
-        else if (m.cmma && m.slot_dirty == 0)
+        if (m.slot_dirty <= 0)
           want = -EINVAL;
         else
           m.migration = true;
