@@ -143,9 +143,10 @@ class Seed:
         return bytes(self.b)
 
 
-# op_vm_attr's b byte: attr << 4 | op << 2 (op 0 set, 1 get, 2 has).
-def ab(attr, op):
-    return attr << 4 | op << 2
+# op_vm_attr's b byte: attr << 4 | op << 2 | low (op 0 set, 1 get, 2
+# has; low 2 flags or an allocation failure, 3 a bad address).
+def ab(attr, op, low=0):
+    return attr << 4 | op << 2 | low
 
 
 def tod(epoch=None, value=0, high=0):
@@ -226,7 +227,7 @@ def seeds():
     s.attr(0, ab(0, 0)).attr(0, ab(1, 0)).attr(0, ab(2, 0), 6)
     s.attr(1, ab(0, 0), tod(value=0x1234567890)).attr(1, ab(0, 1)).attr(1, ab(1, 0), tod())
     s.attr(1, ab(1, 0), tod(high=1)).attr(1, ab(1, 1)).attr(1, ab(2, 0), tod(3, 5))
-    s.attr(1, ab(2, 1)).attr(1, ab(2, 2)).attr(1, ab(3, 2)).attr(1, 0x41)
+    s.attr(1, ab(2, 1)).attr(1, ab(2, 2)).attr(1, ab(3, 2)).attr(1, ab(0, 1, 2)).attr(1, ab(2, 0, 2), tod()).attr(1, ab(0, 1, 3))
     for a in range(8):
         s.attr(2, ab(a, 0)).attr(2, ab(a, 2)).attr(2, ab(a, 1))
     for a in range(7):
@@ -252,7 +253,7 @@ def seeds():
     # Allocation failures: the FLIC, an adapter, GET_ALL_IRQS, AIRQ_INJECT.
     s = Seed(ais=True, flic_nomem=True)
     s.op(6, [0xf0, 2, 1]).register(2, 1).op(7, [0x71, 2]).enqueue(io(1), mode=5)
-    s.get_all(0xe7).interrupt(mchk(1), b=14).attr(0, ab(2, 0), 13).attr(3, 0x84, *u64(1), 0)
+    s.get_all(0xe7).interrupt(mchk(1), b=14).attr(0, ab(2, 0), 13).attr(3, ab(0, 0, 2), *u64(1), 0).attr(3, ab(1, 1, 3))
     out['seed-alloc-fail'] = s
     return out
 
