@@ -10,7 +10,10 @@ bit 2 with bit 1 a FLIC after it, bit 3 the vCPUs at once), then
 operations: one opcode byte (op % 16 in LLVMFuzzerTestOneInput) and its
 argument bytes in the order the op_* function reads them (make_irq's
 selectors for the interrupts). Files named regression-* in the same
-directory are reproducers of findings and are left alone.
+directory are reproducers of findings and are left alone
+(regression-enqueue-len-high-half: Seed().enqueue(io(5), virtio(2),
+mode=4).get_all(7); regression-new-vcpu-crs: Seed(vcpus=True).op(10, [8])
+.op(10, [9])).
 """
 import os
 import struct
@@ -240,7 +243,9 @@ def seeds():
     s.attr(7, 1, 2).attr(5, ab(2, 1)).attr(5, ab(0, 0)).attr(5, ab(3, 0)).attr(5, ab(1, 2))
     s.attr(6, ab(0, 2)).attr(6, ab(1, 1)).cap(2).attr(6, ab(1, 0)).attr(6, ab(0, 1))
     s.attr(6, ab(0, 2)).attr(7, 0).attr(7, 6)
-    s.vcpus().cap(0).cap(2).attr(0, ab(0, 0)).attr(0, ab(2, 0), 0)
+    # a new vCPU raises the topology-change report (mtcr)
+    s.attr(6, ab(0, 0)).attr(6, ab(0, 1)).vcpus().attr(6, ab(0, 1))
+    s.cap(0).cap(2).attr(0, ab(0, 0)).attr(0, ab(2, 0), 0)
     s.attr(3, ab(0, 0), *u64(0), 0x30).attr(3, ab(2, 0), 0).attr(3, ab(4, 0), 0, *([0] * 8))
     out['seed-vm-attrs'] = s
     # CMMA and migration mode: slots with and without dirty logging.
