@@ -14,7 +14,7 @@ directory are reproducers of findings and are left alone
 (regression-enqueue-len-high-half: Seed().enqueue(io(5), virtio(2),
 mode=4).get_all(7); regression-new-vcpu-crs: Seed(vcpus=True).op(10, [8])
 .op(10, [9]); regression-topology-new-vcpu-mtcr: Seed().cap(2).attr(6,
-ab(0, 0)).attr(6, ab(0, 1)).vcpus().attr(6, ab(0, 1))).
+ab(0, 0)).attr(6, ab(0, 1)).vcpus().attr(6, ab(0, 1)); see regressions()).
 """
 import os
 import struct
@@ -254,6 +254,19 @@ def seeds():
     s.attr(7, 1, 0).attr(5, ab(1, 0)).attr(7, 1, 1).attr(5, ab(1, 0)).attr(0, ab(1, 0))
     s.attr(7, 1, 3).attr(5, ab(1, 0)).attr(5, ab(2, 1)).attr(7, 1, 3).attr(5, ab(2, 1))
     out['seed-migration-cmma'] = s
+    # Slot 1 against the memory limit (kvm_arch_prepare_memory_region()),
+    # and migration mode over two slots.
+    # slot 1: b (1 dirty logging, 4 slot 1, 0x40 4 KiB, 0x80 2 MiB), then
+    # the guest address (0: 1 MiB, 1: 0x7ff00000, 2: 2 GiB, 3: 4 TiB - 1
+    # MiB, 4: 4 TiB, 5: 2^53, 6: 1 GiB)
+    s = Seed()
+    s.attr(7, 1, 4 | 1, 0).attr(7, 1, 4 | 1, 2).attr(7, 1, 4 | 1, 4).attr(7, 1, 4 | 1, 5)
+    s.attr(0, ab(2, 0), 0).attr(7, 1, 4 | 1, 2).attr(7, 1, 4 | 1 | 0x80, 1)
+    s.attr(7, 1, 4 | 1, 1).attr(7, 1, 3).attr(5, ab(1, 0)).attr(5, ab(2, 1))
+    s.attr(7, 1, 4, 6).attr(5, ab(2, 1)).attr(5, ab(1, 0)).attr(7, 1, 4 | 1, 6)
+    s.attr(5, ab(1, 0)).attr(5, ab(2, 1)).attr(0, ab(2, 0), 2).attr(7, 1, 4 | 1, 3)
+    s.attr(7, 1, 4 | 1 | 0x80, 3).attr(7, 1, 4 | 1, 4)
+    out['seed-slots-limit'] = s
     # Allocation failures: the FLIC, an adapter, GET_ALL_IRQS, AIRQ_INJECT.
     s = Seed(ais=True, flic_nomem=True)
     s.op(6, [0xf0, 2, 1]).register(2, 1).op(7, [0x71, 2]).enqueue(io(1), mode=5)
@@ -269,6 +282,10 @@ def regressions():
         'regression-new-vcpu-crs': Seed(vcpus=True).op(10, [8]).op(10, [9]),
         'regression-topology-new-vcpu-mtcr':
             Seed().cap(2).attr(6, ab(0, 0)).attr(6, ab(0, 1)).vcpus().attr(6, ab(0, 1)),
+        # slot 1 of 4 KiB at 0x7ff00000, then at 2^42 from a user address
+        # 4 KiB past 1 MiB
+        'regression-slot-not-on-1mib':
+            Seed().attr(7, 1, 4 | 0x40 | 1, 1).attr(7, 1, 4 | 0x20 | 1, 3),
     }
 
 
