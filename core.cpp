@@ -48,6 +48,7 @@
 #include "arch/powerpc/xive_native.cpp"
 #include "arch/powerpc/mpic.cpp"
 #include "arch/powerpc/intc.cpp"
+#include "arch/s390/cmma.cpp"
 #include "arch/s390/flic.cpp"
 #include "arch/s390/float_irqs.cpp"
 #include "arch/s390/machine.cpp"

@@ -267,6 +267,8 @@ kx::Result<long> interrupt_ioctl(Vm& vm, u64 arg);
 constexpr VmIoctl kVmIoctls[] = {
     {KX_CREATE_IRQCHIP, create_irqchip_ioctl},
     {KX_S390_INTERRUPT, interrupt_ioctl},
+    {KX_S390_GET_CMMA_BITS, get_cmma_bits},
+    {KX_S390_SET_CMMA_BITS, set_cmma_bits},
 };
 
 constexpr CapRow kCaps[] = {
@@ -284,6 +286,8 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_VM_ATTRIBUTES, 1, nullptr},
     {KX_CAP_S390_AIS, 1, nullptr},
     {KX_CAP_S390_AIS_MIGRATION, 1, nullptr},
+    // sclp.has_cmma: the machine's.
+    {KX_CAP_S390_CMMA_MIGRATION, 1, nullptr},
     // test_facility(11): the machine's.
     {KX_CAP_S390_CPU_TOPOLOGY, 1, nullptr},
 };

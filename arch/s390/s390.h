@@ -207,7 +207,8 @@ class S390Vm final : public ArchVm {
   ~S390Vm() override;
 
   kx::Status check_slot(u64 base_gfn, u64 npages, u64 userspace_addr) const override;
-  void slot_committed(u32 flags) override;
+  void slot_committed(Memslot& slot) override;
+  void slot_deleting(Memslot& slot) override;
 
   // kvm_s390_inject_vm()'s queueing and the kick of an idle vCPU.
   kx::Status inject(Vm& vm, FloatIrq* irq);
@@ -254,6 +255,11 @@ class S390Vm final : public ArchVm {
   kx::Atomic<u64> mem_limit;
   kx::Atomic<bool> use_cmma;
   kx::Atomic<bool> migration_mode;
+  // mm->context.uses_cmm: some page's CMMA state was set (the guest's
+  // ESSA is not emulated: KVM_S390_SET_CMMA_BITS); and how many pages
+  // migration mode still has to report (kvm->arch.cmma_dirty_pages).
+  kx::Atomic<bool> uses_cmm;
+  kx::Atomic<u64> cmma_dirty;
 };
 
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.
@@ -305,8 +311,8 @@ void init_model(CpuModel& model);
 kx::Status vm_attr(Vm& vm, kx_attr_op op, const kx_attr& attr);
 kx::Result<long> get_cmma_bits(Vm& vm, u64 arg);
 kx::Result<long> set_cmma_bits(Vm& vm, u64 arg);
-// kvm_arch_prepare_memory_region()'s migration rule.
-void memslot_changed(Vm& vm, u32 flags);
+kx::Status start_cmma_migration(Vm& vm, S390Vm& s) KX_REQUIRES(vm.slots_lock);
+void reset_cmma(Vm& vm) KX_EXCLUDES(vm.slots_lock);
 
 // Delivery to a vCPU (float_irqs.cpp).
 Enablement enablement(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex);

@@ -77,8 +77,7 @@ kx::Status set_mem_ctrl(Vm& vm, S390Vm& s, const kx_attr& a) {
     case kClrCmma:
       if (!machine().has_cmma) return kx::error(kx::kENXIO);
       if (!s.use_cmma.load()) return kx::error(kx::kEINVAL);
-      // Every page's usage state back to stable: kvm_ext keeps no other
-      // (the guest's ESSA is not emulated), so there is nothing to reset.
+      reset_cmma(vm);
       return kx::Status::ok();
     case kLimitSize: {
       u64 limit;
@@ -406,6 +405,7 @@ kx::Status set_migration(Vm& vm, S390Vm& s, const kx_attr& a) {
       for (usize i = 0; i < slots.size(); i++) {
         if (!slots.at(i)->logging()) return kx::error(kx::kEINVAL);
       }
+      if (s.use_cmma.load()) KX_TRY(start_cmma_migration(vm, s));
       s.migration_mode.store(true);
       return kx::Status::ok();
     }
@@ -495,12 +495,6 @@ bool S390Vm::has_facility(u32 nr) {
 kx::Status S390Vm::check_slot(u64 base_gfn, u64 npages, u64) const {
   const u64 end = (base_gfn + npages) << KX_PAGE_SHIFT;
   return end > mem_limit.load() ? kx::error(kx::kEINVAL) : kx::Status::ok();
-}
-
-// Migration mode needs every slot to log: a slot made or changed without
-// logging ends it.
-void S390Vm::slot_committed(u32 flags) {
-  if (!(flags & KX_MEM_LOG_DIRTY_PAGES)) migration_mode.store(false);
 }
 
 }  // namespace s390

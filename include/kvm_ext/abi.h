@@ -332,6 +332,8 @@ struct kx_stats_desc {
 #define KX_S390_GET_SREGS KX_IOC(KX_IOC_R, 0x83, 192)
 #define KX_S390_SET_SREGS KX_IOC(KX_IOC_W, 0x84, 192)
 #define KX_S390_INTERRUPT KX_IOC(KX_IOC_W, 0x94, 16)
+#define KX_S390_GET_CMMA_BITS KX_IOC(KX_IOC_W | KX_IOC_R, 0xb8, 32)
+#define KX_S390_SET_CMMA_BITS KX_IOC(KX_IOC_W, 0xb9, 32)
 #define KX_GET_STATS_FD KX_IOC(0U, 0xce, 0)
 #define KX_PPC_RTAS_DEFINE_TOKEN KX_IOC(KX_IOC_W, 0xac, 128)
 /* One number, two sizes: struct kvm_create_spapr_tce (16), _64 (32). */

@@ -12,6 +12,7 @@
 namespace kvm {
 
 class IrqChip;
+struct Memslot;
 
 class ArchVm {
  public:
@@ -27,10 +28,11 @@ class ArchVm {
   virtual kx::Status check_slot(u64 base_gfn, u64 npages, u64 userspace_addr) const {
     return kx::Status::ok();
   }
-  // A memslot was created or changed (not deleted) and now has these
-  // flags, under Vm::slots_lock (s390: migration mode ends when a slot
-  // does not log dirty pages).
-  virtual void slot_committed(u32 flags) {}
+  // Under Vm::slots_lock: a memslot was created or changed (s390:
+  // migration mode ends when a slot does not log dirty pages), or is
+  // about to be deleted.
+  virtual void slot_committed(Memslot& slot) {}
+  virtual void slot_deleting(Memslot& slot) {}
   // The VM's interrupt controller (irqchip.h), or null where the
   // architecture has none in the kernel.
   virtual IrqChip* irqchip() { return nullptr; }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <kvm_ext/core.h>
+#include <kx/alloc.h>
 #include <kx/bitmap.h>
 
 #include "dirty_log.h"
@@ -21,6 +22,14 @@ struct Memslot {
   u64 userspace_addr = 0;
   // Enabled while KVM_MEM_LOG_DIRTY_PAGES is set.
   DirtyBitmap dirty;
+  // A byte per page that the architecture keeps beside the slot (s390:
+  // the CMMA state of its PGSTEs), allocated by it, freed with the slot.
+  u8* page_attrs = nullptr;
+
+  Memslot() = default;
+  Memslot(const Memslot&) = delete;
+  Memslot& operator=(const Memslot&) = delete;
+  ~Memslot() { kx::free_array(page_attrs); }
 
   bool contains_gfn(u64 gfn) const { return gfn >= base_gfn && gfn - base_gfn < npages; }
   u64 end_gfn() const { return base_gfn + npages; }
@@ -43,6 +52,10 @@ class MemslotSet {
   usize size() const { return by_id_.size(); }
   // The i-th slot by id, i < size().
   Memslot* at(usize i) const { return by_id_[i]; }
+  // In guest-frame order: the index of the first slot that ends above
+  // gfn (size() if none), and the slot at an index.
+  usize first_ending_above(u64 gfn) const { return gfn_index(gfn); }
+  Memslot* by_gfn_at(usize i) const { return by_gfn_[i]; }
   u64 total_pages() const { return total_pages_; }
 
   kx::Status insert(Memslot* slot);

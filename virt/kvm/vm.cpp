@@ -97,6 +97,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
 
   if (npages == 0) {  // delete
     if (!old) return kx::error(kx::kEINVAL);
+    if (arch_) arch_->slot_deleting(*old);
     set.remove(old);
     kx::destroy(old);
     return kx::Status::ok();
@@ -126,7 +127,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
       kx::destroy(slot);
       return s;
     }
-    if (arch_) arch_->slot_committed(r.flags);
+    if (arch_) arch_->slot_committed(*slot);
     return s;
   }
 
@@ -151,7 +152,7 @@ kx::Status Vm::change_memslot(const kx_memory_region& r) {
     old->base_gfn = base_gfn;
     set.moved(old);
   }
-  if (arch_) arch_->slot_committed(r.flags);
+  if (arch_) arch_->slot_committed(*old);
   return kx::Status::ok();
 }
 
