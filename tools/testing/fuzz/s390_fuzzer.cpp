@@ -678,8 +678,7 @@ struct Harness {
            "KVM_CAP_S390_AIS_MIGRATION");
     // kvm_vm_ioctl_check_extension(): 1 for these whatever the VM
     expect(kx_check_extension(KX_S390, vm, 101), 1, "KVM_CAP_VM_ATTRIBUTES");
-    // (KVM_CAP_S390_CMMA_MIGRATION, 1 in 6.1, is 0: KVM_S390_GET/SET_CMMA_BITS
-    // are "not yet" in userspace-api.rst.)
+    expect(kx_check_extension(KX_S390, vm, 145), 1, "KVM_CAP_S390_CMMA_MIGRATION");
     const long topo = kx_check_extension(KX_S390, vm, kCapCpuTopology);
     if (topo != 0 && topo != 1) expect(topo, 1, "KVM_CAP_S390_CPU_TOPOLOGY");
     m.topology_cap = topo == 1;
