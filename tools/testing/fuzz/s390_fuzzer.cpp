@@ -84,11 +84,10 @@ enum : uint32_t {
 };
 constexpr uint64_t kFlicMaxBuffer = 0x2000000;
 constexpr uint32_t kMaxAdapters = 64;
-constexpr uint64_t kTypeMchk = 0xfffe1000u, kTypeVirtio = 0xffff2603u,
-                   kTypeService = 0xffff2401u, kTypePfaultInit = 0xfffe0004u,
-                   kTypePfaultDone = 0xfffe0005u, kTypeProgram = 0xfffe0001u,
-                   kTypeEmergency = 0xffff1201u, kTypeIoMax = 0xfffdffffu,
-                   kTypeIoAi = 0x04000000u;
+constexpr uint64_t kTypeMchk = 0xfffe1000u, kTypeVirtio = 0xffff2603u, kTypeService = 0xffff2401u,
+                   kTypePfaultInit = 0xfffe0004u, kTypePfaultDone = 0xfffe0005u,
+                   kTypeProgram = 0xfffe0001u, kTypeEmergency = 0xffff1201u,
+                   kTypeIoMax = 0xfffdffffu, kTypeIoAi = 0x04000000u;
 constexpr uint32_t kSccbMask = 0xfffffff8u, kSccbEventPending = 3;
 constexpr uint64_t kCr14PendingSubclass = 1ull << 28;
 
@@ -487,8 +486,7 @@ struct Model {
         if (!io[isc].empty()) {
           const Irq e = io[isc].front();
           io[isc].pop_front();
-          t = {e.type,
-               uint32_t{get<uint16_t>(e.u)} << 16 | get<uint16_t>(e.u + 2),
+          t = {e.type, uint32_t{get<uint16_t>(e.u)} << 16 | get<uint16_t>(e.u + 2),
                uint64_t{get<uint32_t>(e.u + 4)} << 32 | get<uint32_t>(e.u + 8)};
         } else {
           ipm &= ~(0x80u >> isc);
@@ -674,8 +672,7 @@ struct Harness {
     m = Model{};
     if (kx_vm_create(KX_S390, 0, nullptr, &vm)) return false;
     expect(kx_check_extension(KX_S390, vm, kCapS390Ais), 1, "KVM_CAP_S390_AIS");
-    expect(kx_check_extension(KX_S390, vm, kCapS390AisMigration), 1,
-           "KVM_CAP_S390_AIS_MIGRATION");
+    expect(kx_check_extension(KX_S390, vm, kCapS390AisMigration), 1, "KVM_CAP_S390_AIS_MIGRATION");
     // kvm_vm_ioctl_check_extension(): 1 for these whatever the VM
     expect(kx_check_extension(KX_S390, vm, 101), 1, "KVM_CAP_VM_ATTRIBUTES");
     expect(kx_check_extension(KX_S390, vm, 145), 1, "KVM_CAP_S390_CMMA_MIGRATION");
@@ -780,11 +777,11 @@ struct Harness {
       case 2:
       case 3: {  // classic I/O
         const uint8_t y = in.u8();
-        e.type = (x & 0x3) << 16 | schid_part(y);  // ssid, schid
+        e.type = (x & 0x3) << 16 | schid_part(y);                     // ssid, schid
         if (k & 0x10) e.type |= static_cast<uint64_t>(x >> 4) << 18;  // cssid
-        put(e.u, schid_part(x >> 3));                    // subchannel_id
-        put(e.u + 2, schid_part(y));                     // subchannel_nr
-        put(e.u + 4, k & 0x20 ? in.u32() : uint32_t{y});  // io_int_parm
+        put(e.u, schid_part(x >> 3));                                 // subchannel_id
+        put(e.u + 2, schid_part(y));                                  // subchannel_nr
+        put(e.u + 4, k & 0x20 ? in.u32() : uint32_t{y});              // io_int_parm
         uint32_t word = uint32_t{(y >> 3) & 7u} << 27;
         if (k & 0x40) word |= 0x80000000u;
         if (k & 0x80) word |= in.u32() & 0xc7ffffffu;
@@ -798,7 +795,8 @@ struct Harness {
         break;
       }
       case 6: {  // service signal
-        static const uint32_t p[] = {0x1000, 1, 2, 3, 4, 0x2003, 0, 0xfffffff8u, 0x8000, 0x12340001};
+        static const uint32_t p[] = {0x1000, 1, 2,           3,      4,
+                                     0x2003, 0, 0xfffffff8u, 0x8000, 0x12340001};
         e.type = kTypeService;
         put(e.u, k & 0x80 ? in.u32() : p[x % 10]);
         if (k & 0x40) put(e.u + 8, in.u64());  // ignored
@@ -827,9 +825,8 @@ struct Harness {
         break;
       }
       case 12: {  // refused types
-        static const uint64_t t[] = {kTypePfaultInit, kTypeProgram,   kTypeEmergency,
-                                     0xfffe0000u,     0xffffffffu,    1ull << 32,
-                                     kTypeIoMax + 1,  0xffff1004u};
+        static const uint64_t t[] = {kTypePfaultInit, kTypeProgram, kTypeEmergency, 0xfffe0000u,
+                                     0xffffffffu,     1ull << 32,   kTypeIoMax + 1, 0xffff1004u};
         e.type = t[x % 8];
         break;
       }
@@ -954,8 +951,7 @@ struct Harness {
     const int r = static_cast<int>(kx_vm_ioctl(vm, kIoctlS390Interrupt, fault ? kBadAddr : up(&s)));
     host::fail_allocation_after(-1);
     T("  KVM_S390_INTERRUPT type %#x parm %#x parm64 %#llx%s%s: %d\n", s.type, s.parm,
-      (unsigned long long)s.parm64, fault ? " (bad address)" : "", nomem ? " (no memory)" : "",
-      r);
+      (unsigned long long)s.parm64, fault ? " (bad address)" : "", nomem ? " (no memory)" : "", r);
     int want;
     Irq inti;
     if (fault)
@@ -1100,8 +1096,8 @@ struct Harness {
       if (nomem) host::fail_allocation_after(0);
       const int r = dattr(KX_ATTR_SET, kAdapterRegister, 0, fault ? kBadAddr : up(&a));
       host::fail_allocation_after(-1);
-      T("  ADAPTER_REGISTER id %u isc %u maskable %u flags %#x%s%s: %d\n", a.id, a.isc,
-        a.maskable, a.flags, fault ? " (bad address)" : "", nomem ? " (no memory)" : "", r);
+      T("  ADAPTER_REGISTER id %u isc %u maskable %u flags %#x%s%s: %d\n", a.id, a.isc, a.maskable,
+        a.flags, fault ? " (bad address)" : "", nomem ? " (no memory)" : "", r);
       int want = 0;
       if (fault)
         want = -EFAULT;
@@ -1217,8 +1213,8 @@ struct Harness {
         }
         const bool fault = (b & 0x70) == 0x70;
         const int r = dattr(KX_ATTR_SET, kAismAll, b >> 4, fault ? kBadAddr : up(ais));
-        T("  AISM_ALL set simm %#x nimm %#x%s: %d\n", ais[0], ais[1],
-          fault ? " (bad address)" : "", r);
+        T("  AISM_ALL set simm %#x nimm %#x%s: %d\n", ais[0], ais[1], fault ? " (bad address)" : "",
+          r);
         int want = 0;
         if (!m.fac(72)) {
           want = -EOPNOTSUPP;
@@ -1313,9 +1309,9 @@ struct Harness {
       const bool fault = (b & 0xf8) == 0xf8;
       const int r =
           static_cast<int>(kx_vcpu_ioctl(vcpu[v], kIoctlSetSregs, fault ? kBadAddr : up(&s)));
-      T("  vCPU %d sregs cr0 %#llx cr6 %#llx cr14 %#llx%s: %d\n", v,
-        (unsigned long long)s.crs[0], (unsigned long long)s.crs[6],
-        (unsigned long long)s.crs[14], fault ? " (bad address)" : "", r);
+      T("  vCPU %d sregs cr0 %#llx cr6 %#llx cr14 %#llx%s: %d\n", v, (unsigned long long)s.crs[0],
+        (unsigned long long)s.crs[6], (unsigned long long)s.crs[14], fault ? " (bad address)" : "",
+        r);
       expect(r, fault ? -EFAULT : 0, "KVM_SET_SREGS");
       if (!fault) {
         m.sregs[v] = s;
@@ -1414,17 +1410,17 @@ struct Harness {
       r = vattr(op, kGrpMemCtrl, a, 0);
       want = m.cmma ? 0 : -EINVAL;
     } else if (a == 2) {
-      static const uint64_t lims[] = {1ull << 31, (1ull << 31) + 1, 1ull << 42, 1ull << 20,
-                                      (1ull << 53) + 1, kNoMemLimit, 0, 1ull << 53,
-                                      1ull << 44, 4096};
+      static const uint64_t lims[] = {
+          1ull << 31, (1ull << 31) + 1, 1ull << 42, 1ull << 20, (1ull << 53) + 1, kNoMemLimit,
+          0,          1ull << 53,       1ull << 44, 4096};
       const uint8_t x = in.u8();
       uint64_t lim = x < 0xf0 ? lims[x % 10] : in.u64();
       const bool nomem = x % 16 == 13;
       if (nomem) host::fail_allocation_after(0);
       r = vattr(op, kGrpMemCtrl, a, fault ? kBadAddr : up(&lim));
       host::fail_allocation_after(-1);
-      T("  MEM_LIMIT_SIZE set %#llx%s: %d\n", (unsigned long long)lim,
-        nomem ? " (no memory)" : "", r);
+      T("  MEM_LIMIT_SIZE set %#llx%s: %d\n", (unsigned long long)lim, nomem ? " (no memory)" : "",
+        r);
       if (fault)
         want = -EFAULT;
       else if (m.mem_limit != kNoMemLimit && lim > m.mem_limit)
@@ -1500,8 +1496,8 @@ struct Harness {
     const uint64_t tod = get<uint64_t>(out + (a == 2 ? 8 : 0));
     if (a == 2 && !m.fac(139)) expect(out[0], 0, "TOD_EXT epoch index without facility 139");
     if (m.tod_set && tod - m.tod_value > (1ull << 44)) {
-      fprintf(stderr, "s390_fuzzer: TOD %#llx long after the %#llx set\n",
-              (unsigned long long)tod, (unsigned long long)m.tod_value);
+      fprintf(stderr, "s390_fuzzer: TOD %#llx long after the %#llx set\n", (unsigned long long)tod,
+              (unsigned long long)m.tod_value);
       abort();
     }
   }
@@ -1594,7 +1590,8 @@ struct Harness {
         want = -EFAULT;
       } else {
         m.cpuid = p.cpuid;
-        if (lowest && p.ibc) m.ibc = p.ibc > unblocked ? unblocked : p.ibc < lowest ? lowest : p.ibc;
+        if (lowest && p.ibc)
+          m.ibc = p.ibc > unblocked ? unblocked : p.ibc < lowest ? lowest : p.ibc;
         memcpy(m.fac_list, p.fac_list, sizeof(m.fac_list));
       }
     } else if (a == 2) {
