@@ -272,6 +272,12 @@ def seeds():
     s.op(6, [0xf0, 2, 1]).register(2, 1).op(7, [0x71, 2]).enqueue(io(1), mode=5)
     s.get_all(0xe7).interrupt(mchk(1), b=14).attr(0, ab(2, 0), 13).attr(3, ab(0, 0, 2), *u64(1), 0).attr(3, ab(1, 1, 3))
     out['seed-alloc-fail'] = s
+    # The pfault-done limit: one short of it, then past it; the vCPU takes one.
+    s = Seed(vcpus=True)
+    s.interrupt(pfault(1)).flic_misc(0xf7, 0x5a).interrupt(pfault(2)).interrupt(pfault(5))
+    s.flic_misc(0xff, 0x5a)
+    s.psw(0).take(0).interrupt(pfault(3)).interrupt(pfault(4)).clear_irqs().get_all(7)
+    out['seed-pfault-limit'] = s
     return out
 
 

@@ -90,6 +90,9 @@ constexpr uint64_t kTypeMchk = 0xfffe1000u, kTypeVirtio = 0xffff2603u, kTypeServ
                    kTypeIoMax = 0xfffdffffu, kTypeIoAi = 0x04000000u;
 constexpr uint32_t kSccbMask = 0xfffffff8u, kSccbEventPending = 3;
 constexpr uint64_t kCr14PendingSubclass = 1ull << 28;
+// The FIRQ counters' limits: KVM_S390_MAX_FLOAT_IRQS (I/O),
+// KVM_S390_MAX_VIRTIO_IRQS, ASYNC_PF_PER_VCPU * KVM_MAX_VCPUS (pfault done).
+constexpr size_t kMaxFloatIrqs = 266250, kMaxVirtioIrqs = 87381, kMaxPfaultIrqs = 64 * 255;
 
 constexpr uint32_t kGrpMemCtrl = 0, kGrpTod = 1, kGrpCrypto = 2, kGrpCpuModel = 3,
                    kGrpMigration = 4, kGrpCpuTopology = 5;
@@ -287,6 +290,7 @@ struct Model {
       return 0;
     }
     if (t == kTypeVirtio) {
+      if (virtio.size() >= kMaxVirtioIrqs) return -EBUSY;
       virtio.push_back(ext_entry(t, inti.u));
       return 0;
     }
@@ -301,6 +305,7 @@ struct Model {
       return 0;
     }
     if (t == kTypePfaultDone) {
+      if (pfault.size() >= kMaxPfaultIrqs) return -EBUSY;
       pfault.push_back(ext_entry(t, inti.u));
       return 0;
     }
@@ -311,6 +316,9 @@ struct Model {
         ipm |= 0x80u >> isc;
         return 0;
       }
+      size_t n = 0;
+      for (const auto& q : io) n += q.size();
+      if (n >= kMaxFloatIrqs) return -EBUSY;
       io[isc].push_back(io_entry(t, inti.u));
       return 0;
     }
@@ -546,14 +554,23 @@ struct Harness {
     return kx_vm_attr(vm, op, up(&at));
   }
 
+  // buf holds every pending entry and more (the user buffer of each
+  // GET_ALL_IRQS, whatever length it claims).
+  void fit() {
+    std::vector<Irq> all;
+    m.get_all(kFlicMaxBuffer, &all);
+    if (buf.size() < all.size() + 8) buf.resize(all.size() + 8);
+  }
+
   // --- checks after every operation ---
   void compare_irqs(const char* when) {
     if (!dev) return;
     std::vector<Irq> want;
-    const int mr = m.get_all(sizeof(Irq) * kBufIrqs, &want);
+    fit();
+    const int mr = m.get_all(sizeof(Irq) * buf.size(), &want);
     if (mr < 0) fail("the model's GET_ALL_IRQS failed");
-    memset(buf.data(), 0x5a, sizeof(Irq) * kBufIrqs);
-    const int r = dattr(KX_ATTR_GET, kGetAllIrqs, sizeof(Irq) * kBufIrqs, up(buf.data()));
+    memset(buf.data(), 0x5a, sizeof(Irq) * buf.size());
+    const int r = dattr(KX_ATTR_GET, kGetAllIrqs, sizeof(Irq) * buf.size(), up(buf.data()));
     if (r != mr) {
       fprintf(stderr, "s390_fuzzer: %s: GET_ALL_IRQS %d, model %d\n", when, r, mr);
       dump(want, r > 0 ? r : 0);
@@ -990,9 +1007,9 @@ struct Harness {
         break;
       case 6: {  // exactly the pending count
         std::vector<Irq> all;
-        m.get_all(sizeof(Irq) * kBufIrqs, &all);
+        m.get_all(kFlicMaxBuffer, &all);
         len = sizeof(Irq) * (all.size() + (x % 3)) - (x & 0x80 ? 1 : 0);
-        if (len == 0 || len > sizeof(Irq) * kBufIrqs) len = sizeof(Irq);
+        if (len == 0) len = sizeof(Irq);
         break;
       }
       default:
@@ -1000,7 +1017,8 @@ struct Harness {
     }
     const bool fault = b >= 0xf0;
     const bool nomem = b >= 0xe0 && b < 0xf0;
-    memset(buf.data(), 0x5a, sizeof(Irq) * kBufIrqs);
+    fit();
+    memset(buf.data(), 0x5a, sizeof(Irq) * buf.size());
     if (nomem) host::fail_allocation_after(0);
     const int r = dattr(KX_ATTR_GET, kGetAllIrqs, len, fault ? kBadAddr : up(buf.data()));
     host::fail_allocation_after(-1);
@@ -1019,7 +1037,7 @@ struct Harness {
     }
     if (r >= 0 && !fault) {  // nothing past the entries written
       const uint8_t* p = reinterpret_cast<const uint8_t*>(buf.data()) + sizeof(Irq) * r;
-      const size_t rest = sizeof(Irq) * kBufIrqs - sizeof(Irq) * r;
+      const size_t rest = sizeof(Irq) * buf.size() - sizeof(Irq) * r;
       for (size_t i = 0; i < rest && i < 4096; i++)
         if (p[i] != 0x5a) fail("GET_ALL_IRQS wrote past its entries");
     }
@@ -1069,6 +1087,27 @@ struct Harness {
     else
       m.clear_io(schid);
     expect(r, want, "CLEAR_IO_IRQ");
+  }
+
+  // One ENQUEUE of pfault-done interrupts up to and past the limit of
+  // 16320 (__inject_pfault_done()): -EBUSY at the first past it, the ones
+  // before kept.
+  void flood(uint8_t b) {
+    if (!dev) return;
+    static std::vector<Irq> many(kMaxPfaultIrqs + 8);
+    // one short of the limit, or one past it
+    const long n = static_cast<long>(kMaxPfaultIrqs - m.pfault.size()) + (b & 8 ? 1 : -1);
+    if (n <= 0) return;
+    for (long i = 0; i < n; i++) {
+      many[i] = {};
+      many[i].type = kTypePfaultDone;
+      put(many[i].u + 8, static_cast<uint64_t>(i));
+    }
+    const int r = dattr(KX_ATTR_SET, kEnqueue, sizeof(Irq) * n, up(many.data()));
+    T("  enqueue %ld pfault done: %d\n", n, r);
+    int want = 0;
+    for (long i = 0; i < n && !want; i++) want = m.inject(many[i]);
+    expect(r, want, "FLIC ENQUEUE past the pfault limit");
   }
 
   // --- adapters and AIS ---
@@ -1281,6 +1320,10 @@ struct Harness {
         }
         break;
       }
+      case 7:
+        // (rare: each costs some 0.5 s)
+        if ((b & 0xf0) == 0xf0 && in.u8() == 0x5a) return flood(b);
+        [[fallthrough]];
       default:
         create_vcpus();
     }
