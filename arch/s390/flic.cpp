@@ -240,7 +240,7 @@ class Flic {
 
   // flic_inject_airq(): attr is the adapter's id.
   kx::Status airq_inject(const kx_attr& a) {
-    return inject_adapter(static_cast<u32>(a.attr), false);
+    return s_.inject_adapter(static_cast<u32>(a.attr), nullptr);
   }
 
   kx::Status aism_all_set(const kx_attr& a) {
@@ -268,32 +268,6 @@ class Flic {
   // flic_has_attr(): every group, whatever the attribute.
   kx::Status has(const kx_attr&) { return kx::Status::ok(); }
 
-  // kvm_s390_inject_airq(): an adapter interrupt of the adapter's ISC;
-  // with AIS on and a suppressible adapter, none while the ISC is in
-  // NO-interruptions mode, and SINGLE mode turns into it after one.
-  // masked: the route path (set_adapter_int()) skips a masked adapter;
-  // AIRQ_INJECT does not look.
-  kx::Status inject_adapter(u32 id, bool route) {
-    const bool ais = s_.has_facility(kAisFacility);
-    kx::Guard<kx::Mutex> guard(&s_.adapter_lock);
-    if (id >= kMaxAdapters || !s_.adapters[id].registered) return kx::error(kx::kEINVAL);
-    const Adapter& ad = s_.adapters[id];
-    if (route && ad.masked) return kx::Status::ok();
-    const u32 isc = ad.isc;
-    if (ais && ad.suppressible && (s_.nimm & ais_bit(isc))) return kx::Status::ok();
-    kx::AllocChecker ac;
-    FloatIrq* irq = new (&ac) FloatIrq();
-    if (!ac.check()) return kx::error(kx::kENOMEM);
-    irq->type = kIntIoAiMask;
-    irq->u.io.io_int_word = isc_int_word(ad.isc);
-    if (kx::Status s = s_.inject(vm_, irq); s.is_error()) {
-      kx::destroy(irq);
-      return s;
-    }
-    if (ais && ad.suppressible && (s_.simm & ais_bit(isc))) s_.nimm |= ais_bit(isc);
-    return kx::Status::ok();
-  }
-
   static constexpr AttrGroup<Flic> kAttrGroups[] = {
       {kGetAllIrqs, nullptr, &Flic::get_all, &Flic::has},
       {kEnqueue, &Flic::enqueue, nullptr, &Flic::has},
@@ -314,6 +288,78 @@ class Flic {
 };
 
 }  // namespace flic
+
+namespace adapter {
+
+// get_ind_bit() and set_bit() on the big-endian machine: bit nr of the
+// page that holds addr, counted from the page's start; swapped, in MSB 0
+// order. Returns the guest address of the byte and the bit's mask in it.
+u64 indicator(u64 addr, u64 nr, bool swap, u8* mask) {
+  const u64 bit = nr + (addr & (KX_PAGE_SIZE - 1)) * 8;
+  const u64 b = swap ? bit ^ 63 : bit;
+  *mask = static_cast<u8>(1u << (b % 8));
+  return (addr & ~(KX_PAGE_SIZE - 1)) + (b / 64) * 8 + (7 - (b % 64) / 8);
+}
+
+// test_and_set_bit() of an indicator in guest memory; -EFAULT where
+// there is none (6.1's get_map_page() fails).
+kx::Result<bool> test_and_set(Vm& vm, u64 addr, u64 nr, bool swap) {
+  u8 mask;
+  const u64 gpa = indicator(addr, nr, swap, &mask);
+  u8 byte;
+  KX_TRY(vm.read_guest(gpa, &byte, 1));
+  if (byte & mask) return true;
+  byte |= mask;
+  KX_TRY(vm.write_guest(gpa, &byte, 1));
+  return false;
+}
+
+}  // namespace adapter
+
+// kvm_s390_inject_airq(): an adapter interrupt of the adapter's ISC;
+// with AIS on and a suppressible adapter, none while the ISC is in
+// NO-interruptions mode, and SINGLE mode turns into it after one. A route
+// (set_adapter_int()) first sets the indicator and summary bits: only a
+// summary bit that was clear, on an adapter not masked, raises one.
+// AIRQ_INJECT looks at neither.
+kx::Status S390Vm::inject_adapter(u32 id, const AdapterRoute* route) {
+  const bool ais = has_facility(flic::kAisFacility);
+  kx::Guard<kx::Mutex> guard(&adapter_lock);
+  if (id >= kMaxAdapters || !adapters[id].registered) return kx::error(kx::kEINVAL);
+  const Adapter& ad = adapters[id];
+  if (route) {
+    KX_TRY(adapter::test_and_set(vm(), route->ind_addr, route->ind_offset, ad.swap));
+    const bool summary_was_set =
+        KX_TRY(adapter::test_and_set(vm(), route->summary_addr, route->summary_offset, ad.swap));
+    if (summary_was_set || ad.masked) return kx::Status::ok();
+  }
+  const u8 bit = flic::ais_bit(ad.isc);
+  if (ais && ad.suppressible && (nimm & bit)) return kx::Status::ok();
+  kx::AllocChecker ac;
+  FloatIrq* irq = new (&ac) FloatIrq();
+  if (!ac.check()) return kx::error(kx::kENOMEM);
+  irq->type = kIntIoAiMask;
+  irq->u.io.io_int_word = isc_int_word(ad.isc);
+  if (kx::Status s = inject(vm(), irq); s.is_error()) {
+    kx::destroy(irq);
+    return s;
+  }
+  if (ais && ad.suppressible && (simm & bit)) nimm |= bit;
+  return kx::Status::ok();
+}
+
+// kvm_set_routing_entry(): the summary and indicator addresses must be
+// guest memory (gmap_translate()), the summary's first.
+kx::Status S390IrqChip::check_adapter_route(const AdapterRoute& route) const {
+  if (s_.vm().user_addr(route.summary_addr).is_error()) return kx::error(kx::kEFAULT);
+  if (s_.vm().user_addr(route.ind_addr).is_error()) return kx::error(kx::kEFAULT);
+  return kx::Status::ok();
+}
+
+// set_adapter_int(): nothing at level 0.
+void S390IrqChip::set_adapter(Vm&, const AdapterRoute& route, u32 level) {
+  if (level) (void)s_.inject_adapter(route.adapter_id, &route);
+}
 
 // KVM_S390_INTERRUPT on the VM fd (kvm_s390_inject_vm()): struct
 // kvm_s390_interrupt's parm and parm64 as each floating type packs them.

@@ -85,11 +85,15 @@ IdleEvent idle_event(Vcpu& vcpu) KX_REQUIRES(vcpu.mutex) {
                                                                    : IdleEvent::kNone;
 }
 
-// kvm_vm_ioctl_enable_cap(): the AIS facility (72) and, where the machine
-// has it, the configuration-topology facility (11) join the VM's model
-// before its first vCPU. No flags.
+// kvm_vm_ioctl_enable_cap(): KVM_CREATE_IRQCHIP allowed, or the AIS facility (72) and, where the
+// machine has it, the configuration-topology facility (11) join the VM's model before its first
+// vCPU. No flags.
 kx::Status vm_enable_cap(Vm& vm, const EnableCap& req) {
   if (req.flags) return kx::error(kx::kEINVAL);
+  if (req.cap == KX_CAP_S390_IRQCHIP) {
+    s390_vm(vm).use_irqchip.store(true);
+    return kx::Status::ok();
+  }
   u32 facility;
   if (req.cap == KX_CAP_S390_AIS)
     facility = 72;
@@ -256,11 +260,14 @@ constexpr VcpuIoctl kVcpuIoctls[] = {
 };
 
 // KVM_CREATE_IRQCHIP (kvm_arch_vm_ioctl()): -EINVAL unless the VMM
-// enabled KVM_CAP_S390_IRQCHIP (kvm->arch.use_irqchip), after which it
-// installs an empty GSI routing table. kvm_ext does not offer that
-// capability yet (it comes with the FLIC and adapter routes), so every
-// VM is one without it.
-kx::Result<long> create_irqchip_ioctl(Vm&, u64) { return kx::kEINVAL; }
+// enabled KVM_CAP_S390_IRQCHIP (kvm->arch.use_irqchip); then an empty GSI
+// routing table, each time.
+kx::Result<long> create_irqchip_ioctl(Vm& vm, u64) {
+  if (!s390_vm(vm).use_irqchip.load()) return kx::kEINVAL;
+  RoutingTable* empty = KX_TRY(RoutingTable::Build(nullptr, nullptr, 0));
+  vm.replace_routing(empty);
+  return 0;
+}
 
 kx::Result<long> interrupt_ioctl(Vm& vm, u64 arg);
 
@@ -284,6 +291,7 @@ constexpr CapRow kCaps[] = {
     // (Documentation/differences.rst).
     {KX_CAP_SET_GUEST_DEBUG2, kGuestDbgValid, nullptr},
     {KX_CAP_VM_ATTRIBUTES, 1, nullptr},
+    {KX_CAP_S390_IRQCHIP, 1, nullptr},
     {KX_CAP_S390_AIS, 1, nullptr},
     {KX_CAP_S390_AIS_MIGRATION, 1, nullptr},
     // sclp.has_cmma: the machine's.
@@ -324,7 +332,8 @@ const Personality kS390Personality = {
     .address_spaces = 1,
     .valid_mem_flags = KX_MEM_LOG_DIRTY_PAGES,
     .manual_dirty_log_caps = 0,
-    .irq = {.msi = false, .routing = false, .irqfd = false},
+    // HAVE_KVM_IRQ_ROUTING and HAVE_KVM_IRQFD, no HAVE_KVM_MSI.
+    .irq = {.msi = false, .routing = true, .irqfd = true},
     .irq_features = nullptr,
     .caps = s390::kCaps,
     .ncaps = kx::array_size(s390::kCaps),

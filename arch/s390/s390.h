@@ -200,11 +200,41 @@ struct CpuModel {
   bool subfuncs_written;
 };
 
+class S390Vm;
+
+// What s390's KVM has of an in-kernel interrupt controller: no pins and
+// no MSIs (kvm_set_routing_entry() takes adapter entries alone); an
+// adapter route sets the guest's indicator bits and raises an adapter
+// interrupt. Floating interrupts reach vCPUs through the FLIC's queue,
+// which Personality::idle_event reads.
+class S390IrqChip final : public IrqChip {
+ public:
+  explicit S390IrqChip(S390Vm& s) : s_(s) {}
+  kx::Status check_route(u32, u32) const override { return kx::error(kx::kEINVAL); }
+  kx::Status set_pin(Vm&, u32, u32, u32) override { return kx::error(kx::kEINVAL); }
+  kx::Result<int> signal_msi(Vm&, const Msi&) override { return kx::kEINVAL; }
+  kx::Status check_msi_route() const override { return kx::error(kx::kEINVAL); }
+  kx::Status check_adapter_route(const AdapterRoute& route) const override;
+  void set_adapter(Vm& vm, const AdapterRoute& route, u32 level) override;
+  bool ready(Vm&) override { return true; }
+  bool vcpu_has_interrupt(Vcpu&) override { return false; }
+
+ private:
+  S390Vm& s_;
+};
+
 // kvm->arch, for what kvm_ext has of it.
 class S390Vm final : public ArchVm {
  public:
   S390Vm();
   ~S390Vm() override;
+
+  void attach(Vm& vm) override { vm_ = &vm; }
+  Vm& vm() const { return *vm_; }
+  IrqChip* irqchip() override { return &irqchip_; }
+  // kvm_s390_inject_airq() for adapter id, after set_adapter_int()'s
+  // indicators when a route fires: -EINVAL for no such adapter.
+  kx::Status inject_adapter(u32 id, const AdapterRoute* route) KX_EXCLUDES(adapter_lock);
 
   kx::Status check_slot(u64 base_gfn, u64 npages, u64 userspace_addr) const override;
   void slot_committed(Memslot& slot) override;
@@ -260,6 +290,12 @@ class S390Vm final : public ArchVm {
   // migration mode still has to report (kvm->arch.cmma_dirty_pages).
   kx::Atomic<bool> uses_cmm;
   kx::Atomic<u64> cmma_dirty;
+  // KVM_CAP_S390_IRQCHIP: KVM_CREATE_IRQCHIP is allowed.
+  kx::Atomic<bool> use_irqchip;
+
+ private:
+  Vm* vm_ = nullptr;
+  S390IrqChip irqchip_{*this};
 };
 
 // vcpu->arch, for what kvm_ext has of it; under Vcpu::mutex.

@@ -12,6 +12,7 @@
 namespace kvm {
 
 class IrqChip;
+class Vm;
 struct Memslot;
 
 class ArchVm {
@@ -33,6 +34,8 @@ class ArchVm {
   // about to be deleted.
   virtual void slot_committed(Memslot& slot) {}
   virtual void slot_deleting(Memslot& slot) {}
+  // The VM this state belongs to, once it exists (Vm::Create()).
+  virtual void attach(Vm& vm) {}
   // The VM's interrupt controller (irqchip.h), or null where the
   // architecture has none in the kernel.
   virtual IrqChip* irqchip() { return nullptr; }

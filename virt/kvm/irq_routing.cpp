@@ -19,7 +19,7 @@ kx::Result<RoutingTable*> RoutingTable::Build(const IrqChip* chip, const UserRou
   KX_TRY(t->routes_.reserve(n));
   for (u32 i = 0; i < n; i++) {
     const UserRoute& e = entries[i];
-    Route r = {e.gsi, e.type, 0, 0, {}};
+    Route r = {e.gsi, e.type, 0, 0, {}, {}};
     switch (e.type) {
       case kRouteIrqchip:
         if (e.flags || !chip) return kx::kEINVAL;
@@ -29,7 +29,13 @@ kx::Result<RoutingTable*> RoutingTable::Build(const IrqChip* chip, const UserRou
         break;
       case kRouteMsi:
         if (e.flags & ~kMsiValidDevid) return kx::kEINVAL;
+        if (chip) KX_TRY(chip->check_msi_route());
         r.msi = Msi{e.u.msi.address_lo, e.u.msi.address_hi, e.u.msi.data, e.flags, e.u.msi.devid};
+        break;
+      case kRouteS390Adapter:
+        if (e.flags || !chip) return kx::kEINVAL;
+        KX_TRY(chip->check_adapter_route(e.u.adapter));
+        r.adapter = e.u.adapter;
         break;
       default:
         return kx::kEINVAL;
@@ -57,7 +63,8 @@ kx::Result<RoutingTable*> RoutingTable::Identity(u32 pins) {
   if (!ac.check()) return kx::kENOMEM;
   kx::Owned<RoutingTable> owned(t);
   KX_TRY(t->routes_.reserve(pins));
-  for (u32 i = 0; i < pins; i++) KX_TRY(t->routes_.push_back(Route{i, kRouteIrqchip, 0, i, {}}));
+  for (u32 i = 0; i < pins; i++)
+    KX_TRY(t->routes_.push_back(Route{i, kRouteIrqchip, 0, i, {}, {}}));
   return owned.release();
 }
 

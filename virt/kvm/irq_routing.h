@@ -16,6 +16,7 @@ namespace kvm {
 constexpr u32 kMaxIrqRoutes = 4096;      // KVM_MAX_IRQ_ROUTES
 constexpr u32 kRouteIrqchip = 1;         // KVM_IRQ_ROUTING_IRQCHIP
 constexpr u32 kRouteMsi = 2;             // KVM_IRQ_ROUTING_MSI
+constexpr u32 kRouteS390Adapter = 3;     // KVM_IRQ_ROUTING_S390_ADAPTER
 constexpr u32 kMsiValidDevid = 1u << 0;  // KVM_MSI_VALID_DEVID
 
 // struct kvm_irq_routing_entry, as userspace writes it.
@@ -35,6 +36,7 @@ struct UserRoute {
       u32 data;
       u32 devid;
     } msi;
+    AdapterRoute adapter;
     u32 raw[8];
   } u;
 };
@@ -46,7 +48,8 @@ struct Route {
   u32 type;
   u32 irqchip;  // kRouteIrqchip
   u32 pin;
-  Msi msi;  // kRouteMsi; flags is the entry's (KVM_MSI_VALID_DEVID)
+  Msi msi;               // kRouteMsi; flags is the entry's (KVM_MSI_VALID_DEVID)
+  AdapterRoute adapter;  // kRouteS390Adapter
 };
 
 class RoutingTable {
@@ -64,7 +67,8 @@ class RoutingTable {
   // Without KVM_SET_GSI_ROUTING (book3s: no HAVE_KVM_IRQ_ROUTING), GSI i
   // is pin i of irqchip 0 (kvm_irq_map_gsi()).
   static constexpr Route pin_of(u32 gsi) {
-    return Route{.gsi = gsi, .type = kRouteIrqchip, .irqchip = 0, .pin = gsi, .msi = {}};
+    return Route{
+        .gsi = gsi, .type = kRouteIrqchip, .irqchip = 0, .pin = gsi, .msi = {}, .adapter = {}};
   }
 
   // The routes of `gsi`, in table order; at most 1 + irqchips.

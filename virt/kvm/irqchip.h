@@ -5,6 +5,7 @@
 // XICS, XIVE, the MPIC and the FLIC are the next.
 #pragma once
 
+#include <kx/errno.h>
 #include <kx/result.h>
 #include <kx/types.h>
 
@@ -22,12 +23,32 @@ struct Msi {
   u32 devid;
 };
 
+// An s390 adapter route's indicators (struct kvm_irq_routing_s390_adapter):
+// guest addresses and bit offsets, and the FLIC adapter it fires.
+struct AdapterRoute {
+  u64 ind_addr;
+  u64 summary_addr;
+  u64 ind_offset;
+  u32 summary_offset;
+  u32 adapter_id;
+};
+
 class IrqChip {
  public:
   // kvm_set_routing_entry(): an IRQCHIP routing entry names a pin this
   // controller has (-EINVAL otherwise). Only the numbering is checked:
   // whether the interrupt behind the pin exists is decided when it fires.
   virtual kx::Status check_route(u32 irqchip, u32 pin) const = 0;
+  // kvm_set_routing_entry() of an MSI entry: whether this controller
+  // takes them (s390's has no MSI: -EINVAL).
+  virtual kx::Status check_msi_route() const { return kx::Status::ok(); }
+  // ... of an s390 adapter entry: only s390's takes them (its indicators
+  // must be guest memory, else -EFAULT); -EINVAL elsewhere.
+  virtual kx::Status check_adapter_route(const AdapterRoute&) const {
+    return kx::error(kx::kEINVAL);
+  }
+  // An adapter route fired (set_adapter_int()): process context.
+  virtual void set_adapter(Vm& vm, const AdapterRoute& route, u32 level) {}
   // A routed line (kvm_set_irq()'s entry->set): process context.
   // The level is KVM_IRQ_LINE's as given (1 and 0 from irqfds): the
   // controller narrows it as its kvm_set_irq() entry does.

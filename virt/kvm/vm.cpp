@@ -27,6 +27,7 @@ kx::Result<Vm*> Vm::Create(const Personality* p, unsigned long type, void* owner
     return kx::kENOMEM;
   }
   if (p->irq_features) vm->irq_ = p->irq_features(vm);
+  if (arch) arch->attach(*vm);
   g_vm_count.fetch_add(1);
   return vm;
 }
@@ -475,8 +476,10 @@ u32 Vm::set_irq(u32 gsi, u32 level) {
     // an interrupt (an SPI the GIC lacks, an MSI without an ITS) is dropped.
     if (routes[i].type == kRouteIrqchip)
       (void)chip->set_pin(*this, routes[i].irqchip, routes[i].pin, level);
-    else
+    else if (routes[i].type == kRouteMsi)
       chip->route_msi(*this, routes[i].msi, level != 0);
+    else
+      chip->set_adapter(*this, routes[i].adapter, level);
   }
   return chip ? n : 0;
 }
@@ -484,8 +487,9 @@ u32 Vm::set_irq(u32 gsi, u32 level) {
 bool Vm::inject_atomic(const Route& r) {
   IrqChip* chip = irqchip();
   if (!chip) return false;
-  return r.type == kRouteIrqchip ? chip->pin_edge_atomic(*this, r.irqchip, r.pin)
-                                 : chip->msi_atomic(*this, r.msi);
+  if (r.type == kRouteIrqchip) return chip->pin_edge_atomic(*this, r.irqchip, r.pin);
+  if (r.type == kRouteMsi) return chip->msi_atomic(*this, r.msi);
+  return false;  // an adapter route writes guest memory
 }
 
 void Vm::irq_acked(u32 irqchip, u32 pin) {

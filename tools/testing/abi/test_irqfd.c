@@ -145,14 +145,43 @@ static void t_caps(const struct abi_test *t)
 	expect_eq(check_ext(vm, KVM_CAP_IRQFD_RESAMPLE), want_fd);
 }
 
-/* Where the configuration lacks them, both are unknown VM ioctls. */
-static void t_absent(const struct abi_test *t)
+/*
+ * s390's kvm_set_routing_entry() takes adapter entries alone, flags 0,
+ * their summary and indicator addresses guest memory (gmap_translate():
+ * -EFAULT); an irqfd on such a GSI is accepted.
+ */
+static void t_s390_routes(const struct abi_test *t)
 {
 	int vm = new_vm(0);
+	struct kvm_irq_routing_entry e = { .gsi = 3, .type = KVM_IRQ_ROUTING_S390_ADAPTER };
+	size_t len = 1 << 20;
+	void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct kvm_userspace_memory_region r = { .slot = 0, .guest_phys_addr = 0,
+						 .memory_size = len,
+						 .userspace_addr = (__u64)(uintptr_t)mem };
+	int efd = new_eventfd();
 
 	(void)t;
-	expect_errno(ioctl(vm, KVM_SET_GSI_ROUTING, g_bad_ptr), P->unknown_vm_ioctl_errno);
-	expect_errno(ioctl(vm, KVM_IRQFD, g_bad_ptr), P->unknown_vm_ioctl_errno);
+	if (mem == MAP_FAILED) {
+		fail("mmap: %s", errno_name(errno));
+		return;
+	}
+	e.u.adapter.ind_addr = 0x1000;
+	e.u.adapter.summary_addr = 0x2000;
+	expect_errno(set_routing(vm, &e, 1), EFAULT); /* no memory yet */
+	expect_errno(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r), 0);
+	expect_errno(set_routing(vm, &e, 1), 0);
+	e.u.adapter.ind_addr = len;
+	expect_errno(set_routing(vm, &e, 1), EFAULT);
+	e.u.adapter.ind_addr = 0x1000;
+	e.flags = 1;
+	expect_errno(set_routing(vm, &e, 1), EINVAL);
+	e = chip_route(3, 0, 0);
+	expect_errno(set_routing(vm, &e, 1), EINVAL);
+	e = msi_route(3, 0);
+	expect_errno(set_routing(vm, &e, 1), EINVAL);
+	expect_errno(irqfd(vm, efd, 3, 0, 0), 0);
+	munmap(mem, len);
 }
 
 static void t_no_routing(const struct abi_test *t)
@@ -461,10 +490,10 @@ static const struct abi_test irqfd_tests[] = {
 	  M_PPC, 0, 0, 1 },
 	{ "KVM_SET_GSI_ROUTING is an unknown VM ioctl on book3s (no HAVE_KVM_IRQ_ROUTING)",
 	  REF_CAPS, t_no_routing, M_PPC, 0, 0, 0 },
-	{ "no GSI routing or irqfds here yet: the caps 0, the ioctls unknown", REF_CAPS, t_caps,
-	  M_S390, E, 0, 0 },
-	{ "KVM_SET_GSI_ROUTING and KVM_IRQFD are unknown VM ioctls here", REF_CAPS, t_absent,
-	  M_S390, E, 0, 0 },
+	{ "s390: KVM_CAP_IRQ_ROUTING 4096, KVM_CAP_IRQFD and _RESAMPLE 1", REF_CAPS, t_caps,
+	  M_S390, 0, 1, 1 },
+	{ "s390: SET_GSI_ROUTING takes adapter entries in guest memory (-EFAULT), no pins or MSIs",
+	  REF_ROUTING, t_s390_routes, M_S390, 0, 0, 0 },
 	{ "SET_GSI_ROUTING: header -EFAULT, nr > 4096 -EINVAL, flags -EINVAL, entries -EFAULT",
 	  REF_ROUTING, t_routing_header, A, 0, 0, 0 },
 	{ "SET_GSI_ROUTING entries: GSI, irqchip, pin, flags, type, one MSI or distinct irqchips",

@@ -5,6 +5,9 @@
 // by its PSW mask and control registers, and allocation failure.
 #include <gtest/gtest.h>
 
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -340,6 +343,88 @@ TEST_F(S390FlicTest, AllocationFailure) {
   host::fail_allocation_after(0);
   EXPECT_EQ(Attr(flic_, KX_ATTR_GET, kGetAll, buf.size() * sizeof(Irq), buf.data()), -ENOBUFS);
   host::fail_allocation_after(-1);
+}
+
+// An adapter route (KVM_IRQ_ROUTING_S390_ADAPTER) fired by an irqfd:
+// the indicator and summary bits set in guest memory (MSB 0 order with
+// swap), one adapter interrupt per clear summary bit; a masked adapter
+// gets its bits and no interrupt. Routes with indicators outside guest
+// memory are -EFAULT; pins and MSIs -EINVAL.
+TEST_F(S390FlicTest, AdapterRouteSetsIndicatorsAndInjects) {
+  Flic();
+  alignas(4096) static uint8_t ram[2 * 4096];
+  memset(ram, 0, sizeof(ram));
+  kx_memory_region r = {0, 0, 0x10000, sizeof(ram), reinterpret_cast<uintptr_t>(ram)};
+  ASSERT_EQ(kx_vm_set_memory_region(vm_, &r), 0);
+  const uint8_t a[8] = {7, 0, 0, 0, 6 /* isc */, 1 /* maskable */, 1 /* swap */, 0};
+  ASSERT_EQ(Attr(flic_, KX_ATTR_SET, kAdapterRegister, 0, a), 0);
+  struct Entry {
+    uint32_t gsi, type, flags, pad;
+    uint64_t ind_addr, summary_addr, ind_offset;
+    uint32_t summary_offset, adapter_id;
+  };
+  static_assert(sizeof(Entry) == 48);
+  struct {
+    uint32_t nr, flags;
+    Entry e[2];
+  } rt = {1, 0, {{5, 3, 0, 0, 0x10010, 0x11000, 10, 1, 7}, {}}};
+  ASSERT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&rt)), 0);
+  const int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  struct {
+    uint32_t fd, gsi, flags, resamplefd;
+    uint8_t pad[16];
+  } irqfd = {static_cast<uint32_t>(fd), 5, 0, 0, {}};
+  ASSERT_EQ(kx_vm_ioctl(vm_, KX_IRQFD, reinterpret_cast<uintptr_t>(&irqfd)), 0);
+  const uint64_t one = 1;
+  auto fire = [&] {
+    ASSERT_EQ(write(fd, &one, sizeof(one)), 8);
+    for (int i = 0; i < 200 && !(ram[0x1000] & 0x40); i++) usleep(1000);
+    usleep(5000);
+  };
+  fire();
+  EXPECT_EQ(ram[0x10 + 1], 0x20);  // bit 10 of the indicators, MSB 0
+  EXPECT_EQ(ram[0x1000], 0x40);    // bit 1 of the summary
+  std::vector<Irq> all = All();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].type, kAi);
+  EXPECT_EQ(all[0].w[1], (6u << 27) | 0x80000000u);
+  ASSERT_EQ(Attr(flic_, KX_ATTR_SET, kClearIrqs, 0, nullptr), 0);
+  fire();  // the summary bit is still set: no second interrupt
+  EXPECT_EQ(All().size(), 0u);
+  ram[0x1000] = 0;
+  uint8_t mask[16] = {7, 0, 0, 0, 1 /* MASK */, 1};
+  ASSERT_EQ(Attr(flic_, KX_ATTR_SET, kAdapterModify, 0, mask), 0);
+  fire();
+  EXPECT_EQ(ram[0x1000], 0x40);
+  EXPECT_EQ(All().size(), 0u);  // masked
+
+  rt.e[0].summary_addr = 0x90000;
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&rt)), -EFAULT);
+  rt.e[0].summary_addr = 0x11000;
+  rt.e[0].flags = 1;
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&rt)), -EINVAL);
+  rt.e[0] = {5, 1 /* IRQCHIP */, 0, 0, 0, 0, 0, 0, 0};
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&rt)), -EINVAL);
+  rt.e[0].type = 2;  // MSI
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_SET_GSI_ROUTING, reinterpret_cast<uintptr_t>(&rt)), -EINVAL);
+  irqfd.flags = 1;  // deassign
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_IRQFD, reinterpret_cast<uintptr_t>(&irqfd)), 0);
+  close(fd);
+}
+
+// KVM_CREATE_IRQCHIP needs KVM_CAP_S390_IRQCHIP; then it empties the
+// routing table.
+TEST_F(S390FlicTest, CreateIrqchipNeedsTheCapability) {
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_CREATE_IRQCHIP, 0), -EINVAL);
+  kx_enable_cap c = {};
+  c.cap = KX_CAP_S390_IRQCHIP;
+  c.flags = 1;
+  EXPECT_EQ(kx_vm_enable_cap(vm_, &c), -EINVAL);
+  c.flags = 0;
+  ASSERT_EQ(kx_vm_enable_cap(vm_, &c), 0);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_CREATE_IRQCHIP, 0), 0);
+  EXPECT_EQ(kx_vm_ioctl(vm_, KX_CREATE_IRQCHIP, 0), 0);
+  EXPECT_EQ(kx_check_extension(KX_S390, nullptr, KX_CAP_S390_IRQCHIP), 1);
 }
 
 }  // namespace
