@@ -335,3 +335,12 @@ KX_ERRNO(ENOSPC, 28);
 KX_ERRNO(ERANGE, 34);
 KX_ERRNO(EOPNOTSUPP, 95);
 KX_ERRNO(ENOBUFS, 105);
+
+/*
+ * s390's struct kvm_run has psw_mask and psw_addr where the host's exit
+ * union starts (kvm_ext.h's KVM_EXT_S390_RUN_PSW_MASK), and its union 16
+ * bytes further on: kvm_ext_write_exit() and the core's enablement() rely
+ * on both.
+ */
+static_assert(offsetof(struct kvm_run, mmio) == KVM_EXT_S390_RUN_PSW_MASK);
+static_assert(KVM_EXT_S390_RUN_PSW_ADDR - KVM_EXT_S390_RUN_PSW_MASK == 8);

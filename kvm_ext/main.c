@@ -142,6 +142,29 @@ module_param_cb(ppc_host, &ppc_host_ops, NULL, 0644);
 MODULE_PARM_DESC(ppc_host,
 		 "emulated POWER host: power8 (XICS; default), power9 (XIVE) or e500mc (MPIC)");
 
+/*
+ * The emulated s390 machine (module parameter s390_machine, read-only in
+ * effect): one model, named with its version (arch/s390/machine.cpp).
+ * Setting it to that name, or to "z15", is accepted and changes nothing.
+ */
+static int s390_machine_set(const char *val, const struct kernel_param *kp)
+{
+	return sysfs_streq(val, "z15") || sysfs_streq(val, kx_s390_machine()) ? 0 : -EINVAL;
+}
+
+static int s390_machine_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", kx_s390_machine());
+}
+
+static const struct kernel_param_ops s390_machine_ops = {
+	.set = s390_machine_set,
+	.get = s390_machine_get,
+};
+
+module_param_cb(s390_machine, &s390_machine_ops, NULL, 0444);
+MODULE_PARM_DESC(s390_machine, "emulated s390 machine: z15 (model z15-8561.1, the only one)");
+
 struct kvm_ext_node {
 	enum kx_personality personality;
 	struct miscdevice misc;

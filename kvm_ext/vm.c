@@ -354,19 +354,26 @@ static int kvm_ext_vcpu_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-/* Writes an exit into kvm_run; one the core did not set leaves it alone. */
+/*
+ * Writes an exit into kvm_run; one the core did not set leaves it alone.
+ * s390's struct kvm_run has psw_mask and psw_addr before the exit union
+ * (KVM_EXT_S390_RUN_PSW_MASK), so there the union's fields are 16 bytes
+ * further on than the host's struct kvm_run puts them.
+ */
 static void kvm_ext_write_exit(struct kx_vcpu *vcpu, const struct kx_exit *e)
 {
 	struct kvm_run *run = kx_vcpu_page(vcpu, 0);
+	bool s390 = kx_vm_personality(kx_vcpu_vm(vcpu)) == KX_S390;
+	struct kvm_run *u = (struct kvm_run *)((char *)run + (s390 ? 16 : 0));
 
 	if (!e->set)
 		return;
 	run->exit_reason = e->reason;
 	if (e->reason == KVM_EXIT_MMIO) {
-		run->mmio.phys_addr = e->mmio_addr;
-		run->mmio.len = e->mmio_len;
-		run->mmio.is_write = e->mmio_is_write;
-		memcpy(run->mmio.data, e->mmio_data, sizeof(run->mmio.data));
+		u->mmio.phys_addr = e->mmio_addr;
+		u->mmio.len = e->mmio_len;
+		u->mmio.is_write = e->mmio_is_write;
+		memcpy(u->mmio.data, e->mmio_data, sizeof(u->mmio.data));
 	} else if (e->reason == KVM_EXIT_SYSTEM_EVENT) {
 		memset(&run->system_event, 0, sizeof(run->system_event));
 		run->system_event.type = e->event_type;

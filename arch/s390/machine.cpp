@@ -126,3 +126,5 @@ void init_model(CpuModel& model) {
 
 }  // namespace s390
 }  // namespace kvm
+
+extern "C" const char* kx_s390_machine(void) { return kvm::s390::machine().name; }

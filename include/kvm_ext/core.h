@@ -231,6 +231,9 @@ enum kx_ppc_host_model {
 int kx_ppc_set_host(unsigned int model); /* -EINVAL for no such model */
 unsigned int kx_ppc_get_host(void);
 
+/* The emulated s390 machine's model name, with its version. */
+const char *kx_s390_machine(void);
+
 /* Devices */
 struct kx_device_ops {
 	const char *name;

@@ -70,6 +70,14 @@ struct personality {
 
 const struct personality *personality_by_name(const char *name);
 
+/*
+ * kvm_run's exit union as this architecture lays it out: s390's struct
+ * kvm_run has psw_mask and psw_addr (16 bytes) before it, so its union
+ * sits 16 bytes after the host's <linux/kvm.h> says.
+ */
+#define RUN_MMIO(run) \
+	((__typeof__(&(run)->mmio))((char *)&(run)->mmio + (P->id == P_S390 ? 16 : 0)))
+
 /* ------------------------------------------------------------ test table */
 
 #define T_EXT (1U << 0) /* kvm_ext behaviour (extension or idle guest): skipped on /dev/kvm */

@@ -229,17 +229,17 @@ static void t_mmio_store(const struct abi_test *t)
 		__u64 addr = NO_SLOT + 0x10 * i + 3, data = 0x8877665544332211ULL;
 		__u32 result = 0, k;
 
-		memset(c.run->mmio.data, 0xee, sizeof(c.run->mmio.data));
+		memset(RUN_MMIO(c.run)->data, 0xee, sizeof(RUN_MMIO(c.run)->data));
 		c.run->exit_reason = KVM_EXIT_UNKNOWN;
 		if (!expect_errno(guest_access(c.vcpu, MEM, W, addr, mlens[i], &data, &result), 0))
 			continue;
 		expect_eq(result, KVM_EXT_RESULT_EXIT);
 		expect_eq(c.run->exit_reason, KVM_EXIT_MMIO);
-		expect_eq(c.run->mmio.phys_addr, addr);
-		expect_eq(c.run->mmio.len, mlens[i]);
-		expect_eq(c.run->mmio.is_write, 1);
+		expect_eq(RUN_MMIO(c.run)->phys_addr, addr);
+		expect_eq(RUN_MMIO(c.run)->len, mlens[i]);
+		expect_eq(RUN_MMIO(c.run)->is_write, 1);
 		for (k = 0; k < mlens[i]; k++)
-			if (!expect_eq(c.run->mmio.data[k], (__u8)(data >> (8 * k))))
+			if (!expect_eq(RUN_MMIO(c.run)->data[k], (__u8)(data >> (8 * k))))
 				diag("  mmio.data[%u] of a %u-byte store", k, mlens[i]);
 	}
 	/* RAM untouched */
@@ -260,15 +260,15 @@ static void t_mmio_load(const struct abi_test *t)
 	expect_eq(result, KVM_EXT_RESULT_EXIT);
 	expect_eq(data, 0);
 	expect_eq(c.run->exit_reason, KVM_EXIT_MMIO);
-	expect_eq(c.run->mmio.phys_addr, NO_SLOT + 0x40);
-	expect_eq(c.run->mmio.len, 4);
-	expect_eq(c.run->mmio.is_write, 0);
+	expect_eq(RUN_MMIO(c.run)->phys_addr, NO_SLOT + 0x40);
+	expect_eq(RUN_MMIO(c.run)->len, 4);
+	expect_eq(RUN_MMIO(c.run)->is_write, 0);
 	/* just below and just past the slot are not RAM either */
 	expect_errno(guest_access(c.vcpu, MEM, 0, GPA - 8, 8, &data, &result), 0);
 	expect_eq(result, KVM_EXT_RESULT_EXIT);
 	expect_errno(guest_access(c.vcpu, MEM, 0, GPA + SLOT_SZ, 1, &data, &result), 0);
 	expect_eq(result, KVM_EXT_RESULT_EXIT);
-	expect_eq(c.run->mmio.phys_addr, GPA + SLOT_SZ);
+	expect_eq(RUN_MMIO(c.run)->phys_addr, GPA + SLOT_SZ);
 }
 
 /* arm64: a store to a KVM_MEM_READONLY slot is MMIO; a load reads RAM. */
@@ -285,11 +285,11 @@ static void t_readonly(const struct abi_test *t)
 	if (expect_errno(guest_access(c.vcpu, MEM, W, GPA + 0x20, 8, &data, &result), 0)) {
 		expect_eq(result, KVM_EXT_RESULT_EXIT);
 		expect_eq(c.run->exit_reason, KVM_EXIT_MMIO);
-		expect_eq(c.run->mmio.phys_addr, GPA + 0x20);
-		expect_eq(c.run->mmio.len, 8);
-		expect_eq(c.run->mmio.is_write, 1);
+		expect_eq(RUN_MMIO(c.run)->phys_addr, GPA + 0x20);
+		expect_eq(RUN_MMIO(c.run)->len, 8);
+		expect_eq(RUN_MMIO(c.run)->is_write, 1);
 		for (k = 0; k < 8; k++)
-			expect_eq(c.run->mmio.data[k], (__u8)(data >> (8 * k)));
+			expect_eq(RUN_MMIO(c.run)->data[k], (__u8)(data >> (8 * k)));
 	}
 	for (k = 0; k < 8; k++)
 		expect_eq(c.mem[0x20 + k], pattern(0x20 + k));

@@ -119,11 +119,11 @@ static bool expect_exit(const struct ctx *c, __u64 addr, __u32 len, __u64 data)
 
 	if (!expect_eq(store(c, addr, len, data), KVM_EXT_RESULT_EXIT) ||
 	    !expect_eq(c->run->exit_reason, KVM_EXIT_MMIO) ||
-	    !expect_eq(c->run->mmio.phys_addr, addr) || !expect_eq(c->run->mmio.len, len) ||
-	    !expect_eq(c->run->mmio.is_write, 1))
+	    !expect_eq(RUN_MMIO(c->run)->phys_addr, addr) || !expect_eq(RUN_MMIO(c->run)->len, len) ||
+	    !expect_eq(RUN_MMIO(c->run)->is_write, 1))
 		return false;
 	for (i = 0; i < len; i++)
-		if (!expect_eq(c->run->mmio.data[i], (__u8)(data >> (8 * i))))
+		if (!expect_eq(RUN_MMIO(c->run)->data[i], (__u8)(data >> (8 * i))))
 			return false;
 	return true;
 }
@@ -374,7 +374,7 @@ static void t_nonmatch_exits(const struct abi_test *t)
 	/* Loads are never an ioeventfd's. */
 	expect_eq(load(&c, ADDR, 4, &data), KVM_EXT_RESULT_EXIT);
 	expect_eq(c.run->exit_reason, KVM_EXIT_MMIO);
-	expect_eq(c.run->mmio.is_write, 0);
+	expect_eq(RUN_MMIO(c.run)->is_write, 0);
 	expect_eq(data, 0);
 	expect_eq(eventfd_count(efd), 0);
 	expect_kernel(&c, ADDR, 4, 0x1234);

@@ -85,16 +85,16 @@ static void t_run_entry_untouched(const struct abi_test *t)
 	expect_eq(c.run->exit_reason, KVM_EXIT_UNKNOWN);
 	/* an MMIO exit the VMM has not completed */
 	c.run->exit_reason = KVM_EXIT_MMIO;
-	c.run->mmio.phys_addr = 0x12345678;
-	c.run->mmio.len = 4;
-	c.run->mmio.is_write = 1;
-	memcpy(c.run->mmio.data, data, sizeof(data));
+	RUN_MMIO(c.run)->phys_addr = 0x12345678;
+	RUN_MMIO(c.run)->len = 4;
+	RUN_MMIO(c.run)->is_write = 1;
+	memcpy(RUN_MMIO(c.run)->data, data, sizeof(data));
 	expect_eq(run_nonblocking(c.vcpu, c.run), -1);
 	expect_eq(c.run->exit_reason, KVM_EXIT_MMIO);
-	expect_eq(c.run->mmio.phys_addr, 0x12345678);
-	expect_eq(c.run->mmio.len, 4);
-	expect_eq(c.run->mmio.is_write, 1);
-	expect_eq(memcmp(c.run->mmio.data, data, sizeof(data)), 0);
+	expect_eq(RUN_MMIO(c.run)->phys_addr, 0x12345678);
+	expect_eq(RUN_MMIO(c.run)->len, 4);
+	expect_eq(RUN_MMIO(c.run)->is_write, 1);
+	expect_eq(memcmp(RUN_MMIO(c.run)->data, data, sizeof(data)), 0);
 }
 
 /* ppc (in PAPR mode), s390: the idle guest runs until a signal: -EINTR, KVM_EXIT_INTR. */

@@ -133,6 +133,16 @@ static void t_cap(const struct abi_test *t)
 		expect_eq(check_ext(vm, t->a), want);
 }
 
+/* The emulated s390 machine's model, with its version (s390_machine). */
+static void t_s390_machine(const struct abi_test *t)
+{
+	const char *name = param_read("s390_machine");
+
+	(void)t;
+	desc_append(": %s", name);
+	expect_eq(strcmp(name, "z15-8561.1"), 0);
+}
+
 #define REF_CAP "api.rst 4.4 KVM_CHECK_EXTENSION"
 #define CAP(c, flags) { "KVM_CHECK_EXTENSION(" #c ") on the system and VM fd", REF_CAP, t_cap, 0, flags, c, 0 }
 
@@ -147,6 +157,8 @@ static const struct abi_test system_tests[] = {
 	  t_sys_unknown, 0, 0, 0, 0 },
 	{ "removed KVM_TRACE_ENABLE/PAUSE/DISABLE on the system fd -EOPNOTSUPP (kvm_dev_ioctl)",
 	  "api.rst 4 API description", t_sys_trace, 0, 0, 0, 0 },
+	{ "module parameter s390_machine names the emulated machine",
+	  "userspace-api.rst The s390 machine", t_s390_machine, M_S390, T_EXT, 0, 0 },
 	CAP(KVM_CAP_USER_MEMORY, 0),
 	CAP(KVM_CAP_NR_MEMSLOTS, 0),
 	CAP(KVM_CAP_MAX_VCPUS, 0),

@@ -489,6 +489,72 @@ static int sc_mpic(int n)
 	return left;
 }
 
+static int flic_attr(int fd, unsigned long op, __u32 group, __u64 attr, const void *addr)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (__u64)(uintptr_t)addr };
+
+	return ioctl(fd, op, &a);
+}
+
+/*
+ * s390's FLIC: a failed device leaves room for one; an ENQUEUE that
+ * fails keeps the entries before the failure and nothing after it; a
+ * failed save (-ENOBUFS: its buffer) or CMMA migration start changes
+ * nothing.
+ */
+static int sc_flic(int n)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_FLIC };
+	struct kvm_s390_irq in[3] = {
+		{ .type = 0x10001, .u.io = { .subchannel_id = 1, .subchannel_nr = 1 } },
+		{ .type = 0xffff2603 }, /* virtio */
+		{ .type = 0x10002, .u.io = { .subchannel_id = 1, .subchannel_nr = 2 } },
+	};
+	struct kvm_s390_irq out[4];
+	struct kvm_userspace_memory_region mr = {
+		.slot = 0, .flags = KVM_MEM_LOG_DIRTY_PAGES, .memory_size = RAM_SIZE,
+		.userspace_addr = (__u64)(uintptr_t)ram,
+	};
+	int vm = ioctl(sysfd, KVM_CREATE_VM, 0), r[4], e[4], i, left, queued;
+	__u64 mig = 7;
+
+	ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr);
+	flic_attr(vm, KVM_SET_DEVICE_ATTR, KVM_S390_VM_MEM_CTRL, KVM_S390_VM_MEM_ENABLE_CMMA, NULL);
+	arm_nth(n);
+	r[0] = ioctl(vm, KVM_CREATE_DEVICE, &cd);
+	e[0] = errno;
+	r[1] = r[0] ? 0 : flic_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_FLIC_ENQUEUE, sizeof(in), in);
+	e[1] = errno;
+	r[2] = r[0] ? 0 : flic_attr(cd.fd, KVM_GET_DEVICE_ATTR, KVM_DEV_FLIC_GET_ALL_IRQS,
+				   sizeof(out), out);
+	e[2] = errno;
+	r[3] = flic_attr(vm, KVM_SET_DEVICE_ATTR, KVM_S390_VM_MIGRATION,
+			 KVM_S390_VM_MIGRATION_START, NULL);
+	e[3] = errno;
+	left = nth_left();
+	for (i = 0; i < 4; i++) {
+		if (r[i] >= 0)
+			continue;
+		enomems += e[i] == ENOMEM || e[i] == ENOBUFS;
+		expect(e[i] == ENOMEM || (i == 2 && e[i] == ENOBUFS),
+		       "the FLIC's calls fail only with ENOMEM (ENOBUFS for a save)", n);
+	}
+	if (r[0]) {
+		expect(ioctl(vm, KVM_CREATE_DEVICE, &cd) == 0, "a failed FLIC leaves room for one", n);
+	} else {
+		queued = flic_attr(cd.fd, KVM_GET_DEVICE_ATTR, KVM_DEV_FLIC_GET_ALL_IRQS,
+				   sizeof(out), out);
+		expect(queued >= 0 && queued <= 3 && (r[1] == 0) == (queued == 3),
+		       "a failed ENQUEUE keeps what it queued before the failure", n);
+	}
+	flic_attr(vm, KVM_GET_DEVICE_ATTR, KVM_S390_VM_MIGRATION, KVM_S390_VM_MIGRATION_STATUS,
+		  &mig);
+	expect(mig == (r[3] == 0), "a failed migration start leaves migration mode off", n);
+	close(cd.fd);
+	close(vm);
+	return left;
+}
+
 /*
  * ppc's KVM_CREATE_SPAPR_TCE_64: a failed table holds no VM reference and
  * leaves its LIOBN free.
@@ -534,6 +600,7 @@ static const struct {
 	{ "XICS-on-XIVE (device, connections, source block, queues)", sc_xics_xive, "ppc" },
 	{ "KVM_CREATE_SPAPR_TCE_64", sc_spapr_tce, "ppc" },
 	{ "MPIC (device, BASE_ADDR, routing table)", sc_mpic, "ppc" },
+	{ "FLIC (device, ENQUEUE, GET_ALL_IRQS, CMMA migration start)", sc_flic, "s390" },
 };
 
 int main(int argc, char **argv)

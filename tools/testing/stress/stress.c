@@ -274,6 +274,7 @@ static void op_attr(int fd, unsigned int *seed)
 		0x70, 0x78, 0xd0, 0xfc, 0xc230, 0xc663, 0xc664, 0xc667, 0x20, 0x40,
 	};
 	uint64_t payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
+	uint64_t big[1024];
 	unsigned long op;
 	long r;
 	struct kvm_device_attr a = {
@@ -337,6 +338,13 @@ static void op_attr(int fd, unsigned int *seed)
 		payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
 			  (uint64_t)rnd(seed, 32) << 40;
 	}
+	/*
+	 * The payload at the start of a buffer large enough for any
+	 * attribute's value (s390's CPU_MODEL MACHINE is 4112 bytes).
+	 */
+	big[0] = payload;
+	if (a.addr == (uintptr_t)&payload)
+		a.addr = (uintptr_t)big;
 	op = req[rnd(seed, 3)];
 	r = check(ioctl(fd, op, &a), 0, "DEVICE_ATTR");
 	if (r == 0 && op == KVM_SET_DEVICE_ATTR && a.addr == (uintptr_t)&eq && eq.qshift)
