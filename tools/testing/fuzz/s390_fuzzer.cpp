@@ -50,14 +50,14 @@
 // regression-NAME input in corpus/s390/ (S390_KNOWN=1 accepts kvm_ext's
 // answer there, for long runs that look for others):
 // enqueue-len-high-half (ENQUEUE of attr (1 << 32) | 144 is -EINVAL; 6.1's
-// enqueue_floating_irq() takes int len = attr->attr, interrupt.c:2421),
+// enqueue_floating_irq() takes int len = attr->attr, interrupt.c:2422),
 // new-vcpu-crs (a new vCPU's CR0 0xe0, CR14 0xc2000000; 6.1's SIE block
-// starts zeroed, kvm-s390.c:3762, and only the reset ioctls set them,
+// starts zeroed, kvm-s390.c:3763, and only the reset ioctls set them,
 // kvm-s390.c:4059), topology-new-vcpu-mtcr (a new vCPU leaves the
 // topology-change report; kvm_arch_vcpu_create() raises it,
 // kvm-s390.c:3819), slot-not-on-1mib (a memslot whose user address or
 // size is off 1 MiB is taken; kvm_arch_prepare_memory_region() refuses it,
-// kvm-s390.c:5604-5609).
+// kvm-s390.c:5605-5610).
 //
 // S390_TRACE=1 prints each decoded operation.
 #include <fcntl.h>
@@ -372,7 +372,7 @@ struct Model {
   // get_all_floating_irqs(), with the GISA's bits left pending and
   // -ENOMEM only for a buffer too small for every entry (s390_flic.rst).
   // 6.1 tests for a full buffer before each ISC's bit, pending or not
-  // (interrupt.c:2272), so a buffer that holds every entry is -ENOMEM
+  // (interrupt.c:2274), so a buffer that holds every entry is -ENOMEM
   // when a GISA bit is pending below ISC 7 after the last that fits.
   int get_all(uint64_t len, std::vector<Irq>* out) {
     out->clear();
@@ -914,7 +914,7 @@ struct Harness {
       T("    type %#llx u %#llx %#llx\n", (unsigned long long)e[i].type,
         (unsigned long long)get<uint64_t>(e[i].u), (unsigned long long)get<uint64_t>(e[i].u + 8));
     int want = 0;
-    // int len = attr->attr (interrupt.c:2421): the high half ignored.
+    // int len = attr->attr (interrupt.c:2422): the high half ignored.
     const int32_t ilen = static_cast<int32_t>(len);
     if (static_cast<uint64_t>(static_cast<int64_t>(ilen)) % sizeof(Irq) != 0 ||
         ilen > static_cast<int64_t>(kFlicMaxBuffer)) {
