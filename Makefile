@@ -65,11 +65,13 @@ abi-test:
 $(B)/guest/kvm_ext_demo: tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/kvm_stats.h \
 		tools/kvm_ext/vmm_loop.c tools/kvm_ext/vmm_loop.h tools/kvm_ext/xics_demo.c \
 		tools/kvm_ext/xics_demo.h tools/kvm_ext/xive_demo.c tools/kvm_ext/xive_demo.h \
-		tools/kvm_ext/mpic_demo.c tools/kvm_ext/mpic_demo.h include/uapi/linux/kvm_ext.h
+		tools/kvm_ext/mpic_demo.c tools/kvm_ext/mpic_demo.h tools/kvm_ext/s390_demo.c \
+		tools/kvm_ext/s390_demo.h include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -pthread -I$(CURDIR)/include/uapi -o $@ \
 		tools/kvm_ext/demo.c tools/kvm_ext/kvm_stats.c tools/kvm_ext/vmm_loop.c \
-		tools/kvm_ext/xics_demo.c tools/kvm_ext/xive_demo.c tools/kvm_ext/mpic_demo.c
+		tools/kvm_ext/xics_demo.c tools/kvm_ext/xive_demo.c tools/kvm_ext/mpic_demo.c \
+		tools/kvm_ext/s390_demo.c
 
 $(B)/guest/kvm_ext_stress: tools/testing/stress/stress.c include/uapi/linux/kvm_ext.h
 	@mkdir -p $(dir $@)
@@ -162,6 +164,10 @@ $(B)/guest/kvm_ext_bench_mpic: tools/testing/bench/mpic.c tools/testing/bench/be
 	@mkdir -p $(dir $@)
 	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
 
+$(B)/guest/kvm_ext_bench_s390_flic: tools/testing/bench/s390_flic.c tools/testing/bench/bench.h include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+
 # The ITS benchmark on the host build of the core (-O2 and, as in the
 # kernel, -fno-strict-aliasing; no sanitizers): the per-entry costs
 # without TCG, for perf and callgrind.
@@ -178,7 +184,7 @@ $(B)/bench-host/kvm_ext_bench_vgic_its_host: $(B)/bench-host/core.o \
 
 # Each tools/testing/bench/NAME.c is kvm_ext_bench_NAME.
 BENCH_GUEST := $(patsubst %,$(B)/guest/kvm_ext_bench_%,ioctl_floor dirty_log arm64_snapshot \
-	vgic_regs vgic_its copy_floor xics xive mpic)
+	vgic_regs vgic_its copy_floor xics xive mpic s390_flic)
 
 bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 	$(B)/bench-host/kvm_ext_bench_vgic_its_host

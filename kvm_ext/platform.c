@@ -8,6 +8,7 @@
 #include <linux/compat.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -558,6 +559,22 @@ int kx_file_is_vfio_group(void *file)
 	ret = fn(file);
 	symbol_put(vfio_file_is_group);
 	return ret;
+}
+
+int kx_owner_use_mm(void *owner)
+{
+	struct mm_struct *mm = owner;
+
+	if (current->mm || !(current->flags & PF_KTHREAD) || !mmget_not_zero(mm))
+		return 0;
+	kthread_use_mm(mm);
+	return 1;
+}
+
+void kx_owner_unuse_mm(void *owner)
+{
+	kthread_unuse_mm(owner);
+	mmput(owner);
 }
 
 void kx_owner_put(void *owner)

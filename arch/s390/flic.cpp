@@ -320,8 +320,9 @@ kx::Result<bool> test_and_set(Vm& vm, u64 addr, u64 nr, bool swap) {
 // with AIS on and a suppressible adapter, none while the ISC is in
 // NO-interruptions mode, and SINGLE mode turns into it after one. A route
 // (set_adapter_int()) first sets the indicator and summary bits: only a
-// summary bit that was clear, on an adapter not masked, raises one.
-// AIRQ_INJECT looks at neither.
+// summary bit that was clear raises one. A masked adapter raises none
+// (s390_flic.rst: its "interrupts turned off"; 6.1's AIRQ_INJECT ignores
+// the mask: Documentation/differences.rst).
 kx::Status S390Vm::inject_adapter(u32 id, const AdapterRoute* route) {
   const bool ais = has_facility(flic::kAisFacility);
   kx::Guard<kx::Mutex> guard(&adapter_lock);
@@ -331,8 +332,9 @@ kx::Status S390Vm::inject_adapter(u32 id, const AdapterRoute* route) {
     KX_TRY(adapter::test_and_set(vm(), route->ind_addr, route->ind_offset, ad.swap));
     const bool summary_was_set =
         KX_TRY(adapter::test_and_set(vm(), route->summary_addr, route->summary_offset, ad.swap));
-    if (summary_was_set || ad.masked) return kx::Status::ok();
+    if (summary_was_set) return kx::Status::ok();
   }
+  if (ad.masked) return kx::Status::ok();
   const u8 bit = flic::ais_bit(ad.isc);
   if (ais && ad.suppressible && (nimm & bit)) return kx::Status::ok();
   kx::AllocChecker ac;
@@ -356,9 +358,15 @@ kx::Status S390IrqChip::check_adapter_route(const AdapterRoute& route) const {
   return kx::Status::ok();
 }
 
-// set_adapter_int(): nothing at level 0.
-void S390IrqChip::set_adapter(Vm&, const AdapterRoute& route, u32 level) {
-  if (level) (void)s_.inject_adapter(route.adapter_id, &route);
+// set_adapter_int(): nothing at level 0. An irqfd injects from a work
+// item, which has no user address space of its own: the indicators are
+// reached through the VM owner's (6.1: get_user_pages_remote() on
+// kvm->mm).
+void S390IrqChip::set_adapter(Vm& vm, const AdapterRoute& route, u32 level) {
+  if (!level) return;
+  const int mm = kx_owner_use_mm(vm.owner());
+  (void)s_.inject_adapter(route.adapter_id, &route);
+  if (mm) kx_owner_unuse_mm(vm.owner());
 }
 
 // KVM_S390_INTERRUPT on the VM fd (kvm_s390_inject_vm()): struct

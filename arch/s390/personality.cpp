@@ -17,15 +17,13 @@ S390Vm::S390Vm() : mem_limit(~0xfffull) {
 
 S390Vm::~S390Vm() = default;
 
-// kvm_arch_vcpu_create() and the initial reset: CR0 and CR14 as
-// CR0_INITIAL_MASK and CR14_INITIAL_MASK (the external-damage,
-// measurement-alert and interrupt-key subclasses), the rest 0.
+// kvm_arch_vcpu_create(): the SIE block is a zeroed page, so every
+// control register starts at 0 (CR0_INITIAL_MASK and CR14_INITIAL_MASK
+// come with KVM_S390_INITIAL_RESET, which kvm_ext does not have yet).
 kx::Result<ArchVcpu*> vcpu_create(Vcpu&) {
   kx::AllocChecker ac;
   S390Vcpu* c = new (&ac) S390Vcpu();
   if (!ac.check()) return kx::kENOMEM;
-  c->crs[0] = 0xe0;
-  c->crs[14] = 0xc2000000;
   return static_cast<ArchVcpu*>(c);
 }
 

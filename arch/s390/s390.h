@@ -317,8 +317,7 @@ class S390Vcpu final : public ArchVcpu {
   // (guestdbg.hw_bp_info, hw_wp_info).
   HwBreakpoint* hw_bp = nullptr;
   u32 nr_hw_bp = 0;
-  // KVM_GET_SREGS/KVM_SET_SREGS: access and control registers, as
-  // kvm_s390_vcpu_initial_reset() leaves them.
+  // KVM_GET_SREGS/KVM_SET_SREGS: access and control registers.
   u32 acrs[16] = {};
   u64 crs[16] = {};
 };

@@ -423,7 +423,11 @@ kx::Status get_migration(Vm&, S390Vm& s, const kx_attr& a) {
   return put(a.addr, &mig, sizeof(mig));
 }
 
-kx::Status has_migration(Vm&, S390Vm&, const kx_attr&) { return kx::Status::ok(); }
+// 6.1 answers 0 for any attribute of the group; api.rst 4.81's HAS is
+// -ENXIO for an unknown one (Documentation/differences.rst).
+kx::Status has_migration(Vm&, S390Vm&, const kx_attr& a) {
+  return a.attr <= kMigrationStatus ? kx::Status::ok() : kx::error(kx::kENXIO);
+}
 
 // ------------------------------------------------------------ topology
 

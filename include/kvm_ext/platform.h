@@ -197,6 +197,15 @@ void *kx_user_device_page(unsigned long uaddr, struct kx_device **dev, unsigned 
 /* Drops what kx_vm_create() was given as the VM's owner. */
 void kx_owner_put(void *owner);
 
+/*
+ * The VM owner's address space as current's, for a work item that reaches
+ * guest memory through the VMM's addresses (kthread_use_mm()): 1 when it
+ * switched, to be undone by kx_owner_unuse_mm(); 0 when current has an mm
+ * of its own, is no kthread, or the owner's mm has no users left.
+ */
+int kx_owner_use_mm(void *owner);
+void kx_owner_unuse_mm(void *owner);
+
 /* Fatal core invariant violation: BUG() in the kernel, abort() on the host. */
 void kx_panic(const char *msg);
 

@@ -6,8 +6,10 @@
  * vCPU's statistics (kvm_stats.c); on arm64 also a VMM's threaded run loop
  * (vmm_loop.c), on ppc the XICS as a pseries guest uses it (xics_demo.c),
  * XIVE native with its mapped pages (xive_demo.c) and, on an e500mc host,
- * the Freescale MPIC as QEMU's ppce500 machine drives it (mpic_demo.c).
- * Prints what it did.
+ * the Freescale MPIC as QEMU's ppce500 machine drives it (mpic_demo.c);
+ * on s390 the CPU model, the TOD, the FLIC with AIS and the guest's
+ * interrupts, its save and restore, and migration mode as QEMU's s390x
+ * machine drives them (s390_demo.c). Prints what it did.
  *
  * usage: kvm_ext_demo [NODE...]   (default: /dev/kvm_ext/{arm64,ppc,s390})
  */
@@ -27,6 +29,7 @@
 
 #include "kvm_stats.h"
 #include "mpic_demo.h"
+#include "s390_demo.h"
 #include "vmm_loop.h"
 #include "xics_demo.h"
 #include "xive_demo.h"
@@ -1260,6 +1263,8 @@ static void demo(const char *node)
 			failures += xive_demo(sys);
 			failures += mpic_demo(sys);
 		}
+		if (strcmp(arch, "s390") == 0)
+			failures += s390_demo(sys);
 		run->immediate_exit = 1;
 		xioctl(vcpu[0], KVM_RUN, 0, "KVM_RUN (immediate_exit)");
 		run->immediate_exit = 0;

@@ -471,6 +471,15 @@ struct kvm_s390_vm_cpu_subfunc {
 #endif
 
 /*
+ * struct kvm_s390_ais_req's modes, which s390_flic.rst names and Linux
+ * defines in its kernel-internal kvm_host.h only.
+ */
+#ifndef KVM_S390_AIS_MODE_ALL
+#define KVM_S390_AIS_MODE_ALL		0
+#define KVM_S390_AIS_MODE_SINGLE	1
+#endif
+
+/*
  * s390 vCPU state the interrupt model reads. s390's struct kvm_run has
  * psw_mask and psw_addr after apic_base (byte offsets 32 and 40; its exit
  * union follows at 48). struct kvm_sregs is s390's (access and control

@@ -107,6 +107,7 @@ extern const struct abi_test_group system_group, vm_group, vcpu_group, memslot_g
 	xive_group, xive_mmap_group, mpic_group, mpic_guest_group;
 extern const struct abi_test_group pmu_timer_group, mp_state_group, psci_group,
 	arm64_vcpu_events_group, guest_debug_group, vgic_legacy_group;
+extern const struct abi_test_group s390_flic_group, s390_vm_attr_group, s390_guest_group;
 
 /* ------------------------------------------------------------ run state */
 

@@ -627,6 +627,7 @@ static const struct abi_test_group *const groups[] = {
 	&xive_group, &xive_mmap_group, &mpic_group, &mpic_guest_group, &mp_state_group,
 	&psci_group,
 	&arm64_vcpu_events_group, &guest_debug_group, &vgic_legacy_group,
+	&s390_flic_group, &s390_vm_attr_group, &s390_guest_group,
 };
 
 /*

@@ -12,6 +12,7 @@ echo power9 >/sys/module/kvm_ext/parameters/ppc_host
 ./kvm_ext_bench_xive /dev/kvm_ext/ppc || echo "XIVE per-event ratio above target (exit $?)"
 echo power8 >/sys/module/kvm_ext/parameters/ppc_host
 ./kvm_ext_bench_mpic /dev/kvm_ext/ppc
+./kvm_ext_bench_s390_flic /dev/kvm_ext/s390 || echo "FLIC per-interrupt ratio above target (exit $?)"
 ./kvm_ext_bench_copy_floor
 ./kvm_ext_bench_dirty_log /dev/kvm_ext/arm64 || echo "dirty-log ratio above target (exit $?)"
 rmmod kvm_ext

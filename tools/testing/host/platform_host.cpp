@@ -355,6 +355,10 @@ void* kx_user_device_page(unsigned long uaddr, kx_device** dev, unsigned long* p
 
 void kx_owner_put(void*) { g_owner_puts.fetch_add(1); }
 
+// The host's uaccess is the process's own memory, from any thread.
+int kx_owner_use_mm(void*) { return 0; }
+void kx_owner_unuse_mm(void*) {}
+
 int kx_in_compat_syscall(void) { return 0; }
 
 // Work items: one worker thread, started on first use. A flush from the

@@ -261,6 +261,11 @@ TEST_F(S390FlicTest, AdaptersAndAis) {
   EXPECT_EQ(Attr(flic_, KX_ATTR_SET, kAirqInject, 9, nullptr), -EINVAL);
   EXPECT_EQ(All().size(), 1u);  // one GISA bit for ISC 2
   EXPECT_EQ(Attr(flic_, KX_ATTR_SET, kClearIrqs, 0, nullptr), 0);
+  EXPECT_EQ(Attr(flic_, KX_ATTR_SET, kAirqInject, 4, nullptr), 0);  // masked: nothing
+  EXPECT_EQ(All().size(), 0u);
+  req[0] = 4;
+  req[5] = 0;  // unmask
+  ASSERT_EQ(Attr(flic_, KX_ATTR_SET, kAdapterModify, 0, req), 0);
   EXPECT_EQ(Attr(flic_, KX_ATTR_SET, kAirqInject, 4, nullptr), 0);  // not suppressible
   EXPECT_EQ(All().size(), 1u);
   const uint8_t bad_isc[4] = {8, 0, 0, 0};

@@ -251,7 +251,8 @@ TEST_F(S390VmAttrTest, MigrationMode) {
   ASSERT_EQ(Get(kMigration, 2, &status), 0);
   EXPECT_EQ(status, 0u);
   EXPECT_EQ(Get(kMigration, 0, &status), -ENXIO);
-  EXPECT_EQ(Attr(KX_ATTR_HAS, kMigration, 99, nullptr), 0);
+  EXPECT_EQ(Attr(KX_ATTR_HAS, kMigration, 2, nullptr), 0);
+  EXPECT_EQ(Attr(KX_ATTR_HAS, kMigration, 99, nullptr), -ENXIO);
 }
 
 // CMMA bits: -ENXIO without CMMA; SET writes masked values; GET in
@@ -279,12 +280,25 @@ TEST_F(S390VmAttrTest, CmmaBits) {
   EXPECT_EQ(vals[30], 0);
   EXPECT_EQ(log.remaining, 0u);
   ASSERT_EQ(Set(kMigration, 1), 0);
+  // Frames 2-19 reported (and clean) first: 0, 1 and 20-31 stay dirty.
+  log = {2, 18, 0, 0, reinterpret_cast<uintptr_t>(vals.data())};
+  ASSERT_EQ(Cmma(KX_S390_GET_CMMA_BITS, &log), 0);
+  EXPECT_EQ(log.start_gfn, 2u);
+  EXPECT_EQ(log.count, 18u);
+  EXPECT_EQ(log.remaining, 14u);
+  EXPECT_EQ(vals[9], 0x43);  // frame 11
+  // Frames 0 and 1, then 18 clean ones: the block ends at frame 1, no
+  // clean value after it (api.rst 4.107; 6.1 sends frame 2 too).
   log = {0, 64, 0, 0, reinterpret_cast<uintptr_t>(vals.data())};
   ASSERT_EQ(Cmma(KX_S390_GET_CMMA_BITS, &log), 0);
   EXPECT_EQ(log.start_gfn, 0u);
-  EXPECT_EQ(log.count, 32u);
+  EXPECT_EQ(log.count, 2u);
+  EXPECT_EQ(log.remaining, 12u);
+  log = {0, 64, 0, 0, reinterpret_cast<uintptr_t>(vals.data())};
+  ASSERT_EQ(Cmma(KX_S390_GET_CMMA_BITS, &log), 0);
+  EXPECT_EQ(log.start_gfn, 20u);
+  EXPECT_EQ(log.count, 12u);
   EXPECT_EQ(log.remaining, 0u);
-  EXPECT_EQ(vals[11], 0x43);
   log = {0, 64, 0, 0, reinterpret_cast<uintptr_t>(vals.data())};
   ASSERT_EQ(Cmma(KX_S390_GET_CMMA_BITS, &log), 0);
   EXPECT_EQ(log.count, 0u);  // nothing dirty any more

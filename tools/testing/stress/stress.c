@@ -25,7 +25,11 @@
  * routed GSIs, MSI routes, KVM_SIGNAL_MSI and irqfds, and the guests of
  * several threads take and end interrupts at BASE_ADDR (IACK, EOI, CTPR,
  * IPIDR, MSIR) and wait in KVM_RUN for their outputs, while the devices'
- * and VMs' fds close. fds are shared
+ * and VMs' fds close. On s390, FLICs take interrupts (ENQUEUE,
+ * KVM_S390_INTERRUPT, AIRQ_INJECT through adapters under AIS modes) that
+ * are listed, cleared and taken by guests whose PSW mask and control
+ * registers change, while the VMs' attributes (the CPU model, TOD,
+ * crypto, CMMA, migration mode) are written as vCPUs are created. fds are shared
  * through a table: a user dup()s an entry under the table lock, so a close
  * never hands a reused fd number to another thread, while dups keep VMs
  * alive past their VM fd's close as real VMMs do.
@@ -68,7 +72,7 @@
 #define IOEV_ADDR(seed) (IOEV_BASE + 8 * rnd(seed, 4))
 
 static const char *node;
-static int sysfd, is_ppc;
+static int sysfd, is_ppc, is_s390;
 static char ppc_host_before[16];
 static unsigned char *ram;
 static atomic_int stop;
@@ -79,6 +83,13 @@ static atomic_long xive_devs, xive_connects, xive_queues;
 static atomic_long xive_faults, xive_sigbus;
 /* ppc: what reached the MPIC: devices, connections, guest IACKs that took a vector */
 static atomic_long mpic_devs, mpic_connects, mpic_iacks;
+/*
+ * s390: what reached the FLIC and the VM: FLICs, interrupts enqueued or
+ * injected, interrupts the guest took, CPU model writes taken and refused
+ * (EBUSY: a vCPU came first), migration mode started
+ */
+static atomic_long s390_flics, s390_injected, s390_takes, s390_models, s390_model_busy,
+	s390_migrations;
 /* a thread touching a XIVE page catches SIGBUS (and SIGSEGV) here */
 static __thread sigjmp_buf touch_jmp;
 static __thread volatile sig_atomic_t touch_armed;
@@ -115,6 +126,7 @@ static int allowed_errno(int e)
 	case ENOEXEC: case EBUSY: case EFAULT: case ENODEV: case EPERM:
 	case ENXIO: case ENOTTY: case EIO: case ENOSPC: case ENOMEM:
 	case EMFILE: case EOPNOTSUPP: case E2BIG: case EAGAIN:
+	case ENOBUFS: /* s390's GET_ALL_IRQS when its buffer cannot be had */
 		return 1;
 	}
 	return 0;
@@ -203,6 +215,14 @@ static void op_memslot(int vm, unsigned int *seed)
 	/* ppc: often a whole 64 KiB, where a XIVE queue fits */
 	if (is_ppc && m.memory_size && rnd(seed, 2))
 		m.memory_size = 1 << 16;
+	/* s390: mostly as it wants them, 1 MiB aligned (often logged, for migration mode) */
+	if (is_s390 && rnd(seed, 4)) {
+		uintptr_t base = ((uintptr_t)ram + (1UL << 20) - 1) & ~((1UL << 20) - 1);
+
+		m.guest_phys_addr = (uint64_t)rnd(seed, 4) << 20;
+		m.memory_size = rnd(seed, 5) ? 1UL << 20 : 0;
+		m.userspace_addr = base + ((uintptr_t)rnd(seed, 3) << 20);
+	}
 
 	check(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &m), 0, "SET_USER_MEMORY_REGION");
 }
@@ -273,13 +293,18 @@ static void op_attr(int fd, unsigned int *seed)
 		0x384, 0x420, 0x808, 0xc08, 0x6100, 0xf20, 0x10100, 0x10200, 0x10400,
 		0x70, 0x78, 0xd0, 0xfc, 0xc230, 0xc663, 0xc664, 0xc667, 0x20, 0x40,
 	};
-	uint64_t payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
-	uint64_t big[1024];
+	/*
+	 * The value, in a buffer as big as any GET may fill: s390's VM
+	 * attributes (CPU_MACHINE: 4112 bytes) and GET_ALL_IRQS (attr is the
+	 * length: up to 0x10400 from the GIC offsets below).
+	 */
+	static __thread uint64_t buf[16384];
+	uint64_t *payload = buf;
 	unsigned long op;
 	long r;
 	struct kvm_device_attr a = {
 		.group = rnd(seed, 4), .attr = rnd(seed, 4),
-		.addr = rnd(seed, 8) ? (uintptr_t)&payload : 0,
+		.addr = rnd(seed, 8) ? (uintptr_t)payload : 0,
 	};
 
 	struct kvm_ext_ppc_xive_eq eq = {
@@ -290,6 +315,7 @@ static void op_attr(int fd, unsigned int *seed)
 		.qindex = rnd(seed, 2) ? 0 : rnd(seed, 16400),
 	};
 
+	*payload = rnd(seed, 4) ? (uint64_t)rnd(seed, 64) << 16 : (uint64_t)rand_r(seed);
 	if (rnd(seed, 3) == 0) {
 		a.group = rnd(seed, 8);
 		a.attr = (uint64_t)rnd(seed, 6) << 32 |
@@ -302,9 +328,9 @@ static void op_attr(int fd, unsigned int *seed)
 		 */
 		a.group = 1 + rnd(seed, 5);
 		a.attr = rnd(seed, 64);
-		payload = rnd(seed, 4);
+		*payload = rnd(seed, 4);
 		if (a.group == KVM_DEV_XIVE_GRP_SOURCE_CONFIG)
-			payload = (uint64_t)rnd(seed, 64) << 33 | (uint64_t)rnd(seed, 2) << 32 |
+			*payload = (uint64_t)rnd(seed, 64) << 33 | (uint64_t)rnd(seed, 2) << 32 |
 				  rnd(seed, 4) << 3 | rnd(seed, 8);
 		if (a.group == KVM_DEV_XIVE_GRP_EQ_CONFIG) {
 			a.attr = rnd(seed, 4) << 3 | rnd(seed, 8);
@@ -313,7 +339,7 @@ static void op_attr(int fd, unsigned int *seed)
 		}
 		if (a.group == KVM_DEV_XIVE_GRP_CTRL) {
 			a.attr = 1 + rnd(seed, 3);
-			payload = rnd(seed, 2) ? 8 : rnd(seed, 20000);
+			*payload = rnd(seed, 2) ? 8 : rnd(seed, 20000);
 		}
 	} else if (is_ppc && rnd(seed, 3) == 0) {
 		/*
@@ -323,30 +349,25 @@ static void op_attr(int fd, unsigned int *seed)
 		a.group = 1 + rnd(seed, 3);
 		if (a.group == KVM_DEV_MPIC_GRP_MISC) {
 			a.attr = rnd(seed, 8) ? KVM_DEV_MPIC_BASE_ADDR : 1;
-			payload = rnd(seed, 4) ? MPIC_GPA(seed) : (uint64_t)rnd(seed, 64) << 12;
+			*payload = rnd(seed, 4) ? MPIC_GPA(seed) : (uint64_t)rnd(seed, 64) << 12;
 		} else if (a.group == KVM_DEV_MPIC_GRP_REGISTER) {
 			a.attr = mpic_reg(seed);
-			payload = mpic_val(seed);
+			*payload = mpic_val(seed);
 		} else {
 			a.attr = rnd(seed, 8) ? rnd(seed, 32) : rnd(seed, 300);
-			payload = rnd(seed, 8) ? rnd(seed, 2) : rnd(seed, 4);
+			*payload = rnd(seed, 8) ? rnd(seed, 2) : rnd(seed, 4);
 		}
 	} else if (rnd(seed, 3) == 0) {
 		/* ppc's XICS: a source word (server 0-3, priority 0-7 or masked, P/Q) */
 		a.group = KVM_DEV_XICS_GRP_SOURCES;
 		a.attr = 16 + rnd(seed, 48);
-		payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
+		*payload = rnd(seed, 4) | (uint64_t)(rnd(seed, 4) ? rnd(seed, 8) : 0xff) << 32 |
 			  (uint64_t)rnd(seed, 32) << 40;
 	}
-	/*
-	 * The payload at the start of a buffer large enough for any
-	 * attribute's value (s390's CPU_MODEL MACHINE is 4112 bytes).
-	 */
-	big[0] = payload;
-	if (a.addr == (uintptr_t)&payload)
-		a.addr = (uintptr_t)big;
 	op = req[rnd(seed, 3)];
-	r = check(ioctl(fd, op, &a), 0, "DEVICE_ATTR");
+	/* s390's GET_ALL_IRQS gives how many interrupts it copied */
+	r = check(ioctl(fd, op, &a), is_s390 && op == KVM_GET_DEVICE_ATTR &&
+		  a.group == KVM_DEV_FLIC_GET_ALL_IRQS, "DEVICE_ATTR");
 	if (r == 0 && op == KVM_SET_DEVICE_ATTR && a.addr == (uintptr_t)&eq && eq.qshift)
 		atomic_fetch_add(&xive_queues, 1);
 }
@@ -423,7 +444,20 @@ static void op_routing(int vm, unsigned int *seed)
 
 	for (i = 0; i < r.hdr.nr; i++) {
 		r.e[i].gsi = rnd(seed, 40);
-		if (rnd(seed, 3)) {
+		if (is_s390 && rnd(seed, 4)) {
+			/*
+			 * s390: adapter routes (adapters 0-4), their indicator
+			 * and summary bits where op_memslot() puts slots (or
+			 * not: -EFAULT), so irqfds write guest memory
+			 */
+			r.e[i].type = KVM_IRQ_ROUTING_S390_ADAPTER;
+			r.e[i].flags = rnd(seed, 16) == 0;
+			r.e[i].u.adapter.ind_addr = ((__u64)rnd(seed, 5) << 20) + rnd(seed, 4096);
+			r.e[i].u.adapter.summary_addr = ((__u64)rnd(seed, 5) << 20) + rnd(seed, 4096);
+			r.e[i].u.adapter.ind_offset = rnd(seed, 128);
+			r.e[i].u.adapter.summary_offset = rnd(seed, 64);
+			r.e[i].u.adapter.adapter_id = rnd(seed, 5);
+		} else if (rnd(seed, 3)) {
 			r.e[i].type = KVM_IRQ_ROUTING_IRQCHIP;
 			r.e[i].u.irqchip.pin = rnd(seed, 300);
 		} else {
@@ -927,6 +961,276 @@ static void op_mpic(unsigned int *seed)
 		close(vcpu);
 }
 
+/* s390: an interrupt for ENQUEUE or KVM_S390_INTERRUPT, mostly I/O on ISCs 0-7 */
+static void s390_irq(unsigned int *seed, struct kvm_s390_irq *irq)
+{
+	static const __u64 types[] = {
+		KVM_S390_INT_SERVICE, KVM_S390_MCHK, KVM_S390_INT_VIRTIO,
+		KVM_S390_INT_PFAULT_DONE, KVM_S390_INT_PFAULT_INIT, KVM_S390_INT_EMERGENCY,
+		0xfffe1234, /* no type */
+	};
+	__u16 nr = rnd(seed, 16);
+
+	memset(irq, 0, sizeof(*irq));
+	if (rnd(seed, 4)) {
+		irq->type = KVM_S390_INT_IO(rnd(seed, 4) == 0, 0, 0, nr);
+		irq->u.io.subchannel_id = 1;
+		irq->u.io.subchannel_nr = nr;
+		irq->u.io.io_int_parm = rand_r(seed);
+		irq->u.io.io_int_word = (__u32)rnd(seed, 8) << 27 | (rnd(seed, 4) == 0) << 31;
+	} else {
+		irq->type = types[rnd(seed, sizeof(types) / sizeof(types[0]))];
+		irq->u.ext.ext_params = (__u32)rand_r(seed);
+		irq->u.mchk.mcic = (__u64)rand_r(seed) << 32;
+	}
+}
+
+/*
+ * s390: one coherent step on VM slot i (its FLIC in the slot's device, or
+ * the step fails: no FLIC, closed fds), a few of: the FLIC created;
+ * interrupts enqueued (ENQUEUE, KVM_S390_INTERRUPT, AIRQ_INJECT through
+ * adapters 0-3 under AIS modes), listed (GET_ALL_IRQS into buffers of
+ * 0-16 entries), cleared (CLEAR_IRQS, CLEAR_IO_IRQ); the VM's attributes
+ * (the CPU model from the machine's, the TOD, crypto, CMMA, the memory
+ * limit, migration mode, KVM_CAP_S390_AIS) while vCPU k is created, so
+ * that CPU model writes race vCPU creation; the guest of vCPU k taking
+ * what its PSW mask and control registers enable; CMMA values.
+ */
+static void op_s390(unsigned int *seed)
+{
+	int i = rnd(seed, NVM), k = rnd(seed, NVCPU / NVM), steps = 1 + rnd(seed, 3);
+	int vm = take_at(vms, i), dev = take_at(devs, i), vcpu = take_at(vcpus, i * 4 + k);
+	struct kvm_device_attr a = { 0 };
+	static __thread struct kvm_s390_irq irqs[16];
+	static __thread struct kvm_s390_vm_cpu_machine mach;
+	static __thread struct kvm_s390_vm_cpu_processor proc;
+	static __thread struct kvm_s390_vm_cpu_subfunc sub;
+	static __thread __u8 cmma[64];
+	long r;
+	int n;
+
+	while (steps--) {
+		switch (rnd(seed, 9)) {
+		case 0:
+			/* the slot's FLIC */
+			if (vm >= 0 && (dev < 0 || rnd(seed, 4) == 0)) {
+				struct kvm_create_device cd = { .type = KVM_DEV_TYPE_FLIC };
+
+				if (check(ioctl(vm, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE(FLIC)") ==
+				    0) {
+					atomic_fetch_add(&s390_flics, 1);
+					if (dev >= 0)
+						close(dev);
+					dev = dup((int)cd.fd);
+					put_at(devs, i, (int)cd.fd);
+				}
+			}
+			break;
+		case 1:
+			/* ENQUEUE of 0-8 interrupts; now and then a bad length */
+			if (dev < 0)
+				break;
+			n = rnd(seed, 9);
+			for (r = 0; r < n; r++)
+				s390_irq(seed, &irqs[r]);
+			a.group = KVM_DEV_FLIC_ENQUEUE;
+			a.attr = n * sizeof(irqs[0]) + (rnd(seed, 16) == 0);
+			a.addr = (uintptr_t)irqs;
+			if (check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "FLIC ENQUEUE") == 0)
+				atomic_fetch_add(&s390_injected, n);
+			break;
+		case 2:
+			/* GET_ALL_IRQS: a count or -ENOMEM; 0 bytes is EINVAL */
+			if (dev < 0)
+				break;
+			n = rnd(seed, 17);
+			a.group = KVM_DEV_FLIC_GET_ALL_IRQS;
+			a.attr = n * sizeof(irqs[0]);
+			a.addr = (uintptr_t)irqs;
+			r = check(ioctl(dev, KVM_GET_DEVICE_ATTR, &a), 1, "FLIC GET_ALL_IRQS");
+			if (r > n) {
+				fprintf(stderr, "stress: GET_ALL_IRQS gave %ld into %d entries\n", r, n);
+				atomic_fetch_add(&bad, 1);
+			}
+			break;
+		case 3:
+			/* CLEAR_IRQS, CLEAR_IO_IRQ of a subchannel (0: EINVAL), async pfault */
+			if (dev < 0)
+				break;
+			n = rnd(seed, 8);
+			a.group = n == 0 ? KVM_DEV_FLIC_CLEAR_IRQS :
+				  n == 1 ? KVM_DEV_FLIC_APF_ENABLE :
+				  n == 2 ? KVM_DEV_FLIC_APF_DISABLE_WAIT : KVM_DEV_FLIC_CLEAR_IO_IRQ;
+			*(__u32 *)cmma = rnd(seed, 8) ? 1U << 16 | rnd(seed, 16) : 0;
+			a.attr = rnd(seed, 8) ? 4 : rnd(seed, 8);
+			a.addr = (uintptr_t)cmma;
+			check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "FLIC CLEAR");
+			break;
+		case 4: {
+			/* adapters 0-3 under AIS: register, mask, mode, inject */
+			struct kvm_s390_io_adapter ad = {
+				.id = rnd(seed, 4), .isc = rnd(seed, 9), .maskable = rnd(seed, 2),
+				.flags = rnd(seed, 2) ? KVM_S390_ADAPTER_SUPPRESSIBLE : 0,
+			};
+			struct kvm_s390_io_adapter_req req = {
+				.id = rnd(seed, 5), .type = rnd(seed, 4), .mask = rnd(seed, 2),
+			};
+			struct kvm_s390_ais_req ais = { .isc = rnd(seed, 9), .mode = rnd(seed, 3) };
+			struct kvm_s390_ais_all all = { .simm = rand_r(seed), .nimm = rand_r(seed) };
+			struct kvm_enable_cap cap = { .cap = KVM_CAP_S390_AIS };
+
+			if (vm >= 0 && rnd(seed, 8) == 0)
+				check(ioctl(vm, KVM_ENABLE_CAP, &cap), 0, "ENABLE_CAP(S390_AIS)");
+			if (dev < 0)
+				break;
+			switch (rnd(seed, 5)) {
+			case 0:
+				a.group = KVM_DEV_FLIC_ADAPTER_REGISTER;
+				a.addr = (uintptr_t)&ad;
+				break;
+			case 1:
+				a.group = KVM_DEV_FLIC_ADAPTER_MODIFY;
+				a.addr = (uintptr_t)&req;
+				break;
+			case 2:
+				a.group = KVM_DEV_FLIC_AISM;
+				a.addr = (uintptr_t)&ais;
+				break;
+			case 3:
+				a.group = KVM_DEV_FLIC_AISM_ALL;
+				a.attr = rnd(seed, 4) ? sizeof(all) : 1;
+				a.addr = (uintptr_t)&all;
+				break;
+			default:
+				a.group = KVM_DEV_FLIC_AIRQ_INJECT;
+				a.attr = rnd(seed, 5);
+				break;
+			}
+			if (a.group == KVM_DEV_FLIC_AISM_ALL && rnd(seed, 2))
+				r = check(ioctl(dev, KVM_GET_DEVICE_ATTR, &a), 0, "FLIC AISM_ALL get");
+			else
+				r = check(ioctl(dev, KVM_SET_DEVICE_ATTR, &a), 0, "FLIC adapter/AIS");
+			if (r == 0 && a.group == KVM_DEV_FLIC_AIRQ_INJECT)
+				atomic_fetch_add(&s390_injected, 1);
+			break;
+		}
+		case 5:
+		case 6: {
+			/* the VM's attributes; a CPU model write may meet vCPU k's creation */
+			static const __u32 groups[] = {
+				KVM_S390_VM_CPU_MODEL, KVM_S390_VM_CPU_MODEL, KVM_S390_VM_TOD,
+				KVM_S390_VM_CRYPTO, KVM_S390_VM_MEM_CTRL, KVM_S390_VM_MIGRATION,
+			};
+			static __thread struct kvm_s390_vm_tod_clock tod;
+			__u64 v = rnd(seed, 2) ? ~0ULL : (__u64)(1 + rnd(seed, 8)) << 30;
+			unsigned long op = rnd(seed, 3) ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR;
+
+			if (vm < 0)
+				break;
+			a.group = groups[rnd(seed, 6)];
+			a.attr = rnd(seed, 6);
+			a.addr = (uintptr_t)&v;
+			if (a.group == KVM_S390_VM_CPU_MODEL) {
+				/* the machine's model, or a random ibc and features */
+				a.addr = (uintptr_t)&mach;
+				a.attr = KVM_S390_VM_CPU_MACHINE;
+				check(ioctl(vm, KVM_GET_DEVICE_ATTR, &a), 0, "VM CPU_MACHINE");
+				proc.cpuid = mach.cpuid;
+				proc.ibc = rnd(seed, 4) ? mach.ibc & 0xfff : (__u32)rand_r(seed);
+				memcpy(proc.fac_list, mach.fac_list, sizeof(proc.fac_list));
+				a.attr = rnd(seed, 6);
+				a.addr = a.attr == KVM_S390_VM_CPU_PROCESSOR ? (uintptr_t)&proc :
+					 a.attr == KVM_S390_VM_CPU_MACHINE ? (uintptr_t)&mach :
+					 a.attr >= KVM_S390_VM_CPU_PROCESSOR_SUBFUNC ? (uintptr_t)&sub :
+					 (uintptr_t)mach.fac_list; /* FEAT: 128 bytes */
+				if (a.attr == KVM_S390_VM_CPU_PROCESSOR_FEAT && rnd(seed, 4) == 0)
+					mach.fac_list[rnd(seed, 16)] = (__u64)rand_r(seed) << 32;
+			} else if (a.group == KVM_S390_VM_TOD) {
+				tod.epoch_idx = rnd(seed, 4) == 0;
+				tod.tod = (__u64)rand_r(seed) << 32;
+				a.addr = (uintptr_t)&tod;
+			}
+			r = check(ioctl(vm, op, &a), 0, "VM attribute");
+			if (op == KVM_SET_DEVICE_ATTR && a.group == KVM_S390_VM_CPU_MODEL) {
+				if (r == 0)
+					atomic_fetch_add(&s390_models, 1);
+				else if (errno == EBUSY)
+					atomic_fetch_add(&s390_model_busy, 1);
+			}
+			if (r == 0 && op == KVM_SET_DEVICE_ATTR && a.group == KVM_S390_VM_MIGRATION &&
+			    a.attr == KVM_S390_VM_MIGRATION_START)
+				atomic_fetch_add(&s390_migrations, 1);
+			break;
+		}
+		case 7:
+			/* vCPU k of the slot, perhaps while another thread writes the model */
+			if (vm >= 0 && (vcpu < 0 || rnd(seed, 4) == 0)) {
+				int v = check(ioctl(vm, KVM_CREATE_VCPU, k), 1, "CREATE_VCPU(s390)");
+
+				if (v >= 0) {
+					if (vcpu >= 0)
+						close(vcpu);
+					vcpu = dup(v);
+					put_at(vcpus, i * (NVCPU / NVM) + k, v);
+				}
+			}
+			break;
+		default: {
+			/* the guest: an injection, its CRs and PSW, a take; CMMA values */
+			struct kvm_s390_interrupt si = { 0 };
+			struct kvm_ext_s390_sregs sr;
+			struct kvm_ext_guest_access g = { .kind = KVM_EXT_ACCESS_INTERRUPT };
+			struct kvm_s390_cmma_log log = {
+				.start_gfn = rnd(seed, 1024), .count = rnd(seed, 65),
+				.flags = rnd(seed, 8) == 0 ? rnd(seed, 4) : 0,
+				.mask = rnd(seed, 2) ? ~0ULL : (__u64)rand_r(seed),
+				.values = (uintptr_t)cmma,
+			};
+			long size = ioctl(sysfd, KVM_GET_VCPU_MMAP_SIZE, 0);
+			void *run;
+
+			s390_irq(seed, &irqs[0]);
+			si.type = (__u32)irqs[0].type;
+			si.parm = rnd(seed, 2) ? 1U << 16 | rnd(seed, 16) : (__u32)rand_r(seed);
+			si.parm64 = (__u64)rand_r(seed) << 32 | (__u32)rnd(seed, 8) << 27;
+			if (vm >= 0 &&
+			    check(ioctl(vm, KVM_S390_INTERRUPT, &si), 0, "S390_INTERRUPT") == 0)
+				atomic_fetch_add(&s390_injected, 1);
+			if (vm >= 0 && rnd(seed, 2))
+				check(ioctl(vm, rnd(seed, 2) ? KVM_S390_GET_CMMA_BITS :
+					  KVM_S390_SET_CMMA_BITS, &log), 0, "S390_GET/SET_CMMA_BITS");
+			if (vcpu < 0)
+				break;
+			if (rnd(seed, 2) &&
+			    check(ioctl(vcpu, KVM_EXT_S390_GET_SREGS, &sr), 0, "GET_SREGS") == 0) {
+				sr.crs[0] = rnd(seed, 2) ? sr.crs[0] | 0x200 : sr.crs[0];
+				sr.crs[6] = (__u64)rnd(seed, 256) << 24;
+				check(ioctl(vcpu, KVM_EXT_S390_SET_SREGS, &sr), 0, "SET_SREGS");
+			}
+			run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+			if (run != MAP_FAILED) {
+				*(volatile __u64 *)((char *)run + KVM_EXT_S390_RUN_PSW_MASK) =
+					(__u64)rnd(seed, 8) << 56 | (rnd(seed, 2) ?
+					 KVM_EXT_S390_PSW_MASK_MCHECK : 0);
+				if (check(ioctl(vcpu, KVM_EXT_GUEST_ACCESS, &g), 0,
+					  "GUEST_ACCESS(INTERRUPT)") == 0 &&
+				    g.result == KVM_EXT_RESULT_KERNEL)
+					atomic_fetch_add(&s390_takes, 1);
+				munmap(run, size);
+			}
+			break;
+		}
+		}
+		memset(&a, 0, sizeof(a));
+	}
+	if (vm >= 0)
+		close(vm);
+	if (dev >= 0)
+		close(dev);
+	if (vcpu >= 0)
+		close(vcpu);
+}
+
 /*
  * A load of the page at p by the process: 0, or the signal it raised. Only
  * SIGBUS is the ABI's (a source that does not exist or is not
@@ -1085,7 +1389,12 @@ static void *worker(void *arg)
 	while (!atomic_load(&stop)) {
 		int fd, i;
 
-		switch (rnd(&seed, is_ppc ? 29 : 23)) {
+		i = rnd(&seed, is_ppc ? 29 : is_s390 ? 28 : 23);
+		if (i >= 23 && is_s390) {
+			op_s390(&seed);
+			continue;
+		}
+		switch (i) {
 		case 0:
 			/* ppc: the next VMs on the POWER8, the POWER9 or the e500mc host */
 			if (is_ppc && rnd(&seed, 2))
@@ -1128,9 +1437,11 @@ static void *worker(void *arg)
 					.type = rnd(&seed, 12), .flags = rnd(&seed, 4) == 0,
 				};
 
-				/* ppc: mostly the interrupt controllers */
+				/* ppc: mostly the interrupt controllers; s390: the FLIC */
 				if (is_ppc && rnd(&seed, 2))
 					cd.type = ppc_intcs[rnd(&seed, 4)];
+				if (is_s390 && rnd(&seed, 2))
+					cd.type = KVM_DEV_TYPE_FLIC;
 
 				if (check(ioctl(fd, KVM_CREATE_DEVICE, &cd), 0, "CREATE_DEVICE") == 0 &&
 				    !cd.flags) {
@@ -1267,6 +1578,7 @@ int main(int argc, char **argv)
 	}
 	node = argv[1];
 	is_ppc = strlen(node) >= 4 && !strcmp(node + strlen(node) - 4, "/ppc");
+	is_s390 = strlen(node) >= 5 && !strcmp(node + strlen(node) - 5, "/s390");
 	if (is_ppc) {
 		f = fopen(PPC_HOST_PARAM, "r");
 		if (!f || !fgets(ppc_host_before, sizeof(ppc_host_before), f)) {
@@ -1370,6 +1682,12 @@ int main(int argc, char **argv)
 		printf("stress: MPIC: %ld devices, %ld vCPU connections, %ld guest IACKs that took "
 		       "a vector\n",
 		       atomic_load(&mpic_devs), atomic_load(&mpic_connects), atomic_load(&mpic_iacks));
+	if (is_s390)
+		printf("stress: s390: %ld FLICs, %ld interrupts enqueued or injected, %ld taken by "
+		       "guests; %ld CPU model writes (%ld EBUSY after a vCPU), %ld migration starts\n",
+		       atomic_load(&s390_flics), atomic_load(&s390_injected), atomic_load(&s390_takes),
+		       atomic_load(&s390_models), atomic_load(&s390_model_busy),
+		       atomic_load(&s390_migrations));
 	if (atomic_load(&bad) || allocs != 0) {
 		printf("FAIL: stress %s\n", node);
 		return 1;

@@ -74,6 +74,11 @@ void op_enable_cap(Input& in) {
   cap = static_cast<uint32_t>(cap);  // struct kvm_enable_cap's cap is a __u32
   if (cap == KX_CAP_PPC_ENABLE_HCALL && v.p == KX_PPC && !flags && ppc_hcall_implemented(arg0))
     want = 0;  // book3s: disables it (args[1] is 0); the spine's hypercalls exit anyway
+  // s390: KVM_CAP_S390_IRQCHIP, and before the first vCPU the AIS and
+  // topology facilities (the machine has both).
+  if (v.p == KX_S390 && !flags && cap == KX_CAP_S390_IRQCHIP) want = 0;
+  if (v.p == KX_S390 && !flags && (cap == KX_CAP_S390_AIS || cap == KX_CAP_S390_CPU_TOPOLOGY))
+    want = v.vcpu_ids.empty() ? 0 : -EBUSY;
   if (cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2 && a.manual_caps) {
     // INITIALLY_SET only with ENABLE.
     const uint64_t allowed = arg0 & KX_DIRTY_LOG_MANUAL_PROTECT_ENABLE
@@ -87,7 +92,8 @@ void op_enable_cap(Input& in) {
   trace("  -> %d (model %d)", r, want);
   expect_ret("kx_vm_enable_cap", r, want, false);
   CHECK(host::live_allocations() == live, "kx_vm_enable_cap allocated");
-  if (r == 0) v.manual = arg0;
+  if (r == 0 && cap == KX_CAP_S390_IRQCHIP) v.s390_irqchip = true;
+  if (r == 0 && cap == KX_CAP_MANUAL_DIRTY_LOG_PROTECT2) v.manual = arg0;
 }
 
 namespace {

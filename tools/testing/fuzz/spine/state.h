@@ -158,6 +158,8 @@ struct VmModel {
   std::map<uint16_t, SlotModel> slots;
   std::set<uint32_t> vcpu_ids;
   uint32_t nr_devices = 0;
+  // s390: KVM_CAP_S390_IRQCHIP enabled (KVM_CREATE_IRQCHIP allowed).
+  bool s390_irqchip = false;
   bool vfio_on_list = false;
   // KVM_ENABLE_CAP(KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)'s args[0] (0: legacy).
   uint64_t manual = 0;
