@@ -184,7 +184,8 @@ def seeds():
     s = Seed(ais=True)
     s.register(0, 2, suppressible=True).register(1, 5, maskable=True).register(0, 3)
     s.aism(2, 1).airq(0).airq(0).airq(1).get_all(7).aism_all(0xff, 0x20).airq(0)
-    s.aism(2, 0).airq(0).modify(1, 1, True).modify(0, 1).modify(1, 2).modify(7, 1)
+    s.aism(2, 0).airq(0).modify(1, 1, True).airq(1).modify(0, 1).modify(1, 2).modify(7, 1)
+    s.modify(1, 1, False).airq(1)
     s.aism(9, 1).aism(3, 2).get_all(0, 1).get_all(0, 2).get_all(6, 0x80)
     s.vcpus().psw(0).take(0, 3).cap(0)
     out['seed-adapters-ais'] = s
