@@ -11,7 +11,7 @@ operations: one opcode byte (op % 16 in LLVMFuzzerTestOneInput) and its
 argument bytes in the order the op_* function reads them (make_irq's
 selectors for the interrupts). Files named regression-* in the same
 directory are reproducers of findings and are left alone
-(regression-enqueue-len-high-half: Seed().enqueue(io(5), virtio(2),
+(regression-enqueue-len-high-half, a documented difference since: Seed().enqueue(io(5), virtio(2),
 mode=4).get_all(7); regression-new-vcpu-crs: Seed(vcpus=True).op(10, [8])
 .op(10, [9]); regression-topology-new-vcpu-mtcr: Seed().cap(2).attr(6,
 ab(0, 0)).attr(6, ab(0, 1)).vcpus().attr(6, ab(0, 1)); see regressions()).
