@@ -107,7 +107,7 @@ fuzz-short:
 		-C tools/testing/fuzz O=$(B)/fuzz CORE_FLAGS="$(CORE_FLAGS)" check
 
 # FUZZ_SECONDS=N (default 3600) for each target; the corpora accumulate in
-# $(B)/fuzz/corpus/{spine,vgic_its,xics,xics_xive,xive_native,mpic}.
+# $(B)/fuzz/corpus/{spine,vgic_its,xics,xics_xive,xive_native,mpic,s390}.
 fuzz:
 	@$(MAKE) -s --no-print-directory -C tools/testing/fuzz O=$(B)/fuzz \
 		CORE_FLAGS="$(CORE_FLAGS)" fuzz

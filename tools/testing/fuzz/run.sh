@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # run.sh MODE BUILD_DIR [NAME]: runs BUILD_DIR/NAME_fuzzer (NAME spine, the
-# default, vgic_its, xics, xics_xive, xive_native or mpic; make -C tools/testing/fuzz O=BUILD_DIR) over a
+# default, vgic_its, xics, xics_xive, xive_native, mpic or s390; make -C tools/testing/fuzz O=BUILD_DIR) over a
 # writable copy of corpus/NAME/ (if there is one) and prints one "PASS:
 # fuzz-NAME (N runs, M s)" or "FAIL: fuzz-NAME (...)" line for
 # scripts/run-suite.sh; non-zero exit on a crash, leak, timeout or violated
@@ -10,7 +10,7 @@
 #   short  `make check`: a fresh copy of the seeds and regression-* inputs
 #          (BUILD_DIR/corpus/NAME-short), then fuzzing for FUZZ_SECONDS
 #          (default 45 for spine, 30 for vgic_its, xics, xics_xive,
-#          xive_native and mpic; each run stays
+#          xive_native, mpic and s390; each run stays
 #          < 60 s).
 #   long   `make fuzz`: the corpus in BUILD_DIR/corpus/NAME accumulates
 #          across runs; value profiling on; FUZZ_SECONDS (default 3600).
@@ -31,7 +31,7 @@ fuzzer=$build/${name}_fuzzer
 artifacts=$build/artifacts
 log=$build/fuzz-$name-$mode.log
 short_default=45
-case $name in vgic_its | xics | xics_xive | xive_native | mpic) short_default=30 ;; esac
+case $name in vgic_its | xics | xics_xive | xive_native | mpic | s390) short_default=30 ;; esac
 
 case $mode in
 short)
