@@ -49,17 +49,17 @@
 // KVM_HAS_DEVICE_ATTR of TOD_EXT is 0 (vm.rst 3.3), and MIGRATION_START
 // needs dirty logging on every memslot, CMMA or not (vm.rst 5.2).
 //
-// What the first runs found where kvm_ext leaves 6.1, each with its
-// regression-NAME input in corpus/s390/ (S390_KNOWN=1 accepts kvm_ext's
-// answer where it still differs, for long runs that look for others;
-// new-vcpu-crs is fixed):
+// What the first runs found where kvm_ext left 6.1, each with its
+// regression-NAME input in corpus/s390/, both fixed in the core:
 // new-vcpu-crs (a new vCPU's CR0 0xe0, CR14 0xc2000000; 6.1's SIE block
 // starts zeroed, kvm-s390.c:3763, and only the reset ioctls set them,
-// kvm-s390.c:4059), topology-new-vcpu-mtcr (a new vCPU leaves the
-// topology-change report; kvm_arch_vcpu_create() raises it,
-// kvm-s390.c:3819), slot-not-on-1mib (a memslot whose user address or
-// size is off 1 MiB is taken; kvm_arch_prepare_memory_region() refuses it,
-// kvm-s390.c:5605-5610).
+// kvm-s390.c:4059), topology-new-vcpu-mtcr (a new vCPU left the
+// topology-change report alone; kvm_arch_vcpu_create() raises it,
+// kvm-s390.c:3819). One difference stays, as userspace-api.rst says:
+// kvm_ext takes memslots of whole pages where 6.1's
+// kvm_arch_prepare_memory_region() wants whole 1 MiB segments of
+// segment-aligned user memory (kvm-s390.c:5605-5610); the model follows
+// kvm_ext there (seed-slot-not-on-1mib).
 //
 // S390_TRACE=1 prints each decoded operation.
 #include <fcntl.h>
@@ -556,9 +556,6 @@ struct Harness {
   kx_vm* vm = nullptr;
   kx_vcpu* vcpu[kVcpus] = {};
   kx_device* dev = nullptr;  // the FLIC's fd, while open
-  // S390_KNOWN=1: accept the core's answer where it is known to differ
-  // from the model (the regression-* inputs), to look for other findings.
-  const bool known = getenv("S390_KNOWN") != nullptr;
   bool sregs_set[kVcpus] = {};
   std::vector<Irq> buf = std::vector<Irq>(kBufIrqs);
   uint8_t* ram = nullptr;
@@ -738,8 +735,7 @@ struct Harness {
     }
     m.vcpus = true;
     // kvm_arch_vcpu_create(): kvm_s390_update_topology_change_report(kvm, 1)
-    // (S390_KNOWN: regression-topology-new-vcpu-mtcr, the core's kept)
-    if (!known) m.mtcr = 1;
+    m.mtcr = 1;
     T("  vCPUs\n");
   }
 
@@ -1783,9 +1779,9 @@ struct Harness {
       mr.guest_phys_addr = gpas[in.u8() % 7];
       mr.memory_size = b & 0x40 ? 4096 : kRamSize * (1 + (b >> 7));
       mr.userspace_addr = up(ram) + kRamSize + (b & 0x20 ? 4096 : 0);
-      // (S390_KNOWN: regression-slot-not-on-1mib, the core takes those)
-      const bool off = (mr.userspace_addr & 0xfffff) || (mr.memory_size & 0xfffff);
-      if ((off && !known) || mr.guest_phys_addr + mr.memory_size > m.mem_limit) want = -EINVAL;
+      // Slots off 1 MiB: kvm_ext takes them (userspace-api.rst; 6.1
+      // refuses them), seed-slot-not-on-1mib.
+      if (mr.guest_phys_addr + mr.memory_size > m.mem_limit) want = -EINVAL;
     }
     const int r = kx_vm_set_memory_region(vm, &mr);
     T("  slot %d at %#llx size %#llx flags %u%s: %d\n", slot,
