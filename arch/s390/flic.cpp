@@ -118,21 +118,29 @@ class Flic {
   // enqueue_floating_irq(): a whole number of struct kvm_s390_irq up to
   // KVM_S390_FLIC_MAX_BUFFER bytes, injected in order; the first that
   // fails ends the call with its error and the earlier ones stay queued.
+  // Waiting vCPUs are kicked once, after the batch.
   kx::Status enqueue(const kx_attr& a) {
     if (a.attr % sizeof(Irq) != 0 || a.attr > FloatingInterrupts::kMaxGetAll)
       return kx::error(kx::kEINVAL);
+    kx::Status s;
+    u64 queued = 0;
     for (u64 off = 0; off < a.attr; off += sizeof(Irq)) {
       kx::AllocChecker ac;
       FloatIrq* irq = new (&ac) FloatIrq();
-      if (!ac.check()) return kx::error(kx::kENOMEM);
-      kx::Status s = copy_irq(irq, a.addr + off);
-      if (s.is_ok()) s = s_.inject(vm_, irq);
+      if (!ac.check()) {
+        s = kx::error(kx::kENOMEM);
+        break;
+      }
+      s = copy_irq(irq, a.addr + off);
+      if (s.is_ok()) s = s_.floating.inject(irq);
       if (s.is_error()) {
         kx::destroy(irq);
-        return s;
+        break;
       }
+      queued++;
     }
-    return kx::Status::ok();
+    if (queued) s_.kick_waiters();
+    return s;
   }
 
   // get_all_floating_irqs(): the count on success; a buffer too small
@@ -342,7 +350,7 @@ kx::Status S390Vm::inject_adapter(u32 id, const AdapterRoute* route) {
   if (!ac.check()) return kx::error(kx::kENOMEM);
   irq->type = kIntIoAiMask;
   irq->u.io.io_int_word = isc_int_word(ad.isc);
-  if (kx::Status s = inject(vm(), irq); s.is_error()) {
+  if (kx::Status s = inject(irq); s.is_error()) {
     kx::destroy(irq);
     return s;
   }
@@ -400,7 +408,7 @@ kx::Result<long> interrupt_ioctl(Vm& vm, u64 arg) {
     kx::destroy(irq);
     return kx::kEINVAL;
   }
-  if (kx::Status s = s390_vm(vm).inject(vm, irq); s.is_error()) {
+  if (kx::Status s = s390_vm(vm).inject(irq); s.is_error()) {
     kx::destroy(irq);
     return s;
   }

@@ -240,15 +240,19 @@ bool FloatingInterrupts::take(const Enablement& e, Taken* out) {
   return true;
 }
 
-// kvm_s390_inject_vm()'s tail, __floating_irq_kick(): wake the vCPUs that
-// wait in KVM_RUN; each looks whether it is enabled for what is pending.
-kx::Status S390Vm::inject(Vm& vm, FloatIrq* irq) {
+kx::Status S390Vm::inject(FloatIrq* irq) {
   KX_TRY(floating.inject(irq));
-  kx::Guard<kx::Mutex> guard(&vm.lock);
-  for (Vcpu* v : vm.vcpus()) {
+  kick_waiters();
+  return kx::Status::ok();
+}
+
+// __floating_irq_kick(): wake the vCPUs that wait in KVM_RUN; each looks
+// whether it is enabled for what is pending.
+void S390Vm::kick_waiters() {
+  kx::Guard<kx::Mutex> guard(&vm_->lock);
+  for (Vcpu* v : vm_->vcpus()) {
     if (v->running()) v->kick();
   }
-  return kx::Status::ok();
 }
 
 // The vCPU's PSW mask is kvm_run's (s390's layout: after apic_base), as

@@ -240,8 +240,10 @@ class S390Vm final : public ArchVm {
   void slot_committed(Memslot& slot) override;
   void slot_deleting(Memslot& slot) override;
 
-  // kvm_s390_inject_vm()'s queueing and the kick of an idle vCPU.
-  kx::Status inject(Vm& vm, FloatIrq* irq);
+  // kvm_s390_inject_vm(): the queueing, then the kick of the vCPUs
+  // waiting in KVM_RUN (kick_waiters(); a batch kicks once at its end).
+  kx::Status inject(FloatIrq* irq);
+  void kick_waiters();
   // test_kvm_facility(): in the VM's mask and its list.
   bool has_facility(u32 nr) KX_EXCLUDES(model_lock);
   bool has_facility_locked(u32 nr) const KX_REQUIRES(model_lock) {
