@@ -120,7 +120,7 @@ class Flic {
   // fails ends the call with its error and the earlier ones stay queued.
   // Waiting vCPUs are kicked once, after the batch.
   kx::Status enqueue(const kx_attr& a) {
-    if (a.attr % sizeof(Irq) != 0 || a.attr > FloatingInterrupts::kMaxGetAll)
+    if (a.attr % sizeof(Irq) != 0 || a.attr > FloatingInterrupts::kMaxBuffer)
       return kx::error(kx::kEINVAL);
     kx::Status s;
     u64 queued = 0;
@@ -147,7 +147,7 @@ class Flic {
   // for what is pending -ENOMEM (retry with more), no kernel buffer
   // -ENOBUFS. Nothing leaves the queue.
   kx::Result<u32> get_all(const kx_attr& a) {
-    if (a.attr == 0 || a.attr > FloatingInterrupts::kMaxGetAll) return kx::kEINVAL;
+    if (a.attr == 0 || a.attr > FloatingInterrupts::kMaxBuffer) return kx::kEINVAL;
     Irq* buf = static_cast<Irq*>(kx_alloc(a.attr));
     if (!buf) return kx::kENOBUFS;
     kx::Result<u32> n = s_.floating.snapshot(buf, static_cast<u32>(a.attr / sizeof(Irq)));

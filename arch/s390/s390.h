@@ -120,10 +120,11 @@ struct Taken {
 // 6.1's limits.
 class FloatingInterrupts {
  public:
-  static constexpr u32 kMaxIo = 266250;         // KVM_S390_MAX_FLOAT_IRQS
-  static constexpr u32 kMaxVirtio = 87381;      // KVM_S390_MAX_VIRTIO_IRQS
-  static constexpr u32 kMaxPfault = 64 * 255;   // ASYNC_PF_PER_VCPU * KVM_MAX_VCPUS
-  static constexpr u32 kMaxGetAll = 0x2000000;  // KVM_S390_FLIC_MAX_BUFFER
+  static constexpr u32 kMaxIo = 266250;        // KVM_S390_MAX_FLOAT_IRQS
+  static constexpr u32 kMaxVirtio = 87381;     // KVM_S390_MAX_VIRTIO_IRQS
+  static constexpr u32 kMaxPfault = 64 * 255;  // ASYNC_PF_PER_VCPU * KVM_MAX_VCPUS
+  // KVM_S390_FLIC_MAX_BUFFER: the most ENQUEUE and GET_ALL_IRQS take.
+  static constexpr u32 kMaxBuffer = 0x2000000;
 
   FloatingInterrupts() = default;
   ~FloatingInterrupts();
