@@ -4,8 +4,24 @@
 # `make run` boots Debian's stock kernel under QEMU with the module and the
 # demo; `make bench` measures. Kbuild (the Kbuild file) builds the module.
 
-KDIR ?= $(shell scripts/kdir.sh)
 B := $(CURDIR)/build
+# make ARCH=arm64 module: kvm_ext.ko cross-built for Debian's arm64 6.1
+# kernel (scripts/arm64-kernel.sh --kdir) in $(B)/arm64/module, a copy of
+# the module's sources: Kbuild builds an external module in its source
+# directory, where the host's build already lives.
+ifeq ($(ARCH),arm64)
+KDIR ?= $(shell scripts/arm64-kernel.sh --kdir)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+MOD_DIR := $(B)/arm64/module
+MOD_LOG := $(B)/arm64/module.log
+else
+KDIR ?= $(shell scripts/kdir.sh)
+MOD_DIR := $(CURDIR)
+MOD_LOG := $(B)/module.log
+endif
+MODULE_SRCS := Kbuild core.cpp $(wildcard kvm_ext/*.c kvm_ext/*.h kunit/*.c kunit/*.cpp \
+	kunit/*.h virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp arch/*/*/*.cpp arch/*/*.h \
+	arch/*/*/*.h include/kx/*.h include/kvm_ext/*.h include/uapi/linux/*.h)
 HOST_CXX ?= g++
 HOST_CXXFLAGS := -std=gnu++20 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -fsanitize=address,undefined \
@@ -18,7 +34,7 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 	arch/*/*/*.cpp arch/*/*.h arch/*/*/*.h include/kx/*.h include/kvm_ext/*.h)
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
-.PHONY: all module check run bench host-test abi-test static-check sparse \
+.PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
 	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
 	reference reference-ppc
 
@@ -27,18 +43,26 @@ all: module
 deps:
 	@scripts/deps.sh
 
-module:
+KBUILD := $(MAKE) -C $(KDIR) M=$(MOD_DIR) $(if $(CROSS_COMPILE),CROSS_COMPILE=$(CROSS_COMPILE))
+
+module-sources:
 	@mkdir -p $(B)
-	@bash -o pipefail -c '$(MAKE) -C $(KDIR) M=$(CURDIR) modules 2>&1 | tee $(B)/module.log'
-	@scripts/check-module.sh $(CURDIR)/kvm_ext.ko $(CURDIR)/core.o $(B)/module.log
+ifneq ($(MOD_DIR),$(CURDIR))
+	@mkdir -p $(MOD_DIR)
+	@tar -c $(MODULE_SRCS) | tar -x -C $(MOD_DIR)
+endif
+
+module: module-sources
+	@bash -o pipefail -c '$(KBUILD) modules 2>&1 | tee $(MOD_LOG)'
+	@CROSS_COMPILE=$(CROSS_COMPILE) scripts/check-module.sh $(MOD_DIR)/kvm_ext.ko $(MOD_DIR)/core.o \
+		$(MOD_LOG)
 
 # Fails when the build fails (pipefail: make's status, not tee's; make's
 # own shell, dash, has no pipefail) and on any warning or error sparse or
 # the compiler reports, in any file: .c, the shims' .h, kernel headers.
-sparse:
-	@mkdir -p $(B)
-	@bash -o pipefail -c '$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(B)/sparse.log'
-	@! grep -E "^[^ :]+:[0-9]+:[0-9]+: (warning|error)" $(B)/sparse.log
+sparse: module-sources
+	@bash -o pipefail -c '$(KBUILD) C=2 modules 2>&1 | tee $(MOD_LOG:module.log=sparse.log)'
+	@! grep -E "^[^ :]+:[0-9]+:[0-9]+: (warning|error)" $(MOD_LOG:module.log=sparse.log)
 
 # --- host build of the same core sources -----------------------------------
 

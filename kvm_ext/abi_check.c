@@ -209,7 +209,7 @@ KX_SAME(S390_GET_CMMA_BITS);
 KX_SAME(S390_SET_CMMA_BITS);
 static_assert(KX_GUESTDBG_ARM64_USE_HW == KVM_GUESTDBG_USE_HW);
 static_assert(KX_GUESTDBG_S390_USE_HW_BP == KVM_EXT_S390_GUESTDBG_USE_HW_BP);
-static_assert(KX_GUESTDBG_PPC_USE_HW_BP == KVM_GUESTDBG_USE_HW_BP);
+static_assert(KX_GUESTDBG_PPC_USE_HW_BP == KVM_EXT_PPC_GUESTDBG_USE_HW_BP);
 static_assert(KX_S390_HW_BP == KVM_HW_BP);
 static_assert(KX_S390_HW_WP_WRITE == KVM_HW_WP_WRITE);
 static_assert(sizeof(struct kvm_ext_s390_hw_breakpoint) == 32);

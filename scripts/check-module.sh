@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # check-module.sh KO CXX_OBJECT BUILD_LOG
 #
+# (CROSS_COMPILE=aarch64-linux-gnu- for the arm64 build: its objdump.)
+#
 # What the C++ core must never bring into a kernel module, and the build
 # warnings that must never pass: any of them fails the build.
 #  - .init_array/.ctors (global constructors: the stock kernel never runs
@@ -24,8 +26,8 @@ fi
 # object's instrumented globals and calls nothing else. Any other code
 # reachable from .init_array/.ctors is a C++ global constructor.
 if readelf -SW "$obj" | grep -qE '\.(init_array|ctors)\b'; then
-	calls=$(objdump -dr --section=.text.startup "$obj" 2>/dev/null |
-		grep -oE 'R_X86_64_(PLT32|PC32)[[:space:]]+[^[:space:]]+' |
+	calls=$("${CROSS_COMPILE:-}objdump" -dr --section=.text.startup "$obj" 2>/dev/null |
+		grep -oE 'R_(X86_64_(PLT32|PC32)|AARCH64_(CALL26|JUMP26))[[:space:]]+[^[:space:]]+' |
 		awk '{print $2}' | sed -E 's/[-+]0x[0-9a-f]+$//' | sort -u)
 	if [ "$calls" != "__asan_register_globals" ]; then
 		echo "check-module: $obj has a global constructor (.init_array/.ctors)," \

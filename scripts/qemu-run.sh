@@ -28,10 +28,14 @@
 #                       O = out-of-tree module, E = unsigned module)
 #   --accel tcg|kvm     (default tcg, or $KVM_EXT_ACCEL). KVM is opt-in: a /dev/kvm
 #                       that exists is not necessarily usable (nested virt can hang)
-#   --arch ARCH         x86_64 (default) or ppc64le: the guest architecture. ppc64le
+#   --arch ARCH         x86_64 (default), arm64 or ppc64le: the guest architecture.
+#                       arm64 boots Debian's arm64 Image (scripts/arm64-kernel.sh, or
+#                       --kernel) on -M virt with EL2 (nested KVM), TCG, 2048 MB, its
+#                       output replayed on the console as powernv9's. ppc64le
 #                       boots a vmlinux (--kernel is required) with TCG, a ppc64el
 #                       busybox, the console on hvc0, and stops with poweroff
-#   --machine M         QEMU -M value (ppc64le only): powernv9 (default, skiboot) or
+#   --machine M         QEMU -M value. arm64: virt,virtualization=on,gic-version=3
+#                       (default). ppc64le: powernv9 (default, skiboot) or
 #                       pseries[,props]; pseries gets a second vty (hvc1) for the
 #                       guest output, powernv9 has one console, where the guest
 #                       output is replayed at the end between DUMP markers
@@ -173,7 +177,7 @@ esac
 # the guest stops (debug-exit: isa-debug-exit; poweroff: QEMU exits 0).
 case $arch in
     x86_64)
-        [[ -z $machine ]] || die "--machine is for --arch ppc64le"
+        [[ -z $machine ]] || die "--machine is for --arch ppc64le and arm64"
         qemu_bin=qemu-system-x86_64 deb_arch=amd64 console=ttyS0 out_tty=ttyS1 exit_how=debug-exit
         ;;
     ppc64le)
@@ -188,7 +192,14 @@ case $arch in
             *) die "--machine: powernv9 or pseries[,props]" ;;
         esac
         ;;
-    *) die "--arch must be x86_64 or ppc64le" ;;
+    arm64)
+        [[ $accel == tcg ]] || die "--arch arm64 runs with TCG only"
+        machine=${machine:-virt,virtualization=on,gic-version=3}
+        [[ $machine == virt* ]] || die "--machine: virt[,props] for --arch arm64"
+        ((mem_set)) || mem=2048
+        qemu_bin=qemu-system-aarch64 deb_arch=arm64 console=ttyAMA0 out_tty='' exit_how=poweroff
+        ;;
+    *) die "--arch must be x86_64, ppc64le or arm64" ;;
 esac
 
 # ---------------------------------------------------------------- host tools
@@ -199,7 +210,10 @@ done
 if ((need_deps)); then
     log "missing host tools; running scripts/deps.sh"
     extra=${KVM_EXT_EXTRA_PKGS:-}
-    [[ $arch == x86_64 ]] || extra+=" qemu-system-ppc"
+    case $arch in
+        ppc64le) extra+=" qemu-system-ppc" ;;
+        arm64) extra+=" qemu-system-arm" ;;
+    esac
     KVM_EXT_EXTRA_PKGS=$extra "$here/deps.sh" >&2 || die "scripts/deps.sh failed"
 fi
 
@@ -244,7 +258,9 @@ busybox_bin() {
 }
 busybox=$(busybox_bin)
 
-if [[ -z $kernel ]]; then
+if [[ -z $kernel && $arch == arm64 ]]; then
+    kernel=$("$here/arm64-kernel.sh" --image) || die "cannot get the arm64 kernel (scripts/arm64-kernel.sh failed)"
+elif [[ -z $kernel ]]; then
     kernel=$("$here/kernel-image.sh") || die "cannot get a kernel image (scripts/kernel-image.sh failed)"
 fi
 [[ -f $kernel ]] || die "kernel image $kernel not found"
@@ -455,6 +471,16 @@ if [[ $arch == x86_64 ]]; then
     else
         qemu+=(-accel tcg -cpu max)
     fi
+elif [[ $arch == arm64 ]]; then
+    # Nested virtualization: the guest kernel starts at EL2 and KVM runs its
+    # own guests. pauth-impdef: pointer authentication with QEMU's cheap
+    # hash instead of QARMA5, whose TCG emulation dominates a boot.
+    # shellcheck disable=SC2054  # the commas are QEMU option syntax
+    qemu=(qemu-system-aarch64
+        -machine "$machine" -cpu max,pauth-impdef=on -accel tcg -m "$mem" -smp "$smp"
+        -nodefaults -display none -no-reboot
+        -kernel "$kernel" -initrd "$initrd" -append "$append"
+        -chardev "$con_chr" -serial chardev:con0)
 else
     qemu=(qemu-system-ppc64
         -machine "$machine" -cpu POWER9 -accel tcg -m "$mem" -smp "$smp"

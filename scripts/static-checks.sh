@@ -110,6 +110,10 @@ uapi_script() {
 
 check module-artifacts scripts/check-module.sh kvm_ext.ko core.o "$build/module.log"
 check sparse sparse_clean
+# kvm_ext.ko for Debian's arm64 kernel, cross-built: the same artifact
+# checks and sparse.
+check module-arm64 make -s module ARCH=arm64
+check sparse-arm64 make -s sparse ARCH=arm64
 check checkpatch checkpatch_clean
 check clang-format clang_format_clean
 check thread-safety thread_safety_clean

@@ -297,6 +297,8 @@ struct kvm_ext_create_spapr_tce_64 {
  * (x86's and ppc's is 0x20000), hence the kvm_ext name.
  */
 #define KVM_EXT_S390_GUESTDBG_USE_HW_BP	0x00010000
+/* ppc's KVM_GUESTDBG_USE_HW_BP (x86's too; arm64 has no such name). */
+#define KVM_EXT_PPC_GUESTDBG_USE_HW_BP	0x00020000
 #ifndef KVM_HW_BP
 #define KVM_HW_BP			1
 #define KVM_HW_WP_WRITE			2

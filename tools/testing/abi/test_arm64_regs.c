@@ -141,6 +141,8 @@
 #define PMEVTYPER(n) SYSREG(3, 3, 14, 12 + (n) / 8, (n) % 8)
 #define PMCCFILTR_EL0 SYSREG(3, 3, 14, 15, 7)
 
+/* arm64's <linux/psci.h> (through <asm/kvm.h>) has PSCI_VERSION(maj, min). */
+#undef PSCI_VERSION
 #define PSCI_VERSION FW(0)
 #define WA1 FW(1)
 #define WA2 FW(2)

@@ -51,6 +51,8 @@
 #define PSTATE CORE(KVM_REG_SIZE_U64, 66)
 #define FPSR CORE(KVM_REG_SIZE_U32, 212)
 #define FPCR CORE(KVM_REG_SIZE_U32, 213)
+/* arm64's <linux/psci.h> (through <asm/kvm.h>) has PSCI_VERSION(maj, min). */
+#undef PSCI_VERSION
 #define PSCI_VERSION (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | C_FW | 0)
 #define STD_BMAP (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | C_BMAP | 0)
 #define STD_HYP_BMAP (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | C_BMAP | 1)

@@ -21,6 +21,8 @@
 
 #define FN32(n) (0x84000000ULL + (n))
 #define FN64(n) (0xc4000000ULL + (n))
+/* arm64's <linux/psci.h> (through <asm/kvm.h>) has PSCI_VERSION(maj, min). */
+#undef PSCI_VERSION
 #define PSCI_VERSION FN32(0)
 #define CPU_SUSPEND FN32(1)
 #define CPU_OFF FN32(2)

@@ -81,7 +81,7 @@ aliases=(
 	"aarch64-linux-gnu sizeof(struct@kvm_ext_arm64_guest_debug) sizeof(struct@kvm_guest_debug)"
 	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_ppc_guest_debug) sizeof(struct@kvm_guest_debug)"
 	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_SW_BP KVM_GUESTDBG_USE_SW_BP"
-	"powerpc64le-linux-gnu KVM_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
+	"powerpc64le-linux-gnu KVM_EXT_PPC_GUESTDBG_USE_HW_BP KVM_GUESTDBG_USE_HW_BP"
 	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_rtas_token_args) sizeof(struct@kvm_rtas_token_args)"
 	"powerpc64le-linux-gnu sizeof(struct@kvm_ext_ppc_xive_eq) sizeof(struct@kvm_ppc_xive_eq)"
 	"powerpc64le-linux-gnu __builtin_offsetof(struct@kvm_ext_ppc_xive_eq,qaddr) __builtin_offsetof(struct@kvm_ppc_xive_eq,qaddr)"
