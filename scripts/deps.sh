@@ -20,6 +20,8 @@ PKGS=(
     clang clang-format libclang-rt-14-dev llvm-14
     python3 python3-docutils
     linux-libc-dev-arm64-cross linux-libc-dev-ppc64el-cross linux-libc-dev-s390x-cross
+    gcc-12-aarch64-linux-gnu g++-12-aarch64-linux-gnu gcc-aarch64-linux-gnu
+    binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
     linux-source-6.1
     bc flex bison libelf-dev libssl-dev dwarves zstd xz-utils
     shellcheck
