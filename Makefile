@@ -36,7 +36,7 @@ HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
 	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
-	reference reference-ppc
+	reference reference-ppc selftests
 
 all: module
 
@@ -113,6 +113,15 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# --- the kernel's own KVM selftests (Debian's 6.1), arm64 guest ---
+# Each test against the guest kernel's real /dev/kvm, then against
+# kvm_ext's arm64 node bound over /dev/kvm (scripts/kvm-selftests.sh,
+# tools/testing/selftests/guest-selftests.sh).
+
+selftests:
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	@scripts/run-suite.sh selftests $(B) scripts/kvm-selftests.sh --run --timeout 900
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -218,7 +227,8 @@ bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short
+CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short \
+	selftests
 
 check:
 	@rm -rf $(B)/results
