@@ -121,7 +121,7 @@ qemu-test: module abi-test
 
 selftests:
 	@$(MAKE) --no-print-directory ARCH=arm64 module
-	@scripts/run-suite.sh selftests $(B) scripts/kvm-selftests.sh --run --timeout 900
+	@scripts/run-suite.sh selftests $(B) scripts/kvm-selftests.sh --run --timeout 1200
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
