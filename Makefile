@@ -35,7 +35,7 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
-	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
+	qemu-test arm64-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
 	reference reference-ppc selftests
 
 all: module
@@ -113,6 +113,16 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# --- arm64 beside real KVM: Debian's arm64 kernel under QEMU nested virt ---
+# kvm_ext.ko and the conformance suite cross-built; the suite against
+# /dev/kvm and /dev/kvm_ext/arm64 in one boot, judged test by test against
+# Documentation/differences.rst (scripts/differential.py).
+
+arm64-test:
+	@$(MAKE) --no-print-directory module ARCH=arm64
+	@$(MAKE) -s -C tools/testing/abi CROSS=aarch64-linux-gnu- O=$(B)/arm64/guest
+	@scripts/run-suite.sh arm64 $(B) scripts/arm64-differential.sh $(B)
 
 # --- the kernel's own KVM selftests (Debian's 6.1), arm64 guest ---
 # Each test against the guest kernel's real /dev/kvm, then against
@@ -227,8 +237,8 @@ bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short \
-	selftests
+CHECK_SUITES := static-check host-test qemu-test arm64-test kunit debug-test detector-proof \
+	fuzz-short selftests
 
 check:
 	@rm -rf $(B)/results
