@@ -36,7 +36,7 @@ HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
 	qemu-test arm64-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
-	reference reference-ppc
+	reference reference-ppc selftests
 
 all: module
 
@@ -123,6 +123,15 @@ arm64-test:
 	@$(MAKE) --no-print-directory module ARCH=arm64
 	@$(MAKE) -s -C tools/testing/abi CROSS=aarch64-linux-gnu- O=$(B)/arm64/guest
 	@scripts/run-suite.sh arm64 $(B) scripts/arm64-differential.sh $(B)
+
+# --- the kernel's own KVM selftests (Debian's 6.1), arm64 guest ---
+# Each test against the guest kernel's real /dev/kvm, then against
+# kvm_ext's arm64 node bound over /dev/kvm (scripts/kvm-selftests.sh,
+# tools/testing/selftests/guest-selftests.sh).
+
+selftests:
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	@scripts/run-suite.sh selftests $(B) scripts/kvm-selftests.sh --run --timeout 1200
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -229,7 +238,7 @@ static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
 CHECK_SUITES := static-check host-test qemu-test arm64-test kunit debug-test detector-proof \
-	fuzz-short
+	fuzz-short selftests
 
 check:
 	@rm -rf $(B)/results
