@@ -13,6 +13,7 @@ saved, dirty pages reported...) differs between the nodes, or is missing.
 
 usage: scripts/bench-peer-table.py OUT...
 """
+import math
 import statistics
 import sys
 
@@ -35,6 +36,11 @@ ROWS = [
 
 def fmt(x):
     return f"{x:.2f}" if x < 100 else f"{x:.0f}"
+
+
+def quotient(x):
+    """Two decimals, or two significant digits below 0.1."""
+    return f"{x:.2f}" if x >= 0.1 else f"{x:.{1 - math.floor(math.log10(x))}f}"
 
 
 def boot(path):
@@ -83,7 +89,7 @@ def main():
             c = cells.setdefault(key, ([], [], []))
             c[0].append(fmt(tk / floor))
             c[1].append(fmt(te / floor))
-            c[2].append(f"{te / tk:.3f}" if te / tk < 0.1 else f"{te / tk:.2f}")
+            c[2].append(quotient(te / tk))
     # The RST table, one value per run in each cell.
     head = ("workload", "real KVM / F", "kvm_ext / F", "kvm_ext / real KVM")
     rows = [(label, *(" ".join(v) for v in cells[key])) for key, label in ROWS if key in cells]
