@@ -34,8 +34,9 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 	arch/*/*/*.cpp arch/*/*.h arch/*/*/*.h include/kx/*.h include/kvm_ext/*.h)
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
-.PHONY: all module module-sources check run bench bench-arm64 bench-arm64-programs host-test abi-test static-check sparse \
-	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
+.PHONY: all module module-sources check run bench bench-arm64 bench-arm64-programs host-test \
+	abi-test static-check sparse qemu-test arm64-test kunit debug-test detector-proof fuzz \
+	fuzz-short stress deps clean format \
 	reference reference-ppc
 
 all: module
@@ -113,6 +114,16 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# --- arm64 beside real KVM: Debian's arm64 kernel under QEMU nested virt ---
+# kvm_ext.ko and the conformance suite cross-built; the suite against
+# /dev/kvm and /dev/kvm_ext/arm64 in one boot, judged test by test against
+# Documentation/differences.rst (scripts/differential.py).
+
+arm64-test:
+	@$(MAKE) --no-print-directory module ARCH=arm64
+	@$(MAKE) -s -C tools/testing/abi CROSS=aarch64-linux-gnu- O=$(B)/arm64/guest
+	@scripts/run-suite.sh arm64 $(B) scripts/arm64-differential.sh $(B)
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -244,7 +255,8 @@ bench-arm64: deps bench-arm64-programs
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short
+CHECK_SUITES := static-check host-test qemu-test arm64-test kunit debug-test detector-proof \
+	fuzz-short
 
 check:
 	@rm -rf $(B)/results
