@@ -276,7 +276,7 @@ static void peer_zero(unsigned char *ram, int devs, int events)
 	memset(ram + ITT, 0, (size_t)devs * itt_stride(events));
 }
 
-/* KVM_SIGNAL_MSI n times, of (0, 0) or swept in order: the fastest of 3 blocks, ns each. */
+/* 2000 KVM_SIGNAL_MSI of (0, 0), or swept in order: the fastest of 3 blocks, ns each. */
 static double peer_msi(int vm, int devs, int events, int sweep, __u32 *pos, int *bad)
 {
 	const __u32 n = (__u32)devs * events;
