@@ -4,12 +4,14 @@
 output: one file per boot, each holding the "peer KEY NODE NS FLOOR_NS CHECK"
 lines of tools/testing/bench/guest-bench-arm64.sh.
 
-For each boot the floor F is the median of every eventfd floor its programs
-timed, on both nodes (one number for both columns); a workload's time on a
-node is the median over the boot's repetitions, and its ratio is that time
-over F. kvm_ext / KVM is the quotient of the two times, whatever F is.
-Exits 1 if a workload's CHECK (what it verified: registers listed, ITEs
-saved, dirty pages reported...) differs between the nodes, or is missing.
+Every program times the floor F (an eventfd ioctl that neither node sees,
+bench.h) in the same rounds as its workloads, on both nodes: a workload's
+ratio on a node is the median, over the boot's repetitions, of its time
+over the F its own run measured, so that the load of the shared machine,
+which changes from one program run to the next, slows both alike.
+kvm_ext / KVM is the quotient of the two ratios. Exits 1 if a workload's
+CHECK (what it verified: registers listed, ITEs saved, dirty pages
+reported...) differs between the nodes, or is missing.
 
 usage: scripts/bench-peer-table.py OUT...
 """
@@ -54,7 +56,7 @@ def boot(path):
             if len(w) < 6 or w[0] != "peer":
                 continue
             key, node, ns, fl, check = w[1], w[2], float(w[3]), float(w[4]), w[5]
-            times.setdefault((key, node), []).append(ns)
+            times.setdefault((key, node), []).append(ns / fl)
             floors.append(fl)
             node_floors.setdefault(node, []).append(fl)
             checks.setdefault((key, node), set()).add(check)
@@ -70,8 +72,8 @@ def main():
     for n, (config, floor, node_floors, times, checks) in enumerate(boots, 1):
         kf = statistics.median(node_floors[KVM]) if node_floors[KVM] else 0
         ef = statistics.median(node_floors[EXT]) if node_floors[EXT] else 0
-        print(f"run {n} ({config}): floor F {floor:.0f} ns (medians in KVM's programs "
-              f"{kf:.0f}, in kvm_ext's {ef:.0f})")
+        print(f"run {n} ({config}): floor F {floor:.0f} ns, median of all (in KVM's programs "
+              f"{kf:.0f}, in kvm_ext's {ef:.0f}; ns below are ratios x this F)")
         for key, _ in ROWS:
             k, e = times.get((key, KVM)), times.get((key, EXT))
             if not k or not e:
@@ -82,14 +84,14 @@ def main():
             if ck != ce:
                 print(f"  {key}: checks differ: KVM {sorted(ck)}, kvm_ext {sorted(ce)}")
                 bad = 1
-            tk, te = statistics.median(k), statistics.median(e)
-            print(f"  {key:14} KVM {tk:14.0f} ns {tk / floor:10.2f} F   kvm_ext {te:14.0f} ns "
-                  f"{te / floor:10.2f} F   kvm_ext/KVM {te / tk:7.3f}   ({len(k)}, {len(e)} reps; "
-                  f"{' '.join(sorted(ck))})")
+            rk, re_ = statistics.median(k), statistics.median(e)
+            print(f"  {key:14} KVM {rk:12.2f} F ({rk * floor:12.0f} ns)   kvm_ext {re_:12.2f} F "
+                  f"({re_ * floor:12.0f} ns)   kvm_ext/KVM {re_ / rk:7.3f}   ({len(k)}, {len(e)} "
+                  f"reps; {' '.join(sorted(ck))})")
             c = cells.setdefault(key, ([], [], []))
-            c[0].append(fmt(tk / floor))
-            c[1].append(fmt(te / floor))
-            c[2].append(quotient(te / tk))
+            c[0].append(fmt(rk))
+            c[1].append(fmt(re_))
+            c[2].append(quotient(re_ / rk))
     # The RST table, one value per run in each cell.
     head = ("workload", "real KVM / F", "kvm_ext / F", "kvm_ext / real KVM")
     rows = [(label, *(" ".join(v) for v in cells[key])) for key, label in ROWS if key in cells]
