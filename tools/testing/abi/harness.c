@@ -669,13 +669,15 @@ static void run_guarded(const struct abi_test *t)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--personality arm64|ppc|s390] [--param NAME=VALUE]... [--only LIST] NODE\n"
+		"usage: %s [--personality arm64|ppc|s390] [--param NAME=VALUE]... [--only LIST] [--all]\n"
+		"       NODE\n"
 		"  NODE: /dev/kvm_ext/<arch> (personality from the basename) or /dev/kvm\n"
 		"        (then --personality names the host architecture and the tests of\n"
 		"        kvm_ext-only behaviour are skipped)\n"
 		"  --param: run with a kvm_ext module parameter at VALUE (written now, and\n"
 		"        what the tests that switch it restore), e.g. ppc_host=power9\n"
-		"  --only LIST: run only these test numbers (\"12,40-45\"); the rest skip\n",
+		"  --only LIST: run only these test numbers (\"12,40-45\"); the rest skip\n"
+		"  --all: on /dev/kvm, run the kvm_ext-only tests too (to see how they fail)\n",
 		prog);
 	exit(2);
 }
@@ -706,6 +708,7 @@ static bool applies(const struct abi_test *t)
 int main(int argc, char **argv)
 {
 	const char *pname = NULL, *node = NULL, *base, *params[8], *only = NULL;
+	bool all = false;
 	int nparams = 0;
 	char nodebuf[4096];
 	long vms0, allocs0, v;
@@ -719,6 +722,8 @@ int main(int argc, char **argv)
 			pname = argv[i] + 14;
 		else if (!strcmp(argv[i], "--param") && i + 1 < argc && nparams < 8)
 			params[nparams++] = argv[++i];
+		else if (!strcmp(argv[i], "--all"))
+			all = true;
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
@@ -794,7 +799,7 @@ int main(int argc, char **argv)
 			memset(&st, 0, sizeof(st));
 			if (only && !selected(only, n))
 				skip_test("not selected (--only)");
-			else if ((t->flags & T_EXT) && !g_is_ext)
+			else if ((t->flags & T_EXT) && !g_is_ext && !all)
 				skip_test("kvm_ext-only behaviour");
 			else
 				run_guarded(t);
