@@ -245,7 +245,7 @@ bench-arm64-programs: $(ARM64_BENCH)
 
 bench-arm64: deps bench-arm64-programs
 	@$(MAKE) --no-print-directory ARCH=arm64 module
-	scripts/qemu-run.sh --arch arm64 --timeout 1800 --mem 2048 \
+	scripts/qemu-run.sh --arch arm64 --accel tcg --timeout 1800 --mem 2048 \
 		--env PEER_REPS=$${PEER_REPS:-3} --env "PEER_ITS=$${PEER_ITS:-512 32}" \
 		--out $(B)/arm64/bench-peer.out --log $(B)/arm64/bench-peer.log \
 		--script tools/testing/bench/guest-bench-arm64.sh \
