@@ -256,8 +256,8 @@ Expect gic_read_expect(const GicCtx& x, int frame, uint32_t off, unsigned len) {
           break;
         case 0x10400:
           return only(rep8(0xf8, len), len);
-        case 0x10c00:  // SGIs are edge, always
-          return off == 0x10c00 ? exact(0xaaaaaaaa, len) : only(0xaaaaaaaa, len);
+        case 0x10c00:  // SGIs edge and PPIs level, always
+          return exact(off == 0x10c00 ? 0xaaaaaaaa : 0, len);
       }
       return {};
     case kFrameV2Dist:
@@ -276,8 +276,9 @@ Expect gic_read_expect(const GicCtx& x, int frame, uint32_t off, unsigned len) {
         case 0x800:  // a private interrupt targets its own CPU
           if (first_intid(*r, off) < 32) return exact(rep8(1u << (x.self & 7), len), len);
           return only(rep8(tmask, len), len);
-        case 0xc00:
-          return off == 0xc00 ? exact(0xaaaaaaaa, len) : only(0xaaaaaaaa, len);
+        case 0xc00:  // SGIs edge and PPIs level, always; SPIs one bit each
+          if (off == 0xc00) return exact(0xaaaaaaaa, len);
+          return off == 0xc04 ? exact(0, len) : only(0xaaaaaaaa, len);
         case 0xf00:
           return exact(0, len);
       }
@@ -364,8 +365,7 @@ Expect gic_write_expect(const GicCtx& x, int frame, uint32_t off, unsigned len, 
           break;
         case 0x10400:
           return exact(v & rep8(0xf8, len), len);
-        case 0x10c00:
-          if (off == 0x10c04) return exact(v & 0xaaaaaaaa, len);
+        case 0x10c00:  // read-only: SGIs and PPIs
           break;
       }
       break;
@@ -391,8 +391,8 @@ Expect gic_write_expect(const GicCtx& x, int frame, uint32_t off, unsigned len, 
         case 0x800:
           if (first_intid(*r, off) >= 32) return exact(v & rep8(tmask, len), len);
           break;
-        case 0xc00:
-          if (off != 0xc00) return exact(v & 0xaaaaaaaa, len);
+        case 0xc00:  // the SGIs' and PPIs' words are read-only
+          if (off >= 0xc08) return exact(v & 0xaaaaaaaa, len);
           break;
         case 0xf10:
           return clr_bits(v);
