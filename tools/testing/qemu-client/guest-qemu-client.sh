@@ -1,0 +1,194 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Guest half of the qemu-client suite (busybox sh, in the nested arm64 guest
+# of scripts/qemu-run.sh --arch arm64): Debian's arm64 QEMU as a client of
+# real KVM and of kvm_ext. For each backend it starts
+#   qemu-system-aarch64 -accel kvm -M virt,gic-version=3,its=on -smp 2
+#       -cpu host,sve=on,pauth=on -m 128 -S -nographic
+# drives it over QMP (a pipe chardev, /tmp/qmp-*.in/.out), migrates it to a
+# file and quits. kvm_ext gets the path QEMU opens, /dev/kvm, through a bind
+# mount of /dev/kvm_ext/arm64 over it. The migration files are printed gzip'd
+# and base64'd between @@MIG name@@ markers for the host to compare
+# (tools/testing/qemu-client/migcompare.py).
+#
+# Optional round trip (QC_ROUNDTRIP=1): a bare-metal guest (counter.bin)
+# runs on real KVM, is migrated into a paused QEMU on kvm_ext (-incoming),
+# migrated out again, and loaded back into QEMU on real KVM, where it must
+# keep counting.
+#
+# Every step prints one PASS:/FAIL: line.
+
+R=/opt/kvm_ext/qemu-rootfs
+LD=$R/lib/ld-linux-aarch64.so.1
+QEMU="$LD --library-path $R/lib/aarch64-linux-gnu $R/usr/bin/qemu-system-aarch64"
+STRACE="$LD --library-path $R/lib/aarch64-linux-gnu $R/usr/bin/strace"
+CPU=${QC_CPU:-host,sve=on,pauth=on}
+status=0
+
+pass() { echo "PASS: $*"; }
+fail() {
+	echo "FAIL: $*"
+	status=1
+}
+
+# qmp_send NAME JSON: sends one command and prints the first "return" or
+# "error" line (events are skipped). Fails after 120 s without one.
+qmp_send() {
+	printf '%s\n' "$2" >&5
+	n=0
+	while [ $n -lt 1200 ]; do
+		if IFS= read -r -t 1 line <&6; then
+			case $line in
+			*'"return"'* | *'"error"'*)
+				printf '%s\n' "$line"
+				return 0
+				;;
+			esac
+		else
+			n=$((n + 10))
+		fi
+	done
+	echo '{"error": "no QMP answer"}'
+	return 1
+}
+
+# start_qemu NAME EXTRA...: starts QEMU (in the background, pid in $qpid)
+# with its QMP on /tmp/qmp-NAME.{in,out}; $QC_STRACE=NAME runs it under strace.
+start_qemu() {
+	name=$1
+	shift
+	rm -f /tmp/qmp-$name.in /tmp/qmp-$name.out
+	mkfifo /tmp/qmp-$name.in /tmp/qmp-$name.out
+	pre=''
+	[ "${QC_STRACE:-}" = "$name" ] && pre="$STRACE -f -o /tmp/strace-$name.log"
+	# shellcheck disable=SC2086  # word splitting of $pre/$QEMU intended
+	$pre $QEMU -accel kvm -M virt,gic-version=3,its=on -smp 2 -cpu "$CPU" -m 128 -S \
+		-nodefaults -nographic -serial file:/tmp/serial-$name.log \
+		-chardev pipe,id=qmp0,path=/tmp/qmp-$name -mon chardev=qmp0,mode=control \
+		"$@" >/tmp/qemu-$name.log 2>&1 </dev/null &
+	qpid=$!
+	exec 5<>/tmp/qmp-$name.in 6<>/tmp/qmp-$name.out
+	if ! IFS= read -r -t 60 greet <&6; then
+		echo "no QMP greeting from QEMU ($name)"
+		return 1
+	fi
+	case $greet in *QMP*) ;; *)
+		echo "unexpected QMP greeting: $greet"
+		return 1
+		;;
+	esac
+	r=$(qmp_send "$name" '{"execute":"qmp_capabilities"}')
+	case $r in *'"return"'*) return 0 ;; esac
+	echo "qmp_capabilities: $r"
+	return 1
+}
+
+# stop_qemu: quit and reap it; prints its log.
+stop_qemu() {
+	qmp_send "$name" '{"execute":"quit"}' >/dev/null 2>&1
+	n=0
+	while kill -0 "$qpid" 2>/dev/null && [ $n -lt 30 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	kill -9 "$qpid" 2>/dev/null
+	wait "$qpid"
+	qrc=$?
+	exec 5>&- 6<&-
+	if [ -s /tmp/qemu-$name.log ]; then
+		echo "--- QEMU ($name) output:"
+		cat /tmp/qemu-$name.log
+		echo "---"
+	fi
+	return 0
+}
+
+# migrate_out NAME FILE: migrates to FILE and waits for "completed".
+migrate_out() {
+	rm -f "$2"
+	r=$(qmp_send "$1" "{\"execute\":\"migrate\",\"arguments\":{\"uri\":\"exec:cat > $2\"}}")
+	case $r in *'"return"'*) ;; *)
+		echo "migrate: $r"
+		return 1
+		;;
+	esac
+	n=0
+	while [ $n -lt 300 ]; do
+		r=$(qmp_send "$1" '{"execute":"query-migrate"}')
+		case $r in
+		*'"status": "completed"'*) return 0 ;;
+		*'"status": "failed"'* | *'"status": "cancelled"'* | *'"error"'*)
+			echo "query-migrate: $r"
+			return 1
+			;;
+		esac
+		sleep 1
+		n=$((n + 1))
+	done
+	echo "query-migrate: still not completed after 300 s: $r"
+	return 1
+}
+
+dump_file() {
+	echo "@@MIG $1 $(wc -c <"$2")@@"
+	gzip -9 -c "$2" | base64
+	echo "@@MIG_END $1@@"
+}
+
+# setup_and_save NAME: the setup + save sequence for one backend.
+setup_and_save() {
+	if ! start_qemu "$1"; then
+		fail "QEMU ($1) started and answered QMP"
+		stop_qemu
+		return 1
+	fi
+	pass "QEMU ($1) got through its KVM setup (vCPU init/finalize, GICv3 + ITS) and answered QMP"
+	r=$(qmp_send "$1" '{"execute":"query-status"}')
+	case $r in *'"status": "prelaunch"'*) pass "QEMU ($1) is paused (prelaunch)" ;;
+	*) fail "QEMU ($1) query-status: $r" ;; esac
+	if migrate_out "$1" /tmp/mig-$1; then
+		pass "QEMU ($1) migrated its state to a file (dirty logging, register lists, GIC/ITS save)"
+	else
+		fail "QEMU ($1) migration to a file"
+		stop_qemu
+		return 1
+	fi
+	stop_qemu
+	dump_file "$1" /tmp/mig-$1
+}
+
+mkdir -p /tmp
+[ -c /dev/kvm ] || {
+	echo "FAIL: no /dev/kvm in the arm64 guest"
+	exit 1
+}
+grep -m1 -E '^Features' /proc/cpuinfo
+
+setup_and_save kvm
+
+if insmod ./kvm_ext.ko; then
+	pass "insmod kvm_ext.ko"
+else
+	fail "insmod kvm_ext.ko"
+	exit 1
+fi
+n=0
+while [ ! -c /dev/kvm_ext/arm64 ] && [ $n -lt 10 ]; do
+	sleep 1
+	n=$((n + 1))
+done
+if mount --bind /dev/kvm_ext/arm64 /dev/kvm; then
+	pass "/dev/kvm_ext/arm64 bound over /dev/kvm"
+else
+	fail "mount --bind /dev/kvm_ext/arm64 /dev/kvm"
+	exit 1
+fi
+if ! setup_and_save kvm_ext && [ -z "${QC_STRACE:-}" ]; then
+	echo "--- rerunning under strace"
+	QC_STRACE=kvm_ext start_qemu kvm_ext
+	stop_qemu
+	grep -n -E 'ioctl\(.*= -1' /tmp/strace-kvm_ext.log | head -20
+	tail -n 40 /tmp/strace-kvm_ext.log
+fi
+umount /dev/kvm
+exit $status
