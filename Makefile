@@ -35,7 +35,7 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
-	qemu-test kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
+	qemu-test qemu-client kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
 	reference reference-ppc
 
 all: module
@@ -113,6 +113,12 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# Debian's arm64 QEMU as a client of kvm_ext in the nested arm64 guest, its
+# migration stream compared with real KVM's (Documentation/testing.rst).
+qemu-client:
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	@scripts/run-suite.sh qemu-client $(B) scripts/qemu-client.sh $(B)
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -218,7 +224,7 @@ bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test kunit debug-test detector-proof fuzz-short
+CHECK_SUITES := static-check host-test qemu-test qemu-client kunit debug-test detector-proof fuzz-short
 
 check:
 	@rm -rf $(B)/results

@@ -17,6 +17,7 @@
 # keep counting.
 #
 # Every step prints one PASS:/FAIL: line.
+# shellcheck disable=SC3045  # read -t: busybox sh has it
 
 R=/opt/kvm_ext/qemu-rootfs
 LD=$R/lib/ld-linux-aarch64.so.1
@@ -57,17 +58,17 @@ qmp_send() {
 start_qemu() {
 	name=$1
 	shift
-	rm -f /tmp/qmp-$name.in /tmp/qmp-$name.out
-	mkfifo /tmp/qmp-$name.in /tmp/qmp-$name.out
+	rm -f "/tmp/qmp-$name.in" "/tmp/qmp-$name.out"
+	mkfifo "/tmp/qmp-$name.in" "/tmp/qmp-$name.out"
 	pre=''
 	[ "${QC_STRACE:-}" = "$name" ] && pre="$STRACE -f -o /tmp/strace-$name.log"
 	# shellcheck disable=SC2086  # word splitting of $pre/$QEMU intended
 	$pre $QEMU -accel kvm -M virt,gic-version=3,its=on -smp 2 -cpu "$CPU" -m 128 -S \
 		-nodefaults -nographic -serial file:/tmp/serial-$name.log \
 		-chardev pipe,id=qmp0,path=/tmp/qmp-$name -mon chardev=qmp0,mode=control \
-		"$@" >/tmp/qemu-$name.log 2>&1 </dev/null &
+		"$@" >"/tmp/qemu-$name.log" 2>&1 </dev/null &
 	qpid=$!
-	exec 5<>/tmp/qmp-$name.in 6<>/tmp/qmp-$name.out
+	exec 5<>"/tmp/qmp-$name.in" 6<>"/tmp/qmp-$name.out"
 	if ! IFS= read -r -t 60 greet <&6; then
 		echo "no QMP greeting from QEMU ($name)"
 		return 1
@@ -93,11 +94,10 @@ stop_qemu() {
 	done
 	kill -9 "$qpid" 2>/dev/null
 	wait "$qpid"
-	qrc=$?
 	exec 5>&- 6<&-
-	if [ -s /tmp/qemu-$name.log ]; then
+	if [ -s "/tmp/qemu-$name.log" ]; then
 		echo "--- QEMU ($name) output:"
-		cat /tmp/qemu-$name.log
+		cat "/tmp/qemu-$name.log"
 		echo "---"
 	fi
 	return 0
@@ -146,7 +146,7 @@ setup_and_save() {
 	r=$(qmp_send "$1" '{"execute":"query-status"}')
 	case $r in *'"status": "prelaunch"'*) pass "QEMU ($1) is paused (prelaunch)" ;;
 	*) fail "QEMU ($1) query-status: $r" ;; esac
-	if migrate_out "$1" /tmp/mig-$1; then
+	if migrate_out "$1" "/tmp/mig-$1"; then
 		pass "QEMU ($1) migrated its state to a file (dirty logging, register lists, GIC/ITS save)"
 	else
 		fail "QEMU ($1) migration to a file"
@@ -154,7 +154,7 @@ setup_and_save() {
 		return 1
 	fi
 	stop_qemu
-	dump_file "$1" /tmp/mig-$1
+	dump_file "$1" "/tmp/mig-$1"
 }
 
 mkdir -p /tmp
