@@ -11,10 +11,13 @@
 #   qemu-system-aarch64 -accel kvm -M virt,gic-version=3,its=on -smp 2
 #       -cpu host,sve=on,pauth=on -m 128 -S
 # on real /dev/kvm and on kvm_ext (/dev/kvm_ext/arm64 bound over /dev/kvm),
-# migrates each to a file and prints the files; here they are compared
-# section by section and field by field (tools/testing/qemu-client/
-# migcompare.py), every difference being one listed in
-# tools/testing/qemu-client/expected-differences.
+# migrates each to a file, loads each file into a second QEMU on the same
+# backend (-incoming, -S) and saves that again, and prints the files; here
+# they are compared section by section and field by field
+# (tools/testing/qemu-client/migcompare.py): kvm against kvm_ext, every
+# difference being one listed in tools/testing/qemu-client/
+# expected-differences, and each restore hop, kvm against kvm2 and kvm_ext
+# against kvm_ext2, with expected-differences.restore.
 #
 # Output: PASS:/FAIL: lines (scripts/run-suite.sh counts them); the guest's
 # own lines, then the comparison. Files in BUILD_DIR/qemu-client/: the
@@ -64,7 +67,7 @@ extract() { # NAME: the file the guest printed between @@MIG NAME SIZE@@ and @@M
     [[ -n $want && $(stat -c %s "$out/mig-$1") == "$want" ]]
 }
 ok=1
-for n in kvm kvm_ext; do
+for n in kvm kvm_ext kvm2 kvm_ext2; do
     if extract "$n"; then
         echo "PASS: migration file of QEMU on $n copied out ($(stat -c %s "$out/mig-$n") bytes)"
     else
@@ -73,6 +76,16 @@ for n in kvm kvm_ext; do
     fi
 done
 ((ok)) || exit 1
+echo "# QEMU on real KVM against QEMU on kvm_ext, both saved after -S"
 python3 "$tdir/migcompare.py" --tap --allow "$tdir/expected-differences" \
     "$out/mig-kvm" "$out/mig-kvm_ext" | tee "$out/compare.txt"
-exit $((rc != 0 || PIPESTATUS[0] != 0))
+c1=${PIPESTATUS[0]}
+# The restore hop (save, load into a new QEMU, save again) on each backend.
+status=$((rc != 0 || c1 != 0))
+for n in kvm kvm_ext; do
+    echo "# the restore hop on $n: mig-$n against mig-${n}2"
+    python3 "$tdir/migcompare.py" --tap --allow "$tdir/expected-differences.restore" \
+        "$out/mig-$n" "$out/mig-${n}2" | tee -a "$out/compare.txt"
+    ((PIPESTATUS[0] == 0)) || status=1
+done
+exit $status

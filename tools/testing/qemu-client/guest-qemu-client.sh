@@ -11,10 +11,10 @@
 # and base64'd between @@MIG name@@ markers for the host to compare
 # (tools/testing/qemu-client/migcompare.py).
 #
-# Optional round trip (QC_ROUNDTRIP=1): a bare-metal guest (counter.bin)
-# runs on real KVM, is migrated into a paused QEMU on kvm_ext (-incoming),
-# migrated out again, and loaded back into QEMU on real KVM, where it must
-# keep counting.
+# Then the restore path: each file is loaded into a second QEMU on the same
+# backend (-incoming, -S) and migrated out again (kvm2, kvm_ext2).
+# QC_CROSS=1 also loads real KVM's file into QEMU on kvm_ext, under strace
+# (a diagnostic: the emulated host's GIC and ID registers refuse it).
 #
 # Every step prints one PASS:/FAIL: line.
 # shellcheck disable=SC3045  # read -t: busybox sh has it
@@ -47,6 +47,7 @@ qmp_send() {
 			esac
 		else
 			n=$((n + 10))
+			kill -0 "$qpid" 2>/dev/null || break
 		fi
 	done
 	echo '{"error": "no QMP answer"}'
@@ -157,6 +158,43 @@ setup_and_save() {
 	dump_file "$1" "/tmp/mig-$1"
 }
 
+# incoming_and_save NAME SRC DST: a QEMU on the current /dev/kvm loads SRC
+# (-incoming, -S: it stays paused), then migrates out to DST.
+incoming_and_save() {
+	if ! start_qemu "$1" -incoming "exec:cat $2"; then
+		fail "QEMU ($1) started for the incoming migration"
+		stop_qemu
+		return 1
+	fi
+	n=0
+	r=''
+	while [ $n -lt 300 ] && kill -0 "$qpid" 2>/dev/null; do
+		r=$(qmp_send "$1" '{"execute":"query-status"}')
+		case $r in *'"status": "inmigrate"'*) ;; *) break ;; esac
+		sleep 1
+		n=$((n + 1))
+	done
+	case $r in
+	*'"status": "prelaunch"'* | *'"status": "paused"'*)
+		pass "QEMU ($1) loaded $2 and stays paused: $(echo "$r" | sed 's/.*"status": "\([a-z-]*\)".*/\1/')"
+		;;
+	*)
+		fail "QEMU ($1) loading $2: ${r:-QEMU exited}"
+		stop_qemu
+		return 1
+		;;
+	esac
+	if migrate_out "$1" "$3"; then
+		pass "QEMU ($1) migrated the loaded state out again"
+	else
+		fail "QEMU ($1) migrating the loaded state out again"
+		stop_qemu
+		return 1
+	fi
+	stop_qemu
+	dump_file "$1" "$3"
+}
+
 mkdir -p /tmp
 [ -c /dev/kvm ] || {
 	echo "FAIL: no /dev/kvm in the arm64 guest"
@@ -165,6 +203,8 @@ mkdir -p /tmp
 grep -m1 -E '^Features' /proc/cpuinfo
 
 setup_and_save kvm
+# The same restore hop on real KVM, for comparison with kvm_ext's below.
+incoming_and_save kvm2 /tmp/mig-kvm /tmp/mig-kvm2
 
 if insmod ./kvm_ext.ko; then
 	pass "insmod kvm_ext.ko"
@@ -189,6 +229,16 @@ if ! setup_and_save kvm_ext && [ -z "${QC_STRACE:-}" ]; then
 	stop_qemu
 	grep -n -E 'ioctl\(.*= -1' /tmp/strace-kvm_ext.log | head -20
 	tail -n 40 /tmp/strace-kvm_ext.log
+fi
+# The restore path: kvm_ext's saved state into another QEMU on kvm_ext
+# (every register, GIC and ITS state set back), saved again.
+incoming_and_save kvm_ext2 /tmp/mig-kvm_ext /tmp/mig-kvm_ext2
+# QC_CROSS=1: real KVM's state into QEMU on kvm_ext (under strace), which
+# the emulated host's ID registers refuse; diagnostic only.
+if [ "${QC_CROSS:-0}" = 1 ]; then
+	QC_STRACE=cross incoming_and_save cross /tmp/mig-kvm /tmp/mig-cross
+	echo "--- failed ioctls of QEMU (cross):"
+	grep -E 'ioctl\(.*= -1 E' /tmp/strace-cross.log | head -40
 fi
 umount /dev/kvm
 exit $status
