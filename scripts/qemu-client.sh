@@ -19,6 +19,11 @@
 # expected-differences, and each restore hop, kvm against kvm2 and kvm_ext
 # against kvm_ext2, with expected-differences.restore.
 #
+# QC_CROSS=1 in the environment adds the cross loads, real KVM's file into
+# kvm_ext and kvm_ext's into real KVM, with the failing ONE_REG and
+# DEVICE_ATTR calls logged (tools/testing/qemu-client/ioctl_log.c); both
+# fail, as the two hosts differ, so this is a diagnostic, not the suite.
+#
 # Output: PASS:/FAIL: lines (scripts/run-suite.sh counts them); the guest's
 # own lines, then the comparison. Files in BUILD_DIR/qemu-client/: the
 # console log, the guest output, mig-kvm, mig-kvm_ext, compare.txt.
@@ -44,11 +49,19 @@ rootfs=$("$here/arm64-qemu-rootfs.sh") || {
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 ln -s "$rootfs" "$work/qemu-rootfs"
+# The diagnostic shim (used with QC_CROSS=1 only).
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$work/ioctl_log.so" \
+    "$tdir/ioctl_log.c" -ldl || {
+    echo "FAIL: building ioctl_log.so (aarch64-linux-gnu-gcc)"
+    exit 1
+}
 
 start=$(date +%s)
 "$here/qemu-run.sh" --arch arm64 --timeout 900 --mem 2048 \
     --out "$out/guest.out" --log "$out/console.log" \
-    --script "$tdir/guest-qemu-client.sh" "$ko" "$work/qemu-rootfs" >"$out/qemu-run.log" 2>&1
+    --env "QC_CROSS=${QC_CROSS:-0}" \
+    --script "$tdir/guest-qemu-client.sh" "$ko" "$work/qemu-rootfs" "$work/ioctl_log.so" \
+    >"$out/qemu-run.log" 2>&1
 rc=$?
 # The guest's lines without the migration files' base64.
 awk '/^@@MIG_END /{skip=0; next} /^@@MIG /{skip=1; print; next} !skip' "$out/guest.out" 2>/dev/null
