@@ -17,7 +17,12 @@
 # (tools/testing/qemu-client/migcompare.py): kvm against kvm_ext, every
 # difference being one listed in tools/testing/qemu-client/
 # expected-differences, and each restore hop, kvm against kvm2 and kvm_ext
-# against kvm_ext2, with expected-differences.restore.
+# against kvm_ext2, with expected-differences.restore. Then the round trip:
+# lpi-counter (a bare-metal guest counting in memory and taking LPIs through
+# the ITS) runs on real KVM and is migrated live (rt-a); two more boots load
+# it into QEMU on kvm_ext, paused, and save it again (rt_b, compared with
+# expected-differences.hop), then load that back into QEMU on real KVM,
+# where the guest must go on counting and taking LPIs.
 #
 # QC_CROSS=1 in the environment adds the cross loads, real KVM's file into
 # kvm_ext and kvm_ext's into real KVM, with the failing ONE_REG and
@@ -25,8 +30,9 @@
 # fail, as the two hosts differ, so this is a diagnostic, not the suite.
 #
 # Output: PASS:/FAIL: lines (scripts/run-suite.sh counts them); the guest's
-# own lines, then the comparison. Files in BUILD_DIR/qemu-client/: the
-# console log, the guest output, mig-kvm, mig-kvm_ext, compare.txt.
+# own lines, then the comparisons. Files in BUILD_DIR/qemu-client/: per
+# boot (guest, rt-b, rt-c) the console (.log) and guest output (.out), the
+# migration files (mig-*, rt-a-ext, rt-b-kvm) and compare.txt.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,27 +62,43 @@ aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$work/ioctl_lo
     exit 1
 }
 
+# The round trip's guest.
+lpi=$tdir/lpi-counter
+aarch64-linux-gnu-gcc -O2 -Wall -Wextra -Werror -ffreestanding -nostdlib -static \
+    -mgeneral-regs-only -fno-pie -no-pie -fno-asynchronous-unwind-tables \
+    -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$lpi/lpi-counter.ld" \
+    -o "$work/lpi-counter.elf" "$lpi/start.S" "$lpi/main.c" || {
+    echo "FAIL: building lpi-counter.elf (aarch64-linux-gnu-gcc)"
+    exit 1
+}
+
+# boot PHASE OUT FILE...: one nested arm64 boot of the guest script.
+boot() {
+    local phase=$1 name=$2
+    shift 2
+    "$here/qemu-run.sh" --arch arm64 --timeout 900 --mem 2048 \
+        --out "$out/$name.out" --log "$out/$name.log" \
+        --env "QC_CROSS=${QC_CROSS:-0}" --env "QC_PHASE=$phase" \
+        --script "$tdir/guest-qemu-client.sh" "$ko" "$work/qemu-rootfs" "$@" \
+        >"$out/qemu-run-$name.log" 2>&1
+}
 start=$(date +%s)
-"$here/qemu-run.sh" --arch arm64 --timeout 900 --mem 2048 \
-    --out "$out/guest.out" --log "$out/console.log" \
-    --env "QC_CROSS=${QC_CROSS:-0}" \
-    --script "$tdir/guest-qemu-client.sh" "$ko" "$work/qemu-rootfs" "$work/ioctl_log.so" \
-    >"$out/qemu-run.log" 2>&1
+boot main guest "$work/ioctl_log.so" "$work/lpi-counter.elf"
 rc=$?
 # The guest's lines without the migration files' base64.
 awk '/^@@MIG_END /{skip=0; next} /^@@MIG /{skip=1; print; next} !skip' "$out/guest.out" 2>/dev/null
 if ((rc == 0)); then
     echo "PASS: nested arm64 guest run clean ($(($(date +%s) - start)) s; qemu-run.sh verdict)"
 else
-    echo "FAIL: nested arm64 guest run: qemu-run.sh exited $rc (see $out/console.log)"
-    tail -n 5 "$out/qemu-run.log"
+    echo "FAIL: nested arm64 guest run: qemu-run.sh exited $rc (see $out/guest.log)"
+    tail -n 5 "$out/qemu-run-guest.log"
 fi
 
-extract() { # NAME: the file the guest printed between @@MIG NAME SIZE@@ and @@MIG_END NAME@@
+extract() { # NAME [GUEST_OUT]: the file printed between @@MIG NAME SIZE@@ and @@MIG_END NAME@@
+    local src=${2:-$out/guest.out} want
     awk -v n="$1" '$0 == "@@MIG_END " n "@@" {p = 0} p {print} $0 ~ "^@@MIG " n " " {p = 1}' \
-        "$out/guest.out" | base64 -d 2>/dev/null | gunzip -c >"$out/mig-$1" 2>/dev/null
-    local want
-    want=$(sed -n "s/^@@MIG $1 \([0-9]*\)@@\$/\1/p" "$out/guest.out")
+        "$src" | base64 -d 2>/dev/null | gunzip -c >"$out/mig-$1" 2>/dev/null
+    want=$(sed -n "s/^@@MIG $1 \([0-9]*\)@@\$/\1/p" "$src")
     [[ -n $want && $(stat -c %s "$out/mig-$1") == "$want" ]]
 }
 ok=1
@@ -101,4 +123,42 @@ for n in kvm kvm_ext; do
         "$out/mig-$n" "$out/mig-${n}2" | tee -a "$out/compare.txt"
     ((PIPESTATUS[0] == 0)) || status=1
 done
+
+# The round trip: lpi-counter's live state from real KVM (rt-a) through
+# QEMU on kvm_ext (rt_b, paused) back to real KVM, where it must go on
+# counting. The two hosts' identities differ (invariant and ID registers,
+# ICC_CTLR_EL1.IDbits) and neither side accepts the other's, so each hop
+# transplants the receiving host's identity (migcompare.py --transplant).
+echo "# the round trip real KVM -> kvm_ext -> real KVM"
+mc=$tdir/migcompare.py
+if extract rt-a; then
+    echo "PASS: lpi-counter's live state on real KVM copied out ($(stat -c %s "$out/mig-rt-a") bytes)"
+else
+    echo "FAIL: lpi-counter's live state on real KVM copied out"
+    exit 1
+fi
+python3 "$mc" --transplant "$out/mig-rt-a" "$out/mig-kvm_ext" "$out/rt-a-ext" | tail -n 1
+cp "$out/rt-a-ext" "$work/rt-a-ext"
+boot rt-b rt-b "$work/rt-a-ext"
+r=$?
+awk '/^@@MIG_END /{skip=0; next} /^@@MIG /{skip=1; print; next} !skip' "$out/rt-b.out" 2>/dev/null
+((r == 0)) || echo "FAIL: the kvm_ext hop's boot: qemu-run.sh exited $r"
+if extract rt_b "$out/rt-b.out"; then
+    echo "PASS: the state saved by QEMU on kvm_ext copied out"
+else
+    echo "FAIL: the state saved by QEMU on kvm_ext copied out"
+    exit 1
+fi
+echo "# the kvm_ext hop: rt-a-ext against rt_b"
+python3 "$mc" --tap --allow "$tdir/expected-differences.hop" "$out/rt-a-ext" "$out/mig-rt_b" |
+    tee -a "$out/compare.txt"
+((PIPESTATUS[0] == 0)) || status=1
+python3 "$mc" --transplant "$out/mig-rt_b" "$out/mig-rt-a" "$out/rt-b-kvm" | tail -n 1
+cp "$out/rt-b-kvm" "$work/rt-b-kvm"
+boot rt-c rt-c "$work/rt-b-kvm"
+r=$?
+cat "$out/rt-c.out" 2>/dev/null
+((r == 0)) || echo "FAIL: the last boot: qemu-run.sh exited $r"
+((r == 0)) || status=1
+echo "# $(($(date +%s) - start)) s for the three boots"
 exit $status

@@ -17,6 +17,13 @@
 # into QEMU on real KVM, with ioctl_log.so (a diagnostic: the hosts' GIC and ID
 # registers differ, and each side refuses the other's).
 #
+# With ./lpi-counter.elf present, the first boot also runs the round trip's
+# source: lpi-counter on real KVM, migrated live to /tmp/rt-a. QC_PHASE=rt-b
+# (second boot) loads ./rt-a-ext into QEMU on kvm_ext (-incoming, -S) and
+# saves it again; QC_PHASE=rt-c (third boot) loads ./rt-b-kvm into QEMU on
+# real KVM and checks that the guest goes on counting and taking LPIs.
+# scripts/qemu-client.sh transplants the host identities in between.
+#
 # Every step prints one PASS:/FAIL: line.
 # shellcheck disable=SC3045  # read -t: busybox sh has it
 
@@ -199,7 +206,106 @@ incoming_and_save() {
 	dump_file "$1" "$3"
 }
 
+# guest_vars NAME: the lpi-counter's four words (count, LPIs taken, INTs
+# queued, magic), read through HMP's xp.
+guest_vars() {
+	qmp_send "$1" '{"execute":"human-monitor-command","arguments":{"command-line":"xp /4xg 0x40300000"}}' |
+		sed -n 's/.*"return": "[0-9a-f]*: \(0x[0-9a-f]*\) \(0x[0-9a-f]*\)\\r\\n[0-9a-f]*: \(0x[0-9a-f]*\) \(0x[0-9a-f]*\).*/\1 \2 \3 \4/p'
+}
+
+# The round trip, phase 1: lpi-counter runs on real KVM, is migrated
+# live to /tmp/rt-a.
+roundtrip_source() {
+	if ! start_qemu rt_a -kernel ./lpi-counter.elf; then
+		fail "QEMU (rt_a) started with lpi-counter"
+		stop_qemu
+		return 1
+	fi
+	qmp_send rt_a '{"execute":"cont"}' >/dev/null
+	n=0
+	v=''
+	while [ $n -lt 60 ]; do
+		sleep 1
+		v=$(guest_vars rt_a)
+		# shellcheck disable=SC2086  # split into the four words
+		set -- $v
+		[ $# -eq 4 ] && [ "$4" = 0x4c5049434f554e54 ] && [ $(($2)) -gt 2 ] && break
+		n=$((n + 1))
+	done
+	if [ $n -lt 60 ]; then
+		pass "lpi-counter runs on real KVM and takes LPIs through the ITS (count $1, LPIs $2, INTs $3)"
+	else
+		fail "lpi-counter on real KVM: no LPIs after 60 s (vars: $v)"
+		stop_qemu
+		return 1
+	fi
+	if migrate_out rt_a /tmp/rt-a; then
+		pass "QEMU (rt_a) migrated the running guest live to a file"
+	else
+		fail "QEMU (rt_a) live migration to a file"
+		stop_qemu
+		return 1
+	fi
+	v=$(guest_vars rt_a)
+	echo "# rt_a after the migration: $v"
+	stop_qemu
+	dump_file rt-a /tmp/rt-a
+}
+
+# Phase 3: the state back on real KVM, paused; it must go on counting.
+roundtrip_sink() {
+	if ! start_qemu rt_c -incoming "exec:cat $1"; then
+		fail "QEMU (rt_c) started for the incoming migration"
+		stop_qemu
+		return 1
+	fi
+	n=0
+	while [ $n -lt 60 ]; do
+		r=$(qmp_send rt_c '{"execute":"query-status"}')
+		case $r in *'"status": "inmigrate"'*) ;; *) break ;; esac
+		sleep 1
+		n=$((n + 1))
+	done
+	v0=$(guest_vars rt_c)
+	case $r in
+	*'"status": "prelaunch"'* | *'"status": "paused"'*)
+		pass "QEMU (rt_c) on real KVM loaded the state back from kvm_ext (vars $v0)"
+		;;
+	*)
+		fail "QEMU (rt_c) on real KVM loading the state back: $r"
+		stop_qemu
+		return 1
+		;;
+	esac
+	qmp_send rt_c '{"execute":"cont"}' >/dev/null
+	sleep 5
+	v1=$(guest_vars rt_c)
+	# shellcheck disable=SC2086  # split into the four words
+	set -- $v0
+	c0=$(($1)) l0=$(($2))
+	# shellcheck disable=SC2086  # split into the four words
+	set -- $v1
+	if [ $# -eq 4 ] && [ $(($1)) -gt "$c0" ] && [ $(($2)) -gt "$l0" ]; then
+		pass "lpi-counter keeps counting and taking LPIs on real KVM after the kvm_ext hop ($v0 -> $v1)"
+	else
+		fail "lpi-counter after the kvm_ext hop: $v0 -> $v1"
+	fi
+	stop_qemu
+}
+
 mkdir -p /tmp
+case ${QC_PHASE:-main} in
+rt-b)
+	insmod ./kvm_ext.ko && mount --bind /dev/kvm_ext/arm64 /dev/kvm || exit 1
+	incoming_and_save rt_b ./rt-a-ext /tmp/rt-b
+	umount /dev/kvm
+	exit $status
+	;;
+rt-c)
+	roundtrip_sink ./rt-b-kvm
+	exit $status
+	;;
+esac
 [ -c /dev/kvm ] || {
 	echo "FAIL: no /dev/kvm in the arm64 guest"
 	exit 1
@@ -207,6 +313,7 @@ mkdir -p /tmp
 grep -m1 -E '^Features' /proc/cpuinfo
 
 setup_and_save kvm
+[ -f ./lpi-counter.elf ] && roundtrip_source
 # The same restore hop on real KVM, for comparison with kvm_ext's below.
 incoming_and_save kvm2 /tmp/mig-kvm /tmp/mig-kvm2
 

@@ -4,6 +4,7 @@
 
 usage: migcompare.py [--allow FILE] [--tap] A B
        migcompare.py --dump A
+       migcompare.py --transplant SRC DONOR OUT
 
 The stream: "QEVM" magic, version 3, a configuration section, then sections
 (START/PART/END for iterable ones such as "ram", FULL for device state), each
@@ -18,11 +19,16 @@ two values, and with --tap one PASS:/FAIL: line per section: a section passes
 when it is identical, or when each of its differing fields is listed in the
 --allow file ("SECTION FIELD-GLOB  reason" lines, # comments). Exit status 1
 when a section fails (or a stream cannot be parsed).
+
+--transplant writes SRC with DONOR's host identity (the invariant and ID
+registers, CCSIDR, CTR/CLIDR, SMCCC_ARCH_WORKAROUND_3, and ICC_CTLR_EL1's
+IDbits), so that a state saved on one host loads on the other.
 """
 import fnmatch
 import json
 import struct
 import sys
+import zlib
 
 EOF, START, PART, END, FULL, SUBSECTION, VMDESC, CONFIG, COMMAND = 0, 1, 2, 3, 4, 5, 6, 7, 8
 FOOTER = 0x7E
@@ -278,7 +284,10 @@ def val(sec, f):
     b = sec["data"][f[1]:f[1] + f[2]]
     if f[2] in (1, 2, 4, 8) and f[3] != "buffer":
         return f"{int.from_bytes(b, 'big'):#x}"
-    return b.hex() if len(b) <= 32 else f"{len(b)} bytes sha {hash(b) & 0xffffffff:08x}"
+    text = b.rstrip(b"\0")
+    if text and all(32 <= c < 127 for c in text):
+        return repr(text.decode())
+    return b.hex() if len(b) <= 32 else f"{len(b)} bytes crc32 {zlib.crc32(b):08x}"
 
 
 def diff_full(a, b):
@@ -426,6 +435,55 @@ def compare(pa, pb, names, rules, tap):
     return bad
 
 
+# What --transplant takes from the donor: the host's identity, which KVM
+# (and kvm_ext) refuse to change (invariant and ID registers, cache
+# geometry, mitigation levels) and the GIC's INTID width.
+IDENTITY = ["MIDR_EL1*", "ID_*", "CCSIDR*", "CLIDR_EL1*", "CTR_EL0*", "SMCCC_ARCH_WORKAROUND_3"]
+ICC_CTLR_IDBITS = 7 << 11
+
+
+def transplant(src_path, donor_path, out_path):
+    """Writes SRC with the host identity fields of DONOR (same QEMU, same
+    machine, another host); prints what it changed."""
+    data = bytearray(open(src_path, "rb").read())
+    src, _ = parse(bytes(data))
+    donor, _ = parse(open(donor_path, "rb").read())
+    changed = 0
+    for key, sec in src.items():
+        if sec.get("kind") != "full" or key not in donor or not sec.get("fields"):
+            continue
+        dsec = donor[key]
+        dfields = field_map(dsec)
+        if sec["idstr"] == "cpu":
+            ids, dids = cpreg_ids(sec), cpreg_ids(dsec)
+            dvals = {dids[i]: dfields[f"cpreg_vmstate_values[{i}]"] for i in dids}
+            for i, rid in ids.items():
+                name = regname(rid).split(" ")[0]
+                if not any(fnmatch.fnmatchcase(name, g) for g in IDENTITY) or rid not in dvals:
+                    continue
+                f, g = field_map(sec)[f"cpreg_vmstate_values[{i}]"], dvals[rid]
+                new = dsec["data"][g[1]:g[1] + g[2]]
+                at = sec["start"] + f[1]
+                if data[at:at + f[2]] != new:
+                    print(f"{key}: {name}: {data[at:at + f[2]].hex()} -> {new.hex()}")
+                    data[at:at + f[2]] = new
+                    changed += 1
+        elif sec["idstr"] == "arm_gicv3":
+            for name, off, size, _ in sec["fields"]:
+                if ".icc_ctlr_el1[" not in name or name not in dfields:
+                    continue
+                g = dfields[name]
+                v = int.from_bytes(data[sec["start"] + off:sec["start"] + off + size], "big")
+                dv = int.from_bytes(dsec["data"][g[1]:g[1] + g[2]], "big")
+                nv = (v & ~ICC_CTLR_IDBITS) | (dv & ICC_CTLR_IDBITS)
+                if nv != v:
+                    print(f"{key}: {name}: {v:#x} -> {nv:#x}")
+                    data[sec["start"] + off:sec["start"] + off + size] = nv.to_bytes(size, "big")
+                    changed += 1
+    open(out_path, "wb").write(data)
+    print(f"{changed} fields transplanted into {out_path}")
+
+
 def main(argv):
     args = argv[1:]
     allow, tap, dump = None, False, False
@@ -437,6 +495,13 @@ def main(argv):
             tap = True
         elif opt == "--dump":
             dump = True
+        elif opt == "--transplant" and len(args) == 3:
+            try:
+                transplant(*args)
+            except (ParseError, OSError, ValueError) as e:
+                print(f"error: {e}")
+                return 1
+            return 0
         else:
             print(__doc__, file=sys.stderr)
             return 2
