@@ -35,7 +35,8 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
-	qemu-test qemu-client kunit debug-test detector-proof fuzz fuzz-short stress deps clean format \
+	qemu-test qemu-client arm64-test kunit debug-test detector-proof fuzz fuzz-short stress \
+	deps clean format \
 	reference reference-ppc
 
 all: module
@@ -119,6 +120,16 @@ qemu-test: module abi-test
 qemu-client:
 	@$(MAKE) --no-print-directory ARCH=arm64 module
 	@scripts/run-suite.sh qemu-client $(B) scripts/qemu-client.sh $(B)
+
+# --- arm64 beside real KVM: Debian's arm64 kernel under QEMU nested virt ---
+# kvm_ext.ko and the conformance suite cross-built; the suite against
+# /dev/kvm and /dev/kvm_ext/arm64 in one boot, judged test by test against
+# Documentation/differences.rst (scripts/differential.py).
+
+arm64-test:
+	@$(MAKE) --no-print-directory module ARCH=arm64
+	@$(MAKE) -s -C tools/testing/abi CROSS=aarch64-linux-gnu- O=$(B)/arm64/guest
+	@scripts/run-suite.sh arm64 $(B) scripts/arm64-differential.sh $(B)
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -224,7 +235,8 @@ bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test qemu-client kunit debug-test detector-proof fuzz-short
+CHECK_SUITES := static-check host-test qemu-test arm64-test qemu-client kunit debug-test \
+	detector-proof fuzz-short
 
 check:
 	@rm -rf $(B)/results

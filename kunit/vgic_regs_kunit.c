@@ -52,7 +52,7 @@ static void vgic_register_groups_test(struct kunit *test)
 	struct kx_vm *vm = test_vm(test, KX_ARM64);
 	struct kx_vcpu *vcpus[2];
 	struct kx_device *gic;
-	u32 val = 0xa0a0a0a0, lines = 0;
+	u32 val = 0xa0a0a0a0, lines = 0, level = 0;
 	u64 pmr = 0;
 
 	kvm_ext_test_kernel_uaccess(true);
@@ -64,7 +64,8 @@ static void vgic_register_groups_test(struct kunit *test)
 	/* ICC_PMR_EL1 of the vCPU whose MPIDR is Aff0 1. */
 	KUNIT_EXPECT_EQ(test, vgic_attr(gic, KX_ATTR_GET, 6, 1ULL << 32 | 0xc230, &pmr), 0);
 	KUNIT_EXPECT_EQ(test, pmr, 0xf8ULL);
-	/* LEVEL_INFO follows KVM_IRQ_LINE. */
+	/* LEVEL_INFO follows KVM_IRQ_LINE (SPIs 32-47 made level: they start edge). */
+	KUNIT_EXPECT_EQ(test, vgic_attr(gic, KX_ATTR_SET, 1, 0xc08, &level), 0);
 	KUNIT_EXPECT_EQ(test, kx_vm_irq_line(vm, 1U << 24 | 40, 1), 0);
 	KUNIT_EXPECT_EQ(test, vgic_attr(gic, KX_ATTR_GET, 7, 32, &lines), 0);
 	KUNIT_EXPECT_EQ(test, lines, 1U << 8);

@@ -417,12 +417,13 @@ kx::Status regs_attr(Vm& vm, bool write, const kx_attr& a) {
 }
 
 // KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES: with every vCPU stopped, the LPI
-// pending bits go to guest RAM (lpi.cpp).
+// pending bits go to guest RAM (lpi.cpp); before CTRL_INIT the GIC is
+// "not properly configured" (-ENXIO, arm-vgic-v3.rst).
 kx::Status save_pending_tables_attr(Vm& vm) {
   kx::Guard<kx::Mutex> guard(&vm.lock);
   if (dist_of(vm).model() != kModelV3) return kx::error(kx::kENXIO);
   if (!vm.lock_all_vcpus()) return kx::error(kx::kEBUSY);
-  const kx::Status s = save_pending_tables(vm);
+  const kx::Status s = dist_of(vm).initialized() ? save_pending_tables(vm) : kx::error(kx::kENXIO);
   vm.unlock_all_vcpus();
   return s;
 }

@@ -38,10 +38,13 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
     return routes.error();
   }
   const bool v3 = d.model() == kModelV3;
+  // kvm_vgic_dist_init(): SPIs start edge-triggered (VGIC_CONFIG_EDGE is
+  // the zero of 6.1's kcalloc'ed array).
   for (u32 i = 0; i < nr_spis; i++) {
     spis[i] = Irq{};
     spis[i].intid = kNrPrivateIrqs + i;
     spis[i].group1 = v3;
+    spis[i].edge = true;
   }
   {
     kx::IrqSaveGuard guard(&d.lock);
@@ -53,6 +56,8 @@ kx::Status init(Vm& vm) KX_REQUIRES(vm.lock) {
         irq.group1 = v3;
         irq.targets = static_cast<u8>(1u << (i & 7));
       }
+      // vgic_v3_enable(): INITIAL_PENDBASER_VALUE.
+      if (v3) c.pendbaser = kInitialPendbaser;
     }
   }
   d.set_initialized(vm);

@@ -185,10 +185,11 @@ u64 read_config(RegAccess& a, const Reg& r) KX_REQUIRES(a.d.lock) {
   return v;
 }
 
-// SGIs are edge-triggered, read-only (vgic_mmio_write_config()).
+// vgic_mmio_write_config(): SGIs are edge-triggered and PPIs level, both
+// read-only (the timer and the PMU rely on level PPIs).
 void write_config(RegAccess& a, const Reg& r, u64 val) KX_REQUIRES(a.d.lock) {
   update_irqs(a, r, [&](Irq& irq, u32 i) {
-    if (irq.intid < kNrSgis) return false;
+    if (irq.intid < kNrPrivateIrqs) return false;
     irq.edge = val >> (2 * i + 1) & 1;
     return true;
   });

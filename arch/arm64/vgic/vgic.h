@@ -46,6 +46,8 @@ constexpr u32 kNrLpis = (1u << kLpiIdBits) - kLpiBase;
 constexpr u32 kPriBits = 5;
 constexpr u8 kPriMask = static_cast<u8>(0xff << (8 - kPriBits));
 constexpr u32 kIdleRunningPriority = 0x100;
+// INITIAL_PENDBASER_VALUE: RaWb inner, SameAsInner outer, inner shareable.
+constexpr u64 kInitialPendbaser = (3ull << 7) | (1ull << 10);
 
 // GICD_IIDR.Revision values userspace may write back (KVM_VGIC_IMP_REV_*).
 constexpr u32 kImpRev2 = 2, kImpRev3 = 3, kImpRevLatest = kImpRev3;

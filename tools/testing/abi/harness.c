@@ -590,6 +590,9 @@ long debugfs_read(const char *name)
 	FILE *f;
 	long v = -1;
 
+	/* kvm_ext's counters say nothing of a real /dev/kvm beside it. */
+	if (!g_is_ext)
+		return -1;
 	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm_ext/%s", name);
 	f = fopen(path, "re");
 	if (!f)
@@ -666,14 +669,35 @@ static void run_guarded(const struct abi_test *t)
 static void usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [--personality arm64|ppc|s390] [--param NAME=VALUE]... NODE\n"
+		"usage: %s [--personality arm64|ppc|s390] [--param NAME=VALUE]... [--only LIST] [--all]\n"
+		"       NODE\n"
 		"  NODE: /dev/kvm_ext/<arch> (personality from the basename) or /dev/kvm\n"
 		"        (then --personality names the host architecture and the tests of\n"
 		"        kvm_ext-only behaviour are skipped)\n"
 		"  --param: run with a kvm_ext module parameter at VALUE (written now, and\n"
-		"        what the tests that switch it restore), e.g. ppc_host=power9\n",
+		"        what the tests that switch it restore), e.g. ppc_host=power9\n"
+		"  --only LIST: run only these test numbers (\"12,40-45\"); the rest skip\n"
+		"  --all: on /dev/kvm, run the kvm_ext-only tests too (to see how they fail)\n",
 		prog);
 	exit(2);
+}
+
+/* --only LIST: test numbers and ranges, "12,40-45". */
+static bool selected(const char *list, int n)
+{
+	while (*list) {
+		char *end;
+		long a = strtol(list, &end, 10), b = a;
+
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		if (n >= a && n <= b)
+			return true;
+		if (*end != ',')
+			break;
+		list = end + 1;
+	}
+	return false;
 }
 
 static bool applies(const struct abi_test *t)
@@ -683,7 +707,8 @@ static bool applies(const struct abi_test *t)
 
 int main(int argc, char **argv)
 {
-	const char *pname = NULL, *node = NULL, *base, *params[8];
+	const char *pname = NULL, *node = NULL, *base, *params[8], *only = NULL;
+	bool all = false;
 	int nparams = 0;
 	char nodebuf[4096];
 	long vms0, allocs0, v;
@@ -697,6 +722,10 @@ int main(int argc, char **argv)
 			pname = argv[i] + 14;
 		else if (!strcmp(argv[i], "--param") && i + 1 < argc && nparams < 8)
 			params[nparams++] = argv[++i];
+		else if (!strcmp(argv[i], "--all"))
+			all = true;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			usage(argv[0]);
 		else if (argv[i][0] == '-' || node)
@@ -768,7 +797,9 @@ int main(int argc, char **argv)
 				continue;
 			n++;
 			memset(&st, 0, sizeof(st));
-			if ((t->flags & T_EXT) && !g_is_ext)
+			if (only && !selected(only, n))
+				skip_test("not selected (--only)");
+			else if ((t->flags & T_EXT) && !g_is_ext && !all)
 				skip_test("kvm_ext-only behaviour");
 			else
 				run_guarded(t);

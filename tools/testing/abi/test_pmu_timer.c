@@ -762,7 +762,12 @@ static void t_run_pmu_needs_init(const struct abi_test *t)
 	if (dev < 0)
 		return;
 	expect_errno(run_once(a), ENXIO);
-	if (!gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0))
+	/* Debian's 6.1 marks that VM dead (differences.rst): the rest on another */
+	vm = new_vm(0);
+	a = vm < 0 ? -1 : vcpu_with(vm, 0, F_PMU);
+	plain = a < 0 ? -1 : vcpu_with(vm, 1, 0);
+	dev = plain < 0 ? -1 : new_gic(vm, V3);
+	if (dev < 0 || !gic_addrs(dev, V3) || !expect_errno(gic_init(dev), 0))
 		return;
 	expect_errno(run_once(a), EINVAL);
 	expect_errno(run_once(plain), EINTR);

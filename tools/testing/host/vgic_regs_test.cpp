@@ -25,6 +25,7 @@ constexpr uint32_t kGrpAddr = 0, kGrpDist = 1, kGrpCpu = 2, kGrpCtrl = 4, kGrpRe
 constexpr uint64_t kV2DistAddr = 0, kV2CpuAddr = 1, kV3DistAddr = 2, kV3RedistAddr = 3;
 constexpr uint64_t kDist = 0x08000000, kRedist = 0x080a0000, kCpu = 0x08010000;
 constexpr uint32_t kSpurious = 1023;
+constexpr uint64_t kSavePendingTables = 3;  // GRP_CTRL
 
 // ARM64_SYS_REG() of an ICC register and its CPU_SYSREGS instr field.
 constexpr uint64_t sysreg(uint32_t crn, uint32_t crm, uint32_t op2) {
@@ -134,6 +135,11 @@ class VgicRegsTest : public ::testing::Test {
     icc_write(v, kPmr, 0xff);
     icc_write(v, kIgrpen1, 1);
   }
+  // SPIs start edge-triggered; GICD_ICFGR's bit 1 of the interrupt's field.
+  void level_spi(kx_vcpu* v, uint32_t intid) {
+    const uint64_t cfg = kDist + 0xc00 + intid / 16 * 4;
+    wr(v, cfg, static_cast<uint32_t>(rd(v, cfg)) & ~(2u << 2 * (intid % 16)));
+  }
   void enable_spi(kx_vcpu* v, uint32_t intid, uint8_t prio, uint64_t route) {
     wr(v, kDist + 0x100 + intid / 32 * 4, 1u << (intid % 32));
     mmio(v, kDist + 0x400 + intid, 1, true, prio);
@@ -178,10 +184,41 @@ TEST_F(VgicRegsTest, OverlappingFramesRefusedAtFirstRunChangeNothing) {
   EXPECT_EQ(static_cast<uint32_t>(nr), 32u);  // not initialised by the refusal
 }
 
+// What CTRL_INIT leaves (6.1's kvm_vgic_dist_init(), kvm_vgic_vcpu_init()
+// and vgic_v3_enable()): SPIs edge-triggered, SGIs edge and PPIs level with
+// their configuration read-only, GICR_PENDBASER at INITIAL_PENDBASER_VALUE.
+// Before it, SAVE_PENDING_TABLES is -ENXIO.
+TEST_F(VgicRegsTest, ResetStateAfterCtrlInit) {
+  vcpus(2);
+  ASSERT_EQ(kx_vm_create_device(vm_, kV3, 0, &gic_), 0);
+  EXPECT_EQ(set64(gic_, kGrpCtrl, kSavePendingTables, 0), -ENXIO);
+  ASSERT_EQ(set64(gic_, kGrpAddr, kV3DistAddr, kDist), 0);
+  ASSERT_EQ(set64(gic_, kGrpAddr, kV3RedistAddr, kRedist), 0);
+  EXPECT_EQ(set64(gic_, kGrpCtrl, kSavePendingTables, 0), -ENXIO);
+  ASSERT_EQ(set64(gic_, kGrpCtrl, 0, 0), 0);
+  EXPECT_EQ(set64(gic_, kGrpCtrl, kSavePendingTables, 0), 0);
+  for (uint32_t w = 2; w < 16; w++) EXPECT_EQ(get32(gic_, kGrpDist, 0xc00 + 4 * w), 0xaaaaaaaau);
+  for (int i = 0; i < 2; i++) {
+    const uint64_t redist = mpidr_attr(i);
+    EXPECT_EQ(get32(gic_, kGrpRedist, redist | 0x10c00), 0xaaaaaaaau);  // ICFGR0
+    EXPECT_EQ(get32(gic_, kGrpRedist, redist | 0x10c04), 0u);           // ICFGR1
+    EXPECT_EQ(set32(gic_, kGrpRedist, redist | 0x10c04, ~0u), 0);
+    EXPECT_EQ(get32(gic_, kGrpRedist, redist | 0x10c04), 0u);
+    EXPECT_EQ(get32(gic_, kGrpRedist, redist | 0x78), 0x580u);  // PENDBASER
+    EXPECT_EQ(get32(gic_, kGrpRedist, redist | 0x7c), 0u);
+  }
+  ASSERT_EQ(run(vcpu_[0], true), -EINTR);
+  wr(vcpu_[0], kRedist + 0x10c04, ~0u);
+  EXPECT_EQ(rd(vcpu_[0], kRedist + 0x10c04), 0u);
+  EXPECT_EQ(set32(gic_, kGrpDist, 0xc08, 0), 0);  // SPIs 32-47 level
+  EXPECT_EQ(get32(gic_, kGrpDist, 0xc08), 0u);
+}
+
 TEST_F(VgicRegsTest, SpiLevelAcknowledgeEoiAndRepend) {
   v3(2);
   ASSERT_EQ(run(vcpu_[0], true), -EINTR);
   guest_enable(vcpu_[1]);
+  level_spi(vcpu_[0], 40);
   enable_spi(vcpu_[0], 40, 0x80, 1);  // routed to Aff0 = 1
   EXPECT_EQ(icc_read(vcpu_[1], kIar1), kSpurious);
   ASSERT_EQ(irq_line(1, 0, 40, 1), 0);
@@ -295,6 +332,7 @@ TEST_F(VgicRegsTest, UserspaceViewOfPendingStatusrAndIidr) {
   EXPECT_EQ(set32(gic_, kGrpDist, 0x284, ~0u), 0);
   EXPECT_EQ(get32(gic_, kGrpDist, 0x204), 0x1u);
   // A level interrupt with its line high: the latch reads 0, the guest 1.
+  EXPECT_EQ(set32(gic_, kGrpDist, 0xc10, 0xaaaa8aaa), 0);  // SPI 70 level
   ASSERT_EQ(irq_line(1, 0, 70, 1), 0);
   EXPECT_EQ(get32(gic_, kGrpDist, 0x208) >> 6 & 1, 0u);
   uint32_t lines = 0;
