@@ -158,6 +158,13 @@ setup_and_save() {
 	r=$(qmp_send "$1" '{"execute":"query-status"}')
 	case $r in *'"status": "prelaunch"'*) pass "QEMU ($1) is paused (prelaunch)" ;;
 	*) fail "QEMU ($1) query-status: $r" ;; esac
+	r=$(qmp_send "$1" '{"execute":"query-cpu-model-expansion","arguments":{"type":"full","model":{"name":"host"}}}')
+	case $r in
+	*'"sve": true'*'"pauth": true'* | *'"pauth": true'*'"sve": true'*)
+		pass "QEMU ($1): -cpu host has SVE (up to $(echo "$r" | grep -o '"sve[0-9][0-9]*": true' | grep -o '[0-9][0-9]*' | sort -n | tail -n 1) bits) and pointer authentication"
+		;;
+	*) fail "QEMU ($1): -cpu host without SVE or pointer authentication: $r" ;;
+	esac
 	if migrate_out "$1" "/tmp/mig-$1"; then
 		pass "QEMU ($1) migrated its state to a file (dirty logging, register lists, GIC/ITS save)"
 	else
