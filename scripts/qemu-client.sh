@@ -139,7 +139,7 @@ else
 fi
 python3 "$mc" --transplant "$out/mig-rt-a" "$out/mig-kvm_ext" "$out/rt-a-ext" | tail -n 1
 cp "$out/rt-a-ext" "$work/rt-a-ext"
-boot rt-b rt-b "$work/rt-a-ext"
+boot rt-b rt-b "$work/rt-a-ext" "$work/ioctl_log.so"
 r=$?
 awk '/^@@MIG_END /{skip=0; next} /^@@MIG /{skip=1; print; next} !skip' "$out/rt-b.out" 2>/dev/null
 ((r == 0)) || echo "FAIL: the kvm_ext hop's boot: qemu-run.sh exited $r"

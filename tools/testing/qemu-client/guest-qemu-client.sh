@@ -176,8 +176,9 @@ setup_and_save() {
 	dump_file "$1" "/tmp/mig-$1"
 }
 
-# incoming_and_save NAME SRC DST: a QEMU on the current /dev/kvm loads SRC
-# (-incoming, -S: it stays paused), then migrates out to DST.
+# incoming_and_save NAME SRC DST [run]: a QEMU on the current /dev/kvm loads
+# SRC (-incoming, -S: it stays paused), then migrates out to DST; with "run"
+# it is continued first, and the migration stops it.
 incoming_and_save() {
 	if ! start_qemu "$1" -incoming "exec:cat $2"; then
 		fail "QEMU ($1) started for the incoming migration"
@@ -202,6 +203,19 @@ incoming_and_save() {
 		return 1
 		;;
 	esac
+	if [ "${4:-}" = run ]; then
+		# Running: the vCPUs idle in KVM_RUN; the migration then stops
+		# the VM, which is when QEMU has the GIC write its pending
+		# tables and the ITS its tables into guest RAM (SAVE_PENDING_TABLES,
+		# SAVE_TABLES), with dirty logging on.
+		qmp_send "$1" '{"execute":"cont"}' >/dev/null
+		sleep 2
+		r=$(qmp_send "$1" '{"execute":"query-status"}')
+		case $r in
+		*'"status": "running"'*) pass "QEMU ($1) runs the loaded state (its vCPUs in KVM_RUN)" ;;
+		*) fail "QEMU ($1) after cont: $r" ;;
+		esac
+	fi
 	if migrate_out "$1" "$3"; then
 		pass "QEMU ($1) migrated the loaded state out again"
 	else
@@ -304,7 +318,16 @@ mkdir -p /tmp
 case ${QC_PHASE:-main} in
 rt-b)
 	insmod ./kvm_ext.ko && mount --bind /dev/kvm_ext/arm64 /dev/kvm || exit 1
-	incoming_and_save rt_b ./rt-a-ext /tmp/rt-b
+	QC_IOCTL_LOG=rt_b incoming_and_save rt_b ./rt-a-ext /tmp/rt-b "${QC_RTB_MODE:-run}"
+	# ioctl_log.so's record of the control calls: the ITS restored its
+	# tables (2), and the stop saved them (1) and the pending tables (3)
+	ctl=$(sed -n 's/^ioctl_log: KVM_SET_DEVICE_ATTR fd [0-9]* group 4 (CTRL) attr \([0-9]*\): \(.*\)$/\1=\2/p' /tmp/qemu-rt_b.log | tr '\n' ' ')
+	case " $ctl" in
+	*" 2=0 "*"1=0 "*"3=0 "*)
+		pass "kvm_ext: ITS RESTORE_TABLES, then at the stop ITS SAVE_TABLES and GIC SAVE_PENDING_TABLES succeeded (CTRL calls: $ctl)"
+		;;
+	*) fail "kvm_ext: the GIC/ITS control calls of the hop: $ctl" ;;
+	esac
 	umount /dev/kvm
 	exit $status
 	;;

@@ -3,7 +3,8 @@
  * ioctl_log.so: an LD_PRELOAD shim for the qemu-client diagnostics. It
  * prints every KVM_SET_ONE_REG, KVM_GET_ONE_REG and KVM_{SET,GET}_DEVICE_ATTR
  * that fails, with the register id or the group and attribute, the value
- * and errno, to stderr ("ioctl_log: ..."): strace shows only the pointer.
+ * and errno, and every GIC/ITS control call (KVM_DEV_ARM_VGIC_GRP_CTRL), to
+ * stderr ("ioctl_log: ..."): strace shows only the pointer.
  * Loaded through ld-linux-aarch64.so.1 --preload (guest-qemu-client.sh).
  */
 #define _GNU_SOURCE
@@ -28,9 +29,15 @@ int ioctl(int fd, unsigned long req, ...)
 	if (!real)
 		real = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT, "ioctl");
 	ret = real(fd, req, arg);
+	err = errno;
+	/* KVM_DEV_ARM_VGIC_GRP_CTRL: INIT, the ITS's SAVE/RESTORE_TABLES and
+	 * RESET, the GIC's SAVE_PENDING_TABLES, whatever their result */
+	if (req == KVM_SET_DEVICE_ATTR && ((const struct kvm_device_attr *)arg)->group == 4)
+		fprintf(stderr, "ioctl_log: KVM_SET_DEVICE_ATTR fd %d group 4 (CTRL) attr %llu: %d\n", fd,
+			(unsigned long long)((const struct kvm_device_attr *)arg)->attr,
+			ret < 0 ? -err : ret);
 	if (ret >= 0)
 		return ret;
-	err = errno;
 	if (req == KVM_SET_ONE_REG || req == KVM_GET_ONE_REG) {
 		const struct kvm_one_reg *r = arg;
 		unsigned long long v = 0;
