@@ -4,7 +4,8 @@
  * EL1, one vCPU running): it sets up the GICv3 redistributor's LPI tables
  * and the ITS (device 0, event 0 -> LPI 8192 on collection 0), then counts
  * in memory forever, and every 2^16 counts queues an ITS INT command; the
- * LPI's handler counts the interrupts. The state a migration must carry:
+ * LPI's handler counts the interrupts. Event 1 -> LPI 8193, disabled, is
+ * made pending once and stays so (a bit in the LPI pending table). The state a migration must carry:
  * RAM (the counters, the tables), the GIC and the ITS (its tables saved
  * into RAM), the vCPU.
  *
@@ -90,6 +91,10 @@ int main(void)
 	its_cmd(0x08, 1, (1ULL << 63) | ITT, 0); /* MAPD dev 0, 2 event bits */
 	its_cmd(0x09, 0, (1ULL << 63) | 0, 0); /* MAPC icid 0 -> processor 0 */
 	its_cmd(0x0a, 0 | ((uint64_t)LPI << 32), 0, 0); /* MAPTI dev 0 ev 0 -> LPI, icid 0 */
+	/* Event 1 -> LPI 8193, disabled: made pending once, it stays pending,
+	 * and a save writes it into the pending table. */
+	its_cmd(0x0a, 1 | ((uint64_t)(LPI + 1) << 32), 0, 0); /* MAPTI dev 0 ev 1 */
+	its_cmd(0x03, 1, 0, 0); /* INT dev 0 ev 1 */
 	its_cmd(0x05, 0, 0, 0); /* SYNC processor 0 */
 
 	__asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xffUL)); /* ICC_PMR_EL1 */
