@@ -34,10 +34,10 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 	arch/*/*/*.cpp arch/*/*.h arch/*/*/*.h include/kx/*.h include/kvm_ext/*.h)
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
-.PHONY: all module module-sources check run bench host-test abi-test static-check sparse \
-	qemu-test qemu-client arm64-test kunit debug-test detector-proof fuzz fuzz-short stress \
-	deps clean format \
-	reference reference-ppc
+.PHONY: all module module-sources check run bench bench-arm64 bench-arm64-programs host-test \
+	abi-test static-check sparse qemu-test arm64-test qemu-client kunit debug-test detector-proof fuzz \
+	fuzz-short stress deps clean format \
+	reference reference-ppc selftests
 
 all: module
 
@@ -130,6 +130,15 @@ arm64-test:
 	@$(MAKE) --no-print-directory module ARCH=arm64
 	@$(MAKE) -s -C tools/testing/abi CROSS=aarch64-linux-gnu- O=$(B)/arm64/guest
 	@scripts/run-suite.sh arm64 $(B) scripts/arm64-differential.sh $(B)
+
+# --- the kernel's own KVM selftests (Debian's 6.1), arm64 guest ---
+# Each test against the guest kernel's real /dev/kvm, then against
+# kvm_ext's arm64 node bound over /dev/kvm (scripts/kvm-selftests.sh,
+# tools/testing/selftests/guest-selftests.sh).
+
+selftests:
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	@scripts/run-suite.sh selftests $(B) scripts/kvm-selftests.sh --run --timeout 1200
 
 # --- reference runs: the conformance suite against real KVM (not in check) ---
 # Debian's ppc64el kernel under QEMU TCG, kvm.ko + kvm-hv.ko, on powernv9
@@ -231,12 +240,38 @@ bench: deps module $(BENCH_GUEST) $(B)/bench-host/kvm_ext_bench_vgic_its_host
 	$(B)/bench-host/kvm_ext_bench_vgic_its_host
 	scripts/qemu-run.sh --timeout 900 --mem 2048 --script tools/testing/bench/guest-bench.sh \
 		kvm_ext.ko $(BENCH_GUEST)
+	@$(MAKE) --no-print-directory bench-arm64
+
+# --- the peer table: the same workloads against real KVM and kvm_ext -------
+# The --peer benchmarks cross-built for arm64 and run in one boot of the
+# arm64 guest against /dev/kvm and /dev/kvm_ext/arm64 (nested, TCG);
+# PEER_REPS=N repetitions (default 3), PEER_ITS="DEVS EVENTS" (default
+# "512 32"). The table is printed from $(B)/arm64/bench-peer.out
+# (Documentation/performance.rst, "Beside real KVM").
+ARM64_BENCH := $(patsubst %,$(B)/arm64/bench/kvm_ext_bench_%,ioctl_floor vgic_regs \
+	arm64_snapshot dirty_log vgic_its)
+
+$(B)/arm64/bench/kvm_ext_bench_%: tools/testing/bench/%.c tools/testing/bench/bench.h \
+		include/uapi/linux/kvm_ext.h
+	@mkdir -p $(dir $@)
+	aarch64-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -I$(CURDIR)/include/uapi -o $@ $<
+
+bench-arm64-programs: $(ARM64_BENCH)
+
+bench-arm64: deps bench-arm64-programs
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	scripts/qemu-run.sh --arch arm64 --accel tcg --timeout 1800 --mem 2048 \
+		--env PEER_REPS=$${PEER_REPS:-3} --env "PEER_ITS=$${PEER_ITS:-512 32}" \
+		--out $(B)/arm64/bench-peer.out --log $(B)/arm64/bench-peer.log \
+		--script tools/testing/bench/guest-bench-arm64.sh \
+		$(B)/arm64/module/kvm_ext.ko $(ARM64_BENCH)
+	scripts/bench-peer-table.py $(B)/arm64/bench-peer.out
 
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
 CHECK_SUITES := static-check host-test qemu-test arm64-test qemu-client kunit debug-test \
-	detector-proof fuzz-short
+	detector-proof fuzz-short selftests
 
 check:
 	@rm -rf $(B)/results

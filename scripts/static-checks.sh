@@ -68,7 +68,8 @@ checkpatch_clean() {
 shellcheck_clean() {
 	shellcheck scripts/*.sh tools/testing/uapi/*.sh tools/testing/abi/*.sh \
 		tools/kvm_ext/*.sh tools/testing/bench/*.sh tools/testing/fuzz/*.sh \
-		tools/testing/stress/*.sh tools/testing/qemu-client/*.sh tools/testing/*.sh \
+		tools/testing/stress/*.sh tools/testing/selftests/*.sh tools/testing/qemu-client/*.sh \
+		tools/testing/*.sh \
 		kunit/*.sh .ci/run
 }
 
@@ -114,6 +115,9 @@ check sparse sparse_clean
 # checks and sparse.
 check module-arm64 make -s module ARCH=arm64
 check sparse-arm64 make -s sparse ARCH=arm64
+# The peer benchmarks (make bench-arm64), cross-built only: they run in
+# make bench, never timed here.
+check bench-arm64-build make -s bench-arm64-programs
 check checkpatch checkpatch_clean
 check clang-format clang_format_clean
 check thread-safety thread_safety_clean

@@ -8,7 +8,12 @@
  * their ratio. Absolute times are printed for context only: on TCG they
  * mean little.
  *
- * usage: kvm_ext_bench_ioctl_floor [NODE] [ROUNDS]
+ * With --peer (the peer table, Documentation/performance.rst), each round
+ * times the fastest of three blocks of each, the eventfd floor of bench.h
+ * too, and prints peer lines (both ioctls are the standard ABI, so NODE
+ * may be /dev/kvm).
+ *
+ * usage: kvm_ext_bench_ioctl_floor [--peer] [NODE] [ROUNDS]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +29,55 @@
 
 #define BATCH 2000
 
+/* Fastest of three blocks of BATCH calls of ioctl(fd, req, arg), ns per call. */
+static double best_block(int fd, unsigned long req, void *arg)
+{
+	double best = 1e300;
+	int b, j;
+
+	for (b = 0; b < 3; b++) {
+		double t0 = now_ns();
+
+		for (j = 0; j < BATCH; j++)
+			ioctl(fd, req, arg);
+		t0 = (now_ns() - t0) / BATCH;
+		if (t0 < best)
+			best = t0;
+	}
+	return best;
+}
+
+static int peer(const char *node, int dev, struct kvm_device_attr *attr, int rounds)
+{
+	double *fl = calloc(rounds, sizeof(double)), *noop = calloc(rounds, sizeof(double)),
+	       *has = calloc(rounds, sizeof(double));
+	int efd = peer_floor_fd(), i;
+
+	if (efd < 0 || ioctl(efd, PEER_FLOOR_REQ) != -1 || errno != ENOTTY) {
+		perror("eventfd floor");
+		return 1;
+	}
+	for (i = 0; i < rounds; i++) {
+		fl[i] = peer_floor(efd, 3);
+		noop[i] = best_block(dev, _IO(KVMIO, 0xee), NULL);
+		has[i] = best_block(dev, KVM_HAS_DEVICE_ATTR, attr);
+	}
+	double f = median(fl, rounds), n = median(noop, rounds), h = median(has, rounds);
+
+	printf("ioctl floor, peer mode (%s, %d rounds, fastest of 3 blocks of %d, medians):\n",
+	       node, rounds, BATCH);
+	printf("  eventfd floor %.0f ns, no-op device ioctl %.0f ns, HAS_DEVICE_ATTR %.0f ns\n", f, n,
+	       h);
+	peer_line("noop", node, n, f, "-ENOTTY");
+	peer_line("has_attr", node, h, f, "0");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	int is_peer = peer_mode(&argc, &argv);
 	const char *node = argc > 1 ? argv[1] : "/dev/kvm_ext/arm64";
-	int rounds = argc > 2 ? atoi(argv[2]) : 101;
+	int rounds = argc > 2 ? atoi(argv[2]) : is_peer ? 31 : 101;
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
 	struct kvm_device_attr attr = { .group = KVM_DEV_VFIO_GROUP,
 					.attr = KVM_DEV_VFIO_GROUP_ADD };
@@ -47,6 +97,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "unexpected ioctl results\n");
 		return 1;
 	}
+	if (is_peer)
+		return peer(node, dev, &attr, rounds);
 	noop = calloc(rounds, sizeof(*noop));
 	has = calloc(rounds, sizeof(*has));
 	for (i = 0; i < rounds; i++) {

@@ -27,7 +27,14 @@
  *     64-vCPU VM: each access locks every vCPU and finds its vCPU by MPIDR
  *     (as KVM), so its cost grows with the VM.
  *
- * usage: kvm_ext_bench_vgic_regs [NODE] [ROUNDS]
+ * With --peer (the peer table, Documentation/performance.rst) only (b) runs,
+ * with 992 interrupts (KVM takes at most 1023 for NR_IRQS, in multiples of 32),
+ * on VMs that never enter KVM_RUN or KVM_EXT_GUEST_ACCESS (kvm_ext's own),
+ * so NODE may be /dev/kvm: each round times the eventfd floor of bench.h,
+ * the fastest of three blocks of each single read and of two saves, and
+ * peer lines are printed.
+ *
+ * usage: kvm_ext_bench_vgic_regs [--peer] [NODE] [ROUNDS]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +82,8 @@ struct attr {
 
 static struct attr save_set[MAX_ATTRS];
 static int save_n;
+/* The save's interrupts: 1024, or with --peer 992 (KVM's NR_IRQS is at most 1023). */
+static unsigned int save_nr_irqs = SAVE_NR_IRQS;
 
 static int attr_op(int dev, unsigned long op, __u32 group, __u64 attr, void *val)
 {
@@ -84,6 +93,8 @@ static int attr_op(int dev, unsigned long op, __u32 group, __u64 attr, void *val
 }
 
 /* A GICv3 VM with n initialised vCPUs; the VFIO device fd for the floor. */
+static const char *gic_vm_step; /* the step that failed */
+
 static int gic_vm(int sys, int n, __u32 nr_irqs, int *gic, int *noop_dev, int *vcpu0)
 {
 	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
@@ -91,8 +102,10 @@ static int gic_vm(int sys, int n, __u32 nr_irqs, int *gic, int *noop_dev, int *v
 	__u64 dist = GICD_BASE, redist = GICR_BASE;
 	int vm = ioctl(sys, KVM_CREATE_VM, 0), i;
 
+	gic_vm_step = "KVM_CREATE_VM, the VFIO device";
 	if (vm < 0 || ioctl(vm, KVM_CREATE_DEVICE, &vfio))
 		return -1;
+	gic_vm_step = "the vCPUs";
 	for (i = 0; i < n; i++) {
 		struct kvm_vcpu_init init = { .target = KVM_ARM_TARGET_GENERIC_V8 };
 		int v = ioctl(vm, KVM_CREATE_VCPU, i);
@@ -102,13 +115,20 @@ static int gic_vm(int sys, int n, __u32 nr_irqs, int *gic, int *noop_dev, int *v
 		if (i == 0)
 			*vcpu0 = v;
 	}
-	if (ioctl(vm, KVM_CREATE_DEVICE, &cd) ||
-	    attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+	gic_vm_step = "the GIC device";
+	if (ioctl(vm, KVM_CREATE_DEVICE, &cd))
+		return -1;
+	gic_vm_step = "the GIC's addresses";
+	if (attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
 		    KVM_VGIC_V3_ADDR_TYPE_DIST, &dist) ||
 	    attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
-		    KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist) ||
-	    attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs) ||
-	    attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+		    KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist))
+		return -1;
+	gic_vm_step = "NR_IRQS";
+	if (attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs))
+		return -1;
+	gic_vm_step = "CTRL_INIT";
+	if (attr_op(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
 		    KVM_DEV_ARM_VGIC_CTRL_INIT, NULL))
 		return -1;
 	*gic = cd.fd;
@@ -170,13 +190,13 @@ static void build_save_set(void)
 	add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0x0);	/* GICD_CTLR */
 	add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0x10);	/* GICD_STATUSR */
 	for (i = 0; i < 4; i++)
-		for (w = 0; w < SAVE_NR_IRQS / 32; w++)
+		for (w = 0; w < save_nr_irqs / 32; w++)
 			add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, bitmaps[i] + 4 * w);
-	for (w = 0; w < SAVE_NR_IRQS / 4; w++)
+	for (w = 0; w < save_nr_irqs / 4; w++)
 		add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0x400 + 4 * w);	/* IPRIORITYR */
-	for (w = 0; w < SAVE_NR_IRQS / 16; w++)
+	for (w = 0; w < save_nr_irqs / 16; w++)
 		add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0xc00 + 4 * w);	/* ICFGR */
-	for (w = 0; w < SAVE_NR_IRQS * 2; w++)
+	for (w = 0; w < save_nr_irqs * 2; w++)
 		add(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0x6000 + 4 * w);	/* IROUTER */
 	for (c = 0; c < SAVE_VCPUS; c++) {
 		__u64 m = mpidr_attr(c);
@@ -195,7 +215,7 @@ static void build_save_set(void)
 			add(KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS, mpidr_attr(c) | (icc[i] & 0xffff));
 	for (c = 0; c < SAVE_VCPUS; c++)
 		add(KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, mpidr_attr(c) | 0);
-	for (i = 32; i < SAVE_NR_IRQS; i += 32)
+	for (i = 32; i < save_nr_irqs; i += 32)
 		add(KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, i);
 }
 
@@ -236,6 +256,98 @@ static int round_trip(int vm, int vcpu)
 	return iar.data != SPI;
 }
 
+/* What one save read: a hash of every value, the same on both nodes if they agree. */
+static unsigned long long save_hash(int gic)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	__u64 v;
+	int i;
+
+	for (i = 0; i < save_n; i++) {
+		v = 0;
+		attr_op(gic, KVM_GET_DEVICE_ATTR, save_set[i].group, save_set[i].attr, &v);
+		h = (h ^ v) * 1099511628211ULL;
+		if (getenv("KVM_EXT_BENCH_DUMP")) /* to diff two nodes' values */
+			fprintf(stderr, "%u %llx %llx\n", save_set[i].group,
+				(unsigned long long)save_set[i].attr, (unsigned long long)v);
+	}
+	return h;
+}
+
+/* Fastest of `blocks` blocks of n reads of one distributor register, ns per read. */
+static double read_block(int gic, int n, int blocks)
+{
+	double best = 1e300;
+	__u64 v;
+	int b, j;
+
+	for (b = 0; b < blocks; b++) {
+		double t0 = now_ns();
+
+		for (j = 0; j < n; j++)
+			attr_op(gic, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0, &v);
+		t0 = (now_ns() - t0) / n;
+		if (t0 < best)
+			best = t0;
+	}
+	return best;
+}
+
+/* --peer: (b) alone, standard ABI only, against the eventfd floor. */
+static int peer(const char *node, int sys, int rounds)
+{
+	double *fl = calloc(rounds, sizeof(double)), *o1 = calloc(rounds, sizeof(double)),
+	       *o64 = calloc(rounds, sizeof(double)), *sv = calloc(rounds, sizeof(double));
+	int efd = peer_floor_fd(), vm1, vm64, gic1, gic64, noop1, noop64, vcpu1, vcpu64, bad = 0;
+	int i, b;
+	char check[64];
+	__u64 v;
+
+	if (efd < 0 || (vm1 = gic_vm(sys, 1, 64, &gic1, &noop1, &vcpu1)) < 0 ||
+	    (vm64 = gic_vm(sys, SAVE_VCPUS, save_nr_irqs = 992, &gic64, &noop64, &vcpu64)) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", node, gic_vm_step, strerror(errno));
+		return 1;
+	}
+	build_save_set();
+	if (save(gic64) ||
+	    attr_op(gic64, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+		    mpidr_attr(SAVE_VCPUS - 1) | (ICC(12, 9, 1) & 0xffff), &v) != -1 ||
+	    errno != EINVAL) {
+		fprintf(stderr, "unexpected ioctl results\n");
+		return 1;
+	}
+	for (i = 0; i < rounds; i++) {
+		fl[i] = peer_floor(efd, 3);
+		o1[i] = read_block(gic1, RT_BATCH, 3);
+		o64[i] = read_block(gic64, RT_BATCH, 3);
+		sv[i] = 1e300;
+		for (b = 0; b < 2; b++) {
+			double t0 = now_ns();
+
+			bad += save(gic64);
+			t0 = now_ns() - t0;
+			if (t0 < sv[i])
+				sv[i] = t0;
+		}
+	}
+	if (bad) {
+		fprintf(stderr, "%d timed operations failed\n", bad);
+		return 1;
+	}
+	double f = median(fl, rounds);
+
+	/* The values are each node's reset state, which may differ (the hash says whether). */
+	printf("VGIC, peer mode (%s, %d rounds, %d vCPUs, %u interrupts): floor %.0f ns,\n"
+	       "  DIST read 1 vCPU %.0f ns, 64 vCPUs %.0f ns, save %.0f ns (values' hash %016llx)\n",
+	       node, rounds, SAVE_VCPUS, save_nr_irqs, f, median(o1, rounds), median(o64, rounds),
+	       median(sv, rounds), save_hash(gic64));
+	peer_line("dist_read_1", node, median(o1, rounds), f, "GICD_CTLR");
+	peer_line("dist_read_64", node, median(o64, rounds), f, "GICD_CTLR");
+	snprintf(check, sizeof(check), "%d-attrs-read", save_n);
+	peer_line("gic_save_64", node, median(sv, rounds), f, check);
+	return 0;
+}
+
 static double ratio(double x, double floor)
 {
 	return x / floor;
@@ -243,8 +355,9 @@ static double ratio(double x, double floor)
 
 int main(int argc, char **argv)
 {
+	int is_peer = peer_mode(&argc, &argv);
 	const char *node = argc > 1 ? argv[1] : "/dev/kvm_ext/arm64";
-	int rounds = argc > 2 ? atoi(argv[2]) : 51;
+	int rounds = argc > 2 ? atoi(argv[2]) : is_peer ? 11 : 51;
 	int sys, vm1, vm64, gic1, gic64, noop1, noop64, vcpu1, vcpu64, i, j, bad = 0;
 	double *noop, *rt, *inject, *pmr, *snap, *one1, *one64, *fdw;
 	int efd = eventfd(0, EFD_CLOEXEC);
@@ -256,6 +369,8 @@ int main(int argc, char **argv)
 	__u64 v;
 
 	sys = open(node, O_RDWR);
+	if (sys >= 0 && is_peer)
+		return peer(node, sys, rounds);
 	if (sys < 0 || (vm1 = gic_vm(sys, 1, 64, &gic1, &noop1, &vcpu1)) < 0 ||
 	    (vm64 = gic_vm(sys, SAVE_VCPUS, SAVE_NR_IRQS, &gic64, &noop64, &vcpu64)) < 0) {
 		perror(node);

@@ -274,7 +274,9 @@ void op_vgic_attr(Input& in, DevFd& d, int op) {
     enomem_ok = !m.initialized && g->inject;  // the SPIs, the vCPU table
   } else if (s.a.group == kGicGrpCtrl && attr == kGicCtrlSavePending && op == KX_ATTR_SET &&
              m.model == KX_DEV_TYPE_ARM_VGIC_V3) {
-    want = 0;  // no LPIs without an ITS: nothing to write; -EBUSY only with a vCPU in an ioctl
+    // -ENXIO before CTRL_INIT; after it, no LPIs without an ITS: nothing
+    // to write. -EBUSY only with a vCPU in an ioctl.
+    want = m.initialized ? 0 : -ENXIO;
   } else {
     want = -ENXIO;
   }
