@@ -35,7 +35,7 @@ CORE_SRCS := core.cpp $(wildcard virt/kvm/*.cpp virt/kvm/*.h arch/*/*.cpp \
 HOST_TESTS := $(wildcard tools/testing/host/*_test.cpp)
 
 .PHONY: all module module-sources check run bench bench-arm64 bench-arm64-programs host-test \
-	abi-test static-check sparse qemu-test arm64-test kunit debug-test detector-proof fuzz \
+	abi-test static-check sparse qemu-test arm64-test qemu-client kunit debug-test detector-proof fuzz \
 	fuzz-short stress deps clean format \
 	reference reference-ppc selftests
 
@@ -114,6 +114,12 @@ qemu-test: module abi-test
 	@scripts/run-suite.sh qemu $(B) scripts/qemu-run.sh --timeout 900 \
 		--out $(B)/qemu-abi.tap --log $(B)/qemu-abi.log \
 		--script tools/testing/abi/guest-abi.sh kvm_ext.ko $(B)/guest/kvm_ext_abi_test
+
+# Debian's arm64 QEMU as a client of kvm_ext in the nested arm64 guest, its
+# migration stream compared with real KVM's (Documentation/testing.rst).
+qemu-client:
+	@$(MAKE) --no-print-directory ARCH=arm64 module
+	@scripts/run-suite.sh qemu-client $(B) scripts/qemu-client.sh $(B)
 
 # --- arm64 beside real KVM: Debian's arm64 kernel under QEMU nested virt ---
 # kvm_ext.ko and the conformance suite cross-built; the suite against
@@ -264,8 +270,8 @@ bench-arm64: deps bench-arm64-programs
 static-check: module
 	@CORE_FLAGS="$(CORE_FLAGS)" scripts/run-suite.sh static $(B) scripts/static-checks.sh $(B)
 
-CHECK_SUITES := static-check host-test qemu-test arm64-test kunit debug-test detector-proof \
-	fuzz-short selftests
+CHECK_SUITES := static-check host-test qemu-test arm64-test qemu-client kunit debug-test \
+	detector-proof fuzz-short selftests
 
 check:
 	@rm -rf $(B)/results

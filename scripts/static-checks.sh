@@ -68,7 +68,8 @@ checkpatch_clean() {
 shellcheck_clean() {
 	shellcheck scripts/*.sh tools/testing/uapi/*.sh tools/testing/abi/*.sh \
 		tools/kvm_ext/*.sh tools/testing/bench/*.sh tools/testing/fuzz/*.sh \
-		tools/testing/stress/*.sh tools/testing/selftests/*.sh tools/testing/*.sh \
+		tools/testing/stress/*.sh tools/testing/selftests/*.sh tools/testing/qemu-client/*.sh \
+		tools/testing/*.sh \
 		kunit/*.sh .ci/run
 }
 

@@ -10,7 +10,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=$1
 pinned=${2:-$root/tools/testing/expected-counts}
-expected="static host qemu arm64 kunit debug detector-proof fuzz selftests"
+expected="static host qemu arm64 qemu-client kunit debug detector-proof fuzz selftests"
 passed=0 failed=0 skipped=0
 
 # want SUITE: the pinned count, empty if the suite has none.

@@ -292,6 +292,10 @@ constexpr CapRow kCaps[] = {
     {KX_CAP_MSI_DEVID, 0, cap_msi_devid},
     {KX_CAP_MP_STATE, 1, nullptr},
     {KX_CAP_ARM_SYSTEM_SUSPEND, 1, nullptr},
+    // PSCI 0.1, and 0.2+ through KVM_ARM_VCPU_PSCI_0_2 (psci.cpp); QEMU asks
+    // for the feature only when KVM_CAP_ARM_PSCI_0_2 says it exists.
+    {KX_CAP_ARM_PSCI, 1, nullptr},
+    {KX_CAP_ARM_PSCI_0_2, 1, nullptr},
     {KX_CAP_VCPU_EVENTS, 1, nullptr},
     {KX_CAP_ARM_INJECT_SERROR_ESR, 0, cap_ras},  // ARM64_HAS_RAS_EXTN
     {KX_CAP_ARM_INJECT_EXT_DABT, 1, nullptr},

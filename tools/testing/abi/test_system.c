@@ -101,6 +101,8 @@ static long cap_expected(long cap)
 	case KVM_CAP_MP_STATE:
 		return P->id != P_PPC;
 	case KVM_CAP_ARM_SYSTEM_SUSPEND:
+	case KVM_CAP_ARM_PSCI:	   /* kvm_vm_ioctl_check_extension(): 1 */
+	case KVM_CAP_ARM_PSCI_0_2: /* QEMU sets KVM_ARM_VCPU_PSCI_0_2 only with it */
 		return P->id == P_ARM64;
 	case KVM_CAP_SYSTEM_EVENT_DATA:
 		return 1;
@@ -178,6 +180,8 @@ static const struct abi_test system_tests[] = {
 	CAP(KVM_CAP_BINARY_STATS_FD, 0),
 	CAP(KVM_CAP_MP_STATE, 0),
 	CAP(KVM_CAP_ARM_SYSTEM_SUSPEND, 0),
+	CAP(KVM_CAP_ARM_PSCI, 0),
+	CAP(KVM_CAP_ARM_PSCI_0_2, 0),
 	CAP(KVM_CAP_SYSTEM_EVENT_DATA, 0),
 	CAP(KVM_CAP_IOEVENTFD, 0),
 	CAP(KVM_CAP_IOEVENTFD_ANY_LENGTH, 0),

@@ -101,6 +101,14 @@ TEST_F(Arm64VcpuTest, FeaturesTheHostLacks) {
   EXPECT_EQ(init(vcpu_, 1u << kEl132), -EINVAL);  // no AArch32 EL1 by default
 }
 
+// kvm_vm_ioctl_check_extension(): PSCI 0.1 and 0.2 on every arm64 host;
+// QEMU requests KVM_ARM_VCPU_PSCI_0_2 only when the capability is there.
+TEST_F(Arm64VcpuTest, PsciCapabilities) {
+  EXPECT_EQ(kx_check_extension(KX_ARM64, nullptr, KX_CAP_ARM_PSCI), 1);
+  EXPECT_EQ(kx_check_extension(KX_ARM64, vm_, KX_CAP_ARM_PSCI_0_2), 1);
+  EXPECT_EQ(kx_check_extension(KX_PPC, nullptr, KX_CAP_ARM_PSCI_0_2), 0);
+}
+
 TEST_F(Arm64VcpuTest, El1WidthIsOnePerVm) {
   host_change([](kx_arm64_host* h) { h->el1_32bit = 1; });
   kx_vcpu* second;
